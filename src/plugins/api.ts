@@ -1,0 +1,131 @@
+/**
+ * The dissector plugin API (`kdiag/plugin`), version 1: plain data and functions, nothing else.
+ *
+ * A plugin is an ES module whose default export is a DissectorPlugin. The registry reads the
+ * descriptor (ports, heuristic, fields) into its tables; dispatch picks one dissector per
+ * connection; the framework feeds it in-order bytes of each direction.
+ *
+ * Contract for a StreamDissector, per connection (gopacket's Stream, Wireshark's tcp_dissect_pdus):
+ *   - `data`/`pdu` and `gap` are called 0..n times, in stream order, per direction;
+ *   - `close` is called exactly once, last;
+ *   - byte views are valid only during the call: copy what you keep;
+ *   - throwing marks that connection's data as malformed; the analysis goes on without it.
+ */
+
+export const PLUGIN_API_VERSION = 1;
+
+/** Direction of a byte stream: client to server, or server to client. */
+export type Dir = "c2s" | "s2c";
+
+export type FieldType = "int" | "uint" | "bool" | "string" | "bytes" | "double" | "time";
+
+export interface FieldSpec {
+  /** Wireshark-style name: lowercase, dot-separated, e.g. "kafka.api_key". */
+  name: string;
+  type: FieldType;
+  description: string;
+  /** For enumerations: value -> name (e.g. Kafka API keys). */
+  values?: Record<number, string>;
+}
+
+/** Where bytes came from: the packets that carried them. */
+export interface PacketRef {
+  /** Packet number of the first segment that carried these bytes. */
+  first: number;
+  /** Packet number of the segment that completed them. */
+  last: number;
+  /** Capture time of `last`, microseconds since the epoch. */
+  tsUs: number;
+  /** Offset of the first byte in this direction's stream (0 = first byte seen). */
+  streamOffset: number;
+}
+
+export interface CloseInfo {
+  how: "fin" | "rst" | "end-of-capture";
+  by: "client" | "server" | null;
+  tsUs: number;
+}
+
+export type FieldValue = number | bigint | boolean | string | null | FieldValue[];
+
+/** A node of the protocol tree shown in detail views; offsets are into the PDU. */
+export interface TreeNode {
+  label: string;
+  field?: string;
+  value?: FieldValue;
+  offset?: number;
+  length?: number;
+  children?: TreeNode[];
+}
+
+/** What a stream dissector reports for each protocol data unit it recognises. */
+export interface Pdu {
+  dir: Dir;
+  ref: PacketRef;
+  /** Bytes of the PDU on the wire. */
+  length: number;
+  /** One line for packet lists ("Produce v9 Request corr=12 client=rdkafka"). Raw text: the printer sanitises. */
+  summary: string;
+  /** Flat field values, keyed by declared field name: these feed filters and rules. */
+  fields: Record<string, FieldValue>;
+  tree?: TreeNode[];
+  /** Set when the bytes did not parse as the protocol says they should. */
+  malformed?: string;
+}
+
+export interface StreamContext {
+  connectionId: number;
+  client: { addr: string; port: number };
+  server: { addr: string; port: number };
+  /** Report a PDU. */
+  emit(pdu: Pdu): void;
+  /** Report a problem that is not a PDU (expert info), tied to a packet. */
+  note(severity: "note" | "warning" | "error", packet: number, message: string): void;
+}
+
+export interface StreamDissector {
+  /** In-order stream bytes (used when the plugin declares no `framing`). */
+  data?(dir: Dir, bytes: Uint8Array, at: PacketRef): void;
+  /** One whole PDU, framed by the framework according to `framing`. */
+  pdu?(dir: Dir, bytes: Uint8Array, at: PacketRef): void;
+  /** `length` bytes of this direction were never captured; resynchronise. */
+  gap(dir: Dir, length: number, at: PacketRef): void;
+  close(how: CloseInfo): void;
+}
+
+/** Length-prefixed framing done by the framework (Wireshark's tcp_dissect_pdus). */
+export interface Framing {
+  /** Bytes needed to know a PDU's length. */
+  headerLength: number;
+  /** Total PDU length including the header, or -1 when the header cannot start a PDU. */
+  pduLength(head: Uint8Array): number;
+  /** PDUs longer than this are treated as a framing error (and the stream resynchronises). */
+  maxPduLength: number;
+  /**
+   * After a gap: scan `bytes` for a plausible PDU start and return its offset, or -1.
+   * Without it the framework drops bytes until the next gap-free segment start.
+   */
+  resync?(bytes: Uint8Array, dir: Dir): number;
+}
+
+export type DetectResult = "yes" | "no" | "more";
+
+export interface DissectorPlugin {
+  /** Always PLUGIN_API_VERSION (1) for plugins written against this file. */
+  apiVersion: number;
+  /** Short lowercase name, also the field prefix: "kafka". */
+  name: string;
+  description: string;
+  /** "segment": sees TCP segments (the TCP dissector); "stream": sees reassembled byte streams. */
+  layer: "segment" | "stream";
+  /** Entries for the tcp.port table. */
+  ports?: number[];
+  /**
+   * Heuristic on the first bytes of a direction's stream: "yes" claims the connection, "no"
+   * declines, "more" asks for more bytes (up to 64 KiB).
+   */
+  detect?(head: Uint8Array, dir: Dir): DetectResult;
+  fields: FieldSpec[];
+  framing?: Framing;
+  open?(ctx: StreamContext): StreamDissector;
+}
