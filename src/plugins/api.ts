@@ -86,8 +86,12 @@ export interface StreamContext {
 export interface StreamDissector {
   /** In-order stream bytes (used when the plugin declares no `framing`). */
   data?(dir: Dir, bytes: Uint8Array, at: PacketRef): void;
-  /** One whole PDU, framed by the framework according to `framing`. */
-  pdu?(dir: Dir, bytes: Uint8Array, at: PacketRef): void;
+  /**
+   * One whole PDU, framed by the framework according to `framing`. `wireLength` is the PDU's
+   * length on the wire; when it exceeds `framing.bufferLimit`, `bytes` holds only its first
+   * `bufferLimit` bytes (packet bytes stay in the file, not in memory).
+   */
+  pdu?(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void;
   /** `length` bytes of this direction were never captured; resynchronise. */
   gap(dir: Dir, length: number, at: PacketRef): void;
   close(how: CloseInfo): void;
@@ -101,6 +105,8 @@ export interface Framing {
   pduLength(head: Uint8Array): number;
   /** PDUs longer than this are treated as a framing error (and the stream resynchronises). */
   maxPduLength: number;
+  /** Bytes of one PDU the framework keeps in memory (default 16 MiB); the rest is counted, not kept. */
+  bufferLimit?: number;
   /**
    * After a gap: scan `bytes` for a plausible PDU start and return its offset, or -1.
    * Without it the framework drops bytes until the next gap-free segment start.

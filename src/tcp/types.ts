@@ -64,6 +64,12 @@ export interface DirectionStats {
   lastIpId: number;
   /** Window scale shift announced in the SYN (-1 when none was seen). */
   windowScale: number;
+  /**
+   * Raw sequence number that displays as relative 0 in this direction, as Wireshark computes it
+   * (the ISN when the SYN was seen); -1 before any packet. Relative ack numbers of the other
+   * direction use the same base.
+   */
+  baseSeq: number;
 }
 
 export interface CloseState {

@@ -1,0 +1,60 @@
+/**
+ * The TCP dissector, registered like any plugin. It works on segments, not streams: the
+ * connection tracking, analysis and reassembly it describes live in src/tcp/, and this
+ * descriptor declares the fields they produce (Wireshark's names) for filters, rules and
+ * `kdiag fields`.
+ */
+
+import type { DissectorPlugin, FieldSpec } from "../../src/plugins/api.js";
+import { PLUGIN_API_VERSION } from "../../src/plugins/api.js";
+import { TCP_EVENT_NAMES } from "../../src/tcp/types.js";
+
+const EVENT_DESCRIPTIONS: Record<string, string> = {
+  retransmission: "This segment repeats sequence space already seen",
+  fast_retransmission: "Retransmission after duplicate ACKs (fast retransmit)",
+  spurious_retransmission: "Retransmission of data the receiver had already acknowledged",
+  out_of_order: "Segment arrived after a later one",
+  lost_segment: "A previous segment of this direction was not captured",
+  ack_lost_segment: "ACKs a segment that was not captured",
+  duplicate_ack: "Duplicate acknowledgement",
+  zero_window: "The sender advertises a zero receive window",
+  zero_window_probe: "One-byte probe into a zero window",
+  zero_window_probe_ack: "Acknowledges a zero-window probe",
+  window_full: "The segment fills the peer's advertised window",
+  keep_alive: "TCP keep-alive probe",
+  keep_alive_ack: "Acknowledges a keep-alive probe",
+  reused_ports: "A new SYN on the 4-tuple of an earlier connection",
+  window_update: "Only the window changed (no data, no new ACK)",
+};
+
+const fields: FieldSpec[] = [
+  { name: "tcp.srcport", type: "uint", description: "Source port" },
+  { name: "tcp.dstport", type: "uint", description: "Destination port" },
+  { name: "tcp.port", type: "uint", description: "Source or destination port" },
+  { name: "tcp.stream", type: "uint", description: "Connection index (same numbering as Wireshark)" },
+  { name: "tcp.seq", type: "uint", description: "Relative sequence number" },
+  { name: "tcp.seq_raw", type: "uint", description: "Sequence number as sent" },
+  { name: "tcp.ack", type: "uint", description: "Relative acknowledgement number" },
+  { name: "tcp.ack_raw", type: "uint", description: "Acknowledgement number as sent" },
+  { name: "tcp.len", type: "uint", description: "Payload length" },
+  { name: "tcp.flags", type: "uint", description: "Flag bits" },
+  { name: "tcp.flags.fin", type: "bool", description: "FIN flag" },
+  { name: "tcp.flags.syn", type: "bool", description: "SYN flag" },
+  { name: "tcp.flags.reset", type: "bool", description: "RST flag" },
+  { name: "tcp.flags.push", type: "bool", description: "PSH flag" },
+  { name: "tcp.flags.ack", type: "bool", description: "ACK flag" },
+  { name: "tcp.window_size_value", type: "uint", description: "Window field as sent (unscaled)" },
+  ...TCP_EVENT_NAMES.map(
+    (e): FieldSpec => ({ name: e.field, type: "bool", description: EVENT_DESCRIPTIONS[e.key] ?? e.key }),
+  ),
+];
+
+const tcp: DissectorPlugin = {
+  apiVersion: PLUGIN_API_VERSION,
+  name: "tcp",
+  description: "Transmission Control Protocol: connections, analysis events, reassembly",
+  layer: "segment",
+  fields,
+};
+
+export default tcp;

@@ -1,0 +1,192 @@
+/**
+ * The kdiag command line. Every user mistake (bad option, missing file, broken plugin, corrupt
+ * capture) ends in one line on stderr and a documented exit code, never a stack trace.
+ */
+
+import { Command, CommanderError, Option } from "commander";
+import { formatProblem } from "../capture/read.js";
+import type { CaptureProblem } from "../capture/types.js";
+import { analyseCapture } from "../model/analyse.js";
+import type { AnalysedCapture } from "../model/analysed-capture.js";
+import { createRegistry } from "../plugins/builtin.js";
+import { loadPluginFile } from "../plugins/load.js";
+import { PluginError, type Registry } from "../plugins/registry.js";
+import { flowsJson, flowsText } from "../report/flows.js";
+import { packetRows, packetText } from "../report/packets.js";
+import { sanitize } from "../report/sanitize.js";
+import { ExitCode } from "./exit-codes.js";
+import { Output } from "./output.js";
+
+/** A mistake on the command line: one line, exit code 2. */
+export class UsageError extends Error {}
+
+interface GlobalOptions {
+  plugin: string[];
+  decodeAs: string[];
+}
+
+const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
+const MAX_WARNINGS = 10;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
+  const registry = createRegistry();
+  for (const path of opts.plugin) await loadPluginFile(registry, path);
+  for (const spec of opts.decodeAs) {
+    const m = /^(\d{1,5})=([a-z][a-z0-9_]*)$/.exec(spec);
+    const port = m ? Number(m[1]) : NaN;
+    if (!m || port < 1 || port > 65535) throw new UsageError(`--decode-as ${spec}: expected PORT=DISSECTOR, e.g. 36333=kafka`);
+    registry.decodeAs(port, m[2]!);
+  }
+  return registry;
+}
+
+/** Reads and analyses the capture; reports problems; returns null when there is nothing to show. */
+async function analyse(file: string, opts: GlobalOptions, out: Output): Promise<AnalysedCapture | null> {
+  const registry = await buildRegistry(opts);
+  const capture = await analyseCapture(file, { registry });
+  const fatal = capture.summary.problems.find((p) => p.fatal);
+  if (fatal && UNUSABLE.has(fatal.code)) {
+    out.error(formatProblem(fatal));
+    out.exitCode = ExitCode.INPUT_UNUSABLE;
+    return null;
+  }
+  const warnings = capture.summary.problems.filter((p) => !p.fatal);
+  for (const w of warnings.slice(0, MAX_WARNINGS)) out.warn(formatProblem(w));
+  if (warnings.length > MAX_WARNINGS) out.warn(`${file}: ${warnings.length - MAX_WARNINGS} more warnings not shown`);
+  return capture;
+}
+
+/** After the results: a damaged capture is said last, so it is the line a user sees. */
+function reportDamage(capture: AnalysedCapture, out: Output): void {
+  const fatal = capture.summary.problems.find((p) => p.fatal);
+  if (!fatal) return;
+  out.error(`${formatProblem(fatal)} (results cover the ${capture.packets.count} packets before it)`);
+  out.exitCode = ExitCode.INPUT_DAMAGED;
+}
+
+async function flowsCommand(file: string, cmdOpts: { json?: boolean }, opts: GlobalOptions, out: Output) {
+  const capture = await analyse(file, opts, out);
+  if (!capture) return;
+  if (cmdOpts.json) {
+    out.json(flowsJson(capture));
+  } else {
+    out.line(captureHeadline(capture));
+    out.line(flowsText(capture));
+  }
+  capture.bytes.close();
+  reportDamage(capture, out);
+}
+
+async function packetsCommand(file: string, cmdOpts: { json?: boolean }, opts: GlobalOptions, out: Output) {
+  const capture = await analyse(file, opts, out);
+  if (!capture) return;
+  if (cmdOpts.json) {
+    await out.jsonArray("packets", packetRows(capture));
+  } else {
+    const first = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
+    for (const row of packetRows(capture)) await out.lineAsync(packetText(row, first));
+  }
+  capture.bytes.close();
+  reportDamage(capture, out);
+}
+
+function fieldsCommand(registry: Registry, out: Output) {
+  for (const f of registry.fields()) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
+}
+
+function captureHeadline(capture: AnalysedCapture): string {
+  const s = capture.summary;
+  const n = capture.packets.count;
+  const span = n > 1 ? (capture.packets.tsUs[n - 1]! - capture.packets.tsUs[0]!) / 1e6 : 0;
+  const skipped = capture.decode.nonIp + capture.decode.nonTcp;
+  return (
+    `${sanitize(capture.file)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${n} packets over ${span.toFixed(3)}s, ` +
+    `${capture.connections.length} TCP connections` +
+    (skipped > 0 ? `, ${skipped} non-TCP packets skipped` : "")
+  );
+}
+
+export function buildProgram(out: Output): Command {
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const program = new Command("kdiag")
+    .description("Diagnose Kafka network problems from packet captures (pcap, pcapng, gzip, or - for stdin)")
+    .addOption(new Option("--plugin <file>", "load a dissector plugin from FILE (repeatable)").argParser(collect).default([]))
+    .addOption(
+      new Option("--decode-as <port=name>", "decode TCP port PORT with dissector NAME (repeatable)").argParser(collect).default([]),
+    )
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => out.raw(s),
+      writeErr: (s) => out.rawErr(s),
+    })
+    .exitOverride();
+
+  program
+    .command("flows")
+    .description("one row per TCP connection: endpoints, roles, timing, volumes, how it ended, analysis events")
+    .argument("<file>", "capture file (pcap, pcapng, optionally gzip-compressed), or - for standard input")
+    .option("--json", 'print {"connections": [...]} (stable, snake_case keys)')
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag flows capture.pcap\n  kdiag flows --json capture.pcapng.gz | jq '.connections[] | select(.close.how == \"rst\")'\n  tcpdump -i any -w - port 9092 | kdiag flows -",
+    )
+    .action((file: string, o: { json?: boolean }) => flowsCommand(file, o, globals(), out));
+
+  program
+    .command("packets")
+    .description("one summary line per packet, like tshark")
+    .argument("<file>", "capture file, or - for standard input")
+    .option("--json", 'print {"packets": [...]} (stable, snake_case keys)')
+    .addHelpText("after", "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets --json capture.pcap > packets.json")
+    .action((file: string, o: { json?: boolean }) => packetsCommand(file, o, globals(), out));
+
+  program
+    .command("fields")
+    .description("list every field name that filters and rules can use")
+    .action(async () => fieldsCommand(await buildRegistry(globals()), out));
+
+  program.addHelpText(
+    "after",
+    `
+Exit codes:
+  0  done, the whole capture was read
+  1  internal error (a bug in kdiag: please report it)
+  2  usage error: bad option or argument, or a plugin that cannot be loaded
+  3  the input cannot be used: missing, unreadable, empty, or not a capture
+  4  the capture is truncated or corrupt: output covers the packets before the damage`,
+  );
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const out = new Output();
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; its own message is already printed.
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+        out.exitCode = ExitCode.OK;
+      } else {
+        out.exitCode = ExitCode.USAGE;
+      }
+    } else if (err instanceof UsageError || err instanceof PluginError) {
+      out.error(err.message);
+      out.exitCode = ExitCode.USAGE;
+    } else if (Output.isBrokenPipe(err)) {
+      // `kdiag packets big.pcap | head`: the reader left; that is not an error.
+    } else {
+      const e = err instanceof Error ? err : new Error(String(err));
+      out.error(`internal error: ${e.message} (please report this with the command line)`);
+      if (process.env.KDIAG_DEBUG) out.rawErr(`${e.stack}\n`);
+      out.exitCode = ExitCode.INTERNAL;
+    }
+  }
+  await out.flush();
+  return out.exitCode;
+}

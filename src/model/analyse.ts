@@ -1,0 +1,97 @@
+/**
+ * The one pass: capture frames -> decode -> TCP tracking and reassembly -> dissectors -> model.
+ */
+
+import { readCapture } from "../capture/read.js";
+import type { Frame } from "../capture/types.js";
+import { createDecodedPacket, decodePacket } from "../decode/packet.js";
+import { createDispatcher } from "../plugins/dispatch.js";
+import type { Registry } from "../plugins/registry.js";
+import { TcpTracker } from "../tcp/tracker.js";
+import type { Connection, ReassemblyLimits } from "../tcp/types.js";
+import type { AnalysedCapture, DecodeCounts, Note, StoredPdu } from "./analysed-capture.js";
+import { PacketIndex } from "./packet-index.js";
+
+export interface AnalyseOptions {
+  registry: Registry;
+  limits?: ReassemblyLimits;
+  /** Called every few thousand packets with the packets and bytes read so far. */
+  onProgress?: (packets: number, bytes: number) => void;
+}
+
+const PROGRESS_EVERY = 16384;
+
+export async function analyseCapture(file: string, opts: AnalyseOptions): Promise<AnalysedCapture> {
+  const packets = new PacketIndex(4096);
+  const pdus: StoredPdu[] = [];
+  const notes: Note[] = [];
+  const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
+  let current = 0;
+
+  const openSink = createDispatcher(opts.registry, {
+    pdu(conn: Connection, pdu) {
+      pdus.push({ ...pdu, connId: conn.id, dissector: conn.dissector ?? "", packet: current });
+    },
+    note(conn: Connection, severity, packet, message) {
+      notes.push({ severity, packet, connId: conn.id, message });
+    },
+  });
+  const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
+  const pkt = createDecodedPacket();
+
+  const onFrame = (f: Frame): void => {
+    current = f.number;
+    const tsUs = f.tsSec * 1e6 + f.tsNsec / 1000;
+    decodePacket(f.data, f.linkType, pkt);
+    let connId = -1;
+    let dir = 0;
+    let events = 0;
+    if (pkt.hasTcp) {
+      const v = tracker.track(f.number, tsUs, f.origLen, pkt, f.data);
+      connId = v.connId;
+      dir = v.dir;
+      events = v.events;
+    } else {
+      countUndecoded(decode, pkt.ipVersion, pkt.fragment, pkt.stop, f.linkType);
+    }
+    if (pkt.truncated) decode.truncated++;
+    if (pkt.fragment) decode.fragments++;
+    packets.push(
+      f.fileOffset,
+      tsUs,
+      f.capLen,
+      f.origLen,
+      f.linkType,
+      connId,
+      dir,
+      pkt.hasTcp ? pkt.flags : 0,
+      events,
+      pkt.hasTcp ? pkt.payloadLen : 0,
+    );
+    if (opts.onProgress && f.number % PROGRESS_EVERY === 0) opts.onProgress(f.number, f.fileOffset);
+  };
+
+  const { summary, bytes } = await readCapture(file, onFrame);
+  current = packets.count;
+  tracker.finish();
+  opts.onProgress?.(packets.count, summary.bytes);
+  return { file, summary, packets, connections: tracker.connections, pdus, notes, decode, bytes };
+}
+
+function countUndecoded(
+  decode: DecodeCounts,
+  ipVersion: number,
+  fragment: boolean,
+  stop: { layer: string; kind: string } | null,
+  linkType: number,
+): void {
+  if (stop && stop.layer === "link" && stop.kind === "unsupported") {
+    decode.unsupportedLinkTypes[linkType] = (decode.unsupportedLinkTypes[linkType] ?? 0) + 1;
+  } else if (stop && stop.kind !== "unsupported") {
+    decode.malformed++;
+  } else if (ipVersion === 0) {
+    decode.nonIp++;
+  } else if (!fragment) {
+    decode.nonTcp++;
+  }
+}

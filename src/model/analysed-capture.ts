@@ -1,0 +1,57 @@
+/**
+ * The analysed capture: what one pass over a capture produces, and what every view, report and
+ * rule reads. Nothing downstream re-parses the file; packet bytes are read back on demand.
+ */
+
+import type { CaptureSummary } from "../capture/types.js";
+import type { Pdu } from "../plugins/api.js";
+import type { Connection } from "../tcp/types.js";
+import type { PacketIndex } from "./packet-index.js";
+
+/** A PDU as stored in the model: tied to its connection and to the packet where it completed. */
+export interface StoredPdu extends Pdu {
+  connId: number;
+  dissector: string;
+  /** Packet being processed when the PDU completed (where a packet list shows it). */
+  packet: number;
+}
+
+/** An expert note (Wireshark's expert info): something worth a look, tied to a packet. */
+export interface Note {
+  severity: "note" | "warning" | "error";
+  packet: number;
+  connId: number;
+  message: string;
+}
+
+export interface DecodeCounts {
+  /** Packets that are not IP (ARP, LLDP, ...). */
+  nonIp: number;
+  /** IP packets that are not TCP (UDP, ICMP, ...). */
+  nonTcp: number;
+  /** IP fragments (flagged; kdiag does not reassemble IP fragments). */
+  fragments: number;
+  /** Frames cut by the snap length before the end of the IP payload. */
+  truncated: number;
+  /** Frames whose headers could not be decoded (short or bad), by layer. */
+  malformed: number;
+  /** Frames of link types kdiag does not decode, by LINKTYPE value. */
+  unsupportedLinkTypes: Record<number, number>;
+}
+
+/** Reads a packet's bytes back from the capture (plain file or spooled copy). */
+export interface PacketByteSource {
+  read(offset: number, length: number): Uint8Array;
+  close(): void;
+}
+
+export interface AnalysedCapture {
+  file: string;
+  summary: CaptureSummary;
+  packets: PacketIndex;
+  connections: readonly Connection[];
+  pdus: StoredPdu[];
+  notes: Note[];
+  decode: DecodeCounts;
+  bytes: PacketByteSource;
+}

@@ -1,0 +1,182 @@
+/**
+ * The one place that decides which stream dissector takes a connection, in this documented order:
+ *   1. the port table, server port first (roles are known or inferred), then the client port;
+ *   2. the enabled heuristics, in registration order, on the first bytes of each direction
+ *      (up to 64 KiB is held while a heuristic answers "more");
+ *   3. otherwise nobody: the bytes are not kept.
+ * Every call into a plugin is guarded: a throw marks the connection malformed and the analysis
+ * goes on without that dissector (Wireshark's "Malformed Packet").
+ */
+
+import type { CloseInfo, Dir, DissectorPlugin, PacketRef, Pdu, StreamContext, StreamDissector } from "./api.js";
+import { Framer } from "./framer.js";
+import type { Registry } from "./registry.js";
+import type { Connection, StreamSink } from "../tcp/types.js";
+
+const HEURISTIC_HEAD_LIMIT = 64 * 1024;
+
+export interface DispatchHooks {
+  /** A PDU reported by the connection's dissector. */
+  pdu(conn: Connection, pdu: Pdu): void;
+  /** An expert note from a dissector or from framing. */
+  note(conn: Connection, severity: "note" | "warning" | "error", packet: number, message: string): void;
+}
+
+/** Builds the `openSink` function the TCP tracker calls at a connection's first payload byte. */
+export function createDispatcher(registry: Registry, hooks: DispatchHooks): (conn: Connection) => StreamSink | null {
+  return (conn) => {
+    const byPort = registry.portTable.get(conn.server.port) ?? registry.portTable.get(conn.client.port);
+    if (byPort) return new DispatchSink(conn, registry, hooks, registry.get(byPort)!);
+    const heuristics = registry.heuristics.filter((h) => h.enabled);
+    if (heuristics.length === 0) return null;
+    return new DispatchSink(conn, registry, hooks, null);
+  };
+}
+
+interface HeldChunk {
+  dir: Dir;
+  bytes: Uint8Array;
+  at: PacketRef;
+}
+
+class DispatchSink implements StreamSink {
+  private dissector: StreamDissector | null = null;
+  private plugin: DissectorPlugin | null = null;
+  private framers: Record<Dir, Framer | null> = { c2s: null, s2c: null };
+  private state: "undecided" | "active" | "none" | "failed" = "undecided";
+  private held: HeldChunk[] = [];
+  private heldBytes: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  private lastPacket = 0;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly registry: Registry,
+    private readonly hooks: DispatchHooks,
+    chosen: DissectorPlugin | null,
+  ) {
+    if (chosen) this.activate(chosen);
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: PacketRef): void {
+    this.lastPacket = at.last;
+    if (this.state === "active") return this.deliver(dir, bytes, at);
+    if (this.state !== "undecided") return;
+    this.held.push({ dir, bytes: bytes.slice(), at: { ...at } });
+    this.heldBytes[dir] += bytes.length;
+    this.decide(false);
+  }
+
+  gap(dir: Dir, length: number, at: PacketRef): void {
+    this.lastPacket = at.last;
+    if (this.state === "undecided" && this.held.length > 0) this.decide(true);
+    if (this.state !== "active") return;
+    this.guard(() => {
+      this.framers[dir]?.gap(length, at);
+      this.dissector!.gap(dir, length, at);
+    });
+  }
+
+  close(how: CloseInfo): void {
+    if (this.state === "undecided" && this.held.length > 0) this.decide(true);
+    if (this.state !== "active") return;
+    this.guard(() => this.dissector!.close(how));
+    this.dissector = null;
+    this.framers = { c2s: null, s2c: null };
+  }
+
+  /** Runs the heuristics on what is held; `final` turns "more" into "no". */
+  private decide(final: boolean): void {
+    let waiting = false;
+    for (const h of this.registry.heuristics) {
+      if (!h.enabled) continue;
+      const plugin = this.registry.get(h.name)!;
+      for (const dir of ["c2s", "s2c"] as const) {
+        if (this.heldBytes[dir] === 0) continue;
+        let answer: string;
+        try {
+          answer = plugin.detect!(this.head(dir), dir);
+        } catch (err) {
+          this.hooks.note(this.conn, "warning", this.lastPacket, `${plugin.name} heuristic failed: ${message(err)}`);
+          answer = "no";
+        }
+        if (answer === "yes") {
+          const held = this.held;
+          this.held = [];
+          this.activate(plugin);
+          for (const c of held) {
+            if (this.state !== "active") break;
+            this.deliver(c.dir, c.bytes, c.at);
+          }
+          return;
+        }
+        if (answer === "more") waiting = true;
+      }
+    }
+    const full = this.heldBytes.c2s + this.heldBytes.s2c >= HEURISTIC_HEAD_LIMIT;
+    if (!waiting || final || full) {
+      this.state = "none";
+      this.held = [];
+    }
+  }
+
+  private head(dir: Dir): Uint8Array {
+    const parts = this.held.filter((c) => c.dir === dir);
+    if (parts.length === 1) return parts[0]!.bytes;
+    const out = new Uint8Array(this.heldBytes[dir]);
+    let off = 0;
+    for (const p of parts) {
+      out.set(p.bytes, off);
+      off += p.bytes.length;
+    }
+    return out;
+  }
+
+  private activate(plugin: DissectorPlugin): void {
+    this.plugin = plugin;
+    this.conn.dissector = plugin.name;
+    const ctx: StreamContext = {
+      connectionId: this.conn.id,
+      client: this.conn.client,
+      server: this.conn.server,
+      emit: (pdu) => this.hooks.pdu(this.conn, pdu),
+      note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
+    };
+    this.state = "active";
+    this.guard(() => {
+      this.dissector = plugin.open!(ctx);
+      if (plugin.framing) {
+        for (const dir of ["c2s", "s2c"] as const) {
+          this.framers[dir] = new Framer(plugin.framing, dir, {
+            pdu: (bytes, at, wireLength) => this.dissector!.pdu?.(dir, bytes, at, wireLength),
+            framingError: (_offset, packet, what) =>
+              this.hooks.note(this.conn, "warning", packet, `${plugin.name} framing (${dir}): ${what}; resynchronising`),
+          });
+        }
+      }
+    });
+  }
+
+  private deliver(dir: Dir, bytes: Uint8Array, at: PacketRef): void {
+    this.guard(() => {
+      const framer = this.framers[dir];
+      if (framer) framer.data(bytes, at);
+      else this.dissector!.data?.(dir, bytes, at);
+    });
+  }
+
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.state = "failed";
+      const name = this.plugin?.name ?? "dissector";
+      if (this.conn.malformed === null) this.conn.malformed = `${name}: ${message(err)}`;
+      this.hooks.note(this.conn, "error", this.lastPacket, `${name} failed on this connection: ${message(err)}`);
+      this.dissector = null;
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split("\n")[0]!.slice(0, 200);
+}

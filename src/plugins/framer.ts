@@ -1,0 +1,211 @@
+/**
+ * Length-prefixed PDU framing over one direction of a reassembled stream (Wireshark's
+ * tcp_dissect_pdus): the plugin states how long a PDU is from its first bytes, the framer
+ * delivers whole PDUs across any segmentation, and resynchronises after a gap.
+ *
+ * Memory: a PDU is kept up to `bufferLimit` bytes; the rest is counted, not kept, so a 100 MB
+ * request costs at most `bufferLimit` bytes. A PDU fully inside one data() call is handed on as
+ * a view, without copying.
+ */
+
+import type { Dir, Framing, PacketRef } from "./api.js";
+
+export const DEFAULT_PDU_BUFFER_LIMIT = 16 * 1024 * 1024;
+/** Bytes collected while looking for a PDU start after a gap or a framing error. */
+const RESYNC_WINDOW = 64 * 1024;
+
+export interface FramerOutput {
+  pdu(bytes: Uint8Array, at: PacketRef, wireLength: number): void;
+  /** The stream did not frame: a length that cannot be, at this stream offset. */
+  framingError(streamOffset: number, packet: number, what: string): void;
+}
+
+export class Framer {
+  private readonly header: Uint8Array;
+  private headerFill = 0;
+  /** Wire length of the PDU in progress, -1 while its header is incomplete. */
+  private pduLength = -1;
+  private buffer: Uint8Array | null = null;
+  /** Bytes of the PDU in progress seen on the wire, and how many of them are kept in `buffer`. */
+  private consumed = 0;
+  private kept = 0;
+  /** After a hole inside the PDU in progress, later bytes are counted but no longer kept. */
+  private keeping = true;
+  private firstPacket = 0;
+  private firstOffset = 0;
+  private resyncing = false;
+  private window: Uint8Array | null = null;
+  private windowFill = 0;
+  private readonly bufferLimit: number;
+
+  constructor(
+    private readonly framing: Framing,
+    private readonly dir: Dir,
+    private readonly out: FramerOutput,
+  ) {
+    this.header = new Uint8Array(framing.headerLength);
+    this.bufferLimit = framing.bufferLimit ?? DEFAULT_PDU_BUFFER_LIMIT;
+  }
+
+  data(bytes: Uint8Array, at: PacketRef): void {
+    if (this.resyncing) {
+      this.resync(bytes, at);
+      return;
+    }
+    this.consume(bytes, at);
+  }
+
+  /** `length` bytes never captured. Inside a PDU of known length we stay in step; otherwise resync. */
+  gap(length: number, at: PacketRef): void {
+    if (this.resyncing) {
+      this.windowFill = 0;
+      return;
+    }
+    if (this.pduLength >= 0 && this.consumed + length < this.pduLength) {
+      this.consumed += length;
+      this.keeping = false;
+      return;
+    }
+    if (this.pduLength >= 0) {
+      // The hole runs past the end of this PDU: hand on what we have, then look for the next start.
+      this.emit(at, this.pduLength);
+    }
+    this.reset();
+    this.startResync();
+  }
+
+  private consume(bytes: Uint8Array, at: PacketRef): void {
+    let pos = 0;
+    const n = bytes.length;
+    while (pos < n) {
+      if (this.pduLength < 0) {
+        const headerLength = this.header.length;
+        // Fast path: a whole PDU inside this call, no copy.
+        if (this.headerFill === 0 && n - pos >= headerLength) {
+          const len = this.framing.pduLength(bytes.subarray(pos, pos + headerLength));
+          if (!this.lengthOk(len, at, pos)) {
+            this.startResync();
+            this.resync(bytes.subarray(pos), { ...at, streamOffset: at.streamOffset + pos });
+            return;
+          }
+          if (n - pos >= len && len <= this.bufferLimit) {
+            this.out.pdu(bytes.subarray(pos, pos + len), { ...at, streamOffset: at.streamOffset + pos }, len);
+            pos += len;
+            continue;
+          }
+        }
+        if (this.headerFill === 0) {
+          this.firstPacket = at.first;
+          this.firstOffset = at.streamOffset + pos;
+        }
+        const take = Math.min(headerLength - this.headerFill, n - pos);
+        this.header.set(bytes.subarray(pos, pos + take), this.headerFill);
+        this.headerFill += take;
+        pos += take;
+        if (this.headerFill < headerLength) return;
+        const len = this.framing.pduLength(this.header);
+        if (!this.lengthOk(len, at, pos - headerLength)) {
+          const head = this.header.slice();
+          this.reset();
+          this.startResync();
+          this.appendWindow(head);
+          this.resync(bytes.subarray(pos), { ...at, streamOffset: at.streamOffset + pos });
+          return;
+        }
+        this.pduLength = len;
+        this.buffer = new Uint8Array(Math.min(len, this.bufferLimit));
+        this.buffer.set(this.header, 0);
+        this.kept = headerLength;
+        this.consumed = headerLength;
+        this.keeping = true;
+      }
+      const take = Math.min(this.pduLength - this.consumed, n - pos);
+      if (this.keeping && this.buffer && this.kept < this.buffer.length) {
+        const keep = Math.min(take, this.buffer.length - this.kept);
+        this.buffer.set(bytes.subarray(pos, pos + keep), this.kept);
+        this.kept += keep;
+      }
+      this.consumed += take;
+      pos += take;
+      if (this.consumed === this.pduLength) {
+        this.emit(at, this.pduLength);
+        this.reset();
+      }
+    }
+  }
+
+  private lengthOk(len: number, at: PacketRef, pos: number): boolean {
+    if (Number.isInteger(len) && len >= this.header.length && len <= this.framing.maxPduLength) return true;
+    this.out.framingError(
+      at.streamOffset + pos,
+      at.last,
+      len < 0 || !Number.isInteger(len)
+        ? "bytes that cannot start a PDU"
+        : `PDU length ${len} outside ${this.header.length}..${this.framing.maxPduLength}`,
+    );
+    return false;
+  }
+
+  private emit(at: PacketRef, wireLength: number): void {
+    const bytes = this.buffer ? this.buffer.subarray(0, this.kept) : this.header.subarray(0, this.headerFill);
+    this.out.pdu(bytes, { first: this.firstPacket, last: at.last, tsUs: at.tsUs, streamOffset: this.firstOffset }, wireLength);
+  }
+
+  private reset(): void {
+    this.headerFill = 0;
+    this.pduLength = -1;
+    this.buffer = null;
+    this.consumed = 0;
+    this.kept = 0;
+    this.keeping = true;
+  }
+
+  private startResync(): void {
+    this.resyncing = true;
+    this.windowFill = 0;
+  }
+
+  private appendWindow(bytes: Uint8Array): void {
+    if (!this.window) this.window = new Uint8Array(RESYNC_WINDOW);
+    if (bytes.length >= RESYNC_WINDOW) {
+      this.window.set(bytes.subarray(bytes.length - RESYNC_WINDOW));
+      this.windowFill = RESYNC_WINDOW;
+      return;
+    }
+    if (this.windowFill + bytes.length > RESYNC_WINDOW) {
+      // Keep the newest bytes: a PDU start is more likely ahead than behind.
+      const keep = RESYNC_WINDOW - bytes.length;
+      this.window.copyWithin(0, this.windowFill - keep, this.windowFill);
+      this.windowFill = keep;
+    }
+    this.window.set(bytes, this.windowFill);
+    this.windowFill += bytes.length;
+  }
+
+  /**
+   * Looking for a PDU start. With the plugin's resync() we scan a window of recent bytes; without
+   * it we try only segment starts, where PDUs usually begin.
+   */
+  private resync(bytes: Uint8Array, at: PacketRef): void {
+    if (bytes.length === 0) return;
+    const finder = this.framing.resync;
+    if (!finder) {
+      if (bytes.length >= this.header.length) {
+        const len = this.framing.pduLength(bytes.subarray(0, this.header.length));
+        if (Number.isInteger(len) && len >= this.header.length && len <= this.framing.maxPduLength) {
+          this.resyncing = false;
+          this.consume(bytes, at);
+        }
+      }
+      return;
+    }
+    this.appendWindow(bytes);
+    const windowStart = at.streamOffset + bytes.length - this.windowFill;
+    const found = finder(this.window!.subarray(0, this.windowFill), this.dir);
+    if (found < 0 || found >= this.windowFill) return;
+    const rest = this.window!.slice(found, this.windowFill);
+    this.resyncing = false;
+    this.windowFill = 0;
+    this.consume(rest, { ...at, first: at.last, streamOffset: windowStart + found });
+  }
+}

@@ -1,0 +1,48 @@
+/** Small formatting helpers shared by the text reports. */
+
+/** Microseconds since the epoch -> "2026-11-26 02:11:49.123456 UTC". */
+export function formatAbsoluteTime(tsUs: number): string {
+  const ms = Math.floor(tsUs / 1000);
+  const iso = new Date(ms).toISOString(); // 2026-11-26T02:11:49.123Z
+  const micros = String(Math.floor(tsUs) % 1_000_000).padStart(6, "0");
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros} UTC`;
+}
+
+/** Microseconds -> seconds with microsecond precision, as JSON numbers carry times. */
+export function usToSeconds(us: number): number {
+  return Math.round(us) / 1e6;
+}
+
+/** Microseconds -> milliseconds, rounded to the microsecond. */
+export function usToMs(us: number): number {
+  return Math.round(us) / 1000;
+}
+
+/** A duration for humans: "850us", "12.3ms", "4.21s", "7m12s", "2h03m". */
+export function formatDuration(us: number): string {
+  if (us < 1000) return `${Math.round(us)}us`;
+  if (us < 1e6) return `${(us / 1000).toFixed(us < 1e4 ? 2 : 1)}ms`;
+  const s = us / 1e6;
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/** 1234567 -> "1.2M", 2048 -> "2.0k": compact counts for narrow columns. */
+export function formatCount(n: number): string {
+  if (n < 10_000) return String(n);
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)}k`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)}M`;
+  return `${(n / 1e9).toFixed(1)}G`;
+}
+
+/** Left-aligned text table: every column as wide as its widest cell. */
+export function renderTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,150 @@
+/**
+ * `kdiag packets`: one summary line per packet, like tshark's, or `{"packets": [...]}`.
+ * Packet bytes are read back from the capture (the model keeps only the index) and decoded again
+ * for the addresses and header fields; a protocol dissector's summary replaces TCP's on the packet
+ * where its PDU completed.
+ */
+
+import { createDecodedPacket, decodePacket } from "../decode/packet.js";
+import { flagsText, formatAddr } from "../decode/format.js";
+import type { DecodedPacket } from "../decode/types.js";
+import { TcpFlag } from "../decode/types.js";
+import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
+import { TCP_EVENT_NAMES } from "../tcp/types.js";
+import { usToSeconds } from "./format.js";
+import { sanitize } from "./sanitize.js";
+
+export interface PacketJson {
+  number: number;
+  time: number;
+  length: number;
+  captured_length: number;
+  src: string | null;
+  dst: string | null;
+  src_port: number | null;
+  dst_port: number | null;
+  protocol: string;
+  connection: number | null;
+  direction: "c2s" | "s2c" | null;
+  tcp_flags: number | null;
+  seq: number | null;
+  ack: number | null;
+  window: number | null;
+  payload_length: number | null;
+  events: string[];
+  info: string;
+}
+
+/** tshark's labels for the analysis events it puts at the front of the info column. */
+const EVENT_LABELS: Record<string, string> = {
+  retransmission: "TCP Retransmission",
+  fast_retransmission: "TCP Fast Retransmission",
+  spurious_retransmission: "TCP Spurious Retransmission",
+  out_of_order: "TCP Out-Of-Order",
+  lost_segment: "TCP Previous segment not captured",
+  ack_lost_segment: "TCP ACKed unseen segment",
+  duplicate_ack: "TCP Dup ACK",
+  zero_window: "TCP ZeroWindow",
+  zero_window_probe: "TCP ZeroWindowProbe",
+  zero_window_probe_ack: "TCP ZeroWindowProbeAck",
+  window_full: "TCP Window Full",
+  keep_alive: "TCP Keep-Alive",
+  keep_alive_ack: "TCP Keep-Alive ACK",
+  reused_ports: "TCP Port numbers reused",
+  window_update: "TCP Window Update",
+};
+
+const IP_PROTOCOLS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6", 132: "SCTP" };
+const ETHER_TYPES: Record<number, string> = { 0x0806: "ARP", 0x88cc: "LLDP", 0x8035: "RARP" };
+
+/** Iterates the packets in order, yielding one JSON row each. Rows are built lazily: no list of all packets. */
+export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
+  const { packets, connections, bytes } = capture;
+  const pkt = createDecodedPacket();
+  const pdusAt = pduCursor(capture.pdus);
+  for (let i = 0; i < packets.count; i++) {
+    const number = i + 1;
+    const frame = bytes.read(packets.fileOffset[i]!, packets.capLen[i]!);
+    decodePacket(frame, packets.linkType[i]!, pkt);
+    const connId = packets.connId[i]!;
+    const conn = connId >= 0 ? connections[connId] : undefined;
+    const dir = packets.dir[i] === 0 ? "c2s" : "s2c";
+    const events = TCP_EVENT_NAMES.filter((e) => (packets.events[i]! & e.bit) !== 0).map((e) => e.key);
+    const row: PacketJson = {
+      number,
+      time: usToSeconds(packets.tsUs[i]!),
+      length: packets.origLen[i]!,
+      captured_length: packets.capLen[i]!,
+      src: pkt.ipVersion ? formatAddr(pkt.srcAddr, pkt.ipVersion) : null,
+      dst: pkt.ipVersion ? formatAddr(pkt.dstAddr, pkt.ipVersion) : null,
+      src_port: null,
+      dst_port: null,
+      protocol: protocolName(pkt),
+      connection: conn ? connId : null,
+      direction: conn ? dir : null,
+      tcp_flags: null,
+      seq: null,
+      ack: null,
+      window: null,
+      payload_length: null,
+      events,
+      info: "",
+    };
+    if (pkt.hasTcp && conn) {
+      const own = dir === "c2s" ? conn.c2s : conn.s2c;
+      const peer = dir === "c2s" ? conn.s2c : conn.c2s;
+      row.src_port = pkt.srcPort;
+      row.dst_port = pkt.dstPort;
+      row.tcp_flags = pkt.flags;
+      row.seq = relative(pkt.seq, own.baseSeq);
+      row.ack = pkt.flags & TcpFlag.ACK ? relative(pkt.ack, peer.baseSeq) : 0;
+      row.window = pkt.window;
+      row.payload_length = pkt.payloadLen;
+      row.info = tcpInfo(pkt, row, events);
+    } else {
+      row.info = pkt.stop ? `[${pkt.stop.layer}: ${pkt.stop.what}]` : "";
+    }
+    const pdus = pdusAt(number);
+    if (pdus.length > 0) {
+      row.protocol = pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : pdus[0]!.dissector;
+      row.info = pdus.map((p) => (p.malformed ? `${p.summary} [Malformed: ${p.malformed}]` : p.summary)).join("; ");
+    }
+    yield row;
+  }
+}
+
+function relative(raw: number, base: number): number {
+  return base < 0 ? raw : (raw - base) >>> 0;
+}
+
+function protocolName(pkt: DecodedPacket): string {
+  if (pkt.ipVersion === 0) return ETHER_TYPES[pkt.etherType] ?? (pkt.etherType >= 0 ? `0x${pkt.etherType.toString(16)}` : "?");
+  if (pkt.fragment && !pkt.hasTcp) return pkt.ipVersion === 4 ? "IPv4" : "IPv6";
+  return IP_PROTOCOLS[pkt.ipProto] ?? `IP proto ${pkt.ipProto}`;
+}
+
+function tcpInfo(pkt: DecodedPacket, row: PacketJson, events: string[]): string {
+  const labels = events.map((e) => `[${EVENT_LABELS[e] ?? e}]`);
+  const parts = [...labels, `${pkt.srcPort} → ${pkt.dstPort}`, flagsText(pkt.flags), `Seq=${row.seq}`];
+  if (pkt.flags & TcpFlag.ACK) parts.push(`Ack=${row.ack}`);
+  parts.push(`Win=${pkt.window}`, `Len=${pkt.payloadLen}`);
+  return parts.join(" ");
+}
+
+/** PDUs are stored in the order their packets were processed, so one forward cursor finds them. */
+function pduCursor(pdus: StoredPdu[]): (packet: number) => StoredPdu[] {
+  let next = 0;
+  return (packet) => {
+    while (next < pdus.length && pdus[next]!.packet < packet) next++;
+    const out: StoredPdu[] = [];
+    while (next < pdus.length && pdus[next]!.packet === packet) out.push(pdus[next++]!);
+    return out;
+  };
+}
+
+export function packetText(row: PacketJson, firstTsSec: number): string {
+  const rel = (row.time - firstTsSec).toFixed(6);
+  const src = row.src ?? "";
+  const dst = row.dst ?? "";
+  return `${String(row.number).padStart(6)} ${rel.padStart(12)} ${src} → ${dst} ${row.protocol} ${row.length} ${sanitize(row.info)}`;
+}

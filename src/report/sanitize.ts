@@ -1,0 +1,29 @@
+/**
+ * Text that came from a capture (client ids, topic names, summaries a plugin built from payload
+ * bytes) must never reach a terminal raw: a capture could otherwise move the cursor, retitle the
+ * window or worse. Control characters, escape sequences and invisible bidi controls are shown
+ * escaped instead.
+ */
+
+// C0 controls, DEL, C1 controls, and the Unicode bidi/format controls used for spoofing.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+function escapeChar(ch: string): string {
+  switch (ch) {
+    case "\n":
+      return "\\n";
+    case "\r":
+      return "\\r";
+    case "\t":
+      return "\\t";
+    case "\u001b":
+      return "\\e";
+  }
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/** Returns `text` with every unsafe character escaped; plain text comes back unchanged. */
+export function sanitize(text: string): string {
+  return text.replace(UNSAFE, escapeChar);
+}
