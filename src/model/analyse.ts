@@ -9,7 +9,7 @@ import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
 import { TcpTracker } from "../tcp/tracker.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
-import type { AnalysedCapture, DecodeCounts, Note, StoredPdu } from "./analysed-capture.js";
+import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredPdu } from "./analysed-capture.js";
 import { PacketIndex } from "./packet-index.js";
 
 export interface AnalyseOptions {
@@ -20,6 +20,11 @@ export interface AnalyseOptions {
 }
 
 const PROGRESS_EVERY = 16384;
+
+const NO_BYTES: PacketByteSource = {
+  view: () => new Uint8Array(0),
+  close: () => {},
+};
 
 export async function analyseCapture(file: string, opts: AnalyseOptions): Promise<AnalysedCapture> {
   const packets = new PacketIndex(4096);
@@ -72,10 +77,12 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   };
 
   const { summary, bytes } = await readCapture(file, onFrame);
+  // No frame delivered means nothing will ever be read back.
+  const byteSource = bytes ?? NO_BYTES;
   current = packets.count;
   tracker.finish();
   opts.onProgress?.(packets.count, summary.bytes);
-  return { file, summary, packets, connections: tracker.connections, pdus, notes, decode, bytes };
+  return { file, summary, packets, connections: tracker.connections, pdus, notes, decode, bytes: byteSource };
 }
 
 function countUndecoded(

@@ -41,7 +41,8 @@ export interface DecodeCounts {
 
 /** Reads a packet's bytes back from the capture (plain file or spooled copy). */
 export interface PacketByteSource {
-  read(offset: number, length: number): Uint8Array;
+  /** Bytes at a stream offset, as a view valid until the next call. */
+  view(offset: number, length: number): Uint8Array;
   close(): void;
 }
 

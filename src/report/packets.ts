@@ -30,6 +30,8 @@ export interface PacketJson {
   seq: number | null;
   ack: number | null;
   window: number | null;
+  /** Window in bytes after scaling (tshark's tcp.window_size); null when the scale is unknown. */
+  window_size: number | null;
   payload_length: number | null;
   events: string[];
   info: string;
@@ -64,7 +66,7 @@ export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
   const pdusAt = pduCursor(capture.pdus);
   for (let i = 0; i < packets.count; i++) {
     const number = i + 1;
-    const frame = bytes.read(packets.fileOffset[i]!, packets.capLen[i]!);
+    const frame = bytes.view(packets.fileOffset[i]!, packets.capLen[i]!);
     decodePacket(frame, packets.linkType[i]!, pkt);
     const connId = packets.connId[i]!;
     const conn = connId >= 0 ? connections[connId] : undefined;
@@ -86,6 +88,7 @@ export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
       seq: null,
       ack: null,
       window: null,
+      window_size: null,
       payload_length: null,
       events,
       info: "",
@@ -99,6 +102,7 @@ export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
       row.seq = relative(pkt.seq, own.baseSeq);
       row.ack = pkt.flags & TcpFlag.ACK ? relative(pkt.ack, peer.baseSeq) : 0;
       row.window = pkt.window;
+      row.window_size = scaledWindow(pkt, own.windowScale, peer.windowScale);
       row.payload_length = pkt.payloadLen;
       row.info = tcpInfo(pkt, row, events);
     } else {
@@ -117,6 +121,13 @@ function relative(raw: number, base: number): number {
   return base < 0 ? raw : (raw - base) >>> 0;
 }
 
+/** Window scaling applies only when both SYNs offered it, and never to the SYNs themselves (RFC 7323). */
+function scaledWindow(pkt: DecodedPacket, ownScale: number, peerScale: number): number | null {
+  if (pkt.flags & TcpFlag.SYN) return pkt.window;
+  if (ownScale < 0 || peerScale < 0) return null;
+  return pkt.window * 2 ** ownScale;
+}
+
 function protocolName(pkt: DecodedPacket): string {
   if (pkt.ipVersion === 0) return ETHER_TYPES[pkt.etherType] ?? (pkt.etherType >= 0 ? `0x${pkt.etherType.toString(16)}` : "?");
   if (pkt.fragment && !pkt.hasTcp) return pkt.ipVersion === 4 ? "IPv4" : "IPv6";
@@ -127,7 +138,7 @@ function tcpInfo(pkt: DecodedPacket, row: PacketJson, events: string[]): string 
   const labels = events.map((e) => `[${EVENT_LABELS[e] ?? e}]`);
   const parts = [...labels, `${pkt.srcPort} → ${pkt.dstPort}`, flagsText(pkt.flags), `Seq=${row.seq}`];
   if (pkt.flags & TcpFlag.ACK) parts.push(`Ack=${row.ack}`);
-  parts.push(`Win=${pkt.window}`, `Len=${pkt.payloadLen}`);
+  parts.push(`Win=${row.window_size ?? pkt.window}`, `Len=${pkt.payloadLen}`);
   return parts.join(" ");
 }
 
