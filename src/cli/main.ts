@@ -75,7 +75,7 @@ async function flowsCommand(file: string, cmdOpts: { json?: boolean }, opts: Glo
     out.json(flowsJson(capture));
   } else {
     out.line(captureHeadline(capture));
-    out.line(flowsText(capture));
+    if (capture.connections.length > 0) out.line(flowsText(capture));
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -104,10 +104,14 @@ function captureHeadline(capture: AnalysedCapture): string {
   const span = n > 1 ? (capture.packets.tsUs[n - 1]! - capture.packets.tsUs[0]!) / 1e6 : 0;
   const skipped = capture.decode.nonIp + capture.decode.nonTcp;
   return (
-    `${sanitize(capture.file)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${n} packets over ${span.toFixed(3)}s, ` +
-    `${capture.connections.length} TCP connections` +
+    `${sanitize(capture.file)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${plural(n, "packet")} over ${span.toFixed(3)}s, ` +
+    plural(capture.connections.length, "TCP connection") +
     (skipped > 0 ? `, ${skipped} non-TCP packets skipped` : "")
   );
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 export function buildProgram(out: Output): Command {
@@ -162,8 +166,12 @@ Exit codes:
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const out = new Output();
+/** Runs one command line; streams can be given for in-process tests. Returns the exit code. */
+export async function main(
+  argv: string[],
+  streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
+): Promise<number> {
+  const out = new Output(streams.stdout, streams.stderr);
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv, { from: "user" });
