@@ -1,0 +1,35 @@
+/**
+ * Fields the Kafka dissector exposes to filters, rules and JSON output. Names are Wireshark's
+ * (checked against `tshark -G fields` of 4.0.17) so a Wireshark user already knows them; the few
+ * Wireshark lacks are listed in KAFKA_OWN_FIELDS.
+ */
+import type { FieldSpec } from "../../src/plugins/api.js";
+import { APIS } from "./generated/protocol.js";
+import { KAFKA_ERRORS } from "./generated/errors.js";
+
+/** API key → API name, from the generated table. */
+export const API_NAMES: Readonly<Record<number, string>> = Object.fromEntries(APIS.map((a) => [a.key, a.name]));
+
+/** Field names kdiag adds that Wireshark 4.0 does not have. */
+export const KAFKA_OWN_FIELDS: ReadonlySet<string> = new Set(["kafka.response_time"]);
+
+export const KAFKA_FIELDS: readonly FieldSpec[] = [
+  { name: "kafka.len", type: "int", description: "Length of the Kafka message after the int32 size prefix" },
+  { name: "kafka.api_key", type: "int", description: "API key of the request (or of the request a response answers)", values: API_NAMES },
+  { name: "kafka.api_version", type: "int", description: "API version of the request (or of the request a response answers)" },
+  { name: "kafka.correlation_id", type: "int", description: "Correlation id pairing a response with its request" },
+  { name: "kafka.client_id", type: "string", description: "Client id from the request header" },
+  { name: "kafka.topic_name", type: "string", description: "Topic name (each topic in the message)" },
+  { name: "kafka.partition_id", type: "int", description: "Partition index (each partition in the message)" },
+  { name: "kafka.error", type: "int", description: "Error code (each one in the message; 0 = none)", values: KAFKA_ERRORS },
+  { name: "kafka.error_message", type: "string", description: "Error message sent with an error code, when the version carries one" },
+  { name: "kafka.required_acks", type: "int", description: "Produce acks: 0 none, 1 leader, -1 all in-sync replicas" },
+  { name: "kafka.timeout", type: "int", description: "Produce request timeout, milliseconds" },
+  { name: "kafka.throttle_time", type: "int", description: "Time the broker throttled the client, milliseconds" },
+  { name: "kafka.transactional_id", type: "string", description: "Transactional id of a producer" },
+  { name: "kafka.consumer_group", type: "string", description: "Consumer group id" },
+  { name: "kafka.member_id", type: "string", description: "Consumer group member id" },
+  { name: "kafka.request_frame", type: "uint", description: "Packet number of the request this response answers" },
+  { name: "kafka.response_frame", type: "uint", description: "Packet number of the response to this request" },
+  { name: "kafka.response_time", type: "double", description: "Time from request to response, milliseconds" },
+];

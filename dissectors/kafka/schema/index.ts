@@ -1,0 +1,41 @@
+/**
+ * The Kafka schema interpreter's public surface: what the Kafka dissector (framing, pairing,
+ * record batches) imports. Everything is driven by dissectors/kafka/generated/protocol.ts.
+ */
+export {
+  apiDef,
+  apiName,
+  compileReader,
+  compiledReaderCount,
+  decodeRequest,
+  decodeRequestHeader,
+  decodeResponse,
+  decodeResponseHeader,
+  fitResponseVersions,
+  fitVersions,
+  isFlexible,
+  isValidVersion,
+  recordsRef,
+  requestHeaderVersion,
+  responseHeaderVersion,
+  UNKNOWN_TAGS,
+} from "./decode.js";
+export type {
+  BodyReader,
+  DecodeError,
+  DecodeErrorCode,
+  DecodeResult,
+  HeaderResult,
+  KafkaObject,
+  KafkaValue,
+  Kind,
+  MessageResult,
+  ReadOptions,
+  RecordsHook,
+  RequestHeader,
+  ResponseHeader,
+  UnknownTag,
+} from "./decode.js";
+export { Reader, DecodeFail, toHex } from "./reader.js";
+export type { ApiDef, FieldDef, FieldType, MessageDef, Primitive, VersionRange } from "./table.js";
+export { OPEN, inRange } from "./table.js";
