@@ -11,7 +11,14 @@ import { KAFKA_ERRORS } from "./generated/errors.js";
 export const API_NAMES: Readonly<Record<number, string>> = Object.fromEntries(APIS.map((a) => [a.key, a.name]));
 
 /** Field names kdiag adds that Wireshark 4.0 does not have. */
-export const KAFKA_OWN_FIELDS: ReadonlySet<string> = new Set(["kafka.response_time"]);
+export const KAFKA_OWN_FIELDS: ReadonlySet<string> = new Set([
+  "kafka.response_time",
+  "kafka.response_size",
+  "kafka.records_length",
+  "kafka.topic_id",
+  "kafka.unknown_api",
+  "kafka.unanswered",
+]);
 
 export const KAFKA_FIELDS: readonly FieldSpec[] = [
   { name: "kafka.len", type: "int", description: "Length of the Kafka message after the int32 size prefix" },
@@ -32,4 +39,13 @@ export const KAFKA_FIELDS: readonly FieldSpec[] = [
   { name: "kafka.request_frame", type: "uint", description: "Packet number of the request this response answers" },
   { name: "kafka.response_frame", type: "uint", description: "Packet number of the response to this request" },
   { name: "kafka.response_time", type: "double", description: "Time from request to response, milliseconds" },
+  { name: "kafka.response_size", type: "uint", description: "Bytes of the response on the wire (exchanges)" },
+  { name: "kafka.records_length", type: "uint", description: "Bytes of each records field (a partition's record batches)" },
+  { name: "kafka.topic_id", type: "string", description: "Topic id (UUID) where the version names topics by id" },
+  { name: "kafka.unknown_api", type: "bool", description: "API key or version not in the protocol table: only the header was decoded" },
+  {
+    name: "kafka.unanswered",
+    type: "string",
+    description: "Why a request has no response: fin, rst, gap (it may be in bytes not captured) or end-of-capture",
+  },
 ];

@@ -9,7 +9,7 @@ import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
 import { TcpTracker } from "../tcp/tracker.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
-import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredPdu } from "./analysed-capture.js";
+import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredExchange, StoredPdu } from "./analysed-capture.js";
 import { PacketIndex } from "./packet-index.js";
 
 export interface AnalyseOptions {
@@ -30,12 +30,16 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   const packets = new PacketIndex(4096);
   const pdus: StoredPdu[] = [];
   const notes: Note[] = [];
+  const exchanges: StoredExchange[] = [];
   const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
   let current = 0;
 
   const openSink = createDispatcher(opts.registry, {
     pdu(conn: Connection, pdu) {
       pdus.push({ ...pdu, connId: conn.id, dissector: conn.dissector ?? "", packet: current });
+    },
+    exchange(conn: Connection, ex) {
+      exchanges.push({ ...ex, connId: conn.id, dissector: conn.dissector ?? "" });
     },
     note(conn: Connection, severity, packet, message) {
       notes.push({ severity, packet, connId: conn.id, message });
@@ -82,7 +86,15 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   current = packets.count;
   tracker.finish();
   opts.onProgress?.(packets.count, summary.bytes);
-  return { file, summary, packets, connections: tracker.connections, pdus, notes, decode, bytes: byteSource };
+  exchanges.sort(byRequestPacket);
+  return { file, summary, packets, connections: tracker.connections, pdus, exchanges, notes, decode, bytes: byteSource };
+}
+
+/** Exchanges complete at their response; list them by when the request (or orphan response) was seen. */
+function byRequestPacket(a: StoredExchange, b: StoredExchange): number {
+  const pa = a.request?.first ?? a.response?.first ?? 0;
+  const pb = b.request?.first ?? b.response?.first ?? 0;
+  return pa - pb;
 }
 
 function countUndecoded(

@@ -4,7 +4,7 @@
  */
 
 import type { CaptureSummary } from "../capture/types.js";
-import type { Pdu } from "../plugins/api.js";
+import type { Exchange, Pdu } from "../plugins/api.js";
 import type { Connection } from "../tcp/types.js";
 import type { PacketIndex } from "./packet-index.js";
 
@@ -14,6 +14,12 @@ export interface StoredPdu extends Pdu {
   dissector: string;
   /** Packet being processed when the PDU completed (where a packet list shows it). */
   packet: number;
+}
+
+/** A request/response pair as stored in the model, tied to its connection. */
+export interface StoredExchange extends Exchange {
+  connId: number;
+  dissector: string;
 }
 
 /** An expert note (Wireshark's expert info): something worth a look, tied to a packet. */
@@ -52,6 +58,8 @@ export interface AnalysedCapture {
   packets: PacketIndex;
   connections: readonly Connection[];
   pdus: StoredPdu[];
+  /** Paired requests and responses, in the order the request was seen (orphans at their response). */
+  exchanges: StoredExchange[];
   notes: Note[];
   decode: DecodeCounts;
   bytes: PacketByteSource;

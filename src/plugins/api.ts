@@ -73,12 +73,50 @@ export interface Pdu {
   malformed?: string;
 }
 
+/** One side of an exchange: the PDU's packets and size. */
+export interface ExchangeSide {
+  /** Packet numbers of the PDU's first and last segment. */
+  first: number;
+  last: number;
+  /** Time of the last segment, microseconds since the epoch. */
+  tsUs: number;
+  /** Bytes of the PDU on the wire. */
+  length: number;
+}
+
+/**
+ * A request and its response, paired by the dissector (Wireshark's request/response tracking).
+ * Stored in the model once, so views and rules never pair again.
+ */
+export interface Exchange {
+  /** null for a response whose request is not in the capture (it started late). */
+  request: ExchangeSide | null;
+  /** null when no response came (see status). */
+  response: ExchangeSide | null;
+  status:
+    | "answered"
+    /** The protocol says no response will come (Kafka Produce with acks=0). */
+    | "no-response-expected"
+    /** The connection closed or the capture ended before a response came. */
+    | "unanswered"
+    /** A response without its request. */
+    | "orphan-response";
+  /** How sure the decoding is: paired exchanges are certain; orphans are inferred. */
+  confidence: "certain" | "likely" | "guess";
+  /** One line: "Produce v9 corr=12 client=rdkafka topics=orders 1.2ms NONE". Raw text: printers sanitise. */
+  summary: string;
+  /** Flat values keyed by declared field names (kafka.api_key, kafka.error, ...). */
+  fields: Record<string, FieldValue>;
+}
+
 export interface StreamContext {
   connectionId: number;
   client: { addr: string; port: number };
   server: { addr: string; port: number };
   /** Report a PDU. */
   emit(pdu: Pdu): void;
+  /** Report a paired request/response (for request/response protocols). */
+  exchange(ex: Exchange): void;
   /** Report a problem that is not a PDU (expert info), tied to a packet. */
   note(severity: "note" | "warning" | "error", packet: number, message: string): void;
 }
@@ -95,6 +133,11 @@ export interface StreamDissector {
   /** `length` bytes of this direction were never captured; resynchronise. */
   gap(dir: Dir, length: number, at: PacketRef): void;
   close(how: CloseInfo): void;
+  /**
+   * Optional, with `framing`: like Framing.resync, but with this connection's state (e.g. the
+   * correlation ids still waiting for a response). Takes precedence over Framing.resync.
+   */
+  resync?(dir: Dir, bytes: Uint8Array): number;
 }
 
 /** Length-prefixed framing done by the framework (Wireshark's tcp_dissect_pdus). */
@@ -102,7 +145,7 @@ export interface Framing {
   /** Bytes needed to know a PDU's length. */
   headerLength: number;
   /** Total PDU length including the header, or -1 when the header cannot start a PDU. */
-  pduLength(head: Uint8Array): number;
+  pduLength(head: Uint8Array, dir: Dir): number;
   /** PDUs longer than this are treated as a framing error (and the stream resynchronises). */
   maxPduLength: number;
   /** Bytes of one PDU the framework keeps in memory (default 16 MiB); the rest is counted, not kept. */

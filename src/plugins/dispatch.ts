@@ -8,7 +8,7 @@
  * goes on without that dissector (Wireshark's "Malformed Packet").
  */
 
-import type { CloseInfo, Dir, DissectorPlugin, PacketRef, Pdu, StreamContext, StreamDissector } from "./api.js";
+import type { CloseInfo, Dir, DissectorPlugin, Exchange, PacketRef, Pdu, StreamContext, StreamDissector } from "./api.js";
 import { Framer } from "./framer.js";
 import type { Registry } from "./registry.js";
 import type { Connection, StreamSink } from "../tcp/types.js";
@@ -18,6 +18,8 @@ const HEURISTIC_HEAD_LIMIT = 64 * 1024;
 export interface DispatchHooks {
   /** A PDU reported by the connection's dissector. */
   pdu(conn: Connection, pdu: Pdu): void;
+  /** A request/response pair reported by the connection's dissector. */
+  exchange(conn: Connection, ex: Exchange): void;
   /** An expert note from a dissector or from framing. */
   note(conn: Connection, severity: "note" | "warning" | "error", packet: number, message: string): void;
 }
@@ -139,6 +141,7 @@ class DispatchSink implements StreamSink {
       client: this.conn.client,
       server: this.conn.server,
       emit: (pdu) => this.hooks.pdu(this.conn, pdu),
+      exchange: (ex) => this.hooks.exchange(this.conn, ex),
       note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
     };
     this.state = "active";
@@ -150,6 +153,7 @@ class DispatchSink implements StreamSink {
             pdu: (bytes, at, wireLength) => this.dissector!.pdu?.(dir, bytes, at, wireLength),
             framingError: (_offset, packet, what) =>
               this.hooks.note(this.conn, "warning", packet, `${plugin.name} framing (${dir}): ${what}; resynchronising`),
+            ...(this.dissector?.resync ? { resync: (bytes: Uint8Array) => this.dissector!.resync!(dir, bytes) } : {}),
           });
         }
       }

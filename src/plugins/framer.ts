@@ -18,6 +18,8 @@ export interface FramerOutput {
   pdu(bytes: Uint8Array, at: PacketRef, wireLength: number): void;
   /** The stream did not frame: a length that cannot be, at this stream offset. */
   framingError(streamOffset: number, packet: number, what: string): void;
+  /** A stateful resync (the connection's dissector), preferred over framing.resync. */
+  resync?(bytes: Uint8Array): number;
 }
 
 export class Framer {
@@ -82,7 +84,7 @@ export class Framer {
         const headerLength = this.header.length;
         // Fast path: a whole PDU inside this call, no copy.
         if (this.headerFill === 0 && n - pos >= headerLength) {
-          const len = this.framing.pduLength(bytes.subarray(pos, pos + headerLength));
+          const len = this.framing.pduLength(bytes.subarray(pos, pos + headerLength), this.dir);
           if (!this.lengthOk(len, at, pos)) {
             this.startResync();
             this.resync(bytes.subarray(pos), { ...at, streamOffset: at.streamOffset + pos });
@@ -103,7 +105,7 @@ export class Framer {
         this.headerFill += take;
         pos += take;
         if (this.headerFill < headerLength) return;
-        const len = this.framing.pduLength(this.header);
+        const len = this.framing.pduLength(this.header, this.dir);
         if (!this.lengthOk(len, at, pos - headerLength)) {
           const head = this.header.slice();
           this.reset();
@@ -188,10 +190,16 @@ export class Framer {
    */
   private resync(bytes: Uint8Array, at: PacketRef): void {
     if (bytes.length === 0) return;
-    const finder = this.framing.resync;
+    const stateful = this.out.resync;
+    const stateless = this.framing.resync;
+    const finder = stateful
+      ? (b: Uint8Array) => stateful(b)
+      : stateless
+        ? (b: Uint8Array) => stateless(b, this.dir)
+        : null;
     if (!finder) {
       if (bytes.length >= this.header.length) {
-        const len = this.framing.pduLength(bytes.subarray(0, this.header.length));
+        const len = this.framing.pduLength(bytes.subarray(0, this.header.length), this.dir);
         if (Number.isInteger(len) && len >= this.header.length && len <= this.framing.maxPduLength) {
           this.resyncing = false;
           this.consume(bytes, at);
@@ -201,7 +209,7 @@ export class Framer {
     }
     this.appendWindow(bytes);
     const windowStart = at.streamOffset + bytes.length - this.windowFill;
-    const found = finder(this.window!.subarray(0, this.windowFill), this.dir);
+    const found = finder(this.window!.subarray(0, this.windowFill));
     if (found < 0 || found >= this.windowFill) return;
     const rest = this.window!.slice(found, this.windowFill);
     this.resyncing = false;

@@ -69,6 +69,7 @@ function setup(...plugins: DissectorPlugin[]) {
   const notes: string[] = [];
   const open = createDispatcher(registry, {
     pdu: (_c, p) => pdus.push(p),
+    exchange: () => {},
     note: (_c, sev, packet, msg) => notes.push(`${sev}@${packet}: ${msg}`),
   });
   return { open, pdus, notes };

@@ -5,7 +5,7 @@ import { Framer } from "../../src/plugins/framer.js";
 /** Kafka-like framing: int32 big-endian length prefix, length excludes the prefix. */
 const framing: Framing = {
   headerLength: 4,
-  pduLength: (h) => {
+  pduLength: (h: Uint8Array) => {
     const n = ((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0;
     return n > 0x7fffffff ? -1 : n + 4;
   },

@@ -1,0 +1,55 @@
+/**
+ * State shared by one decodeRecords call: resolved options, the problem list, the count of
+ * records kept (maxRecords is per call) and objects reused across batches.
+ */
+import {
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  DEFAULT_MAX_RECORDS,
+  DEFAULT_PREVIEW_BYTES,
+  type DecodeRecordsOptions,
+  type RecordProblem,
+} from "./types.js";
+import { VarintCursor } from "./varint.js";
+
+export interface DecodeContext {
+  readonly bound: number;
+  readonly maxRecords: number;
+  readonly keepValues: boolean;
+  readonly previewBytes: number;
+  kept: number;
+  readonly problems: RecordProblem[];
+  readonly cursor: VarintCursor;
+  readonly utf8: TextDecoder;
+}
+
+/** Non-negative integer option with a default; NaN, negatives and non-numbers fall back to it. */
+function limit(value: number | undefined, fallback: number): number {
+  if (typeof value !== "number" || !(value >= 0)) return fallback;
+  return Math.floor(value);
+}
+
+const EMPTY = new Uint8Array(0);
+
+export function makeContext(opts: DecodeRecordsOptions): DecodeContext {
+  return {
+    bound: limit(opts.maxDecompressedBytes, DEFAULT_MAX_DECOMPRESSED_BYTES),
+    maxRecords: limit(opts.maxRecords, DEFAULT_MAX_RECORDS),
+    keepValues: opts.keepValues === true,
+    previewBytes: limit(opts.previewBytes, DEFAULT_PREVIEW_BYTES),
+    kept: 0,
+    problems: [],
+    cursor: new VarintCursor(EMPTY, 0, 0),
+    utf8: new TextDecoder("utf-8", { fatal: false }),
+  };
+}
+
+/**
+ * A copy of at most `max` bytes. Always a fresh Uint8Array: Buffer#slice would return a view
+ * that keeps the whole (possibly decompressed, multi-MB) buffer alive.
+ */
+export function copyPrefix(data: Uint8Array, start: number, length: number, max: number): Uint8Array {
+  const n = Math.min(length, max);
+  const out = new Uint8Array(n);
+  out.set(data.subarray(start, start + n));
+  return out;
+}

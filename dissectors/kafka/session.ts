@@ -1,0 +1,330 @@
+/**
+ * One Kafka connection: decodes each framed message, pairs responses with requests by correlation
+ * id (the response carries no API key: the request tells its key and version), and reports PDUs
+ * and exchanges. Pairing happens here, once; the model stores the result.
+ */
+
+import type { CloseInfo, Dir, ExchangeSide, FieldValue, PacketRef, StreamContext, StreamDissector } from "../../src/plugins/api.js";
+import { collectFacts, emptyFacts, type KafkaFacts } from "./facts.js";
+import { findMessageStart } from "./framing.js";
+import { API_NAMES } from "./fields.js";
+import { KAFKA_ERRORS } from "./generated/errors.js";
+import {
+  apiDef,
+  decodeRequest,
+  decodeResponse,
+  fitResponseVersions,
+  type DecodeError,
+  type KafkaObject,
+  type ReadOptions,
+} from "./schema/index.js";
+import { APIS } from "./generated/protocol.js";
+import { buildTree } from "./tree.js";
+
+const API_VERSIONS_KEY = 18;
+const PRODUCE_KEY = 0;
+/** Orphan responses are decoded by trying every layout; after this many per connection we stop trying. */
+const MAX_ORPHAN_FITS = 64;
+
+interface PendingRequest {
+  apiKey: number;
+  apiVersion: number;
+  clientId: string | null;
+  side: ExchangeSide;
+  facts: KafkaFacts;
+  /** A gap in the response direction came after this request: its response may be in it. */
+  gapAfter: boolean;
+}
+
+export interface KafkaSessionOptions {
+  /** Hook that decodes `records` fields (record batches); default: a {offset, length} reference. */
+  records?: ReadOptions["records"];
+}
+
+export class KafkaSession implements StreamDissector {
+  private readonly pending = new Map<number, PendingRequest>();
+  private clientId: string | null | undefined = undefined;
+  /** Broker-supported version ranges from a captured ApiVersions response. */
+  private brokerVersions: Map<number, number> | null = null;
+  /** API keys this client has used on this connection (hints for orphan responses). */
+  private readonly keysSeen = new Set<number>();
+  private orphanFits = 0;
+  private readonly readOptions: ReadOptions;
+
+  constructor(
+    private readonly ctx: StreamContext,
+    opts: KafkaSessionOptions = {},
+  ) {
+    this.readOptions = opts.records ? { records: opts.records } : {};
+  }
+
+  pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    if (dir === "c2s") this.request(bytes, at, wireLength);
+    else this.response(bytes, at, wireLength);
+  }
+
+  gap(dir: Dir): void {
+    if (dir === "s2c") for (const p of this.pending.values()) p.gapAfter = true;
+  }
+
+  close(how: CloseInfo): void {
+    const reason = how.how === "end-of-capture" ? "capture ended" : `connection closed (${how.how.toUpperCase()})`;
+    for (const [corr, p] of this.pending) {
+      const lost = p.gapAfter ? "; its response may be in bytes not captured" : "";
+      this.ctx.exchange({
+        request: p.side,
+        response: null,
+        status: "unanswered",
+        confidence: "certain",
+        summary: `${requestLabel(p.apiKey, p.apiVersion)} corr=${corr} no response before the ${reason}${lost}`,
+        fields: {
+          ...this.exchangeFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts, null),
+          "kafka.unanswered": how.how === "end-of-capture" ? "end-of-capture" : p.gapAfter ? "gap" : how.how,
+        },
+      });
+    }
+    this.pending.clear();
+  }
+
+  resync(dir: Dir, bytes: Uint8Array): number {
+    return findMessageStart(bytes, dir, this.clientId, new Set(this.pending.keys()));
+  }
+
+  private request(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    const cut = bytes.length < wireLength;
+    const r = decodeRequest(bytes, 4, bytes.length, this.readOptions);
+    const h = r.header;
+    if (h.api_key === undefined || h.api_version === undefined || h.correlation_id === undefined) {
+      this.ctx.emit({ dir: "c2s", ref: at, length: wireLength, summary: "Kafka request (header cut short)", fields: { "kafka.len": wireLength - 4 }, malformed: "request header too short" });
+      return;
+    }
+    const apiKey = h.api_key;
+    const apiVersion = h.api_version;
+    const corr = h.correlation_id;
+    const clientId = h.client_id ?? null;
+    if (this.clientId === undefined) this.clientId = clientId;
+    this.keysSeen.add(apiKey);
+    const def = apiDef(apiKey);
+    const facts = def ? collectFacts(def.req, r.body, apiVersion) : emptyFacts();
+    const problem = decodeProblem(r.ok, r.error, cut);
+    const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength };
+
+    const fields: Record<string, FieldValue> = {
+      "kafka.len": wireLength - 4,
+      ...this.headerFields(apiKey, apiVersion, corr, clientId),
+      ...factFields(facts),
+    };
+    if (problem.unknown) fields["kafka.unknown_api"] = true;
+    this.ctx.emit({
+      dir: "c2s",
+      ref: at,
+      length: wireLength,
+      summary: `${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${problem.tag}`,
+      fields,
+      tree: [buildTree(`Kafka ${requestLabel(apiKey, apiVersion)} Request`, { ...h, ...r.body } as KafkaObject)],
+      ...(problem.malformed ? { malformed: problem.malformed } : {}),
+    });
+
+    if (apiKey === PRODUCE_KEY && facts.acks === 0) {
+      this.ctx.exchange({
+        request: side,
+        response: null,
+        status: "no-response-expected",
+        confidence: "certain",
+        summary: `${requestLabel(apiKey, apiVersion)} corr=${corr} acks=0 (no response expected)${topicsText(facts)}`,
+        fields: this.exchangeFields(apiKey, apiVersion, corr, clientId, facts, null),
+      });
+      return;
+    }
+    if (this.pending.has(corr)) {
+      this.ctx.note("warning", at.last, `Kafka correlation id ${corr} reused while a request with it is still waiting`);
+    }
+    this.pending.set(corr, { apiKey, apiVersion, clientId, side, facts, gapAfter: false });
+  }
+
+  private response(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    const cut = bytes.length < wireLength;
+    if (bytes.length < 8) return;
+    const corr = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(4);
+    const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength };
+    const req = this.pending.get(corr);
+    let apiKey: number;
+    let apiVersion: number;
+    let confidence: "certain" | "likely" | "guess" = "certain";
+    if (req) {
+      this.pending.delete(corr);
+      apiKey = req.apiKey;
+      apiVersion = req.apiVersion;
+    } else {
+      const guess = this.guessOrphan(bytes, cut);
+      if (!guess) {
+        this.ctx.emit({ dir: "s2c", ref: at, length: wireLength, summary: `Kafka Response corr=${corr} (request not captured, API unknown)`, fields: { "kafka.len": wireLength - 4, "kafka.correlation_id": corr } });
+        this.ctx.exchange({
+          request: null,
+          response: side,
+          status: "orphan-response",
+          confidence: "guess",
+          summary: `Response corr=${corr}: request not captured, API not recognised`,
+          fields: { "kafka.correlation_id": corr, "kafka.response_size": wireLength },
+        });
+        return;
+      }
+      ({ apiKey, apiVersion, confidence } = guess);
+    }
+    const r = decodeResponse(bytes, apiKey, apiVersion, 4, bytes.length, this.readOptions);
+    const def = apiDef(apiKey);
+    const facts = def ? collectFacts(def.res, r.body, apiVersion) : emptyFacts();
+    const problem = decodeProblem(r.ok, r.error, cut);
+    if (apiKey === API_VERSIONS_KEY && r.ok) this.learnBrokerVersions(r.body);
+    const clientId = req?.clientId ?? this.clientId ?? null;
+    const latencyMs = req ? Math.round(at.tsUs - req.side.tsUs) / 1000 : null;
+    const errorsText = errorNames(facts.errors);
+
+    const fields: Record<string, FieldValue> = {
+      "kafka.len": wireLength - 4,
+      ...this.headerFields(apiKey, apiVersion, corr, clientId),
+      ...factFields(facts),
+    };
+    if (req) {
+      fields["kafka.request_frame"] = req.side.last;
+      fields["kafka.response_time"] = latencyMs;
+    }
+    const sure = confidence === "certain" ? "" : ` [request not captured: ${confidence} ${requestLabel(apiKey, apiVersion)}]`;
+    this.ctx.emit({
+      dir: "s2c",
+      ref: at,
+      length: wireLength,
+      summary: `${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${sure}${problem.tag}`,
+      fields,
+      tree: [buildTree(`Kafka ${requestLabel(apiKey, apiVersion)} Response`, { correlation_id: corr, ...r.body } as KafkaObject)],
+      ...(problem.malformed ? { malformed: problem.malformed } : {}),
+    });
+
+    const merged = req ? mergeFacts(req.facts, facts) : facts;
+    this.ctx.exchange({
+      request: req ? req.side : null,
+      response: side,
+      status: req ? "answered" : "orphan-response",
+      confidence,
+      summary:
+        `${requestLabel(apiKey, apiVersion)} corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(merged)}` +
+        `${latencyMs !== null ? ` ${latencyMs}ms` : ""}${errorsText ? ` ${errorsText}` : ""}${sure}`,
+      fields: {
+        ...this.exchangeFields(apiKey, apiVersion, corr, clientId, merged, side),
+        ...(req ? { "kafka.request_frame": req.side.last, "kafka.response_frame": side.last, "kafka.response_time": latencyMs } : {}),
+      },
+    });
+  }
+
+  /**
+   * A response whose request is not in the capture: try the layouts that fit the bytes exactly,
+   * preferring API keys this connection used and versions the broker announced.
+   */
+  private guessOrphan(bytes: Uint8Array, cut: boolean): { apiKey: number; apiVersion: number; confidence: "likely" | "guess" } | null {
+    if (cut || this.orphanFits >= MAX_ORPHAN_FITS) return null;
+    this.orphanFits++;
+    const fits: Array<{ apiKey: number; versions: number[] }> = [];
+    for (const api of APIS) {
+      let versions = fitResponseVersions(api.key, bytes, 4, bytes.length);
+      const brokerMax = this.brokerVersions?.get(api.key);
+      if (brokerMax !== undefined) versions = versions.filter((v) => v <= brokerMax);
+      if (versions.length > 0) fits.push({ apiKey: api.key, versions });
+    }
+    if (fits.length === 0) return null;
+    const preferred = fits.filter((f) => this.keysSeen.has(f.apiKey));
+    const pool = preferred.length > 0 ? preferred : fits;
+    const best = pool[0]!;
+    const confidence = pool.length === 1 && (preferred.length === 1 || fits.length === 1) ? "likely" : "guess";
+    return { apiKey: best.apiKey, apiVersion: best.versions[best.versions.length - 1]!, confidence };
+  }
+
+  private learnBrokerVersions(body: KafkaObject): void {
+    const keys = body.api_keys;
+    if (!Array.isArray(keys)) return;
+    this.brokerVersions = new Map();
+    for (const k of keys) {
+      if (k && typeof k === "object" && !Array.isArray(k) && typeof k.api_key === "number" && typeof k.max_version === "number") {
+        this.brokerVersions.set(k.api_key, k.max_version);
+      }
+    }
+  }
+
+  private headerFields(apiKey: number, apiVersion: number, corr: number, clientId: string | null): Record<string, FieldValue> {
+    return {
+      "kafka.api_key": apiKey,
+      "kafka.api_version": apiVersion,
+      "kafka.correlation_id": corr,
+      "kafka.client_id": clientId,
+    };
+  }
+
+  private exchangeFields(
+    apiKey: number,
+    apiVersion: number,
+    corr: number,
+    clientId: string | null,
+    facts: KafkaFacts,
+    response: ExchangeSide | null,
+  ): Record<string, FieldValue> {
+    return {
+      ...this.headerFields(apiKey, apiVersion, corr, clientId),
+      ...factFields(facts),
+      "kafka.response_size": response ? response.length : null,
+    };
+  }
+}
+
+function factFields(f: KafkaFacts): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  if (f.topics.length > 0) out["kafka.topic_name"] = f.topics;
+  if (f.topicIds.length > 0) out["kafka.topic_id"] = f.topicIds;
+  if (f.partitions.length > 0) out["kafka.partition_id"] = f.partitions;
+  if (f.errors.length > 0) out["kafka.error"] = f.errors;
+  if (f.errorMessages.length > 0) out["kafka.error_message"] = f.errorMessages;
+  if (f.throttleMs !== null) out["kafka.throttle_time"] = f.throttleMs;
+  if (f.acks !== null) out["kafka.required_acks"] = f.acks;
+  if (f.timeoutMs !== null) out["kafka.timeout"] = f.timeoutMs;
+  if (f.transactionalId !== null) out["kafka.transactional_id"] = f.transactionalId;
+  if (f.groupId !== null) out["kafka.consumer_group"] = f.groupId;
+  if (f.memberId !== null) out["kafka.member_id"] = f.memberId;
+  if (f.recordsLengths.length > 0) out["kafka.records_length"] = f.recordsLengths;
+  return out;
+}
+
+/** The request's facts (topics, acks) with the response's (errors, throttling). */
+function mergeFacts(req: KafkaFacts, res: KafkaFacts): KafkaFacts {
+  return {
+    ...req,
+    topics: [...new Set([...req.topics, ...res.topics])],
+    topicIds: [...new Set([...req.topicIds, ...res.topicIds])],
+    partitions: [...new Set([...req.partitions, ...res.partitions])],
+    errors: res.errors,
+    errorMessages: res.errorMessages,
+    throttleMs: res.throttleMs,
+  };
+}
+
+export function requestLabel(apiKey: number, apiVersion: number): string {
+  return `${API_NAMES[apiKey] ?? `ApiKey(${apiKey})`} v${apiVersion}`;
+}
+
+function topicsText(f: KafkaFacts): string {
+  if (f.topics.length === 0) return "";
+  const shown = f.topics.slice(0, 3).join(",");
+  return ` topics=${shown}${f.topics.length > 3 ? `,+${f.topics.length - 3}` : ""}`;
+}
+
+/** Non-zero error codes by name, each once: "MESSAGE_TOO_LARGE". */
+export function errorNames(codes: readonly number[]): string {
+  const names = [...new Set(codes.filter((c) => c !== 0))].map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`);
+  return names.join(",");
+}
+
+/** Turns a decode result into a flag: unknown API/version, malformed, or cut by the capture. */
+function decodeProblem(ok: boolean, error: DecodeError | undefined, cut: boolean): { tag: string; malformed?: string; unknown: boolean } {
+  if (ok || !error) return { tag: "", unknown: false };
+  if (error.code === "unknown_api") return { tag: " [unknown API key: not in the protocol table]", unknown: true };
+  if (error.code === "unknown_version") return { tag: " [version newer than the protocol table]", unknown: true };
+  if (cut && error.code === "short") return { tag: " [message not fully captured]", unknown: false };
+  return { tag: " [Malformed]", malformed: `${error.code} at ${error.path || "body"} (offset ${error.offset})`, unknown: false };
+}
