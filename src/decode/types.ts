@@ -13,6 +13,7 @@ export interface DecodeStop {
   kind: "short" | "bad" | "unsupported";
   /** Offset in the frame where the layer starts. */
   offset: number;
+  /** Bytes needed and present, counted from the start of the layer (IPv6 extension headers: from the IPv6 header). */
   need: number;
   have: number;
   /** Short fixed text (no per-packet formatting: the hot path must not allocate). */
@@ -23,9 +24,9 @@ export interface DecodeStop {
 export type LenSource = "frame" | "ipv4.total_len" | "ipv6.payload_len";
 
 export interface DecodedPacket {
-  /** 0 = not IP (ARP, LLDP, unknown link type...), 4 or 6. */
+  /** 0 = not IP (ARP, LLDP, unknown link type...), 4 or 6; non-zero only once the fixed IP header was decoded. */
   ipVersion: 0 | 4 | 6;
-  /** Ethertype (or equivalent) of the network layer, -1 when the link type has none. */
+  /** Ethertype of the network layer (the equivalent for BSD null/loop families), -1 for raw IP link types. */
   etherType: number;
   /** Up to two 802.1Q/802.1ad VLAN ids, -1 when absent. */
   vlanOuter: number;
@@ -48,6 +49,7 @@ export interface DecodedPacket {
   ipPayloadEnd: number;
   lenSource: LenSource;
 
+  /** The fixed 20-byte TCP header was decoded (stays true when only the options were cut). */
   hasTcp: boolean;
   srcPort: number;
   dstPort: number;
@@ -68,9 +70,9 @@ export interface DecodedPacket {
   tsVal: number;
   tsEcr: number;
   hasTimestamps: boolean;
-  /** Offset of the first payload byte in the frame. */
+  /** Offset of the first payload byte in the frame (may be past the frame end when stop is {tcp, short}). */
   payloadOffset: number;
-  /** Payload length as the IP header declares it (the sequence space it covers). */
+  /** Payload length as the IP header declares it (the sequence space it covers); a first IP fragment's covers that fragment only. */
   payloadLen: number;
   /** Payload bytes present in the frame (< payloadLen when the snap length cut the packet). */
   capturedPayloadLen: number;
@@ -89,5 +91,6 @@ export const TcpFlag = {
   URG: 0x020,
   ECE: 0x040,
   CWR: 0x080,
+  /** tshark 4.0 labels this bit "AE" (accurate ECN). */
   NS: 0x100,
 } as const;
