@@ -12,6 +12,7 @@ import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
 import { flowsJson, flowsText } from "../report/flows.js";
+import { kafkaJson, kafkaStatsJson, kafkaStatsText, kafkaText } from "../report/kafka.js";
 import { packetRows, packetText } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
 import { ExitCode } from "./exit-codes.js";
@@ -23,6 +24,7 @@ export class UsageError extends Error {}
 interface GlobalOptions {
   plugin: string[];
   decodeAs: string[];
+  kafkaPort: string[];
 }
 
 const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
@@ -40,6 +42,11 @@ async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
     const port = m ? Number(m[1]) : NaN;
     if (!m || port < 1 || port > 65535) throw new UsageError(`--decode-as ${spec}: expected PORT=DISSECTOR, e.g. 36333=kafka`);
     registry.decodeAs(port, m[2]!);
+  }
+  for (const spec of opts.kafkaPort) {
+    const port = /^\d{1,5}$/.test(spec) ? Number(spec) : NaN;
+    if (!(port >= 1 && port <= 65535)) throw new UsageError(`--kafka-port ${spec}: expected a TCP port number`);
+    registry.decodeAs(port, "kafka");
   }
   return registry;
 }
@@ -94,6 +101,21 @@ async function packetsCommand(file: string, cmdOpts: { json?: boolean }, opts: G
   reportDamage(capture, out);
 }
 
+async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boolean }, opts: GlobalOptions, out: Output) {
+  const capture = await analyse(file, opts, out);
+  if (!capture) return;
+  if (cmdOpts.stats) {
+    if (cmdOpts.json) out.json(kafkaStatsJson(capture));
+    else out.line(kafkaStatsText(capture));
+  } else if (cmdOpts.json) {
+    out.json(kafkaJson(capture));
+  } else {
+    out.line(kafkaText(capture));
+  }
+  capture.bytes.close();
+  reportDamage(capture, out);
+}
+
 function fieldsCommand(registry: Registry, out: Output) {
   for (const f of registry.fields()) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
 }
@@ -122,6 +144,11 @@ export function buildProgram(out: Output): Command {
     .addOption(
       new Option("--decode-as <port=name>", "decode TCP port PORT with dissector NAME (repeatable)").argParser(collect).default([]),
     )
+    .addOption(
+      new Option("--kafka-port <port>", "also decode TCP port PORT as Kafka (9092 is the default; repeatable)")
+        .argParser(collect)
+        .default([]),
+    )
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => out.raw(s),
@@ -147,6 +174,18 @@ export function buildProgram(out: Output): Command {
     .option("--json", 'print {"packets": [...]} (stable, snake_case keys)')
     .addHelpText("after", "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets --json capture.pcap > packets.json")
     .action((file: string, o: { json?: boolean }) => packetsCommand(file, o, globals(), out));
+
+  program
+    .command("kafka")
+    .description("one row per Kafka request/response: API, version, client id, topics, sizes, latency, errors")
+    .argument("<file>", "capture file, or - for standard input")
+    .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys)')
+    .option("--stats", "latency percentiles, bytes and errors per API and per client id")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
+    )
+    .action((file: string, o: { json?: boolean; stats?: boolean }) => kafkaCommand(file, o, globals(), out));
 
   program
     .command("fields")
