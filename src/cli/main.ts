@@ -234,6 +234,10 @@ export async function main(
       out.exitCode = ExitCode.INTERNAL;
     }
   }
-  await out.flush();
+  try {
+    await out.flush();
+  } catch (err) {
+    if (!Output.isBrokenPipe(err)) throw err;
+  }
   return out.exitCode;
 }

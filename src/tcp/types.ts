@@ -24,7 +24,10 @@ export const TcpEvent = {
   WINDOW_UPDATE: 1 << 14,
 } as const;
 
-/** Event bit -> Wireshark field name (tcp.analysis.<name>) and our snake_case key. */
+/**
+ * Event bit -> Wireshark field name (tcp.analysis.<name>) and our snake_case key. As in tshark,
+ * the retransmission bit is also set on fast and spurious retransmissions.
+ */
 export const TCP_EVENT_NAMES: ReadonlyArray<{ bit: number; key: string; field: string }> = [
   { bit: TcpEvent.RETRANSMISSION, key: "retransmission", field: "tcp.analysis.retransmission" },
   { bit: TcpEvent.FAST_RETRANSMISSION, key: "fast_retransmission", field: "tcp.analysis.fast_retransmission" },
@@ -92,7 +95,7 @@ export interface ReassemblyStats {
   /** Holes given up on (reported to the dissector as gaps) and their total bytes. */
   gaps: number;
   gapBytes: number;
-  /** Segments dropped because the out-of-order buffer limit was reached. */
+  /** Late segments whose bytes fall inside a hole already given up as a gap. */
   dropped: number;
 }
 
