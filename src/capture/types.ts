@@ -18,7 +18,11 @@ export interface Frame {
   origLen: number;
   /** LINKTYPE_* value of the interface the frame came from. */
   linkType: number;
-  /** pcapng interface id (0 for classic pcap). */
+  /**
+   * File-wide interface index (position in CaptureSummary.interfaces); equals the pcapng interface
+   * id in a single-section file, 0 for classic pcap. Sections restart their ids, so the raw id
+   * alone would mix up interfaces of different link types.
+   */
   interfaceId: number;
   /** The captured bytes: a view, valid only during the callback. */
   data: Uint8Array;
