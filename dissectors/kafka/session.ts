@@ -19,7 +19,6 @@ import {
   type ReadOptions,
 } from "./schema/index.js";
 import { APIS } from "./generated/protocol.js";
-import { buildTree } from "./tree.js";
 
 const API_VERSIONS_KEY = 18;
 const PRODUCE_KEY = 0;
@@ -77,10 +76,11 @@ export class KafkaSession implements StreamDissector {
         status: "unanswered",
         confidence: "certain",
         summary: `${requestLabel(p.apiKey, p.apiVersion)} corr=${corr} no response before the ${reason}${lost}`,
-        fields: {
-          ...this.exchangeFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts, null),
-          "kafka.unanswered": how.how === "end-of-capture" ? "end-of-capture" : p.gapAfter ? "gap" : how.how,
-        },
+        fields: withField(
+          kafkaFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts),
+          "kafka.unanswered",
+          how.how === "end-of-capture" ? "end-of-capture" : p.gapAfter ? "gap" : how.how,
+        ),
       });
     }
     this.pending.clear();
@@ -109,11 +109,8 @@ export class KafkaSession implements StreamDissector {
     const problem = decodeProblem(r.ok, r.error, cut);
     const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength };
 
-    const fields: Record<string, FieldValue> = {
-      "kafka.len": wireLength - 4,
-      ...this.headerFields(apiKey, apiVersion, corr, clientId),
-      ...factFields(facts),
-    };
+    const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
+    fields["kafka.len"] = wireLength - 4;
     if (problem.unknown) fields["kafka.unknown_api"] = true;
     this.ctx.emit({
       dir: "c2s",
@@ -121,7 +118,6 @@ export class KafkaSession implements StreamDissector {
       length: wireLength,
       summary: `${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${problem.tag}`,
       fields,
-      tree: [buildTree(`Kafka ${requestLabel(apiKey, apiVersion)} Request`, { ...h, ...r.body } as KafkaObject)],
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 
@@ -132,7 +128,7 @@ export class KafkaSession implements StreamDissector {
         status: "no-response-expected",
         confidence: "certain",
         summary: `${requestLabel(apiKey, apiVersion)} corr=${corr} acks=0 (no response expected)${topicsText(facts)}`,
-        fields: this.exchangeFields(apiKey, apiVersion, corr, clientId, facts, null),
+        fields: kafkaFields(apiKey, apiVersion, corr, clientId, facts),
       });
       return;
     }
@@ -180,11 +176,8 @@ export class KafkaSession implements StreamDissector {
     const latencyMs = req ? Math.round(at.tsUs - req.side.tsUs) / 1000 : null;
     const errorsText = errorNames(facts.errors);
 
-    const fields: Record<string, FieldValue> = {
-      "kafka.len": wireLength - 4,
-      ...this.headerFields(apiKey, apiVersion, corr, clientId),
-      ...factFields(facts),
-    };
+    const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
+    fields["kafka.len"] = wireLength - 4;
     if (req) {
       fields["kafka.request_frame"] = req.side.last;
       fields["kafka.response_time"] = latencyMs;
@@ -196,11 +189,17 @@ export class KafkaSession implements StreamDissector {
       length: wireLength,
       summary: `${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${sure}${problem.tag}`,
       fields,
-      tree: [buildTree(`Kafka ${requestLabel(apiKey, apiVersion)} Response`, { correlation_id: corr, ...r.body } as KafkaObject)],
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 
     const merged = req ? mergeFacts(req.facts, facts) : facts;
+    const exchangeFields = kafkaFields(apiKey, apiVersion, corr, clientId, merged);
+    exchangeFields["kafka.response_size"] = wireLength;
+    if (req) {
+      exchangeFields["kafka.request_frame"] = req.side.last;
+      exchangeFields["kafka.response_frame"] = side.last;
+      exchangeFields["kafka.response_time"] = latencyMs;
+    }
     this.ctx.exchange({
       request: req ? req.side : null,
       response: side,
@@ -209,10 +208,7 @@ export class KafkaSession implements StreamDissector {
       summary:
         `${requestLabel(apiKey, apiVersion)} corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(merged)}` +
         `${latencyMs !== null ? ` ${latencyMs}ms` : ""}${errorsText ? ` ${errorsText}` : ""}${sure}`,
-      fields: {
-        ...this.exchangeFields(apiKey, apiVersion, corr, clientId, merged, side),
-        ...(req ? { "kafka.request_frame": req.side.last, "kafka.response_frame": side.last, "kafka.response_time": latencyMs } : {}),
-      },
+      fields: exchangeFields,
     });
   }
 
@@ -248,34 +244,16 @@ export class KafkaSession implements StreamDissector {
       }
     }
   }
-
-  private headerFields(apiKey: number, apiVersion: number, corr: number, clientId: string | null): Record<string, FieldValue> {
-    return {
-      "kafka.api_key": apiKey,
-      "kafka.api_version": apiVersion,
-      "kafka.correlation_id": corr,
-      "kafka.client_id": clientId,
-    };
-  }
-
-  private exchangeFields(
-    apiKey: number,
-    apiVersion: number,
-    corr: number,
-    clientId: string | null,
-    facts: KafkaFacts,
-    response: ExchangeSide | null,
-  ): Record<string, FieldValue> {
-    return {
-      ...this.headerFields(apiKey, apiVersion, corr, clientId),
-      ...factFields(facts),
-      "kafka.response_size": response ? response.length : null,
-    };
-  }
 }
 
-function factFields(f: KafkaFacts): Record<string, FieldValue> {
-  const out: Record<string, FieldValue> = {};
+/** The flat field values of a message or an exchange, built in one object (this runs per PDU). */
+function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId: string | null, f: KafkaFacts): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {
+    "kafka.api_key": apiKey,
+    "kafka.api_version": apiVersion,
+    "kafka.correlation_id": corr,
+    "kafka.client_id": clientId,
+  };
   if (f.topics.length > 0) out["kafka.topic_name"] = f.topics;
   if (f.topicIds.length > 0) out["kafka.topic_id"] = f.topicIds;
   if (f.partitions.length > 0) out["kafka.partition_id"] = f.partitions;
@@ -289,6 +267,11 @@ function factFields(f: KafkaFacts): Record<string, FieldValue> {
   if (f.memberId !== null) out["kafka.member_id"] = f.memberId;
   if (f.recordsLengths.length > 0) out["kafka.records_length"] = f.recordsLengths;
   return out;
+}
+
+function withField(fields: Record<string, FieldValue>, name: string, value: FieldValue): Record<string, FieldValue> {
+  fields[name] = value;
+  return fields;
 }
 
 /** The request's facts (topics, acks) with the response's (errors, throttling). */

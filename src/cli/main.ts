@@ -52,17 +52,24 @@ async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
 }
 
 /** Reads and analyses the capture; reports problems; returns null when there is nothing to show. */
-async function analyse(file: string, opts: GlobalOptions, out: Output): Promise<AnalysedCapture | null> {
+async function analyse(
+  file: string,
+  opts: GlobalOptions,
+  out: Output,
+  how: { identifyOnly?: boolean } = {},
+): Promise<AnalysedCapture | null> {
   const registry = await buildRegistry(opts);
-  const capture = await analyseCapture(file, { registry });
+  const capture = await analyseCapture(file, { registry, identifyOnly: how.identifyOnly ?? false });
   const fatal = capture.summary.problems.find((p) => p.fatal);
   if (fatal && UNUSABLE.has(fatal.code)) {
     out.error(formatProblem(fatal));
     out.exitCode = ExitCode.INPUT_UNUSABLE;
     return null;
   }
-  const warnings = capture.summary.problems.filter((p) => !p.fatal);
-  for (const w of warnings.slice(0, MAX_WARNINGS)) out.warn(formatProblem(w));
+  const warnings = capture.summary.problems.filter((p) => !p.fatal).map(formatProblem);
+  // A dissector that failed on a connection is worth a line: its messages there are missing.
+  for (const n of capture.notes) if (n.severity === "error") warnings.push(`${file}: packet ${n.packet}: ${sanitize(n.message)}`);
+  for (const w of warnings.slice(0, MAX_WARNINGS)) out.warn(w);
   if (warnings.length > MAX_WARNINGS) out.warn(`${file}: ${warnings.length - MAX_WARNINGS} more warnings not shown`);
   return capture;
 }
@@ -76,7 +83,8 @@ function reportDamage(capture: AnalysedCapture, out: Output): void {
 }
 
 async function flowsCommand(file: string, cmdOpts: { json?: boolean }, opts: GlobalOptions, out: Output) {
-  const capture = await analyse(file, opts, out);
+  // The connection table needs to know which protocol a connection speaks, not its messages.
+  const capture = await analyse(file, opts, out, { identifyOnly: true });
   if (!capture) return;
   if (cmdOpts.json) {
     out.json(flowsJson(capture));

@@ -15,6 +15,8 @@ import { PacketIndex } from "./packet-index.js";
 export interface AnalyseOptions {
   registry: Registry;
   limits?: ReassemblyLimits;
+  /** Name each connection's dissector without decoding its bytes (no PDUs, no exchanges). */
+  identifyOnly?: boolean;
   /** Called every few thousand packets with the packets and bytes read so far. */
   onProgress?: (packets: number, bytes: number) => void;
 }
@@ -36,15 +38,23 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
 
   const openSink = createDispatcher(opts.registry, {
     pdu(conn: Connection, pdu) {
-      pdus.push({ ...pdu, connId: conn.id, dissector: conn.dissector ?? "", packet: current });
+      // The plugin hands over a fresh object: annotate it in place rather than copy it.
+      const stored = pdu as StoredPdu;
+      stored.connId = conn.id;
+      stored.dissector = conn.dissector ?? "";
+      stored.packet = current;
+      pdus.push(stored);
     },
     exchange(conn: Connection, ex) {
-      exchanges.push({ ...ex, connId: conn.id, dissector: conn.dissector ?? "" });
+      const stored = ex as StoredExchange;
+      stored.connId = conn.id;
+      stored.dissector = conn.dissector ?? "";
+      exchanges.push(stored);
     },
     note(conn: Connection, severity, packet, message) {
       notes.push({ severity, packet, connId: conn.id, message });
     },
-  });
+  }, { identifyOnly: opts.identifyOnly ?? false });
   const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
   const pkt = createDecodedPacket();
 

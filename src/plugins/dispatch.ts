@@ -24,14 +24,30 @@ export interface DispatchHooks {
   note(conn: Connection, severity: "note" | "warning" | "error", packet: number, message: string): void;
 }
 
+export interface DispatchOptions {
+  /**
+   * Only name the dissector of each connection (conn.dissector), without decoding its bytes: what
+   * `kdiag flows` needs, at a fraction of the cost.
+   */
+  identifyOnly?: boolean;
+}
+
 /** Builds the `openSink` function the TCP tracker calls at a connection's first payload byte. */
-export function createDispatcher(registry: Registry, hooks: DispatchHooks): (conn: Connection) => StreamSink | null {
+export function createDispatcher(
+  registry: Registry,
+  hooks: DispatchHooks,
+  opts: DispatchOptions = {},
+): (conn: Connection) => StreamSink | null {
   return (conn) => {
     const byPort = registry.portTable.get(conn.server.port) ?? registry.portTable.get(conn.client.port);
-    if (byPort) return new DispatchSink(conn, registry, hooks, registry.get(byPort)!);
+    if (byPort && opts.identifyOnly) {
+      conn.dissector = byPort;
+      return null;
+    }
+    if (byPort) return new DispatchSink(conn, registry, hooks, registry.get(byPort)!, false);
     const heuristics = registry.heuristics.filter((h) => h.enabled);
     if (heuristics.length === 0) return null;
-    return new DispatchSink(conn, registry, hooks, null);
+    return new DispatchSink(conn, registry, hooks, null, opts.identifyOnly ?? false);
   };
 }
 
@@ -55,6 +71,7 @@ class DispatchSink implements StreamSink {
     private readonly registry: Registry,
     private readonly hooks: DispatchHooks,
     chosen: DissectorPlugin | null,
+    private readonly identifyOnly: boolean,
   ) {
     if (chosen) this.activate(chosen);
   }
@@ -136,6 +153,10 @@ class DispatchSink implements StreamSink {
   private activate(plugin: DissectorPlugin): void {
     this.plugin = plugin;
     this.conn.dissector = plugin.name;
+    if (this.identifyOnly) {
+      this.state = "none";
+      return;
+    }
     const ctx: StreamContext = {
       connectionId: this.conn.id,
       client: this.conn.client,

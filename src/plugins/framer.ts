@@ -5,7 +5,8 @@
  *
  * Memory: a PDU is kept up to `bufferLimit` bytes; the rest is counted, not kept, so a 100 MB
  * request costs at most `bufferLimit` bytes. A PDU fully inside one data() call is handed on as
- * a view, without copying.
+ * a view, without copying; one spread over segments is gathered into a buffer that is reused for
+ * the next PDU (the bytes are valid during the pdu() call only, as the plugin contract says).
  */
 
 import type { Dir, Framing, PacketRef } from "./api.js";
@@ -28,6 +29,8 @@ export class Framer {
   /** Wire length of the PDU in progress, -1 while its header is incomplete. */
   private pduLength = -1;
   private buffer: Uint8Array | null = null;
+  /** Reused gathering space, grown as needed up to bufferLimit. */
+  private scratch: Uint8Array = new Uint8Array(0);
   /** Bytes of the PDU in progress seen on the wire, and how many of them are kept in `buffer`. */
   private consumed = 0;
   private kept = 0;
@@ -115,7 +118,7 @@ export class Framer {
           return;
         }
         this.pduLength = len;
-        this.buffer = new Uint8Array(Math.min(len, this.bufferLimit));
+        this.buffer = this.gatherSpace(Math.min(len, this.bufferLimit));
         this.buffer.set(this.header, 0);
         this.kept = headerLength;
         this.consumed = headerLength;
@@ -151,6 +154,13 @@ export class Framer {
   private emit(at: PacketRef, wireLength: number): void {
     const bytes = this.buffer ? this.buffer.subarray(0, this.kept) : this.header.subarray(0, this.headerFill);
     this.out.pdu(bytes, { first: this.firstPacket, last: at.last, tsUs: at.tsUs, streamOffset: this.firstOffset }, wireLength);
+  }
+
+  private gatherSpace(size: number): Uint8Array {
+    if (this.scratch.length < size) {
+      this.scratch = new Uint8Array(Math.min(this.bufferLimit, Math.max(size, this.scratch.length * 2, 4096)));
+    }
+    return this.scratch.subarray(0, size);
   }
 
   private reset(): void {

@@ -28,8 +28,8 @@ export interface FlowJson {
   };
   longest_idle_ms: number;
   events: Record<string, number>;
+  /** The protocol dissector that claims the connection (by port or heuristic), or null. */
   dissector: string | null;
-  malformed: string | null;
 }
 
 function dirJson(d: DirectionStats) {
@@ -62,7 +62,6 @@ export function flowToJson(c: Connection): FlowJson {
     longest_idle_ms: usToMs(c.longestIdleUs),
     events,
     dissector: c.dissector,
-    malformed: c.malformed,
   };
 }
 

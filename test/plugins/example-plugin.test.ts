@@ -86,10 +86,13 @@ describe("a plugin that throws", () => {
          } };
        } };`,
     );
-    const r = kdiag("--plugin", file, "flows", "--json", CAPTURE);
+    const r = kdiag("--plugin", file, "packets", "--json", CAPTURE);
     expect(r.status).toBe(0);
-    const flows = JSON.parse(r.stdout).connections as Array<{ malformed: string | null; c2s: { packets: number } }>;
-    expect(flows.map((c) => c.malformed)).toEqual(["thrower: cannot handle SET", null]);
-    expect(flows[0]!.c2s.packets).toBe(13); // tracking went on after the throw
+    expect(r.stderr).toBe(`kdiag: warning: ${CAPTURE}: packet 8: thrower failed on this connection: cannot handle SET\n`);
+    const packets = JSON.parse(r.stdout).packets as Array<{ number: number; protocol: string; info: string }>;
+    const decoded = packets.filter((p) => p.protocol === "thrower").map((p) => p.number);
+    // Connection 0 stops at the throw (packet 8); connection 1 is decoded in full.
+    expect(decoded).toEqual([4, 6, 28, 30, 32, 33, 35, 36]);
+    expect(packets).toHaveLength(40); // tracking went on after the throw
   });
 });
