@@ -71,13 +71,13 @@ export function plausibleRequest(b: Uint8Array, at: number): string | null | und
 
 /** The heuristic: Kafka is recognised from the client's first request header. */
 export function detectKafka(head: Uint8Array, dir: Dir): DetectResult {
-  if (dir === "s2c") {
-    // Responses alone say too little; wait for the client's side unless the size is absurd.
+  if (head.length < REQUEST_HEAD) {
     if (head.length >= 4 && (int32(head, 0) < 4 || int32(head, 0) > MAX_KAFKA_MESSAGE)) return "no";
     return "more";
   }
-  if (head.length < REQUEST_HEAD) return "more";
-  return plausibleRequest(head, 0) === undefined ? "no" : "yes";
+  if (plausibleRequest(head, 0) !== undefined) return dir === "c2s" ? "yes" : "client";
+  // Responses alone say too little: on the server's side, wait for the client's requests.
+  return dir === "s2c" && int32(head, 0) >= 4 && int32(head, 0) <= MAX_KAFKA_MESSAGE ? "more" : "no";
 }
 
 /**

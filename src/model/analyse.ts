@@ -7,6 +7,7 @@ import type { Frame } from "../capture/types.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
+import { swapRoles } from "../tcp/roles.js";
 import { TcpTracker } from "../tcp/tracker.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
 import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredExchange, StoredPdu } from "./analysed-capture.js";
@@ -35,6 +36,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   const exchanges: StoredExchange[] = [];
   const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
   let current = 0;
+  const swapped = new Set<number>();
 
   const openSink = createDispatcher(opts.registry, {
     pdu(conn: Connection, pdu) {
@@ -44,6 +46,9 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       stored.dissector = conn.dissector ?? "";
       stored.packet = current;
       pdus.push(stored);
+    },
+    swapRoles(conn: Connection) {
+      swapped.add(conn.id);
     },
     exchange(conn: Connection, ex) {
       const stored = ex as StoredExchange;
@@ -95,9 +100,22 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   const byteSource = bytes ?? NO_BYTES;
   current = packets.count;
   tracker.finish();
+  applyRoleSwaps(tracker.connections, packets, swapped);
   opts.onProgress?.(packets.count, summary.bytes);
   exchanges.sort(byRequestPacket);
   return { file, summary, packets, connections: tracker.connections, pdus, exchanges, notes, decode, bytes: byteSource };
+}
+
+/**
+ * Roles a dissector corrected during the pass are applied once at the end, so the tracker's own
+ * bookkeeping never changes orientation mid-stream.
+ */
+function applyRoleSwaps(connections: readonly Connection[], packets: PacketIndex, swapped: ReadonlySet<number>): void {
+  if (swapped.size === 0) return;
+  for (const id of swapped) swapRoles(connections[id]!);
+  for (let i = 0; i < packets.count; i++) {
+    if (swapped.has(packets.connId[i]!)) packets.dir[i] = packets.dir[i] === 0 ? 1 : 0;
+  }
 }
 
 /** Exchanges complete at their response; list them by when the request (or orphan response) was seen. */

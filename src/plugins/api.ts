@@ -157,7 +157,13 @@ export interface Framing {
   resync?(bytes: Uint8Array, dir: Dir): number;
 }
 
-export type DetectResult = "yes" | "no" | "more";
+/**
+ * "yes": claims the connection. "client": claims it, and the bytes seen in this direction were
+ * sent by the protocol's client (they look like requests) — on a connection without handshake
+ * whose roles were guessed from ports, kdiag then swaps client and server. "no": declines.
+ * "more": asks for more bytes.
+ */
+export type DetectResult = "yes" | "client" | "no" | "more";
 
 export interface DissectorPlugin {
   /** Always PLUGIN_API_VERSION (1) for plugins written against this file. */
@@ -170,8 +176,9 @@ export interface DissectorPlugin {
   /** Entries for the tcp.port table. */
   ports?: number[];
   /**
-   * Heuristic on the first bytes of a direction's stream: "yes" claims the connection, "no"
-   * declines, "more" asks for more bytes (up to 64 KiB).
+   * Heuristic on the first bytes of a direction's stream (see DetectResult); up to 64 KiB is
+   * held while it answers "more". Also asked, on connections whose roles were guessed, to learn
+   * which side is the client when the port table already chose this dissector.
    */
   detect?(head: Uint8Array, dir: Dir): DetectResult;
   fields: FieldSpec[];

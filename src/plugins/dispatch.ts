@@ -20,6 +20,11 @@ export interface DispatchHooks {
   pdu(conn: Connection, pdu: Pdu): void;
   /** A request/response pair reported by the connection's dissector. */
   exchange(conn: Connection, ex: Exchange): void;
+  /**
+   * The dissector found the roles the wrong way round (a connection without handshake whose
+   * "server" sends requests). Applied to the connection and its packets when the pass ends.
+   */
+  swapRoles(conn: Connection): void;
   /** An expert note from a dissector or from framing. */
   note(conn: Connection, severity: "note" | "warning" | "error", packet: number, message: string): void;
 }
@@ -38,16 +43,20 @@ export function createDispatcher(
   hooks: DispatchHooks,
   opts: DispatchOptions = {},
 ): (conn: Connection) => StreamSink | null {
+  const identifyOnly = opts.identifyOnly ?? false;
   return (conn) => {
     const byPort = registry.portTable.get(conn.server.port) ?? registry.portTable.get(conn.client.port);
-    if (byPort && opts.identifyOnly) {
-      conn.dissector = byPort;
-      return null;
+    const chosen = byPort ? registry.get(byPort)! : null;
+    // With certain roles, a port-table match needs no look at the bytes.
+    if (chosen && (!conn.roleInferred || !chosen.detect)) {
+      if (identifyOnly) {
+        conn.dissector = chosen.name;
+        return null;
+      }
+      return new DispatchSink(conn, registry, hooks, chosen, false, false);
     }
-    if (byPort) return new DispatchSink(conn, registry, hooks, registry.get(byPort)!, false);
-    const heuristics = registry.heuristics.filter((h) => h.enabled);
-    if (heuristics.length === 0) return null;
-    return new DispatchSink(conn, registry, hooks, null, opts.identifyOnly ?? false);
+    if (!chosen && !registry.heuristics.some((h) => h.enabled)) return null;
+    return new DispatchSink(conn, registry, hooks, chosen, true, identifyOnly);
   };
 }
 
@@ -57,6 +66,8 @@ interface HeldChunk {
   at: PacketRef;
 }
 
+const FLIP: Record<Dir, Dir> = { c2s: "s2c", s2c: "c2s" };
+
 class DispatchSink implements StreamSink {
   private dissector: StreamDissector | null = null;
   private plugin: DissectorPlugin | null = null;
@@ -65,15 +76,23 @@ class DispatchSink implements StreamSink {
   private held: HeldChunk[] = [];
   private heldBytes: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private lastPacket = 0;
+  /** The roles were guessed the wrong way round: the dissector sees (and reports) them swapped. */
+  private flipped = false;
 
+  /**
+   * `chosen`: the port table's dissector, or null to try the heuristics. `look`: hold the first
+   * bytes and ask detect() before deciding — to find a dissector, or, for a port-table match on a
+   * connection whose roles were guessed, to learn which side is the client.
+   */
   constructor(
     private readonly conn: Connection,
     private readonly registry: Registry,
     private readonly hooks: DispatchHooks,
-    chosen: DissectorPlugin | null,
+    private readonly chosen: DissectorPlugin | null,
+    look: boolean,
     private readonly identifyOnly: boolean,
   ) {
-    if (chosen) this.activate(chosen);
+    if (chosen && !look) this.activate(chosen);
   }
 
   data(dir: Dir, bytes: Uint8Array, at: PacketRef): void {
@@ -89,26 +108,29 @@ class DispatchSink implements StreamSink {
     this.lastPacket = at.last;
     if (this.state === "undecided" && this.held.length > 0) this.decide(true);
     if (this.state !== "active") return;
+    const d = this.flipped ? FLIP[dir] : dir;
     this.guard(() => {
-      this.framers[dir]?.gap(length, at);
-      this.dissector!.gap(dir, length, at);
+      this.framers[d]?.gap(length, at);
+      this.dissector!.gap(d, length, at);
     });
   }
 
   close(how: CloseInfo): void {
     if (this.state === "undecided" && this.held.length > 0) this.decide(true);
     if (this.state !== "active") return;
-    this.guard(() => this.dissector!.close(how));
+    const c = this.flipped && how.by ? { ...how, by: how.by === "client" ? ("server" as const) : ("client" as const) } : how;
+    this.guard(() => this.dissector!.close(c));
     this.dissector = null;
     this.framers = { c2s: null, s2c: null };
   }
 
-  /** Runs the heuristics on what is held; `final` turns "more" into "no". */
+  /** Asks detect() about what is held; `final` turns "more" into "no". */
   private decide(final: boolean): void {
     let waiting = false;
-    for (const h of this.registry.heuristics) {
-      if (!h.enabled) continue;
-      const plugin = this.registry.get(h.name)!;
+    const candidates = this.chosen
+      ? [this.chosen]
+      : this.registry.heuristics.filter((h) => h.enabled).map((h) => this.registry.get(h.name)!);
+    for (const plugin of candidates) {
       for (const dir of ["c2s", "s2c"] as const) {
         if (this.heldBytes[dir] === 0) continue;
         let answer: string;
@@ -118,23 +140,33 @@ class DispatchSink implements StreamSink {
           this.hooks.note(this.conn, "warning", this.lastPacket, `${plugin.name} heuristic failed: ${message(err)}`);
           answer = "no";
         }
-        if (answer === "yes") {
-          const held = this.held;
-          this.held = [];
-          this.activate(plugin);
-          for (const c of held) {
-            if (this.state !== "active") break;
-            this.deliver(c.dir, c.bytes, c.at);
-          }
-          return;
+        if (answer === "client" && dir === "s2c" && !this.conn.roleInferred) answer = "no";
+        if (answer === "yes" || answer === "client") {
+          return this.start(plugin, answer === "client" && dir === "s2c");
         }
         if (answer === "more") waiting = true;
       }
     }
     const full = this.heldBytes.c2s + this.heldBytes.s2c >= HEURISTIC_HEAD_LIMIT;
     if (!waiting || final || full) {
+      // The port table is authoritative even when the bytes did not tell the roles.
+      if (this.chosen) return this.start(this.chosen, false);
       this.state = "none";
       this.held = [];
+    }
+  }
+
+  private start(plugin: DissectorPlugin, flip: boolean): void {
+    if (flip) {
+      this.flipped = true;
+      this.hooks.swapRoles(this.conn);
+    }
+    const held = this.held;
+    this.held = [];
+    this.activate(plugin);
+    for (const c of held) {
+      if (this.state !== "active") break;
+      this.deliver(c.dir, c.bytes, c.at);
     }
   }
 
@@ -159,8 +191,8 @@ class DispatchSink implements StreamSink {
     }
     const ctx: StreamContext = {
       connectionId: this.conn.id,
-      client: this.conn.client,
-      server: this.conn.server,
+      client: this.flipped ? this.conn.server : this.conn.client,
+      server: this.flipped ? this.conn.client : this.conn.server,
       emit: (pdu) => this.hooks.pdu(this.conn, pdu),
       exchange: (ex) => this.hooks.exchange(this.conn, ex),
       note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
@@ -181,7 +213,8 @@ class DispatchSink implements StreamSink {
     });
   }
 
-  private deliver(dir: Dir, bytes: Uint8Array, at: PacketRef): void {
+  private deliver(tracked: Dir, bytes: Uint8Array, at: PacketRef): void {
+    const dir = this.flipped ? FLIP[tracked] : tracked;
     this.guard(() => {
       const framer = this.framers[dir];
       if (framer) framer.data(bytes, at);

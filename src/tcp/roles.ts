@@ -1,7 +1,7 @@
 /**
  * Client/server roles for a connection whose handshake was not captured.
  */
-import type { RoleReason } from "./types.js";
+import type { Connection, RoleReason } from "./types.js";
 
 /**
  * Service ports above 1024 that are servers in practice: Kafka (plain, TLS, SASL, common docker
@@ -36,4 +36,16 @@ export function inferServer(srcPort: number, dstPort: number, out: InferredRole)
     out.reason = "lower-port";
   }
   return out;
+}
+
+/**
+ * A protocol dissector found the guessed roles the wrong way round (the "server" sends requests).
+ * Swaps the connection's view: endpoints, per-direction statistics and who closed it. The packet
+ * index's direction column is flipped by the caller.
+ */
+export function swapRoles(conn: Connection): void {
+  [conn.client, conn.server] = [conn.server, conn.client];
+  [conn.c2s, conn.s2c] = [conn.s2c, conn.c2s];
+  if (conn.close.by !== null) conn.close.by = conn.close.by === "client" ? "server" : "client";
+  conn.roleReason = "dissector";
 }

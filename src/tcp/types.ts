@@ -51,8 +51,11 @@ export interface Endpoint {
   port: number;
 }
 
-/** How the client/server roles were decided. Only "syn" and "syn-ack" are certain. */
-export type RoleReason = "syn" | "syn-ack" | "well-known-port" | "lower-port";
+/**
+ * How the client/server roles were decided. Only "syn" and "syn-ack" are certain; "dissector"
+ * means a protocol dissector saw which side sends requests (after a port-based guess).
+ */
+export type RoleReason = "syn" | "syn-ack" | "well-known-port" | "lower-port" | "dissector";
 
 export interface DirectionStats {
   packets: number;

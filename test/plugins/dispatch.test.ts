@@ -70,6 +70,7 @@ function setup(...plugins: DissectorPlugin[]) {
   const open = createDispatcher(registry, {
     pdu: (_c, p) => pdus.push(p),
     exchange: () => {},
+    swapRoles: () => {},
     note: (_c, sev, packet, msg) => notes.push(`${sev}@${packet}: ${msg}`),
   });
   return { open, pdus, notes };
