@@ -35,6 +35,17 @@ export interface PacketJson {
   payload_length: number | null;
   events: string[];
   info: string;
+  /** Protocol messages that completed in this packet, with their fields (Wireshark names). */
+  pdus?: PduJson[];
+}
+
+export interface PduJson {
+  dissector: string;
+  direction: "c2s" | "s2c";
+  length: number;
+  summary: string;
+  fields: Record<string, unknown>;
+  malformed: string | null;
 }
 
 /** tshark's labels for the analysis events it puts at the front of the info column. */
@@ -112,6 +123,14 @@ export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
     if (pdus.length > 0) {
       row.protocol = pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : pdus[0]!.dissector;
       row.info = pdus.map((p) => (p.malformed ? `${p.summary} [Malformed: ${p.malformed}]` : p.summary)).join("; ");
+      row.pdus = pdus.map((p) => ({
+        dissector: p.dissector,
+        direction: p.dir,
+        length: p.length,
+        summary: p.summary,
+        fields: p.fields,
+        malformed: p.malformed ?? null,
+      }));
     }
     yield row;
   }
