@@ -31,6 +31,8 @@ export interface ExchangeJson {
   latency_ms: number | null;
   acks: number | null;
   throttle_time_ms: number | null;
+  /** For an unanswered request: "fin", "rst", "gap" (its response may be in bytes not captured) or "end-of-capture". */
+  unanswered_reason: string | null;
   /** Non-zero error codes in the response, each once, with their names. */
   errors: Array<{ code: number; name: string }>;
   summary: string;
@@ -83,6 +85,7 @@ export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): Ex
     latency_ms: latencyMs(ex),
     acks: num(f["kafka.required_acks"]),
     throttle_time_ms: num(f["kafka.throttle_time"]),
+    unanswered_reason: typeof f["kafka.unanswered"] === "string" ? f["kafka.unanswered"] : null,
     errors: [...new Set(numbers(f["kafka.error"]).filter((c) => c !== 0))].map((code) => ({
       code,
       name: KAFKA_ERRORS[code] ?? `UNKNOWN_ERROR_${code}`,
@@ -107,7 +110,9 @@ function outcome(e: ExchangeJson): string {
     case "no-response-expected":
       return "acks=0";
     case "unanswered":
-      return "NO RESPONSE";
+      return e.unanswered_reason === "end-of-capture"
+        ? "no response (capture ended)"
+        : `NO RESPONSE (${e.unanswered_reason === "gap" ? "lost in capture?" : `${(e.unanswered_reason ?? "closed").toUpperCase()} first`})`;
     case "orphan-response":
       return `orphan (${e.confidence})`;
   }
