@@ -1,0 +1,391 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: kdiag's speed and memory on a synthetic Kafka capture, next to cat and tshark.
+ *
+ *   node bench/run.js [--size-mb N] [--packets-size-mb N] [--runs N] [--no-build] [--profile]
+ *
+ * --size-mb N          size of the main (large-payload) capture, default 100
+ * --packets-size-mb N  size of the small-payload capture used for `kdiag packets` vs `tshark -r`, default 50
+ * --runs N             timed runs per command (after one warm-up run), default 3, at least 3
+ * --no-build           do not run `npm run build` first (benchmarks whatever is in dist/)
+ * --profile            also write a CPU profile of `kdiag flows` and print its top self-time functions
+ *
+ * The build is copied to bench/data/snapshot/ (bin, dist, package.json) and every kdiag command
+ * runs from that copy, so a rebuild by someone else halfway through cannot mix two versions.
+ * Captures are made by bench/make-capture.js into bench/data/ (git-ignored) when missing, with a
+ * .json sidecar holding the generator's summary. Commands run one at a time; timings use
+ * hyperfine when installed, else repeated runs timed with process.hrtime; peak RSS uses
+ * /usr/bin/time -f %M when installed, else /proc/PID/status VmHWM polled while the process runs.
+ * Prints a table and writes bench/results.json.
+ */
+
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeCapture } from "./make-capture.js";
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH);
+const DATA = join(BENCH, "data");
+const MB = 1e6;
+
+function parseArgs(argv) {
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) fail(`${a} needs a positive number`);
+      return v;
+    };
+    if (a === "--size-mb") o.sizeMb = num();
+    else if (a === "--packets-size-mb") o.packetsSizeMb = num();
+    else if (a === "--runs") o.runs = Math.max(3, Math.floor(num()));
+    else if (a === "--no-build") o.build = false;
+    else if (a === "--profile") o.profile = true;
+    else if (a === "-h" || a === "--help") {
+      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n?/, "").replace(/^ \* ?/gm, ""));
+      process.exit(0);
+    } else fail(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function fail(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(2);
+}
+
+const t0 = Date.now();
+function step(msg) {
+  const s = ((Date.now() - t0) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[${s}s] ${msg}\n`);
+}
+
+function which(cmd) {
+  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** Shell-quote one argument. */
+const q = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** Make (or reuse) a capture; returns the generator's summary. */
+function capture(name, opts) {
+  const file = join(DATA, `${name}.pcap`);
+  const side = join(DATA, `${name}.json`);
+  if (existsSync(file) && existsSync(side)) {
+    const s = JSON.parse(readFileSync(side, "utf8"));
+    if (statSync(file).size === s.bytes) {
+      step(`reusing ${relative(ROOT, file)} (${s.packets} packets, ${(s.bytes / MB).toFixed(1)} MB)`);
+      return s;
+    }
+  }
+  step(`writing ${relative(ROOT, file)} ...`);
+  const s = makeCapture({ ...opts, out: file });
+  s.file = file;
+  writeFileSync(side, JSON.stringify(s, null, 2) + "\n");
+  step(
+    `  ${s.packets} packets, ${(s.bytes / MB).toFixed(1)} MB, ${(s.payloadBytes / MB).toFixed(1)} MB TCP payload, ` +
+      `${s.connections} connections, in ${s.seconds.toFixed(1)}s`,
+  );
+  return s;
+}
+
+function warm(file) {
+  // Twice: the first read may come from disk, the second proves it is cached.
+  for (let i = 0; i < 2; i++) spawnSync("sh", ["-c", `cat ${q(file)} > /dev/null`]);
+}
+
+/** Times a shell command; returns { mean, stddev, min, max, runs, times } in seconds. */
+function timeCommand(cmd, runs, hyperfine) {
+  if (hyperfine) {
+    const out = join(DATA, ".hyperfine.json");
+    const r = spawnSync(hyperfine, ["--style", "none", "--warmup", "1", "--runs", String(runs), "--export-json", out, cmd], {
+      encoding: "utf8",
+      cwd: ROOT,
+    });
+    if (r.status !== 0) throw new Error(`hyperfine failed for: ${cmd}\n${r.stderr}`);
+    const res = JSON.parse(readFileSync(out, "utf8")).results[0];
+    rmSync(out, { force: true });
+    return { mean: res.mean, stddev: res.stddev ?? 0, min: res.min, max: res.max, runs: res.times.length, times: res.times };
+  }
+  const times = [];
+  for (let i = 0; i <= runs; i++) {
+    const s = process.hrtime.bigint();
+    const r = spawnSync("sh", ["-c", cmd], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const t = Number(process.hrtime.bigint() - s) / 1e9;
+    if (r.status !== 0) throw new Error(`command failed (${r.status}): ${cmd}\n${r.stderr}`);
+    if (i > 0) times.push(t); // run 0 is the warm-up
+  }
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  const stddev = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, times.length - 1));
+  return { mean, stddev, min: Math.min(...times), max: Math.max(...times), runs: times.length, times };
+}
+
+/** Peak RSS in KiB of argv (stdout to /dev/null), best of one run each way; max over `runs` runs. */
+async function peakRss(argv, runs, gnuTime) {
+  let peak = 0;
+  for (let i = 0; i < runs; i++) peak = Math.max(peak, gnuTime ? rssWithTime(argv, gnuTime) : await rssWithProc(argv));
+  return peak;
+}
+
+function rssWithTime(argv, gnuTime) {
+  const r = spawnSync(gnuTime, ["-f", "%M", ...argv], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  if (r.status !== 0) throw new Error(`failed (${r.status}): ${argv.join(" ")}\n${r.stderr}`);
+  const lines = r.stderr.trim().split("\n");
+  return Number(lines[lines.length - 1]);
+}
+
+function rssWithProc(argv) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    let hwm = 0;
+    const poll = () => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m) hwm = Math.max(hwm, Number(m[1]));
+      } catch {
+        /* exited between polls */
+      }
+    };
+    const timer = setInterval(poll, 5);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      if (code !== 0) reject(new Error(`failed (${code}): ${argv.join(" ")}`));
+      else resolve(hwm);
+    });
+  });
+}
+
+const fmt = {
+  s: (x) => (x < 1 ? `${(x * 1000).toFixed(0)} ms` : `${x.toFixed(2)} s`),
+  rate: (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(0)} k`),
+  mb: (x) => (x >= 1000 ? `${(x / 1000).toFixed(1)} GB` : `${x.toFixed(0)} MB`),
+  kib: (k) => `${(k / 1024).toFixed(0)} MiB`,
+  x: (r) => `${r < 10 ? r.toPrecision(3) : r.toFixed(1)}x`,
+};
+
+function table(head, rows) {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join("  ");
+  return [line(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(line)].join("\n");
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  mkdirSync(DATA, { recursive: true });
+  const hyperfine = which("hyperfine");
+  const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+  const tshark = which("tshark");
+  step(
+    `kdiag bench: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}; ` +
+      `timing with ${hyperfine ? "hyperfine" : "process.hrtime"}, peak RSS with ${gnuTime ? "/usr/bin/time -f %M" : "/proc/PID/status VmHWM"}` +
+      (tshark ? "" : "; tshark NOT found, its rows are skipped"),
+  );
+  if (!gnuTime) step("(/usr/bin/time not found: `apt-get install -y time` gives exact peak RSS; polling VmHWM instead)");
+
+  if (opts.build) {
+    step("npm run build ...");
+    const r = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) step(`  build reported errors (tsc still emits; benchmarking dist/ as built):\n${(r.stdout + r.stderr).trim().split("\n").slice(0, 5).join("\n")}`);
+  }
+  if (!existsSync(join(ROOT, "dist/src/cli/main.js"))) fail("dist/ is missing: run `npm run build`");
+  const SNAP = join(DATA, "snapshot");
+  rmSync(SNAP, { recursive: true, force: true });
+  for (const d of ["bin", "dist", "package.json", "rules"]) {
+    if (existsSync(join(ROOT, d))) cpSync(join(ROOT, d), join(SNAP, d), { recursive: true });
+  }
+  const K = `node ${relative(ROOT, join(SNAP, "bin/kdiag.js"))}`;
+  const KA = ["node", relative(ROOT, join(SNAP, "bin/kdiag.js"))];
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout?.trim() || null;
+  step(`benchmarking a copy of the build in ${relative(ROOT, SNAP)} (git HEAD ${head ?? "?"}, plus uncommitted work)`);
+
+  // Captures: the main one, the same packets with small payloads, and a small-payload one for `packets`.
+  const large = capture(`kafka-large-${opts.sizeMb}mb-seed1`, { sizeMb: opts.sizeMb, payload: "large", seed: 1 });
+  const small = capture(`kafka-small-${large.packets}p-seed1`, { packets: large.packets, payload: "small", seed: 1 });
+  const pk = capture(`kafka-small-${opts.packetsSizeMb}mb-seed1`, { sizeMb: opts.packetsSizeMb, payload: "small", seed: 1 });
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? null, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version },
+    tools: { hyperfine: !!hyperfine, rss: gnuTime ? "/usr/bin/time -f %M" : "/proc VmHWM", tshark: !!tshark },
+    runs: opts.runs,
+    gitHead: head,
+    captures: { large, small, packets: pk },
+    timings: {},
+    rssKiB: {},
+    alloc: {},
+  };
+  const rel = (f) => relative(ROOT, f);
+  const L = rel(large.file);
+  const S = rel(small.file);
+  const P = rel(pk.file);
+
+  // --- Throughput on the main capture ------------------------------------------------------
+  warm(large.file);
+  const cmds = [
+    ["cat", `cat ${q(L)} > /dev/null`],
+    ["node startup (kdiag --help)", `${K} --help > /dev/null`],
+    ["kdiag flows", `${K} flows ${q(L)} > /dev/null`],
+    ["kdiag flows --json", `${K} flows --json ${q(L)} > /dev/null`],
+  ];
+  if (tshark) cmds.push(["tshark -q -z conv,tcp", `tshark -r ${q(L)} -q -z conv,tcp > /dev/null 2>&1`]);
+  for (const [name, cmd] of cmds) {
+    step(`timing ${name} (${opts.runs} runs): ${cmd}`);
+    const t = timeCommand(cmd, opts.runs, hyperfine);
+    results.timings[name] = { cmd, file: L, ...t };
+    step(`  mean ${fmt.s(t.mean)} ± ${fmt.s(t.stddev)}`);
+  }
+
+  // --- `packets` on the smaller capture ----------------------------------------------------
+  warm(pk.file);
+  const pcmds = [["kdiag packets", `${K} packets ${q(P)} > /dev/null`]];
+  if (tshark) pcmds.push(["tshark -r", `tshark -r ${q(P)} > /dev/null 2>&1`]);
+  const pruns = Math.max(3, Math.min(opts.runs, 3));
+  for (const [name, cmd] of pcmds) {
+    step(`timing ${name} (${pruns} runs): ${cmd}`);
+    const t = timeCommand(cmd, pruns, hyperfine);
+    results.timings[name] = { cmd, file: P, ...t };
+    step(`  mean ${fmt.s(t.mean)} ± ${fmt.s(t.stddev)}`);
+  }
+
+  // --- Peak RSS ----------------------------------------------------------------------------
+  warm(small.file);
+  const rssCmds = [
+    ["kdiag flows, large payload", [...KA, "flows", L]],
+    ["kdiag flows, small payload", [...KA, "flows", S]],
+    ["kdiag flows --json, large payload", [...KA, "flows", "--json", L]],
+    ["node startup (kdiag --help)", [...KA, "--help"]],
+  ];
+  if (tshark) {
+    rssCmds.push(["tshark conv,tcp, large payload", ["tshark", "-r", L, "-q", "-z", "conv,tcp"]]);
+    rssCmds.push(["tshark conv,tcp, small payload", ["tshark", "-r", S, "-q", "-z", "conv,tcp"]]);
+  }
+  rssCmds.push(["kdiag packets", [...KA, "packets", P]]);
+  if (tshark) rssCmds.push(["tshark -r", ["tshark", "-r", P]]);
+  for (const [name, argv] of rssCmds) {
+    step(`peak RSS of ${name}`);
+    results.rssKiB[name] = await peakRss(argv, 1, gnuTime);
+    step(`  ${fmt.kib(results.rssKiB[name])}`);
+  }
+
+  // --- Allocations per packet (in process, v8.GCProfiler) -----------------------------------
+  for (const [name, c] of [
+    ["large payload", large],
+    ["small payload", small],
+  ]) {
+    step(`allocations of the analysis pass, ${name}`);
+    const r = spawnSync("node", [join(BENCH, "alloc.js"), c.file, join(SNAP, "dist")], { cwd: ROOT, encoding: "utf8" });
+    if (r.status === 0) {
+      results.alloc[name] = JSON.parse(r.stdout);
+      step(`  ${results.alloc[name].bytesPerPacket.toFixed(0)} bytes/packet, ${results.alloc[name].gcs} GCs, analysis ${fmt.s(results.alloc[name].seconds)}`);
+    } else step(`  failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  }
+
+  // --- Optional CPU profile ----------------------------------------------------------------
+  if (opts.profile) {
+    const dir = join(DATA, "profile");
+    rmSync(dir, { recursive: true, force: true });
+    step(`CPU profile of kdiag flows -> ${rel(dir)}`);
+    spawnSync("sh", ["-c", `node --cpu-prof --cpu-prof-interval 100 --cpu-prof-dir=${q(dir)} ${K.slice(5)} flows ${q(L)} > /dev/null`], { cwd: ROOT });
+    const prof = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+    if (prof) {
+      const r = spawnSync("node", [join(BENCH, "cpuprofile-top.js"), join(dir, prof), "12"], { encoding: "utf8" });
+      results.profileTop = r.stdout;
+    }
+  }
+
+  // --- Report --------------------------------------------------------------------------------
+  const T = results.timings;
+  const rows = [];
+  const derived = {};
+  for (const [name, t] of Object.entries(T)) {
+    const c = t.file === L ? large : pk;
+    const pps = c.packets / t.mean;
+    const mbs = c.bytes / MB / t.mean;
+    derived[name] = { packetsPerSec: pps, mbPerSec: mbs };
+    const isStartup = name.startsWith("node startup");
+    rows.push([
+      name,
+      isStartup ? "-" : `${(c.bytes / MB).toFixed(0)} MB`,
+      `${fmt.s(t.mean)} ± ${fmt.s(t.stddev)}`,
+      isStartup ? "-" : `${fmt.rate(pps)} pkt/s`,
+      isStartup ? "-" : `${fmt.mb(mbs)}/s`,
+    ]);
+  }
+  results.derived = derived;
+
+  const ratio = (a, b) => (T[a] && T[b] ? T[a].mean / T[b].mean : null);
+  const ratios = {
+    "tshark conv,tcp time / kdiag flows time (kdiag speed-up)": ratio("tshark -q -z conv,tcp", "kdiag flows"),
+    "tshark conv,tcp time / kdiag flows --json time": ratio("tshark -q -z conv,tcp", "kdiag flows --json"),
+    "kdiag flows time / cat time (slower than raw read)": ratio("kdiag flows", "cat"),
+    "kdiag flows MB/s / cat MB/s": ratio("cat", "kdiag flows"),
+    "tshark -r time / kdiag packets time (kdiag speed-up)": ratio("tshark -r", "kdiag packets"),
+  };
+  // kdiag's fixed cost: what is left after node startup.
+  if (T["kdiag flows"] && T["node startup (kdiag --help)"]) {
+    const net = T["kdiag flows"].mean - T["node startup (kdiag --help)"].mean;
+    derived["kdiag flows minus startup"] = { seconds: net, packetsPerSec: large.packets / net, mbPerSec: large.bytes / MB / net };
+  }
+  results.ratios = ratios;
+
+  const R = results.rssKiB;
+  const memRatio = R["kdiag flows, large payload"] / R["kdiag flows, small payload"];
+  const payloadDeltaMB = (large.payloadBytes - small.payloadBytes) / MB;
+  const rssDeltaMiB = (R["kdiag flows, large payload"] - R["kdiag flows, small payload"]) / 1024;
+  results.memory = {
+    packets: large.packets,
+    payloadMB: { large: large.payloadBytes / MB, small: small.payloadBytes / MB },
+    kdiagRssRatioLargeOverSmall: memRatio,
+    kdiagRssDeltaMiB: rssDeltaMiB,
+    tsharkRssRatioLargeOverSmall: tshark ? R["tshark conv,tcp, large payload"] / R["tshark conv,tcp, small payload"] : null,
+    // Flat means: the large-payload run needs less than 10% + 16 MiB more than the small one.
+    kdiagFlatInPayload: R["kdiag flows, large payload"] <= R["kdiag flows, small payload"] * 1.1 + 16 * 1024,
+  };
+
+  const out = [];
+  out.push("");
+  out.push(
+    `kdiag bench, ${results.date.slice(0, 10)}, ${results.machine.cores} cores, node ${process.version}, ` +
+      `${opts.runs} runs per command (3 for packets), ${hyperfine ? "hyperfine" : "hrtime"}`,
+  );
+  out.push(
+    `main capture   ${L}: ${large.packets} packets, ${(large.bytes / MB).toFixed(1)} MB, ${large.connections} connections, payload large`,
+  );
+  out.push(`same packets   ${S}: ${(small.bytes / MB).toFixed(1)} MB, payload small`);
+  out.push(`packets test   ${P}: ${pk.packets} packets, ${(pk.bytes / MB).toFixed(1)} MB, payload small`);
+  out.push("");
+  out.push(table(["command", "input", "time (mean ± sd)", "packets/s", "MB/s"], rows));
+  const net = derived["kdiag flows minus startup"];
+  if (net) out.push(`kdiag flows without node startup: ${fmt.s(net.seconds)} = ${fmt.rate(net.packetsPerSec)} pkt/s, ${fmt.mb(net.mbPerSec)}/s`);
+  out.push("");
+  for (const [k, v] of Object.entries(ratios)) if (v !== null) out.push(`${k.padEnd(58)} ${fmt.x(v)}`);
+  out.push("");
+  out.push(table(["peak RSS", "MiB"], Object.entries(R).map(([k, v]) => [k, (v / 1024).toFixed(0)])));
+  out.push("");
+  out.push(
+    `memory vs payload (same ${large.packets} packets, ${(large.payloadBytes / MB).toFixed(0)} MB vs ${(small.payloadBytes / MB).toFixed(0)} MB of TCP payload): ` +
+      `kdiag large/small RSS ${fmt.x(memRatio)} (${rssDeltaMiB >= 0 ? "+" : ""}${rssDeltaMiB.toFixed(0)} MiB for +${payloadDeltaMB.toFixed(0)} MB payload) -> ` +
+      (results.memory.kdiagFlatInPayload ? "FLAT (ok)" : "GROWS WITH PAYLOAD") +
+      (results.memory.tsharkRssRatioLargeOverSmall ? `; tshark ${fmt.x(results.memory.tsharkRssRatioLargeOverSmall)}` : ""),
+  );
+  for (const [k, a] of Object.entries(results.alloc)) {
+    out.push(`allocations, analysis pass, ${k}: ${a.bytesPerPacket.toFixed(0)} bytes/packet (${(a.allocatedBytes / MB).toFixed(0)} MB over ${a.packets} packets, ${a.gcs} GCs)`);
+  }
+  if (results.profileTop) out.push("", results.profileTop.trimEnd());
+  out.push("");
+  process.stdout.write(out.join("\n") + "\n");
+
+  results.table = out.join("\n");
+  writeFileSync(join(BENCH, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  step(`wrote ${rel(join(BENCH, "results.json"))}; total ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.stack ?? e}\n`);
+  process.exit(1);
+});
