@@ -172,7 +172,7 @@ export class KafkaSession implements StreamDissector {
     const facts = def ? collectFacts(def.res, r.body, apiVersion) : emptyFacts();
     const problem = decodeProblem(r.ok, r.error, cut);
     if (apiKey === API_VERSIONS_KEY && r.ok) this.learnBrokerVersions(r.body);
-    const clientId = req?.clientId ?? this.clientId ?? null;
+    const clientId = req ? req.clientId : (this.clientId ?? null);
     const latencyMs = req ? Math.round(at.tsUs - req.side.tsUs) / 1000 : null;
     const errorsText = errorNames(facts.errors);
 
