@@ -36,7 +36,7 @@ export function decodeBatchV2(bytes: Uint8Array, view: DataView, pos: number, ba
     crc: { stored, computed, ok: stored === computed },
     attributes,
     codecId,
-    codec: CODEC_NAMES[codecId] ?? "none",
+    codec: CODEC_NAMES[codecId]!,
     timestampType: (attributes & 0x08) !== 0 ? "log_append" : "create",
     transactional: (attributes & 0x10) !== 0,
     control: (attributes & 0x20) !== 0,
@@ -67,7 +67,7 @@ export function decodeBatchV2(bytes: Uint8Array, view: DataView, pos: number, ba
   }
   const out = decompress(codecId, bytes.subarray(recordsStart, end), ctx.bound);
   if (!out.ok) {
-    const p = { code: out.code, offset: recordsStart + out.at, batch: batchIndex, reason: out.reason, codec: batch.codec };
+    const p = { code: out.code, offset: recordsStart + Math.min(out.at, end - recordsStart), batch: batchIndex, reason: out.reason, codec: batch.codec };
     ctx.problems.push(out.required === undefined ? p : { ...p, required: out.required, available: ctx.bound });
     return batch;
   }

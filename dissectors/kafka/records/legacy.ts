@@ -53,7 +53,7 @@ function parseMessage(data: Uint8Array, view: DataView, pos: number): Message | 
   if (end - at < 4) return null;
   const valueLength = view.getInt32(at);
   at += 4;
-  if (valueLength < -1 || valueLength !== Math.max(-1, Math.min(valueLength, end - at))) return null;
+  if (valueLength < -1 || valueLength > end - at) return null;
   const valueStart = at;
   at += Math.max(valueLength, 0);
   if (at !== end) return null;
@@ -83,6 +83,12 @@ interface Where {
   batchPosition: number;
   /** False for the top-level message (positions are input positions). */
   inner: boolean;
+  /**
+   * Decompressed bytes still allowed for this top-level message. Shared by every nested wrapper,
+   * so maxDecompressedBytes bounds the whole tree: without it, one inner set of many tiny
+   * compressed wrappers could make us inflate the bound once per wrapper.
+   */
+  budget: { left: number };
 }
 
 function report(ctx: DecodeContext, code: RecordProblemCode, where: Where, at: number, extra?: Partial<RecordProblem>): void {
@@ -115,7 +121,7 @@ export function decodeLegacyBatch(bytes: Uint8Array, view: DataView, pos: number
     crc: { stored: view.getUint32(pos + 12), computed: 0, ok: false },
     attributes,
     codecId,
-    codec: CODEC_NAMES[codecId] ?? "none",
+    codec: CODEC_NAMES[codecId]!,
     timestampType: magic === 1 && (attributes & 0x08) !== 0 ? "log_append" : "create",
     baseOffset: int64(view, pos),
     lastOffset: int64(view, pos),
@@ -126,7 +132,7 @@ export function decodeLegacyBatch(bytes: Uint8Array, view: DataView, pos: number
     uncompressedSize: -1,
     records: [],
   };
-  const where: Where = { batchIndex, batchPosition: pos, inner: false };
+  const where: Where = { batchIndex, batchPosition: pos, inner: false, budget: { left: ctx.bound } };
   const m = parseMessage(bytes, view, pos);
   if (m === null) {
     batch.crc.computed = crc32(bytes.subarray(pos + 16, pos + 12 + size));
@@ -154,29 +160,33 @@ export function decodeLegacyBatch(bytes: Uint8Array, view: DataView, pos: number
     report(ctx, "unknown_codec", where, pos + 17, { available: codecId });
     return batch;
   }
-  const inner = unwrap(bytes, m, codecId, batch, where, ctx);
+  const inner = unwrap(bytes, m, codecId, where, ctx);
   if (inner === null) return batch;
   batch.uncompressedSize = inner.length;
-  walkInner(inner, m, 1, batch, { batchIndex, batchPosition: pos, inner: true }, ctx);
+  walkInner(inner, m, 1, batch, { ...where, inner: true }, ctx);
   if (batch.records.length > 0) batch.firstTimestamp = batch.records[0]!.timestamp;
   batch.recordCount = batch.recordsDecoded;
   return batch;
 }
 
 /** Decompresses a wrapper's value; null (with a problem reported) on failure. */
-function unwrap(data: Uint8Array, m: Message, codecId: number, batch: LegacyBatch, where: Where, ctx: DecodeContext): Uint8Array | null {
+function unwrap(data: Uint8Array, m: Message, codecId: number, where: Where, ctx: DecodeContext): Uint8Array | null {
   if (m.valueLength < 0) {
-    report(ctx, "decompress_failed", where, m.valueStart, { reason: "truncated", codec: CODEC_NAMES[codecId] ?? "none" });
+    report(ctx, "decompress_failed", where, m.valueStart, { reason: "truncated", codec: CODEC_NAMES[codecId]! });
     return null;
   }
-  const out = decompress(codecId, data.subarray(m.valueStart, m.valueStart + m.valueLength), ctx.bound);
-  if (out.ok) return out.bytes;
-  const extra: Partial<RecordProblem> = { reason: out.reason, codec: CODEC_NAMES[codecId] ?? batch.codec };
+  const left = where.budget.left;
+  const out = decompress(codecId, data.subarray(m.valueStart, m.valueStart + m.valueLength), left);
+  if (out.ok) {
+    where.budget.left -= out.bytes.length;
+    return out.bytes;
+  }
+  const extra: Partial<RecordProblem> = { reason: out.reason, codec: CODEC_NAMES[codecId]! };
   if (out.required !== undefined) {
     extra.required = out.required;
-    extra.available = ctx.bound;
+    extra.available = left;
   }
-  report(ctx, out.code, where, m.valueStart + out.at, extra);
+  report(ctx, out.code, where, m.valueStart + Math.min(out.at, m.valueLength), extra);
   return null;
 }
 
@@ -224,7 +234,7 @@ function walkInner(data: Uint8Array, wrapper: Message, depth: number, batch: Leg
       if (depth >= MAX_DEPTH) report(ctx, "too_deep", where, pos, { available: depth + 1, required: MAX_DEPTH });
       else if (codecId > 3) report(ctx, "unknown_codec", where, pos + 17, { available: codecId });
       else {
-        const inner = unwrap(data, m, codecId, batch, where, ctx);
+        const inner = unwrap(data, m, codecId, where, ctx);
         if (inner !== null) walkInner(inner, m, depth + 1, batch, where, ctx);
       }
       pos = next;
@@ -232,7 +242,7 @@ function walkInner(data: Uint8Array, wrapper: Message, depth: number, batch: Leg
     }
     const offset = wrapper.magic > 0 ? base + m.offset : m.offset;
     const timestamp = logAppend ? wrapper.timestamp : m.timestamp;
-    if (batch.recordsDecoded === 0 && depth === 1) batch.baseOffset = offset;
+    if (batch.recordsDecoded === 0) batch.baseOffset = offset;
     batch.recordsDecoded++;
     if (ctx.kept < ctx.maxRecords) {
       batch.records.push(toRecord(data, m, offset, timestamp, ctx));

@@ -8,15 +8,16 @@
  *   arithmetic on it, and a string survives JSON output (a bigint makes JSON.stringify throw).
  */
 
-/** Compression codec named by attribute bits 0–2. */
-export type CodecName = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+/** Compression codec named by attribute bits 0–2 ("unknown" for the unassigned ids 5–7). */
+export type CodecName = "none" | "gzip" | "snappy" | "lz4" | "zstd" | "unknown";
 
 /** Codec id (attributes & 7) → name; ids 5–7 are unassigned. */
-export const CODEC_NAMES: readonly CodecName[] = ["none", "gzip", "snappy", "lz4", "zstd"];
+export const CODEC_NAMES: readonly CodecName[] = ["none", "gzip", "snappy", "lz4", "zstd", "unknown", "unknown", "unknown"];
 
 /** Options of decodeRecords; every limit has a default so a caller cannot forget one. */
 export interface DecodeRecordsOptions {
-  /** Largest decompressed size accepted per compressed batch (default 64 MiB). Larger → decompressed_too_large. */
+  /** Largest decompressed size accepted per compressed batch (default 64 MiB); for a legacy wrapper, for its
+   *  whole nested tree together. Larger → decompressed_too_large, refused before that much is allocated. */
   maxDecompressedBytes?: number;
   /** Records kept as objects per decodeRecords call (default 10 000). Records beyond are still walked and
    *  checked, and counted in `recordsDecoded`, but not kept, so memory does not grow with record count. */
@@ -160,7 +161,9 @@ export type DecompressReason =
   | "codec_error"
   | "declared_size"
   | "window_size"
-  | "output_limit";
+  | "output_limit"
+  /** Decoding would cost more CPU than a legitimate stream reaching the bound (zstd tiny blocks). */
+  | "work_limit";
 
 export interface RecordProblem {
   code: RecordProblemCode;

@@ -142,10 +142,16 @@ export function unlz4Bounded(input: Uint8Array, bound: number): DecompressResult
       total += size;
       if (total > bound) return tooLarge("output_limit", total, pos);
       blocks.push({ start: pos, length, stored });
-      pos += length + (hasBlockChecksum ? 4 : 0);
+      pos += length;
+      if (hasBlockChecksum) {
+        if (input.length - pos < 4) return failed("truncated", pos);
+        pos += 4;
+      }
     }
-    if (hasContentChecksum) pos += 4;
-    if (pos > input.length) return failed("truncated", input.length);
+    if (hasContentChecksum) {
+      if (input.length - pos < 4) return failed("truncated", pos);
+      pos += 4;
+    }
     if (contentSize >= 0 && total - frameOutStart !== contentSize) return failed("content_size_mismatch", frameStart);
   }
   const out = new Uint8Array(total);
