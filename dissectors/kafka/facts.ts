@@ -23,6 +23,13 @@ export interface KafkaFacts {
   memberId: string | null;
   /** Byte length of each `records` field (Produce: one per partition batch set). */
   recordsLengths: number[];
+  /** Wire size and codec id of every record batch, and the records they declare. */
+  batchSizes: number[];
+  batchCodecs: number[];
+  recordCount: number;
+  /** false when a batch failed its CRC; problems found in record batches, as text. */
+  batchCrcOk: boolean;
+  recordProblems: string[];
 }
 
 export function emptyFacts(): KafkaFacts {
@@ -39,6 +46,11 @@ export function emptyFacts(): KafkaFacts {
     groupId: null,
     memberId: null,
     recordsLengths: [],
+    batchSizes: [],
+    batchCodecs: [],
+    recordCount: 0,
+    batchCrcOk: true,
+    recordProblems: [],
   };
 }
 
@@ -91,7 +103,17 @@ function record(def: FieldDef, v: KafkaValue, topLevel: boolean, inTopic: boolea
   else if (inTopic && k === "topic_id" && typeof v === "string") facts.topicIds.push(v);
   else if (inPartition && (k === "index" || k === "partition_index" || k === "partition") && typeof v === "number") {
     facts.partitions.push(v);
-  } else if (def.t === "records" && isObject(v) && typeof v.length === "number") facts.recordsLengths.push(v.length);
+  } else if (def.t === "records" && isObject(v) && typeof v.length === "number") recordFacts(v, facts);
+}
+
+/** A records field as the records hook summarised it (records-summary.ts), or a bare reference. */
+function recordFacts(v: KafkaObject, facts: KafkaFacts): void {
+  facts.recordsLengths.push(v.length as number);
+  if (Array.isArray(v.batch_sizes)) for (const n of v.batch_sizes) if (typeof n === "number") facts.batchSizes.push(n);
+  if (Array.isArray(v.codecs)) for (const c of v.codecs) if (typeof c === "number") facts.batchCodecs.push(c);
+  if (typeof v.records === "number") facts.recordCount += v.records;
+  if (v.crc_ok === false) facts.batchCrcOk = false;
+  if (Array.isArray(v.problems)) for (const p of v.problems) if (typeof p === "string") facts.recordProblems.push(p);
 }
 
 function isObject(v: KafkaValue): v is KafkaObject {

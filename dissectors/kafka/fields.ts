@@ -18,6 +18,8 @@ export const KAFKA_OWN_FIELDS: ReadonlySet<string> = new Set([
   "kafka.topic_id",
   "kafka.unknown_api",
   "kafka.unanswered",
+  "kafka.record_count",
+  "kafka.batch_crc_ok",
 ]);
 
 export const KAFKA_FIELDS: readonly FieldSpec[] = [
@@ -40,6 +42,15 @@ export const KAFKA_FIELDS: readonly FieldSpec[] = [
   { name: "kafka.response_frame", type: "uint", description: "Packet number of the response to this request" },
   { name: "kafka.response_time", type: "double", description: "Time from request to response, milliseconds" },
   { name: "kafka.response_size", type: "uint", description: "Bytes of the response on the wire (exchanges)" },
+  { name: "kafka.batch_size", type: "uint", description: "Bytes of each record batch on the wire (what message.max.bytes limits)" },
+  {
+    name: "kafka.batch_codec",
+    type: "uint",
+    description: "Compression codec of the record batches",
+    values: { 0: "none", 1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd" },
+  },
+  { name: "kafka.record_count", type: "uint", description: "Records the message's batches declare" },
+  { name: "kafka.batch_crc_ok", type: "bool", description: "Every record batch passed its CRC check (CRC-32C for magic 2, CRC-32 for 0/1)" },
   { name: "kafka.records_length", type: "uint", description: "Bytes of each records field (a partition's record batches)" },
   { name: "kafka.topic_id", type: "string", description: "Topic id (UUID) where the version names topics by id" },
   { name: "kafka.unknown_api", type: "bool", description: "API key or version not in the protocol table: only the header was decoded" },

@@ -19,6 +19,7 @@ import {
   type ReadOptions,
 } from "./schema/index.js";
 import { APIS } from "./generated/protocol.js";
+import { recordsSummary } from "./records-summary.js";
 
 const API_VERSIONS_KEY = 18;
 const PRODUCE_KEY = 0;
@@ -36,7 +37,7 @@ interface PendingRequest {
 }
 
 export interface KafkaSessionOptions {
-  /** Hook that decodes `records` fields (record batches); default: a {offset, length} reference. */
+  /** Hook that decodes `records` fields; default: a summary of the batches (records-summary.ts). */
   records?: ReadOptions["records"];
 }
 
@@ -54,7 +55,7 @@ export class KafkaSession implements StreamDissector {
     private readonly ctx: StreamContext,
     opts: KafkaSessionOptions = {},
   ) {
-    this.readOptions = opts.records ? { records: opts.records } : {};
+    this.readOptions = { records: opts.records ?? recordsSummary };
   }
 
   pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
@@ -116,7 +117,7 @@ export class KafkaSession implements StreamDissector {
       dir: "c2s",
       ref: at,
       length: wireLength,
-      summary: `${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${problem.tag}`,
+      summary: `${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${problem.tag}`,
       fields,
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
@@ -187,7 +188,7 @@ export class KafkaSession implements StreamDissector {
       dir: "s2c",
       ref: at,
       length: wireLength,
-      summary: `${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${sure}${problem.tag}`,
+      summary: `${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
       fields,
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
@@ -266,6 +267,12 @@ function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId:
   if (f.groupId !== null) out["kafka.consumer_group"] = f.groupId;
   if (f.memberId !== null) out["kafka.member_id"] = f.memberId;
   if (f.recordsLengths.length > 0) out["kafka.records_length"] = f.recordsLengths;
+  if (f.batchSizes.length > 0) {
+    out["kafka.batch_size"] = f.batchSizes;
+    out["kafka.batch_codec"] = [...new Set(f.batchCodecs)];
+    out["kafka.record_count"] = f.recordCount;
+    out["kafka.batch_crc_ok"] = f.batchCrcOk;
+  }
   return out;
 }
 
@@ -284,6 +291,12 @@ function mergeFacts(req: KafkaFacts, res: KafkaFacts): KafkaFacts {
     errors: res.errors,
     errorMessages: res.errorMessages,
     throttleMs: res.throttleMs,
+    // A Fetch response's batches are the exchange's batches; a Produce request's are its own.
+    batchSizes: [...req.batchSizes, ...res.batchSizes],
+    batchCodecs: [...req.batchCodecs, ...res.batchCodecs],
+    recordCount: req.recordCount + res.recordCount,
+    batchCrcOk: req.batchCrcOk && res.batchCrcOk,
+    recordProblems: [...req.recordProblems, ...res.recordProblems],
   };
 }
 
@@ -295,6 +308,13 @@ function topicsText(f: KafkaFacts): string {
   if (f.topics.length === 0) return "";
   const shown = f.topics.slice(0, 3).join(",");
   return ` topics=${shown}${f.topics.length > 3 ? `,+${f.topics.length - 3}` : ""}`;
+}
+
+/** Flags record batches that failed their CRC or did not parse. */
+function recordsTag(f: KafkaFacts): string {
+  if (!f.batchCrcOk) return " [record batch CRC mismatch]";
+  if (f.recordProblems.length > 0) return ` [record batch: ${f.recordProblems[0]}]`;
+  return "";
 }
 
 /** Non-zero error codes by name, each once: "MESSAGE_TOO_LARGE". */
