@@ -328,6 +328,7 @@ function decodeProblem(ok: boolean, error: DecodeError | undefined, cut: boolean
   if (ok || !error) return { tag: "", unknown: false };
   if (error.code === "unknown_api") return { tag: " [unknown API key: not in the protocol table]", unknown: true };
   if (error.code === "unknown_version") return { tag: " [version newer than the protocol table]", unknown: true };
-  if (cut && error.code === "short") return { tag: " [message not fully captured]", unknown: false };
+  // Bytes missing from the capture (or a connection closed mid-message) explain any error after them.
+  if (cut) return { tag: " [message not fully captured]", unknown: false };
   return { tag: " [Malformed]", malformed: `${error.code} at ${error.path || "body"} (offset ${error.offset})`, unknown: false };
 }

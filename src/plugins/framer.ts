@@ -60,6 +60,16 @@ export class Framer {
     this.consume(bytes, at);
   }
 
+  /**
+   * The stream ended (close or end of capture). A PDU whose length is known but whose bytes did
+   * not all arrive — a request the peer reset in the middle — is handed on as what was seen.
+   */
+  end(at: PacketRef): void {
+    if (this.resyncing || this.pduLength < 0) return;
+    this.emit(at, this.pduLength);
+    this.reset();
+  }
+
   /** `length` bytes never captured. Inside a PDU of known length we stay in step; otherwise resync. */
   gap(length: number, at: PacketRef): void {
     if (this.resyncing) {

@@ -131,6 +131,21 @@ export class ConnectionReassembler {
     this.hold(s, start, end, captured, packet, tsUs);
   }
 
+  /**
+   * The peer acknowledged `dir`'s stream up to `ackSeq`. A hole that the acknowledgement covers was
+   * received by the peer and will never be sent again: it is lost to the capture only, so it
+   * becomes a gap now instead of holding everything after it until the buffer fills or the
+   * connection ends (which would deliver a request after its own response).
+   */
+  acked(dir: 0 | 1, ackSeq: number, packet: number, tsUs: number): void {
+    const s = dir === 0 ? this.c2s : this.s2c;
+    if (this.sink === null || s.held.length === 0 || !s.started) return;
+    const ackOffset = s.pos + seqDiff(ackSeq, s.nextSeq);
+    while (this.sink !== null && s.held.length > 0 && s.held[0]!.start > s.pos && ackOffset >= s.held[0]!.start) {
+      this.forceGap(s, packet, tsUs);
+    }
+  }
+
   /** End of data: every remaining hole (and a missing tail before a FIN) becomes a gap. */
   flush(packet: number, tsUs: number): void {
     for (const s of [this.c2s, this.s2c]) {

@@ -318,6 +318,7 @@ export class TcpTracker {
     }
     const r = t.reasm!;
     if (flags & TcpFlag.SYN) r.syn(dir, pkt.seq);
+    if (flags & TcpFlag.ACK) r.acked(dir === 0 ? 1 : 0, pkt.ack, packetNumber, tsUs);
     if (flags & TcpFlag.RST) {
       r.flush(packetNumber, tsUs);
       this.closeSink(t, { how: "rst", by: dir === 0 ? "client" : "server", tsUs });

@@ -151,10 +151,12 @@ describe("incident 1: message too large", () => {
   // Fails today: kdiag reports nothing for a request whose size prefix and header were seen but
   // whose body was cut by the server's RST (only ~160 kB of 3 MB were sent). When it does, flip
   // this to it(): the user must see the Produce, unanswered, and why.
-  it.fails("socket-request-too-large: the cut Produce is reported, unanswered, connection reset by the server", () => {
+  it("socket-request-too-large: the cut Produce is reported, unanswered, connection reset by the server", () => {
     const ex = exchanges("socket-request-too-large.pcap.gz");
     const produce = ex.find((e) => e.api_name === "Produce");
     expect(produce).toMatchObject({ api_version: 7, correlation_id: 3, client_id: "kcat-big-producer", status: "unanswered", unanswered_reason: "rst" });
+    // Its size is the one the client announced, though the broker reset the connection first.
+    expect(produce!.request_size).toBe(3_000_142);
   });
 });
 
@@ -169,11 +171,9 @@ describe("the same incident in a capture that lost segments (tcpdump's default b
     expect(conn!.c2s.payload_bytes).toBeLessThan(2_000_000);
   });
 
-  // Fails today: the request's header (corr 3, packet 10) was captured, only body bytes are
-  // missing, yet kdiag reports it as "no response (capture ended)" (and Malformed, bad_length, at
-  // the FIN, packet 91) and the response (packet 88) as an orphan "request not captured". The
-  // response should pair with corr 3 and the request be flagged incomplete, not malformed.
-  it.fails("message-too-large-acks1-lossy: the response pairs with its request despite the hole", () => {
+  // The request's header (corr 3, packet 10) was captured, only body bytes are missing: the
+  // response still pairs with it, and the request is flagged incomplete, not malformed.
+  it("message-too-large-acks1-lossy: the response pairs with its request despite the hole", () => {
     const ex = exchanges(LOSSY);
     const produce = ex.filter((e) => e.api_name === "Produce");
     expect(produce).toHaveLength(1);

@@ -131,3 +131,22 @@ describe("Framer", () => {
     expect(h.got[0]!.wire).toBe(104);
   });
 });
+
+describe("Framer at the end of a stream", () => {
+  it("hands on a PDU whose length is known but whose bytes stopped coming (a reset mid-request)", () => {
+    const got: Array<{ bytes: number; wire: number }> = [];
+    const framer = new Framer(framing, "c2s", { pdu: (b, _at, wire) => got.push({ bytes: b.length, wire }), framingError: () => {} });
+    const p = pdu("0123456789");
+    framer.data(p.subarray(0, 9), { first: 1, last: 1, tsUs: 1, streamOffset: 0 });
+    framer.end({ first: 2, last: 2, tsUs: 2, streamOffset: 9 });
+    expect(got).toEqual([{ bytes: 9, wire: 14 }]);
+  });
+
+  it("hands on nothing when not even the length was seen", () => {
+    const got: number[] = [];
+    const framer = new Framer(framing, "c2s", { pdu: (b) => got.push(b.length), framingError: () => {} });
+    framer.data(new Uint8Array([0, 0]), { first: 1, last: 1, tsUs: 1, streamOffset: 0 });
+    framer.end({ first: 2, last: 2, tsUs: 2, streamOffset: 2 });
+    expect(got).toEqual([]);
+  });
+});
