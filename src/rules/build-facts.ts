@@ -1,0 +1,366 @@
+/**
+ * Turns the analysed capture into the plain fact objects conditions read (names and types in
+ * facts.ts). CEL ints are BigInt; an absent fact is an absent key (never a made-up 0).
+ * Connection facts are computed once per connection and shared by packet and exchange items.
+ */
+
+import { API_NAMES } from "../../dissectors/kafka/fields.js";
+import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import type { FieldValue } from "../plugins/api.js";
+import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
+import { FACTS_BY_VARIABLE, TCP_FLAGS } from "./facts.js";
+
+export type Facts = Record<string, unknown>;
+
+const RST = 0x004;
+const FIN = 0x001;
+
+const big = (n: number): bigint => BigInt(Math.trunc(n));
+const ms = (us: number): number => us / 1000;
+
+/** What one pass over the packet index learns per connection that the Connection lacks. */
+interface PacketStats {
+  rstPackets: number;
+  finPackets: number;
+  /** Keep-alive probe times, per direction (0 = from client, 1 = from server). */
+  keepalive: [number[], number[]];
+  /** Silence before the first probe, µs (-1 before any). */
+  keepaliveIdleUs: number;
+}
+
+function scanPackets(capture: AnalysedCapture): PacketStats[] {
+  const stats: PacketStats[] = capture.connections.map(() => ({ rstPackets: 0, finPackets: 0, keepalive: [[], []], keepaliveIdleUs: -1 }));
+  const lastTs = new Float64Array(capture.connections.length).fill(-1);
+  const p = capture.packets;
+  for (let i = 0; i < p.count; i++) {
+    const c = p.connId[i]!;
+    if (c < 0) continue;
+    const s = stats[c]!;
+    const flags = p.tcpFlags[i]!;
+    if (flags & RST) s.rstPackets++;
+    if (flags & FIN) s.finPackets++;
+    const ts = p.tsUs[i]!;
+    if (p.events[i]! & TcpEvent.KEEP_ALIVE) {
+      if (s.keepaliveIdleUs < 0 && lastTs[c]! >= 0) s.keepaliveIdleUs = ts - lastTs[c]!;
+      s.keepalive[p.dir[i]! === 0 ? 0 : 1].push(ts);
+    }
+    lastTs[c] = ts;
+  }
+  return stats;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+function gaps(times: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < times.length; i++) out.push(times[i]! - times[i - 1]!);
+  return out;
+}
+
+const endpointKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
+
+/** Connections with a SYN grouped by client address and server endpoint, in start order. */
+function handshakeGroups(conns: readonly Connection[]): Map<string, Connection[]> {
+  const groups = new Map<string, Connection[]>();
+  for (const c of conns) {
+    if (c.synPacket < 0) continue;
+    const k = endpointKey(c);
+    const g = groups.get(k);
+    if (g) g.push(c);
+    else groups.set(k, [c]);
+  }
+  for (const g of groups.values()) g.sort((a, b) => a.startUs - b.startUs);
+  return groups;
+}
+
+function hasNonZero(v: FieldValue | undefined): boolean {
+  return Array.isArray(v) && v.some((x) => typeof x === "number" && x !== 0);
+}
+
+/** Per-connection Kafka counts from the stored exchanges. */
+function kafkaCounts(exchanges: readonly StoredExchange[], n: number) {
+  const out = Array.from({ length: n }, () => ({ requests: 0, unanswered: 0, errors: 0, clientId: null as string | null, lastRequestFrame: -1 }));
+  for (const e of exchanges) {
+    const k = out[e.connId];
+    if (!k) continue;
+    if (e.request) {
+      k.requests++;
+      k.lastRequestFrame = Math.max(k.lastRequestFrame, e.request.last);
+    }
+    if (e.status === "unanswered") k.unanswered++;
+    if (hasNonZero(e.fields["kafka.error"])) k.errors++;
+    const id = e.fields["kafka.client_id"];
+    if (k.clientId === null && typeof id === "string") k.clientId = id;
+  }
+  return out;
+}
+
+/** conn.* for every connection, index = connection id. */
+export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
+  const conns = capture.connections;
+  const scan = scanPackets(capture);
+  const groups = handshakeGroups(conns);
+  const kafka = kafkaCounts(capture.exchanges, conns.length);
+  const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
+  return conns.map((c) => {
+    const s = scan[c.id]!;
+    const k = kafka[c.id]!;
+    const closed = c.close.how !== "open";
+    const f: Facts = {
+      id: big(c.id),
+      client_addr: c.client.addr,
+      client_port: big(c.client.port),
+      server_addr: c.server.addr,
+      server_port: big(c.server.port),
+      role_inferred: c.roleInferred,
+      start_time: c.startUs / 1e6,
+      end_time: c.endUs / 1e6,
+      duration_ms: ms(c.endUs - c.startUs),
+      handshake_seen: c.synPacket >= 0,
+      packets_c2s: big(c.c2s.packets),
+      packets_s2c: big(c.s2c.packets),
+      bytes_c2s: big(c.c2s.bytes),
+      bytes_s2c: big(c.s2c.bytes),
+      payload_c2s: big(c.c2s.payloadBytes),
+      payload_s2c: big(c.s2c.payloadBytes),
+      close_how: c.close.how,
+      close_by: c.close.by ?? "none",
+      longest_idle_ms: ms(c.longestIdleUs),
+      rst_from: c.close.how === "rst" && c.close.by ? c.close.by : "none",
+      rst_packets: big(s.rstPackets),
+      keepalive_count: big(s.keepalive[0].length + s.keepalive[1].length),
+      keepalive_from: keepaliveFrom(s),
+      retransmissions: big(c.events["retransmission"] ?? 0),
+      zero_windows: big(c.events["zero_window"] ?? 0),
+      duplicate_acks: big(c.events["duplicate_ack"] ?? 0),
+      lost_segments: big(c.events["lost_segment"] ?? 0),
+      handshakes_from_client: big(groups.get(endpointKey(c))?.length ?? 0),
+      dissector: c.dissector ?? "none",
+      malformed: c.malformed !== null,
+      kafka_requests: big(k.requests),
+      kafka_unanswered: big(k.unanswered),
+      kafka_error_responses: big(k.errors),
+    };
+    if (c.handshakeRttUs !== null) f.handshake_rtt_ms = ms(c.handshakeRttUs);
+    if (c.longestIdleEndPacket > 0) f.longest_idle_end_frame = big(c.longestIdleEndPacket);
+    if (c.c2s.firstTtl >= 0) f.client_ttl = big(c.c2s.firstTtl);
+    if (c.s2c.firstTtl >= 0) f.server_ttl = big(c.s2c.firstTtl);
+    if (k.clientId !== null) f.kafka_client_id = k.clientId;
+    if (closed) {
+      f.close_frame = big(c.close.packet);
+      f.idle_before_close_ms = ms(c.close.idleBeforeUs);
+      if (c.longestIdleEndPacket > 0 && c.longestIdleEndPacket <= c.close.packet) {
+        f.close_after_longest_idle_ms = ms(c.close.tsUs - tsOf(c.longestIdleEndPacket));
+      }
+      const next = nextHandshake(groups.get(endpointKey(c)), c);
+      if (next) f.next_connection_gap_ms = ms(next.startUs - c.close.tsUs);
+    }
+    if (c.close.how === "rst") {
+      if (c.close.rstTtl >= 0) f.rst_ttl = big(c.close.rstTtl);
+      if (c.close.rstIpId >= 0) f.rst_ip_id = big(c.close.rstIpId);
+      // The sender's first packet is the reference: its last one may be the RST itself.
+      const sender = c.close.by === "client" ? c.c2s : c.s2c;
+      if (c.close.rstTtl >= 0 && sender.firstTtl >= 0 && sender.packets > 1) {
+        f.rst_ttl_differs_from_sender = c.close.rstTtl !== sender.firstTtl;
+      }
+    }
+    const interval = median([...gaps(s.keepalive[0]), ...gaps(s.keepalive[1])]);
+    if (interval !== null) f.keepalive_interval_ms = ms(interval);
+    if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
+    return f;
+  });
+}
+
+function keepaliveFrom(s: PacketStats): string {
+  const c = s.keepalive[0].length > 0;
+  const v = s.keepalive[1].length > 0;
+  return c && v ? "both" : c ? "client" : v ? "server" : "none";
+}
+
+/** The first later connection of the same client to the same server that starts at or after the close. */
+function nextHandshake(group: Connection[] | undefined, c: Connection): Connection | undefined {
+  if (!group) return undefined;
+  return group.find((o) => o !== c && o.startUs >= c.close.tsUs && o.startUs >= c.startUs);
+}
+
+/** Converts a dissector field value to the declared CEL type of its fact; undefined = absent. */
+function celValue(type: string, v: FieldValue | undefined): unknown {
+  if (v === undefined || v === null) return type.startsWith("list<") ? [] : undefined;
+  if (type === "list<int>") return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === "number" || typeof x === "bigint").map((x) => BigInt(x as number));
+  if (type === "list<string>") return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === "string");
+  if (Array.isArray(v)) return undefined;
+  if (type === "int") return typeof v === "number" ? big(v) : typeof v === "bigint" ? v : undefined;
+  if (type === "double") return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined;
+  if (type === "bool") return typeof v === "boolean" ? v : undefined;
+  if (type === "string") return typeof v === "string" ? v : undefined;
+  return undefined;
+}
+
+const KAFKA_TYPES: ReadonlyArray<[string, string]> = (FACTS_BY_VARIABLE["kafka"] ?? []).map((f) => [f.name, f.type]);
+
+/** kafka.* from a PDU's or exchange's flat fields; lists default to empty. */
+export function kafkaFacts(fields: Record<string, FieldValue> | null): Facts {
+  const out: Facts = {};
+  for (const [name, type] of KAFKA_TYPES) {
+    const v = celValue(type, fields ? fields[name] : undefined);
+    if (v !== undefined) out[name.slice(6)] = v;
+  }
+  return out;
+}
+
+/** The exchange scope's items: {exchange, kafka, conn}. */
+export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Facts[] {
+  const lastRequest = new Map<number, number>();
+  for (const e of capture.exchanges) {
+    if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
+  }
+  return capture.exchanges.map((e) => {
+    const conn = capture.connections[e.connId];
+    const errors = [...new Set(((e.fields["kafka.error"] ?? []) as FieldValue[]).filter((x): x is number => typeof x === "number" && x !== 0))];
+    const records = ((e.fields["kafka.records_length"] ?? []) as FieldValue[]).filter((x): x is number => typeof x === "number");
+    const apiKey = e.fields["kafka.api_key"];
+    const at = e.request ?? e.response!;
+    const x: Facts = {
+      status: e.status,
+      confidence: e.confidence,
+      connection: big(e.connId),
+      time: at.tsUs / 1e6,
+      errors: errors.map(big),
+      error_names: errors.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`),
+      records_total: big(records.reduce((a, b) => a + b, 0)),
+      last_on_connection: e.request ? lastRequest.get(e.connId) === e.request.last : false,
+      close_by: "none",
+    };
+    if (typeof apiKey === "number" && API_NAMES[apiKey]) x.api_name = API_NAMES[apiKey];
+    if (e.status === "answered" && e.request && e.response) x.latency_ms = ms(e.response.tsUs - e.request.tsUs);
+    if (e.request) {
+      x.request_size = big(e.request.length);
+      x.request_frame = big(e.request.last);
+    }
+    if (e.response) {
+      x.response_size = big(e.response.length);
+      x.response_frame = big(e.response.last);
+    }
+    if (records.length > 0) x.records_max = big(Math.max(...records));
+    if (conn && e.request && conn.close.how !== "open" && conn.close.packet >= e.request.last) {
+      x.close_after_ms = ms(conn.close.tsUs - e.request.tsUs);
+      x.close_by = conn.close.by ?? "none";
+    }
+    return { exchange: x, kafka: kafkaFacts(e.fields), conn: conns[e.connId] ?? {} };
+  });
+}
+
+/** capture.* (one item). */
+export function buildCaptureFacts(capture: AnalysedCapture): Facts {
+  const p = capture.packets;
+  const reconnects: Record<string, bigint> = {};
+  let max = 0;
+  const perClient = new Map<string, number>();
+  for (const g of handshakeGroups(capture.connections).values()) {
+    const addr = g[0]!.client.addr;
+    perClient.set(addr, (perClient.get(addr) ?? 0) + g.length - 1);
+  }
+  for (const [addr, n] of perClient) {
+    if (n > 0) reconnects[addr] = big(n);
+    max = Math.max(max, n);
+  }
+  const f: Facts = {
+    file: capture.file,
+    packets: big(p.count),
+    connections: big(capture.connections.length),
+    duration_ms: p.count > 0 ? ms(p.tsUs[p.count - 1]! - p.tsUs[0]!) : 0,
+    truncated_packets: big(capture.decode.truncated),
+    rst_connections: big(capture.connections.filter((c) => c.close.how === "rst").length),
+    kafka_exchanges: big(capture.exchanges.length),
+    kafka_unanswered: big(capture.exchanges.filter((e) => e.status === "unanswered").length),
+    kafka_error_responses: big(capture.exchanges.filter((e) => hasNonZero(e.fields["kafka.error"])).length),
+    reconnects,
+    max_reconnects: big(max),
+  };
+  if (p.count > 0) f.start_time = p.tsUs[0]! / 1e6;
+  return { capture: f };
+}
+
+/**
+ * Packet items, built lazily one at a time (hundreds of thousands of packets): `visit` gets the
+ * packet number and its facts, once per Kafka PDU completing in the packet (once when none).
+ */
+export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void): void {
+  const p = capture.packets;
+  const pdusAt = new Map<number, Array<Record<string, FieldValue>>>();
+  for (const pdu of capture.pdus) {
+    const list = pdusAt.get(pdu.packet);
+    if (list) list.push(pdu.fields);
+    else pdusAt.set(pdu.packet, [pdu.fields]);
+  }
+  const t0 = p.count > 0 ? p.tsUs[0]! : 0;
+  const emptyKafka = kafkaFacts(null);
+  // Packets share few distinct flag and event combinations: one object each, reused.
+  const flagObjects = new Map<number, Facts>();
+  const eventObjects = new Map<number, Facts>();
+  const ipObjects = new Map<number, Facts>();
+  for (let i = 0; i < p.count; i++) {
+    const frame = i + 1;
+    const base: Facts = {
+      frame: {
+        number: big(frame),
+        time: p.tsUs[i]! / 1e6,
+        time_relative: (p.tsUs[i]! - t0) / 1e6,
+        len: big(p.origLen[i]!),
+        cap_len: big(p.capLen[i]!),
+      },
+      ip: {},
+      tcp: {},
+      kafka: emptyKafka,
+      conn: {},
+    };
+    const connId = p.connId[i]!;
+    const c = connId >= 0 ? capture.connections[connId] : undefined;
+    if (c) {
+      const fromClient = p.dir[i]! === 0;
+      const src = fromClient ? c.client : c.server;
+      const dst = fromClient ? c.server : c.client;
+      const flags = p.tcpFlags[i]!;
+      const ev = p.events[i]!;
+      let flagFacts = flagObjects.get(flags);
+      if (!flagFacts) {
+        flagFacts = {};
+        for (const fl of TCP_FLAGS) flagFacts[fl.name] = (flags & fl.bit) !== 0;
+        flagObjects.set(flags, flagFacts);
+      }
+      let analysis = eventObjects.get(ev);
+      if (!analysis) {
+        analysis = {};
+        for (const e of TCP_EVENT_NAMES) analysis[e.field.slice(13)] = (ev & e.bit) !== 0;
+        eventObjects.set(ev, analysis);
+      }
+      const ipKey = connId * 2 + (fromClient ? 0 : 1);
+      let ip = ipObjects.get(ipKey);
+      if (!ip) ipObjects.set(ipKey, (ip = { src: src.addr, dst: dst.addr }));
+      base.ip = ip;
+      base.tcp = {
+        srcport: big(src.port),
+        dstport: big(dst.port),
+        stream: big(connId),
+        len: big(p.payloadLen[i]!),
+        from: fromClient ? "client" : "server",
+        flags_value: big(flags),
+        flags: flagFacts,
+        analysis,
+      };
+      base.conn = conns[connId] ?? {};
+    }
+    const pdus = pdusAt.get(frame);
+    if (!pdus) {
+      visit(frame, base);
+      continue;
+    }
+    for (const fields of pdus) visit(frame, { ...base, kafka: kafkaFacts(fields) });
+  }
+}

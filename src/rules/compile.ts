@@ -1,0 +1,271 @@
+/**
+ * Compiles one validated rule: expands macros, type-checks every expression (condition, output
+ * and advice placeholders, exception fields, window group_by) in the rule's scope, and turns
+ * exceptions into checked field programs plus typed values — never text spliced into the
+ * condition. Every failure becomes a problem pointing into the file.
+ */
+
+import type { Environment } from "@marcbachmann/cel-js";
+import { paramRefs } from "./cel-ast.js";
+import { withParams } from "./cel-env.js";
+import { classifyCelError, type CelErrorLike } from "./cel-errors.js";
+import { originOf, type Expanded, type MacroExpander, type TextOrigin } from "./expand.js";
+import type { Scope } from "./facts.js";
+import type { ItemLocator } from "./locate.js";
+import { displayValue, type ParamEntry } from "./params.js";
+import type { ProblemCode, RuleProblem } from "./problems.js";
+import type { CompiledException, CompiledRule, CompiledTemplate, ParamValue, Program } from "./rule.js";
+import { durationMs, type ExceptionComp, type ExceptionDecl, type ParamType, type RuleDecl } from "./schema.js";
+import { parseTemplate } from "./template.js";
+import type { PathKey } from "./yaml-source.js";
+
+export interface CompileContext {
+  env(scope: Scope): Environment;
+  expander: MacroExpander;
+  report(p: RuleProblem): void;
+  /** Macro and identifier names any expression used (for unused macro/list warnings). */
+  used: Set<string>;
+}
+
+interface Checked {
+  program: Program;
+  /** The expression after macro expansion. */
+  text: string;
+  type: string;
+  paramNames: string[];
+}
+
+class RuleCompiler {
+  failed = false;
+  readonly env: Environment;
+  /** Output and advice may also read `window.*` in a windowed rule. */
+  readonly templateEnv: Environment;
+  readonly paramNames: string[];
+
+  constructor(
+    private readonly decl: RuleDecl,
+    private readonly scope: Scope,
+    private readonly loc: ItemLocator,
+    private readonly ctx: CompileContext,
+    private readonly params: ReadonlyMap<string, ParamEntry>,
+  ) {
+    const types: Record<string, ParamType> = {};
+    for (const p of params.values()) types[p.name] = p.type;
+    this.env = withParams(ctx.env(scope), types);
+    this.templateEnv = decl.window ? withParams(ctx.env(scope), types, { window: true }) : this.env;
+    this.paramNames = [...params.keys()];
+  }
+
+  private fail(code: ProblemCode, message: string, where: { line: number; col: number; snippet: string }, file?: string, item?: TextOrigin["item"]): void {
+    this.failed = true;
+    const p = this.loc.problem(code, message, where, { ruleId: this.decl.rule });
+    if (file) p.file = file;
+    if (item && item.kind === "macro") p.item = { kind: "macro", name: item.name };
+    this.ctx.report(p);
+  }
+
+  /** Expands, parses and type-checks an expression found at `path` (optionally at an offset inside it). */
+  check(path: readonly PathKey[], text: string, what: string, opts: { bool?: boolean; baseOffset?: number; env?: Environment } = {}): Checked | null {
+    const base = this.loc.origin(path);
+    if (!base) return null;
+    const shift = opts.baseOffset ?? 0;
+    const origin: TextOrigin = shift === 0 ? base : { ...base, locate: (o) => base.locate(o + shift) };
+    const expanded = this.ctx.expander.expand(text, origin);
+    if ("kind" in expanded) {
+      // The macros involved are used, even if broken: no "unused" warning on top of the error.
+      if (expanded.kind === "cycle") for (const n of expanded.chain) this.ctx.used.add(n);
+      if (expanded.origin.item.kind === "macro") this.ctx.used.add(expanded.origin.item.name);
+      const where = expanded.origin.locate(expanded.offset);
+      const inMacro = expanded.origin.item.kind === "macro" ? `in macro "${expanded.origin.item.name}": ` : "";
+      if (expanded.kind === "syntax") {
+        this.fail("RULE_SYNTAX_ERROR", `${inMacro}syntax error in ${what}: ${expanded.message}`, where, expanded.origin.file, expanded.origin.item);
+      } else {
+        this.fail("RULE_BAD_VALUE", `macros use each other in a cycle: ${expanded.chain.join(" -> ")}`, where, expanded.origin.file, expanded.origin.item);
+      }
+      return null;
+    }
+    for (const n of expanded.identifiers) this.ctx.used.add(n);
+    for (const n of expanded.macros) this.ctx.used.add(n);
+    let parsed: ReturnType<Environment["parse"]>;
+    try {
+      parsed = (opts.env ?? this.env).parse(expanded.text);
+    } catch (err) {
+      this.celProblem(err as CelErrorLike, expanded, null, what);
+      return null;
+    }
+    const result = parsed.check();
+    if (!result.valid) {
+      this.celProblem(result.error as CelErrorLike, expanded, parsed.ast, what);
+      return null;
+    }
+    const type = result.type ?? "dyn";
+    if (opts.bool && type !== "bool" && type !== "dyn") {
+      this.fail("RULE_TYPE_ERROR", `${what} must be true or false (a bool), but it is ${type}`, origin.locate(0));
+      return null;
+    }
+    const refs = paramRefs(parsed.ast).map((r) => r.name);
+    for (const name of refs) {
+      const bad = this.params.get(name)?.badOverride;
+      if (bad) {
+        this.fail("RULE_BAD_PARAM", `rule not run: parameter "${name}" has a bad --param value (${bad})`, origin.locate(0));
+        return null;
+      }
+    }
+    return { program: parsed as unknown as Program, text: expanded.text, type, paramNames: refs };
+  }
+
+  private celProblem(err: CelErrorLike, expanded: Expanded, ast: Parameters<typeof classifyCelError>[1]["ast"], what: string): void {
+    const c = classifyCelError(err, { scope: this.scope, ast, paramNames: this.paramNames });
+    const at = originOf(expanded, c.offset);
+    const inMacro = at.origin.item.kind === "macro" ? `in macro "${at.origin.item.name}": ` : "";
+    this.fail(c.code, `${inMacro}${c.message} (in ${what})`, at.origin.locate(at.offset), at.origin.file, at.origin.item);
+  }
+
+  template(path: readonly PathKey[], text: string, what: string): CompiledTemplate | null {
+    const t = parseTemplate(text);
+    if (!t.ok) {
+      const origin = this.loc.origin(path);
+      this.fail("RULE_SYNTAX_ERROR", `${t.message} (in ${what})`, origin ? origin.locate(t.offset) : this.loc.at(path));
+      return null;
+    }
+    const parts: CompiledTemplate["parts"] = [];
+    for (const p of t.parts) {
+      if ("text" in p) {
+        parts.push(p);
+        continue;
+      }
+      const c = this.check(path, p.expr, `${what} placeholder {${p.expr}}`, { baseOffset: p.offset, env: this.templateEnv });
+      if (c) parts.push({ expr: p.expr, program: c.program });
+    }
+    return parts.length === t.parts.length ? { parts } : null;
+  }
+
+  exception(ex: ExceptionDecl, i: number): CompiledException | null {
+    const base: PathKey[] = ["exceptions", i];
+    const fieldTexts = typeof ex.fields === "string" ? [ex.fields] : ex.fields;
+    const single = typeof ex.fields === "string";
+    if (fieldTexts.length === 0) {
+      this.fail("RULE_BAD_VALUE", `exception "${ex.name}": fields is empty`, this.loc.at([...base, "fields"]));
+      return null;
+    }
+    const comps: ExceptionComp[] =
+      ex.comps === undefined ? fieldTexts.map(() => "=") : typeof ex.comps === "string" ? fieldTexts.map(() => ex.comps as ExceptionComp) : ex.comps;
+    if (comps.length !== fieldTexts.length) {
+      this.fail("RULE_BAD_VALUE", `exception "${ex.name}": ${comps.length} comps for ${fieldTexts.length} fields`, this.loc.at([...base, "comps"]));
+      return null;
+    }
+    const fields: Checked[] = [];
+    fieldTexts.forEach((f, j) => {
+      const c = this.check(single ? [...base, "fields"] : [...base, "fields", j], f, `exception "${ex.name}" field`);
+      if (c) fields.push(c);
+    });
+    if (fields.length !== fieldTexts.length) return null;
+    const values: unknown[][] = [];
+    let ok = true;
+    ex.values.forEach((raw, k) => {
+      const tuple = single ? [raw] : raw;
+      const at = this.loc.at([...base, "values", k]);
+      if (!Array.isArray(tuple) || tuple.length !== fieldTexts.length) {
+        this.fail("RULE_BAD_VALUE", `exception "${ex.name}": each value must be a list of ${fieldTexts.length} (one per field)`, at);
+        ok = false;
+        return;
+      }
+      const row: unknown[] = [];
+      tuple.forEach((v, j) => {
+        const conv = exceptionValue(v, fields[j]!.type, comps[j]!);
+        if (typeof conv === "object" && conv !== null && "error" in conv) {
+          const where = single ? at : this.loc.at([...base, "values", k, j]);
+          this.fail("RULE_TYPE_ERROR", `exception "${ex.name}": ${conv.error} for field ${fieldTexts[j]} (${fields[j]!.type}) with "${comps[j]}"`, where);
+          ok = false;
+        } else row.push(conv);
+      });
+      values.push(row);
+    });
+    return ok ? { name: ex.name, fields: fields.map((f) => f.program), comps, values } : null;
+  }
+}
+
+/** Converts an exception value to the field's CEL type for `comp`, or says why it cannot. */
+function exceptionValue(v: unknown, type: string, comp: ExceptionComp): unknown {
+  if (comp === "in") {
+    if (!Array.isArray(v)) return { error: `"in" needs a list of values` };
+    const out: unknown[] = [];
+    for (const x of v) {
+      const c = scalarValue(x, type);
+      if (typeof c === "object" && c !== null) return c;
+      out.push(c);
+    }
+    return out;
+  }
+  if (comp === "contains" && type.startsWith("list<")) return scalarValue(v, type.slice(5, -1));
+  if ((comp === "contains" || comp === "startswith" || comp === "endswith") && type !== "string") {
+    return { error: `"${comp}" works on strings and lists` };
+  }
+  if (type.startsWith("list<") || type.startsWith("map<")) return { error: `a ${type} can only be matched with "contains"` };
+  if (type === "bool" && comp !== "=" && comp !== "!=") return { error: `a bool can only be compared with = or !=` };
+  return scalarValue(v, type);
+}
+
+function scalarValue(v: unknown, type: string): unknown {
+  switch (type) {
+    case "int":
+      return typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : { error: `value ${JSON.stringify(v)} is not an int` };
+    case "double":
+      return typeof v === "number" ? v : { error: `value ${JSON.stringify(v)} is not a number` };
+    case "string":
+      return typeof v === "string" ? v : { error: `value ${JSON.stringify(v)} is not a string` };
+    case "bool":
+      return typeof v === "boolean" ? v : { error: `value ${JSON.stringify(v)} is not true or false` };
+    default:
+      return v === null || typeof v === "object" ? { error: `value ${JSON.stringify(v)} is not a single value` } : v;
+  }
+}
+
+export function compileRule(
+  decl: RuleDecl,
+  scope: Scope,
+  loc: ItemLocator,
+  ctx: CompileContext,
+  params: ReadonlyMap<string, ParamEntry>,
+): CompiledRule | null {
+  const rc = new RuleCompiler(decl, scope, loc, ctx, params);
+  const condition = rc.check(["condition"], decl.condition, "condition", { bool: true });
+  const output = rc.template(["output"], decl.output, "output");
+  const advice = decl.advice !== undefined ? rc.template(["advice"], decl.advice, "advice") : null;
+  const exceptions = (decl.exceptions ?? []).map((ex, i) => rc.exception(ex, i));
+  if (decl.window && scope === "capture") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but the capture scope has a single item: use the packet, connection, exchange or pair scope", loc.at(["window"], { key: true })));
+  }
+  const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
+  if (rc.failed || !condition || !output) return null;
+
+  const paramValues: Record<string, ParamValue> = {};
+  const display: Record<string, number | string | boolean> = {};
+  for (const p of params.values()) {
+    paramValues[p.name] = p.value;
+    display[p.name] = displayValue(p.value);
+  }
+  return {
+    id: decl.rule,
+    title: decl.title,
+    desc: decl.desc,
+    severity: decl.severity,
+    scope,
+    tags: decl.tags ?? [],
+    enabled: decl.enabled ?? true,
+    file: loc.src.file,
+    line: loc.at([]).line,
+    condition: condition.text,
+    params: display,
+    window: decl.window ? { count: decl.window.count, withinMs: durationMs(decl.window.within), groupBy: decl.window.group_by ?? null } : null,
+    program: {
+      paramValues,
+      condition: condition.program,
+      exceptions: exceptions.filter((e): e is CompiledException => e !== null),
+      output,
+      advice,
+      groupBy: groupBy?.program ?? null,
+    },
+  };
+}

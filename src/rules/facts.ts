@@ -1,0 +1,254 @@
+/**
+ * The documented facts each rule scope exposes: one table that drives the CEL declarations
+ * (cel-env.ts), docs/rules.md (a test keeps them in step) and any `kdiag fields`-style listing.
+ *
+ * Naming: Wireshark's names where Wireshark has the field (frame.*, ip.*, tcp.*, kafka.*), and
+ * kdiag's own aggregates under conn.*, exchange.*, capture.* and pair.*.
+ *
+ * CEL cannot make one name both a value and a parent, so where Wireshark has both (`tcp.flags`
+ * the number and `tcp.flags.reset` the bit) the parent is the group of bools and the number moves
+ * to a sibling with a `_value` suffix: `tcp.flags.reset` (bool), `tcp.flags_value` (int).
+ *
+ * A fact marked `optional` is absent when the capture does not tell (no handshake, still open, no
+ * keep-alive...). Reading an absent fact makes the comparison fail, so the item does not match
+ * (as a Wireshark filter on a missing field); test for it with `has(conn.handshake_rtt_ms)`.
+ */
+
+import { KAFKA_FIELDS } from "../../dissectors/kafka/fields.js";
+import type { FieldType } from "../plugins/api.js";
+import { TCP_EVENT_NAMES } from "../tcp/types.js";
+
+export const SCOPES = ["packet", "connection", "exchange", "capture", "pair"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** CEL types used by facts. Integers are CEL int (BigInt at run time), times in ms are double. */
+export type FactType = "int" | "double" | "string" | "bool" | "list<int>" | "list<string>" | "map<string, int>";
+
+export interface FactSpec {
+  /** Dotted name as written in a condition: "conn.idle_before_close_ms". */
+  name: string;
+  type: FactType;
+  /** ms, s, bytes, packets... (documentation only). */
+  unit?: string;
+  /** May be absent on some items; see the module comment. */
+  optional?: boolean;
+  /** For strings with a closed set of values. */
+  values?: readonly string[];
+  description: string;
+}
+
+/** Kafka fields that carry one value per topic/partition/error in the message: CEL lists. */
+export const KAFKA_LIST_FIELDS: ReadonlySet<string> = new Set([
+  "kafka.topic_name",
+  "kafka.topic_id",
+  "kafka.partition_id",
+  "kafka.error",
+  "kafka.error_message",
+  "kafka.records_length",
+  "kafka.batch_size",
+]);
+
+function celType(t: FieldType, list: boolean): FactType {
+  const base: FactType = t === "int" || t === "uint" ? "int" : t === "bool" ? "bool" : t === "double" || t === "time" ? "double" : "string";
+  if (!list) return base;
+  return base === "int" ? "list<int>" : "list<string>";
+}
+
+/** kafka.* facts, from the Kafka dissector's own field declarations (one source of names). */
+const KAFKA_FACTS: FactSpec[] = KAFKA_FIELDS.map((f) => ({
+  name: f.name,
+  type: celType(f.type, KAFKA_LIST_FIELDS.has(f.name)),
+  optional: !KAFKA_LIST_FIELDS.has(f.name),
+  ...(f.name === "kafka.response_time" ? { unit: "ms" } : {}),
+  ...(f.name.endsWith("_size") || f.name === "kafka.records_length" || f.name === "kafka.batch_size" || f.name === "kafka.len" ? { unit: "bytes" } : {}),
+  description: KAFKA_LIST_FIELDS.has(f.name) ? `${f.description}; a list, empty when the message has none` : f.description,
+}));
+
+const CLOSE_HOW = ["fin", "rst", "open"] as const;
+const SIDE = ["client", "server", "none"] as const;
+
+const TCP_FLAG_BITS = [
+  ["fin", 0x001, "FIN flag"],
+  ["syn", 0x002, "SYN flag"],
+  ["reset", 0x004, "RST flag"],
+  ["push", 0x008, "PSH flag"],
+  ["ack", 0x010, "ACK flag"],
+  ["urg", 0x020, "URG flag"],
+  ["ece", 0x040, "ECE flag"],
+  ["cwr", 0x080, "CWR flag"],
+  ["ae", 0x100, "AE (accurate ECN, formerly NS) flag"],
+] as const;
+export const TCP_FLAGS: ReadonlyArray<{ name: string; bit: number }> = TCP_FLAG_BITS.map(([name, bit]) => ({ name, bit }));
+
+const PACKET_FACTS: FactSpec[] = [
+  { name: "frame.number", type: "int", description: "Packet number, 1-based, as in Wireshark" },
+  { name: "frame.time", type: "double", unit: "s", description: "Capture time, seconds since the epoch" },
+  { name: "frame.time_relative", type: "double", unit: "s", description: "Seconds since the first packet of the capture" },
+  { name: "frame.len", type: "int", unit: "bytes", description: "Length of the packet on the wire" },
+  { name: "frame.cap_len", type: "int", unit: "bytes", description: "Bytes of the packet kept in the capture" },
+  { name: "ip.src", type: "string", optional: true, description: "Source address (IPv4 or IPv6 text); absent for non-TCP packets" },
+  { name: "ip.dst", type: "string", optional: true, description: "Destination address (IPv4 or IPv6 text); absent for non-TCP packets" },
+  { name: "tcp.srcport", type: "int", optional: true, description: "Source port" },
+  { name: "tcp.dstport", type: "int", optional: true, description: "Destination port" },
+  { name: "tcp.stream", type: "int", optional: true, description: "Connection index (same numbering as Wireshark); conn.id" },
+  { name: "tcp.len", type: "int", optional: true, unit: "bytes", description: "TCP payload length" },
+  { name: "tcp.from", type: "string", optional: true, values: ["client", "server"], description: "Which end of the connection sent the packet (kdiag's own)" },
+  { name: "tcp.flags_value", type: "int", optional: true, description: "The flag bits as a number (Wireshark's tcp.flags)" },
+  ...TCP_FLAG_BITS.map(([name, , description]): FactSpec => ({ name: `tcp.flags.${name}`, type: "bool", optional: true, description })),
+  ...TCP_EVENT_NAMES.map(
+    (e): FactSpec => ({ name: e.field, type: "bool", optional: true, description: `TCP analysis flagged this packet: ${e.key.replace(/_/g, " ")}` }),
+  ),
+];
+
+/** conn.* facts: the connection of the item (packet and exchange scopes see it too). */
+const CONNECTION_FACTS: FactSpec[] = [
+  { name: "conn.id", type: "int", description: "Connection index (Wireshark's tcp.stream)" },
+  { name: "conn.client_addr", type: "string", description: "Client address (the side that sent the SYN, or inferred)" },
+  { name: "conn.client_port", type: "int", description: "Client port" },
+  { name: "conn.server_addr", type: "string", description: "Server (broker) address" },
+  { name: "conn.server_port", type: "int", description: "Server (broker) port" },
+  { name: "conn.role_inferred", type: "bool", description: "True when no SYN/SYN-ACK was seen and the roles were guessed from ports" },
+  { name: "conn.start_time", type: "double", unit: "s", description: "Time of the connection's first packet, seconds since the epoch" },
+  { name: "conn.end_time", type: "double", unit: "s", description: "Time of the connection's last packet, seconds since the epoch" },
+  { name: "conn.duration_ms", type: "double", unit: "ms", description: "First to last packet" },
+  { name: "conn.handshake_seen", type: "bool", description: "The client's SYN is in the capture" },
+  { name: "conn.handshake_rtt_ms", type: "double", unit: "ms", optional: true, description: "SYN to the ACK of the SYN-ACK (tcp.analysis.initial_rtt); absent without a handshake" },
+  { name: "conn.packets_c2s", type: "int", unit: "packets", description: "Packets client to server" },
+  { name: "conn.packets_s2c", type: "int", unit: "packets", description: "Packets server to client" },
+  { name: "conn.bytes_c2s", type: "int", unit: "bytes", description: "Frame bytes client to server" },
+  { name: "conn.bytes_s2c", type: "int", unit: "bytes", description: "Frame bytes server to client" },
+  { name: "conn.payload_c2s", type: "int", unit: "bytes", description: "TCP payload bytes client to server (retransmissions included)" },
+  { name: "conn.payload_s2c", type: "int", unit: "bytes", description: "TCP payload bytes server to client (retransmissions included)" },
+  { name: "conn.close_how", type: "string", values: CLOSE_HOW, description: "How the connection ended: fin, rst, or open (neither seen)" },
+  { name: "conn.close_by", type: "string", values: SIDE, description: "Who sent the first FIN or the RST; none while open" },
+  { name: "conn.close_frame", type: "int", optional: true, description: "Packet number of that FIN or RST; absent while open" },
+  { name: "conn.idle_before_close_ms", type: "double", unit: "ms", optional: true, description: "Silence (no packet either way) just before the FIN/RST; absent while open" },
+  { name: "conn.longest_idle_ms", type: "double", unit: "ms", description: "Longest silence on the connection" },
+  { name: "conn.longest_idle_end_frame", type: "int", optional: true, description: "Packet that ended the longest silence" },
+  { name: "conn.close_after_longest_idle_ms", type: "double", unit: "ms", optional: true, description: "From the end of the longest silence to the FIN/RST: small when the first packet after a long idle was answered by a close (firewall idle timeout)" },
+  { name: "conn.rst_from", type: "string", values: SIDE, description: "Which direction the closing RST travelled from; none when no RST closed it" },
+  { name: "conn.rst_packets", type: "int", unit: "packets", description: "Packets with the RST flag, both directions" },
+  { name: "conn.rst_ttl", type: "int", optional: true, description: "TTL / hop limit of the closing RST" },
+  { name: "conn.rst_ip_id", type: "int", optional: true, description: "IPv4 identification of the closing RST (absent for IPv6)" },
+  { name: "conn.client_ttl", type: "int", optional: true, description: "TTL / hop limit of the client's first packet" },
+  { name: "conn.server_ttl", type: "int", optional: true, description: "TTL / hop limit of the server's first packet" },
+  { name: "conn.rst_ttl_differs_from_sender", type: "bool", optional: true, description: "The closing RST's TTL differs from the TTL of earlier packets from the same side: something in the path (a firewall) likely forged it. Absent without RST or without an earlier packet from that side" },
+  { name: "conn.keepalive_count", type: "int", unit: "packets", description: "TCP keep-alive probes, both directions" },
+  { name: "conn.keepalive_from", type: "string", values: ["client", "server", "both", "none"], description: "Which side sent keep-alive probes" },
+  { name: "conn.keepalive_interval_ms", type: "double", unit: "ms", optional: true, description: "Median gap between successive probes from the same side (tcp_keepalive_intvl); absent with fewer than 2" },
+  { name: "conn.keepalive_idle_ms", type: "double", unit: "ms", optional: true, description: "Silence before the first probe (tcp_keepalive_time as seen); absent without probes" },
+  { name: "conn.retransmissions", type: "int", unit: "packets", description: "Packets flagged tcp.analysis.retransmission" },
+  { name: "conn.zero_windows", type: "int", unit: "packets", description: "Packets flagged tcp.analysis.zero_window" },
+  { name: "conn.duplicate_acks", type: "int", unit: "packets", description: "Packets flagged tcp.analysis.duplicate_ack" },
+  { name: "conn.lost_segments", type: "int", unit: "packets", description: "Packets flagged tcp.analysis.lost_segment" },
+  { name: "conn.handshakes_from_client", type: "int", description: "Connections with a SYN from the same client address to the same server address and port, this one included" },
+  { name: "conn.next_connection_gap_ms", type: "double", unit: "ms", optional: true, description: "From this connection's FIN/RST to the next SYN from the same client address to the same server endpoint; absent when none follows" },
+  { name: "conn.dissector", type: "string", description: "Stream dissector that took the connection (kafka...), or none" },
+  { name: "conn.malformed", type: "bool", description: "The dissector failed on this connection" },
+  { name: "conn.kafka_requests", type: "int", description: "Kafka requests seen on the connection" },
+  { name: "conn.kafka_unanswered", type: "int", description: "Kafka requests that got no response before the close or the end of the capture" },
+  { name: "conn.kafka_error_responses", type: "int", description: "Kafka responses carrying a non-zero error code" },
+  { name: "conn.kafka_client_id", type: "string", optional: true, description: "Client id of the first Kafka request that carried one" },
+];
+
+const EXCHANGE_FACTS: FactSpec[] = [
+  { name: "exchange.status", type: "string", values: ["answered", "no-response-expected", "unanswered", "orphan-response"], description: "answered; no-response-expected (Produce acks=0); unanswered (closed or capture ended first); orphan-response (request not captured)" },
+  { name: "exchange.confidence", type: "string", values: ["certain", "likely", "guess"], description: "How sure the pairing/decoding is (orphans are inferred)" },
+  { name: "exchange.api_name", type: "string", optional: true, description: "Name of the API (Produce, Fetch...); absent when unknown" },
+  { name: "exchange.connection", type: "int", description: "Connection index (conn.id)" },
+  { name: "exchange.time", type: "double", unit: "s", description: "Time of the request (of the response for orphans), seconds since the epoch" },
+  { name: "exchange.latency_ms", type: "double", unit: "ms", optional: true, description: "Request to response; absent unless answered" },
+  { name: "exchange.request_size", type: "int", unit: "bytes", optional: true, description: "Request bytes on the wire, size prefix included; absent for orphans" },
+  { name: "exchange.response_size", type: "int", unit: "bytes", optional: true, description: "Response bytes on the wire; absent without a response" },
+  { name: "exchange.request_frame", type: "int", optional: true, description: "Packet that completed the request" },
+  { name: "exchange.response_frame", type: "int", optional: true, description: "Packet that completed the response" },
+  { name: "exchange.errors", type: "list<int>", description: "Distinct non-zero error codes in the response" },
+  { name: "exchange.error_names", type: "list<string>", description: "Names of those error codes (MESSAGE_TOO_LARGE...)" },
+  { name: "exchange.records_max", type: "int", unit: "bytes", optional: true, description: "Largest records field (one partition's record batches) in the request; absent without records" },
+  { name: "exchange.records_total", type: "int", unit: "bytes", description: "Sum of the request's records fields (0 without records)" },
+  { name: "exchange.last_on_connection", type: "bool", description: "No later request was sent on this connection" },
+  { name: "exchange.close_after_ms", type: "double", unit: "ms", optional: true, description: "From the request to the connection's FIN/RST when the connection closed after it; absent otherwise" },
+  { name: "exchange.close_by", type: "string", values: SIDE, description: "Who closed the connection after this request (none if it did not close after it)" },
+];
+
+const CAPTURE_FACTS: FactSpec[] = [
+  { name: "capture.file", type: "string", description: "Capture file name as given" },
+  { name: "capture.packets", type: "int", unit: "packets", description: "Packets in the capture" },
+  { name: "capture.connections", type: "int", description: "TCP connections" },
+  { name: "capture.start_time", type: "double", unit: "s", optional: true, description: "First packet, seconds since the epoch; absent for an empty capture" },
+  { name: "capture.duration_ms", type: "double", unit: "ms", description: "First to last packet" },
+  { name: "capture.truncated_packets", type: "int", unit: "packets", description: "Packets cut by the snap length" },
+  { name: "capture.rst_connections", type: "int", description: "Connections closed by a RST" },
+  { name: "capture.kafka_exchanges", type: "int", description: "Kafka exchanges (requests, responses and orphans)" },
+  { name: "capture.kafka_unanswered", type: "int", description: "Kafka requests left without a response" },
+  { name: "capture.kafka_error_responses", type: "int", description: "Kafka responses with a non-zero error code" },
+  { name: "capture.reconnects", type: "map<string, int>", description: "Client address -> handshakes beyond the first to the same server endpoint, summed over its servers; only clients that reconnected" },
+  { name: "capture.max_reconnects", type: "int", description: "Largest value of capture.reconnects (0 when none)" },
+];
+
+const PAIR_FACTS: FactSpec[] = [
+  { name: "pair.client_addr", type: "string", description: "Client address of the connection (the 4-tuple both captures are matched on)" },
+  { name: "pair.client_port", type: "int", description: "Client port" },
+  { name: "pair.server_addr", type: "string", description: "Server address" },
+  { name: "pair.server_port", type: "int", description: "Server port" },
+  { name: "pair.seen_on_client_side", type: "bool", description: "The connection is in the client-side capture" },
+  { name: "pair.seen_on_server_side", type: "bool", description: "The connection is in the server-side capture" },
+  { name: "pair.handshake_client_side", type: "bool", description: "The client-side capture has the SYN" },
+  { name: "pair.handshake_server_side", type: "bool", description: "The server-side capture has the SYN" },
+  { name: "pair.rst_seen_client_side", type: "bool", description: "A RST of this connection is in the client-side capture" },
+  { name: "pair.rst_seen_server_side", type: "bool", description: "A RST of this connection is in the server-side capture" },
+  { name: "pair.fin_seen_client_side", type: "bool", description: "A FIN of this connection is in the client-side capture" },
+  { name: "pair.fin_seen_server_side", type: "bool", description: "A FIN of this connection is in the server-side capture" },
+  { name: "pair.close_how_client_side", type: "string", values: ["fin", "rst", "open", "absent"], description: "conn.close_how in the client-side capture (absent: not there)" },
+  { name: "pair.close_how_server_side", type: "string", values: ["fin", "rst", "open", "absent"], description: "conn.close_how in the server-side capture (absent: not there)" },
+  { name: "pair.close_by_client_side", type: "string", values: ["client", "server", "none"], description: "conn.close_by in the client-side capture" },
+  { name: "pair.close_by_server_side", type: "string", values: ["client", "server", "none"], description: "conn.close_by in the server-side capture" },
+  { name: "pair.idle_before_close_client_side_ms", type: "double", unit: "ms", optional: true, description: "conn.idle_before_close_ms in the client-side capture" },
+  { name: "pair.longest_idle_client_side_ms", type: "double", unit: "ms", optional: true, description: "conn.longest_idle_ms in the client-side capture" },
+  { name: "pair.conn_client_side", type: "int", optional: true, description: "Connection index in the client-side capture" },
+  { name: "pair.conn_server_side", type: "int", optional: true, description: "Connection index in the server-side capture" },
+];
+
+/** Variables each scope declares, in the order docs list them. */
+export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
+  packet: ["frame", "ip", "tcp", "kafka", "conn"],
+  connection: ["conn"],
+  exchange: ["exchange", "kafka", "conn"],
+  capture: ["capture"],
+  pair: ["pair"],
+};
+
+/** Every documented fact, grouped by its top-level variable. */
+export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = groupByVariable([
+  ...PACKET_FACTS,
+  ...KAFKA_FACTS,
+  ...CONNECTION_FACTS,
+  ...EXCHANGE_FACTS,
+  ...CAPTURE_FACTS,
+  ...PAIR_FACTS,
+]);
+
+function groupByVariable(facts: FactSpec[]): Record<string, FactSpec[]> {
+  const out: Record<string, FactSpec[]> = {};
+  for (const f of facts) (out[f.name.slice(0, f.name.indexOf("."))] ??= []).push(f);
+  return out;
+}
+
+/** The facts visible in a scope. */
+export function scopeFacts(scope: Scope): FactSpec[] {
+  return SCOPE_VARIABLES[scope].flatMap((v) => FACTS_BY_VARIABLE[v] ?? []);
+}
+
+/** Every fact of every scope, each once. */
+export function allFacts(): FactSpec[] {
+  return Object.values(FACTS_BY_VARIABLE).flat();
+}
+
+/** What each scope iterates over, for docs and messages. */
+export const SCOPE_ITEMS: Readonly<Record<Scope, string>> = {
+  packet: "each packet (once per Kafka PDU completing in it, so kafka.* is one message's fields)",
+  connection: "each TCP connection",
+  exchange: "each Kafka request/response pair (and each orphan response)",
+  capture: "the capture as a whole, once",
+  pair: "each connection of two captures of the same traffic (client side and server side), matched by 4-tuple",
+};

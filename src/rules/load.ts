@@ -1,0 +1,411 @@
+/**
+ * Loading rule files, in stages (Falco's rule loader): read (YAML with positions) -> collect items
+ * by kind (shape checked by zod, names checked for duplicates) -> parameters and --param
+ * overrides -> compile (lists -> macros -> rules) -> warnings (unused macros and lists).
+ *
+ * Every problem is returned, never thrown. A file with an error contributes no rules (the
+ * other files still load); its lists, macros and parameters that are themselves valid stay
+ * available, so one broken rule does not cascade into errors in other files.
+ */
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Environment } from "@marcbachmann/cel-js";
+import { isMap, isSeq, visit, type Document, type Node, type YAMLMap } from "yaml";
+import type { $ZodIssue } from "zod/v4/core";
+import { createScopeEnvironment, RESERVED_NAMES, type ListConstant } from "./cel-env.js";
+import { closest } from "./cel-errors.js";
+import { compileRule } from "./compile.js";
+import { MacroExpander, type MacroDef } from "./expand.js";
+import { SCOPES, type Scope } from "./facts.js";
+import { ItemLocator } from "./locate.js";
+import { defaultValue, paramType, parseParamText, splitOverride, type ParamEntry } from "./params.js";
+import type { ProblemCode, RuleProblem } from "./problems.js";
+import type { CompiledRule } from "./rule.js";
+import { ITEM_KINDS, ITEM_SCHEMAS, keysOf, type ItemKindKey, type ListDecl, type MacroDecl, type ParamDecl, type RuleDecl } from "./schema.js";
+import { lineText, parseYamlSource, positionAt, type PathKey } from "./yaml-source.js";
+
+/** The built-in rule files (`rules/` at the package root, from src/ or dist/src/). */
+export const BUILTIN_RULES_DIR = findRulesDir(dirname(fileURLToPath(import.meta.url)));
+
+/** The package root is the nearest directory up with a package.json (src/rules or dist/src/rules). */
+function findRulesDir(from: string): string {
+  let dir = from;
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, "package.json"))) return join(dir, "rules");
+    dir = dirname(dir);
+  }
+  return resolve(from, "../../rules");
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadOptions {
+  /** `--param` overrides: "name" or "rule-id.name" -> value text. */
+  params?: Record<string, string>;
+}
+
+export interface LoadResult {
+  rules: CompiledRule[];
+  problems: RuleProblem[];
+}
+
+export interface RuleSource {
+  file: string;
+  text: string;
+}
+
+/** Reads rule files and directories (every *.yaml / *.yml inside, sorted) and loads them. */
+export function loadRuleFiles(paths: readonly string[], opts: LoadOptions = {}): LoadResult {
+  const sources: RuleSource[] = [];
+  const problems: RuleProblem[] = [];
+  for (const path of paths) {
+    for (const file of expandPath(path)) {
+      try {
+        sources.push({ file, text: readFileSync(file, "utf8") });
+      } catch (err) {
+        problems.push({ code: "RULE_READ_ERROR", severity: "error", message: `cannot read rule file: ${(err as Error).message}`, file, line: 0, col: 0, item: { kind: "file" } });
+      }
+    }
+  }
+  const loaded = loadRuleSources(sources, opts);
+  return { rules: loaded.rules, problems: [...problems, ...loaded.problems] };
+}
+
+function expandPath(path: string): string[] {
+  if (!isDir(path)) return [path];
+  return readdirSync(path)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(path, f));
+}
+
+interface Item<T> {
+  decl: T;
+  loc: ItemLocator;
+  fileIndex: number;
+}
+
+/** Loads rule files given as text (what loadRuleFiles does after reading; tests use it directly). */
+export function loadRuleSources(sources: readonly RuleSource[], opts: LoadOptions = {}): LoadResult {
+  const problems: RuleProblem[] = [];
+  const failedFiles = new Set<number>();
+  const report = (fileIndex: number) => (p: RuleProblem): void => {
+    problems.push(p);
+    if (p.severity === "error") failedFiles.add(fileIndex);
+  };
+
+  // Stage 1: read and collect.
+  const rules: Array<Item<RuleDecl> & { scope: Scope | null }> = [];
+  const macros = new Map<string, Item<MacroDecl>>();
+  const lists = new Map<string, Item<ListDecl>>();
+  const shared = new Map<string, { entry: ParamEntry; loc: ItemLocator }>();
+  const ruleIds = new Map<string, ItemLocator>();
+  sources.forEach((source, fileIndex) => {
+    const src = parseYamlSource(source.file, source.text);
+    const add = report(fileIndex);
+    if (src.doc.errors.length > 0) {
+      for (const e of src.doc.errors) {
+        const p = positionAt(src, e.pos[0]);
+        add({ code: "RULE_YAML_SYNTAX", severity: "error", message: `YAML: ${e.message.split("\n")[0]}`, file: src.file, line: p.line, col: p.col, item: { kind: "file" }, snippet: lineText(src, p.line) });
+      }
+      return;
+    }
+    const top = src.doc.contents;
+    if (top === null || top === undefined) return;
+    if (!isSeq(top)) {
+      const p = positionAt(src, top.range?.[0] ?? 0);
+      add({ code: "RULE_BAD_VALUE", severity: "error", message: "a rule file is a list of items (- rule: ..., - macro: ..., - list: ..., - params: ...)", file: src.file, line: p.line, col: p.col, item: { kind: "file" }, snippet: lineText(src, p.line) });
+      return;
+    }
+    // Aliases can be unresolved or explode (billion laughs): yaml throws, the loader reports.
+    let all: unknown[];
+    try {
+      all = src.doc.toJS({ maxAliasCount: 100 }) as unknown[];
+    } catch (err) {
+      const alias = firstAlias(src.doc);
+      const p = positionAt(src, alias?.range?.[0] ?? 0);
+      add({ code: "RULE_YAML_SYNTAX", severity: "error", message: `YAML: ${(err as Error).message.split("\n")[0]}`, file: src.file, line: p.line, col: p.col, item: { kind: "file" }, snippet: lineText(src, p.line) });
+      return;
+    }
+    top.items.forEach((node, index) => {
+      const probe = new ItemLocator(src, index, "file", undefined);
+      if (!isMap(node)) {
+        add(probe.problem("RULE_BAD_VALUE", "each item is a map starting with rule:, macro:, list: or params:", probe.at([])));
+        return;
+      }
+      const kind = ITEM_KINDS.find((k) => (node as YAMLMap).has(k));
+      if (!kind) {
+        add(probe.problem("RULE_MISSING_KEY", "item has none of rule, macro, list, params: say what it is", probe.at([])));
+        return;
+      }
+      const raw = all[index] as Record<string, unknown>;
+      const name = kind === "params" ? undefined : typeof raw[kind] === "string" ? (raw[kind] as string) : undefined;
+      const loc = new ItemLocator(src, index, kind, name);
+      const parsed = ITEM_SCHEMAS[kind].safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) add(issueProblem(issue, raw, kind, loc));
+        return;
+      }
+      collect(kind, parsed.data, loc, fileIndex, add);
+    });
+  });
+
+  function collect(kind: ItemKindKey, data: unknown, loc: ItemLocator, fileIndex: number, add: (p: RuleProblem) => void): void {
+    const firstAt = (l: ItemLocator): string => `${l.src.file}:${l.at([]).line}`;
+    if (kind === "rule") {
+      const decl = data as RuleDecl;
+      const first = ruleIds.get(decl.rule);
+      if (first) {
+        add(loc.problem("RULE_DUPLICATE_ID", `rule "${decl.rule}" is already defined at ${firstAt(first)}`, loc.at(["rule"])));
+        return;
+      }
+      ruleIds.set(decl.rule, loc);
+      let scope: Scope | null = null;
+      if ((SCOPES as readonly string[]).includes(decl.scope)) scope = decl.scope as Scope;
+      else {
+        const hint = closest(decl.scope, SCOPES);
+        add(loc.problem("RULE_UNKNOWN_SCOPE", `unknown scope "${decl.scope}": one of ${SCOPES.join(", ")}${hint ? ` (did you mean "${hint}"?)` : ""}`, loc.at(["scope"])));
+      }
+      rules.push({ decl, loc, fileIndex, scope });
+    } else if (kind === "macro" || kind === "list") {
+      const decl = data as MacroDecl & ListDecl;
+      const name = kind === "macro" ? decl.macro : decl.list;
+      if (RESERVED_NAMES.has(name)) {
+        add(loc.problem("RULE_BAD_VALUE", `"${name}" is a reserved name (a fact group or CEL word): choose another ${kind} name`, loc.at([kind])));
+        return;
+      }
+      const first = macros.get(name) ?? lists.get(name);
+      if (first) {
+        add(loc.problem("RULE_DUPLICATE_ID", `"${name}" is already defined as a ${first.loc.kind} at ${firstAt(first.loc)}`, loc.at([kind])));
+        return;
+      }
+      if (kind === "list") {
+        const kinds = new Set(decl.items.map((v) => (typeof v === "string" ? "string" : Number.isInteger(v) ? "int" : "double")));
+        if (kinds.has("string") && kinds.size > 1) {
+          add(loc.problem("RULE_BAD_VALUE", `list "${name}" mixes strings and numbers`, loc.at(["items"])));
+          return;
+        }
+        lists.set(name, { decl, loc, fileIndex });
+      } else macros.set(name, { decl, loc, fileIndex });
+    } else {
+      const decls = (data as { params: Record<string, ParamDecl> }).params;
+      for (const [pname, pdecl] of Object.entries(decls)) {
+        const entry = paramEntry(pname, pdecl, loc, ["params", pname], add);
+        if (!entry) continue;
+        const first = shared.get(pname);
+        if (first) {
+          add(loc.problem("RULE_DUPLICATE_ID", `parameter "${pname}" is already declared at ${firstAt(first.loc)}`, loc.at(["params", pname], { key: true })));
+          continue;
+        }
+        shared.set(pname, { entry, loc });
+      }
+    }
+  }
+
+  // Stage 2: rule-local parameters, then --param overrides.
+  const ruleParams = new Map<string, Map<string, ParamEntry>>();
+  for (const r of rules) {
+    const own = new Map<string, ParamEntry>();
+    for (const [name, p] of Object.entries(r.decl.params ?? {})) {
+      const add = report(r.fileIndex);
+      const firstShared = shared.get(name);
+      if (firstShared) {
+        add(r.loc.problem("RULE_BAD_PARAM", `parameter "${name}" is already declared for all rules at ${firstShared.loc.src.file}:${firstShared.loc.at([]).line}`, r.loc.at(["params", name], { key: true })));
+        continue;
+      }
+      const entry = paramEntry(name, p, r.loc, ["params", name], add);
+      if (entry) own.set(name, entry);
+    }
+    ruleParams.set(r.decl.rule, own);
+  }
+  for (const [key, text] of Object.entries(opts.params ?? {})) {
+    const { rule, name } = splitOverride(key);
+    const targets: ParamEntry[] = [];
+    if (rule === null) {
+      const s = shared.get(name);
+      if (s) targets.push(s.entry);
+      for (const own of ruleParams.values()) {
+        const p = own.get(name);
+        if (p) targets.push(p);
+      }
+    } else {
+      const p = ruleParams.get(rule)?.get(name) ?? (ruleParams.has(rule) ? shared.get(name)?.entry : undefined);
+      if (p) targets.push(p);
+    }
+    const where = `--param ${key}=${text}`;
+    if (targets.length === 0) {
+      const known = [...shared.keys(), ...[...ruleParams.values()].flatMap((m) => [...m.keys()])];
+      const hint = closest(name, known);
+      const what = rule !== null && !ruleParams.has(rule) ? `no rule "${rule}"` : `no parameter "${name}"${rule !== null ? ` in rule "${rule}"` : ""}`;
+      problems.push({ code: "RULE_BAD_PARAM", severity: "error", message: `${what}${hint ? ` (did you mean "${hint}"?)` : ""}`, file: where, line: 0, col: 0, item: { kind: "param-override", name: key } });
+      continue;
+    }
+    for (const t of targets) {
+      const v = parseParamText(text, t.type);
+      if (typeof v === "object") {
+        t.badOverride = v.error;
+        problems.push({ code: "RULE_BAD_PARAM", severity: "error", message: `parameter "${name}" is ${article(t.type)} ${t.type}: ${v.error}; rules using it are not run`, file: where, line: 0, col: 0, item: { kind: "param-override", name: key } });
+        break;
+      }
+      t.value = v;
+    }
+  }
+
+  // Stage 3: compile. Lists become CEL constants; macros are expanded into the rules that name them.
+  const listConstants: ListConstant[] = [...lists.values()].map(({ decl }) => ({
+    name: decl.list,
+    type: decl.items.every((v) => typeof v === "string") && decl.items.length > 0 ? "list<string>" : decl.items.every((v) => typeof v === "number" && Number.isInteger(v)) ? "list<int>" : "list<double>",
+    values: decl.items.map((v) => (typeof v === "number" && Number.isInteger(v) && decl.items.every((x) => typeof x === "number" && Number.isInteger(x)) ? BigInt(v) : v)),
+  }));
+  const envs = new Map<Scope, Environment>();
+  const envFor = (scope: Scope): Environment => {
+    let env = envs.get(scope);
+    if (!env) envs.set(scope, (env = createScopeEnvironment(scope, listConstants)));
+    return env;
+  };
+  const macroDefs = new Map<string, MacroDef>();
+  for (const [name, m] of macros) {
+    const origin = m.loc.origin(["condition"]);
+    if (origin) macroDefs.set(name, { name, text: m.decl.condition, origin });
+  }
+  const expander = new MacroExpander(macroDefs);
+  // A macro's syntax is checked on its own, so an unused broken macro is still reported.
+  for (const [name, m] of macroDefs) {
+    const r = expander.expand(m.text, m.origin);
+    if ("kind" in r && r.kind === "syntax" && r.origin === m.origin) {
+      const where = r.origin.locate(r.offset);
+      report(macros.get(name)!.fileIndex)(macros.get(name)!.loc.problem("RULE_SYNTAX_ERROR", `syntax error in macro condition: ${r.message}`, where));
+    }
+  }
+  const used = new Set<string>();
+  const compiled: Array<{ rule: CompiledRule; fileIndex: number }> = [];
+  for (const r of rules) {
+    if (!r.scope) continue;
+    const params = new Map<string, ParamEntry>();
+    for (const [n, s] of shared) params.set(n, s.entry);
+    for (const [n, p] of ruleParams.get(r.decl.rule) ?? []) params.set(n, p);
+    const rule = compileRule(r.decl, r.scope, r.loc, { env: envFor, expander, report: report(r.fileIndex), used }, params);
+    if (rule) compiled.push({ rule, fileIndex: r.fileIndex });
+  }
+
+  // Stage 4: warnings the author can act on.
+  for (const [name, m] of macros) {
+    if (!used.has(name)) problems.push(m.loc.problem("RULE_UNUSED_MACRO", `macro "${name}" is not used by any rule: use it in a condition or remove it`, m.loc.at(["macro"]), { severity: "warning" }));
+  }
+  for (const [name, l] of lists) {
+    if (!used.has(name)) problems.push(l.loc.problem("RULE_UNUSED_LIST", `list "${name}" is not used by any rule: use it (x in ${name}) or remove it`, l.loc.at(["list"]), { severity: "warning" }));
+  }
+
+  return { rules: compiled.filter((c) => !failedFiles.has(c.fileIndex)).map((c) => c.rule), problems };
+}
+
+function firstAlias(doc: Document.Parsed): Node | null {
+  let found: Node | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      found = node as Node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function article(t: string): string {
+  return /^[aeiou]/.test(t) ? "an" : "a";
+}
+
+function paramEntry(name: string, decl: ParamDecl, loc: ItemLocator, path: PathKey[], add: (p: RuleProblem) => void): ParamEntry | null {
+  const type = paramType(decl);
+  const value = defaultValue(decl, type);
+  if (typeof value === "object") {
+    add(loc.problem("RULE_BAD_PARAM", `parameter "${name}" (${type}): ${value.error}`, loc.at([...path, "default"])));
+    return null;
+  }
+  return { name, type, value, ...(decl.unit ? { unit: decl.unit } : {}), ...(decl.description ? { description: decl.description } : {}) };
+}
+
+/** One zod issue -> one problem at the offending key or value. */
+function issueProblem(issue: $ZodIssue, raw: unknown, kind: ItemKindKey, loc: ItemLocator): RuleProblem {
+  const path = issue.path.filter((k): k is PathKey => typeof k === "string" || typeof k === "number");
+  const label = path.length > 0 ? path.join(".") : kind;
+  if (issue.code === "unrecognized_keys") {
+    // One problem per key would be nicer to read but zod groups them; report the first key's position.
+    const keys = issue.keys;
+    const allowed = path.length === 0 ? keysOf(kind) : knownKeysAt(kind, path);
+    const hints = keys.map((k) => {
+      const h = closest(k, allowed);
+      return h ? `"${k}" (did you mean "${h}"?)` : `"${k}"`;
+    });
+    const where = loc.at([...path, keys[0]!], { key: true });
+    return loc.problem("RULE_UNKNOWN_KEY", `unknown key ${hints.join(", ")}${path.length ? ` in ${label}` : ` in ${kind}`}; allowed: ${allowed.join(", ")}`, where);
+  }
+  const value = valueAt(raw, path);
+  if (value === undefined && path.length > 0 && !hasKey(raw, path)) {
+    return loc.problem("RULE_MISSING_KEY", `missing required key "${path[path.length - 1]}"`, loc.at(path.slice(0, -1)));
+  }
+  let code: ProblemCode = "RULE_BAD_VALUE";
+  let message: string;
+  if (issue.code === "invalid_value") message = `${label} must be one of ${issue.values.map((v) => String(v)).join(", ")}, not ${JSON.stringify(value)}`;
+  else if (issue.code === "invalid_type") message = `${label} must be ${describeExpected(issue.expected)}, not ${describeValue(value)}`;
+  else message = `${label}: ${issue.message}`;
+  if (path[0] === "params") code = "RULE_BAD_PARAM";
+  return loc.problem(code, message, loc.at(path));
+}
+
+function knownKeysAt(kind: ItemKindKey, path: PathKey[]): string[] {
+  const last = path.filter((k) => typeof k === "string");
+  const at = last[last.length - 1];
+  if (at === "window") return ["count", "within", "group_by"];
+  if (at === "exceptions") return ["name", "fields", "comps", "values"];
+  if (at === "params" || last[0] === "params") return ["default", "type", "unit", "description"];
+  return keysOf(kind);
+}
+
+function hasKey(raw: unknown, path: PathKey[]): boolean {
+  const parent = valueAt(raw, path.slice(0, -1));
+  return parent !== null && typeof parent === "object" && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]!);
+}
+
+function valueAt(raw: unknown, path: PathKey[]): unknown {
+  let v = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+function describeExpected(t: string): string {
+  switch (t) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "int":
+      return "an integer";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+    case "record":
+      return "a map";
+    default:
+      return t;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return "empty";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a map";
+  return JSON.stringify(v);
+}

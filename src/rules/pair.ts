@@ -1,0 +1,89 @@
+/**
+ * Pair scope: two captures of the same traffic, one taken near the client and one near the
+ * server. Connections are matched by 4-tuple (client address and port, server address and port);
+ * when a 4-tuple is reused, the k-th connection on one side is matched with the k-th on the
+ * other. This assumes no address translation between the two vantage points.
+ */
+
+import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { Connection } from "../tcp/types.js";
+import type { Facts } from "./build-facts.js";
+
+export interface PairItem {
+  facts: Facts;
+  client: Connection | null;
+  server: Connection | null;
+}
+
+const tuple = (c: Connection): string => `${c.client.addr}|${c.client.port}|${c.server.addr}|${c.server.port}`;
+
+function byTuple(conns: readonly Connection[]): Map<string, Connection[]> {
+  const m = new Map<string, Connection[]>();
+  for (const c of conns) {
+    const k = tuple(c);
+    const list = m.get(k);
+    if (list) list.push(c);
+    else m.set(k, [c]);
+  }
+  for (const list of m.values()) list.sort((a, b) => a.startUs - b.startUs);
+  return m;
+}
+
+/** Packets with the RST / FIN flag per connection id. */
+function flagCounts(capture: AnalysedCapture): { rst: Uint32Array; fin: Uint32Array } {
+  const n = capture.connections.length;
+  const rst = new Uint32Array(n);
+  const fin = new Uint32Array(n);
+  const p = capture.packets;
+  for (let i = 0; i < p.count; i++) {
+    const c = p.connId[i]!;
+    if (c < 0) continue;
+    if (p.tcpFlags[i]! & 0x004) rst[c]!++;
+    if (p.tcpFlags[i]! & 0x001) fin[c]!++;
+  }
+  return { rst, fin };
+}
+
+export function buildPairItems(clientSide: AnalysedCapture, serverSide: AnalysedCapture): PairItem[] {
+  const cMap = byTuple(clientSide.connections);
+  const sMap = byTuple(serverSide.connections);
+  const cFlags = flagCounts(clientSide);
+  const sFlags = flagCounts(serverSide);
+  const keys = [...new Set([...cMap.keys(), ...sMap.keys()])];
+  const items: PairItem[] = [];
+  for (const k of keys) {
+    const cs = cMap.get(k) ?? [];
+    const ss = sMap.get(k) ?? [];
+    for (let i = 0; i < Math.max(cs.length, ss.length); i++) {
+      const c = cs[i] ?? null;
+      const s = ss[i] ?? null;
+      const any = (c ?? s)!;
+      const f: Facts = {
+        client_addr: any.client.addr,
+        client_port: BigInt(any.client.port),
+        server_addr: any.server.addr,
+        server_port: BigInt(any.server.port),
+        seen_on_client_side: c !== null,
+        seen_on_server_side: s !== null,
+        handshake_client_side: c !== null && c.synPacket >= 0,
+        handshake_server_side: s !== null && s.synPacket >= 0,
+        rst_seen_client_side: c !== null && cFlags.rst[c.id]! > 0,
+        rst_seen_server_side: s !== null && sFlags.rst[s.id]! > 0,
+        fin_seen_client_side: c !== null && cFlags.fin[c.id]! > 0,
+        fin_seen_server_side: s !== null && sFlags.fin[s.id]! > 0,
+        close_how_client_side: c ? c.close.how : "absent",
+        close_how_server_side: s ? s.close.how : "absent",
+        close_by_client_side: c?.close.by ?? "none",
+        close_by_server_side: s?.close.by ?? "none",
+      };
+      if (c) {
+        f.conn_client_side = BigInt(c.id);
+        f.longest_idle_client_side_ms = c.longestIdleUs / 1000;
+        if (c.close.how !== "open") f.idle_before_close_client_side_ms = c.close.idleBeforeUs / 1000;
+      }
+      if (s) f.conn_server_side = BigInt(s.id);
+      items.push({ facts: { pair: f }, client: c, server: s });
+    }
+  }
+  return items;
+}

@@ -1,0 +1,260 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AnalysedCapture } from "../../src/model/analysed-capture.js";
+import { analyseCapture } from "../../src/model/analyse.js";
+import { createRegistry } from "../../src/plugins/builtin.js";
+import { BUILTIN_RULES_DIR, evaluateRules, loadRuleFiles, type RuleStats } from "../../src/rules/index.js";
+import { load } from "./helpers.js";
+
+const REAL = "test/fixtures/real";
+const analyse = (f: string): Promise<AnalysedCapture> => analyseCapture(f, { registry: createRegistry() });
+
+/** Loads rules that must have no problems at all. */
+function rules(text: string, params?: Record<string, string>) {
+  const r = load(text, params ? { params } : {});
+  expect(r.problems).toEqual([]);
+  return r.rules;
+}
+
+const caps: Record<string, AnalysedCapture> = {};
+beforeAll(async () => {
+  for (const name of ["firewall-idle-client", "firewall-idle-broker", "port-reuse", "keepalive"]) caps[name] = await analyse(`${REAL}/${name}.pcap`);
+  caps["fetch-unknown"] = await analyse("test/fixtures/public/deepflow-kafka/01-fetch-v12-unknown.pcap");
+  caps["produce-v9"] = await analyse("test/fixtures/public/deepflow-kafka/00-produce-v9.pcap");
+});
+
+describe("built-in rules", () => {
+  const builtin = () => {
+    const r = loadRuleFiles([BUILTIN_RULES_DIR]);
+    expect(r.problems).toEqual([]);
+    return r.rules;
+  };
+
+  it("load without problems and expand the shared list", () => {
+    expect(builtin().map((r) => [r.id, r.scope, r.severity])).toEqual([
+      ["kafka-error-responses", "exchange", "warning"],
+      ["requests-never-answered", "exchange", "error"],
+    ]);
+  });
+
+  it("kafka-error-responses: a deepflow Fetch response carrying an error code", () => {
+    const f = evaluateRules(builtin(), caps["fetch-unknown"]!);
+    expect(f).toEqual([
+      {
+        rule: "kafka-error-responses",
+        title: "Kafka broker answered with an error",
+        severity: "warning",
+        scope: "exchange",
+        message: "Fetch response with ERROR_5120 to client 10.50.71.3:50020 (client id consumer-console-consumer-84107-1), 13000 ms after the request",
+        advice: expect.stringContaining("MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE"),
+        evidence: {
+          connection: 0,
+          packets: [1, 2],
+          times: [1647312695, 1647312708],
+          details: { summary: "Fetch v12 corr=20 client=consumer-console-consumer-84107-1 13000ms ERROR_5120", status: "answered" },
+        },
+        tags: ["kafka", "errors"],
+      },
+    ]);
+  });
+
+  it("a clean Produce v9 exchange yields no finding", () => {
+    expect(evaluateRules(builtin(), caps["produce-v9"]!)).toEqual([]);
+  });
+
+  it("requests-never-answered: the Metadata requests a firewall RST cut off", () => {
+    const f = evaluateRules(builtin(), caps["firewall-idle-client"]!);
+    expect(f.map((x) => [x.rule, x.message, x.evidence.packets])).toEqual([
+      [
+        "requests-never-answered",
+        "Metadata request (correlation id 3, 30 bytes) from 10.99.1.1:44458 was never answered; connection close: rst by server",
+        [11],
+      ],
+      [
+        "requests-never-answered",
+        "Metadata request (correlation id 3, 30 bytes) from 10.99.1.1:44466 was never answered; connection close: rst by server",
+        [23],
+      ],
+    ]);
+  });
+
+  it("--param changes what fires (min_wait_ms above the 0.04 ms before the RST)", () => {
+    const r = loadRuleFiles([BUILTIN_RULES_DIR], { params: { min_wait_ms: "1" } });
+    expect(r.problems).toEqual([]);
+    expect(evaluateRules(r.rules, caps["firewall-idle-client"]!)).toEqual([]);
+  });
+});
+
+const CONN_RULE = `
+- params:
+    firewall_idle_ms: {default: 4000, unit: ms}
+- rule: forged-rst-after-idle
+  title: RST after idle, not from the server
+  desc: d
+  severity: error
+  scope: connection
+  condition: >
+    conn.close_how == "rst" && conn.rst_ttl_differs_from_sender &&
+    conn.longest_idle_ms >= double(params.firewall_idle_ms) &&
+    conn.close_after_longest_idle_ms < 100.0
+  output: "{conn.client_addr}:{conn.client_port} reset after {conn.longest_idle_ms} ms idle (RST TTL {conn.rst_ttl}, server TTL {conn.server_ttl})"
+  advice: "keep the connection busy more often than every {params.firewall_idle_ms} ms"
+`;
+
+describe("connection scope on real captures", () => {
+  it("finds the firewall's RSTs by TTL and idle time, with evidence packets", () => {
+    const f = evaluateRules(rules(CONN_RULE), caps["firewall-idle-client"]!);
+    expect(f.map((x) => [x.message, x.advice, x.evidence.connection, x.evidence.packets])).toEqual([
+      ["10.99.1.1:44458 reset after 4958.942 ms idle (RST TTL 64, server TTL 63)", "keep the connection busy more often than every 4000 ms", 0, [1, 11, 12]],
+      ["10.99.1.1:44466 reset after 4958.333 ms idle (RST TTL 64, server TTL 63)", "keep the connection busy more often than every 4000 ms", 1, [13, 23, 24]],
+    ]);
+    expect(f[0]!.evidence.details).toEqual({ client: "10.99.1.1:44458", server: "10.99.2.2:9092" });
+  });
+
+  it("the server-side capture has no RST, so nothing fires there", () => {
+    expect(evaluateRules(rules(CONN_RULE), caps["firewall-idle-broker"]!)).toEqual([]);
+  });
+
+  it("a parameter override above the idle time silences it", () => {
+    expect(evaluateRules(rules(CONN_RULE, { firewall_idle_ms: "6000" }), caps["firewall-idle-client"]!)).toEqual([]);
+  });
+
+  it("exceptions suppress a match without touching the condition", () => {
+    const text = `${CONN_RULE}  exceptions:
+    - name: known_client_port
+      fields: [conn.client_addr, conn.client_port]
+      comps: [=, in]
+      values: [[10.99.1.1, [44458, 1]]]
+`;
+    const f = evaluateRules(rules(text), caps["firewall-idle-client"]!);
+    expect(f.map((x) => x.evidence.connection)).toEqual([1]);
+  });
+
+  it("disabled rules load but do not run", () => {
+    const f = evaluateRules(rules(`${CONN_RULE}  enabled: false\n`), caps["firewall-idle-client"]!);
+    expect(f).toEqual([]);
+  });
+
+  it("keep-alive facts: count, interval and idle before the first probe", () => {
+    const text = `
+- rule: keepalive-seen
+  title: t
+  desc: d
+  severity: info
+  scope: connection
+  condition: conn.keepalive_count > 0 && conn.keepalive_interval_ms < 2000.0
+  output: "{conn.keepalive_count} probes from {conn.keepalive_from} every {conn.keepalive_interval_ms} ms after {conn.keepalive_idle_ms} ms idle"
+`;
+    expect(evaluateRules(rules(text), caps["keepalive"]!).map((x) => x.message)).toEqual([
+      "4 probes from client every 1023.991 ms after 1019.795 ms idle",
+    ]);
+  });
+
+  it("absent facts do not match and are counted, not thrown", () => {
+    const text = `
+- rule: rtt
+  title: t
+  desc: d
+  severity: info
+  scope: connection
+  condition: conn.next_connection_gap_ms < 1000.0
+  output: "{conn.id} {conn.next_connection_gap_ms}"
+`;
+    const stats: Record<string, RuleStats> = {};
+    const f = evaluateRules(rules(text), caps["port-reuse"]!, { stats });
+    expect(f.map((x) => x.message)).toEqual(["0 300.364", "1 300.397"]);
+    expect(stats["rtt"]).toEqual({ evaluated: 3, matched: 2, absent: 1, failed: 0, dropped: 0 });
+  });
+});
+
+describe("windowed counts", () => {
+  const storm = (count: number, within: string) => `
+- rule: reconnect-storm
+  title: t
+  desc: d
+  severity: warning
+  scope: connection
+  condition: conn.handshake_seen
+  window: {count: ${count}, within: ${within}, group_by: conn.client_addr}
+  output: "{window.count} connections from {window.group} within {window.span_ms} ms"
+`;
+
+  it("fires once per burst, with every packet of the burst's items as evidence", () => {
+    const f = evaluateRules(rules(storm(3, "1s")), caps["port-reuse"]!);
+    expect(f.map((x) => [x.message, x.evidence.packets, x.evidence.details])).toEqual([
+      [
+        "3 connections from 10.99.1.1 within 713.081 ms",
+        [1, 8, 10, 11, 18, 20, 21, 28, 30],
+        { group: "10.99.1.1", count: 3, span_ms: 713.081, connections: [0, 1, 2] },
+      ],
+    ]);
+    expect(f[0]!.evidence.connection).toBeUndefined();
+  });
+
+  it("does not fire below the count or outside the window", () => {
+    expect(evaluateRules(rules(storm(4, "1s")), caps["port-reuse"]!)).toEqual([]);
+    expect(evaluateRules(rules(storm(3, "500ms")), caps["port-reuse"]!)).toEqual([]);
+  });
+});
+
+describe("packet, capture and pair scopes", () => {
+  it("packet scope: Wireshark-style conditions over tcp.* and kafka.*", () => {
+    const text = `
+- rule: server-rst
+  title: t
+  desc: d
+  severity: info
+  scope: packet
+  condition: tcp.flags.reset && tcp.from == "server"
+  output: "{frame.number} {ip.src}:{tcp.srcport} -> {ip.dst}:{tcp.dstport} flags {tcp.flags_value}"
+- rule: api-versions
+  title: t
+  desc: d
+  severity: info
+  scope: packet
+  condition: kafka.api_key == 18 && tcp.from == "client"
+  output: "{frame.number} {kafka.client_id}"
+`;
+    const f = evaluateRules(rules(text), caps["firewall-idle-client"]!);
+    expect(f.map((x) => `${x.rule} ${x.message}`)).toEqual([
+      "api-versions 4 kdiag-fwidle",
+      "server-rst 12 10.99.2.2:9092 -> 10.99.1.1:44458 flags 4",
+      "api-versions 16 kdiag-fwidle",
+      "server-rst 24 10.99.2.2:9092 -> 10.99.1.1:44466 flags 4",
+      "api-versions 28 kdiag-fwidle",
+    ]);
+  });
+
+  it("capture scope: reconnect counts per client", () => {
+    const text = `
+- rule: reconnects
+  title: t
+  desc: d
+  severity: info
+  scope: capture
+  condition: capture.reconnects.exists(c, capture.reconnects[c] >= 2)
+  output: "{capture.max_reconnects} reconnects: {capture.reconnects}"
+`;
+    expect(evaluateRules(rules(text), caps["port-reuse"]!).map((x) => x.message)).toEqual(["2 reconnects: 10.99.1.1=2"]);
+  });
+
+  it("pair scope: RST on the client side only (the firewall story)", () => {
+    const text = `
+- rule: rst-client-side-only
+  title: t
+  desc: d
+  severity: error
+  scope: pair
+  condition: pair.rst_seen_client_side && pair.seen_on_server_side && !pair.rst_seen_server_side
+  output: "{pair.client_addr}:{pair.client_port}: client side {pair.close_how_client_side}, server side {pair.close_how_server_side}"
+`;
+    const r = rules(text);
+    expect(evaluateRules(r, caps["firewall-idle-client"]!)).toEqual([]);
+    const f = evaluateRules(r, caps["firewall-idle-client"]!, {
+      pair: { clientSide: caps["firewall-idle-client"]!, serverSide: caps["firewall-idle-broker"]! },
+    });
+    expect(f.map((x) => [x.message, x.evidence.connection, x.evidence.packets, x.evidence.details])).toEqual([
+      ["10.99.1.1:44458: client side rst, server side open", 0, [1, 12], { server_side_connection: 0 }],
+      ["10.99.1.1:44466: client side rst, server side open", 1, [13, 24], { server_side_connection: 1 }],
+    ]);
+  });
+});
