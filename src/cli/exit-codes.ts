@@ -10,4 +10,8 @@ export const ExitCode = {
   INPUT_UNUSABLE: 3,
   /** The capture is truncated or corrupt: the output covers the packets before the damage. */
   INPUT_DAMAGED: 4,
+  /** A rule file has errors (reported with file:line:col); it was skipped, the other rules ran. */
+  RULE_ERRORS: 5,
+  /** analyze/compare --fail-on: a finding at or above that severity. */
+  FINDINGS: 6,
 } as const;

@@ -15,6 +15,17 @@ import { flowsJson, flowsText } from "../report/flows.js";
 import { kafkaJson, kafkaStatsJson, kafkaStatsText, kafkaText } from "../report/kafka.js";
 import { packetRows, packetText } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
+import {
+  checkFailOn,
+  checkFormat,
+  evaluate,
+  loadRules,
+  reportFindings,
+  RuleUsageError,
+  type AnalyzeOptions,
+  type RuleOptions,
+} from "./analyze.js";
+import { BUILTIN_RULES_DIR } from "../rules/index.js";
 import { ExitCode } from "./exit-codes.js";
 import { Output } from "./output.js";
 
@@ -124,6 +135,55 @@ async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boo
   reportDamage(capture, out);
 }
 
+async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+  checkFormat(cmdOpts);
+  checkFailOn(cmdOpts.failOn);
+  const rules = loadRules(cmdOpts, out);
+  const capture = await analyse(file, opts, out);
+  if (!capture) return;
+  const findings = evaluate(rules, capture);
+  reportFindings(file, capture, findings, cmdOpts, out, process.stdout.columns);
+  capture.bytes.close();
+  reportDamage(capture, out);
+}
+
+async function compareCommand(clientFile: string, serverFile: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+  checkFormat(cmdOpts);
+  checkFailOn(cmdOpts.failOn);
+  const rules = loadRules(cmdOpts, out);
+  const clientSide = await analyse(clientFile, opts, out);
+  if (!clientSide) return;
+  const serverSide = await analyse(serverFile, opts, out);
+  if (!serverSide) return;
+  // Findings of each capture on its own, then those that need both (pair scope).
+  const findings = evaluate(rules, clientSide, { clientSide, serverSide });
+  reportFindings(clientFile, clientSide, findings, cmdOpts, out, process.stdout.columns);
+  clientSide.bytes.close();
+  serverSide.bytes.close();
+  reportDamage(clientSide, out);
+  reportDamage(serverSide, out);
+}
+
+function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, out: Output) {
+  const result = loadRules(cmdOpts, out);
+  const rows = result.rules.map((r) => ({
+    rule: r.id,
+    severity: r.severity,
+    scope: r.scope,
+    enabled: r.enabled,
+    title: r.title,
+    file: r.file,
+  }));
+  if (cmdOpts.json) {
+    out.json({ rules: rows, problems: result.problems });
+    return;
+  }
+  for (const r of rows) {
+    out.line(`${r.rule.padEnd(28)} ${r.severity.padEnd(8)} ${r.scope.padEnd(10)} ${r.enabled ? "" : "(disabled) "}${r.title}`);
+  }
+  out.line(`${rows.length} rules loaded, ${result.problems.filter((p) => p.severity === "error").length} errors, ${result.problems.filter((p) => p.severity === "warning").length} warnings`);
+}
+
 function fieldsCommand(registry: Registry, out: Output) {
   for (const f of registry.fields()) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
 }
@@ -195,6 +255,46 @@ export function buildProgram(out: Output): Command {
     )
     .action((file: string, o: { json?: boolean; stats?: boolean }) => kafkaCommand(file, o, globals(), out));
 
+  const ruleOptions = (cmd: Command) =>
+    cmd
+      .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
+      .addOption(new Option("--param <name=value>", "override a rule parameter, e.g. message_max_bytes=2097152 (repeatable)").argParser(collect).default([]))
+      .option("--no-builtin", `do not load the built-in rules (${BUILTIN_RULES_DIR})`);
+  const findingOptions = (cmd: Command) =>
+    ruleOptions(cmd)
+      .option("--json", 'print {"findings": [...]} (stable, snake_case keys)')
+      .option("--format <format>", "text (default), md or json")
+      .option("--fail-on <severity>", "exit with code 6 when a finding is at least this severe (info, warning, error, critical)")
+      .option("--export-evidence <out.pcap>", "write the packets behind the findings to a pcap");
+
+  findingOptions(
+    program
+      .command("analyze")
+      .alias("analyse")
+      .description("run the rules over a capture: root causes with their evidence packets and what to change")
+      .argument("<file>", "capture file, or - for standard input"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag analyze capture.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
+    )
+    .action((file: string, o: AnalyzeOptions) => analyzeCommand(file, o, globals(), out));
+
+  findingOptions(
+    program
+      .command("compare")
+      .description("two captures of the same traffic (client side, broker side): who really sent the RST, what only one side saw")
+      .argument("<client-side>", "capture taken at (or near) the client")
+      .argument("<server-side>", "capture taken at (or near) the broker"),
+  )
+    .addHelpText("after", "\nExamples:\n  kdiag compare client.pcap broker.pcap\n  kdiag compare --json client.pcap broker.pcap")
+    .action((client: string, server: string, o: AnalyzeOptions) => compareCommand(client, server, o, globals(), out));
+
+  ruleOptions(program.command("rules").description("list and check the rules (built-in and --rules files)"))
+    .option("--json", 'print {"rules": [...], "problems": [...]}')
+    .addHelpText("after", "\nExamples:\n  kdiag rules\n  kdiag rules --rules my-rules.yaml --no-builtin")
+    .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, out));
+
   program
     .command("fields")
     .description("list every field name that filters and rules can use")
@@ -208,7 +308,9 @@ Exit codes:
   1  internal error (a bug in kdiag: please report it)
   2  usage error: bad option or argument, or a plugin that cannot be loaded
   3  the input cannot be used: missing, unreadable, empty, or not a capture
-  4  the capture is truncated or corrupt: output covers the packets before the damage`,
+  4  the capture is truncated or corrupt: output covers the packets before the damage
+  5  a rule file has errors (shown with file:line:col); it was skipped, the other rules ran
+  6  analyze/compare --fail-on: a finding at or above that severity`,
   );
   return program;
 }
@@ -230,7 +332,7 @@ export async function main(
       } else {
         out.exitCode = ExitCode.USAGE;
       }
-    } else if (err instanceof UsageError || err instanceof PluginError) {
+    } else if (err instanceof UsageError || err instanceof PluginError || err instanceof RuleUsageError) {
       out.error(err.message);
       out.exitCode = ExitCode.USAGE;
     } else if (Output.isBrokenPipe(err)) {

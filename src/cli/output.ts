@@ -66,6 +66,11 @@ export class Output {
     this.push("]}\n");
   }
 
+  /** A line of information for the user (not a result): to stderr, so pipes get clean output. */
+  note(message: string): void {
+    this.stderr.write(`kdiag: ${message}\n`);
+  }
+
   warn(message: string): void {
     this.stderr.write(`kdiag: warning: ${message}\n`);
   }

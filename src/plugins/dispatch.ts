@@ -119,10 +119,9 @@ class DispatchSink implements StreamSink {
     if (this.state === "undecided" && this.held.length > 0) this.decide(true);
     if (this.state !== "active") return;
     const c = this.flipped && how.by ? { ...how, by: how.by === "client" ? ("server" as const) : ("client" as const) } : how;
-    const at: PacketRef = { first: this.lastPacket, last: this.lastPacket, tsUs: how.tsUs, streamOffset: 0 };
     this.guard(() => {
-      this.framers.c2s?.end(at);
-      this.framers.s2c?.end(at);
+      this.framers.c2s?.end();
+      this.framers.s2c?.end();
       this.dissector!.close(c);
     });
     this.dissector = null;

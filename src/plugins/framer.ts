@@ -42,6 +42,9 @@ export class Framer {
   private window: Uint8Array | null = null;
   private windowFill = 0;
   private readonly bufferLimit: number;
+  /** The packet (and its time) that brought the latest bytes: where a PDU cut by the end ends. */
+  private lastPacket = 0;
+  private lastTsUs = 0;
 
   constructor(
     private readonly framing: Framing,
@@ -53,6 +56,8 @@ export class Framer {
   }
 
   data(bytes: Uint8Array, at: PacketRef): void {
+    this.lastPacket = at.last;
+    this.lastTsUs = at.tsUs;
     if (this.resyncing) {
       this.resync(bytes, at);
       return;
@@ -64,9 +69,9 @@ export class Framer {
    * The stream ended (close or end of capture). A PDU whose length is known but whose bytes did
    * not all arrive — a request the peer reset in the middle — is handed on as what was seen.
    */
-  end(at: PacketRef): void {
+  end(): void {
     if (this.resyncing || this.pduLength < 0) return;
-    this.emit(at, this.pduLength);
+    this.emit({ first: this.lastPacket, last: this.lastPacket, tsUs: this.lastTsUs, streamOffset: 0 }, this.pduLength);
     this.reset();
   }
 

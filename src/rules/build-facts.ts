@@ -27,10 +27,19 @@ interface PacketStats {
   keepalive: [number[], number[]];
   /** Silence before the first probe, µs (-1 before any). */
   keepaliveIdleUs: number;
+  afterIdleClientRetransmissions: number;
+  afterIdleServerPackets: number;
 }
 
 function scanPackets(capture: AnalysedCapture): PacketStats[] {
-  const stats: PacketStats[] = capture.connections.map(() => ({ rstPackets: 0, finPackets: 0, keepalive: [[], []], keepaliveIdleUs: -1 }));
+  const stats: PacketStats[] = capture.connections.map(() => ({
+    rstPackets: 0,
+    finPackets: 0,
+    keepalive: [[], []],
+    keepaliveIdleUs: -1,
+    afterIdleClientRetransmissions: 0,
+    afterIdleServerPackets: 0,
+  }));
   const lastTs = new Float64Array(capture.connections.length).fill(-1);
   const p = capture.packets;
   for (let i = 0; i < p.count; i++) {
@@ -41,6 +50,13 @@ function scanPackets(capture: AnalysedCapture): PacketStats[] {
     if (flags & RST) s.rstPackets++;
     if (flags & FIN) s.finPackets++;
     const ts = p.tsUs[i]!;
+    // What happened once the longest silence ended: a silent drop shows the client retransmitting
+    // into nothing, with no packet from the server.
+    const conn = capture.connections[c]!;
+    if (conn.longestIdleEndPacket > 0 && i + 1 >= conn.longestIdleEndPacket) {
+      if (p.dir[i] === 0 && p.events[i]! & TcpEvent.RETRANSMISSION) s.afterIdleClientRetransmissions++;
+      if (p.dir[i] === 1) s.afterIdleServerPackets++;
+    }
     if (p.events[i]! & TcpEvent.KEEP_ALIVE) {
       if (s.keepaliveIdleUs < 0 && lastTs[c]! >= 0) s.keepaliveIdleUs = ts - lastTs[c]!;
       s.keepalive[p.dir[i]! === 0 ? 0 : 1].push(ts);
@@ -106,6 +122,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
   const conns = capture.connections;
   const scan = scanPackets(capture);
   const groups = handshakeGroups(conns);
+  const paths = idlePaths(conns, capture);
   const kafka = kafkaCounts(capture.exchanges, conns.length);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   return conns.map((c) => {
@@ -170,11 +187,59 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
         f.rst_ttl_differs_from_sender = c.close.rstTtl !== sender.firstTtl;
       }
     }
+    f.after_idle_client_retransmissions = big(s.afterIdleClientRetransmissions);
+    f.after_idle_server_packets = big(s.afterIdleServerPackets);
+    f.idle_reset = isIdleReset(c, tsOf);
+    const path = paths.get(pathKey(c))!;
+    f.path_idle_resets = big(path.resetIdles.length);
+    if (path.resetIdles.length > 0) {
+      f.path_idle_reset_min_ms = ms(Math.min(...path.resetIdles));
+      f.path_idle_reset_max_ms = ms(Math.max(...path.resetIdles));
+    }
+    if (path.survivedMaxUs > 0) f.path_idle_survived_max_ms = ms(path.survivedMaxUs);
     const interval = median([...gaps(s.keepalive[0]), ...gaps(s.keepalive[1])]);
     if (interval !== null) f.keepalive_interval_ms = ms(interval);
     if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
     return f;
   });
+}
+
+/** Silence that counts as "idle" before a reset, and how soon after it the reset must come. */
+const IDLE_RESET_MIN_IDLE_US = 1_000_000;
+const IDLE_RESET_WITHIN_US = 1_000_000;
+
+/**
+ * Closed by a RST within a second of the first packet after its longest silence (of at least a
+ * second): the shape of a middlebox that forgot an idle connection.
+ */
+function isIdleReset(c: Connection, tsOf: (frame: number) => number): boolean {
+  return (
+    c.close.how === "rst" &&
+    c.longestIdleUs >= IDLE_RESET_MIN_IDLE_US &&
+    c.longestIdleEndPacket > 0 &&
+    c.longestIdleEndPacket <= c.close.packet &&
+    c.close.tsUs - tsOf(c.longestIdleEndPacket) <= IDLE_RESET_WITHIN_US
+  );
+}
+
+/** A client address to one server endpoint: the path a middlebox sits on. */
+const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
+
+/**
+ * Per path: the silences that ended in a reset, and the longest silence a connection got
+ * through. The middlebox's idle timeout lies between the longest survived and the shortest reset.
+ */
+function idlePaths(conns: readonly Connection[], capture: AnalysedCapture): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
+  const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
+  const out = new Map<string, { resetIdles: number[]; survivedMaxUs: number }>();
+  for (const c of conns) {
+    const k = pathKey(c);
+    let p = out.get(k);
+    if (!p) out.set(k, (p = { resetIdles: [], survivedMaxUs: 0 }));
+    if (isIdleReset(c, tsOf)) p.resetIdles.push(c.longestIdleUs);
+    else if (c.longestIdleUs > p.survivedMaxUs) p.survivedMaxUs = c.longestIdleUs;
+  }
+  return out;
 }
 
 function keepaliveFrom(s: PacketStats): string {

@@ -1,0 +1,130 @@
+/**
+ * `kdiag analyze` output: findings grouped by rule, most severe first, each with its evidence
+ * (connection, packets, times) and the rule's advice once — as text, Markdown or the stable JSON
+ * document `{"findings": [...]}`.
+ */
+
+import type { Finding } from "../rules/index.js";
+import { formatAbsoluteTime } from "./format.js";
+import { sanitize } from "./sanitize.js";
+
+export const SEVERITY_ORDER = ["critical", "error", "warning", "info"] as const;
+export type SeverityName = (typeof SEVERITY_ORDER)[number];
+
+export function severityRank(s: string): number {
+  const i = SEVERITY_ORDER.indexOf(s as SeverityName);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+}
+
+export interface FindingGroup {
+  rule: string;
+  title: string;
+  severity: string;
+  advice: string;
+  findings: Finding[];
+}
+
+/** Findings grouped by rule: most severe rules first, then by rule id; findings in capture order. */
+export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+  const byRule = new Map<string, FindingGroup>();
+  for (const f of findings) {
+    let g = byRule.get(f.rule);
+    if (!g) {
+      g = { rule: f.rule, title: f.title, severity: f.severity, advice: f.advice ?? "", findings: [] };
+      byRule.set(f.rule, g);
+    }
+    g.findings.push(f);
+  }
+  const groups = [...byRule.values()];
+  for (const g of groups) g.findings.sort((a, b) => (a.evidence.times[0] ?? 0) - (b.evidence.times[0] ?? 0));
+  return groups.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || a.rule.localeCompare(b.rule));
+}
+
+export function findingsJson(findings: readonly Finding[]): { findings: Finding[] } {
+  const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
+  const ordered = groupFindings(findings).flatMap((g) => g.findings);
+  return { findings: ordered.map((f) => ({ ...f, message: collapse(f.message), advice: f.advice === null ? null : collapse(f.advice) })) };
+}
+
+/** "packets 11, 12 (+3 more)" */
+export function packetList(packets: readonly number[], max = 8): string {
+  if (packets.length === 0) return "-";
+  const shown = packets.slice(0, max).join(", ");
+  return packets.length > max ? `${shown} (+${packets.length - max} more)` : shown;
+}
+
+function evidenceLine(f: Finding): string {
+  const parts: string[] = [];
+  if (f.evidence.connection !== undefined) parts.push(`connection ${f.evidence.connection}`);
+  parts.push(`packets ${packetList(f.evidence.packets)}`);
+  const t = f.evidence.times[0];
+  if (t !== undefined) parts.push(`at ${formatAbsoluteTime(t * 1e6)}`);
+  return parts.join(", ");
+}
+
+/** Rule templates may span lines in YAML; a finding reads as one paragraph. Sanitised. */
+function oneLine(text: string): string {
+  return sanitize(text.replace(/\s+/g, " ").trim());
+}
+
+function wrap(text: string, width: number, indent: string, hanging = indent): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else {
+      line = line ? `${line} ${w}` : w;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? indent : hanging) + l).join("\n");
+}
+
+export function findingsText(findings: readonly Finding[], opts: { width?: number } = {}): string {
+  const width = Math.max(60, (opts.width ?? 100) - 4);
+  const groups = groupFindings(findings);
+  if (groups.length === 0) return "No findings: none of the rules matched this capture.";
+  const out: string[] = [];
+  for (const g of groups) {
+    out.push(`${g.severity.toUpperCase()}  ${g.rule}: ${sanitize(g.title)} (${g.findings.length})`);
+    for (const f of g.findings) {
+      out.push(wrap(`- ${oneLine(f.message)}`, width, "  ", "    "));
+      out.push(`    evidence: ${evidenceLine(f)}`);
+    }
+    if (g.advice) {
+      out.push("  advice:");
+      out.push(wrap(oneLine(g.advice), width, "    "));
+    }
+    out.push("");
+  }
+  out.push(summaryLine(findings));
+  return out.join("\n");
+}
+
+export function summaryLine(findings: readonly Finding[]): string {
+  const counts = SEVERITY_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const rules = new Set(findings.map((f) => f.rule)).size;
+  return `${findings.length} findings from ${rules} rules: ${counts.map(([s, n]) => `${n} ${s}`).join(", ") || "none"}`;
+}
+
+/** Markdown for a ticket or a wiki page; capture text is escaped so it cannot break the table. */
+export function findingsMarkdown(file: string, findings: readonly Finding[]): string {
+  const md = (s: string) => oneLine(s).replace(/([\\`*_{}[\]()#+\-!|<>])/g, "\\$1");
+  const out = [`# kdiag analysis of \`${sanitize(file).replace(/`/g, "'")}\``, "", summaryLine(findings), ""];
+  for (const g of groupFindings(findings)) {
+    out.push(`## ${g.severity.toUpperCase()}: ${g.rule} — ${md(g.title)} (${g.findings.length})`, "");
+    out.push("| # | message | connection | packets | time |", "|---|---|---|---|---|");
+    g.findings.forEach((f, i) => {
+      const t = f.evidence.times[0];
+      out.push(
+        `| ${i + 1} | ${md(f.message)} | ${f.evidence.connection ?? "-"} | ${packetList(f.evidence.packets)} | ${t === undefined ? "-" : formatAbsoluteTime(t * 1e6)} |`,
+      );
+    });
+    if (g.advice) out.push("", `**Advice:** ${md(g.advice)}`);
+    out.push("");
+  }
+  return out.join("\n");
+}
