@@ -269,7 +269,7 @@ function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId:
   if (f.recordsLengths.length > 0) out["kafka.records_length"] = f.recordsLengths;
   if (f.batchSizes.length > 0) {
     out["kafka.batch_size"] = f.batchSizes;
-    out["kafka.batch_codec"] = [...new Set(f.batchCodecs)];
+    out["kafka.batch_codec"] = f.batchCodecs[0]!;
     out["kafka.record_count"] = f.recordCount;
     out["kafka.batch_crc_ok"] = f.batchCrcOk;
   }

@@ -97,6 +97,28 @@ describe("kdiag analyze on the message-too-large incident (real librdkafka traff
   });
 });
 
+describe("connection health rules on real traffic", () => {
+  it("loss.pcap: a retransmission hot spot on the bulk connection", () => {
+    const fs = findings("analyze", `${REAL}/loss.pcap`);
+    expect(byRule(fs)).toEqual({ "retransmission-hotspot": 1 });
+    expect(fs[0]!.message).toMatch(/6 retransmissions, 30 duplicate ACKs and 21 segments lost/);
+  });
+
+  it("zero-window.pcap: the receiver that stopped reading", () => {
+    expect(byRule(findings("analyze", `${REAL}/zero-window.pcap`))).toEqual({ "zero-window": 1 });
+  });
+
+  it("ipv6.pcap: six short connections in under 2 s from one client is a reconnect storm", () => {
+    const fs = findings("analyze", `${REAL}/ipv6.pcap`);
+    expect(byRule(fs)).toEqual({ "reconnect-storm": 1 });
+    expect(fs[0]!.message).toMatch(/^6 connections fd99:1::1 -> fd99:2::2:9092 within 1751\.602 ms/);
+  });
+
+  it.each(["normal.pcap", "keepalive.pcap", "port-reuse.pcap"])("%s: no findings (negative control)", (f) => {
+    expect(findings("analyze", `${REAL}/${f}`)).toEqual([]);
+  });
+});
+
 describe("exit codes, formats and evidence", () => {
   it("--fail-on gates a CI job", () => {
     expect(kdiag("analyze", `${REAL}/firewall-idle-client.pcap`, "--fail-on", "error").status).toBe(6);
@@ -139,7 +161,21 @@ describe("exit codes, formats and evidence", () => {
     expect(r.status).toBe(0);
     const ids = JSON.parse(r.stdout).rules.map((x: { rule: string }) => x.rule).sort();
     expect(ids).toEqual(
-      ["broker-idle-close", "firewall-idle", "firewall-silent-drop", "kafka-error-responses", "keepalive-mismatch", "message-too-large", "requests-never-answered", "rst-not-from-broker"].sort(),
+      [
+        "broker-idle-close",
+        "firewall-idle",
+        "firewall-silent-drop",
+        "kafka-error-responses",
+        "kafka-throttled",
+        "keepalive-mismatch",
+        "message-too-large",
+        "reconnect-storm",
+        "record-batch-corrupt",
+        "requests-never-answered",
+        "retransmission-hotspot",
+        "rst-not-from-broker",
+        "zero-window",
+      ].sort(),
     );
   });
 });

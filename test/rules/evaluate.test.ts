@@ -43,6 +43,11 @@ describe("built-in rules", () => {
       ["rst-not-from-broker", "pair", "error"],
       ["kafka-error-responses", "exchange", "warning"],
       ["requests-never-answered", "exchange", "error"],
+      ["reconnect-storm", "connection", "warning"],
+      ["retransmission-hotspot", "connection", "warning"],
+      ["zero-window", "connection", "warning"],
+      ["kafka-throttled", "exchange", "warning"],
+      ["record-batch-corrupt", "exchange", "error"],
     ]);
   });
 
