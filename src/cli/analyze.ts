@@ -68,9 +68,13 @@ export function reportFindings(
   opts: AnalyzeOptions,
   out: Output,
   width?: number,
+  /** The findings are already on screen (Ink on a terminal): only evidence and the exit code remain. */
+  shown = false,
 ): void {
   const format = checkFormat(opts);
-  if (format === "json") out.json(findingsJson(findings));
+  if (shown) {
+    // nothing to print
+  } else if (format === "json") out.json(findingsJson(findings));
   else if (format === "md") out.line(findingsMarkdown(file, findings));
   else out.line(findingsText(findings, width === undefined ? {} : { width }));
   if (opts.exportEvidence) {

@@ -27,6 +27,7 @@ import {
 } from "./analyze.js";
 import { BUILTIN_RULES_DIR } from "../rules/index.js";
 import { ExitCode } from "./exit-codes.js";
+import { startInteractive } from "./interactive.js";
 import { Output } from "./output.js";
 
 /** A mistake on the command line: one line, exit code 2. */
@@ -67,10 +68,14 @@ async function analyse(
   file: string,
   opts: GlobalOptions,
   out: Output,
-  how: { identifyOnly?: boolean } = {},
+  how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void } = {},
 ): Promise<AnalysedCapture | null> {
   const registry = await buildRegistry(opts);
-  const capture = await analyseCapture(file, { registry, identifyOnly: how.identifyOnly ?? false });
+  const capture = await analyseCapture(file, {
+    registry,
+    identifyOnly: how.identifyOnly ?? false,
+    ...(how.onProgress ? { onProgress: how.onProgress } : {}),
+  });
   const fatal = capture.summary.problems.find((p) => p.fatal);
   if (fatal && UNUSABLE.has(fatal.code)) {
     out.error(formatProblem(fatal));
@@ -139,10 +144,26 @@ async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: Globa
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
   const rules = loadRules(cmdOpts, out);
-  const capture = await analyse(file, opts, out);
-  if (!capture) return;
+  // On a terminal: Ink progress while reading, then the summary; piped: plain text.
+  const ink = out.isTerminal() && checkFormat(cmdOpts) === "text" ? startInteractive(file, process.stdout) : null;
+  let capture: AnalysedCapture | null;
+  try {
+    capture = await analyse(file, opts, out, ink ? { onProgress: (p, b) => ink.progress(p, b) } : {});
+  } catch (err) {
+    ink?.abort();
+    throw err;
+  }
+  if (!capture) {
+    ink?.abort();
+    return;
+  }
   const findings = evaluate(rules, capture);
-  reportFindings(file, capture, findings, cmdOpts, out, process.stdout.columns);
+  if (ink) {
+    ink.done(findings);
+    reportFindings(file, capture, findings, cmdOpts, out, undefined, true);
+  } else {
+    reportFindings(file, capture, findings, cmdOpts, out, process.stdout.columns);
+  }
   capture.bytes.close();
   reportDamage(capture, out);
 }

@@ -28,6 +28,11 @@ export class Output {
     });
   }
 
+  /** stdout is the process's own terminal (not a pipe, a file or a test stream). */
+  isTerminal(): boolean {
+    return this.stdout === process.stdout && process.stdout.isTTY === true;
+  }
+
   static isBrokenPipe(err: unknown): boolean {
     return err instanceof BrokenPipe || (err as NodeJS.ErrnoException)?.code === "EPIPE";
   }
