@@ -231,6 +231,9 @@ async function main() {
     ["node startup (kdiag --help)", `${K} --help > /dev/null`],
     ["kdiag flows", `${K} flows ${q(L)} > /dev/null`],
     ["kdiag flows --json", `${K} flows --json ${q(L)} > /dev/null`],
+    // The full Kafka pass, and the same plus every built-in rule (issue: rules cost at most +25%).
+    ["kdiag kafka --stats", `${K} kafka --stats ${q(L)} > /dev/null`],
+    ["kdiag analyze", `${K} analyze ${q(L)} > /dev/null`],
   ];
   if (tshark) cmds.push(["tshark -q -z conv,tcp", `tshark -r ${q(L)} -q -z conv,tcp > /dev/null 2>&1`]);
   for (const [name, cmd] of cmds) {
@@ -325,6 +328,8 @@ async function main() {
     "kdiag flows time / cat time (slower than raw read)": ratio("kdiag flows", "cat"),
     "kdiag flows MB/s / cat MB/s": ratio("cat", "kdiag flows"),
     "tshark -r time / kdiag packets time (kdiag speed-up)": ratio("tshark -r", "kdiag packets"),
+    "kdiag analyze time / kdiag kafka --stats time (rules overhead, aim <= 1.25)": ratio("kdiag analyze", "kdiag kafka --stats"),
+    "tshark conv,tcp time / kdiag kafka --stats time": ratio("tshark -q -z conv,tcp", "kdiag kafka --stats"),
   };
   // kdiag's fixed cost: what is left after node startup.
   if (T["kdiag flows"] && T["node startup (kdiag --help)"]) {
