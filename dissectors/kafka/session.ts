@@ -148,6 +148,8 @@ export class KafkaSession implements StreamDissector {
     let apiKey: number;
     let apiVersion: number;
     let confidence: "certain" | "likely" | "guess" = "certain";
+    /** For an orphan: every version whose layout fits the bytes (the lowest is reported). */
+    let fits: number[] = [];
     if (req) {
       this.pending.delete(corr);
       apiKey = req.apiKey;
@@ -166,7 +168,9 @@ export class KafkaSession implements StreamDissector {
         });
         return;
       }
-      ({ apiKey, apiVersion, confidence } = guess);
+      ({ apiKey, confidence } = guess);
+      fits = guess.versions;
+      apiVersion = fits[0]!;
     }
     const r = decodeResponse(bytes, apiKey, apiVersion, 4, bytes.length, this.readOptions);
     const def = apiDef(apiKey);
@@ -183,7 +187,8 @@ export class KafkaSession implements StreamDissector {
       fields["kafka.request_frame"] = req.side.last;
       fields["kafka.response_time"] = latencyMs;
     }
-    const sure = confidence === "certain" ? "" : ` [request not captured: ${confidence} ${requestLabel(apiKey, apiVersion)}]`;
+    const range = fits.length > 1 ? `-${fits[fits.length - 1]}` : "";
+    const sure = confidence === "certain" ? "" : ` [request not captured: ${confidence} ${requestLabel(apiKey, apiVersion)}${range}]`;
     this.ctx.emit({
       dir: "s2c",
       ref: at,
@@ -217,7 +222,7 @@ export class KafkaSession implements StreamDissector {
    * A response whose request is not in the capture: try the layouts that fit the bytes exactly,
    * preferring API keys this connection used and versions the broker announced.
    */
-  private guessOrphan(bytes: Uint8Array, cut: boolean): { apiKey: number; apiVersion: number; confidence: "likely" | "guess" } | null {
+  private guessOrphan(bytes: Uint8Array, cut: boolean): { apiKey: number; versions: number[]; confidence: "likely" | "guess" } | null {
     if (cut || this.orphanFits >= MAX_ORPHAN_FITS) return null;
     this.orphanFits++;
     const fits: Array<{ apiKey: number; versions: number[] }> = [];
@@ -232,7 +237,7 @@ export class KafkaSession implements StreamDissector {
     const pool = preferred.length > 0 ? preferred : fits;
     const best = pool[0]!;
     const confidence = pool.length === 1 && (preferred.length === 1 || fits.length === 1) ? "likely" : "guess";
-    return { apiKey: best.apiKey, apiVersion: best.versions[best.versions.length - 1]!, confidence };
+    return { apiKey: best.apiKey, versions: best.versions, confidence };
   }
 
   private learnBrokerVersions(body: KafkaObject): void {
