@@ -22,12 +22,14 @@ import {
   loadRules,
   reportFindings,
   RuleUsageError,
+  parseParams,
   type AnalyzeOptions,
   type RuleOptions,
 } from "./analyze.js";
 import { BUILTIN_RULES_DIR } from "../rules/index.js";
 import { ExitCode } from "./exit-codes.js";
 import { startInteractive } from "./interactive.js";
+import { runTui } from "../tui/index.js";
 import { Output } from "./output.js";
 
 /** A mistake on the command line: one line, exit code 2. */
@@ -315,6 +317,35 @@ export function buildProgram(out: Output): Command {
     .option("--json", 'print {"rules": [...], "problems": [...]}')
     .addHelpText("after", "\nExamples:\n  kdiag rules\n  kdiag rules --rules my-rules.yaml --no-builtin")
     .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, out));
+
+  const tuiCommand = program
+    .command("tui")
+      .description("browse findings, connections, Kafka exchanges and packets in the terminal (works over SSH)")
+      .argument("<file>", "capture file (client side when two are given)")
+    .argument("[server-side]", "a second capture of the same traffic, taken at the broker: adds the comparison")
+    .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
+    .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]));
+  tuiCommand
+    .addHelpText(
+      "after",
+      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
+    )
+    .action(async (file: string, serverSide: string | undefined, o: { rules: string[]; param: string[] }) => {
+      const g = globals();
+      await out.flush();
+      out.exitCode = await runTui({
+        files: serverSide ? [file, serverSide] : [file],
+        plugins: g.plugin,
+        ruleFiles: o.rules,
+        params: parseParams(o.param),
+        kafkaPorts: g.kafkaPort.map(Number),
+        decodeAs: g.decodeAs.map((spec) => {
+          const m = /^(\d{1,5})=([a-z][a-z0-9_]*)$/.exec(spec);
+          if (!m) throw new UsageError(`--decode-as ${spec}: expected PORT=DISSECTOR, e.g. 36333=kafka`);
+          return { port: Number(m[1]), dissector: m[2]! };
+        }),
+      });
+    });
 
   program
     .command("fields")

@@ -1,0 +1,765 @@
+/**
+ * The terminal UI: panes over one blessed screen, every key through the keymaps (keymap.ts), every
+ * list virtualised (vlist.ts), all geometry from layout.ts. State lives here; the panes are plain
+ * boxes whose content is rebuilt for the visible rows on each render.
+ */
+
+import type { Widgets } from "blessed";
+import blessed from "blessed";
+import type { StoredPdu } from "../model/analysed-capture.js";
+import type { Finding } from "../rules/index.js";
+import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
+import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
+import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
+import { layout, paneOrder, type Rect } from "./layout.js";
+import { CONN_COLUMNS, TuiModel } from "./model.js";
+import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
+import { timelineRows } from "./timeline.js";
+import { allIds, defaultExpanded, exchangeTree, flatten, packetTree, type FlatRow, type UiNode } from "./tree.js";
+import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
+
+export interface CompareRow {
+  text: string;
+}
+
+export interface AppOptions {
+  screen: Widgets.Screen;
+  caps: TermCaps;
+  glyphs: Glyphs;
+  title: string;
+  /** Called once when the user quits. */
+  onQuit: () => void;
+}
+
+const TITLES: Record<ViewId, string> = {
+  findings: "Findings",
+  connections: "Connections",
+  exchanges: "Kafka exchanges",
+  packets: "Packets",
+  detail: "Detail",
+  hex: "Hex",
+  timeline: "Timeline",
+  compare: "Comparison (client side vs server side)",
+};
+
+const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet", exchanges: "exchange", connections: "connection" };
+/** Lists with a column header row under the title. */
+const HEADED: ReadonlySet<ViewId> = new Set(["connections", "exchanges", "packets"]);
+
+type DetailSource = { kind: "packet"; index: number } | { kind: "exchange"; index: number } | null;
+
+interface Snapshot {
+  focus: ViewId;
+  connScope: number | null;
+  evidence: Set<number>;
+  selected: Partial<Record<ViewId, number>>;
+}
+
+interface FilterBar {
+  view: ViewId;
+  text: string;
+  cursor: number;
+  compiled: CompiledFilter | null;
+}
+
+export class App {
+  readonly screen: Widgets.Screen;
+  private readonly caps: TermCaps;
+  private readonly g: Glyphs;
+  private readonly boxes = new Map<ViewId, Widgets.BoxElement>();
+  private readonly header: Widgets.BoxElement;
+  private readonly status: Widgets.BoxElement;
+  private readonly bar: Widgets.BoxElement;
+  private readonly help: Widgets.BoxElement;
+  private rects = new Map<ViewId, Rect>();
+
+  model: TuiModel | null = null;
+  focus: ViewId = "findings";
+  zoom = false;
+  lower: ViewId = "detail";
+  connScope: number | null = null;
+  evidence = new Set<number>();
+  private readonly lists: Record<ViewId, ListState> = {
+    findings: emptyList(),
+    connections: emptyList(),
+    exchanges: emptyList(),
+    packets: emptyList(),
+    detail: emptyList(),
+    hex: emptyList(),
+    timeline: emptyList(),
+    compare: emptyList(),
+  };
+  private readonly filters: Partial<Record<ViewId, CompiledFilter>> = {};
+  private readonly searches: Partial<Record<ViewId, string>> = {};
+  private connOrder: number[] = [];
+  private exchangeList: number[] = [];
+  private packetList: Int32Array = new Int32Array(0);
+  sortKey = "id";
+  sortDesc = false;
+  private detail: DetailSource = null;
+  private tree: UiNode[] = [];
+  private expanded = new Set<string>();
+  private flat: FlatRow[] = [];
+  private hexBytes: Uint8Array = new Uint8Array(0);
+  private history: Snapshot[] = [];
+  helpOpen = false;
+  private helpTop = 0;
+  filterBar: FilterBar | null = null;
+  message = "";
+  progress = "";
+  compareRows: CompareRow[] | null = null;
+  private readonly title: string;
+  private readonly onQuit: () => void;
+
+  constructor(opts: AppOptions) {
+    this.screen = opts.screen;
+    this.caps = opts.caps;
+    this.g = opts.glyphs;
+    this.title = opts.title;
+    this.onQuit = opts.onQuit;
+    const box = () => blessed.box({ parent: this.screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1 });
+    this.header = box();
+    this.status = box();
+    for (const v of paneOrder(true)) this.boxes.set(v, box());
+    this.bar = box();
+    this.bar.hide();
+    this.help = box();
+    this.help.hide();
+    this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.onKey(ch, key));
+    this.screen.on("resize", () => this.render());
+    if (this.caps.colour) {
+      this.screen.on("mouse", (data: Widgets.Events.IMouseEventArg) => this.onMouse(data));
+    }
+  }
+
+  // ---- data -------------------------------------------------------------------------------
+
+  setModel(model: TuiModel, compare: CompareRow[] | null = null): void {
+    this.model = model;
+    this.compareRows = compare;
+    this.lists.findings = settle({ ...this.lists.findings, count: model.findings.length }, 1);
+    this.lists.compare = settle({ ...this.lists.compare, count: compare?.length ?? 0 }, 1);
+    this.refreshConnections();
+    this.refreshExchanges();
+    this.refreshPackets();
+    if (model.findings.length === 0 && this.focus === "findings") this.focus = "connections";
+    this.followSelection(this.focus === "exchanges" ? "exchanges" : "packets");
+    this.render();
+  }
+
+  private refreshConnections(): void {
+    if (!this.model) return;
+    const keep = this.connOrder[this.lists.connections.selected];
+    this.connOrder = this.model.filterConnections(this.filters.connections ?? null, this.sortKey, this.sortDesc);
+    const at = keep === undefined ? 0 : Math.max(0, this.connOrder.indexOf(keep));
+    this.lists.connections = settle({ ...this.lists.connections, count: this.connOrder.length, selected: at }, this.height("connections"));
+  }
+
+  private refreshExchanges(): void {
+    if (!this.model) return;
+    this.exchangeList = this.model.filterExchanges(this.filters.exchanges ?? null, this.connScope);
+    this.lists.exchanges = settle({ ...this.lists.exchanges, count: this.exchangeList.length }, this.height("exchanges"));
+  }
+
+  private refreshPackets(): void {
+    if (!this.model) return;
+    const keep = this.packetList[this.lists.packets.selected];
+    this.packetList = this.model.filterPackets(this.filters.packets ?? null, this.connScope);
+    const at = keep === undefined ? 0 : Math.min(lowerBound(this.packetList, keep), Math.max(0, this.packetList.length - 1));
+    this.lists.packets = settle({ ...this.lists.packets, count: this.packetList.length, selected: at }, this.height("packets"));
+  }
+
+  /** Rows a pane has for its list (its height less the title and column header). */
+  private height(v: ViewId): number {
+    const r = this.rects.get(v);
+    if (!r) return 5;
+    return Math.max(1, r.height - 1 - (HEADED.has(v) ? 1 : 0));
+  }
+
+  selectedFinding(): Finding | undefined {
+    return this.model?.findings[this.lists.findings.selected];
+  }
+
+  /** Packet number (1-based) selected in the packets pane, or -1. */
+  selectedPacket(): number {
+    const i = this.packetList[this.lists.packets.selected];
+    return i === undefined || this.packetList.length === 0 ? -1 : i + 1;
+  }
+
+  /** Packet numbers shown in the packets pane, in order. */
+  shownPackets(): number[] {
+    return Array.from(this.packetList, (i) => i + 1);
+  }
+
+  selectedConnection(): number | null {
+    if (this.connScope !== null) return this.connScope;
+    const c = this.connOrder[this.lists.connections.selected];
+    return c === undefined ? null : c;
+  }
+
+  private selectPacketNumber(n: number): void {
+    const pos = lowerBound(this.packetList, n - 1);
+    if (pos < this.packetList.length) this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
+  }
+
+  /** Detail and hex follow the selection of the packets or exchanges pane. */
+  private followSelection(from: "packets" | "exchanges"): void {
+    if (!this.model) return;
+    let src: DetailSource = null;
+    if (from === "packets") {
+      const i = this.packetList[this.lists.packets.selected];
+      if (i !== undefined && this.packetList.length > 0) src = { kind: "packet", index: i };
+    } else {
+      const e = this.exchangeList[this.lists.exchanges.selected];
+      if (e !== undefined) src = { kind: "exchange", index: e };
+    }
+    if (src?.kind === this.detail?.kind && src?.index === this.detail?.index) return;
+    this.detail = src;
+    this.buildTree();
+  }
+
+  private buildTree(): void {
+    const m = this.model;
+    this.tree = [];
+    this.hexBytes = new Uint8Array(0);
+    if (m && this.detail?.kind === "packet") {
+      const { frame, pkt } = m.decode(this.detail.index);
+      this.hexBytes = Uint8Array.from(frame);
+      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, m.pdusByPacket.get(this.detail.index + 1) ?? []);
+    } else if (m && this.detail?.kind === "exchange") {
+      const ex = m.capture.exchanges[this.detail.index]!;
+      const pdus: StoredPdu[] = [];
+      for (const s of [ex.request, ex.response]) {
+        if (!s) continue;
+        for (const d of m.pdusByPacket.get(s.last) ?? []) if (d.connId === ex.connId && d.ref.first === s.first) pdus.push(d);
+      }
+      this.tree = exchangeTree(m.capture, ex, pdus);
+      const first = ex.request?.first ?? ex.response?.first;
+      if (first) {
+        const p = m.capture.packets;
+        this.hexBytes = Uint8Array.from(m.capture.bytes.view(p.fileOffset[first - 1]!, p.capLen[first - 1]!));
+      }
+    }
+    this.expanded = defaultExpanded(this.tree);
+    this.reflatten(0);
+  }
+
+  private reflatten(selected: number): void {
+    this.flat = flatten(this.tree, this.expanded);
+    this.lists.detail = settle({ count: this.flat.length, selected, top: this.lists.detail.top }, this.height("detail"));
+    this.followTreeSelection();
+  }
+
+  private hexPerLine(): number {
+    return bytesPerLine(this.rects.get("hex")?.width ?? 80);
+  }
+
+  private followTreeSelection(): void {
+    const per = this.hexPerLine();
+    this.lists.hex = settle({ ...this.lists.hex, count: hexLineCount(this.hexBytes.length, per) }, this.height("hex"));
+    const node = this.flat[this.lists.detail.selected]?.node;
+    if (node?.offset !== undefined && this.detail?.kind === "packet") {
+      this.lists.hex = select(this.lists.hex, Math.floor(node.offset / per), this.height("hex"));
+    }
+  }
+
+  // ---- keys -------------------------------------------------------------------------------
+
+  onKey(ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined): void {
+    const name = keyName(ch, key);
+    if (name === null) return;
+    if (name === "C-c") return this.run("quit");
+    if (this.helpOpen) return this.helpKey(name);
+    if (this.filterBar) return this.filterKey(name, ch);
+    const b = lookup(this.focus, name);
+    if (b) {
+      this.message = "";
+      this.run(b.action);
+    }
+  }
+
+  run(action: Action): void {
+    const v = this.focus;
+    switch (action) {
+      case "quit":
+        this.onQuit();
+        return;
+      case "help":
+        this.helpOpen = true;
+        this.helpTop = 0;
+        break;
+      case "next-pane":
+      case "prev-pane": {
+        const order = paneOrder(this.compareRows !== null);
+        const i = order.indexOf(v);
+        this.setFocus(order[(i + (action === "next-pane" ? 1 : order.length - 1)) % order.length]!);
+        break;
+      }
+      case "back":
+        this.back();
+        break;
+      case "filter":
+        this.filterBar = { view: v, text: (FILTER_SCOPES[v] ? this.filters[v]?.text : this.searches[v]) ?? "", cursor: 0, compiled: null };
+        this.filterBar.cursor = this.filterBar.text.length;
+        this.checkFilter();
+        break;
+      case "search-next":
+        this.search(this.lists[v].selected + 1);
+        break;
+      case "clear-filter":
+        this.applyFilter(v, "");
+        break;
+      case "zoom":
+        this.zoom = !this.zoom;
+        break;
+      case "up":
+      case "down":
+      case "page-up":
+      case "page-down":
+      case "top":
+      case "bottom":
+        this.moveIn(v, action);
+        break;
+      case "enter":
+        this.enter();
+        break;
+      case "sort-next": {
+        const i = CONN_COLUMNS.findIndex((c) => c.key === this.sortKey);
+        this.sortKey = CONN_COLUMNS[(i + 1) % CONN_COLUMNS.length]!.key;
+        // Numbers read best largest first; names alphabetically.
+        this.sortDesc = !["id", "client", "server", "close"].includes(this.sortKey);
+        this.refreshConnections();
+        this.message = `sorted by ${CONN_COLUMNS.find((c) => c.key === this.sortKey)!.title}`;
+        break;
+      }
+      case "sort-reverse":
+        this.sortDesc = !this.sortDesc;
+        this.refreshConnections();
+        break;
+      case "toggle":
+      case "expand":
+      case "collapse": {
+        const row = this.flat[this.lists.detail.selected];
+        if (row?.hasChildren) {
+          const open = action === "toggle" ? !row.expanded : action === "expand";
+          if (open) this.expanded.add(row.id);
+          else this.expanded.delete(row.id);
+          this.reflatten(this.lists.detail.selected);
+        }
+        break;
+      }
+      case "expand-all":
+        this.expanded = allIds(this.tree);
+        this.reflatten(this.lists.detail.selected);
+        break;
+      case "collapse-all":
+        this.expanded = new Set();
+        this.reflatten(0);
+        break;
+      case "scope-all":
+        if (this.connScope === null) {
+          const c = this.selectedConnection();
+          if (c !== null) this.scopeTo(c);
+        } else this.scopeTo(null);
+        break;
+      default:
+        if (action.startsWith("pane:")) this.setFocus(action.slice(5) as ViewId);
+    }
+    this.render();
+  }
+
+  private setFocus(v: ViewId): void {
+    if (v === "compare" && this.compareRows === null) return;
+    this.focus = v;
+    if (v === "detail" || v === "hex" || v === "timeline") this.lower = v;
+    if (v === "packets" || v === "exchanges") this.followSelection(v);
+  }
+
+  private moveIn(v: ViewId, m: Move): void {
+    this.lists[v] = move(this.lists[v], m, this.height(v));
+    if (v === "packets" || v === "exchanges") this.followSelection(v);
+    if (v === "detail") this.followTreeSelection();
+  }
+
+  private snapshot(): Snapshot {
+    const selected: Partial<Record<ViewId, number>> = {};
+    for (const v of ["findings", "connections", "exchanges", "packets"] as ViewId[]) selected[v] = this.lists[v].selected;
+    return { focus: this.focus, connScope: this.connScope, evidence: this.evidence, selected };
+  }
+
+  private back(): void {
+    if (this.zoom) {
+      this.zoom = false;
+      return;
+    }
+    const s = this.history.pop();
+    if (!s) {
+      if (this.connScope !== null) this.scopeTo(null);
+      this.evidence = new Set();
+      return;
+    }
+    this.connScope = s.connScope;
+    this.evidence = s.evidence;
+    this.refreshExchanges();
+    this.refreshPackets();
+    for (const [v, sel] of Object.entries(s.selected) as Array<[ViewId, number]>) {
+      this.lists[v] = select(this.lists[v], sel, this.height(v));
+    }
+    this.setFocus(s.focus);
+    this.followSelection(s.focus === "exchanges" ? "exchanges" : "packets");
+  }
+
+  private scopeTo(conn: number | null): void {
+    this.connScope = conn;
+    this.lists.exchanges = { ...this.lists.exchanges, selected: 0, top: 0 };
+    this.lists.packets = { ...this.lists.packets, selected: 0, top: 0 };
+    this.refreshExchanges();
+    this.refreshPackets();
+    if (conn !== null) {
+      const at = this.connOrder.indexOf(conn);
+      if (at >= 0) this.lists.connections = select(this.lists.connections, at, this.height("connections"));
+    }
+  }
+
+  private enter(): void {
+    const m = this.model;
+    if (!m) return;
+    switch (this.focus) {
+      case "findings": {
+        const f = this.selectedFinding();
+        if (!f) return;
+        this.history.push(this.snapshot());
+        this.scopeTo(f.evidence.connection ?? null);
+        this.evidence = new Set(f.evidence.packets);
+        const first = f.evidence.packets[0];
+        if (first !== undefined) this.selectPacketNumber(first);
+        this.setFocus("packets");
+        this.followSelection("packets");
+        this.message = `${f.rule}: evidence packet${f.evidence.packets.length === 1 ? "" : "s"} ${f.evidence.packets.slice(0, 8).join(", ")}${f.evidence.packets.length > 8 ? " ..." : ""}`;
+        return;
+      }
+      case "connections": {
+        const c = this.connOrder[this.lists.connections.selected];
+        if (c === undefined) return;
+        this.history.push(this.snapshot());
+        this.scopeTo(c);
+        this.evidence = new Set(m.findingsOf(c).flatMap((f) => f.evidence.packets));
+        this.setFocus(this.exchangeList.length > 0 ? "exchanges" : "packets");
+        return;
+      }
+      case "exchanges": {
+        const e = this.exchangeList[this.lists.exchanges.selected];
+        if (e === undefined) return;
+        this.history.push(this.snapshot());
+        const ex = m.capture.exchanges[e]!;
+        const first = ex.request?.first ?? ex.response?.first;
+        if (first !== undefined) this.selectPacketNumber(first);
+        this.detail = null;
+        this.followSelection("exchanges");
+        this.setFocus("detail");
+        return;
+      }
+      case "packets":
+        this.history.push(this.snapshot());
+        this.followSelection("packets");
+        this.setFocus("detail");
+        return;
+      default:
+        return;
+    }
+  }
+
+  private helpKey(name: string): void {
+    if (name === "escape" || name === "q" || name === "?" || name === "enter" || name === "backspace") this.helpOpen = false;
+    else if (name === "down" || name === "j") this.helpTop++;
+    else if (name === "up" || name === "k") this.helpTop = Math.max(0, this.helpTop - 1);
+    else if (name === "pagedown" || name === "space") this.helpTop += 10;
+    else if (name === "pageup") this.helpTop = Math.max(0, this.helpTop - 10);
+    this.render();
+  }
+
+  private filterKey(name: string, ch: string | undefined): void {
+    const f = this.filterBar!;
+    if (name === "escape") {
+      this.filterBar = null;
+    } else if (name === "enter") {
+      const compiled = f.compiled;
+      if (compiled && !compiled.ok) {
+        this.message = `filter not applied: ${filterStatus(compiled, this.g)}`;
+        this.render();
+        return;
+      }
+      this.filterBar = null;
+      this.applyFilter(f.view, f.text);
+    } else if (name === "backspace") {
+      if (f.cursor > 0) {
+        f.text = f.text.slice(0, f.cursor - 1) + f.text.slice(f.cursor);
+        f.cursor--;
+      }
+    } else if (name === "delete") {
+      f.text = f.text.slice(0, f.cursor) + f.text.slice(f.cursor + 1);
+    } else if (name === "left") f.cursor = Math.max(0, f.cursor - 1);
+    else if (name === "right") f.cursor = Math.min(f.text.length, f.cursor + 1);
+    else if (name === "home") f.cursor = 0;
+    else if (name === "end" || name === "C-e") f.cursor = f.text.length;
+    else if (name === "C-u") {
+      f.text = "";
+      f.cursor = 0;
+    } else if (ch && ch.length === 1 && ch >= " " && ch <= "~") {
+      f.text = f.text.slice(0, f.cursor) + ch + f.text.slice(f.cursor);
+      f.cursor++;
+    }
+    if (this.filterBar) this.checkFilter();
+    this.render();
+  }
+
+  /** Compiles the bar's text as the user types (CEL panes); other panes search as you type. */
+  private checkFilter(): void {
+    const f = this.filterBar!;
+    const scope = FILTER_SCOPES[f.view];
+    if (scope) f.compiled = compileFilter(scope, f.text);
+    else {
+      f.compiled = null;
+      this.searches[f.view] = f.text;
+      this.search(this.lists[f.view].selected);
+    }
+  }
+
+  private applyFilter(v: ViewId, text: string): void {
+    const scope = FILTER_SCOPES[v];
+    if (!scope) {
+      this.searches[v] = text;
+      this.search(this.lists[v].selected);
+      return;
+    }
+    const compiled = compileFilter(scope, text);
+    if (!compiled.ok) return;
+    if (compiled.matchAll) delete this.filters[v];
+    else this.filters[v] = compiled;
+    if (v === "packets") this.refreshPackets();
+    else if (v === "exchanges") this.refreshExchanges();
+    else this.refreshConnections();
+    const n = this.lists[v].count;
+    this.message = compiled.matchAll ? `${TITLES[v]}: filter cleared` : `${TITLES[v]}: ${n} match${n === 1 ? "" : "es"}`;
+    if (v === "packets" || v === "exchanges") this.followSelection(v);
+  }
+
+  /** Text search in the focused pane's rows, from `from`, wrapping. */
+  private search(from: number): void {
+    const v = this.focus;
+    const needle = this.searches[v] ?? "";
+    const s = this.lists[v];
+    const found = searchRows(s.count, (i) => this.rowText(v, i, 400), needle, from);
+    if (found >= 0) {
+      this.lists[v] = select(s, found, this.height(v));
+      if (v === "detail") this.followTreeSelection();
+      if (v === "packets" || v === "exchanges") this.followSelection(v);
+    } else if (needle) this.message = `not found: ${needle}`;
+  }
+
+  private onMouse(event: Widgets.Events.IMouseEventArg): void {
+    if (this.helpOpen || this.filterBar) return;
+    // blessed reports wheel events with actions its type declarations do not list.
+    const data = event as unknown as { x: number; y: number; action: string };
+    for (const [v, r] of this.rects) {
+      if (data.x < r.left || data.x >= r.left + r.width || data.y < r.top || data.y >= r.top + r.height) continue;
+      if (data.action === "wheelup" || data.action === "wheeldown") {
+        this.lists[v] = move(this.lists[v], data.action === "wheelup" ? "up" : "down", this.height(v));
+      } else if (data.action === "mousedown") {
+        this.setFocus(v);
+        const row = data.y - r.top - 1 - (HEADED.has(v) ? 1 : 0);
+        if (row >= 0) this.lists[v] = select(this.lists[v], this.lists[v].top + row, this.height(v));
+      } else return;
+      if (v === "packets" || v === "exchanges") this.followSelection(v);
+      if (v === "detail") this.followTreeSelection();
+      this.render();
+      return;
+    }
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------
+
+  /** Plain text of row `i` of a pane (search and tests), built like the drawn row. */
+  rowText(v: ViewId, i: number, width: number): string {
+    const m = this.model;
+    if (!m) return "";
+    switch (v) {
+      case "findings": {
+        const f = m.findings[i];
+        return f ? m.findingRow(f, width) : "";
+      }
+      case "connections": {
+        const c = m.capture.connections[this.connOrder[i]!];
+        return c ? m.connRow(c, width) : "";
+      }
+      case "exchanges": {
+        const e = m.capture.exchanges[this.exchangeList[i]!];
+        return e ? m.exchangeRow(e, width) : "";
+      }
+      case "packets": {
+        const p = this.packetList[i];
+        return p === undefined ? "" : m.packetRow(p, width, this.evidence.has(p + 1));
+      }
+      case "detail": {
+        const r = this.flat[i];
+        if (!r) return "";
+        const icon = r.hasChildren ? (r.expanded ? this.g.expanded : this.g.collapsed) : this.g.leaf;
+        return fit(`${"  ".repeat(r.depth)}${icon} ${m.safe(r.node.label)}`, width, this.g.ellipsis);
+      }
+      case "hex":
+        return hexLine(this.hexBytes, i, { perLine: this.hexPerLine() });
+      case "compare":
+        return fit(m.safe(this.compareRows?.[i]?.text ?? ""), width, this.g.ellipsis);
+      default:
+        return "";
+    }
+  }
+
+  private paneTitle(v: ViewId): string {
+    const m = this.model;
+    const s = this.lists[v];
+    const parts: string[] = [TITLES[v]];
+    if (v === "findings" && m) parts.push(`(${m.findings.length})`);
+    if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
+    if ((v === "exchanges" || v === "packets") && m) {
+      parts.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
+      parts.push(`(${s.count})`);
+    }
+    if (v === "timeline") {
+      const c = this.selectedConnection();
+      parts.push(c === null ? "" : `- connection ${c}`);
+    }
+    const filter = this.filters[v];
+    if (filter) parts.push(`[filter: ${filter.text}]`);
+    const search = this.searches[v];
+    if (search && !FILTER_SCOPES[v]) parts.push(`[search: ${search}]`);
+    if (s.count > 0 && v !== "timeline") parts.push(`${s.selected + 1}/${s.count}`);
+    return parts.filter(Boolean).join(" ");
+  }
+
+  private paneBody(v: ViewId, width: number, rows: number): string[] {
+    const m = this.model;
+    if (!m) return rows > 0 ? [escapeTags(this.progress || "reading the capture...")] : [];
+    const lines: string[] = [];
+    const s = (this.lists[v] = settle(this.lists[v], Math.max(1, rows - (HEADED.has(v) ? 1 : 0))));
+    if (v === "connections") lines.push(`{underline}${escapeTags(m.connHeader(width, this.sortKey, this.sortDesc))}{/underline}`);
+    if (v === "exchanges") lines.push(`{underline}${escapeTags(m.exchangeHeader(width))}{/underline}`);
+    if (v === "packets") lines.push(`{underline}${escapeTags(m.packetHeader(width))}{/underline}`);
+    if (v === "timeline") {
+      const c = this.selectedConnection();
+      if (c === null) return ["select a connection"];
+      const evidence = new Set([...this.evidence, ...m.findingsOf(c).flatMap((f) => f.evidence.packets)]);
+      return timelineRows({ capture: m.capture, packets: m.packetsOf(c), evidence, width, glyphs: this.g })
+        .slice(0, rows)
+        .map((l) => escapeTags(fit(l, width)));
+    }
+    const body = rows - lines.length;
+    if (s.count === 0) {
+      const empty: Partial<Record<ViewId, string>> = {
+        findings: "no findings: no rule matched this capture",
+        exchanges: this.connScope === null ? "no Kafka exchanges" : "no Kafka exchanges on this connection",
+        packets: this.filters.packets ? "no packet matches the filter" : "no packets",
+        connections: "no connections",
+        detail: "select a packet or an exchange",
+        hex: "select a packet",
+      };
+      lines.push(escapeTags(empty[v] ?? ""));
+      return lines;
+    }
+    const top = s.top;
+    const end = Math.min(s.count, top + body);
+    for (let i = top; i < end; i++) {
+      let text: string;
+      if (v === "hex") {
+        const node = this.flat[this.lists.detail.selected]?.node;
+        const mark = this.detail?.kind === "packet" && node?.offset !== undefined && node.length ? { start: node.offset, end: node.offset + node.length } : null;
+        text = hexLine(this.hexBytes, i, { perLine: this.hexPerLine(), mark, open: "\u0001", close: "\u0002", escape: escapeTags });
+        text = text.replace(/\u0001/g, "{inverse}").replace(/\u0002/g, "{/inverse}");
+        lines.push(text);
+        continue;
+      }
+      text = escapeTags(this.rowText(v, i, width));
+      if (i === s.selected) text = `{inverse}${text}{/inverse}`;
+      else if (v === "packets" && this.evidence.has(this.packetList[i]! + 1)) text = `{bold}${text}{/bold}`;
+      else if (v === "findings" && this.caps.colour) {
+        const sev = m.findings[i]?.severity;
+        if (sev === "critical" || sev === "error") text = `{red-fg}${text}{/red-fg}`;
+        else if (sev === "warning") text = `{yellow-fg}${text}{/yellow-fg}`;
+      }
+      lines.push(text);
+    }
+    return lines;
+  }
+
+  render(): void {
+    const width = this.screen.width as number;
+    const height = this.screen.height as number;
+    this.rects = layout({ width, height, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null });
+    const m = this.model;
+    const head = [
+      `kdiag ${this.title}`,
+      m ? `${m.capture.packets.count} pkts, ${m.capture.connections.length} conns, ${m.capture.exchanges.length} exchanges, ${m.findings.length} findings` : "",
+      this.connScope !== null ? `[connection ${this.connScope}]` : "",
+      this.progress,
+    ]
+      .filter(Boolean)
+      .join("  ");
+    this.place(this.header, { top: 0, left: 0, width, height: 1 }, `{inverse}${escapeTags(fit(head, width))}{/inverse}`);
+    for (const [v, b] of this.boxes) {
+      const r = this.rects.get(v);
+      if (!r || r.height <= 0) {
+        b.hide();
+        continue;
+      }
+      const focused = v === this.focus;
+      const title = fit(`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""} ${this.paneTitle(v)}`, r.width, this.g.ellipsis);
+      const titleLine = focused ? `{inverse}${escapeTags(title)}{/inverse}` : this.caps.colour ? `{blue-bg}{white-fg}${escapeTags(title)}{/white-fg}{/blue-bg}` : `{underline}${escapeTags(title)}{/underline}`;
+      const body = this.paneBody(v, r.width, r.height - 1);
+      this.place(b, r, [titleLine, ...body].join("\n"));
+    }
+    this.place(this.status, { top: height - 1, left: 0, width, height: 1 }, this.statusLine(width));
+    if (this.filterBar) {
+      const f = this.filterBar;
+      const scope = FILTER_SCOPES[f.view];
+      const prompt = scope ? `filter ${TITLES[f.view].toLowerCase()} (${scope} fields): ` : `search ${TITLES[f.view].toLowerCase()}: `;
+      const input = `${prompt}${f.text}`;
+      const st = f.compiled ? filterStatus(f.compiled, this.g) : "";
+      const caretAt = f.compiled && !f.compiled.ok ? prompt.length + f.compiled.offset : -1;
+      const second = caretAt >= 0 ? `${" ".repeat(Math.min(caretAt, width - 1))}^ ${st}` : st || "Enter applies, Esc cancels";
+      this.place(this.bar, { top: Math.max(0, height - 3), left: 0, width, height: 2 }, `${escapeTags(fit(input, width))}\n${escapeTags(fit(second, width))}`);
+      this.bar.show();
+      this.bar.setFront();
+      this.screen.program.showCursor();
+    } else {
+      this.bar.hide();
+    }
+    if (this.helpOpen) {
+      const lines = helpLines(this.focus);
+      const h = Math.max(3, height - 2);
+      this.helpTop = Math.max(0, Math.min(this.helpTop, lines.length - (h - 1)));
+      const shown = [`Help (Esc closes, j/k scroll)`, ...lines.slice(this.helpTop, this.helpTop + h - 1)];
+      this.place(this.help, { top: 1, left: 0, width, height: h }, shown.map((l, i) => (i === 0 ? `{inverse}${escapeTags(fit(l, width))}{/inverse}` : escapeTags(fit(l, width)))).join("\n"));
+      this.help.show();
+      this.help.setFront();
+    } else this.help.hide();
+    this.screen.render();
+  }
+
+  private statusLine(width: number): string {
+    if (this.helpOpen) return escapeTags(fit("<esc> close help  <j/k> scroll", width));
+    // A message (what Enter did, filter results) wins over the hints, help and quit stay.
+    const line = this.message ? `${this.message}  |  ${hints(this.focus, 0)}` : hints(this.focus, width);
+    return escapeTags(fit(line, width));
+  }
+
+  private place(b: Widgets.BoxElement, r: Rect, content: string): void {
+    b.top = r.top;
+    b.left = r.left;
+    b.width = r.width;
+    b.height = r.height;
+    b.setContent(content);
+    b.show();
+  }
+}
+
+export { GLOBAL_KEYMAP };

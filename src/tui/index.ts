@@ -1,0 +1,194 @@
+/**
+ * `kdiag tui CAPTURE [SERVER_SIDE_CAPTURE]`: the full-screen terminal UI.
+ *
+ * The screen opens at once and shows progress while the capture is read; rules run when the
+ * analysis is done. The terminal is restored on quit (q), on Ctrl-C, on SIGINT/SIGTERM and on a
+ * crash (the error is printed after the terminal is back to normal). Returns the exit code.
+ */
+
+import { statSync } from "node:fs";
+import { basename } from "node:path";
+import blessed from "blessed";
+import { formatProblem as formatCaptureProblem } from "../capture/read.js";
+import type { CaptureProblem } from "../capture/types.js";
+import { analyseCapture } from "../model/analyse.js";
+import type { AnalysedCapture } from "../model/analysed-capture.js";
+import { createRegistry } from "../plugins/builtin.js";
+import { loadPluginFile } from "../plugins/load.js";
+import { PluginError } from "../plugins/registry.js";
+import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Finding } from "../rules/index.js";
+import { App, type CompareRow } from "./app.js";
+import { compareRows } from "./compare.js";
+import { TuiModel } from "./model.js";
+import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
+
+export interface TuiOptions {
+  /** One capture, or two: the client-side capture then the server-side one. */
+  files: string[];
+  /** `--plugin` files (dissector plugins). */
+  plugins?: string[];
+  /** User rule files or directories, loaded after the built-in rules. */
+  ruleFiles?: string[];
+  /** `--param` overrides: "name" or "rule-id.name" -> value text. */
+  params?: Record<string, string>;
+  /** `--kafka-port`: extra ports decoded as Kafka. */
+  kafkaPorts?: number[];
+  /** `--decode-as PORT=NAME`, already parsed. */
+  decodeAs?: Array<{ port: number; dissector: string }>;
+  /** Terminal streams (default: the process's); tests pass in-memory streams. */
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  /** Where errors go once the terminal is restored (default: stderr). */
+  errorOutput?: NodeJS.WritableStream;
+  /** terminfo name (default: $TERM). */
+  terminal?: string;
+  /** Environment for the locale and colour decisions (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** Tests: called with the app once the screen is up, and again when the data is in. */
+  onReady?: (app: App, stage: "screen" | "data") => void;
+}
+
+const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
+
+export async function runTui(opts: TuiOptions): Promise<number> {
+  const err = opts.errorOutput ?? process.stderr;
+  const say = (line: string) => err.write(`kdiag tui: ${line}\n`);
+  if (opts.files.length < 1 || opts.files.length > 2) {
+    say("expected one capture, or two (client side, then server side)");
+    return 2;
+  }
+  for (const f of opts.files) {
+    if (f === "-") {
+      say("the TUI reads the keyboard on standard input: give a capture file, not -");
+      return 2;
+    }
+    try {
+      if (!statSync(f).isFile()) throw new Error("not a file");
+    } catch {
+      say(`${f}: cannot read this capture file`);
+      return 3;
+    }
+  }
+  const registry = createRegistry();
+  try {
+    for (const p of opts.plugins ?? []) await loadPluginFile(registry, p);
+    for (const d of opts.decodeAs ?? []) registry.decodeAs(d.port, d.dissector);
+    for (const port of opts.kafkaPorts ?? []) registry.decodeAs(port, "kafka");
+  } catch (e) {
+    if (e instanceof PluginError) {
+      say(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const loaded = loadRuleFiles([BUILTIN_RULES_DIR, ...(opts.ruleFiles ?? [])], { params: opts.params ?? {} });
+  const ruleErrors = loaded.problems.filter((p) => p.severity === "error");
+  if (ruleErrors.length > 0) {
+    for (const p of ruleErrors) err.write(`${formatProblem(p)}\n`);
+    return 2;
+  }
+
+  const env = opts.env ?? process.env;
+  const caps = termCaps(env, opts.terminal);
+  const glyphs = caps.unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
+  const screen = blessed.screen({
+    input: opts.input ?? process.stdin,
+    output: opts.output ?? process.stdout,
+    terminal: opts.terminal ?? env.TERM ?? "xterm",
+    fullUnicode: caps.unicode,
+    forceUnicode: caps.unicode,
+    smartCSR: true,
+    warnings: false,
+    autoPadding: false,
+    title: "kdiag",
+  } as blessed.Widgets.IScreenOptions);
+
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  let restored = false;
+  const captures: AnalysedCapture[] = [];
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      screen.destroy();
+    } catch {
+      // The terminal may already be gone (SSH dropped); nothing more can be restored.
+    }
+  };
+  const crash = (e: unknown) => {
+    restore();
+    const error = e instanceof Error ? e : new Error(String(e));
+    say(`internal error: ${error.message} (please report this with the command line)`);
+    if (env.KDIAG_DEBUG) err.write(`${error.stack}\n`);
+    finish(1);
+  };
+  const onSignal = () => finish(130);
+  process.on("uncaughtException", crash);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", restore);
+
+  const names = opts.files.map((f) => basename(f));
+  const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
+  const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
+  let exitCode: number;
+  try {
+    app.progress = "reading the capture...";
+    app.render();
+    opts.onReady?.(app, "screen");
+    const load = (async () => {
+      let last = 0;
+      for (const file of opts.files) {
+        const capture = await analyseCapture(file, {
+          registry,
+          onProgress: (packets, bytes) => {
+            const now = Date.now();
+            if (now - last < 100) return;
+            last = now;
+            app.progress = `reading ${file}: ${packets} packets, ${(bytes / 1e6).toFixed(1)} MB`;
+            app.render();
+          },
+        });
+        captures.push(capture);
+        const fatal = capture.summary.problems.find((p) => p.fatal);
+        if (fatal && UNUSABLE.has(fatal.code)) return formatCaptureProblem(fatal);
+      }
+      app.progress = "running the rules...";
+      app.render();
+      // Let the progress line reach the terminal before the rules take the CPU.
+      await new Promise((r) => setImmediate(r));
+      const [client, server] = captures;
+      const findings: Finding[] = evaluateRules(loaded.rules, client!, server ? { pair: { clientSide: client!, serverSide: server } } : {});
+      const damaged = captures.flatMap((c) => c.summary.problems.filter((p) => p.fatal)).map(formatCaptureProblem);
+      app.progress = damaged.length > 0 ? `capture damaged: ${damaged[0]}` : "";
+      const model = new TuiModel(client!, findings, glyphs, !caps.unicode);
+      app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
+      opts.onReady?.(app, "data");
+      return null;
+    })();
+    const first = await Promise.race([done, load.then((problem) => ({ problem }), (e: unknown) => ({ error: e }))]);
+    if (typeof first === "number") exitCode = first;
+    else if ("error" in first) {
+      crash(first.error);
+      exitCode = 1;
+    } else if (first.problem) {
+      restore();
+      say(first.problem);
+      exitCode = 3;
+    } else exitCode = await done;
+  } catch (e) {
+    crash(e);
+    exitCode = 1;
+  } finally {
+    restore();
+    process.off("uncaughtException", crash);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", restore);
+    for (const c of captures) c.bytes.close();
+  }
+  return exitCode;
+}
+
+export { App } from "./app.js";

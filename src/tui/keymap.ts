@@ -1,0 +1,183 @@
+/**
+ * Keymaps, k9s style: one table per view, plus the global one. A binding is data; the status-line
+ * hints and the `?` help are derived from the same tables, so they cannot drift from what the keys
+ * do. Actions are names the app resolves (`app.ts`), which keeps these tables pure and testable.
+ * No Ctrl-A/Ctrl-B bindings: tmux and screen use them as prefixes over SSH.
+ */
+
+export type ViewId = "findings" | "connections" | "exchanges" | "packets" | "detail" | "hex" | "timeline" | "compare";
+
+export type Action =
+  | "quit"
+  | "help"
+  | "next-pane"
+  | "prev-pane"
+  | "back"
+  | "filter"
+  | "search-next"
+  | "zoom"
+  | "clear-filter"
+  | "up"
+  | "down"
+  | "page-up"
+  | "page-down"
+  | "top"
+  | "bottom"
+  | "enter"
+  | "sort-next"
+  | "sort-reverse"
+  | "toggle"
+  | "expand"
+  | "collapse"
+  | "expand-all"
+  | "collapse-all"
+  | "scope-all"
+  | `pane:${ViewId}`;
+
+export interface Binding {
+  /** Normalised key names (see keyName): "j", "down", "C-d", "S-tab", "?", "G". */
+  keys: readonly string[];
+  description: string;
+  action: Action;
+  /** Shown on the status line (all bindings are listed in help). */
+  visible?: boolean;
+  /** One word for the status line (default: the description's first word). */
+  hint?: string;
+  /** Loses state (quit): asked for in help, never bound to a key a typo hits alone. */
+  dangerous?: boolean;
+}
+
+export type Keymap = readonly Binding[];
+
+const LIST: Keymap = [
+  { keys: ["up", "k"], description: "up", action: "up" },
+  { keys: ["down", "j"], description: "down", action: "down" },
+  { keys: ["pageup", "C-u"], description: "page up", action: "page-up" },
+  { keys: ["pagedown", "C-d", "space"], description: "page down", action: "page-down" },
+  { keys: ["home", "g"], description: "first row", action: "top" },
+  { keys: ["end", "G"], description: "last row", action: "bottom" },
+];
+
+export const GLOBAL_KEYMAP: Keymap = [
+  { keys: ["tab"], description: "next pane", action: "next-pane", visible: true, hint: "pane" },
+  { keys: ["S-tab"], description: "previous pane", action: "prev-pane" },
+  { keys: ["/"], description: "filter / search", action: "filter", visible: true },
+  { keys: ["n"], description: "next search match", action: "search-next" },
+  { keys: ["x"], description: "clear the filter of this pane", action: "clear-filter" },
+  { keys: ["z"], description: "maximise / restore this pane", action: "zoom", visible: true, hint: "zoom" },
+  { keys: ["escape", "backspace"], description: "back", action: "back", visible: true, hint: "back" },
+  { keys: ["1"], description: "findings pane", action: "pane:findings" },
+  { keys: ["2"], description: "connections pane", action: "pane:connections" },
+  { keys: ["3"], description: "Kafka exchanges pane", action: "pane:exchanges" },
+  { keys: ["4"], description: "packets pane", action: "pane:packets" },
+  { keys: ["5"], description: "detail (protocol tree) pane", action: "pane:detail" },
+  { keys: ["6"], description: "hex pane", action: "pane:hex" },
+  { keys: ["7"], description: "timeline pane", action: "pane:timeline" },
+  { keys: ["8"], description: "two-capture comparison pane", action: "pane:compare" },
+  { keys: ["?"], description: "help: every key", action: "help", visible: true },
+  { keys: ["q", "C-c"], description: "quit", action: "quit", visible: true, dangerous: true },
+];
+
+export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
+  findings: [{ keys: ["enter"], description: "go to its connection and evidence packets", action: "enter", visible: true, hint: "evidence" }, ...LIST],
+  connections: [
+    { keys: ["enter"], description: "show this connection's exchanges and packets", action: "enter", visible: true, hint: "drill" },
+    { keys: ["s"], description: "sort by the next column", action: "sort-next", visible: true, hint: "sort" },
+    { keys: ["r"], description: "reverse the sort", action: "sort-reverse" },
+    ...LIST,
+  ],
+  exchanges: [
+    { keys: ["enter"], description: "open the exchange's tree and request packet", action: "enter", visible: true, hint: "tree" },
+    { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
+    ...LIST,
+  ],
+  packets: [
+    { keys: ["enter"], description: "open the packet's protocol tree", action: "enter", visible: true, hint: "tree" },
+    { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
+    ...LIST,
+  ],
+  detail: [
+    { keys: ["enter"], description: "expand / collapse", action: "toggle", visible: true, hint: "fold" },
+    { keys: ["right", "l"], description: "expand", action: "expand" },
+    { keys: ["left", "h"], description: "collapse", action: "collapse" },
+    { keys: ["e"], description: "expand all", action: "expand-all", visible: true, hint: "all" },
+    { keys: ["c"], description: "collapse all", action: "collapse-all" },
+    ...LIST,
+  ],
+  hex: [...LIST],
+  timeline: [],
+  compare: [...LIST],
+};
+
+/**
+ * A key as the keymaps name it: printable characters as themselves ("G", "?", "/"), everything
+ * else by blessed's full name ("up", "C-c", "S-tab", "enter"). Returns null for keys to ignore
+ * ("return", which blessed reports alongside "enter").
+ */
+export function keyName(ch: string | undefined, key: { name?: string; full?: string; ctrl?: boolean; meta?: boolean } | undefined): string | null {
+  const name = key?.name;
+  if (name === "return") return null;
+  if (name === "space" || ch === " ") return "space";
+  if (ch && ch.length === 1 && ch >= "!" && ch <= "~" && !key?.ctrl && !key?.meta) return ch;
+  if (name === "enter" || ch === "\r" || ch === "\n") return "enter";
+  return key?.full ?? name ?? null;
+}
+
+/** The binding a key triggers in a view: the view's own first, then the global one. */
+export function lookup(view: ViewId, key: string): Binding | undefined {
+  return VIEW_KEYMAPS[view].find((b) => b.keys.includes(key)) ?? GLOBAL_KEYMAP.find((b) => b.keys.includes(key));
+}
+
+/** Two bindings of one map sharing a key, and view bindings hiding a global one: named, both sides. */
+export function keymapConflicts(): string[] {
+  const out: string[] = [];
+  const maps: Array<[string, Keymap]> = [["global", GLOBAL_KEYMAP], ...Object.entries(VIEW_KEYMAPS)];
+  for (const [name, map] of maps) {
+    const seen = new Map<string, Binding>();
+    for (const b of map) {
+      for (const k of b.keys) {
+        const prev = seen.get(k);
+        if (prev) out.push(`${name}: key ${k} is bound to both "${prev.description}" and "${b.description}"`);
+        seen.set(k, b);
+        if (name !== "global") {
+          const g = GLOBAL_KEYMAP.find((x) => x.keys.includes(k));
+          if (g) out.push(`${name}: key ${k} ("${b.description}") overrides global "${g.description}"`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** How a key is written on screen: "<enter>", "</>", "<C-d>". */
+export function keyLabel(k: string): string {
+  return `<${k}>`;
+}
+
+/**
+ * Status-line hints for a view: its visible bindings then the global ones, cut to fit `width`;
+ * help and quit are always shown, so every other key can be found.
+ */
+export function hints(view: ViewId, width: number): string {
+  const label = (b: Binding) => `${keyLabel(b.keys[0] === "escape" ? "esc" : b.keys[0]!)} ${b.hint ?? b.description.split(/[ ,:]/)[0]}`;
+  const all = [...VIEW_KEYMAPS[view], ...GLOBAL_KEYMAP].filter((b) => b.visible);
+  const always = all.filter((b) => b.action === "help" || b.action === "quit").map(label).join("  ");
+  let out = "";
+  for (const b of all) {
+    if (b.action === "help" || b.action === "quit") continue;
+    const next = out ? `${out}  ${label(b)}` : label(b);
+    if (next.length + 2 + always.length > width) break;
+    out = next;
+  }
+  return out ? `${out}  ${always}` : always;
+}
+
+/** The `?` help: every binding of the current view, then the global ones, one per line. */
+export function helpLines(view: ViewId): string[] {
+  const line = (b: Binding) => `  ${b.keys.map(keyLabel).join(" ").padEnd(24)} ${b.description}`;
+  const lines = [`Keys in the ${view} pane:`, ...VIEW_KEYMAPS[view].map(line), "", "Everywhere:", ...GLOBAL_KEYMAP.map(line)];
+  lines.push("", "Filter bar (/): Enter applies, Esc cancels, Ctrl-U clears; an empty filter shows everything.");
+  lines.push("Packets, exchanges and connections take the rule language (kdiag fields lists the names);");
+  lines.push("other panes search for the text. Mouse: click a pane or row, wheel to scroll.");
+  return lines;
+}

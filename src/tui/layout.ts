@@ -1,0 +1,92 @@
+/**
+ * Pane geometry, pure: which panes are on screen and where, for a terminal size, the focused pane
+ * and the zoom state. Row 0 is the title bar and the last row the status line. Below 120 columns
+ * the panes stack in one column, and detail/hex/timeline share the bottom slot (the last of them
+ * focused shows); from 120 columns they get a right-hand column of their own. The focused pane
+ * takes the spare rows, so it is never just a title.
+ */
+
+import type { ViewId } from "./keymap.js";
+
+export interface Rect {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+}
+
+export const PANE_ORDER: readonly ViewId[] = ["findings", "compare", "connections", "exchanges", "packets", "detail", "hex", "timeline"];
+export const WIDE = 120;
+const LOWER: ReadonlySet<ViewId> = new Set(["detail", "hex", "timeline"]);
+
+export interface LayoutInput {
+  width: number;
+  height: number;
+  focus: ViewId;
+  zoom: boolean;
+  /** Which of detail/hex/timeline has the bottom slot in one column. */
+  lower: ViewId;
+  /** The compare pane exists (two captures). */
+  compare: boolean;
+}
+
+/** The panes in Tab order (hidden ones included: Tab brings them into their slot). */
+export function paneOrder(compare: boolean): ViewId[] {
+  return PANE_ORDER.filter((p) => p !== "compare" || compare);
+}
+
+/** Splits `total` rows among `panes`; the focused one (if here) gets what the others do not need. */
+export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId | null): number[] {
+  const n = panes.length;
+  if (n === 0) return [];
+  const base = Math.max(1, Math.min(4, Math.floor(total / n)));
+  const rows = panes.map(() => base);
+  let left = total - base * n;
+  if (left < 0) {
+    // Too small for every pane: later ones vanish (height 0) before the focused one does.
+    for (let i = n - 1; i >= 0 && left < 0; i--) {
+      if (panes[i] === focus) continue;
+      const take = Math.min(rows[i]!, -left);
+      rows[i] = rows[i]! - take;
+      left += take;
+    }
+    return rows;
+  }
+  const fi = focus === null ? -1 : panes.indexOf(focus);
+  if (fi >= 0) rows[fi] = rows[fi]! + left;
+  else {
+    for (let i = 0; left > 0; i = (i + 1) % n, left--) rows[n - 1 - i] = rows[n - 1 - i]! + 1;
+  }
+  return rows;
+}
+
+function stack(panes: readonly ViewId[], focus: ViewId, top: number, left: number, width: number, height: number, out: Map<ViewId, Rect>): void {
+  const rows = splitRows(height, panes, panes.includes(focus) ? focus : null);
+  let y = top;
+  panes.forEach((p, i) => {
+    const h = rows[i]!;
+    if (h > 0) out.set(p, { top: y, left, width, height: h });
+    y += h;
+  });
+}
+
+export function layout(input: LayoutInput): Map<ViewId, Rect> {
+  const out = new Map<ViewId, Rect>();
+  const body = Math.max(0, input.height - 2);
+  if (body === 0 || input.width <= 0) return out;
+  if (input.zoom) {
+    out.set(input.focus, { top: 1, left: 0, width: input.width, height: body });
+    return out;
+  }
+  const panes = paneOrder(input.compare);
+  const main = panes.filter((p) => !LOWER.has(p));
+  if (input.width >= WIDE) {
+    const leftW = Math.floor(input.width * 0.55);
+    stack(main, input.focus, 1, 0, leftW, body, out);
+    stack(["detail", "hex", "timeline"], input.focus, 1, leftW, input.width - leftW, body, out);
+    return out;
+  }
+  const lower = LOWER.has(input.focus) ? input.focus : input.lower;
+  stack([...main, lower], input.focus, 1, 0, input.width, body, out);
+  return out;
+}

@@ -1,0 +1,300 @@
+/**
+ * What the panes show, over one analysed capture: lists as index arrays (never one object per
+ * packet), rows built for the visible window only, filters run with the rule facts.
+ * Every string that came from the capture goes through `safe` before it is returned as a row.
+ */
+
+import { API_NAMES } from "../../dissectors/kafka/fields.js";
+import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
+import { createDecodedPacket, decodePacket } from "../decode/packet.js";
+import { flagsText, formatAddr } from "../decode/format.js";
+import type { DecodedPacket } from "../decode/types.js";
+import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { FieldValue } from "../plugins/api.js";
+import { buildConnectionFacts, buildExchangeFacts, forEachPacketFacts, type Facts } from "../rules/build-facts.js";
+import type { Finding } from "../rules/index.js";
+import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
+import { withoutStacks, type CompiledFilter } from "./filter.js";
+import { fit, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
+
+const RST = 0x004;
+
+/** tshark's short labels for analysis events at the front of the info column. */
+const EVENT_LABELS: Record<string, string> = {
+  retransmission: "Retransmission",
+  fast_retransmission: "Fast Retransmission",
+  spurious_retransmission: "Spurious Retransmission",
+  out_of_order: "Out-Of-Order",
+  lost_segment: "Previous segment not captured",
+  ack_lost_segment: "ACKed unseen segment",
+  duplicate_ack: "Dup ACK",
+  zero_window: "ZeroWindow",
+  zero_window_probe: "ZeroWindowProbe",
+  zero_window_probe_ack: "ZeroWindowProbeAck",
+  window_full: "Window Full",
+  keep_alive: "Keep-Alive",
+  keep_alive_ack: "Keep-Alive ACK",
+  reused_ports: "Port numbers reused",
+  window_update: "Window Update",
+};
+
+export const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2, notice: 3, info: 4 };
+
+export interface ConnColumn {
+  key: string;
+  title: string;
+  /** Sort key; larger first for numbers when descending. */
+  sort(c: Connection, m: TuiModel): number | string;
+}
+
+export const CONN_COLUMNS: readonly ConnColumn[] = [
+  { key: "id", title: "#", sort: (c) => c.id },
+  { key: "client", title: "client", sort: (c) => `${c.client.addr}:${String(c.client.port).padStart(5, "0")}` },
+  { key: "server", title: "server", sort: (c) => `${c.server.addr}:${String(c.server.port).padStart(5, "0")}` },
+  { key: "duration", title: "dur", sort: (c) => c.endUs - c.startUs },
+  { key: "bytes", title: "bytes", sort: (c) => c.c2s.bytes + c.s2c.bytes },
+  { key: "idle", title: "idle", sort: (c) => c.longestIdleUs },
+  { key: "close", title: "close", sort: (c) => `${c.close.how}:${c.close.by ?? ""}` },
+  { key: "resets", title: "rst", sort: (c, m) => m.rstCount(c.id) },
+  { key: "findings", title: "find", sort: (c, m) => m.findingsOf(c.id).length },
+];
+
+export class TuiModel {
+  readonly pdusByPacket = new Map<number, StoredPdu[]>();
+  readonly findings: Finding[];
+  private readonly byConn = new Map<number, Finding[]>();
+  private rst: Uint32Array | null = null;
+  private connPackets = new Map<number, Int32Array>();
+  private connFactsCache: Facts[] | null = null;
+  private exchangeFactsCache: Facts[] | null = null;
+  private readonly pkt: DecodedPacket = createDecodedPacket();
+  readonly t0: number;
+
+  constructor(
+    readonly capture: AnalysedCapture,
+    findings: Finding[],
+    readonly glyphs: Glyphs,
+    readonly ascii: boolean,
+  ) {
+    this.findings = [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9));
+    for (const f of this.findings) {
+      if (f.evidence.connection === undefined) continue;
+      const list = this.byConn.get(f.evidence.connection) ?? [];
+      list.push(f);
+      this.byConn.set(f.evidence.connection, list);
+    }
+    for (const pdu of capture.pdus) {
+      const list = this.pdusByPacket.get(pdu.packet);
+      if (list) list.push(pdu);
+      else this.pdusByPacket.set(pdu.packet, [pdu]);
+    }
+    this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
+  }
+
+  safe(text: string): string {
+    return safe(text, this.ascii);
+  }
+
+  findingsOf(connId: number): Finding[] {
+    return this.byConn.get(connId) ?? [];
+  }
+
+  rstCount(connId: number): number {
+    if (!this.rst) {
+      const p = this.capture.packets;
+      this.rst = new Uint32Array(this.capture.connections.length);
+      for (let i = 0; i < p.count; i++) if (p.tcpFlags[i]! & RST && p.connId[i]! >= 0) this.rst[p.connId[i]!]!++;
+    }
+    return this.rst[connId] ?? 0;
+  }
+
+  /** Packet indices (0-based) of one connection, ascending. */
+  packetsOf(connId: number): Int32Array {
+    let list = this.connPackets.get(connId);
+    if (!list) {
+      const p = this.capture.packets;
+      const conn = this.capture.connections[connId];
+      const out: number[] = [];
+      if (conn) for (let i = conn.firstPacket - 1; i < Math.min(p.count, conn.lastPacket); i++) if (p.connId[i] === connId) out.push(i);
+      list = Int32Array.from(out);
+      this.connPackets.set(connId, list);
+    }
+    return list;
+  }
+
+  connFacts(): Facts[] {
+    return (this.connFactsCache ??= buildConnectionFacts(this.capture));
+  }
+
+  exchangeFacts(): Facts[] {
+    return (this.exchangeFactsCache ??= buildExchangeFacts(this.capture, this.connFacts()));
+  }
+
+  /** Packets (indices) that pass `filter`, within one connection or the whole capture. */
+  filterPackets(filter: CompiledFilter | null, connId: number | null): Int32Array {
+    const p = this.capture.packets;
+    if (!filter || !filter.ok || filter.matchAll) {
+      return connId === null ? Int32Array.from({ length: p.count }, (_, i) => i) : this.packetsOf(connId);
+    }
+    const out: number[] = [];
+    let last = -1;
+    withoutStacks(() =>
+      forEachPacketFacts(this.capture, this.connFacts(), (frame, facts) => {
+        if (frame === last) return; // matched through another PDU of the same packet
+        if (connId !== null && p.connId[frame - 1] !== connId) return;
+        if (filter.test(facts)) {
+          out.push(frame - 1);
+          last = frame;
+        }
+      }),
+    );
+    return Int32Array.from(out);
+  }
+
+  filterExchanges(filter: CompiledFilter | null, connId: number | null): number[] {
+    const ex = this.capture.exchanges;
+    const out: number[] = [];
+    const facts = filter && filter.ok && !filter.matchAll ? this.exchangeFacts() : null;
+    withoutStacks(() => {
+      for (let i = 0; i < ex.length; i++) {
+        if (connId !== null && ex[i]!.connId !== connId) continue;
+        if (facts && filter?.ok && !filter.test(facts[i]!)) continue;
+        out.push(i);
+      }
+    });
+    return out;
+  }
+
+  filterConnections(filter: CompiledFilter | null, sortKey: string, descending: boolean): number[] {
+    const conns = this.capture.connections;
+    const facts = filter && filter.ok && !filter.matchAll ? this.connFacts() : null;
+    const out: number[] = [];
+    withoutStacks(() => {
+      for (const c of conns) if (!facts || !filter?.ok || filter.test({ conn: facts[c.id]! })) out.push(c.id);
+    });
+    const col = CONN_COLUMNS.find((c) => c.key === sortKey) ?? CONN_COLUMNS[0]!;
+    const keys = new Map(out.map((id) => [id, col.sort(conns[id]!, this)]));
+    out.sort((a, b) => {
+      const ka = keys.get(a)!;
+      const kb = keys.get(b)!;
+      const d = typeof ka === "number" && typeof kb === "number" ? ka - kb : String(ka).localeCompare(String(kb));
+      return (descending ? -d : d) || a - b;
+    });
+    return out;
+  }
+
+  // ---- rows -------------------------------------------------------------------------------
+
+  findingRow(f: Finding, width: number): string {
+    const where = f.evidence.connection !== undefined ? `c${f.evidence.connection}` : "-";
+    const sev = f.severity.slice(0, 5);
+    return fit(`${sev.padEnd(5)} ${f.rule} ${where} ${this.safe(f.message)}`, width, this.glyphs.ellipsis);
+  }
+
+  connHeader(width: number, sortKey: string, descending: boolean): string {
+    const w = this.connWidths(width);
+    const mark = (k: string, t: string) => (k === sortKey ? t + (descending ? this.glyphs.sortDown : this.glyphs.sortUp) : t);
+    const t = (k: string) => mark(k, CONN_COLUMNS.find((c) => c.key === k)!.title);
+    return fit(
+      ` ${padLeft(t("id"), 3)} ${fit(t("client"), w.ep)} ${fit(t("server"), w.ep)} ${padLeft(t("duration"), 7)} ${padLeft(t("bytes"), 6)} ${padLeft(t("idle"), 7)} ${fit(t("close"), 9)} ${padLeft(t("resets"), 4)} ${padLeft(t("findings"), 4)}`,
+      width,
+    );
+  }
+
+  private connWidths(width: number): { ep: number } {
+    const fixed = 1 + 4 + 8 + 7 + 8 + 10 + 5 + 5 + 2;
+    return { ep: Math.max(8, Math.floor((width - fixed) / 2)) };
+  }
+
+  connRow(c: Connection, width: number): string {
+    const w = this.connWidths(width);
+    const n = this.findingsOf(c.id).length;
+    const marker = n > 0 ? this.glyphs.marker.slice(0, 1) : " ";
+    const by = c.close.by === "server" ? "srv" : c.close.by === "client" ? "cli" : "?";
+    const close = c.close.how === "open" ? "open" : `${c.close.how.toUpperCase()} ${by}`;
+    const ep = (e: { addr: string; port: number }) => (e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`);
+    return fit(
+      `${marker}${padLeft(String(c.id), 3)} ${fit(ep(c.client), w.ep)} ${fit(ep(c.server), w.ep)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, 9)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
+      width,
+    );
+  }
+
+  exchangeHeader(width: number): string {
+    const w = this.exWidths(width);
+    return fit(`${padLeft("time", 9)} ${padLeft("c", 3)} ${fit("api", 16)} ${fit("client id", w.client)} ${fit("topics", w.topics)} ${padLeft("req", 5)} ${padLeft("resp", 5)} ${padLeft("latency", 8)} result`, width);
+  }
+
+  private exWidths(width: number): { client: number; topics: number } {
+    const fixed = 10 + 4 + 17 + 6 + 6 + 9 + 14;
+    const flex = Math.max(10, width - fixed);
+    return { client: Math.max(5, Math.floor(flex * 0.5)), topics: Math.max(5, flex - Math.floor(flex * 0.5) - 1) };
+  }
+
+  exchangeRow(ex: StoredExchange, width: number): string {
+    const w = this.exWidths(width);
+    const f = ex.fields;
+    const key = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
+    const api = key === null ? "?" : `${API_NAMES[key] ?? key} v${f["kafka.api_version"] ?? "?"}`;
+    const side = ex.request ?? ex.response!;
+    const time = ((this.capture.packets.tsUs[side.first - 1] ?? side.tsUs) - this.t0) / 1e6;
+    const clientId = typeof f["kafka.client_id"] === "string" ? f["kafka.client_id"] : "-";
+    const topics = strings(f["kafka.topic_name"]).join(",") || "-";
+    const latency = ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-";
+    return fit(
+      `${padLeft(time.toFixed(3), 9)} ${padLeft(String(ex.connId), 3)} ${fit(api, 16)} ${fit(this.safe(clientId), w.client, this.glyphs.ellipsis)} ${fit(this.safe(topics), w.topics, this.glyphs.ellipsis)} ${padLeft(ex.request ? shortCount(ex.request.length) : "-", 5)} ${padLeft(ex.response ? shortCount(ex.response.length) : "-", 5)} ${padLeft(latency, 8)} ${outcome(ex)}`,
+      width,
+    );
+  }
+
+  packetHeader(width: number): string {
+    return fit(`${padLeft("No.", 7)} ${padLeft("time", 10)} source ${this.glyphs.arrow} destination  proto len info`, width);
+  }
+
+  /** Decodes packet `index` (bytes read back from the file) into the shared DecodedPacket. */
+  decode(index: number): { frame: Uint8Array; pkt: DecodedPacket } {
+    const p = this.capture.packets;
+    const frame = this.capture.bytes.view(p.fileOffset[index]!, p.capLen[index]!);
+    decodePacket(frame, p.linkType[index]!, this.pkt);
+    return { frame, pkt: this.pkt };
+  }
+
+  packetRow(index: number, width: number, evidence: boolean): string {
+    const p = this.capture.packets;
+    const { pkt } = this.decode(index);
+    const rel = ((p.tsUs[index]! - this.t0) / 1e6).toFixed(6);
+    const src = pkt.ipVersion ? `${formatAddr(pkt.srcAddr, pkt.ipVersion)}${pkt.hasTcp ? `:${pkt.srcPort}` : ""}` : "?";
+    const dst = pkt.ipVersion ? `${formatAddr(pkt.dstAddr, pkt.ipVersion)}${pkt.hasTcp ? `:${pkt.dstPort}` : ""}` : "?";
+    const pdus = this.pdusByPacket.get(index + 1);
+    let proto = pkt.hasTcp ? "TCP" : pkt.ipVersion ? "IP" : "?";
+    const labels = TCP_EVENT_NAMES.filter((e) => (p.events[index]! & e.bit) !== 0).map((e) => `[${EVENT_LABELS[e.key] ?? e.key}] `);
+    let info = pkt.hasTcp ? `${labels.join("")}${flagsText(pkt.flags)} Len=${pkt.payloadLen}` : pkt.stop ? `[${pkt.stop.layer}: ${pkt.stop.what}]` : "";
+    if (pdus && pdus.length > 0) {
+      proto = "Kafka";
+      info = labels.join("") + pdus.map((d) => (d.malformed ? `${d.summary} [Malformed]` : d.summary)).join("; ");
+    }
+    const mark = evidence ? this.glyphs.marker.slice(0, 1) : " ";
+    return fit(`${mark}${padLeft(String(index + 1), 6)} ${padLeft(rel, 10)} ${src} ${this.glyphs.arrow} ${dst} ${proto} ${p.origLen[index]} ${this.safe(info)}`, width, this.glyphs.ellipsis);
+  }
+}
+
+function strings(v: FieldValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
+}
+
+export function outcome(ex: StoredExchange): string {
+  const errs = Array.isArray(ex.fields["kafka.error"]) ? (ex.fields["kafka.error"] as FieldValue[]) : [];
+  const codes = [...new Set(errs.filter((c): c is number => typeof c === "number" && c !== 0))];
+  if (codes.length > 0) return codes.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`).join(",");
+  switch (ex.status) {
+    case "answered":
+      return "ok";
+    case "no-response-expected":
+      return "acks=0";
+    case "unanswered": {
+      const why = ex.fields["kafka.unanswered"];
+      return why === "end-of-capture" ? "no response (capture ended)" : `NO RESPONSE (${typeof why === "string" ? why.toUpperCase() : "closed"})`;
+    }
+    case "orphan-response":
+      return `orphan (${ex.confidence})`;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The detail pane's protocol tree: built from a decoded packet (frame, link, IP and TCP header
+ * fields with their byte offsets in the frame, for the hex pane) and from the Kafka PDUs and
+ * exchanges in the model. Labels hold raw capture text; the pane sanitises when it draws.
+ * Flattening with an expanded set is pure, so expand/collapse is table-tested.
+ */
+
+import { API_NAMES } from "../../dissectors/kafka/fields.js";
+import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
+import { LinkType } from "../capture/types.js";
+import { flagsText, formatAddr } from "../decode/format.js";
+import type { DecodedPacket } from "../decode/types.js";
+import { TcpFlag } from "../decode/types.js";
+import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { FieldValue } from "../plugins/api.js";
+import { TCP_EVENT_NAMES } from "../tcp/types.js";
+import { shortDuration } from "./text.js";
+
+export interface UiNode {
+  label: string;
+  /** Byte range in the frame (packet trees only): what the hex pane highlights. */
+  offset?: number;
+  length?: number;
+  children?: UiNode[];
+}
+
+export interface FlatRow {
+  node: UiNode;
+  id: string;
+  depth: number;
+  hasChildren: boolean;
+  expanded: boolean;
+}
+
+/** Rows of the tree as shown: children of expanded nodes only. Node ids are index paths ("0/2"). */
+export function flatten(roots: readonly UiNode[], expanded: ReadonlySet<string>): FlatRow[] {
+  const out: FlatRow[] = [];
+  const walk = (nodes: readonly UiNode[], prefix: string, depth: number) => {
+    nodes.forEach((node, i) => {
+      const id = prefix ? `${prefix}/${i}` : String(i);
+      const hasChildren = (node.children?.length ?? 0) > 0;
+      const open = hasChildren && expanded.has(id);
+      out.push({ node, id, depth, hasChildren, expanded: open });
+      if (open) walk(node.children!, id, depth + 1);
+    });
+  };
+  walk(roots, "", 0);
+  return out;
+}
+
+/** Every node id with children (for "expand all"). */
+export function allIds(roots: readonly UiNode[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (nodes: readonly UiNode[], prefix: string) =>
+    nodes.forEach((n, i) => {
+      const id = prefix ? `${prefix}/${i}` : String(i);
+      if (n.children?.length) {
+        out.add(id);
+        walk(n.children, id);
+      }
+    });
+  walk(roots, "");
+  return out;
+}
+
+/**
+ * The default view: the most specific layers open (the Kafka messages, else TCP, else the last
+ * layer), the outer ones closed, as the question is usually about the top of the stack.
+ */
+export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
+  const out = new Set<string>();
+  const kafka = roots.map((n, i) => (n.children?.length && /^Kafka/.test(n.label) ? i : -1)).filter((i) => i >= 0);
+  if (kafka.length > 0) {
+    for (const i of kafka) out.add(String(i));
+    return out;
+  }
+  for (let i = roots.length - 1; i >= 0; i--) {
+    if (roots[i]!.children?.length) {
+      out.add(String(i));
+      break;
+    }
+  }
+  return out;
+}
+
+const LINK_NAMES: Record<number, string> = {
+  [LinkType.ETHERNET]: "Ethernet II",
+  [LinkType.LINUX_SLL]: "Linux cooked capture v1",
+  [LinkType.LINUX_SLL2]: "Linux cooked capture v2",
+  [LinkType.RAW]: "Raw IP",
+  [LinkType.IPV4]: "Raw IPv4",
+  [LinkType.IPV6]: "Raw IPv6",
+  [LinkType.NULL]: "Loopback (BSD null)",
+  [LinkType.LOOP]: "Loopback (BSD loop)",
+};
+
+function leaf(label: string, offset?: number, length?: number): UiNode {
+  return { label, ...(offset !== undefined ? { offset, length: length ?? 0 } : {}) };
+}
+
+export function valueText(v: FieldValue): string {
+  if (Array.isArray(v)) return `[${v.map(valueText).join(", ")}]`;
+  if (typeof v === "string") return JSON.stringify(v);
+  return String(v);
+}
+
+function fieldNodes(fields: Record<string, FieldValue>): UiNode[] {
+  return Object.entries(fields).map(([k, v]) => {
+    let text = valueText(v);
+    if (k === "kafka.api_key" && typeof v === "number" && API_NAMES[v]) text += ` (${API_NAMES[v]})`;
+    if (k === "kafka.error") {
+      const codes = (Array.isArray(v) ? v : [v]).filter((x): x is number => typeof x === "number" && x !== 0);
+      if (codes.length) text += ` (${[...new Set(codes)].map((c) => KAFKA_ERRORS[c] ?? `error ${c}`).join(", ")})`;
+    }
+    return leaf(`${k}: ${text}`);
+  });
+}
+
+export function pduNode(pdu: StoredPdu): UiNode {
+  const label = `Kafka ${pdu.dir === "c2s" ? "request" : "response"}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
+  return {
+    label,
+    children: [
+      leaf(`Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})`),
+      ...fieldNodes(pdu.fields),
+    ],
+  };
+}
+
+function relative(raw: number, base: number): number {
+  return base < 0 ? raw : (raw - base) >>> 0;
+}
+
+/** The tree of packet `index` (0-based) whose frame was decoded into `pkt`. */
+export function packetTree(capture: AnalysedCapture, index: number, frame: Uint8Array, pkt: DecodedPacket, pdus: readonly StoredPdu[]): UiNode[] {
+  const p = capture.packets;
+  const t0 = p.count > 0 ? p.tsUs[0]! : 0;
+  const number = index + 1;
+  const linkType = p.linkType[index]!;
+  const roots: UiNode[] = [];
+  roots.push({
+    label: `Frame ${number}: ${p.origLen[index]} bytes on wire, ${p.capLen[index]} captured`,
+    offset: 0,
+    length: frame.length,
+    children: [
+      leaf(`Time: ${new Date(p.tsUs[index]! / 1000).toISOString()}`),
+      leaf(`Time since first packet: ${((p.tsUs[index]! - t0) / 1e6).toFixed(6)} s`),
+      leaf(`Link type: ${LINK_NAMES[linkType] ?? linkType}`),
+      leaf(`File offset: ${p.fileOffset[index]}`),
+    ],
+  });
+  const linkEnd = pkt.ipOffset >= 0 ? pkt.ipOffset : frame.length;
+  if (linkEnd > 0) {
+    const children: UiNode[] = [];
+    if (linkType === LinkType.ETHERNET && frame.length >= 14) {
+      children.push(leaf(`Destination: ${mac(frame, 0)}`, 0, 6), leaf(`Source: ${mac(frame, 6)}`, 6, 6));
+    }
+    if (pkt.vlanOuter >= 0) children.push(leaf(`VLAN: ${pkt.vlanOuter}${pkt.vlanInner >= 0 ? ` / ${pkt.vlanInner}` : ""}`));
+    if (pkt.etherType >= 0) children.push(leaf(`Type: 0x${pkt.etherType.toString(16).padStart(4, "0")}`, Math.max(0, linkEnd - 2), 2));
+    roots.push({ label: LINK_NAMES[linkType] ?? `Link type ${linkType}`, offset: 0, length: linkEnd, children });
+  }
+  if (pkt.ipVersion !== 0) {
+    const o = pkt.ipOffset;
+    const src = formatAddr(pkt.srcAddr, pkt.ipVersion);
+    const dst = formatAddr(pkt.dstAddr, pkt.ipVersion);
+    const children: UiNode[] =
+      pkt.ipVersion === 4
+        ? [
+            leaf(`Header length: ${pkt.ipPayloadOffset - o} bytes`, o, 1),
+            leaf(`Total length: ${pkt.ipPayloadEnd - o}`, o + 2, 2),
+            leaf(`Identification: 0x${pkt.ipId.toString(16).padStart(4, "0")} (${pkt.ipId})`, o + 4, 2),
+            leaf(`Fragment: ${pkt.fragment ? "yes" : "no"}`, o + 6, 2),
+            leaf(`Time to live: ${pkt.ttl}`, o + 8, 1),
+            leaf(`Protocol: ${pkt.ipProto}${pkt.ipProto === 6 ? " (TCP)" : ""}`, o + 9, 1),
+            leaf(`Source address: ${src}`, o + 12, 4),
+            leaf(`Destination address: ${dst}`, o + 16, 4),
+          ]
+        : [
+            leaf(`Payload length: ${pkt.ipPayloadEnd - pkt.ipPayloadOffset}`, o + 4, 2),
+            leaf(`Next header: ${pkt.ipProto}`, o + 6, 1),
+            leaf(`Hop limit: ${pkt.ttl}`, o + 7, 1),
+            leaf(`Source address: ${src}`, o + 8, 16),
+            leaf(`Destination address: ${dst}`, o + 24, 16),
+          ];
+    if (pkt.truncated) children.push(leaf(`[Truncated by the snap length: length from ${pkt.lenSource}]`));
+    roots.push({
+      label: `Internet Protocol Version ${pkt.ipVersion}, Src: ${src}, Dst: ${dst}`,
+      offset: o,
+      length: Math.max(0, pkt.ipPayloadOffset - o),
+      children,
+    });
+  }
+  if (pkt.hasTcp) {
+    const t = pkt.ipPayloadOffset;
+    const connId = p.connId[index]!;
+    const conn = connId >= 0 ? capture.connections[connId] : undefined;
+    const c2s = p.dir[index] === 0;
+    const own = conn ? (c2s ? conn.c2s : conn.s2c) : undefined;
+    const peer = conn ? (c2s ? conn.s2c : conn.c2s) : undefined;
+    const seq = own ? relative(pkt.seq, own.baseSeq) : pkt.seq;
+    const ack = pkt.flags & TcpFlag.ACK ? (peer ? relative(pkt.ack, peer.baseSeq) : pkt.ack) : 0;
+    const flagBits: UiNode[] = [
+      ["FIN", TcpFlag.FIN],
+      ["SYN", TcpFlag.SYN],
+      ["RST", TcpFlag.RST],
+      ["PSH", TcpFlag.PSH],
+      ["ACK", TcpFlag.ACK],
+      ["URG", TcpFlag.URG],
+      ["ECE", TcpFlag.ECE],
+      ["CWR", TcpFlag.CWR],
+    ].map(([n, b]) => leaf(`${n}: ${(pkt.flags & (b as number)) !== 0 ? "Set" : "Not set"}`, t + 12, 2));
+    const children: UiNode[] = [
+      leaf(`Source port: ${pkt.srcPort}`, t, 2),
+      leaf(`Destination port: ${pkt.dstPort}`, t + 2, 2),
+      leaf(`Stream index: ${connId}${conn ? ` (${c2s ? "client to server" : "server to client"})` : ""}`),
+      leaf(`Sequence number: ${seq} (relative)  raw ${pkt.seq}`, t + 4, 4),
+      leaf(`Acknowledgment number: ${ack}${pkt.flags & TcpFlag.ACK ? ` (relative)  raw ${pkt.ack}` : ""}`, t + 8, 4),
+      leaf(`Header length: ${pkt.tcpHeaderLen} bytes`, t + 12, 1),
+      { label: `Flags: 0x${pkt.flags.toString(16).padStart(3, "0")} ${flagsText(pkt.flags)}`, offset: t + 12, length: 2, children: flagBits },
+      leaf(`Window: ${pkt.window}`, t + 14, 2),
+      leaf(`Checksum`, t + 16, 2),
+    ];
+    if (pkt.tcpHeaderLen > 20) {
+      const opts: UiNode[] = [];
+      if (pkt.mss >= 0) opts.push(leaf(`Maximum segment size: ${pkt.mss}`));
+      if (pkt.windowScale >= 0) opts.push(leaf(`Window scale: ${pkt.windowScale}`));
+      if (pkt.sackPermitted) opts.push(leaf("SACK permitted"));
+      if (pkt.sackCount > 0) opts.push(leaf(`SACK blocks: ${pkt.sackCount}`));
+      if (pkt.hasTimestamps) opts.push(leaf(`Timestamps: TSval ${pkt.tsVal}, TSecr ${pkt.tsEcr}`));
+      children.push({ label: `Options: ${pkt.tcpHeaderLen - 20} bytes`, offset: t + 20, length: pkt.tcpHeaderLen - 20, children: opts });
+    }
+    const events = TCP_EVENT_NAMES.filter((e) => (p.events[index]! & e.bit) !== 0);
+    if (events.length > 0) children.push({ label: "SEQ/ACK analysis", children: events.map((e) => leaf(`[${e.field}]`)) });
+    children.push(leaf(`Payload: ${pkt.payloadLen} bytes${pkt.capturedPayloadLen < pkt.payloadLen ? ` (${pkt.capturedPayloadLen} captured)` : ""}`, pkt.payloadOffset, pkt.capturedPayloadLen));
+    roots.push({
+      label: `Transmission Control Protocol, Src Port: ${pkt.srcPort}, Dst Port: ${pkt.dstPort}, Seq: ${seq}, Len: ${pkt.payloadLen}`,
+      offset: t,
+      length: pkt.tcpHeaderLen,
+      children,
+    });
+  } else if (pkt.stop) {
+    roots.push(leaf(`[Decoding stopped in ${pkt.stop.layer}: ${pkt.stop.what}]`, pkt.stop.offset, 0));
+  }
+  for (const pdu of pdus) roots.push(pduNode(pdu));
+  return roots;
+}
+
+function mac(b: Uint8Array, o: number): string {
+  return Array.from(b.subarray(o, o + 6), (x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+/** The tree of an exchange: status, both sides with their packets, the fields, the PDUs. */
+export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[]): UiNode[] {
+  const f = ex.fields;
+  const apiKey = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
+  const name = apiKey === null ? "?" : (API_NAMES[apiKey] ?? `api ${apiKey}`);
+  const conn = capture.connections[ex.connId];
+  const side = (what: string, s: StoredExchange["request"]): UiNode =>
+    s ? leaf(`${what}: packets ${s.first}-${s.last}, ${s.length} bytes`) : leaf(`${what}: none`);
+  const latency = ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-";
+  const roots: UiNode[] = [
+    {
+      label: `Kafka exchange: ${name} v${valueText(f["kafka.api_version"] ?? "?")} corr=${valueText(f["kafka.correlation_id"] ?? "?")} ${ex.status}`,
+      children: [
+        leaf(`Connection: ${ex.connId}${conn ? ` ${conn.client.addr}:${conn.client.port} -> ${conn.server.addr}:${conn.server.port}` : ""}`),
+        leaf(`Status: ${ex.status} (${ex.confidence})`),
+        side("Request", ex.request),
+        side("Response", ex.response),
+        leaf(`Latency: ${latency}`),
+        leaf(`Summary: ${ex.summary}`),
+      ],
+    },
+    { label: "Fields", children: fieldNodes(f) },
+  ];
+  for (const pdu of pdus) roots.push(pduNode(pdu));
+  return roots;
+}

@@ -1,0 +1,239 @@
+/**
+ * The TUI rendered headless (blessed on in-memory streams of a given size): assertions on the text
+ * that appears on screen, after real key bytes.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { headless, type Headless } from "./harness.js";
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures");
+const FIREWALL = join(FIXTURES, "real", "firewall-idle-client.pcap");
+const BROKER_SIDE = join(FIXTURES, "real", "firewall-idle-broker.pcap");
+
+let open: Headless | null = null;
+afterEach(async () => {
+  if (open) {
+    await open.press("C-c");
+    await open.exit;
+    open = null;
+  }
+});
+
+async function start(files: string[], size = { cols: 80, rows: 24 }, extra = {}): Promise<Headless> {
+  open = await headless(files, size, extra);
+  return open;
+}
+
+function paneTitle(h: Headless, name: string): string | undefined {
+  return h.lines().find((l) => new RegExp(`^[ >]\\d ${name}`).test(l));
+}
+
+describe("kdiag tui, headless at 80x24", () => {
+  it("lists the findings of the firewall capture by rule id, with a status line of keys", async () => {
+    const h = await start([FIREWALL]);
+    const text = h.text();
+    expect(text).toContain("Findings");
+    expect(text).toContain("requests-never-answered");
+    const ids = h.app.model!.findings.map((f) => f.rule);
+    expect(ids).toContain("requests-never-answered");
+    for (const id of new Set(ids)) expect(h.app.model!.findings.length).toBeGreaterThan(0), expect(typeof id).toBe("string");
+    const lines = h.lines();
+    expect(lines).toHaveLength(24);
+    expect(lines[0]).toMatch(/^kdiag firewall-idle-client\.pcap/);
+    expect(lines[23]).toContain("<?> help");
+    expect(lines[23]).toContain("<q> quit");
+    expect(paneTitle(h, "Connections")).toBeDefined();
+    expect(paneTitle(h, "Packets")).toBeDefined();
+  });
+
+  it("Enter on a finding selects its connection and evidence packets", async () => {
+    const h = await start([FIREWALL]);
+    const findings = h.app.model!.findings;
+    const target = findings.findIndex((f) => f.rule === "requests-never-answered");
+    for (let i = 0; i < target; i++) await h.press("down");
+    const f = findings[target]!;
+    await h.press("enter");
+    expect(h.app.focus).toBe("packets");
+    expect(h.app.connScope).toBe(f.evidence.connection);
+    expect(h.app.selectedPacket()).toBe(f.evidence.packets[0]);
+    expect([...h.app.evidence]).toEqual(f.evidence.packets);
+    expect(paneTitle(h, "Packets")).toContain(`connection ${f.evidence.connection}`);
+    // every packet shown belongs to the connection; the evidence row carries the marker
+    const conn = h.app.model!.capture.connections[f.evidence.connection!]!;
+    for (const n of h.app.shownPackets()) expect(n >= conn.firstPacket && n <= conn.lastPacket).toBe(true);
+    const row = h.lines().find((l) => new RegExp(`^●\\s+${f.evidence.packets[0]} `).test(l));
+    expect(row).toBeDefined();
+    expect(h.lines()[23]).toContain(`${f.rule}: evidence packet`);
+    // back restores the whole capture
+    await h.press("escape");
+    expect(h.app.connScope).toBeNull();
+    expect(h.app.focus).toBe("findings");
+  });
+
+  it("the filter bar checks as you type and shows the error position", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("4", "/");
+    expect(h.app.focus).toBe("packets");
+    await h.type("tcp.flags.rest == true");
+    const text = h.text();
+    expect(text).toContain("filter packets (packet fields): tcp.flags.rest == true");
+    expect(text).toMatch(/\^ ✗ col \d+: unknown field/);
+    const caretLine = h.lines().find((l) => l.includes("^ ✗"))!;
+    const inputLine = h.lines().find((l) => l.startsWith("filter packets"))!;
+    // the caret sits under the bad field
+    expect(inputLine.slice(caretLine.indexOf("^"))).toMatch(/^(tcp\.flags\.)?rest /);
+    await h.press("enter"); // refused while invalid
+    expect(h.app.filterBar).not.toBeNull();
+    await h.press("C-u");
+    await h.type("tcp.flags.reset");
+    expect(h.text()).toContain("✓ valid");
+    await h.press("enter");
+    expect(h.app.filterBar).toBeNull();
+    const shown = h.app.shownPackets();
+    expect(shown.length).toBeGreaterThan(0);
+    const p = h.app.model!.capture.packets;
+    for (const n of shown) expect(p.tcpFlags[n - 1]! & 4).toBe(4);
+    expect(paneTitle(h, "Packets")).toContain("[filter: tcp.flags.reset]");
+  });
+
+  it("drills from a connection to its exchanges, the exchange tree and the hex of a packet", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("2", "enter");
+    expect(h.app.focus).toBe("exchanges");
+    expect(paneTitle(h, "Kafka exchanges")).toContain("connection");
+    await h.press("enter");
+    expect(h.app.focus).toBe("detail");
+    expect(h.text()).toContain("Kafka exchange: ApiVersions");
+    await h.press("4");
+    expect(h.app.selectedPacket()).toBe(4); // the request packet of the exchange
+    await h.press("5", "z");
+    expect(h.text()).toContain("Transmission Control Protocol");
+    expect(h.text()).toContain("Kafka request: ApiVersions");
+    await h.press("z");
+    await h.press("e", "6");
+    expect(h.app.focus).toBe("hex");
+    expect(h.text()).toMatch(/0000 {2}[0-9a-f]{2} [0-9a-f]{2} /);
+    await h.press("?");
+    expect(h.text()).toContain("Help");
+    expect(h.text()).toContain("Keys in the hex pane");
+    await h.press("escape");
+    expect(h.text()).not.toContain("Keys in the hex pane");
+  });
+
+  it("sorts connections by a column and marks those with findings", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("2", "s");
+    expect(h.app.sortKey).toBe("client");
+    expect(h.text()).toMatch(/client▲/);
+    const rows = h.lines().filter((l) => /^[● ]\s+\d+ 10\./.test(l));
+    expect(rows.some((r) => r.startsWith("●"))).toBe(true);
+  });
+
+  it("keeps the layout intact through resizes", async () => {
+    const h = await start([FIREWALL]);
+    for (const [cols, rows] of [
+      [120, 40],
+      [60, 15],
+      [200, 50],
+      [80, 24],
+    ]) {
+      await h.resize(cols!, rows!);
+      const lines = h.lines();
+      expect(lines).toHaveLength(rows!);
+      expect(lines[0]).toMatch(/^kdiag /);
+      expect(lines[rows! - 1]).toContain("<q> quit");
+      for (const l of lines) expect(Array.from(l).length).toBeLessThanOrEqual(cols!);
+      expect(paneTitle(h, "Findings")).toBeDefined();
+      expect(lines.join("\n")).toContain("Packets");
+      if (cols! >= 120) expect(lines.join("\n")).toContain("Detail");
+    }
+  });
+
+  it("maximises a pane and comes back", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("4", "z");
+    expect(h.lines()[1]).toMatch(/^>4 Packets/);
+    expect(h.text()).not.toContain("Findings (");
+    await h.press("escape");
+    expect(h.text()).toContain("Findings (");
+  });
+
+  it("degrades to ASCII without colour on a VT100", async () => {
+    const h = await start([FIREWALL], { cols: 80, rows: 24 }, { terminal: "vt100", env: { TERM: "vt100", LANG: "C" } });
+    await h.press("4");
+    const text = h.text();
+    expect(text).toContain("->");
+    expect(text).not.toMatch(/[^\x00-\x7f]/);
+    expect(h.written()).not.toMatch(/\x1b\[[0-9;]*3[0-7]m|\x1b\[38;5;/);
+  });
+
+  it("sanitises a client id with escape sequences and restores the terminal on quit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const evil = join(dir, "evil.pcap");
+    const bytes = readFileSync(FIREWALL);
+    const from = Buffer.from("kdiag-fwidle");
+    const to = Buffer.from("\x1b[2J\x1b]2;X\x07ab");
+    expect(to.length).toBe(from.length);
+    let at = bytes.indexOf(from);
+    while (at >= 0) {
+      to.copy(bytes, at);
+      at = bytes.indexOf(from, at + 1);
+    }
+    writeFileSync(evil, bytes);
+    const h = await start([evil], { cols: 120, rows: 30 });
+    await h.press("3");
+    expect(h.text()).toContain("\\e[2J");
+    expect(h.written()).not.toContain("\x1b]2;X");
+    expect(h.written()).not.toContain("\x1b[2J\x1b]");
+    await h.press("q");
+    expect(await h.exit).toBe(0);
+    open = null;
+    // the alternate screen is left and the cursor shown again
+    expect(h.written()).toMatch(/\x1b\[\?1049l/);
+    expect(h.written()).toMatch(/\x1b\[\?25h/);
+  });
+
+  it("compares a client-side and a server-side capture", async () => {
+    const h = await start([FIREWALL, BROKER_SIDE], { cols: 160, rows: 40 });
+    expect(paneTitle(h, "Comparison")).toBeDefined();
+    expect(h.text()).toMatch(/RST only on the client side|RST by the|same packets|one side only/);
+  });
+});
+
+describe("kdiag tui exit codes", () => {
+  it("refuses a missing capture before touching the terminal", async () => {
+    const { runTui } = await import("../../src/tui/index.js");
+    let err = "";
+    const code = await runTui({ files: ["/nonexistent.pcap"], errorOutput: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream });
+    expect(code).toBe(3);
+    expect(err).toContain("/nonexistent.pcap");
+  });
+});
+
+describe("kdiag tui crash", () => {
+  it("restores the terminal and reports an internal error", async () => {
+    const { PassThrough } = await import("node:stream");
+    const { runTui } = await import("../../src/tui/index.js");
+    const output = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 24 });
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+    let written = "";
+    output.on("data", (d: Buffer) => (written += d.toString()));
+    let err = "";
+    const code = await runTui({
+      files: [FIREWALL],
+      input,
+      output,
+      terminal: "xterm-256color",
+      env: { LANG: "C.UTF-8" },
+      errorOutput: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
+      onReady: (_app, stage) => {
+        if (stage === "data") throw new Error("boom");
+      },
+    });
+    expect(code).toBe(1);
+    expect(err).toContain("internal error: boom");
+    expect(written).toMatch(/\x1b\[\?1049l/);
+  });
+});

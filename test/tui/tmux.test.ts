@@ -1,0 +1,117 @@
+/**
+ * End to end in a real terminal: `kdiag tui` in tmux at 80x24 on a real capture, keys sent as a
+ * user types them, the captured screen checked at each step, and the terminal checked after quit
+ * (alternate screen left, cursor shown, the shell's earlier output back, title untouched).
+ * Uses `node bin/kdiag.js tui` once the command is wired, the test launcher until then.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const FIREWALL = join(ROOT, "test", "fixtures", "real", "firewall-idle-client.pcap");
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+
+function launcher(): string {
+  const help = spawnSync("node", [join(ROOT, "bin", "kdiag.js"), "tui", "--help"], { encoding: "utf8" });
+  if (help.status === 0 && /Usage: kdiag tui/.test(help.stdout)) return `node ${join(ROOT, "bin", "kdiag.js")} tui`;
+  return `npx tsx ${join(ROOT, "test", "tui", "launch.ts")}`;
+}
+
+let session = "";
+const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-p", "-t", session);
+const keys = (...k: string[]) => tmux("send-keys", "-t", session, ...k);
+const literal = (text: string) => tmux("send-keys", "-t", session, "-l", text);
+
+async function waitFor(what: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < end) {
+    last = screen();
+    if (typeof what === "string" ? last.includes(what) : what.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+}
+
+async function startShell(): Promise<void> {
+  session = `kdiag-tui-${process.pid}-${Date.now()}`;
+  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "NCURSES_NO_UTF8_ACS=1", "PS1=$ ", "bash", "--norc", "--noprofile");
+  keys("echo BEFORE-MARK", "Enter");
+  await waitFor(/^BEFORE-MARK$/m);
+}
+
+afterEach(() => {
+  if (session) spawnSync("tmux", ["kill-session", "-t", session]);
+  session = "";
+});
+
+describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
+  it("opens a finding, drills into an exchange and its tree, filters, quits and restores the terminal", async () => {
+    await startShell();
+    const title = tmux("display", "-p", "-t", session, "#{pane_title}");
+    keys(`${launcher()} ${FIREWALL}; echo EXIT=$?`, "Enter");
+    let s = await waitFor(/Findings \(\d+\)/);
+    expect(s).toContain("requests-never-answered");
+    expect(s).toContain("firewall-idle");
+    expect(s.split("\n")[0]).toMatch(/^kdiag firewall-idle-client\.pcap/);
+    expect(s).toContain("<q> quit");
+
+    keys("Enter"); // open the first finding
+    s = await waitFor("Packets - connection 0");
+    expect(s).toMatch(/evidence packets? \d/);
+    expect(s).toMatch(/^●\s+1 /m);
+
+    keys("3", "Enter"); // the connection's first exchange, into its tree
+    s = await waitFor("Kafka exchange: ApiVersions");
+    expect(s).toMatch(/^>5 Detail/m);
+
+    keys("4", "z"); // the request packet's tree, maximised
+    keys("5");
+    s = await waitFor("Transmission Control Protocol");
+    expect(s).toContain("Kafka request: ApiVersions v0");
+    keys("z");
+
+    keys("4", "/");
+    literal("tcp.flags.rest == true");
+    s = await waitFor(/\^ ✗ col \d+: unknown field/);
+    keys("C-u");
+    literal("tcp.flags.reset");
+    await waitFor("✓ valid");
+    keys("Enter");
+    s = await waitFor("[filter: tcp.flags.reset]");
+    expect(s).toMatch(/\[RST/);
+
+    keys("q");
+    s = await waitFor(/^EXIT=0$/m);
+    expect(s).toContain("BEFORE-MARK");
+    expect(s).not.toContain("Findings (");
+    expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag}").trim()).toBe("0 1");
+    expect(tmux("display", "-p", "-t", session, "#{pane_title}")).toBe(title);
+  });
+
+  it("a client id made of escape sequences changes nothing outside kdiag's drawing; Ctrl-C quits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const evil = join(dir, "evil.pcap");
+    const bytes = readFileSync(FIREWALL);
+    const from = Buffer.from("kdiag-fwidle");
+    const to = Buffer.from("\x1b[2J\x1b]2;X\x07ab");
+    for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) to.copy(bytes, at);
+    writeFileSync(evil, bytes);
+    await startShell();
+    const title = tmux("display", "-p", "-t", session, "#{pane_title}");
+    keys(`${launcher()} ${evil}; echo EXIT=$?`, "Enter");
+    await waitFor(/Findings \(\d+\)/);
+    keys("3", "z");
+    const s = await waitFor("\\e[2J");
+    expect(s).toContain("Kafka exchanges");
+    expect(tmux("display", "-p", "-t", session, "#{pane_title}")).toBe(title);
+    keys("C-c");
+    const after = await waitFor(/^EXIT=0$/m);
+    expect(after).toContain("BEFORE-MARK");
+    expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag} #{pane_title}")).toBe(`0 1 ${title}`);
+  });
+});
