@@ -6,7 +6,8 @@
  * table knows can be answered.
  *
  *   npx tsx scripts/kafka-standin/broker.ts [--host 127.0.0.1] [--port 9092] [--partitions 1]
- *       [--advertised-host H] [--message-max-bytes N] [--socket-request-max-bytes N] [--quiet]
+ *       [--advertised-host H] [--message-max-bytes N] [--socket-request-max-bytes N]
+ *       [--idle-close-ms N] [--quiet]
  *
  * What it answers: ApiVersions, Metadata (itself as node 0, every topic asked for, auto-created
  * with --partitions partitions, leader 0), Produce (record batches are kept per topic-partition,
@@ -23,6 +24,11 @@
  *   --socket-request-max-bytes N (default 104857600, socket.request.max.bytes): a request whose
  *       size prefix exceeds N is not read at all: the connection is closed, as Kafka's
  *       NetworkReceive/Selector do (InvalidReceiveException).
+ *
+ * --idle-close-ms N (default 0: never) reproduces the broker's idle reaper (connections.max.idle.ms,
+ *     Kafka's default 600000): a connection with no bytes read or written for N ms is closed with
+ *     close(2), so the client sees the broker's FIN. That is normal broker behaviour, the negative
+ *     control for the firewall idle-timeout incident (scripts/incidents/make-incidents.sh).
  *
  * Every request and what was done with it is logged on stderr, one line each.
  */
@@ -47,6 +53,7 @@ interface Options {
   partitions: number;
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
+  idleCloseMs: number;
   quiet: boolean;
 }
 
@@ -58,6 +65,7 @@ function parseArgs(argv: string[]): Options {
     partitions: 1,
     messageMaxBytes: 1048588,
     socketRequestMaxBytes: 104857600,
+    idleCloseMs: 0,
     quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -79,12 +87,14 @@ function parseArgs(argv: string[]): Options {
       case "--partitions": o.partitions = Math.max(1, int()); break;
       case "--message-max-bytes": o.messageMaxBytes = int(); break;
       case "--socket-request-max-bytes": o.socketRequestMaxBytes = int(); break;
+      case "--idle-close-ms": o.idleCloseMs = int(); break;
       case "--quiet": o.quiet = true; break;
       case "-h":
       case "--help":
         process.stdout.write(
           "usage: npx tsx scripts/kafka-standin/broker.ts [--host H] [--port P] [--advertised-host H]\n" +
-            "         [--partitions N] [--message-max-bytes N] [--socket-request-max-bytes N] [--quiet]\n",
+            "         [--partitions N] [--message-max-bytes N] [--socket-request-max-bytes N]\n" +
+            "         [--idle-close-ms N] [--quiet]\n",
         );
         process.exit(0);
       default:
@@ -503,6 +513,12 @@ function serve(socket: Socket): void {
     },
   };
   log(`#${id} connection from ${peer}`);
+  if (opts.idleCloseMs > 0) {
+    // Kafka's Selector closes a channel with no completed read or write for connections.max.idle.ms;
+    // Node's socket timeout measures the same inactivity (reads and writes).
+    socket.setTimeout(opts.idleCloseMs);
+    socket.on("timeout", () => c.close(`idle for ${opts.idleCloseMs} ms (connections.max.idle.ms)`));
+  }
 
   socket.on("data", (chunk: Buffer) => {
     if (closed) return;
@@ -562,7 +578,8 @@ const server = createServer(serve);
 server.listen(opts.port, opts.host, () => {
   log(
     `listening on ${opts.host}:${opts.port} (advertised ${opts.advertisedHost}), ${opts.partitions} partition(s) per topic, ` +
-      `message.max.bytes ${opts.messageMaxBytes}, socket.request.max.bytes ${opts.socketRequestMaxBytes}; ` +
+      `message.max.bytes ${opts.messageMaxBytes}, socket.request.max.bytes ${opts.socketRequestMaxBytes}` +
+      `${opts.idleCloseMs > 0 ? `, connections.max.idle.ms ${opts.idleCloseMs}` : ""}; ` +
       `APIs ${ADVERTISED.map((a) => `${API_BY_KEY.get(a.api_key)!.name} v${a.min_version}-${a.max_version}`).join(", ")}`,
   );
 });
