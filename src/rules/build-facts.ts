@@ -122,7 +122,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
   const conns = capture.connections;
   const scan = scanPackets(capture);
   const groups = handshakeGroups(conns);
-  const paths = idlePaths(conns, capture);
+  const paths = idlePaths(conns, capture, scan);
   const kafka = kafkaCounts(capture.exchanges, conns.length);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   return conns.map((c) => {
@@ -175,9 +175,12 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
       if (c.longestIdleEndPacket > 0 && c.longestIdleEndPacket <= c.close.packet) {
         f.close_after_longest_idle_ms = ms(c.close.tsUs - tsOf(c.longestIdleEndPacket));
       }
-      const next = nextHandshake(groups.get(endpointKey(c)), c);
-      if (next) f.next_connection_gap_ms = ms(next.startUs - c.close.tsUs);
     }
+    // From the close, or for a connection the client abandoned without FIN or RST (a silent drop
+    // ends in a kernel timeout), from its last packet.
+    const endedUs = closed ? c.close.tsUs : c.endUs;
+    const next = nextHandshake(groups.get(endpointKey(c)), c, endedUs);
+    if (next) f.next_connection_gap_ms = ms(next.startUs - endedUs);
     if (c.close.how === "rst") {
       if (c.close.rstTtl >= 0) f.rst_ttl = big(c.close.rstTtl);
       if (c.close.rstIpId >= 0) f.rst_ip_id = big(c.close.rstIpId);
@@ -229,17 +232,26 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  * Per path: the silences that ended in a reset, and the longest silence a connection got
  * through. The middlebox's idle timeout lies between the longest survived and the shortest reset.
  */
-function idlePaths(conns: readonly Connection[], capture: AnalysedCapture): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
+function idlePaths(
+  conns: readonly Connection[],
+  capture: AnalysedCapture,
+  scan: readonly PacketStats[],
+): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   const out = new Map<string, { resetIdles: number[]; survivedMaxUs: number }>();
   for (const c of conns) {
     const k = pathKey(c);
     let p = out.get(k);
     if (!p) out.set(k, (p = { resetIdles: [], survivedMaxUs: 0 }));
-    if (isIdleReset(c, tsOf)) p.resetIdles.push(c.longestIdleUs);
+    if (isIdleReset(c, tsOf) || isIdleDrop(c, scan[c.id]!)) p.resetIdles.push(c.longestIdleUs);
     else if (c.longestIdleUs > p.survivedMaxUs) p.survivedMaxUs = c.longestIdleUs;
   }
   return out;
+}
+
+/** After a silence of at least a second, the client retransmitted and the server never answered. */
+function isIdleDrop(c: Connection, s: PacketStats): boolean {
+  return c.longestIdleUs >= IDLE_RESET_MIN_IDLE_US && s.afterIdleClientRetransmissions >= 2 && s.afterIdleServerPackets === 0;
 }
 
 function keepaliveFrom(s: PacketStats): string {
@@ -248,10 +260,10 @@ function keepaliveFrom(s: PacketStats): string {
   return c && v ? "both" : c ? "client" : v ? "server" : "none";
 }
 
-/** The first later connection of the same client to the same server that starts at or after the close. */
-function nextHandshake(group: Connection[] | undefined, c: Connection): Connection | undefined {
+/** The first later connection of the same client to the same server that starts at or after `endedUs`. */
+function nextHandshake(group: Connection[] | undefined, c: Connection, endedUs: number): Connection | undefined {
   if (!group) return undefined;
-  return group.find((o) => o !== c && o.startUs >= c.close.tsUs && o.startUs >= c.startUs);
+  return group.find((o) => o !== c && o.startUs >= endedUs && o.startUs >= c.startUs);
 }
 
 /** Converts a dissector field value to the declared CEL type of its fact; undefined = absent. */

@@ -10,8 +10,7 @@
  * RST, which are the retransmissions and keep-alives, and kdiag's evidence must contain them. So a
  * regenerated capture only breaks these tests if the traffic's shape changed.
  *
- * Tests marked `it.fails` assert the right behaviour where kdiag gets it wrong today (each says
- * what is wrong); when the rule or fact is fixed they start failing and the marker goes.
+ * Four checks below pin mistakes kdiag once made on these captures (marked "Regression").
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -108,13 +107,11 @@ describe("fw-reset: keepalive off, idle 6 s through a 4 s conntrack timeout, the
     expect(aboveInfo(fs.filter((x) => x.evidence.connection === 1))).toEqual([]);
   });
 
-  // kdiag gets this wrong: message-too-large's macro broker_closed_after_produce treats the
-  // firewall's forged RST (packet 16, TTL 64 vs the broker's 63, 0.04 ms after the 167-byte
-  // Produce at packet 15) as "the broker closed the connection without answering", so a user is
-  // told the 104-byte record batch was too large. The macro should require the broker's own close
-  // (a FIN, or a RST whose TTL matches the broker's: !conn.rst_ttl_differs_from_sender, and not
-  // conn.idle_reset).
-  it.fails("does not call a 167-byte Produce 'too large' because a firewall reset its connection", () => {
+  // Regression: message-too-large's macro broker_closed_after_produce once took the firewall's
+  // forged RST (packet 16, TTL 64 vs the broker's 63, 0.04 ms after the 167-byte Produce at
+  // packet 15) for "the broker closed the connection without answering". It now requires the
+  // broker's own close: a FIN, or a RST with the broker's TTL that is not an idle reset.
+  it("does not call a 167-byte Produce 'too large' because a firewall reset its connection", () => {
     expect(of(fs, "message-too-large")).toEqual([]);
   });
 });
@@ -185,22 +182,21 @@ describe("fw-drop: the firewall drops the packets after the idle period; the cli
     expect(aboveInfo(fs.filter((x) => x.evidence.connection === 1))).toEqual([]);
   });
 
-  // kdiag gets this wrong: the message says "(connection ended open by none)" and never mentions
+  // Regression: the message once said "(connection ended open by none)" and never mentioned
   // the reconnect. The kernel gave up (tcp_retries2, ETIMEDOUT) without sending a FIN or RST, so
   // conn.next_connection_gap_ms (measured from a FIN/RST) is absent, although the client's new SYN
-  // (packet 21, stream 1) follows the last retransmission (packet 20) by 3.3 s. The fact should
-  // fall back to the connection's last packet when it ends open.
-  it.fails("firewall-silent-drop says the client gave up and reconnected", () => {
+  // (packet 21, stream 1) follows the last retransmission (packet 20) by 3.3 s. The fact now
+  // falls back to the connection's last packet when it ends open.
+  it("firewall-silent-drop says the client gave up and reconnected", () => {
     const d = of(fs, "firewall-silent-drop")[0]!;
     expect(d.message).not.toContain("open by none");
     expect(d.message).toMatch(/reconnected [\d.]+ ms later/);
   });
 
-  // kdiag gets this wrong: keepalive-mismatch prints "the path's idle timeout is at most ? ms":
-  // conn.path_idle_reset_min_ms only counts idle *resets*, so after a silent drop the bound is
-  // absent and the template prints "?". The ~5959 ms silence before the dropped request bounds
-  // the timeout just as well.
-  it.fails("keepalive-mismatch on a silent drop states the idle timeout bound", () => {
+  // Regression: keepalive-mismatch once printed "the path's idle timeout is at most ? ms":
+  // conn.path_idle_reset_min_ms counted only idle *resets*. The ~5959 ms silence before the
+  // dropped request bounds the timeout just as well, and now counts too.
+  it("keepalive-mismatch on a silent drop states the idle timeout bound", () => {
     const km = of(fs, "keepalive-mismatch")[0]!;
     expect(km.message).not.toContain("?");
     expect(km.message).toMatch(/idle timeout is at most 59\d\d(\.\d+)? ms/);
@@ -244,7 +240,7 @@ describe("keepalive-too-slow: keepalive on, but the first probe comes after 6 s,
     expect(km[0]!.evidence.connection).toBe(rst.stream);
     expect(km[0]!.evidence.packets).toContain(rst.number);
     expect(km[0]!.message).not.toContain("no TCP keepalive probe");
-    expect(km[0]!.message).toMatch(/1 keepalive probe/);
+    expect(km[0]!.message).toMatch(/the first keepalive probe only after 59\d\d(\.\d+)? ms idle/);
   });
 
   it("firewall-idle fires too, with the RST", () => {
@@ -258,10 +254,10 @@ describe("keepalive-too-slow: keepalive on, but the first probe comes after 6 s,
     expect(aboveInfo(fs).filter((m) => !/^(keepalive-mismatch|firewall-idle):/.test(m))).toEqual([]);
   });
 
-  // kdiag gets this wrong: with a single probe conn.keepalive_interval_ms is absent and the message
-  // reads "1 keepalive probes every ? ms". It should say when the probe came
+  // Regression: with a single probe conn.keepalive_interval_ms is absent and the message read
+  // "1 keepalive probes every ? ms". It now says when the probe came
   // (conn.keepalive_idle_ms, ~5956 ms = tcp_keepalive_time as seen) against the timeout bound.
-  it.fails("keepalive-mismatch says after how much idle the probe came (no '?')", () => {
+  it("keepalive-mismatch says after how much idle the probe came (no '?')", () => {
     const km = of(fs, "keepalive-mismatch")[0]!;
     expect(km.message).not.toContain("?");
     expect(km.message).toMatch(/59\d\d(\.\d+)? ms/);
