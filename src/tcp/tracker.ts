@@ -22,7 +22,7 @@ import type { DecodedPacket } from "../decode/types.js";
 import { TcpFlag } from "../decode/types.js";
 import type { CloseInfo, PacketRef } from "../plugins/api.js";
 import { afterSegment, analyzeSegment, ConnAnalysis, FlowAnalysis, toFieldMask } from "./analysis.js";
-import { formatAddr } from "./addr.js";
+import { formatAddr } from "../decode/format.js";
 import { ConnectionTable } from "./connection-table.js";
 import { ConnectionReassembler, ReassemblyBudget } from "./reassembly.js";
 import { inferServer, type InferredRole } from "./roles.js";
@@ -243,8 +243,8 @@ export class TcpTracker {
       clientIsSrc = this.role.serverIsDst;
       reason = this.role.reason;
     }
-    const src = { addr: formatAddr(pkt.srcAddr), port: pkt.srcPort };
-    const dst = { addr: formatAddr(pkt.dstAddr), port: pkt.dstPort };
+    const src = { addr: formatAddr(pkt.srcAddr, pkt.ipVersion === 6 ? 6 : 4), port: pkt.srcPort };
+    const dst = { addr: formatAddr(pkt.dstAddr, pkt.ipVersion === 6 ? 6 : 4), port: pkt.dstPort };
     const events: Record<string, number> = {};
     for (const k of EVENT_KEYS) events[k] = 0;
     const conn: Connection = {

@@ -3,6 +3,7 @@
  * cell-width fitting, and the one gate every capture string passes before it is drawn.
  */
 
+import { formatDuration } from "../report/format.js";
 import { sanitize } from "../report/sanitize.js";
 
 export interface Glyphs {
@@ -100,13 +101,8 @@ export function shortCount(n: number): string {
   return `${(n / 1e9).toFixed(1)}G`;
 }
 
-/** Microseconds as a short duration: "850us", "12.3ms", "4.1s", "2m05s", "3h10m". */
+/** Microseconds as a short duration: "850us", "12.3ms", "4.1s", "2m05s", "3h10m"; "-" for none. */
 export function shortDuration(us: number): string {
   if (!Number.isFinite(us) || us < 0) return "-";
-  if (us < 1000) return `${Math.round(us)}us`;
-  if (us < 1e6) return `${(us / 1000).toFixed(us < 1e4 ? 2 : 1)}ms`;
-  const s = us / 1e6;
-  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  return formatDuration(us);
 }

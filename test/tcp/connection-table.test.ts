@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionTable } from "../../src/tcp/connection-table.js";
-import { formatIpv6 } from "../../src/tcp/addr.js";
+import { formatAddr } from "../../src/decode/format.js";
+
+const formatIpv6 = (b: Uint8Array) => formatAddr(b, 6);
 import { Scenario } from "./helpers.js";
 import { run } from "./run.js";
 
