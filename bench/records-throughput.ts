@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { compress as lz4Compress } from "lz4js";
 import { compress as snappyCompress } from "snappyjs";
-import { decodeRecords } from "../../../dissectors/kafka/records/index.js";
-import { crc32c } from "../../../dissectors/kafka/records/crc.js";
-import { encodeBatchV2, encodeRecordsV2, lz4Frame, sampleRecords, xerialSnappy } from "./encode.js";
+import { decodeRecords } from "../dissectors/kafka/records/index.js";
+import { crc32c } from "../dissectors/kafka/records/crc.js";
+import { encodeBatchV2, encodeRecordsV2, lz4Frame, sampleRecords, xerialSnappy } from "../test/kafka/records/encode.js";
 
 const records = sampleRecords(4000, 1024);
 const raw = encodeRecordsV2(records);
