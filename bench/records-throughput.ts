@@ -1,6 +1,6 @@
 /**
  * Decode speed of decodeRecords per codec on one ~4 MB batch (4000 records × 1 KiB values).
- * Run by hand: `npx tsx test/kafka/records/bench-records.ts` (needs the zstd CLI for the zstd row).
+ * Run by hand: `npx tsx bench/records-throughput.ts` (needs the zstd CLI for the zstd row).
  * Not a test: timings belong in bench/, never in timed assertions.
  */
 import { execFileSync } from "node:child_process";

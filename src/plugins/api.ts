@@ -68,6 +68,7 @@ export interface Pdu {
   summary: string;
   /** Flat field values, keyed by declared field name: these feed filters and rules. */
   fields: Record<string, FieldValue>;
+  /** The protocol tree; worth building only when `StreamContext.detail` is true. */
   tree?: TreeNode[];
   /** Set when the bytes did not parse as the protocol says they should. */
   malformed?: string;
@@ -113,6 +114,12 @@ export interface StreamContext {
   connectionId: number;
   client: { addr: string; port: number };
   server: { addr: string; port: number };
+  /**
+   * Optional, absent in the analysis pass. true when a detail view re-dissects this one
+   * connection to show it (the TUI detail pane): the dissector may then attach `tree` to its
+   * PDUs, which the analysis pass leaves out because it would cost time and memory per PDU.
+   */
+  detail?: boolean;
   /** Report a PDU. */
   emit(pdu: Pdu): void;
   /** Report a paired request/response (for request/response protocols). */

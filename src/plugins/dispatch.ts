@@ -35,6 +35,11 @@ export interface DispatchOptions {
    * `kdiag flows` needs, at a fraction of the cost.
    */
   identifyOnly?: boolean;
+  /**
+   * Detail mode (a view re-dissecting one connection): sets `StreamContext.detail`, so that
+   * dissectors attach protocol trees to their PDUs.
+   */
+  detail?: boolean;
 }
 
 /** Builds the `openSink` function the TCP tracker calls at a connection's first payload byte. */
@@ -44,6 +49,7 @@ export function createDispatcher(
   opts: DispatchOptions = {},
 ): (conn: Connection) => StreamSink | null {
   const identifyOnly = opts.identifyOnly ?? false;
+  const detail = opts.detail ?? false;
   return (conn) => {
     const byPort = registry.portTable.get(conn.server.port) ?? registry.portTable.get(conn.client.port);
     const chosen = byPort ? registry.get(byPort)! : null;
@@ -53,10 +59,10 @@ export function createDispatcher(
         conn.dissector = chosen.name;
         return null;
       }
-      return new DispatchSink(conn, registry, hooks, chosen, false, false);
+      return new DispatchSink(conn, registry, hooks, chosen, false, false, detail);
     }
     if (!chosen && !registry.heuristics.some((h) => h.enabled)) return null;
-    return new DispatchSink(conn, registry, hooks, chosen, true, identifyOnly);
+    return new DispatchSink(conn, registry, hooks, chosen, true, identifyOnly, detail);
   };
 }
 
@@ -91,6 +97,7 @@ class DispatchSink implements StreamSink {
     private readonly chosen: DissectorPlugin | null,
     look: boolean,
     private readonly identifyOnly: boolean,
+    private readonly detail: boolean,
   ) {
     if (chosen && !look) this.activate(chosen);
   }
@@ -197,6 +204,7 @@ class DispatchSink implements StreamSink {
       connectionId: this.conn.id,
       client: this.flipped ? this.conn.server : this.conn.client,
       server: this.flipped ? this.conn.client : this.conn.server,
+      ...(this.detail ? { detail: true } : {}),
       emit: (pdu) => this.hooks.pdu(this.conn, pdu),
       exchange: (ex) => this.hooks.exchange(this.conn, ex),
       note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
