@@ -1,6 +1,6 @@
 /**
  * Throughput of the capture readers on a large synthetic file, by hand (not a test):
- *   npx tsx test/capture/perf/measure.ts [sizeMB]
+ *   npx tsx bench/capture-throughput.ts [sizeMB]
  * Builds /tmp/kdiag-perf.pcap (and .pcapng/.pcap.gz) from the public fixtures' packets repeated
  * with increasing timestamps, then times `cat`, our reader (several ways) and pcap-parser.
  */

@@ -1,6 +1,6 @@
 /**
  * Quick throughput figure for decodePacket (not a test: run by hand).
- *   npx tsx test/decode/throughput.ts
+ *   npx tsx bench/decode-throughput.ts
  * Decodes the frames of the decode fixtures and the public captures over and over, and prints
  * packets/s and heap bytes allocated per packet (run with node --expose-gc for a steadier figure).
  */
