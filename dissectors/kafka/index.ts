@@ -19,7 +19,8 @@ const kafka: DissectorPlugin = {
   detect: detectKafka,
   fields: [...KAFKA_FIELDS],
   framing: kafkaFraming,
-  open: (ctx) => new KafkaSession(ctx),
+  // Detail mode (a view re-dissecting one connection) adds the protocol tree to each PDU.
+  open: (ctx) => new KafkaSession(ctx, ctx.detail ? { trees: true } : {}),
 };
 
 export default kafka;

@@ -5,11 +5,14 @@
  * validate them, then dropped; views that show records decode them again from the packet bytes.
  */
 
-import { decodeRecords, describeRecordProblem } from "./records/index.js";
-import type { KafkaValue, RecordsHook } from "./schema/index.js";
+import { decodeRecords, describeRecordProblem, type RecordsResult } from "./records/index.js";
+import type { KafkaObject, KafkaValue, RecordsHook } from "./schema/index.js";
 
-export const recordsSummary: RecordsHook = (buf, offset, length): KafkaValue => {
-  const r = decodeRecords(buf.subarray(offset, offset + length), { maxRecords: 0 });
+export const recordsSummary: RecordsHook = (buf, offset, length): KafkaValue =>
+  summariseRecords(decodeRecords(buf.subarray(offset, offset + length), { maxRecords: 0 }), offset, length);
+
+/** The summary object of a decoded `records` field (the same whatever the decode options kept). */
+export function summariseRecords(r: RecordsResult, offset: number, length: number): KafkaObject {
   let records = 0;
   let crcOk = true;
   const sizes: number[] = [];
@@ -31,4 +34,4 @@ export const recordsSummary: RecordsHook = (buf, offset, length): KafkaValue => 
     partial_tail: r.partialTail,
     problems: r.problems.slice(0, 3).map(describeRecordProblem),
   };
-};
+}

@@ -4,7 +4,7 @@
  * and exchanges. Pairing happens here, once; the model stores the result.
  */
 
-import type { CloseInfo, Dir, ExchangeSide, FieldValue, PacketRef, StreamContext, StreamDissector } from "../../src/plugins/api.js";
+import type { CloseInfo, Dir, ExchangeSide, FieldValue, PacketRef, StreamContext, StreamDissector, TreeNode } from "../../src/plugins/api.js";
 import { collectFacts, emptyFacts, type KafkaFacts } from "./facts.js";
 import { findMessageStart } from "./framing.js";
 import { API_NAMES } from "./fields.js";
@@ -19,7 +19,9 @@ import {
   type ReadOptions,
 } from "./schema/index.js";
 import { APIS } from "./generated/protocol.js";
-import { recordsSummary } from "./records-summary.js";
+import { decodeRecords, type RecordsResult } from "./records/index.js";
+import { recordsSummary, summariseRecords } from "./records-summary.js";
+import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./tree.js";
 
 const API_VERSIONS_KEY = 18;
 const PRODUCE_KEY = 0;
@@ -39,6 +41,12 @@ interface PendingRequest {
 export interface KafkaSessionOptions {
   /** Hook that decodes `records` fields; default: a summary of the batches (records-summary.ts). */
   records?: ReadOptions["records"];
+  /**
+   * Detail mode (a view re-dissecting one connection, `StreamContext.detail`): attach a protocol
+   * tree to every PDU — header, decoded body, and the record batches and records of `records`
+   * fields. Off in the analysis pass, where a tree per PDU would cost time and memory.
+   */
+  trees?: boolean;
 }
 
 export class KafkaSession implements StreamDissector {
@@ -50,12 +58,53 @@ export class KafkaSession implements StreamDissector {
   private readonly keysSeen = new Set<number>();
   private orphanFits = 0;
   private readonly readOptions: ReadOptions;
+  /** Detail mode: the decoded records behind each records summary object of the current message. */
+  private readonly recordDetails: WeakMap<object, { length: number; result: RecordsResult }> | null;
 
   constructor(
     private readonly ctx: StreamContext,
     opts: KafkaSessionOptions = {},
   ) {
-    this.readOptions = { records: opts.records ?? recordsSummary };
+    if (opts.trees && !opts.records) {
+      const details = new WeakMap<object, { length: number; result: RecordsResult }>();
+      this.recordDetails = details;
+      // The same summary as the analysis pass (so fields and facts do not change), plus the
+      // records themselves, kept aside for the tree.
+      this.readOptions = {
+        records: (buf, offset, length) => {
+          const result = decodeRecords(buf.subarray(offset, offset + length), { keepValues: true, previewBytes: PREVIEW_BYTES, maxRecords: MAX_TREE_RECORDS });
+          const summary = summariseRecords(result, offset, length);
+          details.set(summary, { length, result });
+          return summary;
+        },
+      };
+    } else {
+      this.recordDetails = opts.trees ? new WeakMap() : null;
+      this.readOptions = { records: opts.records ?? recordsSummary };
+    }
+  }
+
+  /** Detail mode: header fields, then the decoded body with its records. */
+  private tree(kind: "Request" | "Response", label: string, header: Array<[string, FieldValue | undefined]>, body: KafkaObject, note: string | undefined): TreeNode[] | undefined {
+    const details = this.recordDetails;
+    if (!details) return undefined;
+    const headerNode: TreeNode = {
+      label: `${kind} header`,
+      children: header
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => ({
+          label: `${k}: ${typeof v === "string" ? JSON.stringify(v) : String(v)}${k === "api_key" && typeof v === "number" ? ` (${API_NAMES[v] ?? "unknown"})` : ""}`,
+          value: v!,
+        })),
+    };
+    const bodyNode = buildTree(`${label} ${kind} body`, body, {
+      custom: (key, v) => {
+        const d = v !== null && typeof v === "object" && !Array.isArray(v) ? details.get(v) : undefined;
+        return d ? recordsNode(key, d.length, d.result) : null;
+      },
+    });
+    if (note) bodyNode.children!.push({ label: note });
+    return [headerNode, bodyNode];
   }
 
   pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
@@ -113,12 +162,27 @@ export class KafkaSession implements StreamDissector {
     const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
     fields["kafka.len"] = wireLength - 4;
     if (problem.unknown) fields["kafka.unknown_api"] = true;
+    const tree = this.tree(
+      "Request",
+      requestLabel(apiKey, apiVersion),
+      [
+        ["length", wireLength - 4],
+        ["api_key", apiKey],
+        ["api_version", apiVersion],
+        ["correlation_id", corr],
+        ["client_id", h.client_id],
+        ["header_version", h.header_version],
+      ],
+      r.body,
+      problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
+    );
     this.ctx.emit({
       dir: "c2s",
       ref: at,
       length: wireLength,
       summary: `${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${problem.tag}`,
       fields,
+      ...(tree ? { tree } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 
@@ -189,12 +253,26 @@ export class KafkaSession implements StreamDissector {
     }
     const range = fits.length > 1 ? `-${fits[fits.length - 1]}` : "";
     const sure = confidence === "certain" ? "" : ` [request not captured: ${confidence} ${requestLabel(apiKey, apiVersion)}${range}]`;
+    const tree = this.tree(
+      "Response",
+      requestLabel(apiKey, apiVersion),
+      [
+        ["length", wireLength - 4],
+        ["correlation_id", corr],
+        ["header_version", r.header.header_version],
+        ["request_frame", req ? req.side.last : undefined],
+        ["response_time_ms", latencyMs ?? undefined],
+      ],
+      r.body,
+      problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
+    );
     this.ctx.emit({
       dir: "s2c",
       ref: at,
       length: wireLength,
       summary: `${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
       fields,
+      ...(tree ? { tree } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 

@@ -1,20 +1,34 @@
 /**
- * The protocol tree of a decoded Kafka message, for detail views. Bounded: a Fetch response with
- * thousands of partitions gets the first nodes and a "N more" line, so a PDU's tree never costs
- * more than a few kilobytes in the model.
+ * The protocol tree of a decoded Kafka message, for detail views. Built only on demand (a view
+ * re-dissects one connection with `StreamContext.detail`), never in the analysis pass. Bounded: a
+ * Fetch response with thousands of partitions gets the first nodes and a "N more" line, and a
+ * records field shows at most MAX_TREE_RECORDS records, so one PDU's tree stays small.
+ *
+ * Labels hold raw capture text (topic names, record keys): the views sanitise when they draw.
  */
 
 import type { TreeNode } from "../../src/plugins/api.js";
+import { sanitize } from "../../src/report/sanitize.js";
+import { describeRecordProblem, type KafkaRecord, type RecordBatch, type RecordsResult } from "./records/index.js";
 import type { KafkaObject, KafkaValue } from "./schema/index.js";
 
 const MAX_NODES = 200;
+/** Records kept (and shown) per records field in detail mode. */
+export const MAX_TREE_RECORDS = 100;
+/** Key, value and header-value bytes kept per record in detail mode. */
+export const PREVIEW_BYTES = 64;
 
-export function buildTree(label: string, value: KafkaObject): TreeNode {
-  const budget = { left: MAX_NODES };
-  return { label, children: objectNodes(value, budget) };
+export interface TreeOptions {
+  /** A custom node for some values (the decoded records fields); null: the default rendering. */
+  custom?: (key: string, value: KafkaValue) => TreeNode | null;
 }
 
-function objectNodes(obj: KafkaObject, budget: { left: number }): TreeNode[] {
+export function buildTree(label: string, value: KafkaObject, opts: TreeOptions = {}): TreeNode {
+  const budget = { left: MAX_NODES };
+  return { label, children: objectNodes(value, budget, opts) };
+}
+
+function objectNodes(obj: KafkaObject, budget: { left: number }, opts: TreeOptions): TreeNode[] {
   const out: TreeNode[] = [];
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
@@ -22,13 +36,15 @@ function objectNodes(obj: KafkaObject, budget: { left: number }): TreeNode[] {
       out.push({ label: `… ${keys.length - i} more fields` });
       break;
     }
-    out.push(node(keys[i]!, obj[keys[i]!]!, budget));
+    out.push(node(keys[i]!, obj[keys[i]!]!, budget, opts));
   }
   return out;
 }
 
-function node(key: string, v: KafkaValue, budget: { left: number }): TreeNode {
+function node(key: string, v: KafkaValue, budget: { left: number }, opts: TreeOptions): TreeNode {
   budget.left--;
+  const custom = opts.custom?.(key, v);
+  if (custom) return custom;
   if (Array.isArray(v)) {
     const children: TreeNode[] = [];
     for (let i = 0; i < v.length; i++) {
@@ -36,13 +52,120 @@ function node(key: string, v: KafkaValue, budget: { left: number }): TreeNode {
         children.push({ label: `… ${v.length - i} more` });
         break;
       }
-      children.push(node(`[${i}]`, v[i]!, budget));
+      children.push(node(`[${i}]`, v[i]!, budget, opts));
     }
     return { label: `${key} (${v.length})`, children };
   }
   if (v !== null && typeof v === "object") {
-    return { label: key, children: objectNodes(v, budget) };
+    return { label: key, children: objectNodes(v, budget, opts) };
   }
   const text = typeof v === "string" ? JSON.stringify(v) : String(v);
   return { label: `${key}: ${text}`, value: typeof v === "bigint" ? v.toString() : v };
+}
+
+// ---- records ------------------------------------------------------------------------------------
+
+/**
+ * A records field decoded with `keepValues`: its batches (offset range, codec, CRC, sizes) and
+ * their records (offset, timestamp, key, value, headers), at most MAX_TREE_RECORDS records.
+ */
+export function recordsNode(key: string, length: number, r: RecordsResult): TreeNode {
+  const declared = r.batches.reduce((n, b) => n + b.recordCount, 0);
+  const parts = [`${length} bytes`, `${r.batches.length} batch${r.batches.length === 1 ? "" : "es"}`, `${declared} record${declared === 1 ? "" : "s"}`];
+  if (r.batches.some((b) => !b.crc.ok)) parts.push("CRC MISMATCH");
+  if (r.partialTail) parts.push(`partial batch at the end (${r.partialTailBytes} bytes)`);
+  const children = r.batches.map((b, i) => batchNode(b, i));
+  let shown = 0;
+  for (const b of r.batches) shown += b.records.length;
+  if (shown < declared && r.batches.length > 0) children.push({ label: `… records after the first ${shown} not shown` });
+  if (r.partialTail) children.push({ label: `Partial batch: ${r.partialTailBytes} bytes (cut by the broker at max_bytes, or by the capture)` });
+  for (const p of r.problems.slice(0, 10)) children.push({ label: `[Problem: ${describeRecordProblem(p)}]` });
+  if (r.problems.length > 10) children.push({ label: `… ${r.problems.length - 10} more problems` });
+  return { label: `${key}: ${parts.join(", ")}`, children };
+}
+
+function batchNode(b: RecordBatch, index: number): TreeNode {
+  const crc = b.crc.ok ? "CRC ok" : "CRC MISMATCH";
+  const range = b.baseOffset === b.lastOffset ? `offset ${b.baseOffset}` : `offsets ${b.baseOffset}-${b.lastOffset}`;
+  const children: TreeNode[] = [
+    { label: `Offsets: ${b.baseOffset} to ${b.lastOffset}` },
+    { label: `Magic: ${b.magic}` },
+    { label: `Codec: ${b.codec}${b.codec === "unknown" ? ` (id ${b.codecId})` : ""}` },
+    {
+      label: `CRC: ${b.crc.ok ? "ok" : "MISMATCH"}, stored 0x${hex32(b.crc.stored)}${b.crc.ok ? "" : `, computed 0x${hex32(b.crc.computed)}`}`,
+    },
+    { label: `Size: ${b.wireSize} bytes on the wire, ${b.uncompressedSize < 0 ? "could not decompress" : `${b.uncompressedSize} bytes of records${b.codec === "none" ? "" : " decompressed"}`}` },
+    { label: `Records: ${b.recordCount} declared, ${b.recordsDecoded} decoded` },
+    { label: `Timestamps (${b.timestampType === "create" ? "create time" : "log append time"}): first ${time(b.firstTimestamp)}, max ${time(b.maxTimestamp)}` },
+  ];
+  if (b.magic === 2) {
+    children.push({ label: `Producer: id ${b.producerId}, epoch ${b.producerEpoch}, base sequence ${b.baseSequence}` });
+    children.push({ label: `Partition leader epoch: ${b.partitionLeaderEpoch}` });
+    if (b.transactional || b.control) children.push({ label: `${b.transactional ? "Transactional" : ""}${b.transactional && b.control ? ", " : ""}${b.control ? "Control batch" : ""}` });
+  }
+  for (const rec of b.records) children.push(recordNode(rec, b.magic === 2 && b.control));
+  return {
+    label: `Record batch ${index}: ${range}, codec ${b.codec}, ${crc}, ${b.recordCount} record${b.recordCount === 1 ? "" : "s"}, ${b.wireSize} bytes`,
+    children,
+  };
+}
+
+function recordNode(rec: KafkaRecord, control: boolean): TreeNode {
+  const key = rec.keyLength < 0 ? "null" : preview(rec.key, rec.keyLength);
+  const children: TreeNode[] = [
+    { label: `Offset: ${rec.offset}` },
+    { label: `Timestamp: ${time(rec.timestamp)}` },
+    { label: `Key (${rec.keyLength < 0 ? "null" : `${rec.keyLength} bytes`}): ${key}` },
+    { label: `Value (${rec.valueLength < 0 ? "null, a tombstone" : `${rec.valueLength} bytes`}): ${rec.valueLength < 0 ? "null" : preview(rec.value, rec.valueLength)}` },
+  ];
+  if (control && rec.controlType !== undefined) children.push({ label: `Control type: ${rec.controlType} (${CONTROL_TYPES[rec.controlType] ?? "unknown"})` });
+  if (rec.headers.length > 0) {
+    children.push({
+      label: `Headers (${rec.headers.length})`,
+      children: rec.headers.map((h) => ({
+        label: `${JSON.stringify(h.key)}${h.keyLength > h.key.length ? "…" : ""}: ${h.valueLength < 0 ? "null" : preview(h.value, h.valueLength)}`,
+      })),
+    });
+  }
+  return { label: `Record offset ${rec.offset}: key ${key}`, children };
+}
+
+const CONTROL_TYPES: Record<number, string> = { 0: "abort", 1: "commit" };
+
+function hex32(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+
+function time(ms: number): string {
+  if (ms < 0 || !Number.isFinite(ms)) return "none";
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Kept bytes of a key or value: quoted text when they are printable UTF-8, else hex; "…" when the preview is shorter than the value.
+ */
+export function preview(bytes: Uint8Array | undefined, length: number): string {
+  if (!bytes) return length === 0 ? '""' : `(${length} bytes, not kept)`;
+  const more = length > bytes.length ? `… (+${length - bytes.length} bytes)` : "";
+  const text = asText(bytes, length > bytes.length);
+  // Quoted as it is, control characters escaped (views sanitise again; sanitising is idempotent).
+  if (text !== null) return `"${sanitize(text)}"${more}`;
+  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}${more}`;
+}
+
+function asText(bytes: Uint8Array, cut: boolean): string | null {
+  // A preview cut inside a multi-byte character: drop up to 3 trailing bytes.
+  for (let drop = 0; drop <= (cut ? 3 : 0) && drop < bytes.length; drop++) {
+    let s: string;
+    try {
+      s = UTF8.decode(bytes.subarray(0, bytes.length - drop));
+    } catch {
+      continue;
+    }
+    return /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/.test(s) ? s : null;
+  }
+  return bytes.length === 0 ? "" : null;
 }

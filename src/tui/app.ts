@@ -6,6 +6,7 @@
 
 import type { Widgets } from "blessed";
 import blessed from "blessed";
+import sparkline from "blessed-contrib/lib/widget/sparkline.js";
 import type { StoredPdu } from "../model/analysed-capture.js";
 import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
@@ -14,7 +15,7 @@ import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type Vie
 import { layout, paneOrder, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel } from "./model.js";
 import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
-import { timelineRows } from "./timeline.js";
+import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, flatten, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
 
@@ -41,6 +42,9 @@ const TITLES: Record<ViewId, string> = {
   timeline: "Timeline",
   compare: "Comparison (client side vs server side)",
 };
+
+/** Rows the traffic chart takes (label, then title and sparkline for each direction). */
+const CHART_ROWS = 6;
 
 const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet", exchanges: "exchange", connections: "connection" };
 /** Lists with a column header row under the title. */
@@ -71,6 +75,10 @@ export class App {
   private readonly status: Widgets.BoxElement;
   private readonly bar: Widgets.BoxElement;
   private readonly help: Widgets.BoxElement;
+  /** The timeline's traffic chart (blessed-contrib), on Unicode terminals only. */
+  private readonly chart: sparkline.SparklineElement | null;
+  /** Where the chart goes on this render, null: hidden (set by paneBody, used by render). */
+  private chartAt: { rect: Rect; titles: string[]; data: number[][] } | null = null;
   private rects = new Map<ViewId, Rect>();
 
   model: TuiModel | null = null;
@@ -125,6 +133,20 @@ export class App {
     this.bar.hide();
     this.help = box();
     this.help.hide();
+    // blessed-contrib draws block characters: Unicode terminals only, the text cells otherwise.
+    this.chart = this.caps.unicode
+      ? sparkline({
+          parent: this.screen,
+          label: "Traffic (bytes on the wire per time bucket)",
+          tags: true,
+          top: 0,
+          left: 0,
+          width: 1,
+          height: 1,
+          style: this.caps.colour ? { fg: "green", titleFg: "white" } : { titleFg: "default" },
+        })
+      : null;
+    this.chart?.hide();
     this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.onKey(ch, key));
     this.screen.on("resize", () => this.render());
     if (this.caps.colour) {
@@ -223,9 +245,12 @@ export class App {
     this.tree = [];
     this.hexBytes = new Uint8Array(0);
     if (m && this.detail?.kind === "packet") {
+      // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
+      const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
       const { frame, pkt } = m.decode(this.detail.index);
       this.hexBytes = Uint8Array.from(frame);
-      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, m.pdusByPacket.get(this.detail.index + 1) ?? []);
+      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, pdus.pdus);
+      if (pdus.error) this.message = `protocol tree not available: ${pdus.error}`;
     } else if (m && this.detail?.kind === "exchange") {
       const ex = m.capture.exchanges[this.detail.index]!;
       const pdus: StoredPdu[] = [];
@@ -233,7 +258,9 @@ export class App {
         if (!s) continue;
         for (const d of m.pdusByPacket.get(s.last) ?? []) if (d.connId === ex.connId && d.ref.first === s.first) pdus.push(d);
       }
-      this.tree = exchangeTree(m.capture, ex, pdus);
+      const withTrees = m.withTrees(pdus);
+      this.tree = exchangeTree(m.capture, ex, withTrees.pdus);
+      if (withTrees.error) this.message = `protocol tree not available: ${withTrees.error}`;
       const first = ex.request?.first ?? ex.response?.first;
       if (first) {
         const p = m.capture.packets;
@@ -649,7 +676,22 @@ export class App {
       const c = this.selectedConnection();
       if (c === null) return ["select a connection"];
       const evidence = new Set([...this.evidence, ...m.findingsOf(c).flatMap((f) => f.evidence.packets)]);
-      return timelineRows({ capture: m.capture, packets: m.packetsOf(c), evidence, width, glyphs: this.g })
+      const input = { capture: m.capture, packets: m.packetsOf(c), evidence, width, glyphs: this.g };
+      const rect = this.rects.get("timeline");
+      // The chart needs its rows plus the marks row under it; a shorter pane gets the text cells.
+      if (this.chart && rect && input.packets.length > 0 && rows >= CHART_ROWS + 2 && width >= 12) {
+        // One sparkline character per bucket: the widget shows width - 2 values.
+        const b = timelineBuckets(input, width - 2);
+        // sparkline scales each series to its own range with 32-bit shifts: hand it small integers.
+        const scale = (v: number[]) => {
+          const max = Math.max(1, ...v);
+          return v.map((x) => Math.ceil((x / max) * 1000));
+        };
+        this.chartAt = { rect: { top: rect.top + 1, left: rect.left, width, height: CHART_ROWS }, titles: seriesTitles(b), data: [scale(b.c2sBytes), scale(b.s2cBytes)] };
+        const under = timelineMarkRows(b).map((l) => escapeTags(fit(l, width)));
+        return [...new Array<string>(CHART_ROWS).fill(""), ...under].slice(0, rows);
+      }
+      return timelineRows(input)
         .slice(0, rows)
         .map((l) => escapeTags(fit(l, width)));
     }
@@ -705,6 +747,7 @@ export class App {
       .filter(Boolean)
       .join("  ");
     this.place(this.header, { top: 0, left: 0, width, height: 1 }, `{inverse}${escapeTags(fit(head, width))}{/inverse}`);
+    this.chartAt = null;
     for (const [v, b] of this.boxes) {
       const r = this.rects.get(v);
       if (!r || r.height <= 0) {
@@ -717,6 +760,7 @@ export class App {
       const body = this.paneBody(v, r.width, r.height - 1);
       this.place(b, r, [titleLine, ...body].join("\n"));
     }
+    this.placeChart();
     this.place(this.status, { top: height - 1, left: 0, width, height: 1 }, this.statusLine(width));
     if (this.filterBar) {
       const f = this.filterBar;
@@ -743,6 +787,24 @@ export class App {
       this.help.setFront();
     } else this.help.hide();
     this.screen.render();
+  }
+
+  /** The contrib chart over the timeline pane's first body rows, when paneBody asked for it. */
+  private placeChart(): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const at = this.chartAt;
+    if (!at) {
+      chart.hide();
+      return;
+    }
+    chart.top = at.rect.top;
+    chart.left = at.rect.left;
+    chart.width = at.rect.width;
+    chart.height = at.rect.height;
+    chart.show();
+    chart.setFront();
+    chart.setData(at.titles, at.data);
   }
 
   private statusLine(width: number): string {

@@ -162,7 +162,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       const findings: Finding[] = evaluateRules(loaded.rules, client!, server ? { pair: { clientSide: client!, serverSide: server } } : {});
       const damaged = captures.flatMap((c) => c.summary.problems.filter((p) => p.fatal)).map(formatCaptureProblem);
       app.progress = damaged.length > 0 ? `capture damaged: ${damaged[0]}` : "";
-      const model = new TuiModel(client!, findings, glyphs, !caps.unicode);
+      const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
       opts.onReady?.(app, "data");
       return null;

@@ -10,7 +10,9 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import { redissectConnection } from "../model/redissect.js";
 import type { FieldValue } from "../plugins/api.js";
+import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, forEachPacketFacts, type Facts } from "../rules/build-facts.js";
 import type { Finding } from "../rules/index.js";
 import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
@@ -18,6 +20,8 @@ import { withoutStacks, type CompiledFilter } from "./filter.js";
 import { fit, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
 
 const RST = 0x004;
+/** Connections whose re-dissected PDUs (with trees) are kept for the detail pane. */
+const DETAIL_CACHE = 8;
 
 /** tshark's short labels for analysis events at the front of the info column. */
 const EVENT_LABELS: Record<string, string> = {
@@ -68,6 +72,8 @@ export class TuiModel {
   private connFactsCache: Facts[] | null = null;
   private exchangeFactsCache: Facts[] | null = null;
   private readonly pkt: DecodedPacket = createDecodedPacket();
+  /** Re-dissected PDUs with trees, by connection id, least recently used first. */
+  private readonly detailCache = new Map<number, StoredPdu[]>();
   readonly t0: number;
 
   constructor(
@@ -75,6 +81,8 @@ export class TuiModel {
     findings: Finding[],
     readonly glyphs: Glyphs,
     readonly ascii: boolean,
+    /** The registry of the analysis: with it, the detail pane re-dissects for protocol trees. */
+    private readonly registry: Registry | null = null,
   ) {
     this.findings = [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9));
     for (const f of this.findings) {
@@ -119,6 +127,39 @@ export class TuiModel {
       list = Int32Array.from(out);
       this.connPackets.set(connId, list);
     }
+    return list;
+  }
+
+  /**
+   * The stored PDUs with their protocol trees: the connection is re-dissected from the capture
+   * file on first use (src/model/redissect.ts) and kept for the last few connections. A PDU that
+   * cannot be matched (or without a registry) comes back as stored.
+   */
+  withTrees(pdus: readonly StoredPdu[]): { pdus: StoredPdu[]; error: string | null } {
+    if (!this.registry || pdus.every((d) => d.tree)) return { pdus: [...pdus], error: null };
+    let error: string | null = null;
+    const out = pdus.map((d) => {
+      let again: StoredPdu[];
+      try {
+        again = this.redissected(d.connId);
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+        return d;
+      }
+      return again.find((a) => a.packet === d.packet && a.dir === d.dir && a.ref.first === d.ref.first && a.ref.last === d.ref.last && a.summary === d.summary) ?? d;
+    });
+    return { pdus: out, error };
+  }
+
+  private redissected(connId: number): StoredPdu[] {
+    let list = this.detailCache.get(connId);
+    if (list) {
+      this.detailCache.delete(connId); // most recently used goes last
+    } else {
+      list = redissectConnection(this.capture, connId, this.registry!, { packets: this.packetsOf(connId) });
+      if (this.detailCache.size >= DETAIL_CACHE) this.detailCache.delete(this.detailCache.keys().next().value!);
+    }
+    this.detailCache.set(connId, list);
     return list;
   }
 

@@ -12,7 +12,7 @@ import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import { TcpFlag } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
-import type { FieldValue } from "../plugins/api.js";
+import type { FieldValue, TreeNode } from "../plugins/api.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
 import { shortDuration } from "./text.js";
 
@@ -71,7 +71,13 @@ export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
   const out = new Set<string>();
   const kafka = roots.map((n, i) => (n.children?.length && /^Kafka/.test(n.label) ? i : -1)).filter((i) => i >= 0);
   if (kafka.length > 0) {
-    for (const i of kafka) out.add(String(i));
+    for (const i of kafka) {
+      out.add(String(i));
+      // A PDU with its protocol tree: its message body open too.
+      roots[i]!.children!.forEach((c, j) => {
+        if (c.children?.length && / body$/.test(c.label)) out.add(`${i}/${j}`);
+      });
+    }
     return out;
   }
   for (let i = roots.length - 1; i >= 0; i--) {
@@ -116,15 +122,22 @@ function fieldNodes(fields: Record<string, FieldValue>): UiNode[] {
   });
 }
 
+/**
+ * A Kafka PDU: its length and packets, then its protocol tree when it carries one (re-dissected
+ * for the detail pane) with the flat fields folded under it, else the flat fields.
+ */
 export function pduNode(pdu: StoredPdu): UiNode {
   const label = `Kafka ${pdu.dir === "c2s" ? "request" : "response"}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
-  return {
-    label,
-    children: [
-      leaf(`Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})`),
-      ...fieldNodes(pdu.fields),
-    ],
-  };
+  const length = leaf(`Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})`);
+  if (pdu.tree && pdu.tree.length > 0) {
+    return { label, children: [length, ...pdu.tree.map(fromTree), { label: "Fields (for filters and rules)", children: fieldNodes(pdu.fields) }] };
+  }
+  return { label, children: [length, ...fieldNodes(pdu.fields)] };
+}
+
+/** A dissector's tree node as a pane node. Its offsets are into the PDU, not the frame: dropped. */
+function fromTree(n: TreeNode): UiNode {
+  return n.children ? { label: n.label, children: n.children.map(fromTree) } : { label: n.label };
 }
 
 function relative(raw: number, base: number): number {

@@ -122,6 +122,75 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.text()).not.toContain("Keys in the hex pane");
   });
 
+  it("shows the Kafka body tree of the Produce exchange: topic, record batch and record keys", async () => {
+    const h = await start([join(FIXTURES, "kcat", "produce-lz4.pcap")]);
+    const target = h.app.model!.capture.exchanges.findIndex((e) => e.fields["kafka.api_key"] === 0);
+    expect(target).toBeGreaterThanOrEqual(0);
+    await h.press("3");
+    for (let i = 0; i < target; i++) await h.press("down");
+    await h.press("enter");
+    expect(h.app.focus).toBe("detail");
+    await h.press("z");
+    let text = h.text();
+    expect(text).toContain("Kafka request: Produce v7 Request corr=3");
+    expect(text).toContain("Produce v7 Request body"); // opened by default
+    await h.press("e");
+    await h.press("/");
+    await h.type("Record batch 0");
+    await h.press("enter");
+    text = h.text();
+    // deep rows are cut at 80 columns
+    expect(text).toContain("Record batch 0: offsets 0-19, codec lz4, CRC ok, 20 records");
+    await h.press("/", "C-u");
+    await h.type("key \"order-01\"");
+    await h.press("enter");
+    text = h.text();
+    expect(text).toContain('Record offset 0: key "order-01"');
+    expect(text).toContain('Key (8 bytes): "order-01"');
+    await h.press("down", "down", "down", "down");
+    expect(h.text()).toMatch(/Value \(34 bytes\): "\{"id":1,"item"/);
+    // the packet view of the request shows the same tree under the TCP layers
+    await h.press("z", "4");
+    expect(h.app.selectedPacket()).toBe(h.app.model!.capture.exchanges[target]!.request!.first);
+    await h.press("5", "z");
+    text = h.text();
+    expect(text).toContain("Transmission Control Protocol");
+    expect(text).toContain("Request header");
+    expect(text).toContain("Produce v7 Request body");
+  });
+
+  it("draws the timeline's traffic with a blessed-contrib sparkline on a Unicode terminal", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("2", "7", "z");
+    const lines = h.lines();
+    expect(lines[1]).toMatch(/^>7 Timeline - connection 0/);
+    expect(lines[2]).toContain("Traffic (bytes on the wire per time bucket)"); // the widget's label
+    expect(lines[3]).toMatch(/^client > server: 556 bytes, peak \d+ per [\d.]+ms:/);
+    expect(lines[4]).toMatch(/^[▁▂▃▄▅▆▇█]{78}$/); // one sparkline cell per bucket
+    expect(lines[6]).toMatch(/^server > client: 399 bytes/);
+    // the marks stay text, under the chart, aligned with its buckets: evidence first, the RST last
+    expect(lines[8]!.startsWith("!")).toBe(true);
+    expect(lines[8]!.endsWith("R")).toBe(true);
+    expect(lines[8]!.length).toBe(lines[4]!.length);
+    expect(h.text()).toMatch(/longest idle 4\.96s ending at #11/);
+    expect(h.text()).not.toContain("c>s ");
+    // too short for the chart (the 80x24 bottom slot): the text cells
+    await h.press("z");
+    expect(h.text()).not.toContain("Traffic (bytes");
+    expect(h.text()).toMatch(/^c>s [█▇▆▅▄▃▂▁ ]+$/m);
+  });
+
+  it("keeps the text timeline on ASCII terminals", async () => {
+    const h = await start([FIREWALL], { cols: 80, rows: 24 }, { terminal: "vt100", env: { TERM: "vt100", LANG: "C" } });
+    await h.press("2", "7", "z");
+    const text = h.text();
+    expect(text).not.toContain("Traffic (bytes");
+    expect(text).toMatch(/^c>s [#|:. ]+$/m);
+    expect(text).toMatch(/^s>c [#|:. ]+$/m);
+    expect(text).toMatch(/^ {4}!\s+R$/m);
+    expect(text).not.toMatch(/[^\x00-\x7f]/);
+  });
+
   it("sorts connections by a column and marks those with findings", async () => {
     const h = await start([FIREWALL]);
     await h.press("2", "s");

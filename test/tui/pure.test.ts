@@ -224,7 +224,7 @@ describe("text", () => {
 describe("timeline", async () => {
   const { analyseCapture } = await import("../../src/model/analyse.js");
   const { createRegistry } = await import("../../src/plugins/builtin.js");
-  const { timelineRows } = await import("../../src/tui/timeline.js");
+  const { timelineRows, timelineBuckets, timelineMarkRows, seriesTitles } = await import("../../src/tui/timeline.js");
   it("shows the idle gap then the reset of the firewall capture", async () => {
     const capture = await analyseCapture(new URL("../fixtures/real/firewall-idle-client.pcap", import.meta.url).pathname, { registry: createRegistry() });
     const packets: number[] = [];
@@ -235,6 +235,21 @@ describe("timeline", async () => {
     expect(marks.slice(10, 50).trim()).toBe(""); // silence in the middle
     expect(rows[4]).toMatch(/longest idle 4\.96s/);
     for (const r of rows) expect(r).toMatch(/^[\x20-\x7e]*$/);
+    capture.bytes.close();
+  });
+
+  it("buckets frame bytes per direction for the chart, with the marks from column 0", async () => {
+    const capture = await analyseCapture(new URL("../fixtures/real/firewall-idle-client.pcap", import.meta.url).pathname, { registry: createRegistry() });
+    const packets: number[] = [];
+    for (let i = 0; i < capture.packets.count; i++) if (capture.packets.connId[i] === 0) packets.push(i);
+    const b = timelineBuckets({ capture, packets, evidence: new Set(), width: 0, glyphs: ASCII_GLYPHS }, 50);
+    const conn = capture.connections[0]!;
+    expect(b.c2sBytes.reduce((x, y) => x + y, 0)).toBe(conn.c2s.bytes);
+    expect(b.s2cBytes.reduce((x, y) => x + y, 0)).toBe(conn.s2c.bytes);
+    const rows = timelineMarkRows(b);
+    expect(rows[0]).toHaveLength(50);
+    expect(rows[0]!.endsWith("R")).toBe(true);
+    expect(seriesTitles(b)[0]).toMatch(/^client > server: 556 bytes, peak \d+ per [\d.]+ms$/);
     capture.bytes.close();
   });
 });
