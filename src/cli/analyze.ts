@@ -9,6 +9,7 @@ import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Fi
 import { writeEvidencePcap } from "../report/evidence-pcap.js";
 import { findingsJson, findingsMarkdown, findingsText, severityRank } from "../report/findings.js";
 import { sanitize } from "../report/sanitize.js";
+import { RuleUsageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 import type { Output } from "./output.js";
 
@@ -25,7 +26,6 @@ export interface AnalyzeOptions extends RuleOptions {
   exportEvidence?: string;
 }
 
-export class RuleUsageError extends Error {}
 
 /** `--param name=value` (or `rule-id.name=value`) into the loader's map. */
 export function parseParams(specs: readonly string[]): Record<string, string> {

@@ -15,25 +15,12 @@ import { flowsJson, flowsText } from "../report/flows.js";
 import { kafkaJson, kafkaStatsJson, kafkaStatsText, kafkaText } from "../report/kafka.js";
 import { packetRows, packetText } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
-import {
-  checkFailOn,
-  checkFormat,
-  evaluate,
-  loadRules,
-  reportFindings,
-  RuleUsageError,
-  parseParams,
-  type AnalyzeOptions,
-  type RuleOptions,
-} from "./analyze.js";
-import { BUILTIN_RULES_DIR } from "../rules/index.js";
+import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
+import { RuleUsageError, UsageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-import { startInteractive } from "./interactive.js";
-import { runTui } from "../tui/index.js";
+
 import { Output } from "./output.js";
 
-/** A mistake on the command line: one line, exit code 2. */
-export class UsageError extends Error {}
 
 interface GlobalOptions {
   plugin: string[];
@@ -142,12 +129,19 @@ async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boo
   reportDamage(capture, out);
 }
 
+/** The rules engine, Ink and the TUI load only for the commands that use them: flows starts fast. */
+const loadAnalyze = () => import("./analyze.js");
+
 async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+  const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
   const rules = loadRules(cmdOpts, out);
   // On a terminal: Ink progress while reading, then the summary; piped: plain text.
-  const ink = out.isTerminal() && checkFormat(cmdOpts) === "text" ? startInteractive(file, process.stdout) : null;
+  const ink =
+    out.isTerminal() && checkFormat(cmdOpts) === "text"
+      ? (await import("./interactive.js")).startInteractive(file, process.stdout)
+      : null;
   let capture: AnalysedCapture | null;
   try {
     capture = await analyse(file, opts, out, ink ? { onProgress: (p, b) => ink.progress(p, b) } : {});
@@ -171,6 +165,7 @@ async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: Globa
 }
 
 async function compareCommand(clientFile: string, serverFile: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+  const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
   const rules = loadRules(cmdOpts, out);
@@ -187,7 +182,8 @@ async function compareCommand(clientFile: string, serverFile: string, cmdOpts: A
   reportDamage(serverSide, out);
 }
 
-function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, out: Output) {
+async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, out: Output) {
+  const { loadRules } = await loadAnalyze();
   const result = loadRules(cmdOpts, out);
   const rows = result.rules.map((r) => ({
     rule: r.id,
@@ -282,7 +278,7 @@ export function buildProgram(out: Output): Command {
     cmd
       .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
       .addOption(new Option("--param <name=value>", "override a rule parameter, e.g. message_max_bytes=2097152 (repeatable)").argParser(collect).default([]))
-      .option("--no-builtin", `do not load the built-in rules (${BUILTIN_RULES_DIR})`);
+      .option("--no-builtin", "do not load the built-in rules (the rules/ folder of kdiag)");
   const findingOptions = (cmd: Command) =>
     ruleOptions(cmd)
       .option("--json", 'print {"findings": [...]} (stable, snake_case keys)')
@@ -333,6 +329,8 @@ export function buildProgram(out: Output): Command {
     .action(async (file: string, serverSide: string | undefined, o: { rules: string[]; param: string[] }) => {
       const g = globals();
       await out.flush();
+      const { parseParams } = await loadAnalyze();
+      const { runTui } = await import("../tui/index.js");
       out.exitCode = await runTui({
         files: serverSide ? [file, serverSide] : [file],
         plugins: g.plugin,
