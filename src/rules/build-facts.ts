@@ -269,8 +269,22 @@ function nextHandshake(group: Connection[] | undefined, c: Connection, endedUs: 
 /** Converts a dissector field value to the declared CEL type of its fact; undefined = absent. */
 function celValue(type: string, v: FieldValue | undefined): unknown {
   if (v === undefined || v === null) return type.startsWith("list<") ? [] : undefined;
-  if (type === "list<int>") return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === "number" || typeof x === "bigint").map((x) => BigInt(x as number));
-  if (type === "list<string>") return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === "string");
+  // Plain loops: this runs for every list field of every exchange.
+  if (type === "list<int>") {
+    const out: bigint[] = [];
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === "number") out.push(BigInt(x));
+      else if (typeof x === "bigint") out.push(x);
+    } else if (typeof v === "number") out.push(BigInt(v));
+    else if (typeof v === "bigint") out.push(v);
+    return out;
+  }
+  if (type === "list<string>") {
+    if (!Array.isArray(v)) return typeof v === "string" ? [v] : [];
+    const out: string[] = [];
+    for (const x of v) if (typeof x === "string") out.push(x);
+    return out;
+  }
   if (Array.isArray(v)) return undefined;
   if (type === "int") return typeof v === "number" ? big(v) : typeof v === "bigint" ? v : undefined;
   if (type === "double") return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined;
@@ -279,14 +293,26 @@ function celValue(type: string, v: FieldValue | undefined): unknown {
   return undefined;
 }
 
-const KAFKA_TYPES: ReadonlyArray<[string, string]> = (FACTS_BY_VARIABLE["kafka"] ?? []).map((f) => [f.name, f.type]);
+const KAFKA_TYPES: ReadonlyMap<string, string> = new Map((FACTS_BY_VARIABLE["kafka"] ?? []).map((f) => [f.name, f.type]));
+/** kafka.* list facts (without the prefix): present on every item, empty when the message has none. */
+const KAFKA_LISTS: readonly string[] = [...KAFKA_TYPES].filter(([, t]) => t.startsWith("list<")).map(([n]) => n.slice(6));
+/** Shared by every item without a value: conditions only read facts. */
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
-/** kafka.* from a PDU's or exchange's flat fields; lists default to empty. */
+/**
+ * kafka.* from a PDU's or exchange's flat fields; lists default to empty. Runs once per exchange
+ * and per PDU, so it walks the fields the message has, not every declared one.
+ */
 export function kafkaFacts(fields: Record<string, FieldValue> | null): Facts {
   const out: Facts = {};
-  for (const [name, type] of KAFKA_TYPES) {
-    const v = celValue(type, fields ? fields[name] : undefined);
-    if (v !== undefined) out[name.slice(6)] = v;
+  for (const name of KAFKA_LISTS) out[name] = NO_VALUES;
+  if (fields) {
+    for (const name in fields) {
+      const type = KAFKA_TYPES.get(name);
+      if (type === undefined) continue;
+      const v = celValue(type, fields[name]);
+      if (v !== undefined) out[name.slice(6)] = v;
+    }
   }
   return out;
 }
