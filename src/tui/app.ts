@@ -16,7 +16,7 @@ import { layout, paneOrder, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel } from "./model.js";
 import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
-import { allIds, defaultExpanded, exchangeTree, flatten, packetTree, type FlatRow, type UiNode } from "./tree.js";
+import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
 
 export interface CompareRow {
@@ -50,7 +50,11 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 /** Lists with a column header row under the title. */
 const HEADED: ReadonlySet<ViewId> = new Set(["connections", "exchanges", "packets"]);
 
-type DetailSource = { kind: "packet"; index: number } | { kind: "exchange"; index: number } | null;
+type DetailSource =
+  | { kind: "packet"; index: number }
+  | { kind: "exchange"; index: number }
+  | { kind: "finding"; index: number }
+  | null;
 
 interface Snapshot {
   focus: ViewId;
@@ -165,7 +169,8 @@ export class App {
     this.refreshExchanges();
     this.refreshPackets();
     if (model.findings.length === 0 && this.focus === "findings") this.focus = "connections";
-    this.followSelection(this.focus === "exchanges" ? "exchanges" : "packets");
+    // With findings, the detail pane starts on the first one: its message, evidence and advice.
+    this.followSelection(this.focus === "findings" ? "findings" : this.focus === "exchanges" ? "exchanges" : "packets");
     this.render();
   }
 
@@ -224,11 +229,13 @@ export class App {
     if (pos < this.packetList.length) this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
   }
 
-  /** Detail and hex follow the selection of the packets or exchanges pane. */
-  private followSelection(from: "packets" | "exchanges"): void {
+  /** Detail and hex follow the selection of the findings, packets or exchanges pane. */
+  private followSelection(from: "findings" | "packets" | "exchanges"): void {
     if (!this.model) return;
     let src: DetailSource = null;
-    if (from === "packets") {
+    if (from === "findings") {
+      if (this.model.findings.length > 0) src = { kind: "finding", index: this.lists.findings.selected };
+    } else if (from === "packets") {
       const i = this.packetList[this.lists.packets.selected];
       if (i !== undefined && this.packetList.length > 0) src = { kind: "packet", index: i };
     } else {
@@ -244,7 +251,10 @@ export class App {
     const m = this.model;
     this.tree = [];
     this.hexBytes = new Uint8Array(0);
-    if (m && this.detail?.kind === "packet") {
+    if (m && this.detail?.kind === "finding") {
+      const f = m.findings[this.detail.index];
+      if (f) this.tree = findingTree(f);
+    } else if (m && this.detail?.kind === "packet") {
       // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
       const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
       const { frame, pkt } = m.decode(this.detail.index);
@@ -399,12 +409,12 @@ export class App {
     if (v === "compare" && this.compareRows === null) return;
     this.focus = v;
     if (v === "detail" || v === "hex" || v === "timeline") this.lower = v;
-    if (v === "packets" || v === "exchanges") this.followSelection(v);
+    if (v === "findings" || v === "packets" || v === "exchanges") this.followSelection(v);
   }
 
   private moveIn(v: ViewId, m: Move): void {
     this.lists[v] = move(this.lists[v], m, this.height(v));
-    if (v === "packets" || v === "exchanges") this.followSelection(v);
+    if (v === "findings" || v === "packets" || v === "exchanges") this.followSelection(v);
     if (v === "detail") this.followTreeSelection();
   }
 

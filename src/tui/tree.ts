@@ -5,6 +5,7 @@
  * Flattening with an expanded set is pure, so expand/collapse is table-tested.
  */
 
+import type { Finding } from "../rules/index.js";
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
 import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
 import { LinkType } from "../capture/types.js";
@@ -22,6 +23,8 @@ export interface UiNode {
   offset?: number;
   length?: number;
   children?: UiNode[];
+  /** Shown expanded when the tree is first drawn. */
+  open?: boolean;
 }
 
 export interface FlatRow {
@@ -69,6 +72,10 @@ export function allIds(roots: readonly UiNode[]): Set<string> {
  */
 export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
   const out = new Set<string>();
+  roots.forEach((n, i) => {
+    if (n.open && n.children?.length) out.add(String(i));
+  });
+  if (out.size > 0) return out;
   const kafka = roots.map((n, i) => (n.children?.length && /^Kafka/.test(n.label) ? i : -1)).filter((i) => i >= 0);
   if (kafka.length > 0) {
     for (const i of kafka) {
@@ -287,4 +294,39 @@ export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus:
   ];
   for (const pdu of pdus) roots.push(pduNode(pdu));
   return roots;
+}
+
+/** Width the finding's text is wrapped to: readable on an 80-column terminal's detail pane. */
+const FINDING_WRAP = 74;
+
+function wrapText(text: string, width = FINDING_WRAP): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.replace(/\s+/g, " ").trim().split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * A finding in the detail pane: the whole message, the evidence and the advice, wrapped, since the
+ * findings list shows one line each. Labels are sanitised when drawn.
+ */
+export function findingTree(f: Finding): UiNode[] {
+  const evidence: UiNode[] = [];
+  if (f.evidence.connection !== undefined) evidence.push({ label: `connection ${f.evidence.connection}` });
+  evidence.push({ label: `packets ${f.evidence.packets.join(", ") || "-"} (Enter in the findings pane selects them)` });
+  const nodes: UiNode[] = [
+    { label: `${f.severity.toUpperCase()} ${f.rule}: ${f.title}` },
+    { label: "Message", open: true, children: wrapText(f.message).map((label) => ({ label })) },
+    { label: "Evidence", open: true, children: evidence },
+  ];
+  if (f.advice) nodes.push({ label: "Advice", open: true, children: wrapText(f.advice).map((label) => ({ label })) });
+  return nodes;
 }

@@ -72,6 +72,22 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.app.focus).toBe("findings");
   });
 
+  it("shows the selected finding's whole message, evidence and advice in the detail pane", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("5");
+    await h.press("z");
+    const text = h.text();
+    expect(text).toContain("ERROR firewall-idle: Connection reset by a middlebox after an idle period");
+    expect(text).toContain("(RST packet 12, TTL 64 vs the broker's 63)");
+    expect(text).toContain("packets 1, 11, 12");
+    expect(text).toContain("net.ipv4.tcp_keepalive_time");
+    // Moving in the findings pane follows: the next finding is the reset of connection 1.
+    await h.press("z");
+    await h.press("1");
+    await h.press("down");
+    expect(h.lines().some((l) => l.startsWith("  · 10.99.1.1:44466 -> 10.99.2.2:9092 was idle"))).toBe(true);
+  });
+
   it("the filter bar checks as you type and shows the error position", async () => {
     const h = await start([FIREWALL]);
     await h.press("4", "/");
