@@ -127,6 +127,11 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     capture.exchanges.forEach((e, i) => {
       const facts = items[i]!;
       const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];
+      // A request without a response, then the connection closed: the FIN/RST is part of the story.
+      const conn = capture.connections[e.connId];
+      if (e.status !== "answered" && conn && conn.close.how !== "open" && e.request && conn.close.packet >= e.request.last) {
+        frames.push(conn.close.packet);
+      }
       run.item(exchangeRules, () =>
         itemAt(frames, {
           facts,

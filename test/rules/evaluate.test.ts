@@ -82,12 +82,12 @@ describe("built-in rules", () => {
       [
         "requests-never-answered",
         "Metadata request (correlation id 3, 30 bytes) from 10.99.1.1:44458 was never answered; connection close: rst by server",
-        [11],
+        [11, 12], // the request, then the RST that closed the connection
       ],
       [
         "requests-never-answered",
         "Metadata request (correlation id 3, 30 bytes) from 10.99.1.1:44466 was never answered; connection close: rst by server",
-        [23],
+        [23, 24],
       ],
     ]);
   });
