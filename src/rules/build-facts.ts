@@ -293,9 +293,12 @@ function celValue(type: string, v: FieldValue | undefined): unknown {
   return undefined;
 }
 
-const KAFKA_TYPES: ReadonlyMap<string, string> = new Map((FACTS_BY_VARIABLE["kafka"] ?? []).map((f) => [f.name, f.type]));
+/** kafka.* facts by dissector field name: the fact's name without the prefix, and its CEL type. */
+const KAFKA_SPECS: ReadonlyMap<string, { short: string; type: string }> = new Map(
+  (FACTS_BY_VARIABLE["kafka"] ?? []).map((f) => [f.name, { short: f.name.slice(6), type: f.type }]),
+);
 /** kafka.* list facts (without the prefix): present on every item, empty when the message has none. */
-const KAFKA_LISTS: readonly string[] = [...KAFKA_TYPES].filter(([, t]) => t.startsWith("list<")).map(([n]) => n.slice(6));
+const KAFKA_LISTS: readonly string[] = [...KAFKA_SPECS.values()].filter((f) => f.type.startsWith("list<")).map((f) => f.short);
 /** Shared by every item without a value: conditions only read facts. */
 const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
@@ -308,10 +311,10 @@ export function kafkaFacts(fields: Record<string, FieldValue> | null): Facts {
   for (const name of KAFKA_LISTS) out[name] = NO_VALUES;
   if (fields) {
     for (const name in fields) {
-      const type = KAFKA_TYPES.get(name);
-      if (type === undefined) continue;
-      const v = celValue(type, fields[name]);
-      if (v !== undefined) out[name.slice(6)] = v;
+      const spec = KAFKA_SPECS.get(name);
+      if (spec === undefined) continue;
+      const v = celValue(spec.type, fields[name]);
+      if (v !== undefined) out[spec.short] = v;
     }
   }
   return out;
