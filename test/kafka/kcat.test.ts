@@ -70,6 +70,26 @@ describe("kcat produce, one capture per codec", () => {
   });
 });
 
+describe("record batches as librdkafka compressed them", () => {
+  // The README of the fixtures: one batch of the 20 records per Produce, in the chosen codec.
+  it.each(CODECS.map((c, id) => [c, id] as const))("produce-%s.pcap: one batch, codec id %i, 20 records, CRC ok", (codec, id) => {
+    const packets = JSON.parse(cli(["packets", "--json", join(DIR, `produce-${codec}.pcap`)])).packets as Array<{
+      pdus?: Array<{ fields: Record<string, unknown>; summary: string }>;
+    }>;
+    const produce = packets.flatMap((p) => p.pdus ?? []).find((p) => p.fields["kafka.api_key"] === 0 && p.summary.includes("Request"))!;
+    expect(produce.fields).toMatchObject({ "kafka.batch_codec": id, "kafka.record_count": 20, "kafka.batch_crc_ok": true });
+    expect(produce.fields["kafka.batch_size"]).toHaveLength(1);
+  });
+
+  it.each(CODECS)("consume-%s.pcap: the Fetch response carries the same 20 records", (codec) => {
+    const packets = JSON.parse(cli(["packets", "--json", join(DIR, `consume-${codec}.pcap`)])).packets as Array<{
+      pdus?: Array<{ fields: Record<string, unknown>; summary: string }>;
+    }>;
+    const fetched = packets.flatMap((p) => p.pdus ?? []).filter((p) => p.fields["kafka.api_key"] === 1 && p.fields["kafka.record_count"] !== undefined);
+    expect(fetched.map((p) => [p.fields["kafka.record_count"], p.fields["kafka.batch_crc_ok"]])).toEqual([[20, true]]);
+  });
+});
+
 describe("kcat consume -p 0 -o beginning -e, one capture per codec", () => {
   it.each(CODECS)("consume-%s.pcap: ListOffsets, a Fetch with the batch, an empty long-poll, the last Fetch cut by kcat's exit", (codec) => {
     const ex = exchanges(`consume-${codec}.pcap`);
