@@ -5,7 +5,7 @@
  */
 
 import type { Finding } from "../rules/index.js";
-import { formatAbsoluteTime } from "./format.js";
+import { formatAbsoluteTime, wrapWords } from "./format.js";
 import { sanitize } from "./sanitize.js";
 
 export const SEVERITY_ORDER = ["critical", "error", "warning", "info"] as const;
@@ -68,19 +68,9 @@ function oneLine(text: string): string {
 }
 
 function wrap(text: string, width: number, indent: string, hanging = indent): string {
-  const words = text.split(/\s+/).filter(Boolean);
-  const lines: string[] = [];
-  let line = "";
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else {
-      line = line ? `${line} ${w}` : w;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.map((l, i) => (i === 0 ? indent : hanging) + l).join("\n");
+  return wrapWords(text, width)
+    .map((l, i) => (i === 0 ? indent : hanging) + l)
+    .join("\n");
 }
 
 export function findingsText(findings: readonly Finding[], opts: { width?: number } = {}): string {

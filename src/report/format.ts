@@ -46,3 +46,19 @@ export function renderTable(header: string[], rows: string[][], rightAligned: Re
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
+
+/** Splits text into lines of at most `width` characters at spaces (a longer word stands alone). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -15,6 +15,7 @@ import { TcpFlag } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue, TreeNode } from "../plugins/api.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
+import { wrapWords } from "../report/format.js";
 import { shortDuration } from "./text.js";
 
 export interface UiNode {
@@ -299,20 +300,6 @@ export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus:
 /** Width the finding's text is wrapped to: readable on an 80-column terminal's detail pane. */
 const FINDING_WRAP = 74;
 
-function wrapText(text: string, width = FINDING_WRAP): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.replace(/\s+/g, " ").trim().split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 /**
  * A finding in the detail pane: the whole message, the evidence and the advice, wrapped, since the
@@ -324,9 +311,9 @@ export function findingTree(f: Finding): UiNode[] {
   evidence.push({ label: `packets ${f.evidence.packets.join(", ") || "-"} (Enter in the findings pane selects them)` });
   const nodes: UiNode[] = [
     { label: `${f.severity.toUpperCase()} ${f.rule}: ${f.title}` },
-    { label: "Message", open: true, children: wrapText(f.message).map((label) => ({ label })) },
+    { label: "Message", open: true, children: wrapWords(f.message, FINDING_WRAP).map((label) => ({ label })) },
     { label: "Evidence", open: true, children: evidence },
   ];
-  if (f.advice) nodes.push({ label: "Advice", open: true, children: wrapText(f.advice).map((label) => ({ label })) });
+  if (f.advice) nodes.push({ label: "Advice", open: true, children: wrapWords(f.advice, FINDING_WRAP).map((label) => ({ label })) });
   return nodes;
 }
