@@ -5,6 +5,7 @@
  * where its PDU completed.
  */
 
+import { relativeSeq } from "../tcp/seq.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
@@ -110,8 +111,8 @@ export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
       row.src_port = pkt.srcPort;
       row.dst_port = pkt.dstPort;
       row.tcp_flags = pkt.flags;
-      row.seq = relative(pkt.seq, own.baseSeq);
-      row.ack = pkt.flags & TcpFlag.ACK ? relative(pkt.ack, peer.baseSeq) : 0;
+      row.seq = relativeSeq(pkt.seq, own.baseSeq);
+      row.ack = pkt.flags & TcpFlag.ACK ? relativeSeq(pkt.ack, peer.baseSeq) : 0;
       row.window = pkt.window;
       row.window_size = scaledWindow(pkt, own.windowScale, peer.windowScale);
       row.payload_length = pkt.payloadLen;
@@ -134,10 +135,6 @@ export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
     }
     yield row;
   }
-}
-
-function relative(raw: number, base: number): number {
-  return base < 0 ? raw : (raw - base) >>> 0;
 }
 
 /** Window scaling applies only when both SYNs offered it, and never to the SYNs themselves (RFC 7323). */

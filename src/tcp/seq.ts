@@ -28,3 +28,8 @@ export function seqLt(a: number, b: number): boolean {
 export function seqLe(a: number, b: number): boolean {
   return ((a - b) | 0) <= 0;
 }
+
+/** A sequence or ack number relative to a direction's base, as Wireshark shows it (raw when no base). */
+export function relativeSeq(raw: number, base: number): number {
+  return base < 0 ? raw : (raw - base) >>> 0;
+}

@@ -5,6 +5,7 @@
  * Flattening with an expanded set is pure, so expand/collapse is table-tested.
  */
 
+import { relativeSeq } from "../tcp/seq.js";
 import type { Finding } from "../rules/index.js";
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
 import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
@@ -148,10 +149,6 @@ function fromTree(n: TreeNode): UiNode {
   return n.children ? { label: n.label, children: n.children.map(fromTree) } : { label: n.label };
 }
 
-function relative(raw: number, base: number): number {
-  return base < 0 ? raw : (raw - base) >>> 0;
-}
-
 /** The tree of packet `index` (0-based) whose frame was decoded into `pkt`. */
 export function packetTree(capture: AnalysedCapture, index: number, frame: Uint8Array, pkt: DecodedPacket, pdus: readonly StoredPdu[]): UiNode[] {
   const p = capture.packets;
@@ -218,8 +215,8 @@ export function packetTree(capture: AnalysedCapture, index: number, frame: Uint8
     const c2s = p.dir[index] === 0;
     const own = conn ? (c2s ? conn.c2s : conn.s2c) : undefined;
     const peer = conn ? (c2s ? conn.s2c : conn.c2s) : undefined;
-    const seq = own ? relative(pkt.seq, own.baseSeq) : pkt.seq;
-    const ack = pkt.flags & TcpFlag.ACK ? (peer ? relative(pkt.ack, peer.baseSeq) : pkt.ack) : 0;
+    const seq = own ? relativeSeq(pkt.seq, own.baseSeq) : pkt.seq;
+    const ack = pkt.flags & TcpFlag.ACK ? (peer ? relativeSeq(pkt.ack, peer.baseSeq) : pkt.ack) : 0;
     const flagBits: UiNode[] = [
       ["FIN", TcpFlag.FIN],
       ["SYN", TcpFlag.SYN],
