@@ -358,7 +358,15 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Fa
       x.close_after_ms = ms(conn.close.tsUs - e.request.tsUs);
       x.close_by = conn.close.by ?? "none";
     }
-    return { exchange: x, kafka: kafkaFacts(e.fields), conn: conns[e.connId] ?? {} };
+    const throttle = e.fields["kafka.throttle_time"];
+    if (typeof throttle === "number") x.throttle_time_ms = big(throttle);
+    const crcOk = e.fields["kafka.batch_crc_ok"];
+    if (typeof crcOk === "boolean") x.batch_crc_ok = crcOk;
+    // kafka.* is built on first use: most conditions decide on exchange.* alone (API, status).
+    const item: Facts = { exchange: x, conn: conns[e.connId] ?? {} };
+    let kafka: Facts | undefined;
+    Object.defineProperty(item, "kafka", { enumerable: true, get: () => (kafka ??= kafkaFacts(e.fields)) });
+    return item;
   });
 }
 

@@ -176,6 +176,8 @@ const EXCHANGE_FACTS: FactSpec[] = [
   { name: "exchange.last_on_connection", type: "bool", description: "No later request was sent on this connection" },
   { name: "exchange.close_after_ms", type: "double", unit: "ms", optional: true, description: "From the request to the connection's FIN/RST when the connection closed after it; absent otherwise" },
   { name: "exchange.close_by", type: "string", values: SIDE, description: "Who closed the connection after this request (none if it did not close after it)" },
+  { name: "exchange.throttle_time_ms", type: "int", unit: "ms", optional: true, description: "throttle_time_ms of the response (kafka.throttle_time), absent when the response has none" },
+  { name: "exchange.batch_crc_ok", type: "bool", optional: true, description: "Every record batch of the exchange passed its CRC check (kafka.batch_crc_ok); absent without record batches" },
 ];
 
 const CAPTURE_FACTS: FactSpec[] = [
