@@ -2,13 +2,15 @@
 /**
  * `npm run bench`: kdiag's speed and memory on a synthetic Kafka capture, next to cat and tshark.
  *
- *   node bench/run.js [--size-mb N] [--packets-size-mb N] [--runs N] [--no-build] [--profile]
+ *   node bench/run.js [--size-mb N] [--packets-size-mb N] [--runs N] [--no-build] [--profile] [--no-tui] [--tui-packets N]
  *
  * --size-mb N          size of the main (large-payload) capture, default 100
  * --packets-size-mb N  size of the small-payload capture used for `kdiag packets` vs `tshark -r`, default 50
  * --runs N             timed runs per command (after one warm-up run), default 3, at least 3
  * --no-build           do not run `npm run build` first (benchmarks whatever is in dist/)
  * --profile            also write a CPU profile of `kdiag flows` and print its top self-time functions
+ * --no-tui             skip the `kdiag tui` timings (bench/tui.js)
+ * --tui-packets N      packets in the capture for the TUI key-response test, default 1000000
  *
  * The build is copied to bench/data/snapshot/ (bin, dist, package.json) and every kdiag command
  * runs from that copy, so a rebuild by someone else halfway through cannot mix two versions.
@@ -16,6 +18,9 @@
  * .json sidecar holding the generator's summary. Commands run one at a time; timings use
  * hyperfine when installed, else repeated runs timed with process.hrtime; peak RSS uses
  * /usr/bin/time -f %M when installed, else /proc/PID/status VmHWM polled while the process runs.
+ * `kdiag tui` (bench/tui.js, headless 80x24 in child processes): time from process start to the
+ * first screen and to the findings shown on the main capture, and key response (median, max ms)
+ * in the packets pane of a capture of a million small-payload packets.
  * Prints a table and writes bench/results.json.
  */
 
@@ -25,6 +30,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeCapture } from "./make-capture.js";
+import { benchTui, tuiReport } from "./tui.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -32,7 +38,7 @@ const DATA = join(BENCH, "data");
 const MB = 1e6;
 
 function parseArgs(argv) {
-  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false };
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -45,6 +51,8 @@ function parseArgs(argv) {
     else if (a === "--runs") o.runs = Math.max(3, Math.floor(num()));
     else if (a === "--no-build") o.build = false;
     else if (a === "--profile") o.profile = true;
+    else if (a === "--no-tui") o.tui = false;
+    else if (a === "--tui-packets") o.tuiPackets = Math.max(1000, Math.floor(num()));
     else if (a === "-h" || a === "--help") {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n?/, "").replace(/^ \* ?/gm, ""));
       process.exit(0);
@@ -288,6 +296,16 @@ async function main() {
     } else step(`  failed: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   }
 
+  // --- kdiag tui: time to first screen and to findings, key response on a million packets ------
+  if (opts.tui) {
+    step(`kdiag tui: start-up on the main capture, key response on ${opts.tuiPackets} packets (bench/tui.js)`);
+    try {
+      results.tui = await benchTui({ file: large.file, dist: join(SNAP, "dist"), runs: opts.runs, packets: opts.tuiPackets, log: (m) => step(`  ${m}`) });
+    } catch (e) {
+      step(`  failed: ${String(e.message ?? e).split("\n")[0]}`);
+    }
+  }
+
   // --- Optional CPU profile ----------------------------------------------------------------
   if (opts.profile) {
     const dir = join(DATA, "profile");
@@ -330,6 +348,8 @@ async function main() {
     "tshark -r time / kdiag packets time (kdiag speed-up)": ratio("tshark -r", "kdiag packets"),
     "kdiag analyze time / kdiag kafka --stats time (rules overhead, aim <= 1.25)": ratio("kdiag analyze", "kdiag kafka --stats"),
     "tshark conv,tcp time / kdiag kafka --stats time": ratio("tshark -q -z conv,tcp", "kdiag kafka --stats"),
+    // Both from process start: the TUI's analysis + rules + first full draw against the CLI's.
+    "kdiag tui findings shown / kdiag analyze time": results.tui && T["kdiag analyze"] ? results.tui.startup.median.dataMs / 1000 / T["kdiag analyze"].mean : null,
   };
   // kdiag's fixed cost: what is left after node startup.
   if (T["kdiag flows"] && T["node startup (kdiag --help)"]) {
@@ -381,6 +401,7 @@ async function main() {
   for (const [k, a] of Object.entries(results.alloc)) {
     out.push(`allocations, analysis pass, ${k}: ${a.bytesPerPacket.toFixed(0)} bytes/packet (${(a.allocatedBytes / MB).toFixed(0)} MB over ${a.packets} packets, ${a.gcs} GCs)`);
   }
+  if (results.tui) out.push("", ...tuiReport(results.tui));
   if (results.profileTop) out.push("", results.profileTop.trimEnd());
   out.push("");
   process.stdout.write(out.join("\n") + "\n");
