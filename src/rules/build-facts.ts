@@ -6,7 +6,7 @@
 
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
 import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
-import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { FACTS_BY_VARIABLE, TCP_FLAGS } from "./facts.js";
@@ -402,61 +402,65 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
 }
 
 /**
- * Packet items, built lazily one at a time (hundreds of thousands of packets): `visit` gets the
- * packet number and its facts, once per Kafka PDU completing in the packet (once when none).
+ * The facts of one packet at a time (packet scope), so that rules walk the whole capture and the
+ * TUI's filter can evaluate any slice of it. A packet with several Kafka messages is one item per
+ * message. Flag, event and address objects are shared between packets: conditions only read.
  */
-export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void): void {
-  const p = capture.packets;
-  const pdusAt = new Map<number, Array<Record<string, FieldValue>>>();
-  for (const pdu of capture.pdus) {
-    const list = pdusAt.get(pdu.packet);
-    if (list) list.push(pdu.fields);
-    else pdusAt.set(pdu.packet, [pdu.fields]);
+export class PacketFacts {
+  private readonly t0: number;
+  private readonly emptyKafka = kafkaFacts(null);
+  private readonly flagObjects = new Map<number, Facts>();
+  private readonly eventObjects = new Map<number, Facts>();
+  private readonly ipObjects = new Map<number, Facts>();
+
+  constructor(
+    private readonly capture: AnalysedCapture,
+    private readonly conns: Facts[],
+    private readonly pdusByPacket: ReadonlyMap<number, ReadonlyArray<{ fields: Record<string, FieldValue> }>>,
+  ) {
+    this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
   }
-  const t0 = p.count > 0 ? p.tsUs[0]! : 0;
-  const emptyKafka = kafkaFacts(null);
-  // Packets share few distinct flag and event combinations: one object each, reused.
-  const flagObjects = new Map<number, Facts>();
-  const eventObjects = new Map<number, Facts>();
-  const ipObjects = new Map<number, Facts>();
-  for (let i = 0; i < p.count; i++) {
+
+  /** Calls `visit` with each item of packet `i` (0-based) until it returns true; returns whether one did. */
+  some(i: number, visit: (facts: Facts) => boolean): boolean {
+    const p = this.capture.packets;
     const frame = i + 1;
     const base: Facts = {
       frame: {
         number: big(frame),
         time: p.tsUs[i]! / 1e6,
-        time_relative: (p.tsUs[i]! - t0) / 1e6,
+        time_relative: (p.tsUs[i]! - this.t0) / 1e6,
         len: big(p.origLen[i]!),
         cap_len: big(p.capLen[i]!),
       },
       ip: {},
       tcp: {},
-      kafka: emptyKafka,
+      kafka: this.emptyKafka,
       conn: {},
     };
     const connId = p.connId[i]!;
-    const c = connId >= 0 ? capture.connections[connId] : undefined;
+    const c = connId >= 0 ? this.capture.connections[connId] : undefined;
     if (c) {
       const fromClient = p.dir[i]! === 0;
       const src = fromClient ? c.client : c.server;
       const dst = fromClient ? c.server : c.client;
       const flags = p.tcpFlags[i]!;
       const ev = p.events[i]!;
-      let flagFacts = flagObjects.get(flags);
+      let flagFacts = this.flagObjects.get(flags);
       if (!flagFacts) {
         flagFacts = {};
         for (const fl of TCP_FLAGS) flagFacts[fl.name] = (flags & fl.bit) !== 0;
-        flagObjects.set(flags, flagFacts);
+        this.flagObjects.set(flags, flagFacts);
       }
-      let analysis = eventObjects.get(ev);
+      let analysis = this.eventObjects.get(ev);
       if (!analysis) {
         analysis = {};
         for (const e of TCP_EVENT_NAMES) analysis[e.field.slice(13)] = (ev & e.bit) !== 0;
-        eventObjects.set(ev, analysis);
+        this.eventObjects.set(ev, analysis);
       }
       const ipKey = connId * 2 + (fromClient ? 0 : 1);
-      let ip = ipObjects.get(ipKey);
-      if (!ip) ipObjects.set(ipKey, (ip = { src: src.addr, dst: dst.addr }));
+      let ip = this.ipObjects.get(ipKey);
+      if (!ip) this.ipObjects.set(ipKey, (ip = { src: src.addr, dst: dst.addr }));
       base.ip = ip;
       base.tcp = {
         srcport: big(src.port),
@@ -468,13 +472,31 @@ export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], vis
         flags: flagFacts,
         analysis,
       };
-      base.conn = conns[connId] ?? {};
+      base.conn = this.conns[connId] ?? {};
     }
-    const pdus = pdusAt.get(frame);
-    if (!pdus) {
-      visit(frame, base);
-      continue;
-    }
-    for (const fields of pdus) visit(frame, { ...base, kafka: kafkaFacts(fields) });
+    const pdus = this.pdusByPacket.get(frame);
+    if (!pdus) return visit(base);
+    for (const pdu of pdus) if (visit({ ...base, kafka: kafkaFacts(pdu.fields) })) return true;
+    return false;
+  }
+}
+
+/**
+ * Packet items, built lazily one at a time (hundreds of thousands of packets): `visit` gets the
+ * packet number and its facts, once per Kafka PDU completing in the packet (once when none).
+ */
+export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void): void {
+  const pdusAt = new Map<number, StoredPdu[]>();
+  for (const pdu of capture.pdus) {
+    const list = pdusAt.get(pdu.packet);
+    if (list) list.push(pdu);
+    else pdusAt.set(pdu.packet, [pdu]);
+  }
+  const facts = new PacketFacts(capture, conns, pdusAt);
+  for (let i = 0; i < capture.packets.count; i++) {
+    facts.some(i, (f) => {
+      visit(i + 1, f);
+      return false;
+    });
   }
 }

@@ -13,7 +13,7 @@ import { compileFilter, filterStatus, searchRows, type CompiledFilter, type Filt
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
 import { layout, paneOrder, type Rect } from "./layout.js";
-import { CONN_COLUMNS, TuiModel } from "./model.js";
+import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
 import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, packetTree, type FlatRow, type UiNode } from "./tree.js";
@@ -21,6 +21,10 @@ import { emptyList, lowerBound, move, select, settle, type ListState, type Move 
 
 export interface CompareRow {
   text: string;
+  /** The connection on the client side (id in the first capture), null when only the server side has it. */
+  clientConn?: number | null;
+  /** Client-side packets (0-based indices) with no counterpart in the server-side capture. */
+  clientOnly?: () => number[];
 }
 
 export interface AppOptions {
@@ -60,7 +64,14 @@ interface Snapshot {
   focus: ViewId;
   connScope: number | null;
   evidence: Set<number>;
+  evidenceLabel: string;
   selected: Partial<Record<ViewId, number>>;
+}
+
+/** A packet filter being evaluated in slices, between key presses. */
+interface RunningFilter {
+  job: PacketFilterJob;
+  cancelled: boolean;
 }
 
 interface FilterBar {
@@ -91,6 +102,8 @@ export class App {
   lower: ViewId = "detail";
   connScope: number | null = null;
   evidence = new Set<number>();
+  /** What the `●` marks in the packets pane mean, when not a finding's evidence. */
+  evidenceLabel = "";
   private readonly lists: Record<ViewId, ListState> = {
     findings: emptyList(),
     connections: emptyList(),
@@ -120,6 +133,11 @@ export class App {
   message = "";
   progress = "";
   compareRows: CompareRow[] | null = null;
+  /** Packets a filter tests synchronously; a bigger scope is filtered in slices of this size. */
+  filterChunk = 20_000;
+  /** How the next slice of a running filter is scheduled (tests step it by hand). */
+  scheduleSlice: (slice: () => void) => void = (slice) => void setImmediate(slice);
+  private running: RunningFilter | null = null;
   private readonly title: string;
   private readonly onQuit: () => void;
 
@@ -188,12 +206,68 @@ export class App {
     this.lists.exchanges = settle({ ...this.lists.exchanges, count: this.exchangeList.length }, this.height("exchanges"));
   }
 
+  /**
+   * Rebuilds the packets pane's list. A filter over more packets than `filterChunk` runs in
+   * slices between key presses: the scope's unfiltered list shows meanwhile, with the progress in
+   * the pane title, and the result replaces it when complete (Esc or `x` cancels).
+   */
   private refreshPackets(): void {
-    if (!this.model) return;
+    const m = this.model;
+    if (!m) return;
+    this.stopFilter();
+    const filter = this.filters.packets ?? null;
+    const job = m.packetFilterJob(filter, this.connScope);
+    if (job.total <= this.filterChunk || !filter) {
+      job.step(Infinity);
+      this.showPackets(job.result());
+      return;
+    }
+    this.showPackets(m.packetFilterJob(null, this.connScope).result());
+    const run: RunningFilter = { job, cancelled: false };
+    this.running = run;
+    const slice = () => {
+      if (run.cancelled) return;
+      if (!job.step(this.filterChunk)) {
+        this.render();
+        this.scheduleSlice(slice);
+        return;
+      }
+      this.running = null;
+      this.showPackets(job.result());
+      const n = job.result().length;
+      this.message = `${TITLES.packets}: ${n} match${n === 1 ? "" : "es"}`;
+      this.followSelection("packets");
+      this.render();
+    };
+    this.scheduleSlice(slice);
+  }
+
+  private showPackets(list: Int32Array): void {
     const keep = this.packetList[this.lists.packets.selected];
-    this.packetList = this.model.filterPackets(this.filters.packets ?? null, this.connScope);
+    this.packetList = list;
     const at = keep === undefined ? 0 : Math.min(lowerBound(this.packetList, keep), Math.max(0, this.packetList.length - 1));
     this.lists.packets = settle({ ...this.lists.packets, count: this.packetList.length, selected: at }, this.height("packets"));
+  }
+
+  /** Stops a running packet filter (quitting: no slice may draw on a destroyed screen). */
+  stopFilter(): void {
+    if (this.running) this.running.cancelled = true;
+    this.running = null;
+  }
+
+  /** The packet filter still being evaluated: packets tested and in the scope, or null. */
+  filterProgress(): { done: number; total: number } | null {
+    return this.running ? { done: this.running.job.done, total: this.running.job.total } : null;
+  }
+
+  /** Esc or `x` while a filter runs: stop it and show the unfiltered list. */
+  private cancelFilter(): void {
+    this.stopFilter();
+    delete this.filters.packets;
+    this.refreshPackets();
+    this.followSelection("packets");
+    this.message = `${TITLES.packets}: filter cancelled`;
+    this.render();
   }
 
   /** Rows a pane has for its list (its height less the title and column header). */
@@ -308,6 +382,7 @@ export class App {
     if (name === "C-c") return this.run("quit");
     if (this.helpOpen) return this.helpKey(name);
     if (this.filterBar) return this.filterKey(name, ch);
+    if (this.running && (name === "escape" || name === "x")) return this.cancelFilter();
     const b = lookup(this.focus, name);
     if (b) {
       this.message = "";
@@ -319,6 +394,7 @@ export class App {
     const v = this.focus;
     switch (action) {
       case "quit":
+        this.stopFilter();
         this.onQuit();
         return;
       case "help":
@@ -421,7 +497,7 @@ export class App {
   private snapshot(): Snapshot {
     const selected: Partial<Record<ViewId, number>> = {};
     for (const v of ["findings", "connections", "exchanges", "packets"] as ViewId[]) selected[v] = this.lists[v].selected;
-    return { focus: this.focus, connScope: this.connScope, evidence: this.evidence, selected };
+    return { focus: this.focus, connScope: this.connScope, evidence: this.evidence, evidenceLabel: this.evidenceLabel, selected };
   }
 
   private back(): void {
@@ -433,10 +509,12 @@ export class App {
     if (!s) {
       if (this.connScope !== null) this.scopeTo(null);
       this.evidence = new Set();
+      this.evidenceLabel = "";
       return;
     }
     this.connScope = s.connScope;
     this.evidence = s.evidence;
+    this.evidenceLabel = s.evidenceLabel;
     this.refreshExchanges();
     this.refreshPackets();
     for (const [v, sel] of Object.entries(s.selected) as Array<[ViewId, number]>) {
@@ -468,6 +546,7 @@ export class App {
         this.history.push(this.snapshot());
         this.scopeTo(f.evidence.connection ?? null);
         this.evidence = new Set(f.evidence.packets);
+        this.evidenceLabel = "";
         const first = f.evidence.packets[0];
         if (first !== undefined) this.selectPacketNumber(first);
         this.setFocus("packets");
@@ -481,6 +560,7 @@ export class App {
         this.history.push(this.snapshot());
         this.scopeTo(c);
         this.evidence = new Set(m.findingsOf(c).flatMap((f) => f.evidence.packets));
+        this.evidenceLabel = "";
         this.setFocus(this.exchangeList.length > 0 ? "exchanges" : "packets");
         return;
       }
@@ -501,6 +581,27 @@ export class App {
         this.followSelection("packets");
         this.setFocus("detail");
         return;
+      case "compare": {
+        const row = this.compareRows?.[this.lists.compare.selected];
+        if (!row?.clientOnly) return;
+        if (row.clientConn === null || row.clientConn === undefined) {
+          this.message = "this connection is in the server-side capture only";
+          return;
+        }
+        const only = row.clientOnly().map((i) => i + 1);
+        this.history.push(this.snapshot());
+        this.scopeTo(row.clientConn);
+        this.evidence = new Set(only);
+        this.evidenceLabel = "client side only";
+        if (only[0] !== undefined) this.selectPacketNumber(only[0]);
+        this.setFocus("packets");
+        this.followSelection("packets");
+        this.message =
+          only.length === 0
+            ? `connection ${row.clientConn}: every client-side packet was seen on the server side`
+            : `seen on the client side only: packet${only.length === 1 ? "" : "s"} ${only.slice(0, 8).join(", ")}${only.length > 8 ? " ..." : ""}`;
+        return;
+      }
       default:
         return;
     }
@@ -576,6 +677,10 @@ export class App {
     if (v === "packets") this.refreshPackets();
     else if (v === "exchanges") this.refreshExchanges();
     else this.refreshConnections();
+    if (v === "packets" && this.running) {
+      this.message = `${TITLES.packets}: filtering (Esc or x cancels)`;
+      return;
+    }
     const n = this.lists[v].count;
     this.message = compiled.matchAll ? `${TITLES[v]}: filter cleared` : `${TITLES[v]}: ${n} match${n === 1 ? "" : "es"}`;
     if (v === "packets" || v === "exchanges") this.followSelection(v);
@@ -667,7 +772,10 @@ export class App {
       parts.push(c === null ? "" : `- connection ${c}`);
     }
     const filter = this.filters[v];
-    if (filter) parts.push(`[filter: ${filter.text}]`);
+    const running = v === "packets" ? this.filterProgress() : null;
+    if (running) parts.push(`[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${filter?.text ?? ""}]`);
+    else if (filter) parts.push(`[filter: ${filter.text}]`);
+    if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) parts.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
     const search = this.searches[v];
     if (search && !FILTER_SCOPES[v]) parts.push(`[search: ${search}]`);
     if (s.count > 0 && v !== "timeline") parts.push(`${s.selected + 1}/${s.count}`);

@@ -106,10 +106,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
   let restored = false;
+  let current: App | null = null;
   const captures: AnalysedCapture[] = [];
   const restore = () => {
     if (restored) return;
     restored = true;
+    current?.stopFilter();
     try {
       screen.destroy();
     } catch {
@@ -132,6 +134,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const names = opts.files.map((f) => basename(f));
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
   const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
+  current = app;
   let exitCode: number;
   try {
     app.progress = "reading the capture...";

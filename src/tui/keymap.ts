@@ -106,7 +106,7 @@ export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
   ],
   hex: [...LIST],
   timeline: [],
-  compare: [...LIST],
+  compare: [{ keys: ["enter"], description: "the connection's packets, those seen on the client side only marked", action: "enter", visible: true, hint: "one-side" }, ...LIST],
 };
 
 /**

@@ -13,7 +13,7 @@ import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analys
 import { redissectConnection } from "../model/redissect.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
-import { buildConnectionFacts, buildExchangeFacts, forEachPacketFacts, type Facts } from "../rules/build-facts.js";
+import { buildConnectionFacts, buildExchangeFacts, PacketFacts, type Facts } from "../rules/build-facts.js";
 import type { Finding } from "../rules/index.js";
 import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
@@ -71,6 +71,7 @@ export class TuiModel {
   private connPackets = new Map<number, Int32Array>();
   private connFactsCache: Facts[] | null = null;
   private exchangeFactsCache: Facts[] | null = null;
+  private packetFactsCache: PacketFacts | null = null;
   private readonly pkt: DecodedPacket = createDecodedPacket();
   /** Re-dissected PDUs with trees, by connection id, least recently used first. */
   private readonly detailCache = new Map<number, StoredPdu[]>();
@@ -173,23 +174,48 @@ export class TuiModel {
 
   /** Packets (indices) that pass `filter`, within one connection or the whole capture. */
   filterPackets(filter: CompiledFilter | null, connId: number | null): Int32Array {
+    const job = this.packetFilterJob(filter, connId);
+    while (!job.step(Infinity));
+    return job.result();
+  }
+
+  /** Packets a packet filter looks at: one connection's or the whole capture's. */
+  packetScopeSize(connId: number | null): number {
+    return connId === null ? this.capture.packets.count : this.packetsOf(connId).length;
+  }
+
+  /**
+   * A packet filter run in slices (the TUI evaluates big captures between key presses):
+   * `step(n)` tests the next `n` packets of the scope and says whether the scan is complete.
+   */
+  packetFilterJob(filter: CompiledFilter | null, connId: number | null): PacketFilterJob {
     const p = this.capture.packets;
+    const scope = connId === null ? null : this.packetsOf(connId);
+    const total = scope ? scope.length : p.count;
     if (!filter || !filter.ok || filter.matchAll) {
-      return connId === null ? Int32Array.from({ length: p.count }, (_, i) => i) : this.packetsOf(connId);
+      const all = scope ?? Int32Array.from({ length: p.count }, (_, i) => i);
+      return { total, done: total, step: () => true, result: () => all };
     }
+    const facts = (this.packetFactsCache ??= new PacketFacts(this.capture, this.connFacts(), this.pdusByPacket));
     const out: number[] = [];
-    let last = -1;
-    withoutStacks(() =>
-      forEachPacketFacts(this.capture, this.connFacts(), (frame, facts) => {
-        if (frame === last) return; // matched through another PDU of the same packet
-        if (connId !== null && p.connId[frame - 1] !== connId) return;
-        if (filter.test(facts)) {
-          out.push(frame - 1);
-          last = frame;
-        }
-      }),
-    );
-    return Int32Array.from(out);
+    let done = 0;
+    const job: PacketFilterJob = {
+      total,
+      done: 0,
+      step(n) {
+        const end = Math.min(total, done + n);
+        withoutStacks(() => {
+          for (; done < end; done++) {
+            const i = scope ? scope[done]! : done;
+            if (facts.some(i, (f) => filter.test(f))) out.push(i);
+          }
+        });
+        job.done = done;
+        return done >= total;
+      },
+      result: () => Int32Array.from(out),
+    };
+    return job;
   }
 
   filterExchanges(filter: CompiledFilter | null, connId: number | null): number[] {
@@ -316,6 +342,16 @@ export class TuiModel {
     const mark = evidence ? this.glyphs.marker.slice(0, 1) : " ";
     return fit(`${mark}${padLeft(String(index + 1), 6)} ${padLeft(rel, 10)} ${src} ${this.glyphs.arrow} ${dst} ${proto} ${p.origLen[index]} ${this.safe(info)}`, width, this.glyphs.ellipsis);
   }
+}
+
+export interface PacketFilterJob {
+  /** Packets in the scope, and how many have been tested so far. */
+  readonly total: number;
+  done: number;
+  /** Tests up to `n` more packets; true when every packet of the scope has been tested. */
+  step(n: number): boolean;
+  /** Indices of the matching packets, ascending (complete once `step` returned true). */
+  result(): Int32Array;
 }
 
 function strings(v: FieldValue | undefined): string[] {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { compileFilter } from "../../src/tui/filter.js";
 import { headless, type Headless } from "./harness.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
@@ -112,6 +113,45 @@ describe("kdiag tui, headless at 80x24", () => {
     const p = h.app.model!.capture.packets;
     for (const n of shown) expect(p.tcpFlags[n - 1]! & 4).toBe(4);
     expect(paneTitle(h, "Packets")).toContain("[filter: tcp.flags.reset]");
+  });
+
+  it("filters a big packet list in slices: keys work meanwhile, progress shows, Esc cancels", async () => {
+    const h = await start([FIREWALL]);
+    const total = h.app.model!.capture.packets.count;
+    // A "big" capture: slices of 5 packets, stepped by hand so the order of events is fixed.
+    const slices: Array<() => void> = [];
+    h.app.filterChunk = 5;
+    h.app.scheduleSlice = (slice) => void slices.push(slice);
+    const expected = Array.from(h.app.model!.filterPackets(compileFilter("packet", "tcp.flags.reset"), null), (i) => i + 1);
+    await h.press("4", "/");
+    await h.type("tcp.flags.reset");
+    await h.press("enter");
+    expect(h.app.filterProgress()).toEqual({ done: 0, total });
+    expect(paneTitle(h, "Packets")).toContain(`[filtering 0/${total}… tcp.flags.reset]`);
+    // a key pressed while the filter runs is handled at once, on the unfiltered list
+    await h.press("down");
+    expect(h.app.selectedPacket()).toBe(2);
+    slices.shift()!();
+    expect(h.app.filterProgress()).toEqual({ done: 5, total });
+    expect(paneTitle(h, "Packets")).toContain(`[filtering 5/${total}…`);
+    // Esc cancels: the unfiltered list is back and the pending slice does nothing
+    await h.press("escape");
+    expect(h.app.filterProgress()).toBeNull();
+    expect(h.app.shownPackets()).toHaveLength(total);
+    expect(paneTitle(h, "Packets")).not.toContain("filter");
+    expect(h.lines()[23]).toContain("filter cancelled");
+    slices.shift()!();
+    expect(slices).toHaveLength(0);
+    expect(h.app.shownPackets()).toHaveLength(total);
+    // run to the end: the result is the one of the synchronous filter
+    await h.press("/", "C-u");
+    await h.type("tcp.flags.reset");
+    await h.press("enter");
+    while (slices.length > 0) slices.shift()!();
+    expect(h.app.filterProgress()).toBeNull();
+    expect(h.app.shownPackets()).toEqual(expected);
+    expect(paneTitle(h, "Packets")).toContain("[filter: tcp.flags.reset]");
+    expect(h.lines()[23]).toContain(`Packets: ${expected.length} matches`);
   });
 
   it("drills from a connection to its exchanges, the exchange tree and the hex of a packet", async () => {
@@ -284,6 +324,38 @@ describe("kdiag tui, headless at 80x24", () => {
     const h = await start([FIREWALL, BROKER_SIDE], { cols: 160, rows: 40 });
     expect(paneTitle(h, "Comparison")).toBeDefined();
     expect(h.text()).toMatch(/RST only on the client side|RST by the|same packets|one side only/);
+  });
+
+  it("Enter on a compare row marks the client-side packets the server side never saw: the RSTs of the path", async () => {
+    const h = await start([FIREWALL, BROKER_SIDE], { cols: 160, rows: 40 });
+    const p = h.app.model!.capture.packets;
+    const seen: number[] = [];
+    for (const row of [0, 1]) {
+      await h.press("8");
+      expect(h.app.focus).toBe("compare");
+      if (row === 1) await h.press("down");
+      await h.press("enter");
+      expect(h.app.focus).toBe("packets");
+      expect(h.app.connScope).toBe(row);
+      const only = [...h.app.evidence];
+      seen.push(...only);
+      // the request the firewall dropped and its RST: the RST is the last one-sided packet
+      const rst = only.filter((n) => (p.tcpFlags[n - 1]! & 4) !== 0);
+      expect(rst).toEqual([row === 0 ? 12 : 24]);
+      expect(paneTitle(h, "Packets")).toContain(`connection ${row}`);
+      expect(paneTitle(h, "Packets")).toContain("[● client side only]");
+      expect(h.text()).toContain(`seen on the client side only: packets ${only.join(", ")}`);
+      expect(h.lines().some((l) => new RegExp(`●\\s+${rst[0]} .*RST`).test(l))).toBe(true);
+      await h.press("escape");
+      expect(h.app.focus).toBe("compare");
+      expect(h.app.connScope).toBeNull();
+      expect(paneTitle(h, "Packets")).not.toContain("client side only");
+    }
+    expect(seen).toEqual([11, 12, 23, 24]);
+    // the connection seen the same on both sides has nothing one-sided
+    await h.press("8", "down", "down", "enter");
+    expect(h.app.evidence.size).toBe(0);
+    expect(h.text()).toContain("every client-side packet was seen on the server side");
   });
 });
 

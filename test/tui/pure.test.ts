@@ -253,3 +253,42 @@ describe("timeline", async () => {
     capture.bytes.close();
   });
 });
+
+describe("packet filter in slices", async () => {
+  const { analyseCapture } = await import("../../src/model/analyse.js");
+  const { createRegistry } = await import("../../src/plugins/builtin.js");
+  const { forEachPacketFacts, PacketFacts } = await import("../../src/rules/build-facts.js");
+  const { TuiModel } = await import("../../src/tui/model.js");
+  const fixture = (f: string) => new URL(`../fixtures/${f}`, import.meta.url).pathname;
+
+  it.each(["real/firewall-idle-client.pcap", "kcat/produce-lz4.pcap"])("its per-packet PDU index gives the same packet facts as the rules walk (%s)", async (file) => {
+    const capture = await analyseCapture(fixture(file), { registry: createRegistry() });
+    const model = new TuiModel(capture, [], ASCII_GLYPHS, true);
+    const expected: Array<[number, unknown]> = [];
+    forEachPacketFacts(capture, model.connFacts(), (frame, facts) => expected.push([frame, facts]));
+    const got: Array<[number, unknown]> = [];
+    const facts = new PacketFacts(capture, model.connFacts(), model.pdusByPacket);
+    for (let i = 0; i < capture.packets.count; i++) facts.some(i, (f) => (got.push([i + 1, f]), false));
+    expect(got).toEqual(expected);
+    capture.bytes.close();
+  });
+
+  it("gives the same packets in slices as at once, and counts its progress", async () => {
+    const capture = await analyseCapture(fixture("kcat/produce-lz4.pcap"), { registry: createRegistry() });
+    const model = new TuiModel(capture, [], ASCII_GLYPHS, true);
+    for (const text of ["tcp.flags.push", "kafka.api_key == 0", "frame.len > 100 && tcp.from == 'server'"]) {
+      const filter = compileFilter("packet", text);
+      const whole = model.filterPackets(filter, null);
+      const job = model.packetFilterJob(filter, null);
+      let steps = 0;
+      while (!job.step(3)) {
+        steps++;
+        expect(job.done).toBe(steps * 3);
+      }
+      expect(job.done).toBe(job.total);
+      expect(Array.from(job.result())).toEqual(Array.from(whole));
+      expect(whole.length).toBeGreaterThan(0);
+    }
+    capture.bytes.close();
+  });
+});
