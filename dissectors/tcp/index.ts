@@ -27,23 +27,26 @@ const EVENT_DESCRIPTIONS: Record<string, string> = {
   window_update: "Only the window changed (no data, no new ACK)",
 };
 
+/** The TCP flag bits by their Wireshark field names (tcp.flags.<name>); one table for every user. */
+export const TCP_FLAG_BITS: ReadonlyArray<readonly [name: string, bit: number, description: string]> = [
+  ["fin", 0x001, "FIN flag"],
+  ["syn", 0x002, "SYN flag"],
+  ["reset", 0x004, "RST flag"],
+  ["push", 0x008, "PSH flag"],
+  ["ack", 0x010, "ACK flag"],
+  ["urg", 0x020, "URG flag"],
+  ["ece", 0x040, "ECE flag"],
+  ["cwr", 0x080, "CWR flag"],
+  ["ae", 0x100, "AE (accurate ECN, formerly NS) flag"],
+];
+
+/** What the packet index keeps of each segment: these are the tcp.* names filters and rules can use. */
 const fields: FieldSpec[] = [
   { name: "tcp.srcport", type: "uint", description: "Source port" },
   { name: "tcp.dstport", type: "uint", description: "Destination port" },
-  { name: "tcp.port", type: "uint", description: "Source or destination port" },
-  { name: "tcp.stream", type: "uint", description: "Connection index (same numbering as Wireshark)" },
-  { name: "tcp.seq", type: "uint", description: "Relative sequence number" },
-  { name: "tcp.seq_raw", type: "uint", description: "Sequence number as sent" },
-  { name: "tcp.ack", type: "uint", description: "Relative acknowledgement number" },
-  { name: "tcp.ack_raw", type: "uint", description: "Acknowledgement number as sent" },
-  { name: "tcp.len", type: "uint", description: "Payload length" },
-  { name: "tcp.flags", type: "uint", description: "Flag bits" },
-  { name: "tcp.flags.fin", type: "bool", description: "FIN flag" },
-  { name: "tcp.flags.syn", type: "bool", description: "SYN flag" },
-  { name: "tcp.flags.reset", type: "bool", description: "RST flag" },
-  { name: "tcp.flags.push", type: "bool", description: "PSH flag" },
-  { name: "tcp.flags.ack", type: "bool", description: "ACK flag" },
-  { name: "tcp.window_size_value", type: "uint", description: "Window field as sent (unscaled)" },
+  { name: "tcp.stream", type: "uint", description: "Connection index (same numbering as Wireshark); conn.id" },
+  { name: "tcp.len", type: "uint", description: "TCP payload length" },
+  ...TCP_FLAG_BITS.map(([name, , description]): FieldSpec => ({ name: `tcp.flags.${name}`, type: "bool", description })),
   ...TCP_EVENT_NAMES.map(
     (e): FieldSpec => ({ name: e.field, type: "bool", description: EVENT_DESCRIPTIONS[e.key] ?? e.key }),
   ),

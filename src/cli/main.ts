@@ -203,8 +203,18 @@ async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, out: Outp
   out.line(`${rows.length} rules loaded, ${result.problems.filter((p) => p.severity === "error").length} errors, ${result.problems.filter((p) => p.severity === "warning").length} warnings`);
 }
 
-function fieldsCommand(registry: Registry, out: Output) {
-  for (const f of registry.fields()) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
+/** The names filters and rules accept (the facts), then dissector fields they cannot use yet. */
+async function fieldsCommand(registry: Registry, out: Output) {
+  const { allFacts } = await import("../rules/facts.js");
+  const facts = allFacts();
+  const known = new Set(facts.map((f) => f.name));
+  out.line("Usable in rule conditions and the TUI filter (docs/rules.md says which scope has which):");
+  for (const f of facts) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
+  const others = registry.fields().filter((f) => !known.has(f.name));
+  if (others.length === 0) return;
+  out.line("");
+  out.line("Other dissector fields (in packets --json; not usable in rules yet):");
+  for (const f of others) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
 }
 
 function captureHeadline(capture: AnalysedCapture): string {

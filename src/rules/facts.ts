@@ -15,8 +15,8 @@
  */
 
 import { KAFKA_FIELDS } from "../../dissectors/kafka/fields.js";
+import tcpDissector, { TCP_FLAG_BITS } from "../../dissectors/tcp/index.js";
 import type { FieldType } from "../plugins/api.js";
-import { TCP_EVENT_NAMES } from "../tcp/types.js";
 
 export const SCOPES = ["packet", "connection", "exchange", "capture", "pair"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -67,17 +67,7 @@ const KAFKA_FACTS: FactSpec[] = KAFKA_FIELDS.map((f) => ({
 const CLOSE_HOW = ["fin", "rst", "open"] as const;
 const SIDE = ["client", "server", "none"] as const;
 
-const TCP_FLAG_BITS = [
-  ["fin", 0x001, "FIN flag"],
-  ["syn", 0x002, "SYN flag"],
-  ["reset", 0x004, "RST flag"],
-  ["push", 0x008, "PSH flag"],
-  ["ack", 0x010, "ACK flag"],
-  ["urg", 0x020, "URG flag"],
-  ["ece", 0x040, "ECE flag"],
-  ["cwr", 0x080, "CWR flag"],
-  ["ae", 0x100, "AE (accurate ECN, formerly NS) flag"],
-] as const;
+
 export const TCP_FLAGS: ReadonlyArray<{ name: string; bit: number }> = TCP_FLAG_BITS.map(([name, bit]) => ({ name, bit }));
 
 const PACKET_FACTS: FactSpec[] = [
@@ -88,16 +78,12 @@ const PACKET_FACTS: FactSpec[] = [
   { name: "frame.cap_len", type: "int", unit: "bytes", description: "Bytes of the packet kept in the capture" },
   { name: "ip.src", type: "string", optional: true, description: "Source address (IPv4 or IPv6 text); absent for non-TCP packets" },
   { name: "ip.dst", type: "string", optional: true, description: "Destination address (IPv4 or IPv6 text); absent for non-TCP packets" },
-  { name: "tcp.srcport", type: "int", optional: true, description: "Source port" },
-  { name: "tcp.dstport", type: "int", optional: true, description: "Destination port" },
-  { name: "tcp.stream", type: "int", optional: true, description: "Connection index (same numbering as Wireshark); conn.id" },
-  { name: "tcp.len", type: "int", optional: true, unit: "bytes", description: "TCP payload length" },
+  // tcp.* as the TCP dissector declares them, plus two of kdiag's own.
+  ...tcpDissector.fields.map(
+    (f): FactSpec => ({ name: f.name, type: celType(f.type, false), optional: true, ...(f.name === "tcp.len" ? { unit: "bytes" } : {}), description: f.description }),
+  ),
   { name: "tcp.from", type: "string", optional: true, values: ["client", "server"], description: "Which end of the connection sent the packet (kdiag's own)" },
   { name: "tcp.flags_value", type: "int", optional: true, description: "The flag bits as a number (Wireshark's tcp.flags)" },
-  ...TCP_FLAG_BITS.map(([name, , description]): FactSpec => ({ name: `tcp.flags.${name}`, type: "bool", optional: true, description })),
-  ...TCP_EVENT_NAMES.map(
-    (e): FactSpec => ({ name: e.field, type: "bool", optional: true, description: `TCP analysis flagged this packet: ${e.key.replace(/_/g, " ")}` }),
-  ),
 ];
 
 /** conn.* facts: the connection of the item (packet and exchange scopes see it too). */

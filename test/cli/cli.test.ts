@@ -48,6 +48,16 @@ describe("kdiag CLI", () => {
     expect(lines).toHaveLength(4);
   });
 
+  it("fields lists exactly the names rules and filters accept", async () => {
+    const r = await run("fields");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^conn\.idle_before_close_ms\s+double\s/m);
+    expect(r.stdout).toMatch(/^tcp\.flags\.reset\s+bool\s+RST flag$/m);
+    expect(r.stdout).toMatch(/^kafka\.api_key\s+int\s/m);
+    // Nothing a condition would reject: the packet index keeps no sequence numbers.
+    expect(r.stdout).not.toContain("tcp.seq");
+  });
+
   it("help lists the commands, examples and exit codes", async () => {
     const r = await run("--help");
     expect(r.code).toBe(0);
