@@ -17,11 +17,28 @@ import {
   type DecodeError,
   type KafkaObject,
   type ReadOptions,
+  type Span,
+  type SpanTable,
 } from "./schema/index.js";
 import { APIS } from "./generated/protocol.js";
 import { decodeRecords, type RecordsResult } from "./records/index.js";
 import { recordsSummary, summariseRecords } from "./records-summary.js";
 import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./tree.js";
+
+/** A records field decoded in detail mode: where its bytes start in the PDU, and what they hold. */
+interface RecordDetail {
+  offset: number;
+  length: number;
+  result: RecordsResult;
+}
+
+/** The client id of a request header v1/v2 (int16 length, then the bytes; -1 is null). */
+function clientIdSpan(pdu: Uint8Array): Span | undefined {
+  if (pdu.length < 14) return undefined;
+  const n = (pdu[12]! << 8) | pdu[13]!;
+  const len = n >= 0x8000 ? 0 : n;
+  return { start: 12, end: Math.min(pdu.length, 14 + len) };
+}
 
 const API_VERSIONS_KEY = 18;
 const PRODUCE_KEY = 0;
@@ -59,50 +76,69 @@ export class KafkaSession implements StreamDissector {
   private orphanFits = 0;
   private readonly readOptions: ReadOptions;
   /** Detail mode: the decoded records behind each records summary object of the current message. */
-  private readonly recordDetails: WeakMap<object, { length: number; result: RecordsResult }> | null;
+  private readonly recordDetails: WeakMap<object, RecordDetail> | null;
+  /** Detail mode: where each field of the decoded messages lies in its PDU. */
+  private readonly spans: SpanTable | null;
 
   constructor(
     private readonly ctx: StreamContext,
     opts: KafkaSessionOptions = {},
   ) {
+    this.spans = opts.trees ? new WeakMap() : null;
     if (opts.trees && !opts.records) {
-      const details = new WeakMap<object, { length: number; result: RecordsResult }>();
+      const details = new WeakMap<object, RecordDetail>();
       this.recordDetails = details;
       // The same summary as the analysis pass (so fields and facts do not change), plus the
       // records themselves, kept aside for the tree.
       this.readOptions = {
+        spans: this.spans!,
         records: (buf, offset, length) => {
           const result = decodeRecords(buf.subarray(offset, offset + length), { keepValues: true, previewBytes: PREVIEW_BYTES, maxRecords: MAX_TREE_RECORDS });
           const summary = summariseRecords(result, offset, length);
-          details.set(summary, { length, result });
+          details.set(summary, { offset, length, result });
           return summary;
         },
       };
     } else {
       this.recordDetails = opts.trees ? new WeakMap() : null;
-      this.readOptions = { records: opts.records ?? recordsSummary };
+      this.readOptions = { records: opts.records ?? recordsSummary, ...(this.spans ? { spans: this.spans } : {}) };
     }
   }
 
-  /** Detail mode: header fields, then the decoded body with its records. */
-  private tree(kind: "Request" | "Response", label: string, header: Array<[string, FieldValue | undefined]>, body: KafkaObject, note: string | undefined): TreeNode[] | undefined {
+  /**
+   * Detail mode: header fields, then the decoded body with its records. Offsets are into the PDU
+   * (its size prefix included): header fields sit at fixed places, body fields where they were read.
+   */
+  private tree(
+    kind: "Request" | "Response",
+    label: string,
+    header: Array<[string, FieldValue | undefined, Span?]>,
+    body: KafkaObject,
+    bodySpan: Span,
+    note: string | undefined,
+  ): TreeNode[] | undefined {
     const details = this.recordDetails;
     if (!details) return undefined;
+    const at = (s: Span | undefined) => (s ? { offset: s.start, length: s.end - s.start } : {});
     const headerNode: TreeNode = {
       label: `${kind} header`,
+      ...at({ start: 0, end: bodySpan.start }),
       children: header
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => ({
+        .map(([k, v, span]) => ({
           label: `${k}: ${typeof v === "string" ? JSON.stringify(v) : String(v)}${k === "api_key" && typeof v === "number" ? ` (${API_NAMES[v] ?? "unknown"})` : ""}`,
           value: v!,
+          ...at(span),
         })),
     };
     const bodyNode = buildTree(`${label} ${kind} body`, body, {
+      spans: this.spans!,
       custom: (key, v) => {
         const d = v !== null && typeof v === "object" && !Array.isArray(v) ? details.get(v) : undefined;
-        return d ? recordsNode(key, d.length, d.result) : null;
+        return d ? recordsNode(key, d.offset, d.length, d.result) : null;
       },
     });
+    Object.assign(bodyNode, at(bodySpan));
     if (note) bodyNode.children!.push({ label: note });
     return [headerNode, bodyNode];
   }
@@ -166,14 +202,15 @@ export class KafkaSession implements StreamDissector {
       "Request",
       requestLabel(apiKey, apiVersion),
       [
-        ["length", wireLength - 4],
-        ["api_key", apiKey],
-        ["api_version", apiVersion],
-        ["correlation_id", corr],
-        ["client_id", h.client_id],
+        ["length", wireLength - 4, { start: 0, end: 4 }],
+        ["api_key", apiKey, { start: 4, end: 6 }],
+        ["api_version", apiVersion, { start: 6, end: 8 }],
+        ["correlation_id", corr, { start: 8, end: 12 }],
+        ["client_id", h.client_id, clientIdSpan(bytes)],
         ["header_version", h.header_version],
       ],
       r.body,
+      { start: r.bodyOffset, end: r.end },
       problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
     );
     this.ctx.emit({
@@ -257,13 +294,14 @@ export class KafkaSession implements StreamDissector {
       "Response",
       requestLabel(apiKey, apiVersion),
       [
-        ["length", wireLength - 4],
-        ["correlation_id", corr],
+        ["length", wireLength - 4, { start: 0, end: 4 }],
+        ["correlation_id", corr, { start: 4, end: 8 }],
         ["header_version", r.header.header_version],
         ["request_frame", req ? req.side.last : undefined],
         ["response_time_ms", latencyMs ?? undefined],
       ],
       r.body,
+      { start: r.bodyOffset, end: r.end },
       problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
     );
     this.ctx.emit({

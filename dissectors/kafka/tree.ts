@@ -10,7 +10,7 @@
 import type { TreeNode } from "../../src/plugins/api.js";
 import { sanitize } from "../../src/report/sanitize.js";
 import { describeRecordProblem, type KafkaRecord, type RecordBatch, type RecordsResult } from "./records/index.js";
-import type { KafkaObject, KafkaValue } from "./schema/index.js";
+import type { KafkaObject, KafkaValue, Span, SpanTable } from "./schema/index.js";
 
 const MAX_NODES = 200;
 /** Records kept (and shown) per records field in detail mode. */
@@ -21,46 +21,42 @@ export const PREVIEW_BYTES = 64;
 export interface TreeOptions {
   /** A custom node for some values (the decoded records fields); null: the default rendering. */
   custom?: (key: string, value: KafkaValue) => TreeNode | null;
+  /** Where each field was read (ReadOptions.spans): nodes get their byte offset and length. */
+  spans?: SpanTable;
 }
 
 export function buildTree(label: string, value: KafkaObject, opts: TreeOptions = {}): TreeNode {
   const budget = { left: MAX_NODES };
-  return { label, children: objectNodes(value, budget, opts) };
+  return { label, children: childNodes(value, budget, opts) };
 }
 
-function objectNodes(obj: KafkaObject, budget: { left: number }, opts: TreeOptions): TreeNode[] {
+/** The nodes of an object's fields or an array's elements, within the node budget. */
+function childNodes(of: KafkaObject | KafkaValue[], budget: { left: number }, opts: TreeOptions): TreeNode[] {
   const out: TreeNode[] = [];
-  const keys = Object.keys(obj);
+  const spans = opts.spans?.get(of);
+  const isArray = Array.isArray(of);
+  const keys = isArray ? of.map((_, i) => i) : Object.keys(of);
   for (let i = 0; i < keys.length; i++) {
     if (budget.left <= 0) {
-      out.push({ label: `… ${keys.length - i} more fields` });
+      out.push({ label: isArray ? `… ${keys.length - i} more` : `… ${keys.length - i} more fields` });
       break;
     }
-    out.push(node(keys[i]!, obj[keys[i]!]!, budget, opts));
+    const key = keys[i]!;
+    const value = isArray ? of[key as number]! : of[key as string]!;
+    out.push(node(isArray ? `[${key}]` : (key as string), value, budget, opts, spans?.get(key)));
   }
   return out;
 }
 
-function node(key: string, v: KafkaValue, budget: { left: number }, opts: TreeOptions): TreeNode {
+function node(key: string, v: KafkaValue, budget: { left: number }, opts: TreeOptions, span: Span | undefined): TreeNode {
   budget.left--;
+  const at = span ? { offset: span.start, length: span.end - span.start } : {};
   const custom = opts.custom?.(key, v);
-  if (custom) return custom;
-  if (Array.isArray(v)) {
-    const children: TreeNode[] = [];
-    for (let i = 0; i < v.length; i++) {
-      if (budget.left <= 0) {
-        children.push({ label: `… ${v.length - i} more` });
-        break;
-      }
-      children.push(node(`[${i}]`, v[i]!, budget, opts));
-    }
-    return { label: `${key} (${v.length})`, children };
-  }
-  if (v !== null && typeof v === "object") {
-    return { label: key, children: objectNodes(v, budget, opts) };
-  }
+  if (custom) return { ...at, ...custom };
+  if (Array.isArray(v)) return { label: `${key} (${v.length})`, ...at, children: childNodes(v, budget, opts) };
+  if (v !== null && typeof v === "object") return { label: key, ...at, children: childNodes(v, budget, opts) };
   const text = typeof v === "string" ? JSON.stringify(v) : String(v);
-  return { label: `${key}: ${text}`, value: typeof v === "bigint" ? v.toString() : v };
+  return { label: `${key}: ${text}`, ...at, value: typeof v === "bigint" ? v.toString() : v };
 }
 
 // ---- records ------------------------------------------------------------------------------------
@@ -68,13 +64,14 @@ function node(key: string, v: KafkaValue, budget: { left: number }, opts: TreeOp
 /**
  * A records field decoded with `keepValues`: its batches (offset range, codec, CRC, sizes) and
  * their records (offset, timestamp, key, value, headers), at most MAX_TREE_RECORDS records.
+ * `dataOffset` is where the field's bytes start (after its length), for the batches' offsets.
  */
-export function recordsNode(key: string, length: number, r: RecordsResult): TreeNode {
+export function recordsNode(key: string, dataOffset: number, length: number, r: RecordsResult): TreeNode {
   const declared = r.batches.reduce((n, b) => n + b.recordCount, 0);
   const parts = [`${length} bytes`, `${r.batches.length} batch${r.batches.length === 1 ? "" : "es"}`, `${declared} record${declared === 1 ? "" : "s"}`];
   if (r.batches.some((b) => !b.crc.ok)) parts.push("CRC MISMATCH");
   if (r.partialTail) parts.push(`partial batch at the end (${r.partialTailBytes} bytes)`);
-  const children = r.batches.map((b, i) => batchNode(b, i));
+  const children: TreeNode[] = r.batches.map((b, i) => ({ ...batchNode(b, i), offset: dataOffset + b.position, length: b.wireSize }));
   let shown = 0;
   for (const b of r.batches) shown += b.records.length;
   if (shown < declared && r.batches.length > 0) children.push({ label: `… records after the first ${shown} not shown` });

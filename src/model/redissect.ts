@@ -11,6 +11,9 @@
  * roles, and the dispatcher flips a connection whose guessed "server" sends requests, as it did
  * in the pass (roleReason "dissector"), so each PDU's `dir` is the one stored.
  *
+ * It also maps the stream back to the frames (StreamMap): where each PDU byte was captured, so a
+ * view can highlight a field's bytes in the packet that carried them.
+ *
  * Cost: one positional read per packet window and one decode per packet of the connection, about
  * what the analysis pass spent on it. Reassembly budgets are per run, so a connection that shared
  * the capture-wide out-of-order budget with others gets at least as much here.
@@ -20,8 +23,9 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
 import { TcpTracker } from "../tcp/tracker.js";
-import type { Connection, ReassemblyLimits } from "../tcp/types.js";
+import type { Connection, ReassemblyLimits, StreamSink } from "../tcp/types.js";
 import type { AnalysedCapture, StoredPdu } from "./analysed-capture.js";
+import { StreamMap } from "./stream-map.js";
 
 export interface RedissectOptions {
   /** Packet indices (0-based) of the connection, ascending; found from the index when absent. */
@@ -31,13 +35,25 @@ export interface RedissectOptions {
   detail?: boolean;
 }
 
-export function redissectConnection(capture: AnalysedCapture, connId: number, registry: Registry, opts: RedissectOptions = {}): StoredPdu[] {
-  const original = capture.connections[connId];
-  if (!original) return [];
-  const packets = opts.packets ?? packetsOf(capture, original);
+export interface Redissected {
+  /** The PDUs, in the order the connection's dissector completed them, with their trees. */
+  pdus: StoredPdu[];
+  /** Stream offsets (as in each PDU's ref.streamOffset, per PDU direction) back to frames. */
+  streams: StreamMap;
+}
+
+export function redissectConnection(capture: AnalysedCapture, connId: number, registry: Registry, opts: RedissectOptions = {}): Redissected {
   const pdus: StoredPdu[] = [];
+  const streams = new StreamMap();
+  const original = capture.connections[connId];
+  if (!original) return { pdus, streams };
+  const packets = opts.packets ?? packetsOf(capture, original);
   let current = 0;
-  const openSink = createDispatcher(
+  /** The dispatcher turned the tracker's guessed roles round: PDU directions are the other way. */
+  let flipped = false;
+  /** End of each packet's captured payload in its frame (the reassembler delivers tails of it). */
+  const payloadEnd = new Map<number, number>();
+  const dispatch = createDispatcher(
     registry,
     {
       pdu(conn: Connection, pdu) {
@@ -49,12 +65,26 @@ export function redissectConnection(capture: AnalysedCapture, connId: number, re
       },
       // The dispatcher already hands the PDUs over with the corrected directions; the fresh
       // connection object is thrown away.
-      swapRoles() {},
+      swapRoles() {
+        flipped = true;
+      },
       exchange() {},
       note() {},
     },
     { detail: opts.detail ?? true },
   );
+  const openSink = (conn: Connection): StreamSink | null => {
+    const sink = dispatch(conn);
+    if (!sink) return null;
+    return {
+      data(dir, bytes, at) {
+        streams.add(dir, at.streamOffset, bytes.length, at.first, payloadEnd.get(at.first) ?? 0);
+        sink.data(dir, bytes, at);
+      },
+      gap: (dir, length, at) => sink.gap(dir, length, at),
+      close: (how) => sink.close(how),
+    };
+  };
   const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
   const pkt = createDecodedPacket();
   const p = capture.packets;
@@ -65,12 +95,14 @@ export function redissectConnection(capture: AnalysedCapture, connId: number, re
     decodePacket(frame, p.linkType[i]!, pkt);
     if (!pkt.hasTcp) continue;
     current = i + 1;
+    if (pkt.capturedPayloadLen > 0) payloadEnd.set(current, pkt.payloadOffset + pkt.capturedPayloadLen);
     tracker.track(current, p.tsUs[i]!, p.origLen[i]!, pkt, frame);
   }
   // As in the analysis pass: what completes at the end of the capture belongs to its last packet.
   current = p.count;
   tracker.finish();
-  return pdus;
+  if (flipped) streams.swapDirections();
+  return { pdus, streams };
 }
 
 /** Packet indices of one connection, from its first to its last packet. */

@@ -126,6 +126,10 @@ export class App {
   private expanded = new Set<string>();
   private flat: FlatRow[] = [];
   private hexBytes: Uint8Array = new Uint8Array(0);
+  /** The packet (1-based) whose bytes the hex pane holds, 0 for none. */
+  private hexPacket = 0;
+  /** The packet the detail tree is about (a packet, or an exchange's first); its nodes without a packet of their own are in it. */
+  private treePacket = 0;
   private history: Snapshot[] = [];
   helpOpen = false;
   private helpTop = 0;
@@ -324,7 +328,7 @@ export class App {
   private buildTree(): void {
     const m = this.model;
     this.tree = [];
-    this.hexBytes = new Uint8Array(0);
+    this.treePacket = 0;
     if (m && this.detail?.kind === "finding") {
       const f = m.findings[this.detail.index];
       if (f) this.tree = findingTree(f);
@@ -332,8 +336,8 @@ export class App {
       // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
       const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
       const { frame, pkt } = m.decode(this.detail.index);
-      this.hexBytes = Uint8Array.from(frame);
-      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, pdus.pdus);
+      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, pdus.pdus, pdus.streams);
+      this.treePacket = this.detail.index + 1;
       if (pdus.error) this.message = `protocol tree not available: ${pdus.error}`;
     } else if (m && this.detail?.kind === "exchange") {
       const ex = m.capture.exchanges[this.detail.index]!;
@@ -343,13 +347,9 @@ export class App {
         for (const d of m.pdusByPacket.get(s.last) ?? []) if (d.connId === ex.connId && d.ref.first === s.first) pdus.push(d);
       }
       const withTrees = m.withTrees(pdus);
-      this.tree = exchangeTree(m.capture, ex, withTrees.pdus);
+      this.tree = exchangeTree(m.capture, ex, withTrees.pdus, withTrees.streams);
       if (withTrees.error) this.message = `protocol tree not available: ${withTrees.error}`;
-      const first = ex.request?.first ?? ex.response?.first;
-      if (first) {
-        const p = m.capture.packets;
-        this.hexBytes = Uint8Array.from(m.capture.bytes.view(p.fileOffset[first - 1]!, p.capLen[first - 1]!));
-      }
+      this.treePacket = ex.request?.first ?? ex.response?.first ?? 0;
     }
     this.expanded = defaultExpanded(this.tree);
     this.reflatten(0);
@@ -365,12 +365,31 @@ export class App {
     return bytesPerLine(this.rects.get("hex")?.width ?? 80);
   }
 
+  /** The selected tree node, and the packet its bytes are in (0: it has no bytes of its own). */
+  private selectedField(): { node: UiNode | undefined; packet: number } {
+    const node = this.flat[this.lists.detail.selected]?.node;
+    return { node, packet: node?.offset !== undefined ? (node.packet ?? this.treePacket) : 0 };
+  }
+
+  /**
+   * The hex pane shows the packet holding the selected field (a Kafka field may sit in another
+   * segment of its message than the packet selected), else the packet the tree is about, with
+   * the field's first line in view.
+   */
   private followTreeSelection(): void {
+    const m = this.model;
+    const { node, packet } = this.selectedField();
+    const want = packet || this.treePacket;
+    if (want !== this.hexPacket) {
+      this.hexPacket = want;
+      const p = m?.capture.packets;
+      this.hexBytes = p && want > 0 && want <= p.count ? Uint8Array.from(m.capture.bytes.view(p.fileOffset[want - 1]!, p.capLen[want - 1]!)) : new Uint8Array(0);
+      this.lists.hex = { ...this.lists.hex, selected: 0, top: 0 };
+    }
     const per = this.hexPerLine();
     this.lists.hex = settle({ ...this.lists.hex, count: hexLineCount(this.hexBytes.length, per) }, this.height("hex"));
-    const node = this.flat[this.lists.detail.selected]?.node;
-    if (node?.offset !== undefined && this.detail?.kind === "packet") {
-      this.lists.hex = select(this.lists.hex, Math.floor(node.offset / per), this.height("hex"));
+    if (packet > 0 && packet === this.hexPacket) {
+      this.lists.hex = select(this.lists.hex, Math.floor(node!.offset! / per), this.height("hex"));
     }
   }
 
@@ -691,12 +710,36 @@ export class App {
     const v = this.focus;
     const needle = this.searches[v] ?? "";
     const s = this.lists[v];
+    if (v === "detail") {
+      if (!this.searchTree(needle, from - s.selected) && needle) this.message = `not found: ${needle}`;
+      return;
+    }
     const found = searchRows(s.count, (i) => this.rowText(v, i, 400), needle, from);
     if (found >= 0) {
       this.lists[v] = select(s, found, this.height(v));
-      if (v === "detail") this.followTreeSelection();
       if (v === "packets" || v === "exchanges") this.followSelection(v);
     } else if (needle) this.message = `not found: ${needle}`;
+  }
+
+  /**
+   * Search in the whole tree, folded nodes included (as Wireshark's find): from the selected node
+   * (`skip` 1: from the next one) in tree order, wrapping; a match inside folded nodes opens them.
+   */
+  private searchTree(needle: string, skip: number): boolean {
+    const m = this.model;
+    if (!m || !needle) return false;
+    const all = flatten(this.tree, allIds(this.tree));
+    const current = this.flat[this.lists.detail.selected]?.id;
+    const start = Math.max(0, all.findIndex((r) => r.id === current)) + skip;
+    const found = searchRows(all.length, (i) => m.safe(all[i]!.node.label), needle, start % Math.max(1, all.length));
+    if (found < 0) return false;
+    const id = all[found]!.id;
+    const parts = id.split("/");
+    for (let k = 1; k < parts.length; k++) this.expanded.add(parts.slice(0, k).join("/"));
+    this.flat = flatten(this.tree, this.expanded);
+    this.lists.detail = select({ ...this.lists.detail, count: this.flat.length }, this.flat.findIndex((r) => r.id === id), this.height("detail"));
+    this.followTreeSelection();
+    return true;
   }
 
   private onMouse(event: Widgets.Events.IMouseEventArg): void {
@@ -771,6 +814,11 @@ export class App {
       const c = this.selectedConnection();
       parts.push(c === null ? "" : `- connection ${c}`);
     }
+    if (v === "hex" && this.hexPacket > 0) {
+      parts.push(`- packet ${this.hexPacket}`);
+      const { node, packet } = this.selectedField();
+      if (packet > 0 && node?.continuesTo) parts.push(`[field continues to packet ${node.continuesTo}]`);
+    }
     const filter = this.filters[v];
     const running = v === "packets" ? this.filterProgress() : null;
     if (running) parts.push(`[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${filter?.text ?? ""}]`);
@@ -831,8 +879,8 @@ export class App {
     for (let i = top; i < end; i++) {
       let text: string;
       if (v === "hex") {
-        const node = this.flat[this.lists.detail.selected]?.node;
-        const mark = this.detail?.kind === "packet" && node?.offset !== undefined && node.length ? { start: node.offset, end: node.offset + node.length } : null;
+        const { node, packet } = this.selectedField();
+        const mark = packet > 0 && packet === this.hexPacket && node!.length ? { start: node!.offset!, end: node!.offset! + node!.length } : null;
         text = hexLine(this.hexBytes, i, { perLine: this.hexPerLine(), mark, open: "\u0001", close: "\u0002", escape: escapeTags });
         text = text.replace(/\u0001/g, "{inverse}").replace(/\u0002/g, "{/inverse}");
         lines.push(text);

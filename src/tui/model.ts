@@ -10,7 +10,8 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
-import { redissectConnection } from "../model/redissect.js";
+import { redissectConnection, type Redissected } from "../model/redissect.js";
+import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, PacketFacts, type Facts } from "../rules/build-facts.js";
@@ -74,7 +75,7 @@ export class TuiModel {
   private packetFactsCache: PacketFacts | null = null;
   private readonly pkt: DecodedPacket = createDecodedPacket();
   /** Re-dissected PDUs with trees, by connection id, least recently used first. */
-  private readonly detailCache = new Map<number, StoredPdu[]>();
+  private readonly detailCache = new Map<number, Redissected>();
   readonly t0: number;
 
   constructor(
@@ -133,35 +134,38 @@ export class TuiModel {
 
   /**
    * The stored PDUs with their protocol trees: the connection is re-dissected from the capture
-   * file on first use (src/model/redissect.ts) and kept for the last few connections. A PDU that
-   * cannot be matched (or without a registry) comes back as stored.
+   * file on first use (src/model/redissect.ts) and kept for the last few connections, with the map
+   * from its stream bytes back to frames (for the hex pane). A PDU that cannot be matched (or
+   * without a registry) comes back as stored.
    */
-  withTrees(pdus: readonly StoredPdu[]): { pdus: StoredPdu[]; error: string | null } {
-    if (!this.registry || pdus.every((d) => d.tree)) return { pdus: [...pdus], error: null };
+  withTrees(pdus: readonly StoredPdu[]): { pdus: StoredPdu[]; streams: Map<number, StreamMap>; error: string | null } {
+    const streams = new Map<number, StreamMap>();
+    if (!this.registry) return { pdus: [...pdus], streams, error: null };
     let error: string | null = null;
     const out = pdus.map((d) => {
-      let again: StoredPdu[];
+      let again: Redissected;
       try {
         again = this.redissected(d.connId);
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
         return d;
       }
-      return again.find((a) => a.packet === d.packet && a.dir === d.dir && a.ref.first === d.ref.first && a.ref.last === d.ref.last && a.summary === d.summary) ?? d;
+      streams.set(d.connId, again.streams);
+      return again.pdus.find((a) => a.packet === d.packet && a.dir === d.dir && a.ref.first === d.ref.first && a.ref.last === d.ref.last && a.summary === d.summary) ?? d;
     });
-    return { pdus: out, error };
+    return { pdus: out, streams, error };
   }
 
-  private redissected(connId: number): StoredPdu[] {
-    let list = this.detailCache.get(connId);
-    if (list) {
+  private redissected(connId: number): Redissected {
+    let done = this.detailCache.get(connId);
+    if (done) {
       this.detailCache.delete(connId); // most recently used goes last
     } else {
-      list = redissectConnection(this.capture, connId, this.registry!, { packets: this.packetsOf(connId) });
+      done = redissectConnection(this.capture, connId, this.registry!, { packets: this.packetsOf(connId) });
       if (this.detailCache.size >= DETAIL_CACHE) this.detailCache.delete(this.detailCache.keys().next().value!);
     }
-    this.detailCache.set(connId, list);
-    return list;
+    this.detailCache.set(connId, done);
+    return done;
   }
 
   connFacts(): Facts[] {

@@ -14,6 +14,7 @@ import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import { TcpFlag } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue, TreeNode } from "../plugins/api.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
 import { wrapWords } from "../report/format.js";
@@ -21,9 +22,13 @@ import { shortDuration } from "./text.js";
 
 export interface UiNode {
   label: string;
-  /** Byte range in the frame (packet trees only): what the hex pane highlights. */
+  /** Byte range in a frame: what the hex pane highlights. */
   offset?: number;
   length?: number;
+  /** The frame holding that range (1-based packet number); absent: the packet the tree is about. */
+  packet?: number;
+  /** A field spread over segments: the last packet holding its bytes (the hex pane says so). */
+  continuesTo?: number;
   children?: UiNode[];
   /** Shown expanded when the tree is first drawn. */
   open?: boolean;
@@ -133,24 +138,51 @@ function fieldNodes(fields: Record<string, FieldValue>): UiNode[] {
 
 /**
  * A Kafka PDU: its length and packets, then its protocol tree when it carries one (re-dissected
- * for the detail pane) with the flat fields folded under it, else the flat fields.
+ * for the detail pane) with the flat fields folded under it, else the flat fields. With the
+ * connection's stream map, every tree node with an offset points at the frame holding its first
+ * byte, so the hex pane can show it.
  */
-export function pduNode(pdu: StoredPdu): UiNode {
+export function pduNode(pdu: StoredPdu, streams?: StreamMap): UiNode {
   const label = `Kafka ${pdu.dir === "c2s" ? "request" : "response"}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
-  const length = leaf(`Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})`);
+  const place = (offset: number | undefined, length: number | undefined) => (streams ? inFrames(streams, pdu, offset, length) : {});
+  const length: UiNode = { ...place(0, pdu.length), label: `Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})` };
   if (pdu.tree && pdu.tree.length > 0) {
-    return { label, children: [length, ...pdu.tree.map(fromTree), { label: "Fields (for filters and rules)", children: fieldNodes(pdu.fields) }] };
+    const fromTree = (n: TreeNode): UiNode => ({ label: n.label, ...place(n.offset, n.length), ...(n.children ? { children: n.children.map(fromTree) } : {}) });
+    return { label, ...place(0, pdu.length), children: [length, ...pdu.tree.map(fromTree), { label: "Fields (for filters and rules)", children: fieldNodes(pdu.fields) }] };
   }
-  return { label, children: [length, ...fieldNodes(pdu.fields)] };
+  return { label, ...place(0, pdu.length), children: [length, ...fieldNodes(pdu.fields)] };
 }
 
-/** A dissector's tree node as a pane node. Its offsets are into the PDU, not the frame: dropped. */
-function fromTree(n: TreeNode): UiNode {
-  return n.children ? { label: n.label, children: n.children.map(fromTree) } : { label: n.label };
+/**
+ * Where bytes [offset, offset+length) of a PDU were captured: the frame holding the first of them
+ * (with the part of the range inside it), and the last frame when the range goes on further.
+ */
+function inFrames(streams: StreamMap, pdu: StoredPdu, offset: number | undefined, length: number | undefined): Partial<UiNode> {
+  if (offset === undefined || !length) return {};
+  const start = pdu.ref.streamOffset + offset;
+  const first = streams.locate(pdu.dir, start, length, 1)[0];
+  if (!first) return {};
+  const last = streams.locate(pdu.dir, start + length - 1, 1, 1)[0];
+  return {
+    packet: first.packet,
+    offset: first.offset,
+    length: first.length,
+    ...(last && last.packet !== first.packet ? { continuesTo: last.packet } : {}),
+  };
 }
 
-/** The tree of packet `index` (0-based) whose frame was decoded into `pkt`. */
-export function packetTree(capture: AnalysedCapture, index: number, frame: Uint8Array, pkt: DecodedPacket, pdus: readonly StoredPdu[]): UiNode[] {
+/**
+ * The tree of packet `index` (0-based) whose frame was decoded into `pkt`, with the Kafka PDUs
+ * that completed in it (`streams`: their connection's stream maps, by connection id).
+ */
+export function packetTree(
+  capture: AnalysedCapture,
+  index: number,
+  frame: Uint8Array,
+  pkt: DecodedPacket,
+  pdus: readonly StoredPdu[],
+  streams: ReadonlyMap<number, StreamMap> = new Map(),
+): UiNode[] {
   const p = capture.packets;
   const t0 = p.count > 0 ? p.tsUs[0]! : 0;
   const number = index + 1;
@@ -259,7 +291,7 @@ export function packetTree(capture: AnalysedCapture, index: number, frame: Uint8
   } else if (pkt.stop) {
     roots.push(leaf(`[Decoding stopped in ${pkt.stop.layer}: ${pkt.stop.what}]`, pkt.stop.offset, 0));
   }
-  for (const pdu of pdus) roots.push(pduNode(pdu));
+  for (const pdu of pdus) roots.push(pduNode(pdu, streams.get(pdu.connId)));
   return roots;
 }
 
@@ -268,7 +300,7 @@ function mac(b: Uint8Array, o: number): string {
 }
 
 /** The tree of an exchange: status, both sides with their packets, the fields, the PDUs. */
-export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[]): UiNode[] {
+export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[], streams: ReadonlyMap<number, StreamMap> = new Map()): UiNode[] {
   const f = ex.fields;
   const apiKey = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
   const name = apiKey === null ? "?" : (API_NAMES[apiKey] ?? `api ${apiKey}`);
@@ -290,7 +322,7 @@ export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus:
     },
     { label: "Fields", children: fieldNodes(f) },
   ];
-  for (const pdu of pdus) roots.push(pduNode(pdu));
+  for (const pdu of pdus) roots.push(pduNode(pdu, streams.get(pdu.connId)));
   return roots;
 }
 

@@ -44,7 +44,7 @@ function sameAsPass(capture: AnalysedCapture, connId: number, again: StoredPdu[]
 describe("redissectConnection", () => {
   it("gives the Produce request of produce-lz4 its tree: topic, lz4 batch with CRC ok, 20 records", async () => {
     const { capture, registry } = await load(join(KCAT, "produce-lz4.pcap"));
-    const again = redissectConnection(capture, 0, registry);
+    const again = redissectConnection(capture, 0, registry).pdus;
     sameAsPass(capture, 0, again);
     const produce = again.find((p) => p.dir === "c2s" && p.fields["kafka.api_key"] === 0)!;
     expect(produce).toBeDefined();
@@ -71,7 +71,7 @@ describe("redissectConnection", () => {
     const { capture, registry } = await load(join(KCAT, "consume-lz4.pcap"));
     const fetch = capture.pdus.find((p) => p.dir === "s2c" && p.fields["kafka.api_key"] === 1 && p.fields["kafka.record_count"] === 20)!;
     expect(fetch).toBeDefined();
-    const again = redissectConnection(capture, fetch.connId, registry);
+    const again = redissectConnection(capture, fetch.connId, registry).pdus;
     sameAsPass(capture, fetch.connId, again);
     const same = again.find((p) => p.packet === fetch.packet && p.dir === "s2c")!;
     const text = labels(same.tree);
@@ -91,7 +91,7 @@ describe("redissectConnection", () => {
     const conn = capture.connections.find((c) => c.client.port === 30000 || c.server.port === 30000)!;
     expect(conn.roleReason).toBe("dissector");
     expect(conn.server.port).toBe(36399);
-    const again = redissectConnection(capture, conn.id, registry);
+    const again = redissectConnection(capture, conn.id, registry).pdus;
     expect(again.length).toBeGreaterThan(0);
     sameAsPass(capture, conn.id, again);
     const produce = again.find((p) => p.fields["kafka.api_key"] === 0 && p.dir === "c2s")!;
@@ -100,7 +100,7 @@ describe("redissectConnection", () => {
 
   it("returns nothing for an unknown connection", async () => {
     const { capture, registry } = await load(join(KCAT, "produce-none.pcap"));
-    expect(redissectConnection(capture, 99, registry)).toEqual([]);
+    expect(redissectConnection(capture, 99, registry).pdus).toEqual([]);
   });
 });
 

@@ -28,6 +28,8 @@ export interface Headless {
   /** Screen rows as text (trailing spaces trimmed). */
   lines(): string[];
   text(): string;
+  /** Per screen row, the runs of text drawn in inverse video (selections, highlighted bytes). */
+  inverse(): string[][];
   /** Sends keys: names from KEYS, or literal text. */
   press(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
@@ -70,9 +72,22 @@ export async function headless(files: string[], size: { cols: number; rows: numb
   const app = await Promise.race([data, exit.then((code) => Promise.reject(new Error(`tui exited early with ${code}: ${errors}`)))]);
   await tick();
   const lines = () => (app.screen as unknown as { lines: Array<Array<[number, string]>> }).lines.map((row) => row.map((c) => c[1]).join("").trimEnd());
+  // blessed packs a cell's attributes as flags << 18 | fg << 9 | bg; flag 8 is inverse.
+  const inverse = () =>
+    (app.screen as unknown as { lines: Array<Array<[number, string]>> }).lines.map((row) => {
+      const runs: string[] = [];
+      let run = "";
+      for (const [attr, ch] of row) {
+        if ((attr >> 18) & 8) run += ch;
+        else if (run) runs.push(run), (run = "");
+      }
+      if (run) runs.push(run);
+      return runs;
+    });
   return {
     app,
     lines,
+    inverse,
     text: () => lines().join("\n"),
     async press(...keys) {
       for (const k of keys) {

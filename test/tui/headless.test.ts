@@ -27,6 +27,29 @@ async function start(files: string[], size = { cols: 80, rows: 24 }, extra = {})
   return open;
 }
 
+/** The selected row of the detail pane (drawn in inverse). */
+function selectedRow(h: Headless): string {
+  const inv = h.inverse();
+  const lines = h.lines();
+  const title = lines.findIndex((l) => /^[ >]5 Detail/.test(l));
+  for (let y = title + 1; y < lines.length; y++) if (inv[y]!.length > 0) return inv[y]!.join("").trimEnd();
+  return "";
+}
+
+/** The highlighted bytes of the (maximised) hex pane: hex column and ASCII column, runs joined. */
+function hexRuns(h: Headless): { hex: string; ascii: string } {
+  const rows = h.lines().map((line, y) => ({ line, runs: h.inverse()[y]! })).filter((r) => /^[0-9a-f]{4} {2}/.test(r.line) && r.runs.length > 0);
+  const hex: string[] = [];
+  let ascii = "";
+  for (const r of rows) {
+    for (const run of r.runs) {
+      if (/^[0-9a-f]{2}( [0-9a-f]{2})*$/.test(run)) hex.push(run);
+      else ascii += run;
+    }
+  }
+  return { hex: hex.join(" "), ascii };
+}
+
 function paneTitle(h: Headless, name: string): string | undefined {
   return h.lines().find((l) => new RegExp(`^[ >]\\d ${name}`).test(l));
 }
@@ -213,6 +236,56 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(text).toContain("Transmission Control Protocol");
     expect(text).toContain("Request header");
     expect(text).toContain("Produce v7 Request body");
+  });
+
+  it("highlights a Kafka field's bytes in the hex pane: the client id of the Produce request", async () => {
+    const h = await start([join(FIXTURES, "kcat", "produce-lz4.pcap")]);
+    const target = h.app.model!.capture.exchanges.findIndex((e) => e.fields["kafka.api_key"] === 0);
+    const request = h.app.model!.capture.exchanges[target]!.request!;
+    await h.press("3");
+    for (let i = 0; i < target; i++) await h.press("down");
+    await h.press("enter", "/");
+    await h.type("client_id:");
+    await h.press("enter");
+    // The first match is the exchange's kafka.client_id field (no bytes of its own); `n` goes on
+    // to the request header's client_id, inside a folded node.
+    expect(selectedRow(h)).toContain('kafka.client_id: "kcat-producer"');
+    await h.press("n");
+    expect(selectedRow(h)).toMatch(/^ *. client_id: "kcat-producer"/);
+    await h.press("6", "z");
+    expect(paneTitle(h, "Hex")).toContain(`Hex - packet ${request.first}`);
+    // Highlighted: the int16 length (00 0d) and the 13 bytes of "kcat-producer", in hex and ASCII.
+    const runs = hexRuns(h);
+    expect(runs.ascii).toBe("..kcat-producer");
+    expect(runs.hex).toBe("00 0d 6b 63 61 74 2d 70 72 6f 64 75 63 65 72");
+  });
+
+  it("follows a field into the segment that holds it: the records of a 1 MB Produce", async () => {
+    const h = await start([join(FIXTURES, "kcat", "message-too-large-acks1.pcap.gz")], { cols: 80, rows: 24 });
+    const model = h.app.model!;
+    const target = model.capture.exchanges.findIndex((e) => e.fields["kafka.api_key"] === 0 && (e.request?.length ?? 0) > 1_000_000);
+    expect(target).toBeGreaterThanOrEqual(0);
+    const request = model.capture.exchanges[target]!.request!;
+    await h.press("3");
+    for (let i = 0; i < target; i++) await h.press("down");
+    await h.press("enter", "/");
+    await h.type("records: ");
+    await h.press("enter");
+    expect(h.text()).toMatch(/records: \d+ bytes, 1 batch/);
+    await h.press("6", "z");
+    // The records start in the first segment and run on to the request's last one.
+    expect(paneTitle(h, "Hex")).toContain(`Hex - packet ${request.first} [field continues to packet ${request.last}]`);
+    // Highlighted from its int32 length (2,000,079) on, then the batch: base offset 0.
+    expect(hexRuns(h).hex).toMatch(/^00 1e 84 cf 00 00 00 00 00 00 00 00 /);
+    // A field in another packet moves the hex pane there: the response's error code.
+    const response = model.capture.exchanges[target]!.response!;
+    await h.press("z", "5", "/", "C-u");
+    await h.type("error_code: 10");
+    await h.press("enter");
+    expect(selectedRow(h)).toMatch(/^ *. error_code: 10$/);
+    await h.press("6", "z");
+    expect(paneTitle(h, "Hex")).toContain(`Hex - packet ${response.first} `);
+    expect(hexRuns(h).hex).toBe("00 0a");
   });
 
   it("draws the timeline's traffic with a blessed-contrib sparkline on a Unicode terminal", async () => {

@@ -35,7 +35,22 @@ export type RecordsHook = (buf: Uint8Array, offset: number, length: number) => K
 
 export const recordsRef: RecordsHook = (_buf, offset, length) => ({ offset, length });
 
+/** Where a decoded value lies in the buffer handed to the reader: [start, end). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * Detail mode's byte map: for each decoded struct or array, the span of each of its fields (by
+ * key) or elements (by index). Filled only when a view asks for it (the hex pane highlights a
+ * field's bytes); the analysis pass never pays for it.
+ */
+export type SpanTable = WeakMap<object, Map<string | number, Span>>;
+
 export interface ReadOptions {
+  /** Record every field's span here (detail views only). */
+  spans?: SpanTable;
   /** Struct nesting cap (Kafka's deepest layout is about 6). Default 32. */
   maxDepth?: number;
   records?: RecordsHook;
@@ -47,6 +62,7 @@ export interface ReadOptions {
 }
 
 export interface Ctx {
+  spans: SpanTable | null;
   maxDepth: number;
   records: RecordsHook;
   maxEmptyElements: number;
@@ -54,6 +70,7 @@ export interface Ctx {
 
 export function makeCtx(o?: ReadOptions): Ctx {
   return {
+    spans: o?.spans ?? null,
     maxDepth: o?.maxDepth ?? 32,
     records: o?.records ?? recordsRef,
     maxEmptyElements: o?.maxEmptyElements ?? 10000,
@@ -146,11 +163,16 @@ function compileArray(elem: Compiled, compact: boolean, nullable: boolean): Comp
       }
       if (elemMin > 0 ? n * elemMin > r.end - r.pos : n > ctx.maxEmptyElements) throw new DecodeFail("bad_count", at);
       const out: KafkaValue[] = [];
+      const spans = ctx.spans;
+      const where = spans === null ? null : new Map<number, Span>();
+      if (where) spans!.set(out, where);
       let i = 0;
       try {
         for (; i < n; i++) {
+          const start = r.pos;
           const v = elem.read(r, ctx, depth);
           out.push(v);
+          if (where) where.set(i, { start, end: r.pos });
         }
       } catch (e) {
         if (e instanceof DecodeFail) {
@@ -192,11 +214,22 @@ export function compileStruct(fields: readonly FieldDef[], version: number, flex
 
   const fill: StructReader = (r, ctx, depth, into) => {
     if (depth > ctx.maxDepth) throw new DecodeFail("too_deep", r.pos);
+    const spans = ctx.spans;
     let i = 0;
     try {
-      for (; i < nSteps; i++) {
-        const s = steps[i]!;
-        into[s.key] = s.read(r, ctx, depth);
+      if (spans === null) {
+        for (; i < nSteps; i++) {
+          const s = steps[i]!;
+          into[s.key] = s.read(r, ctx, depth);
+        }
+      } else {
+        const where = spanMap(spans, into);
+        for (; i < nSteps; i++) {
+          const s = steps[i]!;
+          const start = r.pos;
+          into[s.key] = s.read(r, ctx, depth);
+          where.set(s.key, { start, end: r.pos });
+        }
       }
     } catch (e) {
       if (e instanceof DecodeFail) {
@@ -208,6 +241,12 @@ export function compileStruct(fields: readonly FieldDef[], version: number, flex
     if (flexible) readTaggedSection(r, ctx, depth, into, tagged);
   };
   return { fill, min };
+}
+
+function spanMap(spans: SpanTable, of: object): Map<string | number, Span> {
+  let m = spans.get(of);
+  if (!m) spans.set(of, (m = new Map()));
+  return m;
 }
 
 function compileField(f: FieldDef, version: number, flexible: boolean): Compiled {
@@ -263,8 +302,10 @@ function readTaggedSection(r: Reader, ctx: Ctx, depth: number, into: KafkaObject
       const outer = r.end;
       r.end = stop;
       try {
+        const start = r.pos;
         into[known.key] = known.read(r, ctx, depth);
         if (r.pos !== stop) throw new DecodeFail("bad_length", sizeAt);
+        if (ctx.spans) spanMap(ctx.spans, into).set(known.key, { start, end: stop });
       } catch (e) {
         if (e instanceof DecodeFail) {
           attachPartial(e, into, known.key);

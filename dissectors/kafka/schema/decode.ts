@@ -12,7 +12,7 @@ import { DecodeFail, Reader, type DecodeErrorCode } from "./reader.js";
 import { compileStruct, makeCtx, type KafkaObject, type ReadOptions, type StructReader } from "./compile.js";
 
 export type { DecodeErrorCode } from "./reader.js";
-export type { KafkaObject, KafkaValue, ReadOptions, RecordsHook, UnknownTag } from "./compile.js";
+export type { KafkaObject, KafkaValue, ReadOptions, RecordsHook, Span, SpanTable, UnknownTag } from "./compile.js";
 export { UNKNOWN_TAGS, recordsRef } from "./compile.js";
 
 export type Kind = "request" | "response";

@@ -34,6 +34,8 @@ export type {
   RecordsHook,
   RequestHeader,
   ResponseHeader,
+  Span,
+  SpanTable,
   UnknownTag,
 } from "./decode.js";
 export { Reader, DecodeFail, toHex } from "./reader.js";
