@@ -12,7 +12,7 @@ import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
-import { layout, paneOrder, type Rect } from "./layout.js";
+import { HEADED, layout, paneOrder, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
 import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
@@ -52,7 +52,7 @@ const CHART_ROWS = 6;
 
 const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet", exchanges: "exchange", connections: "connection" };
 /** Lists with a column header row under the title. */
-const HEADED: ReadonlySet<ViewId> = new Set(["connections", "exchanges", "packets"]);
+
 
 type DetailSource =
   | { kind: "packet"; index: number }
@@ -488,6 +488,10 @@ export class App {
         this.expanded = new Set();
         this.reflatten(0);
         break;
+      case "next-mark":
+      case "prev-mark":
+        this.nextMark(action === "next-mark" ? 1 : -1);
+        break;
       case "scope-all":
         if (this.connScope === null) {
           const c = this.selectedConnection();
@@ -498,6 +502,25 @@ export class App {
         if (action.startsWith("pane:")) this.setFocus(action.slice(5) as ViewId);
     }
     this.render();
+  }
+
+  /** Selects the next (or previous) packet marked `●` in the packets pane, wrapping round. */
+  private nextMark(step: 1 | -1): void {
+    const n = this.packetList.length;
+    if (this.evidence.size === 0 || n === 0) {
+      this.message = "no marked packets: Enter on a finding marks its evidence";
+      return;
+    }
+    const from = this.lists.packets.selected;
+    for (let k = 1; k <= n; k++) {
+      const i = (((from + step * k) % n) + n) % n;
+      if (this.evidence.has(this.packetList[i]! + 1)) {
+        this.lists.packets = select(this.lists.packets, i, this.height("packets"));
+        this.followSelection("packets");
+        return;
+      }
+    }
+    this.message = "no marked packet in this list";
   }
 
   private setFocus(v: ViewId): void {
@@ -570,7 +593,7 @@ export class App {
         if (first !== undefined) this.selectPacketNumber(first);
         this.setFocus("packets");
         this.followSelection("packets");
-        this.message = `${f.rule}: evidence packet${f.evidence.packets.length === 1 ? "" : "s"} ${f.evidence.packets.slice(0, 8).join(", ")}${f.evidence.packets.length > 8 ? " ..." : ""}`;
+        this.message = `${f.rule}: evidence packet${f.evidence.packets.length === 1 ? "" : "s"} ${f.evidence.packets.slice(0, 8).join(", ")}${f.evidence.packets.length > 8 ? " ..." : ""}${f.evidence.packets.length > 1 ? " (] next)" : ""}`;
         return;
       }
       case "connections": {
@@ -618,7 +641,7 @@ export class App {
         this.message =
           only.length === 0
             ? `connection ${row.clientConn}: every client-side packet was seen on the server side`
-            : `seen on the client side only: packet${only.length === 1 ? "" : "s"} ${only.slice(0, 8).join(", ")}${only.length > 8 ? " ..." : ""}`;
+            : `seen on the client side only: packet${only.length === 1 ? "" : "s"} ${only.slice(0, 8).join(", ")}${only.length > 8 ? " ..." : ""}${only.length > 1 ? " (] next)" : ""}`;
         return;
       }
       default:

@@ -32,6 +32,8 @@ export type Action =
   | "expand-all"
   | "collapse-all"
   | "scope-all"
+  | "next-mark"
+  | "prev-mark"
   | `pane:${ViewId}`;
 
 export interface Binding {
@@ -93,6 +95,8 @@ export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
   ],
   packets: [
     { keys: ["enter"], description: "open the packet's protocol tree", action: "enter", visible: true, hint: "tree" },
+    { keys: ["]"], description: "next marked packet (a finding's evidence, or seen on one side only)", action: "next-mark", visible: true, hint: "mark" },
+    { keys: ["["], description: "previous marked packet", action: "prev-mark" },
     { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
     ...LIST,
   ],

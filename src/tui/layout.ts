@@ -4,6 +4,11 @@
  * the panes stack in one column, and detail/hex/timeline share the bottom slot (the last of them
  * focused shows); from 120 columns they get a right-hand column of their own. The focused pane
  * takes the spare rows, so it is never just a title.
+ *
+ * On a short terminal (an 80x24 SSH window) an even split leaves every pane three rows, which
+ * shows little of anything; there the panes not in use shrink to their title and selected row,
+ * and the focused pane shares the rest with the detail slot (which follows its selection), as
+ * Wireshark's list over tree.
  */
 
 import type { ViewId } from "./keymap.js";
@@ -18,6 +23,15 @@ export interface Rect {
 export const PANE_ORDER: readonly ViewId[] = ["findings", "compare", "connections", "exchanges", "packets", "detail", "hex", "timeline"];
 export const WIDE = 120;
 const LOWER: ReadonlySet<ViewId> = new Set(["detail", "hex", "timeline"]);
+/** Panes with a column header row under their title. */
+export const HEADED: ReadonlySet<ViewId> = new Set(["connections", "exchanges", "packets"]);
+/** Below this many rows per pane (an even split), unused panes shrink to their title and selected row. */
+const COMPACT_BELOW = 6;
+
+/** The rows a pane needs to show its title and its selected row. */
+export function minimalRows(p: ViewId): number {
+  return HEADED.has(p) ? 3 : 2;
+}
 
 export interface LayoutInput {
   width: number;
@@ -35,10 +49,31 @@ export function paneOrder(compare: boolean): ViewId[] {
   return PANE_ORDER.filter((p) => p !== "compare" || compare);
 }
 
-/** Splits `total` rows among `panes`; the focused one (if here) gets what the others do not need. */
-export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId | null): number[] {
+/**
+ * Splits `total` rows among `panes`; the focused one (if here) gets what the others do not need.
+ * When that leaves each pane few rows, the others get their minimal rows and the focused pane
+ * shares the rest with `partner` (the detail slot) when it is here.
+ */
+export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId | null, partner: ViewId | null = null): number[] {
   const n = panes.length;
   if (n === 0) return [];
+  const fi = focus === null ? -1 : panes.indexOf(focus);
+  if (fi >= 0 && total / n < COMPACT_BELOW) {
+    const pi = partner === null || partner === focus ? -1 : panes.indexOf(partner);
+    const rows = panes.map((p) => minimalRows(p));
+    // What the focused pane and its partner share: everything the others do not take.
+    const shared = total - rows.reduce((sum, r, i) => (i === fi || i === pi ? sum : sum + r), 0);
+    if (pi >= 0 && shared >= 2 * COMPACT_BELOW) {
+      rows[fi] = Math.ceil(shared * 0.55);
+      rows[pi] = shared - rows[fi]!;
+      return rows;
+    }
+    const focusRows = shared - (pi >= 0 ? rows[pi]! : 0);
+    if (focusRows >= minimalRows(focus!) + 2) {
+      rows[fi] = focusRows;
+      return rows;
+    }
+  }
   const base = Math.max(1, Math.min(4, Math.floor(total / n)));
   const rows = panes.map(() => base);
   let left = total - base * n;
@@ -52,7 +87,6 @@ export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId
     }
     return rows;
   }
-  const fi = focus === null ? -1 : panes.indexOf(focus);
   if (fi >= 0) rows[fi] = rows[fi]! + left;
   else {
     for (let i = 0; left > 0; i = (i + 1) % n, left--) rows[n - 1 - i] = rows[n - 1 - i]! + 1;
@@ -60,8 +94,8 @@ export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId
   return rows;
 }
 
-function stack(panes: readonly ViewId[], focus: ViewId, top: number, left: number, width: number, height: number, out: Map<ViewId, Rect>): void {
-  const rows = splitRows(height, panes, panes.includes(focus) ? focus : null);
+function stack(panes: readonly ViewId[], focus: ViewId, top: number, left: number, width: number, height: number, out: Map<ViewId, Rect>, partner: ViewId | null = null): void {
+  const rows = splitRows(height, panes, panes.includes(focus) ? focus : null, partner);
   let y = top;
   panes.forEach((p, i) => {
     const h = rows[i]!;
@@ -87,6 +121,6 @@ export function layout(input: LayoutInput): Map<ViewId, Rect> {
     return out;
   }
   const lower = LOWER.has(input.focus) ? input.focus : input.lower;
-  stack([...main, lower], input.focus, 1, 0, input.width, body, out);
+  stack([...main, lower], input.focus, 1, 0, input.width, body, out, lower);
   return out;
 }

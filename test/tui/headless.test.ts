@@ -72,6 +72,22 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(paneTitle(h, "Packets")).toBeDefined();
   });
 
+  it("] and [ walk through a finding's evidence packets: the firewall's RST in two keys", async () => {
+    const h = await start([FIREWALL]);
+    const f = h.app.model!.findings[0]!;
+    expect(f.rule).toBe("firewall-idle");
+    await h.press("enter");
+    expect(h.lines()[23]).toContain(`firewall-idle: evidence packets ${f.evidence.packets.join(", ")} (] next)`);
+    expect(h.app.selectedPacket()).toBe(f.evidence.packets[0]);
+    await h.press("]", "]");
+    expect(h.app.selectedPacket()).toBe(f.evidence.packets[2]);
+    expect(h.text()).toMatch(/^● +12 +5\.003328 10\.99\.2\.2:9092 → 10\.99\.1\.1:44458 TCP 54 \[RST\]/m);
+    await h.press("]");
+    expect(h.app.selectedPacket()).toBe(f.evidence.packets[0]); // wraps round
+    await h.press("[");
+    expect(h.app.selectedPacket()).toBe(f.evidence.packets[2]);
+  });
+
   it("Enter on a finding selects its connection and evidence packets", async () => {
     const h = await start([FIREWALL]);
     const findings = h.app.model!.findings;
@@ -303,8 +319,12 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(lines[8]!.length).toBe(lines[4]!.length);
     expect(h.text()).toMatch(/longest idle 4\.96s ending at #11/);
     expect(h.text()).not.toContain("c>s ");
-    // too short for the chart (the 80x24 bottom slot): the text cells
+    // 80x24 without zoom: the focused timeline still has the rows for the chart
     await h.press("z");
+    expect(h.text()).toContain("Traffic (bytes");
+    expect(h.text()).not.toContain("c>s ");
+    // too short for the chart (80x18): the text cells
+    await h.resize(80, 18);
     expect(h.text()).not.toContain("Traffic (bytes");
     expect(h.text()).toMatch(/^c>s [█▇▆▅▄▃▂▁ ]+$/m);
   });

@@ -169,7 +169,14 @@ describe("layout", () => {
   });
 
   it("splits rows, giving the spare ones to the focused pane", () => {
-    expect(splitRows(22, ["findings", "connections", "exchanges", "packets", "detail"], "packets")).toEqual([4, 4, 4, 6, 4]);
+    const panes: ViewId[] = ["findings", "connections", "exchanges", "packets", "detail"];
+    // room enough: four rows each, the rest to the focused pane
+    expect(splitRows(40, panes, "packets", "detail")).toEqual([4, 4, 4, 24, 4]);
+    // an 80x24 terminal: the others shrink to title and selected row (and column header), the
+    // focused pane shares the rest with the detail slot, or takes it all
+    expect(splitRows(22, panes, "packets", "detail")).toEqual([2, 3, 3, 8, 6]);
+    expect(splitRows(22, panes, "packets")).toEqual([2, 3, 3, 12, 2]);
+    expect(splitRows(22, panes, "detail", "detail")).toEqual([2, 3, 3, 3, 11]);
     expect(splitRows(4, ["findings", "connections", "exchanges", "packets", "detail"], "findings").reduce((a, b) => a + b)).toBe(4);
   });
 });
