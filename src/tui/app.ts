@@ -12,7 +12,7 @@ import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
-import { HEADED, layout, paneOrder, type Rect } from "./layout.js";
+import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
 import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
@@ -925,7 +925,9 @@ export class App {
   render(): void {
     const width = this.screen.width as number;
     const height = this.screen.height as number;
-    this.rects = layout({ width, height, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null });
+    const need: Needs = {};
+    for (const v of ["findings", "connections", "exchanges", "packets", "compare"] as ViewId[]) need[v] = this.lists[v].count + 1 + (HEADED.has(v) ? 1 : 0);
+    this.rects = layout({ width, height, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null, need });
     const m = this.model;
     const head = [
       `kdiag ${this.title}`,

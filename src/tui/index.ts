@@ -102,6 +102,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     autoPadding: false,
     title: "kdiag",
   } as blessed.Widgets.IScreenOptions);
+  // On a UTF-8 locale, draw "·", "│" and the like as UTF-8 rather than through the terminal's
+  // line-drawing charset: over tmux, screen or PuTTY that charset is where "lqqk" comes from.
+  if (caps.unicode) (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
 
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));

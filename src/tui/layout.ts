@@ -28,6 +28,9 @@ export const HEADED: ReadonlySet<ViewId> = new Set(["connections", "exchanges", 
 /** Below this many rows per pane (an even split), unused panes shrink to their title and selected row. */
 const COMPACT_BELOW = 6;
 
+/** Rows a pane's whole content takes (title, column header, every row), where known. */
+export type Needs = Partial<Record<ViewId, number>>;
+
 /** The rows a pane needs to show its title and its selected row. */
 export function minimalRows(p: ViewId): number {
   return HEADED.has(p) ? 3 : 2;
@@ -42,6 +45,8 @@ export interface LayoutInput {
   lower: ViewId;
   /** The compare pane exists (two captures). */
   compare: boolean;
+  /** Rows each list needs to show all of itself: a focused pane never takes more than that from its partner. */
+  need?: Needs;
 }
 
 /** The panes in Tab order (hidden ones included: Tab brings them into their slot). */
@@ -54,17 +59,18 @@ export function paneOrder(compare: boolean): ViewId[] {
  * When that leaves each pane few rows, the others get their minimal rows and the focused pane
  * shares the rest with `partner` (the detail slot) when it is here.
  */
-export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId | null, partner: ViewId | null = null): number[] {
+export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId | null, partner: ViewId | null = null, need: Needs = {}): number[] {
   const n = panes.length;
   if (n === 0) return [];
   const fi = focus === null ? -1 : panes.indexOf(focus);
+  const pi = fi < 0 || partner === null || partner === focus ? -1 : panes.indexOf(partner);
   if (fi >= 0 && total / n < COMPACT_BELOW) {
-    const pi = partner === null || partner === focus ? -1 : panes.indexOf(partner);
     const rows = panes.map((p) => minimalRows(p));
     // What the focused pane and its partner share: everything the others do not take.
     const shared = total - rows.reduce((sum, r, i) => (i === fi || i === pi ? sum : sum + r), 0);
     if (pi >= 0 && shared >= 2 * COMPACT_BELOW) {
-      rows[fi] = Math.ceil(shared * 0.55);
+      // A short list (three findings) leaves the rest to the partner (the finding's text).
+      rows[fi] = Math.max(minimalRows(focus!) + 1, Math.min(Math.ceil(shared * 0.55), need[focus!] ?? Infinity));
       rows[pi] = shared - rows[fi]!;
       return rows;
     }
@@ -87,15 +93,21 @@ export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId
     }
     return rows;
   }
-  if (fi >= 0) rows[fi] = rows[fi]! + left;
-  else {
+  if (fi >= 0) {
+    rows[fi] = rows[fi]! + left;
+    const surplus = rows[fi]! - Math.max(base, need[focus!] ?? Infinity);
+    if (pi >= 0 && surplus > 0) {
+      rows[fi] = rows[fi]! - surplus;
+      rows[pi] = rows[pi]! + surplus;
+    }
+  } else {
     for (let i = 0; left > 0; i = (i + 1) % n, left--) rows[n - 1 - i] = rows[n - 1 - i]! + 1;
   }
   return rows;
 }
 
-function stack(panes: readonly ViewId[], focus: ViewId, top: number, left: number, width: number, height: number, out: Map<ViewId, Rect>, partner: ViewId | null = null): void {
-  const rows = splitRows(height, panes, panes.includes(focus) ? focus : null, partner);
+function stack(panes: readonly ViewId[], focus: ViewId, top: number, left: number, width: number, height: number, out: Map<ViewId, Rect>, partner: ViewId | null = null, need: Needs = {}): void {
+  const rows = splitRows(height, panes, panes.includes(focus) ? focus : null, partner, need);
   let y = top;
   panes.forEach((p, i) => {
     const h = rows[i]!;
@@ -121,6 +133,6 @@ export function layout(input: LayoutInput): Map<ViewId, Rect> {
     return out;
   }
   const lower = LOWER.has(input.focus) ? input.focus : input.lower;
-  stack([...main, lower], input.focus, 1, 0, input.width, body, out, lower);
+  stack([...main, lower], input.focus, 1, 0, input.width, body, out, lower, input.need);
   return out;
 }

@@ -39,7 +39,7 @@ async function waitFor(what: string | RegExp, timeoutMs = 20_000): Promise<strin
 
 async function startShell(): Promise<void> {
   session = `kdiag-tui-${process.pid}-${Date.now()}`;
-  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "NCURSES_NO_UTF8_ACS=1", "PS1=$ ", "bash", "--norc", "--noprofile");
+  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "PS1=$ ", "bash", "--norc", "--noprofile");
   keys("echo BEFORE-MARK", "Enter");
   await waitFor(/^BEFORE-MARK$/m);
 }
