@@ -20,6 +20,15 @@ export interface AnalyseOptions {
   identifyOnly?: boolean;
   /** Called every few thousand packets with the packets and bytes read so far. */
   onProgress?: (packets: number, bytes: number) => void;
+  /** Stops the pass (checked every few thousand packets): it then rejects with AnalysisCancelled. */
+  signal?: AbortSignal;
+}
+
+/** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super("analysis cancelled");
+  }
 }
 
 const PROGRESS_EVERY = 16384;
@@ -92,7 +101,10 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       events,
       pkt.hasTcp ? pkt.payloadLen : 0,
     );
-    if (opts.onProgress && f.number % PROGRESS_EVERY === 0) opts.onProgress(f.number, f.fileOffset);
+    if (f.number % PROGRESS_EVERY === 0) {
+      if (opts.signal?.aborted) throw new AnalysisCancelled();
+      opts.onProgress?.(f.number, f.fileOffset);
+    }
   };
 
   const { summary, bytes } = await readCapture(file, onFrame);

@@ -2,7 +2,7 @@
  * `kdiag tui CAPTURE [SERVER_SIDE_CAPTURE]`: the full-screen terminal UI.
  *
  * The screen opens at once and shows progress while the capture is read; rules run when the
- * analysis is done. The terminal is restored on quit (q), on Ctrl-C, on SIGINT/SIGTERM and on a
+ * analysis is done. The terminal is restored on quit (q), on Ctrl-C, on SIGINT/SIGTERM/SIGHUP and on a
  * crash (the error is printed after the terminal is back to normal). Returns the exit code.
  */
 
@@ -107,7 +107,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   if (caps.unicode) (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
 
   let finish!: (code: number) => void;
-  const done = new Promise<number>((resolve) => (finish = resolve));
+  // Quitting while the capture is still being read stops the read, so the shell is back at once.
+  const stopReading = new AbortController();
+  const done = new Promise<number>((resolve) => (finish = resolve)).then((code) => {
+    stopReading.abort();
+    return code;
+  });
   let restored = false;
   let current: App | null = null;
   const captures: AnalysedCapture[] = [];
@@ -128,10 +133,10 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (env.KDIAG_DEBUG) err.write(`${error.stack}\n`);
     finish(1);
   };
-  const onSignal = () => finish(130);
+  // The shell's convention: 128 + the signal's number. SIGHUP is an SSH session that dropped.
+  const onSignal: Record<string, () => void> = { SIGINT: () => finish(130), SIGTERM: () => finish(143), SIGHUP: () => finish(129) };
   process.on("uncaughtException", crash);
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  for (const [sig, handler] of Object.entries(onSignal)) process.on(sig, handler);
   process.on("exit", restore);
 
   const names = opts.files.map((f) => basename(f));
@@ -148,6 +153,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       for (const file of opts.files) {
         const capture = await analyseCapture(file, {
           registry,
+          signal: stopReading.signal,
           onProgress: (packets, bytes) => {
             const now = Date.now();
             if (now - last < 100) return;
@@ -189,8 +195,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   } finally {
     restore();
     process.off("uncaughtException", crash);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    for (const [sig, handler] of Object.entries(onSignal)) process.off(sig, handler);
     process.off("exit", restore);
     for (const c of captures) c.bytes.close();
   }

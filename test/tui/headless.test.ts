@@ -88,6 +88,23 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.app.selectedPacket()).toBe(f.evidence.packets[2]);
   });
 
+  it("takes mouse clicks and the wheel: a click focuses a pane and selects a row", async () => {
+    const h = await start([FIREWALL]);
+    // SGR mouse reports (the encoding xterm and tmux send): button;column;row, 1-based, M press / m release.
+    const click = async (col: number, row: number) => h.press(`\x1b[<0;${col};${row}M`, `\x1b[<0;${col};${row}m`);
+    const wheelDown = async (col: number, row: number) => h.press(`\x1b[<65;${col};${row}M`);
+    const title = () => h.lines().findIndex((l) => /^[ >]4 Packets/.test(l));
+    await click(10, title() + 1);
+    expect(h.app.focus).toBe("packets");
+    // the third packet row (title, column header, then rows)
+    await click(10, title() + 1 + 2 + 2);
+    expect(h.app.selectedPacket()).toBe(3);
+    expect(h.text()).toContain("Frame 3:");
+    await wheelDown(10, title() + 3);
+    expect(h.app.selectedPacket()).toBe(4);
+    expect(h.errors()).toBe("");
+  });
+
   it("Enter on a finding selects its connection and evidence packets", async () => {
     const h = await start([FIREWALL]);
     const findings = h.app.model!.findings;

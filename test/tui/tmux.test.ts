@@ -114,4 +114,24 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     expect(after).toContain("BEFORE-MARK");
     expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag} #{pane_title}")).toBe(`0 1 ${title}`);
   });
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("a %s from outside (kill, a dropped SSH session) restores the terminal and exits %d", async (signal, code) => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const file = join(dir, `signal-${signal}-${process.pid}.pcap`);
+    writeFileSync(file, readFileSync(FIREWALL));
+    await startShell();
+    keys(`${launcher()} ${file}; echo EXIT=$?`, "Enter");
+    await waitFor(/Findings \(\d+\)/);
+    const pids = spawnSync("pgrep", ["-f", file], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean).map(Number);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, signal);
+    const after = await waitFor(new RegExp(`^EXIT=${code}$`, "m"));
+    expect(after).toContain("BEFORE-MARK");
+    expect(after).not.toContain("Findings (");
+    expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag}").trim()).toBe("0 1");
+  });
 });
