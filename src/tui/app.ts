@@ -54,6 +54,9 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 /** Lists with a column header row under the title. */
 
 
+/** A Kafka error code other than NONE, as the tree labels it. */
+const ERROR_CODE = /^error_code: -?[1-9]\d*$/;
+
 type DetailSource =
   | { kind: "packet"; index: number }
   | { kind: "exchange"; index: number }
@@ -352,7 +355,9 @@ export class App {
       this.treePacket = ex.request?.first ?? ex.response?.first ?? 0;
     }
     this.expanded = defaultExpanded(this.tree);
-    this.reflatten(0);
+    // A Kafka error in the tree is the answer the user is after: start on it (opened above).
+    const rows = flatten(this.tree, this.expanded);
+    this.reflatten(Math.max(0, rows.findIndex((r) => ERROR_CODE.test(r.node.label))));
   }
 
   private reflatten(selected: number): void {

@@ -89,7 +89,10 @@ export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
       out.add(String(i));
       // A PDU with its protocol tree: its message body open too.
       roots[i]!.children!.forEach((c, j) => {
-        if (c.children?.length && / body$/.test(c.label)) out.add(`${i}/${j}`);
+        if (c.children?.length && / body$/.test(c.label)) {
+          out.add(`${i}/${j}`);
+          openToErrors(c.children, `${i}/${j}`, out);
+        }
       });
     }
     return out;
@@ -101,6 +104,25 @@ export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
     }
   }
   return out;
+}
+
+/** Opens the nodes down to every non-zero error code of a message body (the answer to "why"), within a budget. */
+function openToErrors(nodes: readonly UiNode[], prefix: string, out: Set<string>, budget = { left: 20 }): boolean {
+  let found = false;
+  nodes.forEach((n, i) => {
+    if (budget.left <= 0) return;
+    const id = `${prefix}/${i}`;
+    if (n.children?.length) {
+      if (openToErrors(n.children, id, out, budget)) {
+        out.add(id);
+        found = true;
+      }
+    } else if (/^error_code: -?[1-9]\d*$/.test(n.label)) {
+      budget.left--;
+      found = true;
+    }
+  });
+  return found;
 }
 
 const LINK_NAMES: Record<number, string> = {

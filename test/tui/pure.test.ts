@@ -195,6 +195,29 @@ describe("detail tree", () => {
     expect([...defaultExpanded(tree)]).toEqual(["1"]);
     expect([...defaultExpanded([...tree, { label: "Kafka request: Produce", children: [{ label: "x" }] }])]).toEqual(["3"]);
   });
+
+  it("opens a Kafka response down to its non-zero error codes, and no further", () => {
+    const response: UiNode = {
+      label: "Kafka response: Produce v7 Response MESSAGE_TOO_LARGE",
+      children: [
+        { label: "Response header", children: [{ label: "correlation_id: 3" }] },
+        {
+          label: "Produce v7 Response body",
+          children: [
+            {
+              label: "responses (2)",
+              children: [
+                { label: "[0]", children: [{ label: "name: \"a\"" }, { label: "partition_responses (1)", children: [{ label: "[0]", children: [{ label: "error_code: 0" }] }] }] },
+                { label: "[1]", children: [{ label: "name: \"b\"" }, { label: "partition_responses (1)", children: [{ label: "[0]", children: [{ label: "error_code: 10" }] }] }] },
+              ],
+            },
+            { label: "throttle_time_ms: 0" },
+          ],
+        },
+      ],
+    };
+    expect([...defaultExpanded([response])].sort()).toEqual(["0", "0/1", "0/1/0", "0/1/0/1", "0/1/0/1/1", "0/1/0/1/1/0"]);
+  });
 });
 
 describe("hex", () => {

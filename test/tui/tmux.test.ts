@@ -93,6 +93,27 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     expect(tmux("display", "-p", "-t", session, "#{pane_title}")).toBe(title);
   });
 
+  it("the README's message-too-large walk-through: finding, evidence, the broker's error in the tree and its bytes", async () => {
+    await startShell();
+    keys(`${launcher()} ${join(ROOT, "test", "fixtures", "kcat", "message-too-large-acks1.pcap.gz")}; echo EXIT=$?`, "Enter");
+    let s = await waitFor(/Findings \(\d+\)/);
+    expect(s.split("\n")[2]).toMatch(/^error message-too-large c0 Produce/);
+    expect(s).toContain("request 2000142 bytes");
+    expect(s).toContain("MESSAGE_TOO_LARGE");
+    keys("Enter");
+    s = await waitFor("evidence packets 10, 77, 79 (] next)");
+    keys("]", "]");
+    s = await waitFor(/^>4 Packets - connection 0 \(82\) 79\/82/m);
+    keys("5");
+    s = await waitFor(/^>5 Detail/m);
+    expect(s).toMatch(/^ +· error_code: 10$/m);
+    keys("6");
+    s = await waitFor(/^>6 Hex - packet 79/m);
+    expect(s).toMatch(/^0050 {2}6f 72 64 65 72 73 00 00 00 01 00 00 00 00 00 0a {2}orders\.{10}$/m);
+    keys("q");
+    await waitFor(/^EXIT=0$/m);
+  });
+
   it("a client id made of escape sequences changes nothing outside kdiag's drawing; Ctrl-C quits", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
     const evil = join(dir, "evil.pcap");
