@@ -12,6 +12,7 @@ import { TcpTracker } from "../tcp/tracker.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
 import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredExchange, StoredPdu } from "./analysed-capture.js";
 import { PacketIndex } from "./packet-index.js";
+import { StringPool } from "./string-pool.js";
 
 export interface AnalyseOptions {
   registry: Registry;
@@ -46,6 +47,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
   let current = 0;
   const swapped = new Set<number>();
+  const strings = new StringPool();
 
   const openSink = createDispatcher(opts.registry, {
     pdu(conn: Connection, pdu) {
@@ -54,6 +56,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       stored.connId = conn.id;
       stored.dissector = conn.dissector ?? "";
       stored.packet = current;
+      strings.fields(stored.fields);
       pdus.push(stored);
     },
     swapRoles(conn: Connection) {
@@ -63,6 +66,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       const stored = ex as StoredExchange;
       stored.connId = conn.id;
       stored.dissector = conn.dissector ?? "";
+      strings.fields(stored.fields);
       exchanges.push(stored);
     },
     note(conn: Connection, severity, packet, message) {

@@ -54,6 +54,10 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 /** Lists with a column header row under the title. */
 
 
+/** Time a packet-filter slice may take before keys get their turn, and packets tested between clock reads. */
+const FILTER_SLICE_MS = 16;
+const FILTER_STEP = 1000;
+
 /** A Kafka error code other than NONE, as the tree labels it. */
 const ERROR_CODE = /^error_code: -?[1-9]\d*$/;
 
@@ -215,7 +219,7 @@ export class App {
 
   /**
    * Rebuilds the packets pane's list. A filter over more packets than `filterChunk` runs in
-   * slices between key presses: the scope's unfiltered list shows meanwhile, with the progress in
+   * slices (of at most filterChunk packets and FILTER_SLICE_MS) between key presses: the scope's unfiltered list shows meanwhile, with the progress in
    * the pane title, and the result replaces it when complete (Esc or `x` cancels).
    */
   private refreshPackets(): void {
@@ -234,7 +238,14 @@ export class App {
     this.running = run;
     const slice = () => {
       if (run.cancelled) return;
-      if (!job.step(this.filterChunk)) {
+      // At most filterChunk packets and about one frame's time per slice, so a key pressed
+      // meanwhile waits for ~16 ms, not for a whole chunk of slow facts.
+      const until = performance.now() + FILTER_SLICE_MS;
+      let finished = false;
+      for (let left = this.filterChunk; !finished && left > 0 && performance.now() < until; left -= FILTER_STEP) {
+        finished = job.step(Math.min(left, FILTER_STEP));
+      }
+      if (!finished) {
         this.render();
         this.scheduleSlice(slice);
         return;

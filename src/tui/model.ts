@@ -76,6 +76,7 @@ export class TuiModel {
   private readonly pkt: DecodedPacket = createDecodedPacket();
   /** Re-dissected PDUs with trees, by connection id, least recently used first. */
   private readonly detailCache = new Map<number, Redissected>();
+  private allPacketsList: Int32Array | null = null;
   readonly t0: number;
 
   constructor(
@@ -116,6 +117,17 @@ export class TuiModel {
       for (let i = 0; i < p.count; i++) if (p.tcpFlags[i]! & RST && p.connId[i]! >= 0) this.rst[p.connId[i]!]!++;
     }
     return this.rst[connId] ?? 0;
+  }
+
+  /** Every packet index, 0..count-1 (made once: a million-packet list costs 4 MB). */
+  private allPackets(): Int32Array {
+    if (!this.allPacketsList) {
+      const n = this.capture.packets.count;
+      const list = new Int32Array(n);
+      for (let i = 0; i < n; i++) list[i] = i;
+      this.allPacketsList = list;
+    }
+    return this.allPacketsList;
   }
 
   /** Packet indices (0-based) of one connection, ascending. */
@@ -197,7 +209,7 @@ export class TuiModel {
     const scope = connId === null ? null : this.packetsOf(connId);
     const total = scope ? scope.length : p.count;
     if (!filter || !filter.ok || filter.matchAll) {
-      const all = scope ?? Int32Array.from({ length: p.count }, (_, i) => i);
+      const all = scope ?? this.allPackets();
       return { total, done: total, step: () => true, result: () => all };
     }
     const facts = (this.packetFactsCache ??= new PacketFacts(this.capture, this.connFacts(), this.pdusByPacket));
