@@ -68,15 +68,14 @@ export function splitRows(total: number, panes: readonly ViewId[], focus: ViewId
     const rows = panes.map((p) => minimalRows(p));
     // What the focused pane and its partner share: everything the others do not take.
     const shared = total - rows.reduce((sum, r, i) => (i === fi || i === pi ? sum : sum + r), 0);
-    if (pi >= 0 && shared >= 2 * COMPACT_BELOW) {
-      // A short list (three findings) leaves the rest to the partner (the finding's text).
-      rows[fi] = Math.max(minimalRows(focus!) + 1, Math.min(Math.ceil(shared * 0.55), need[focus!] ?? Infinity));
-      rows[pi] = shared - rows[fi]!;
-      return rows;
-    }
-    const focusRows = shared - (pi >= 0 ? rows[pi]! : 0);
-    if (focusRows >= minimalRows(focus!) + 2) {
+    // The focused pane's share: about half with a partner, all of it without; never more than its
+    // whole list (three findings leave the rest to the finding's text).
+    const floor = minimalRows(focus!) + 2;
+    const wanted = pi >= 0 && shared >= 2 * COMPACT_BELOW ? Math.ceil(shared * 0.55) : shared - (pi >= 0 ? rows[pi]! : 0);
+    const focusRows = pi >= 0 ? Math.max(floor, Math.min(wanted, need[focus!] ?? Infinity)) : wanted;
+    if (focusRows >= floor && focusRows <= shared - (pi >= 0 ? rows[pi]! : 0)) {
       rows[fi] = focusRows;
+      if (pi >= 0) rows[pi] = shared - focusRows;
       return rows;
     }
   }

@@ -177,6 +177,10 @@ describe("layout", () => {
     expect(splitRows(22, panes, "packets", "detail")).toEqual([2, 3, 3, 8, 6]);
     expect(splitRows(22, panes, "packets")).toEqual([2, 3, 3, 12, 2]);
     expect(splitRows(22, panes, "detail", "detail")).toEqual([2, 3, 3, 3, 11]);
+    // a short list keeps only its rows (three findings: title + 3), the detail slot gets the rest
+    expect(splitRows(22, panes, "findings", "detail", { findings: 4 })).toEqual([4, 3, 3, 3, 9]);
+    const withCompare: ViewId[] = ["findings", "compare", "connections", "exchanges", "packets", "detail"];
+    expect(splitRows(22, withCompare, "compare", "detail", { compare: 4 })).toEqual([2, 4, 3, 3, 3, 7]);
     expect(splitRows(4, ["findings", "connections", "exchanges", "packets", "detail"], "findings").reduce((a, b) => a + b)).toBe(4);
   });
 });
