@@ -30,21 +30,39 @@ export function buildTree(label: string, value: KafkaObject, opts: TreeOptions =
   return { label, children: childNodes(value, budget, opts) };
 }
 
-/** The nodes of an object's fields or an array's elements, within the node budget. */
+/**
+ * The nodes of an object's fields or an array's elements, within the node budget. An object's
+ * plain fields are always shown, before its arrays and structs take from the budget: 59 api_keys
+ * must not hide the throttle_time_ms after them.
+ */
 function childNodes(of: KafkaObject | KafkaValue[], budget: { left: number }, opts: TreeOptions): TreeNode[] {
-  const out: TreeNode[] = [];
   const spans = opts.spans?.get(of);
-  const isArray = Array.isArray(of);
-  const keys = isArray ? of.map((_, i) => i) : Object.keys(of);
-  for (let i = 0; i < keys.length; i++) {
-    if (budget.left <= 0) {
-      out.push({ label: isArray ? `… ${keys.length - i} more` : `… ${keys.length - i} more fields` });
-      break;
+  if (Array.isArray(of)) {
+    const out: TreeNode[] = [];
+    for (let i = 0; i < of.length; i++) {
+      if (budget.left <= 0) {
+        out.push({ label: `… ${of.length - i} more` });
+        break;
+      }
+      out.push(node(`[${i}]`, of[i]!, budget, opts, spans?.get(i)));
     }
-    const key = keys[i]!;
-    const value = isArray ? of[key as number]! : of[key as string]!;
-    out.push(node(isArray ? `[${key}]` : (key as string), value, budget, opts, spans?.get(key)));
+    return out;
   }
+  const keys = Object.keys(of);
+  const out: TreeNode[] = new Array(keys.length);
+  const nested = (v: KafkaValue) => v !== null && typeof v === "object";
+  keys.forEach((key, i) => {
+    if (!nested(of[key]!)) out[i] = node(key, of[key]!, budget, opts, spans?.get(key));
+  });
+  keys.forEach((key, i) => {
+    const v = of[key]!;
+    if (!nested(v)) return;
+    const span = spans?.get(key);
+    out[i] =
+      budget.left > 0
+        ? node(key, v, budget, opts, span)
+        : { label: `${key}${Array.isArray(v) ? ` (${v.length})` : ""}: … not shown (tree size limit)`, ...(span ? { offset: span.start, length: span.end - span.start } : {}) };
+  });
   return out;
 }
 

@@ -3,6 +3,8 @@
  * the tree places must hold, in the captured frames, the value its label shows. Checked on real
  * captures with single-segment and multi-segment messages, loss, and roles the dissector turned.
  */
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyseCapture } from "../../src/model/analyse.js";
@@ -11,6 +13,7 @@ import { redissectConnection } from "../../src/model/redissect.js";
 import { StreamMap } from "../../src/model/stream-map.js";
 import type { TreeNode } from "../../src/plugins/api.js";
 import { createRegistry } from "../../src/plugins/builtin.js";
+import { tsharkAvailable } from "../helpers/tshark.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 
@@ -130,5 +133,82 @@ describe("Kafka tree fields in the frames", () => {
     const checked = await checkCapture(join(FIXTURES, "kcat", "message-too-large-acks1.pcap.gz"));
     expect(checked.multiSegment).toBeGreaterThan(0);
     expect(checked.numbers).toBeGreaterThan(10);
+  });
+});
+
+/**
+ * tshark as the oracle for where Kafka fields lie in the frame: every field of a common set that
+ * tshark places (in a packet holding whole messages) is placed by kdiag's tree at the same frame
+ * bytes, in the same packet.
+ */
+const TSHARK_FIELDS = new Set([
+  "kafka.len",
+  "kafka.api_key",
+  "kafka.api_version",
+  "kafka.correlation_id",
+  "kafka.client_id",
+  "kafka.required_acks",
+  "kafka.timeout",
+  "kafka.topic_name",
+  "kafka.partition_id",
+  "kafka.error",
+  "kafka.throttle_time",
+]);
+
+interface Placed {
+  frame: number;
+  pos: number;
+  size: number;
+  name: string;
+}
+
+function tsharkPlaced(file: string): Placed[] {
+  const pdml = execFileSync("tshark", ["-r", file, "-T", "pdml", "-d", "tcp.port==9092,kafka", "-d", "tcp.port==36333,kafka", "-o", "tcp.desegment_tcp_streams:TRUE"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const out: Placed[] = [];
+  for (const packet of pdml.split("<packet>").slice(1)) {
+    // Reassembled messages are placed in tshark's reassembly buffer, not the frame: skipped.
+    if (packet.includes('name="tcp.segments"') || !packet.includes('<proto name="kafka"')) continue;
+    const frame = Number(/name="frame.number"[^>]* show="(\d+)"/.exec(packet)![1]);
+    for (const m of packet.matchAll(/<field name="(kafka\.[a-z_]+)"[^>]* size="(\d+)" pos="(\d+)"/g)) {
+      if (TSHARK_FIELDS.has(m[1]!) && Number(m[2]) > 0) out.push({ frame, name: m[1]!, size: Number(m[2]), pos: Number(m[3]) });
+    }
+  }
+  return out;
+}
+
+async function kdiagPlaced(file: string): Promise<Set<string>> {
+  const registry = createRegistry();
+  const capture = await analyseCapture(file, { registry });
+  const out = new Set<string>();
+  for (const connId of new Set(capture.pdus.map((p) => p.connId))) {
+    const { pdus, streams } = redissectConnection(capture, connId, registry);
+    const walk = (pdu: StoredPdu, nodes: readonly TreeNode[] | undefined) => {
+      for (const n of nodes ?? []) {
+        walk(pdu, n.children);
+        if (n.offset === undefined || !n.length) continue;
+        for (const piece of streams.locate(pdu.dir, pdu.ref.streamOffset + n.offset, n.length)) out.add(`${piece.packet}:${piece.offset}:${piece.length}`);
+      }
+    };
+    for (const pdu of pdus) walk(pdu, pdu.tree);
+  }
+  return out;
+}
+
+describe.skipIf(!tsharkAvailable())("Kafka field bytes against tshark", () => {
+  const files = [
+    ...readdirSync(join(FIXTURES, "public", "deepflow-kafka"))
+      .filter((f) => f.endsWith(".pcap"))
+      .map((f) => join("public", "deepflow-kafka", f)),
+    "kcat/produce-lz4.pcap",
+    "kcat/consume-gzip.pcap",
+    "real/normal.pcap",
+  ];
+  it.each(files)("%s", async (name) => {
+    const file = join(FIXTURES, name);
+    const theirs = tsharkPlaced(file);
+    const ours = await kdiagPlaced(file);
+    const missing = theirs.filter((t) => !ours.has(`${t.frame}:${t.pos}:${t.size}`));
+    expect(missing).toEqual([]);
+    expect(theirs.length).toBeGreaterThan(0);
   });
 });
