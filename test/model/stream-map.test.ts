@@ -163,7 +163,7 @@ interface Placed {
 }
 
 function tsharkPlaced(file: string): Placed[] {
-  const pdml = execFileSync("tshark", ["-r", file, "-T", "pdml", "-d", "tcp.port==9092,kafka", "-d", "tcp.port==36333,kafka", "-o", "tcp.desegment_tcp_streams:TRUE"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const pdml = execFileSync("tshark", ["-r", file, "-T", "pdml", "-d", "tcp.port==9092,kafka", "-d", "tcp.port==36333,kafka", "-o", "tcp.desegment_tcp_streams:TRUE"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
   const out: Placed[] = [];
   for (const packet of pdml.split("<packet>").slice(1)) {
     // Reassembled messages are placed in tshark's reassembly buffer, not the frame: skipped.
