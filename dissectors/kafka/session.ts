@@ -23,6 +23,7 @@ import {
 import { APIS } from "./generated/protocol.js";
 import { decodeRecords, type RecordsResult } from "./records/index.js";
 import { recordsSummary, summariseRecords } from "./records-summary.js";
+import { flat } from "./flat.js";
 import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./tree.js";
 
 /** A records field decoded in detail mode: where its bytes start in the PDU, and what they hold. */
@@ -161,7 +162,7 @@ export class KafkaSession implements StreamDissector {
         response: null,
         status: "unanswered",
         confidence: "certain",
-        summary: `${requestLabel(p.apiKey, p.apiVersion)} corr=${corr} no response before the ${reason}${lost}`,
+        summary: flat`${requestLabel(p.apiKey, p.apiVersion)} corr=${corr} no response before the ${reason}${lost}`,
         fields: withField(
           kafkaFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts),
           "kafka.unanswered",
@@ -217,7 +218,7 @@ export class KafkaSession implements StreamDissector {
       dir: "c2s",
       ref: at,
       length: wireLength,
-      summary: `${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${problem.tag}`,
+      summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${problem.tag}`,
       fields,
       ...(tree ? { tree } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
@@ -229,7 +230,7 @@ export class KafkaSession implements StreamDissector {
         response: null,
         status: "no-response-expected",
         confidence: "certain",
-        summary: `${requestLabel(apiKey, apiVersion)} corr=${corr} acks=0 (no response expected)${topicsText(facts)}`,
+        summary: flat`${requestLabel(apiKey, apiVersion)} corr=${corr} acks=0 (no response expected)${topicsText(facts)}`,
         fields: kafkaFields(apiKey, apiVersion, corr, clientId, facts),
       });
       return;
@@ -308,7 +309,7 @@ export class KafkaSession implements StreamDissector {
       dir: "s2c",
       ref: at,
       length: wireLength,
-      summary: `${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
+      summary: flat`${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
       fields,
       ...(tree ? { tree } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
@@ -327,9 +328,7 @@ export class KafkaSession implements StreamDissector {
       response: side,
       status: req ? "answered" : "orphan-response",
       confidence,
-      summary:
-        `${requestLabel(apiKey, apiVersion)} corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(merged)}` +
-        `${latencyMs !== null ? ` ${latencyMs}ms` : ""}${errorsText ? ` ${errorsText}` : ""}${sure}`,
+      summary: flat`${requestLabel(apiKey, apiVersion)} corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(merged)}${latencyMs !== null ? ` ${latencyMs}ms` : ""}${errorsText ? ` ${errorsText}` : ""}${sure}`,
       fields: exchangeFields,
     });
   }
