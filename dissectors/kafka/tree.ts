@@ -89,7 +89,7 @@ export function recordsNode(key: string, dataOffset: number, length: number, r: 
   const parts = [`${length} bytes`, `${r.batches.length} batch${r.batches.length === 1 ? "" : "es"}`, `${declared} record${declared === 1 ? "" : "s"}`];
   if (r.batches.some((b) => !b.crc.ok)) parts.push("CRC MISMATCH");
   if (r.partialTail) parts.push(`partial batch at the end (${r.partialTailBytes} bytes)`);
-  const children: TreeNode[] = r.batches.map((b, i) => ({ ...batchNode(b, i), offset: dataOffset + b.position, length: b.wireSize }));
+  const children: TreeNode[] = r.batches.map((b, i) => ({ ...batchNode(b, i, dataOffset), offset: dataOffset + b.position, length: b.wireSize }));
   let shown = 0;
   for (const b of r.batches) shown += b.records.length;
   if (shown < declared && r.batches.length > 0) children.push({ label: `… records after the first ${shown} not shown` });
@@ -99,7 +99,7 @@ export function recordsNode(key: string, dataOffset: number, length: number, r: 
   return { label: `${key}: ${parts.join(", ")}`, children };
 }
 
-function batchNode(b: RecordBatch, index: number): TreeNode {
+function batchNode(b: RecordBatch, index: number, dataOffset: number): TreeNode {
   const crc = b.crc.ok ? "CRC ok" : "CRC MISMATCH";
   const range = b.baseOffset === b.lastOffset ? `offset ${b.baseOffset}` : `offsets ${b.baseOffset}-${b.lastOffset}`;
   const children: TreeNode[] = [
@@ -118,20 +118,25 @@ function batchNode(b: RecordBatch, index: number): TreeNode {
     children.push({ label: `Partition leader epoch: ${b.partitionLeaderEpoch}` });
     if (b.transactional || b.control) children.push({ label: `${b.transactional ? "Transactional" : ""}${b.transactional && b.control ? ", " : ""}${b.control ? "Control batch" : ""}` });
   }
-  for (const rec of b.records) children.push(recordNode(rec, b.magic === 2 && b.control));
+  for (const rec of b.records) children.push(recordNode(rec, b.magic === 2 && b.control, dataOffset));
   return {
     label: `Record batch ${index}: ${range}, codec ${b.codec}, ${crc}, ${b.recordCount} record${b.recordCount === 1 ? "" : "s"}, ${b.wireSize} bytes`,
     children,
   };
 }
 
-function recordNode(rec: KafkaRecord, control: boolean): TreeNode {
+/** A record; `dataOffset` places an uncompressed one's bytes (records start there). */
+function recordNode(rec: KafkaRecord, control: boolean, dataOffset: number): TreeNode {
   const key = rec.keyLength < 0 ? "null" : preview(rec.key, rec.keyLength);
+  const place = (at: number | undefined, length: number) => (at !== undefined && length > 0 ? { offset: dataOffset + at, length } : {});
   const children: TreeNode[] = [
     { label: `Offset: ${rec.offset}` },
     { label: `Timestamp: ${time(rec.timestamp)}` },
-    { label: `Key (${rec.keyLength < 0 ? "null" : `${rec.keyLength} bytes`}): ${key}` },
-    { label: `Value (${rec.valueLength < 0 ? "null, a tombstone" : `${rec.valueLength} bytes`}): ${rec.valueLength < 0 ? "null" : preview(rec.value, rec.valueLength)}` },
+    { label: `Key (${rec.keyLength < 0 ? "null" : `${rec.keyLength} bytes`}): ${key}`, ...place(rec.at?.key, rec.keyLength) },
+    {
+      label: `Value (${rec.valueLength < 0 ? "null, a tombstone" : `${rec.valueLength} bytes`}): ${rec.valueLength < 0 ? "null" : preview(rec.value, rec.valueLength)}`,
+      ...place(rec.at?.value, rec.valueLength),
+    },
   ];
   if (control && rec.controlType !== undefined) children.push({ label: `Control type: ${rec.controlType} (${CONTROL_TYPES[rec.controlType] ?? "unknown"})` });
   if (rec.headers.length > 0) {
@@ -142,7 +147,7 @@ function recordNode(rec: KafkaRecord, control: boolean): TreeNode {
       })),
     });
   }
-  return { label: `Record offset ${rec.offset}: key ${key}`, children };
+  return { label: `Record offset ${rec.offset}: key ${key}`, ...place(rec.at?.record, rec.at?.size ?? 0), children };
 }
 
 const CONTROL_TYPES: Record<number, string> = { 0: "abort", 1: "commit" };

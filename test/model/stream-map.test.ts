@@ -45,6 +45,8 @@ describe("StreamMap", () => {
 interface Checked {
   numbers: number;
   strings: number;
+  /** Record keys and values (uncompressed batches) read back. */
+  recordBytes: number;
   multiSegment: number;
 }
 
@@ -80,6 +82,15 @@ function checkTree(capture: AnalysedCapture, streams: StreamMap, pdu: StoredPdu,
     expect(n.offset + n.length, `${n.label} inside its PDU`).toBeLessThanOrEqual(pdu.length);
     const pieces = streams.locate(pdu.dir, pdu.ref.streamOffset + n.offset, n.length, 100_000);
     if (new Set(pieces.map((p) => p.packet)).size > 1) out.multiSegment++;
+    const keyOrValue = /^(?:Key|Value) \((\d+) bytes\): "([ -~]*)"$/.exec(n.label);
+    if (keyOrValue && Number(keyOrValue[1]) === keyOrValue[2]!.length) {
+      const bytes = bytesAt(capture, streams, pdu, n.offset, n.length);
+      if (bytes) {
+        expect(Buffer.from(bytes).toString("latin1"), `${n.label} at PDU offset ${n.offset}`).toBe(keyOrValue[2]);
+        out.recordBytes++;
+      }
+      continue;
+    }
     if (n.children) continue;
     const number = /^[a-z_]+: (-?\d+)$/.exec(n.label);
     const text = /^[a-z_]+: "([ -!#-[\]-~]*)"$/.exec(n.label);
@@ -106,7 +117,7 @@ function checkTree(capture: AnalysedCapture, streams: StreamMap, pdu: StoredPdu,
 async function checkCapture(file: string): Promise<Checked> {
   const registry = createRegistry();
   const capture = await analyseCapture(file, { registry });
-  const out: Checked = { numbers: 0, strings: 0, multiSegment: 0 };
+  const out: Checked = { numbers: 0, strings: 0, recordBytes: 0, multiSegment: 0 };
   const conns = new Set(capture.pdus.map((p) => p.connId));
   for (const connId of conns) {
     const { pdus, streams } = redissectConnection(capture, connId, registry);
@@ -127,6 +138,11 @@ describe("Kafka tree fields in the frames", () => {
     const checked = await checkCapture(join(FIXTURES, name));
     expect(checked.numbers).toBeGreaterThanOrEqual(atLeast);
     expect(checked.strings).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(["kcat/produce-none.pcap", "kcat/consume-none.pcap"])("%s: the keys and values of an uncompressed batch are placed on their bytes", async (name) => {
+    const checked = await checkCapture(join(FIXTURES, name));
+    expect(checked.recordBytes).toBeGreaterThanOrEqual(20);
   });
 
   it("follows a message over many segments (a 1 MB Produce split at the MTU)", async () => {

@@ -117,6 +117,7 @@ export function walkV2Records(
       if (ctx.keepValues) {
         if (keyLength >= 0) record.key = copyPrefix(data, keyStart, keyLength, ctx.previewBytes);
         if (valueLength >= 0) record.value = copyPrefix(data, valueStart, valueLength, ctx.previewBytes);
+        if (!loc.decompressed) record.at = { record: recStart, size: recEnd - recStart, key: keyStart, value: valueStart };
       }
       // A control record's key is version int16 + type int16 (0 abort, 1 commit).
       if (batch.control && keyLength >= 4) record.controlType = (data[keyStart + 2]! << 8) | data[keyStart + 3]!;

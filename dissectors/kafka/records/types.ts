@@ -53,6 +53,11 @@ export interface RecordHeader {
 
 /** One record (magic 2) or one message (magic 0/1). */
 export interface KafkaRecord {
+  /**
+   * Where the record, its key and its value lie in the input (magic 2 records of an uncompressed
+   * batch only: a compressed record has no place in the captured bytes).
+   */
+  at?: { record: number; size: number; key: number; value: number };
   offset: number;
   /** Milliseconds since the epoch; -1 when the format has none (magic 0). */
   timestamp: number;
