@@ -142,6 +142,8 @@ export class App {
   private helpTop = 0;
   filterBar: FilterBar | null = null;
   message = "";
+  /** Shown in the title bar for good: what the user must not forget (a damaged capture). */
+  notice = "";
   progress = "";
   compareRows: CompareRow[] | null = null;
   /** Packets a filter tests synchronously; a bigger scope is filtered in slices of this size. */
@@ -947,6 +949,7 @@ export class App {
     const m = this.model;
     const head = [
       `kdiag ${this.title}`,
+      this.notice,
       m ? `${m.capture.packets.count} pkts, ${m.capture.connections.length} conns, ${m.capture.exchanges.length} exchanges, ${m.findings.length} findings` : "",
       this.connScope !== null ? `[connection ${this.connScope}]` : "",
       this.progress,

@@ -172,8 +172,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       await new Promise((r) => setImmediate(r));
       const [client, server] = captures;
       const findings: Finding[] = evaluateRules(loaded.rules, client!, server ? { pair: { clientSide: client!, serverSide: server } } : {});
-      const damaged = captures.flatMap((c) => c.summary.problems.filter((p) => p.fatal)).map(formatCaptureProblem);
-      app.progress = damaged.length > 0 ? `capture damaged: ${damaged[0]}` : "";
+      // The title bar keeps where the capture broke; the status line first says what broke.
+      const damage = captures.flatMap((c) => c.summary.problems.filter((p) => p.fatal))[0];
+      app.progress = "";
+      if (damage) {
+        app.notice = `[damaged at ${damage.packet !== undefined ? `packet ${damage.packet}` : `offset ${damage.offset}`}]`;
+        app.message = safe(`capture damaged, read up to there: ${formatCaptureProblem({ ...damage, file: basename(damage.file) })}`, !caps.unicode);
+      }
       const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
       opts.onReady?.(app, "data");

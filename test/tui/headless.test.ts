@@ -470,6 +470,38 @@ describe("kdiag tui, headless at 80x24", () => {
 });
 
 describe("kdiag tui exit codes", () => {
+  it("opens a capture cut in the middle of a packet: the packets before it, and where it broke", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const cut = join(dir, "cut.pcap");
+    const bytes = readFileSync(FIREWALL);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+    const h = await start([cut]);
+    expect(h.lines()[0]).toMatch(/^kdiag cut\.pcap {2}\[damaged at packet 40\] {2}39 pkts/);
+    expect(h.lines()[23]).toMatch(/^capture damaged, read up to there: cut\.pcap: packet 40: /);
+    await h.press("j");
+    expect(h.lines()[0]).toContain("[damaged at packet 40]");
+    expect(h.app.model!.capture.packets.count).toBe(39);
+    expect(h.text()).toContain("Findings (");
+  });
+
+  it("refuses a file that is not a capture, with one line saying so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "this is not a capture\n".repeat(20));
+    const { runTui } = await import("../../src/tui/index.js");
+    let err = "";
+    let out = "";
+    const code = await runTui({
+      files: [text],
+      output: { write: (s: string) => ((out += s), true), isTTY: true, columns: 80, rows: 24, on() {}, once() {}, removeListener() {} } as unknown as NodeJS.WriteStream,
+      errorOutput: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
+    });
+    expect(code).toBe(3);
+    expect(err.trim().split("\n")).toHaveLength(1);
+    expect(err).toContain("notes.txt");
+    expect(err).toMatch(/not a (pcap|capture)/i);
+  });
+
   it("refuses a missing capture before touching the terminal", async () => {
     const { runTui } = await import("../../src/tui/index.js");
     let err = "";
