@@ -16,7 +16,7 @@ import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
 import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
-import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, packetTree, type FlatRow, type UiNode } from "./tree.js";
+import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
 
 export interface CompareRow {
@@ -51,15 +51,10 @@ const TITLES: Record<ViewId, string> = {
 const CHART_ROWS = 6;
 
 const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet", exchanges: "exchange", connections: "connection" };
-/** Lists with a column header row under the title. */
-
 
 /** Time a packet-filter slice may take before keys get their turn, and packets tested between clock reads. */
 const FILTER_SLICE_MS = 16;
 const FILTER_STEP = 1000;
-
-/** A Kafka error code other than NONE, as the tree labels it. */
-const ERROR_CODE = /^error_code: -?[1-9]\d*$/;
 
 type DetailSource =
   | { kind: "packet"; index: number }
@@ -221,8 +216,9 @@ export class App {
 
   /**
    * Rebuilds the packets pane's list. A filter over more packets than `filterChunk` runs in
-   * slices (of at most filterChunk packets and FILTER_SLICE_MS) between key presses: the scope's unfiltered list shows meanwhile, with the progress in
-   * the pane title, and the result replaces it when complete (Esc or `x` cancels).
+   * slices (at most filterChunk packets and FILTER_SLICE_MS each) between key presses: the
+   * scope's unfiltered list shows meanwhile, with the progress in the pane title, and the result
+   * replaces it when complete (Esc or `x` cancels).
    */
   private refreshPackets(): void {
     const m = this.model;
@@ -370,7 +366,7 @@ export class App {
     this.expanded = defaultExpanded(this.tree);
     // A Kafka error in the tree is the answer the user is after: start on it (opened above).
     const rows = flatten(this.tree, this.expanded);
-    this.reflatten(Math.max(0, rows.findIndex((r) => ERROR_CODE.test(r.node.label))));
+    this.reflatten(Math.max(0, rows.findIndex((r) => KAFKA_ERROR_LABEL.test(r.node.label))));
   }
 
   private reflatten(selected: number): void {

@@ -106,6 +106,9 @@ export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
   return out;
 }
 
+/** A Kafka error code other than NONE, as the tree labels it. */
+export const KAFKA_ERROR_LABEL = /^error_code: -?[1-9]\d*$/;
+
 /** Opens the nodes down to every non-zero error code of a message body (the answer to "why"), within a budget. */
 function openToErrors(nodes: readonly UiNode[], prefix: string, out: Set<string>, budget = { left: 20 }): boolean {
   let found = false;
@@ -117,7 +120,7 @@ function openToErrors(nodes: readonly UiNode[], prefix: string, out: Set<string>
         out.add(id);
         found = true;
       }
-    } else if (/^error_code: -?[1-9]\d*$/.test(n.label)) {
+    } else if (KAFKA_ERROR_LABEL.test(n.label)) {
       budget.left--;
       found = true;
     }
