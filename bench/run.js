@@ -304,6 +304,12 @@ async function main() {
     } catch (e) {
       step(`  failed: ${String(e.message ?? e).split("\n")[0]}`);
     }
+    step("kdiag tui: the tree of one packet on a 300,000-packet connection (bench/long-connection.js)");
+    const r = spawnSync(process.execPath, ["--expose-gc", join(BENCH, "long-connection.js"), "--dist", join(SNAP, "dist")], { encoding: "utf8" });
+    if (r.status === 0) {
+      results.longConnection = r.stdout.trim();
+      step(`  ${results.longConnection}`);
+    } else step(`  failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
   }
 
   // --- Optional CPU profile ----------------------------------------------------------------
@@ -402,6 +408,7 @@ async function main() {
     out.push(`allocations, analysis pass, ${k}: ${a.bytesPerPacket.toFixed(0)} bytes/packet (${(a.allocatedBytes / MB).toFixed(0)} MB over ${a.packets} packets, ${a.gcs} GCs)`);
   }
   if (results.tui) out.push("", ...tuiReport(results.tui));
+  if (results.longConnection) out.push("", results.longConnection);
   if (results.profileTop) out.push("", results.profileTop.trimEnd());
   out.push("");
   process.stdout.write(out.join("\n") + "\n");

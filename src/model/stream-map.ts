@@ -22,20 +22,35 @@ export interface FramePiece {
 }
 
 class DirRuns {
-  readonly start: number[] = [];
-  readonly end: number[] = [];
-  readonly packet: number[] = [];
-  readonly frameEnd: number[] = [];
+  start: number[] = [];
+  end: number[] = [];
+  packet: number[] = [];
+  frameEnd: number[] = [];
+  /** Runs added out of stream order (gathered from packets as they come): sorted before a lookup. */
+  private sorted = true;
 
   add(start: number, end: number, packet: number, frameEnd: number): void {
+    if (this.start.length > 0 && start < this.start[this.start.length - 1]!) this.sorted = false;
     this.start.push(start);
     this.end.push(end);
     this.packet.push(packet);
     this.frameEnd.push(frameEnd);
   }
 
-  /** Index of the first run whose end is past `x` (runs are in stream order). */
+  /** Runs never overlap (each stream byte is delivered once), so ordering by start orders the ends too. */
+  sort(): void {
+    if (this.sorted) return;
+    const order = this.start.map((_, i) => i).sort((a, b) => this.start[a]! - this.start[b]!);
+    this.start = order.map((i) => this.start[i]!);
+    this.end = order.map((i) => this.end[i]!);
+    this.packet = order.map((i) => this.packet[i]!);
+    this.frameEnd = order.map((i) => this.frameEnd[i]!);
+    this.sorted = true;
+  }
+
+  /** Index of the first run whose end is past `x`. */
   firstEndingAfter(x: number): number {
+    this.sort();
     let lo = 0;
     let hi = this.end.length;
     while (lo < hi) {
@@ -55,7 +70,10 @@ export class StreamMap {
     this.runs = { c2s: this.runs.s2c, s2c: this.runs.c2s };
   }
 
-  /** Packet `packet` delivered stream bytes [start, start+length) of `dir`; its payload ends at `frameEnd` in its frame. */
+  /**
+   * Packet `packet` delivered stream bytes [start, start+length) of `dir`, the last of them at
+   * `frameEnd` in its frame. Runs must not overlap; they may come in any order.
+   */
   add(dir: Dir, start: number, length: number, packet: number, frameEnd: number): void {
     if (length > 0) this.runs[dir].add(start, start + length, packet, frameEnd);
   }

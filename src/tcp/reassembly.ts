@@ -39,6 +39,8 @@ interface Held {
 
 class DirStream {
   started = false;
+  /** Sequence number of stream offset 0, -1 before the stream starts. */
+  startSeq = -1;
   /** Sequence number of the byte at `pos`. */
   nextSeq = 0;
   /** Stream offset of the next byte to deliver. */
@@ -87,6 +89,7 @@ export class ConnectionReassembler {
     if (s.started) return;
     s.started = true;
     s.nextSeq = (seq + 1) >>> 0;
+    s.startSeq = s.nextSeq;
   }
 
   /** A FIN marks the end of a direction's stream (at its sequence number). */
@@ -95,9 +98,15 @@ export class ConnectionReassembler {
     if (!s.started) {
       s.started = true;
       s.nextSeq = finSeq;
+      s.startSeq = finSeq;
     }
     const off = s.pos + seqDiff(finSeq, s.nextSeq);
     if (s.finOffset < 0 || off < s.finOffset) s.finOffset = off < s.pos ? s.pos : off;
+  }
+
+  /** Sequence number of `dir`'s stream offset 0, -1 before that stream starts. */
+  startSeq(dir: 0 | 1): number {
+    return (dir === 0 ? this.c2s : this.s2c).startSeq;
   }
 
   /** Both directions delivered up to their FIN. */
@@ -115,6 +124,7 @@ export class ConnectionReassembler {
     if (!s.started) {
       s.started = true;
       s.nextSeq = dataSeq;
+      s.startSeq = dataSeq;
     }
     const start = s.pos + seqDiff(dataSeq, s.nextSeq);
     const end = start + declaredLen;

@@ -69,7 +69,7 @@ interface Tracked {
 const EVENT_KEYS = TCP_EVENT_NAMES.map((e) => e.key);
 
 function newDirectionStats(): DirectionStats {
-  return { packets: 0, bytes: 0, payloadBytes: 0, firstTtl: -1, lastTtl: -1, lastIpId: -1, windowScale: -1, baseSeq: -1 };
+  return { packets: 0, bytes: 0, payloadBytes: 0, firstTtl: -1, lastTtl: -1, lastIpId: -1, windowScale: -1, baseSeq: -1, streamSeq: -1 };
 }
 
 export class TcpTracker {
@@ -333,6 +333,8 @@ export class TcpTracker {
     // Replay FINs here (not only this packet's): a sink opened after a FIN needs it too.
     if (t.finSeq[0] >= 0) r.fin(0, t.finSeq[0]);
     if (t.finSeq[1] >= 0) r.fin(1, t.finSeq[1]);
+    if (t.conn.c2s.streamSeq < 0) t.conn.c2s.streamSeq = r.startSeq(0);
+    if (t.conn.s2c.streamSeq < 0) t.conn.s2c.streamSeq = r.startSeq(1);
     if (r.error !== null) {
       this.sinkFailed(t, r.error);
       return;

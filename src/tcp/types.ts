@@ -76,6 +76,12 @@ export interface DirectionStats {
    * direction use the same base.
    */
   baseSeq: number;
+  /**
+   * Raw sequence number of this direction's stream offset 0 as reassembly numbers it (the byte
+   * after the SYN, else the first byte delivered), so a PDU's `ref.streamOffset` can be turned
+   * back into sequence numbers; -1 while no stream was started (or no dissector asked for one).
+   */
+  streamSeq: number;
 }
 
 export interface CloseState {

@@ -11,6 +11,7 @@ import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import { redissectConnection, type Redissected } from "../model/redissect.js";
+import { redissectPdu, type PduDetail } from "../model/redissect-pdu.js";
 import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
@@ -23,6 +24,8 @@ import { fit, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./te
 const RST = 0x004;
 /** Connections whose re-dissected PDUs (with trees) are kept for the detail pane. */
 const DETAIL_CACHE = 8;
+/** PDUs re-dissected on their own kept for the detail pane. */
+const PDU_CACHE = 64;
 
 /** tshark's short labels for analysis events at the front of the info column. */
 const EVENT_LABELS: Record<string, string> = {
@@ -76,6 +79,8 @@ export class TuiModel {
   private readonly pkt: DecodedPacket = createDecodedPacket();
   /** Re-dissected PDUs with trees, by connection id, least recently used first. */
   private readonly detailCache = new Map<number, Redissected>();
+  private readonly pduCache = new Map<string, PduDetail | null>();
+  private exchangeByResponse: Map<string, StoredExchange> | null = null;
   private allPacketsList: Int32Array | null = null;
   readonly t0: number;
 
@@ -145,27 +150,57 @@ export class TuiModel {
   }
 
   /**
-   * The stored PDUs with their protocol trees: the connection is re-dissected from the capture
-   * file on first use (src/model/redissect.ts) and kept for the last few connections, with the map
-   * from its stream bytes back to frames (for the hex pane). A PDU that cannot be matched (or
-   * without a registry) comes back as stored.
+   * The stored PDUs with their protocol trees, and for each the map from its bytes back to the
+   * frames (for the hex pane). A PDU is re-dissected on its own from the packets that carried it
+   * (src/model/redissect-pdu.ts: the cost of that PDU, however long its connection); where that
+   * cannot stand in for the pass, its whole connection is re-dissected (redissect.ts). Both are
+   * kept for the last few PDUs and connections. A PDU that cannot be matched (or without a
+   * registry) comes back as stored.
    */
-  withTrees(pdus: readonly StoredPdu[]): { pdus: StoredPdu[]; streams: Map<number, StreamMap>; error: string | null } {
-    const streams = new Map<number, StreamMap>();
+  withTrees(pdus: readonly StoredPdu[]): { pdus: StoredPdu[]; streams: Map<StoredPdu, StreamMap>; error: string | null } {
+    const streams = new Map<StoredPdu, StreamMap>();
     if (!this.registry) return { pdus: [...pdus], streams, error: null };
     let error: string | null = null;
     const out = pdus.map((d) => {
-      let again: Redissected;
       try {
-        again = this.redissected(d.connId);
+        const one = this.pduDetail(d);
+        if (one) {
+          streams.set(one.pdu, one.streams);
+          return one.pdu;
+        }
+        const again = this.redissected(d.connId);
+        const same = again.pdus.find((a) => a.packet === d.packet && a.dir === d.dir && a.ref.first === d.ref.first && a.ref.last === d.ref.last && a.summary === d.summary);
+        if (!same) return d;
+        streams.set(same, again.streams);
+        return same;
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
         return d;
       }
-      streams.set(d.connId, again.streams);
-      return again.pdus.find((a) => a.packet === d.packet && a.dir === d.dir && a.ref.first === d.ref.first && a.ref.last === d.ref.last && a.summary === d.summary) ?? d;
     });
     return { pdus: out, streams, error };
+  }
+
+  private pduDetail(d: StoredPdu): PduDetail | null {
+    const key = `${d.connId}/${d.dir}/${d.ref.streamOffset}/${d.packet}`;
+    let done = this.pduCache.get(key);
+    if (done === undefined) {
+      done = redissectPdu(this.capture, d, this.registry!, this.packetsOf(d.connId), (r) => this.requestOf(r));
+      if (this.pduCache.size >= PDU_CACHE) this.pduCache.delete(this.pduCache.keys().next().value!);
+    } else this.pduCache.delete(key); // most recently used goes last
+    this.pduCache.set(key, done);
+    return done;
+  }
+
+  /** The stored request a stored response answers, through the exchange the pass paired. */
+  private requestOf(response: StoredPdu): StoredPdu | null {
+    if (!this.exchangeByResponse) {
+      this.exchangeByResponse = new Map();
+      for (const ex of this.capture.exchanges) if (ex.request && ex.response) this.exchangeByResponse.set(`${ex.connId}/${ex.response.first}/${ex.response.last}`, ex);
+    }
+    const req = this.exchangeByResponse.get(`${response.connId}/${response.ref.first}/${response.ref.last}`)?.request;
+    if (!req) return null;
+    return (this.pdusByPacket.get(req.last) ?? []).find((d) => d.connId === response.connId && d.dir === "c2s" && d.ref.first === req.first) ?? null;
   }
 
   private redissected(connId: number): Redissected {

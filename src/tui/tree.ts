@@ -198,7 +198,7 @@ function inFrames(streams: StreamMap, pdu: StoredPdu, offset: number | undefined
 
 /**
  * The tree of packet `index` (0-based) whose frame was decoded into `pkt`, with the Kafka PDUs
- * that completed in it (`streams`: their connection's stream maps, by connection id).
+ * that completed in it (`streams`: each PDU's map from its bytes back to the frames).
  */
 export function packetTree(
   capture: AnalysedCapture,
@@ -206,7 +206,7 @@ export function packetTree(
   frame: Uint8Array,
   pkt: DecodedPacket,
   pdus: readonly StoredPdu[],
-  streams: ReadonlyMap<number, StreamMap> = new Map(),
+  streams: ReadonlyMap<StoredPdu, StreamMap> = new Map(),
 ): UiNode[] {
   const p = capture.packets;
   const t0 = p.count > 0 ? p.tsUs[0]! : 0;
@@ -316,7 +316,7 @@ export function packetTree(
   } else if (pkt.stop) {
     roots.push(leaf(`[Decoding stopped in ${pkt.stop.layer}: ${pkt.stop.what}]`, pkt.stop.offset, 0));
   }
-  for (const pdu of pdus) roots.push(pduNode(pdu, streams.get(pdu.connId)));
+  for (const pdu of pdus) roots.push(pduNode(pdu, streams.get(pdu)));
   return roots;
 }
 
@@ -325,7 +325,7 @@ function mac(b: Uint8Array, o: number): string {
 }
 
 /** The tree of an exchange: status, both sides with their packets, the fields, the PDUs. */
-export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[], streams: ReadonlyMap<number, StreamMap> = new Map()): UiNode[] {
+export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[], streams: ReadonlyMap<StoredPdu, StreamMap> = new Map()): UiNode[] {
   const f = ex.fields;
   const apiKey = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
   const name = apiKey === null ? "?" : (API_NAMES[apiKey] ?? `api ${apiKey}`);
@@ -347,7 +347,7 @@ export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus:
     },
     { label: "Fields", children: fieldNodes(f) },
   ];
-  for (const pdu of pdus) roots.push(pduNode(pdu, streams.get(pdu.connId)));
+  for (const pdu of pdus) roots.push(pduNode(pdu, streams.get(pdu)));
   return roots;
 }
 
