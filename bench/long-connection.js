@@ -39,7 +39,8 @@ function frame(fromClient, seq, ack, flags, payload) {
   return b;
 }
 
-function writeCapture(file, exchanges) {
+/** Writes the capture: a handshake, then `exchanges` ApiVersions v0 exchanges (3 packets each). Also used by tests. */
+export function writeLongConnection(file, exchanges) {
   const out = openSync(file, "w");
   const head = Buffer.alloc(24);
   head.writeUInt32LE(0xa1b2c3d4, 0);
@@ -97,7 +98,7 @@ async function main(argv) {
   }
   mkdirSync(join(BENCH, "data"), { recursive: true });
   const file = join(BENCH, "data", `long-connection-${exchanges}.pcap`);
-  if (!existsSync(file)) writeCapture(file, exchanges);
+  if (!existsSync(file)) writeLongConnection(file, exchanges);
   const imp = (m) => import(pathToFileURL(join(dist, m)).href);
   const { analyseCapture } = await imp("src/model/analyse.js");
   const { createRegistry } = await imp("src/plugins/builtin.js");
@@ -121,7 +122,9 @@ async function main(argv) {
   );
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  console.error(`bench/long-connection: ${e.message}`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(`bench/long-connection: ${e.message}`);
+    process.exit(1);
+  });
+}

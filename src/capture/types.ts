@@ -49,7 +49,9 @@ export type CaptureProblemCode =
   | "bad_block"
   | "bad_section"
   | "unknown_interface"
-  | "gzip_error";
+  | "gzip_error"
+  /** Not the file's fault: the capture is too big for this process's memory (see analyseCapture). */
+  | "memory_limit";
 
 export interface CaptureProblem {
   code: CaptureProblemCode;

@@ -2,8 +2,9 @@
  * The one pass: capture frames -> decode -> TCP tracking and reassembly -> dissectors -> model.
  */
 
+import { getHeapStatistics } from "node:v8";
 import { readCapture } from "../capture/read.js";
-import type { Frame } from "../capture/types.js";
+import type { CaptureProblem, Frame } from "../capture/types.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
@@ -23,7 +24,16 @@ export interface AnalyseOptions {
   onProgress?: (packets: number, bytes: number) => void;
   /** Stops the pass (checked every few thousand packets): it then rejects with AnalysisCancelled. */
   signal?: AbortSignal;
+  /**
+   * Heap (bytes) past which protocol messages stop being stored, so a capture too big for this
+   * process degrades to its TCP analysis instead of ending in an out-of-memory crash. Default: 60%
+   * of V8's heap limit (the rest is for the rules, the reports and the TUI).
+   */
+  heapBudget?: number;
 }
+
+/** Share of V8's heap limit the stored PDUs and exchanges may take (see AnalyseOptions.heapBudget). */
+const HEAP_SHARE = 0.6;
 
 /** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
 export class AnalysisCancelled extends Error {
@@ -48,6 +58,10 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   let current = 0;
   const swapped = new Set<number>();
   const strings = new StringPool();
+  const heapBudget = opts.heapBudget ?? getHeapStatistics().heap_size_limit * HEAP_SHARE;
+  /** Set once the heap passed its budget: the packet from which messages are no longer stored. */
+  let shedFrom = 0;
+  let shedHeap = 0;
 
   const openSink = createDispatcher(opts.registry, {
     pdu(conn: Connection, pdu) {
@@ -56,6 +70,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       stored.connId = conn.id;
       stored.dissector = conn.dissector ?? "";
       stored.packet = current;
+      if (shedFrom > 0) return;
       strings.fields(stored.fields);
       pdus.push(stored);
     },
@@ -66,6 +81,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       const stored = ex as StoredExchange;
       stored.connId = conn.id;
       stored.dissector = conn.dissector ?? "";
+      if (shedFrom > 0) return;
       strings.fields(stored.fields);
       exchanges.push(stored);
     },
@@ -107,11 +123,16 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
     );
     if (f.number % PROGRESS_EVERY === 0) {
       if (opts.signal?.aborted) throw new AnalysisCancelled();
+      if (shedFrom === 0 && getHeapStatistics().used_heap_size > heapBudget) {
+        shedFrom = f.number;
+        shedHeap = getHeapStatistics().used_heap_size;
+      }
       opts.onProgress?.(f.number, f.fileOffset);
     }
   };
 
   const { summary, bytes } = await readCapture(file, onFrame);
+  if (shedFrom > 0) summary.problems.push(memoryProblem(file, shedFrom, shedHeap, heapBudget));
   // No frame delivered means nothing will ever be read back.
   const byteSource = bytes ?? NO_BYTES;
   current = packets.count;
@@ -120,6 +141,21 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   opts.onProgress?.(packets.count, summary.bytes);
   exchanges.sort(byRequestPacket);
   return { file, summary, packets, connections: tracker.connections, pdus, exchanges, notes, decode, bytes: byteSource };
+}
+
+/** Said once, where the pass stopped storing messages, with what to do about it. */
+function memoryProblem(file: string, packet: number, used: number, budget: number): CaptureProblem {
+  const mb = (n: number) => Math.round(n / 1048576);
+  return {
+    code: "memory_limit",
+    file,
+    packet,
+    offset: 0,
+    fatal: false,
+    message:
+      `protocol messages from here on are not kept, to stay within memory (heap ${mb(used)} MB, budget ${mb(budget)} MB); ` +
+      "connections and TCP analysis cover the whole capture. Give node more memory (NODE_OPTIONS=--max-old-space-size=16384) or cut the capture (editcap -r FILE OUT 1-2000000)",
+  };
 }
 
 /**

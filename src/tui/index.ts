@@ -175,9 +175,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       // The title bar keeps where the capture broke; the status line first says what broke.
       const damage = captures.flatMap((c) => c.summary.problems.filter((p) => p.fatal))[0];
       app.progress = "";
+      const shed = captures.flatMap((c) => c.summary.problems.filter((p) => p.code === "memory_limit"))[0];
       if (damage) {
         app.notice = `[damaged at ${damage.packet !== undefined ? `packet ${damage.packet}` : `offset ${damage.offset}`}]`;
         app.message = safe(`capture damaged, read up to there: ${formatCaptureProblem({ ...damage, file: basename(damage.file) })}`, !caps.unicode);
+      } else if (shed) {
+        app.notice = `[Kafka messages after packet ${shed.packet} not kept: memory]`;
+        app.message = safe(formatCaptureProblem({ ...shed, file: basename(shed.file) }), !caps.unicode);
       }
       const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
