@@ -321,6 +321,16 @@ export function kafkaFacts(fields: Record<string, FieldValue> | null): Facts {
 }
 
 /** The exchange scope's items: {exchange, kafka, conn}. */
+/** The distinct non-zero error codes of a kafka.error value (most exchanges have none: no allocation). */
+function nonZeroCodes(v: FieldValue | undefined): number[] {
+  if (!Array.isArray(v) || !v.some((x) => typeof x === "number" && x !== 0)) return [];
+  return [...new Set(v.filter((x): x is number => typeof x === "number" && x !== 0))];
+}
+
+function numbers(v: FieldValue | undefined): number[] {
+  return Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
+}
+
 export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Facts[] {
   const lastRequest = new Map<number, number>();
   for (const e of capture.exchanges) {
@@ -328,8 +338,8 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Fa
   }
   return capture.exchanges.map((e) => {
     const conn = capture.connections[e.connId];
-    const errors = [...new Set(((e.fields["kafka.error"] ?? []) as FieldValue[]).filter((x): x is number => typeof x === "number" && x !== 0))];
-    const records = ((e.fields["kafka.records_length"] ?? []) as FieldValue[]).filter((x): x is number => typeof x === "number");
+    const errors = nonZeroCodes(e.fields["kafka.error"]);
+    const records = numbers(e.fields["kafka.records_length"]);
     const apiKey = e.fields["kafka.api_key"];
     const at = e.request ?? e.response!;
     const x: Facts = {
