@@ -373,9 +373,15 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Fa
     const crcOk = e.fields["kafka.batch_crc_ok"];
     if (typeof crcOk === "boolean") x.batch_crc_ok = crcOk;
     // kafka.* is built on first use: most conditions decide on exchange.* alone (API, status).
-    const item: Facts = { exchange: x, conn: conns[e.connId] ?? {} };
+    // An own, enumerable accessor (CEL reads own properties only), written in the literal.
     let kafka: Facts | undefined;
-    Object.defineProperty(item, "kafka", { enumerable: true, get: () => (kafka ??= kafkaFacts(e.fields)) });
+    const item: Facts = {
+      exchange: x,
+      conn: conns[e.connId] ?? {},
+      get kafka() {
+        return (kafka ??= kafkaFacts(e.fields));
+      },
+    };
     return item;
   });
 }
