@@ -95,7 +95,7 @@ export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
   ],
   packets: [
     { keys: ["enter"], description: "open the packet's protocol tree", action: "enter", visible: true, hint: "tree" },
-    { keys: ["]"], description: "next marked packet (a finding's evidence, or seen on one side only)", action: "next-mark", visible: true, hint: "mark" },
+    { keys: ["]"], description: "next marked packet (evidence, one side only)", action: "next-mark", visible: true, hint: "mark" },
     { keys: ["["], description: "previous marked packet", action: "prev-mark" },
     { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
     ...LIST,
