@@ -110,7 +110,7 @@ export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
   ],
   hex: [...LIST],
   timeline: [],
-  compare: [{ keys: ["enter"], description: "the connection's packets, those seen on the client side only marked", action: "enter", visible: true, hint: "one-side" }, ...LIST],
+  compare: [{ keys: ["enter"], description: "its packets, those seen client side only marked", action: "enter", visible: true, hint: "one-side" }, ...LIST],
 };
 
 /**
@@ -180,8 +180,9 @@ export function hints(view: ViewId, width: number): string {
 export function helpLines(view: ViewId): string[] {
   const line = (b: Binding) => `  ${b.keys.map(keyLabel).join(" ").padEnd(24)} ${b.description}`;
   const lines = [`Keys in the ${view} pane:`, ...VIEW_KEYMAPS[view].map(line), "", "Everywhere:", ...GLOBAL_KEYMAP.map(line)];
-  lines.push("", "Filter bar (/): Enter applies, Esc cancels, Ctrl-U clears; an empty filter shows everything.");
-  lines.push("Packets, exchanges and connections take the rule language (kdiag fields lists the names);");
-  lines.push("other panes search for the text. Mouse: click a pane or row, wheel to scroll.");
+  lines.push("", "Filter bar (/): Enter applies, Esc cancels, Ctrl-U clears; empty shows all.");
+  lines.push("Packets, exchanges and connections take the rule language (names: kdiag");
+  lines.push("fields); other panes search for the text. Mouse: click a pane or a row,");
+  lines.push("wheel to scroll.");
   return lines;
 }

@@ -40,6 +40,8 @@ describe("keymaps", () => {
     for (const view of Object.keys(VIEW_KEYMAPS) as ViewId[]) {
       const help = helpLines(view).join("\n");
       for (const b of [...VIEW_KEYMAPS[view], ...GLOBAL_KEYMAP]) expect(help).toContain(b.description);
+      // The help is read on an 80-column terminal too: no line cut.
+      for (const line of helpLines(view)) expect(line.length, line).toBeLessThanOrEqual(80);
       const h = hints(view, 80);
       expect(h.length).toBeLessThanOrEqual(80);
       expect(hints(view, 0)).toBe("<?> help  <q> quit");
