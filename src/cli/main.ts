@@ -6,14 +6,14 @@
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem } from "../capture/read.js";
 import type { CaptureProblem } from "../capture/types.js";
-import { analyseCapture } from "../model/analyse.js";
+import { analyseCapture, type AnalyseOptions } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
 import { flowsJson, flowsText } from "../report/flows.js";
 import { kafkaJson, kafkaStatsJson, kafkaStatsText, kafkaText } from "../report/kafka.js";
-import { packetRows, packetText } from "../report/packets.js";
+import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
 import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
 import { RuleUsageError, UsageError } from "./errors.js";
@@ -57,13 +57,14 @@ async function analyse(
   file: string,
   opts: GlobalOptions,
   out: Output,
-  how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void } = {},
+  how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void; onPacket?: AnalyseOptions["onPacket"] } = {},
 ): Promise<AnalysedCapture | null> {
   const registry = await buildRegistry(opts);
   const capture = await analyseCapture(file, {
     registry,
     identifyOnly: how.identifyOnly ?? false,
     ...(how.onProgress ? { onProgress: how.onProgress } : {}),
+    ...(how.onPacket ? { onPacket: how.onPacket } : {}),
   });
   const fatal = capture.summary.problems.find((p) => p.fatal);
   if (fatal && UNUSABLE.has(fatal.code)) {
@@ -102,14 +103,27 @@ async function flowsCommand(file: string, cmdOpts: { json?: boolean }, opts: Glo
 }
 
 async function packetsCommand(file: string, cmdOpts: { json?: boolean }, opts: GlobalOptions, out: Output) {
-  const capture = await analyse(file, opts, out);
-  if (!capture) return;
   if (cmdOpts.json) {
+    // JSON carries each packet's direction, which a dissector may still turn round at the end of
+    // the pass (roles of a connection caught mid-stream): printed after it, reading bytes back.
+    const capture = await analyse(file, opts, out);
+    if (!capture) return;
     await out.jsonArray("packets", packetRows(capture));
-  } else {
-    const first = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
-    for (const row of packetRows(capture)) await out.lineAsync(packetText(row, first));
+    capture.bytes.close();
+    reportDamage(capture, out);
+    return;
   }
+  // Text: printed during the one pass, so `| head` answers at once and nothing is decoded twice.
+  let first = 0;
+  const rows = new StreamingPacketRows((row) => out.lineNow(packetText(row, first)));
+  const capture = await analyse(file, opts, out, {
+    onPacket: (index, pkt, so) => {
+      if (index === 0) first = so.packets.tsUs[0]! / 1e6;
+      rows.packet(index, pkt, so);
+    },
+  });
+  if (!capture) return;
+  rows.end();
   capture.bytes.close();
   reportDamage(capture, out);
 }

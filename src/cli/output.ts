@@ -55,6 +55,20 @@ export class Output {
     if (this.pendingLength >= FLUSH_AT) await this.flush();
   }
 
+  /**
+   * line() for synchronous code (output printed inside the capture pass): a full buffer is written
+   * at once, without waiting for a drain. process.stdout to a pipe, a file or a terminal writes
+   * synchronously on Linux, so the pass itself waits for a slow reader and nothing piles up.
+   */
+  lineNow(text: string): void {
+    this.push(`${text}\n`);
+    if (this.pendingLength < FLUSH_AT) return;
+    const chunk = this.pending.join("");
+    this.pending = [];
+    this.pendingLength = 0;
+    this.stdout.write(chunk);
+  }
+
   json(value: unknown): void {
     this.push(`${toJson(value)}\n`);
   }

@@ -6,6 +6,7 @@ import { getHeapStatistics } from "node:v8";
 import { readCapture } from "../capture/read.js";
 import type { CaptureProblem, Frame } from "../capture/types.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
+import type { DecodedPacket } from "../decode/types.js";
 import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
 import { swapRoles } from "../tcp/roles.js";
@@ -25,6 +26,13 @@ export interface AnalyseOptions {
   /** Stops the pass (checked every few thousand packets): it then rejects with AnalysisCancelled. */
   signal?: AbortSignal;
   /**
+   * Called with each packet as soon as the pass has taken it in (its index entry written, its
+   * PDUs so far stored): `pkt` is the decoded packet (a reused object, valid during the call),
+   * `so` what the pass holds so far (the packet index, PDUs, connections). For output that
+   * streams in the one pass.
+   */
+  onPacket?: (index: number, pkt: DecodedPacket, so: PassSoFar) => void;
+  /**
    * Heap (bytes) past which protocol messages stop being stored, so a capture too big for this
    * process degrades to its TCP analysis instead of ending in an out-of-memory crash. Default: 60%
    * of V8's heap limit (the rest is for the rules, the reports and the TUI).
@@ -34,6 +42,13 @@ export interface AnalyseOptions {
 
 /** Share of V8's heap limit the stored PDUs and exchanges may take (see AnalyseOptions.heapBudget). */
 const HEAP_SHARE = 0.6;
+
+/** What the pass holds while it runs (AnalyseOptions.onPacket). */
+export interface PassSoFar {
+  packets: AnalysedCapture["packets"];
+  pdus: readonly StoredPdu[];
+  connections: readonly Connection[];
+}
 
 /** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
 export class AnalysisCancelled extends Error {
@@ -91,6 +106,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   }, { identifyOnly: opts.identifyOnly ?? false });
   const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
   const pkt = createDecodedPacket();
+  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections };
 
   const onFrame = (f: Frame): void => {
     current = f.number;
@@ -121,6 +137,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       events,
       pkt.hasTcp ? pkt.payloadLen : 0,
     );
+    opts.onPacket?.(packets.count - 1, pkt, soFar);
     if (f.number % PROGRESS_EVERY === 0) {
       if (opts.signal?.aborted) throw new AnalysisCancelled();
       if (shedFrom === 0 && getHeapStatistics().used_heap_size > heapBudget) {

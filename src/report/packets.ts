@@ -10,8 +10,9 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import { TcpFlag } from "../decode/types.js";
+import type { PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
-import { TCP_EVENT_NAMES } from "../tcp/types.js";
+import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
 import { usToSeconds } from "./format.js";
 import { sanitize } from "./sanitize.js";
 
@@ -73,68 +74,107 @@ const ETHER_TYPES: Record<number, string> = { 0x0806: "ARP", 0x88cc: "LLDP", 0x8
 
 /** Iterates the packets in order, yielding one JSON row each. Rows are built lazily: no list of all packets. */
 export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
-  const { packets, connections, bytes } = capture;
+  const { packets, bytes } = capture;
   const pkt = createDecodedPacket();
   const pdusAt = pduCursor(capture.pdus);
   for (let i = 0; i < packets.count; i++) {
-    const number = i + 1;
     const frame = bytes.view(packets.fileOffset[i]!, packets.capLen[i]!);
     decodePacket(frame, packets.linkType[i]!, pkt);
-    const connId = packets.connId[i]!;
-    const conn = connId >= 0 ? connections[connId] : undefined;
-    const dir = packets.dir[i] === 0 ? "c2s" : "s2c";
-    const events = TCP_EVENT_NAMES.filter((e) => (packets.events[i]! & e.bit) !== 0).map((e) => e.key);
-    const row: PacketJson = {
-      number,
-      time: usToSeconds(packets.tsUs[i]!),
-      length: packets.origLen[i]!,
-      captured_length: packets.capLen[i]!,
-      src: pkt.ipVersion ? formatAddr(pkt.srcAddr, pkt.ipVersion) : null,
-      dst: pkt.ipVersion ? formatAddr(pkt.dstAddr, pkt.ipVersion) : null,
-      src_port: null,
-      dst_port: null,
-      protocol: protocolName(pkt),
-      connection: conn ? connId : null,
-      direction: conn ? dir : null,
-      tcp_flags: null,
-      seq: null,
-      ack: null,
-      window: null,
-      window_size: null,
-      payload_length: null,
-      events,
-      info: "",
-    };
-    if (pkt.hasTcp && conn) {
-      const own = dir === "c2s" ? conn.c2s : conn.s2c;
-      const peer = dir === "c2s" ? conn.s2c : conn.c2s;
-      row.src_port = pkt.srcPort;
-      row.dst_port = pkt.dstPort;
-      row.tcp_flags = pkt.flags;
-      row.seq = relativeSeq(pkt.seq, own.baseSeq);
-      row.ack = pkt.flags & TcpFlag.ACK ? relativeSeq(pkt.ack, peer.baseSeq) : 0;
-      row.window = pkt.window;
-      row.window_size = scaledWindow(pkt, own.windowScale, peer.windowScale);
-      row.payload_length = pkt.payloadLen;
-      row.info = tcpInfo(pkt, row, events);
-    } else {
-      row.info = pkt.stop ? `[${pkt.stop.layer}: ${pkt.stop.what}]` : "";
-    }
-    const pdus = pdusAt(number);
-    if (pdus.length > 0) {
-      row.protocol = pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : pdus[0]!.dissector;
-      row.info = pdus.map((p) => (p.malformed ? `${p.summary} [Malformed: ${p.malformed}]` : p.summary)).join("; ");
-      row.pdus = pdus.map((p) => ({
-        dissector: p.dissector,
-        direction: p.dir,
-        length: p.length,
-        summary: p.summary,
-        fields: p.fields,
-        malformed: p.malformed ?? null,
-      }));
-    }
-    yield row;
+    const row = packetRow(capture.packets, i, pkt, capture.connections);
+    yield withPdus(row, pdusAt(row.number));
   }
+}
+
+/**
+ * `kdiag packets` in the one pass: a row per packet as the pass takes it in, printed once the
+ * next packet arrives (the PDUs a packet completes are all stored by then; those the end of the
+ * capture completes go to the last packet, as in packetRows). Feed `packet` from
+ * AnalyseOptions.onPacket, then call `end` with the analysed capture.
+ */
+export class StreamingPacketRows {
+  private held: PacketJson | null = null;
+  private pdusAt: ((packet: number) => StoredPdu[]) | null = null;
+
+  constructor(private readonly emit: (row: PacketJson) => void) {}
+
+  packet(index: number, pkt: DecodedPacket, so: PassSoFar): void {
+    this.pdusAt ??= pduCursor(so.pdus);
+    this.flushHeld();
+    this.held = packetRow(so.packets, index, pkt, so.connections);
+  }
+
+  end(): void {
+    this.flushHeld();
+  }
+
+  private flushHeld(): void {
+    if (!this.held) return;
+    const row = this.held;
+    this.held = null;
+    this.emit(withPdus(row, this.pdusAt!(row.number)));
+  }
+}
+
+/** The row of packet `i` (0-based), decoded into `pkt`; PDUs are added by withPdus. */
+function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly Connection[]): PacketJson {
+  const number = i + 1;
+  const connId = packets.connId[i]!;
+  const conn = connId >= 0 ? connections[connId] : undefined;
+  const dir = packets.dir[i] === 0 ? "c2s" : "s2c";
+  const events = TCP_EVENT_NAMES.filter((e) => (packets.events[i]! & e.bit) !== 0).map((e) => e.key);
+  const row: PacketJson = {
+    number,
+    time: usToSeconds(packets.tsUs[i]!),
+    length: packets.origLen[i]!,
+    captured_length: packets.capLen[i]!,
+    src: pkt.ipVersion ? formatAddr(pkt.srcAddr, pkt.ipVersion) : null,
+    dst: pkt.ipVersion ? formatAddr(pkt.dstAddr, pkt.ipVersion) : null,
+    src_port: null,
+    dst_port: null,
+    protocol: protocolName(pkt),
+    connection: conn ? connId : null,
+    direction: conn ? dir : null,
+    tcp_flags: null,
+    seq: null,
+    ack: null,
+    window: null,
+    window_size: null,
+    payload_length: null,
+    events,
+    info: "",
+  };
+  if (pkt.hasTcp && conn) {
+    const own = dir === "c2s" ? conn.c2s : conn.s2c;
+    const peer = dir === "c2s" ? conn.s2c : conn.c2s;
+    row.src_port = pkt.srcPort;
+    row.dst_port = pkt.dstPort;
+    row.tcp_flags = pkt.flags;
+    row.seq = relativeSeq(pkt.seq, own.baseSeq);
+    row.ack = pkt.flags & TcpFlag.ACK ? relativeSeq(pkt.ack, peer.baseSeq) : 0;
+    row.window = pkt.window;
+    row.window_size = scaledWindow(pkt, own.windowScale, peer.windowScale);
+    row.payload_length = pkt.payloadLen;
+    row.info = tcpInfo(pkt, row, events);
+  } else {
+    row.info = pkt.stop ? `[${pkt.stop.layer}: ${pkt.stop.what}]` : "";
+  }
+  return row;
+}
+
+/** The row with the protocol messages that completed in its packet: their summary replaces TCP's. */
+function withPdus(row: PacketJson, pdus: readonly StoredPdu[]): PacketJson {
+  if (pdus.length === 0) return row;
+  row.protocol = pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : pdus[0]!.dissector;
+  row.info = pdus.map((p) => (p.malformed ? `${p.summary} [Malformed: ${p.malformed}]` : p.summary)).join("; ");
+  row.pdus = pdus.map((p) => ({
+    dissector: p.dissector,
+    direction: p.dir,
+    length: p.length,
+    summary: p.summary,
+    fields: p.fields,
+    malformed: p.malformed ?? null,
+  }));
+  return row;
 }
 
 /** Window scaling applies only when both SYNs offered it, and never to the SYNs themselves (RFC 7323). */
@@ -158,8 +198,11 @@ function tcpInfo(pkt: DecodedPacket, row: PacketJson, events: string[]): string 
   return parts.join(" ");
 }
 
-/** PDUs are stored in the order their packets were processed, so one forward cursor finds them. */
-function pduCursor(pdus: StoredPdu[]): (packet: number) => StoredPdu[] {
+/**
+ * PDUs are stored in the order their packets were processed, so one forward cursor finds them
+ * (the list may still be growing: the cursor reads it as it is at each call).
+ */
+function pduCursor(pdus: readonly StoredPdu[]): (packet: number) => StoredPdu[] {
   let next = 0;
   return (packet) => {
     while (next < pdus.length && pdus[next]!.packet < packet) next++;
