@@ -6,7 +6,8 @@
  * crash (the error is printed after the terminal is back to normal). Returns the exit code.
  */
 
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { sniff, SNIFF_BYTES } from "../capture/detect.js";
 import { basename } from "node:path";
 import blessed from "blessed";
 import { formatProblem as formatCaptureProblem } from "../capture/read.js";
@@ -50,6 +51,21 @@ export interface TuiOptions {
 
 const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
 
+/** The first bytes of a file, enough to tell its format; null when it cannot be read. */
+function readHead(file: string): Uint8Array | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, "r");
+    const head = new Uint8Array(SNIFF_BYTES);
+    const n = readSync(fd, head, 0, SNIFF_BYTES, 0);
+    return head.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
 export async function runTui(opts: TuiOptions): Promise<number> {
   const err = opts.errorOutput ?? process.stderr;
   const say = (line: string) => err.write(`kdiag tui: ${line}\n`);
@@ -68,6 +84,19 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       say(`${f}: cannot read this capture file`);
       return 3;
     }
+    // A file that is not a capture at all is refused before the screen is taken over.
+    const head = readHead(f);
+    const kind = head ? sniff(head) : null;
+    if (!kind || kind.kind === "unknown") {
+      say(`${f}: offset 0: ${kind?.kind === "unknown" ? kind.what : "cannot read this capture file"}`);
+      return 3;
+    }
+  }
+  // Without a terminal (a script, a pipe, cron) there is nothing to draw on and no keyboard.
+  const isTty = (stream: unknown) => (stream as { isTTY?: boolean }).isTTY === true;
+  if (!isTty(opts.input ?? process.stdin) || !isTty(opts.output ?? process.stdout)) {
+    say("needs a terminal (standard input and output); for a report in a script or a pipe, use kdiag analyze");
+    return 2;
   }
   const registry = createRegistry();
   try {

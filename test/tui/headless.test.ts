@@ -3,6 +3,7 @@
  * that appears on screen, after real key bytes.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -497,9 +498,25 @@ describe("kdiag tui exit codes", () => {
       errorOutput: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
     });
     expect(code).toBe(3);
+    expect(out).toBe(""); // refused before the screen was set up
     expect(err.trim().split("\n")).toHaveLength(1);
     expect(err).toContain("notes.txt");
     expect(err).toMatch(/not a (pcap|capture)/i);
+  });
+
+  it("refuses to start without a terminal (a script, a pipe), before touching the output", async () => {
+    const { runTui } = await import("../../src/tui/index.js");
+    let err = "";
+    let out = "";
+    const code = await runTui({
+      files: [FIREWALL],
+      input: new PassThrough(),
+      output: { write: (s: string) => ((out += s), true), isTTY: false } as unknown as NodeJS.WriteStream,
+      errorOutput: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
+    });
+    expect(code).toBe(2);
+    expect(err).toBe("kdiag tui: needs a terminal (standard input and output); for a report in a script or a pipe, use kdiag analyze\n");
+    expect(out).toBe("");
   });
 
   it("refuses a missing capture before touching the terminal", async () => {
