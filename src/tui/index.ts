@@ -7,9 +7,9 @@
  */
 
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { sniff, SNIFF_BYTES } from "../capture/detect.js";
 import { basename } from "node:path";
 import blessed from "blessed";
+import { sniff, SNIFF_BYTES } from "../capture/detect.js";
 import { formatProblem as formatCaptureProblem } from "../capture/read.js";
 import type { CaptureProblem } from "../capture/types.js";
 import { analyseCapture } from "../model/analyse.js";
@@ -18,6 +18,7 @@ import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
 import { PluginError } from "../plugins/registry.js";
 import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Finding } from "../rules/index.js";
+import { ExitCode } from "../cli/exit-codes.js";
 import { App, type CompareRow } from "./app.js";
 import { compareRows } from "./compare.js";
 import { TuiModel } from "./model.js";
@@ -110,12 +111,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     }
     throw e;
   }
+  // A rule file with errors is skipped and the other rules run (as in kdiag analyze); its
+  // problems show on the status line, are printed in full once the terminal is back, and the
+  // exit code says so (5).
   const loaded = loadRuleFiles([BUILTIN_RULES_DIR, ...(opts.ruleFiles ?? [])], { params: opts.params ?? {} });
   const ruleErrors = loaded.problems.filter((p) => p.severity === "error");
-  if (ruleErrors.length > 0) {
-    for (const p of ruleErrors) err.write(`${formatProblem(p)}\n`);
-    return 2;
-  }
 
   const env = opts.env ?? process.env;
   const caps = termCaps(env, opts.terminal);
@@ -172,7 +172,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
   const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
   current = app;
-  let exitCode: number;
+  let exitCode = 0;
   try {
     app.progress = "reading the capture...";
     app.render();
@@ -212,6 +212,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         app.notice = `[Kafka messages after packet ${shed.packet} not kept: memory]`;
         app.message = safe(formatCaptureProblem({ ...shed, file: basename(shed.file) }), !caps.unicode);
       }
+      if (ruleErrors.length > 0) {
+        const n = ruleErrors.length;
+        app.notice = [app.notice, `[${n} rule problem${n === 1 ? "" : "s"}, listed on quit]`].filter(Boolean).join(" ");
+        app.message ||= safe(formatProblem(ruleErrors[0]!), !caps.unicode);
+      }
       const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
       opts.onReady?.(app, "data");
@@ -232,6 +237,10 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     exitCode = 1;
   } finally {
     restore();
+    if (ruleErrors.length > 0) {
+      for (const p of ruleErrors) err.write(`${formatProblem(p, { snippet: true })}\n`);
+      if (exitCode === 0) exitCode = ExitCode.RULE_ERRORS;
+    }
     process.off("uncaughtException", crash);
     for (const [sig, handler] of Object.entries(onSignal)) process.off(sig, handler);
     process.off("exit", restore);

@@ -504,6 +504,20 @@ describe("kdiag tui exit codes", () => {
     expect(err).toMatch(/not a (pcap|capture)/i);
   });
 
+  it("goes on with the other rules when a rule file is broken: says so on screen, lists it on quit, exits 5", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const broken = join(dir, "mine.yaml");
+    writeFileSync(broken, "- rule: mine\n  title: t\n  desc: d\n  severity: warning\n  scope: connection\n  condition: conn.idel_ms > 1.0\n  output: x\n");
+    const h = await start([FIREWALL], { cols: 80, rows: 24 }, { ruleFiles: [broken] });
+    expect(h.app.model!.findings.map((f) => f.rule)).toContain("firewall-idle");
+    expect(h.lines()[0]).toContain("[1 rule problem, listed on quit]");
+    expect(h.lines()[23]).toMatch(/mine\.yaml:6:\d+: error RULE_UNKNOWN_FIELD/);
+    await h.press("q");
+    expect(await h.exit).toBe(5);
+    open = null;
+    expect(h.errors()).toMatch(/mine\.yaml:6:19: error RULE_UNKNOWN_FIELD \[mine\]: unknown field "conn\.idel_ms".*\n +condition: conn\.idel_ms > 1\.0\n +\^/);
+  });
+
   it("refuses to start without a terminal (a script, a pipe), before touching the output", async () => {
     const { runTui } = await import("../../src/tui/index.js");
     let err = "";
