@@ -14,7 +14,7 @@ import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
-import { escapeTags, fit, type Glyphs, type TermCaps } from "./text.js";
+import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
@@ -952,7 +952,8 @@ export class App {
     ]
       .filter(Boolean)
       .join("  ");
-    this.place(this.header, { top: 0, left: 0, width, height: 1 }, `{inverse}${escapeTags(fit(head, width))}{/inverse}`);
+    // The progress line names the file as given: a file name is text from outside too.
+    this.place(this.header, { top: 0, left: 0, width, height: 1 }, `{inverse}${escapeTags(fit(safe(head, !this.caps.unicode), width))}{/inverse}`);
     this.chartAt = null;
     for (const [v, b] of this.boxes) {
       const r = this.rects.get(v);
@@ -1015,8 +1016,9 @@ export class App {
 
   private statusLine(width: number): string {
     if (this.helpOpen) return escapeTags(fit("<esc> close help  <j/k> scroll", width));
-    // A message (what Enter did, filter results) wins over the hints, help and quit stay.
-    const line = this.message ? `${this.message}  |  ${hints(this.focus, 0)}` : hints(this.focus, width);
+    // A message (what Enter did, filter results) wins over the hints, help and quit stay. It may
+    // quote a plugin's error or a capture problem: sanitised like every text from outside.
+    const line = this.message ? `${safe(this.message, !this.caps.unicode)}  |  ${hints(this.focus, 0)}` : hints(this.focus, width);
     return escapeTags(fit(line, width));
   }
 
