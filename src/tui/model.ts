@@ -19,7 +19,7 @@ import { buildConnectionFacts, buildExchangeFacts, PacketFacts, type Facts } fro
 import type { Finding } from "../rules/index.js";
 import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
-import { fit, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
+import { fit, fitEnd, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
 
 const RST = 0x004;
 /** Connections whose re-dissected PDUs (with trees) are kept for the detail pane. */
@@ -332,7 +332,7 @@ export class TuiModel {
     const close = c.close.how === "open" ? "open" : `${c.close.how.toUpperCase()} ${by}`;
     const ep = (e: { addr: string; port: number }) => (e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`);
     return fit(
-      `${marker}${padLeft(String(c.id), 3)} ${fit(ep(c.client), w.ep)} ${fit(ep(c.server), w.ep)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, 9)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
+      `${marker}${padLeft(String(c.id), 3)} ${fitEnd(ep(c.client), w.ep, this.glyphs.ellipsis)} ${fitEnd(ep(c.server), w.ep, this.glyphs.ellipsis)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, 9)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
       width,
     );
   }

@@ -88,6 +88,19 @@ export function fit(text: string, width: number, ellipsis = "~"): string {
   return chars.slice(0, width - Array.from(ellipsis).length).join("") + ellipsis;
 }
 
+/**
+ * Like fit, but a text too long loses its start: for addresses, where the end (the last octets
+ * and the port) tells the rows apart ("~18.145.39:56786", not "172.18.145.39:~").
+ */
+export function fitEnd(text: string, width: number, ellipsis = "~"): string {
+  if (width <= 0) return "";
+  const chars = Array.from(text);
+  if (chars.length <= width) return text + " ".repeat(width - chars.length);
+  const e = Array.from(ellipsis);
+  if (width <= e.length) return chars.slice(chars.length - width).join("");
+  return ellipsis + chars.slice(chars.length - (width - e.length)).join("");
+}
+
 export function padLeft(text: string, width: number): string {
   const n = Array.from(text).length;
   return n >= width ? text : " ".repeat(width - n) + text;

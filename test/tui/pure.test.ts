@@ -3,7 +3,7 @@ import { compileFilter, filterStatus, searchRows } from "../../src/tui/filter.js
 import { hexLine, bytesPerLine } from "../../src/tui/hex.js";
 import { GLOBAL_KEYMAP, VIEW_KEYMAPS, helpLines, hints, keyName, keymapConflicts, lookup, type ViewId } from "../../src/tui/keymap.js";
 import { layout, splitRows, type Rect } from "../../src/tui/layout.js";
-import { ASCII_GLYPHS, UNICODE_GLYPHS, escapeTags, fit, safe, termCaps } from "../../src/tui/text.js";
+import { ASCII_GLYPHS, UNICODE_GLYPHS, escapeTags, fit, fitEnd, safe, termCaps } from "../../src/tui/text.js";
 import { allIds, defaultExpanded, flatten, type UiNode } from "../../src/tui/tree.js";
 import { lowerBound, move, renderWindow, settle } from "../../src/tui/vlist.js";
 
@@ -253,6 +253,10 @@ describe("text", () => {
     expect(escapeTags("{red-fg}")).toBe("{open}red-fg{close}");
     expect(fit("abcdef", 4, "~")).toBe("abc~");
     expect(fit("ab", 4)).toBe("ab  ");
+    // addresses keep their end: the port and last octets tell the rows apart
+    expect(fitEnd("172.18.145.39:56786", 15, "…")).toBe("…8.145.39:56786");
+    expect(fitEnd("10.0.0.1:9092", 15)).toBe("10.0.0.1:9092  ");
+    expect(fitEnd("abcdef", 1, "~")).toBe("f");
     expect(ASCII_GLYPHS.bar.every((c) => /^[\x20-\x7e]$/.test(c))).toBe(true);
   });
 });
