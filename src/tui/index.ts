@@ -241,6 +241,12 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       for (const p of ruleErrors) err.write(`${formatProblem(p, { snippet: true })}\n`);
       if (exitCode === 0) exitCode = ExitCode.RULE_ERRORS;
     }
+    // As the other commands: a damaged capture is said last and sets the exit code (4).
+    const damaged = captures.flatMap((c) => c.summary.problems.filter((p) => p.fatal))[0];
+    if (damaged && (exitCode === 0 || exitCode === ExitCode.RULE_ERRORS)) {
+      say(`${formatCaptureProblem(damaged)} (the TUI showed the ${captures.find((c) => c.summary.problems.includes(damaged))!.packets.count} packets before it)`);
+      exitCode = ExitCode.INPUT_DAMAGED;
+    }
     process.off("uncaughtException", crash);
     for (const [sig, handler] of Object.entries(onSignal)) process.off(sig, handler);
     process.off("exit", restore);

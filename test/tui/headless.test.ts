@@ -483,6 +483,11 @@ describe("kdiag tui exit codes", () => {
     expect(h.lines()[0]).toContain("[damaged at packet 40]");
     expect(h.app.model!.capture.packets.count).toBe(39);
     expect(h.text()).toContain("Findings (");
+    // As the other commands: said again once the terminal is back, exit code 4.
+    await h.press("q");
+    expect(await h.exit).toBe(4);
+    open = null;
+    expect(h.errors()).toMatch(/^kdiag tui: .*cut\.pcap: packet 40: .* \(the TUI showed the 39 packets before it\)\n$/);
   });
 
   it("refuses a file that is not a capture, with one line saying so", async () => {
