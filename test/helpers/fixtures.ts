@@ -38,3 +38,18 @@ export function realFixtures(): Fixture[] {
 export function publicFixtures(): Fixture[] {
   return walk(PUBLIC_DIR).map(fixture);
 }
+
+/** Every capture under test/fixtures (gzip-compressed ones too), as [path relative to it, path]. */
+export function allFixtureCaptures(): Array<[string, string]> {
+  const root = join(REPO_ROOT, "test", "fixtures");
+  const out: string[] = [];
+  const visit = (dir: string) => {
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(e)) out.push(p);
+    }
+  };
+  visit(root);
+  return out.map((p) => [relative(root, p), p]);
+}

@@ -4,9 +4,9 @@
  * among the fixtures: lossy, out of order, multi-segment, mid-connection starts, roles the
  * dissector turned. It stands aside (null) only where the connection's history matters.
  */
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { allFixtureCaptures } from "../helpers/fixtures.js";
 import { analyseCapture } from "../../src/model/analyse.js";
 import type { AnalysedCapture, StoredPdu } from "../../src/model/analysed-capture.js";
 import { redissectConnection } from "../../src/model/redissect.js";
@@ -14,16 +14,6 @@ import { redissectPdu } from "../../src/model/redissect-pdu.js";
 import type { StreamMap } from "../../src/model/stream-map.js";
 import type { TreeNode } from "../../src/plugins/api.js";
 import { createRegistry } from "../../src/plugins/builtin.js";
-
-const FIXTURES = join(import.meta.dirname, "..", "fixtures");
-
-function captures(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return captures(path);
-    return /\.(pcap|pcapng)(\.gz)?$/.test(name) ? [path] : [];
-  });
-}
 
 /** Labels and the frame pieces of each placed node, depth first. */
 function shape(nodes: readonly TreeNode[] | undefined, pdu: StoredPdu, streams: StreamMap, out: string[] = []): string[] {
@@ -42,8 +32,8 @@ function packetsOf(capture: AnalysedCapture, connId: number): number[] {
 }
 
 describe("redissectPdu against the whole connection", () => {
-  const files = captures(FIXTURES);
-  it.each(files.map((f) => [relative(FIXTURES, f), f]))("%s", async (_name, file) => {
+  const files = allFixtureCaptures();
+  it.each(files)("%s", async (_name, file) => {
     const registry = createRegistry();
     const capture = await analyseCapture(file, { registry });
     const byResponse = new Map(capture.exchanges.filter((e) => e.request && e.response).map((e) => [`${e.connId}/${e.response!.first}/${e.response!.last}`, e]));

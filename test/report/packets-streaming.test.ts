@@ -4,25 +4,14 @@
  * PDUs the end of the capture completes included; and the CLI's first line comes before the
  * capture is read to its end.
  */
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { allFixtureCaptures } from "../helpers/fixtures.js";
 import { analyseCapture } from "../../src/model/analyse.js";
 import { createRegistry } from "../../src/plugins/builtin.js";
 import { packetRows, packetText, StreamingPacketRows, type PacketJson } from "../../src/report/packets.js";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures");
-
-function captures(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return captures(path);
-    return /\.(pcap|pcapng)(\.gz)?$/.test(name) ? [path] : [];
-  });
-}
-
 describe("packets printed in the pass", () => {
-  it.each(captures(FIXTURES).map((f) => [relative(FIXTURES, f), f]))("%s", async (_name, file) => {
+  it.each(allFixtureCaptures())("%s", async (_name, file) => {
     const streamed: PacketJson[] = [];
     const rows = new StreamingPacketRows((row) => streamed.push(row));
     const capture = await analyseCapture(file, { registry: createRegistry(), onPacket: (i, pkt, so) => rows.packet(i, pkt, so) });

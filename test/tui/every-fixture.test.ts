@@ -3,27 +3,16 @@
  * mid-connection, lossy ones, non-Kafka TCP, gzip) opens in the TUI and survives a walk through
  * every pane with the keys a user would press: no error, the screen whole, exit code 0.
  */
-import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { allFixtureCaptures } from "../helpers/fixtures.js";
 import { headless } from "./harness.js";
-
-const FIXTURES = join(import.meta.dirname, "..", "fixtures");
-
-function captures(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return captures(path);
-    return /\.(pcap|pcapng|cap)(\.gz)?$/.test(name) ? [path] : [];
-  });
-}
 
 const WALK = ["3", "enter", "e", "j", "j", "j", "G", "6", "4", "G", "enter", "e", "G", "k", "7", "2", "s", "s", "enter", "a", "1", "enter", "]", "]", "[", "?", "escape", "z", "5", "z", "escape", "escape"];
 
 describe("kdiag tui on every fixture capture", () => {
-  const files = captures(FIXTURES);
+  const files = allFixtureCaptures();
   it("finds the fixtures", () => expect(files.length).toBeGreaterThan(50));
-  it.each(files.map((f) => [relative(FIXTURES, f), f]))("%s", async (_name, file) => {
+  it.each(files)("%s", async (_name, file) => {
     for (const size of [
       { cols: 80, rows: 24 },
       { cols: 132, rows: 40 },
