@@ -9,6 +9,7 @@ import { relativeSeq } from "../tcp/seq.js";
 import type { Finding } from "../rules/index.js";
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
 import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
+import { TCP_FLAG_BITS } from "../../dissectors/tcp/index.js";
 import { LinkType } from "../capture/types.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
@@ -274,16 +275,10 @@ export function packetTree(
     const peer = conn ? (c2s ? conn.s2c : conn.c2s) : undefined;
     const seq = own ? relativeSeq(pkt.seq, own.baseSeq) : pkt.seq;
     const ack = pkt.flags & TcpFlag.ACK ? (peer ? relativeSeq(pkt.ack, peer.baseSeq) : pkt.ack) : 0;
-    const flagBits: UiNode[] = [
-      ["FIN", TcpFlag.FIN],
-      ["SYN", TcpFlag.SYN],
-      ["RST", TcpFlag.RST],
-      ["PSH", TcpFlag.PSH],
-      ["ACK", TcpFlag.ACK],
-      ["URG", TcpFlag.URG],
-      ["ECE", TcpFlag.ECE],
-      ["CWR", TcpFlag.CWR],
-    ].map(([n, b]) => leaf(`${n}: ${(pkt.flags & (b as number)) !== 0 ? "Set" : "Not set"}`, t + 12, 2));
+    // The TCP dissector's one table of flag bits ("SYN flag" -> "SYN: Set").
+    const flagBits: UiNode[] = TCP_FLAG_BITS.map(([, bit, description]) =>
+      leaf(`${description.replace(/ flag$/, "")}: ${(pkt.flags & bit) !== 0 ? "Set" : "Not set"}`, t + 12, 2),
+    );
     const children: UiNode[] = [
       leaf(`Source port: ${pkt.srcPort}`, t, 2),
       leaf(`Destination port: ${pkt.dstPort}`, t + 2, 2),

@@ -87,6 +87,15 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.app.selectedPacket()).toBe(f.evidence.packets[0]); // wraps round
     await h.press("[");
     expect(h.app.selectedPacket()).toBe(f.evidence.packets[2]);
+    // Its tree: the TCP flag bits, from the TCP dissector's table
+    await h.press("5", "/");
+    await h.type("RST:");
+    await h.press("enter");
+    expect(selectedRow(h)).toMatch(/^ *. RST: Set$/);
+    await h.press("/", "C-u");
+    await h.type("SYN:");
+    await h.press("enter");
+    expect(selectedRow(h)).toMatch(/^ *. SYN: Not set$/);
   });
 
   it("takes mouse clicks and the wheel: a click focuses a pane and selects a row", async () => {
