@@ -7,7 +7,8 @@
  *
  *   npx tsx scripts/kafka-standin/broker.ts [--host 127.0.0.1] [--port 9092] [--partitions 1]
  *       [--advertised-host H] [--message-max-bytes N] [--socket-request-max-bytes N]
- *       [--idle-close-ms N] [--quiet]
+ *       [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...
+ *       [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]... [--quiet]
  *
  * What it answers: ApiVersions, Metadata (itself as node 0, every topic asked for, auto-created
  * with --partitions partitions, leader 0), Produce (record batches are kept per topic-partition,
@@ -25,14 +26,33 @@
  *       size prefix exceeds N is not read at all: the connection is closed, as Kafka's
  *       NetworkReceive/Selector do (InvalidReceiveException).
  *
+ *   --topic-max-bytes TOPIC=N (repeatable): the topic-level max.message.bytes, which overrides
+ *       --message-max-bytes for that topic.
+ *   --refuse-close fin|rst (default fin): how a refused acks=0 Produce or an oversized request
+ *       closes the connection. fin: close(2) with nothing left unread (Node has already read what
+ *       arrived), so a FIN; data the client still sends afterwards draws RSTs from the kernel.
+ *       rst: what a real broker's close(2) does while the rest of a big request is still unread
+ *       in the receive buffer (Kafka reads the 4-byte size prefix, then closes): the kernel
+ *       aborts the connection with a RST at once (here: SO_LINGER 0, socket.resetAndDestroy()).
+ *
  * --idle-close-ms N (default 0: never) reproduces the broker's idle reaper (connections.max.idle.ms,
  *     Kafka's default 600000): a connection with no bytes read or written for N ms is closed with
  *     close(2), so the client sees the broker's FIN. That is normal broker behaviour, the negative
  *     control for the firewall idle-timeout incident (scripts/incidents/make-incidents.sh).
+ *     --idle-close-style rst closes it with a RST instead (SO_LINGER 0; not what Kafka does).
+ *
+ * --tls CERT,KEY (PEM files) makes the listener TLS (node:tls), like a Kafka SSL listener: the
+ *     broker's closes (idle reaper, refusals) send TLS close_notify and then the FIN, as Kafka's
+ *     SslTransportLayer.close() does. --host may be an IPv6 address (e.g. fd98:2::2 or ::).
+ *
+ * --delay-ms API=N (repeatable; API is a key number or name such as Produce) makes a slow broker:
+ *     requests of that API are handled and answered only N ms after they arrive (in order).
  *
  * Every request and what was done with it is logged on stderr, one line each.
  */
+import { readFileSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { APIS } from "../../dissectors/kafka/generated/protocol.js";
 import {
   decodeRequest,
@@ -54,6 +74,12 @@ interface Options {
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
   idleCloseMs: number;
+  idleCloseStyle: "fin" | "rst";
+  topicMaxBytes: Map<string, number>;
+  refuseClose: "fin" | "rst";
+  tls: { cert: string; key: string } | null;
+  /** --delay-ms API=N (repeatable): requests of that API are handled only after N ms. */
+  delayMs: Map<number, number>;
   quiet: boolean;
 }
 
@@ -66,6 +92,11 @@ function parseArgs(argv: string[]): Options {
     messageMaxBytes: 1048588,
     socketRequestMaxBytes: 104857600,
     idleCloseMs: 0,
+    idleCloseStyle: "fin",
+    topicMaxBytes: new Map(),
+    refuseClose: "fin",
+    tls: null,
+    delayMs: new Map(),
     quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -80,6 +111,11 @@ function parseArgs(argv: string[]): Options {
       if (!/^\d+$/.test(v)) throw new Error(`${a}: not a number: ${v}`);
       return Number(v);
     };
+    const style = (): "fin" | "rst" => {
+      const v = next();
+      if (v !== "fin" && v !== "rst") throw new Error(`${a}: fin or rst, not ${v}`);
+      return v;
+    };
     switch (a) {
       case "--host": o.host = next(); break;
       case "--port": o.port = int(); break;
@@ -88,13 +124,37 @@ function parseArgs(argv: string[]): Options {
       case "--message-max-bytes": o.messageMaxBytes = int(); break;
       case "--socket-request-max-bytes": o.socketRequestMaxBytes = int(); break;
       case "--idle-close-ms": o.idleCloseMs = int(); break;
+      case "--idle-close-style": o.idleCloseStyle = style(); break;
+      case "--refuse-close": o.refuseClose = style(); break;
+      case "--topic-max-bytes": {
+        const m = /^(.+)=(\d+)$/.exec(next());
+        if (!m) throw new Error(`${a}: TOPIC=N`);
+        o.topicMaxBytes.set(m[1]!, Number(m[2]));
+        break;
+      }
+      case "--tls": {
+        const [cert, key] = next().split(",");
+        if (!cert || !key) throw new Error(`${a}: CERT,KEY`);
+        o.tls = { cert, key };
+        break;
+      }
+      case "--delay-ms": {
+        // API=N: a slow broker for that API (key number or name, e.g. Produce=6000).
+        const m = /^(\w+)=(\d+)$/.exec(next());
+        if (!m) throw new Error(`${a}: API=N`);
+        const key = /^\d+$/.test(m[1]!) ? Number(m[1]) : APIS.find((x) => x.name === m[1])?.key;
+        if (key === undefined) throw new Error(`${a}: unknown API ${m[1]}`);
+        o.delayMs.set(key, Number(m[2]));
+        break;
+      }
       case "--quiet": o.quiet = true; break;
       case "-h":
       case "--help":
         process.stdout.write(
           "usage: npx tsx scripts/kafka-standin/broker.ts [--host H] [--port P] [--advertised-host H]\n" +
             "         [--partitions N] [--message-max-bytes N] [--socket-request-max-bytes N]\n" +
-            "         [--idle-close-ms N] [--quiet]\n",
+            "         [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...\n" +
+            "         [--refuse-close fin|rst] [--tls CERT,KEY] [--quiet]\n",
         );
         process.exit(0);
       default:
@@ -281,7 +341,8 @@ interface Conn {
   id: number;
   socket: Socket;
   peer: string;
-  close(why: string): void;
+  /** Closes the connection: FIN (close(2)), or RST with style "rst"; over TLS close_notify first. */
+  close(why: string, style?: "fin" | "rst"): void;
 }
 
 /** Answers one request; `version` overrides the request's (ApiVersions fallback to v0). */
@@ -347,9 +408,11 @@ function handleProduce(c: Conn, r: Request, reply: Reply): void {
           log(`#${c.id} Produce ${name}[${index}]: UNKNOWN_TOPIC_OR_PARTITION`);
           return { index, error_code: 3, base_offset: -1n, log_append_time_ms: -1n, log_start_offset: -1n, error_message: null };
         }
-        if (size > opts.messageMaxBytes) {
+        const limit = opts.topicMaxBytes.get(name) ?? opts.messageMaxBytes;
+        if (size > limit) {
           tooLarge = true;
-          log(`#${c.id} Produce ${name}[${index}]: ${size} bytes of records > message.max.bytes ${opts.messageMaxBytes}: MESSAGE_TOO_LARGE`);
+          const which = opts.topicMaxBytes.has(name) ? "topic max.message.bytes" : "message.max.bytes";
+          log(`#${c.id} Produce ${name}[${index}] acks=${acks}: ${size} bytes of records > ${which} ${limit}: MESSAGE_TOO_LARGE`);
           return { index, error_code: 10, base_offset: -1n, log_append_time_ms: -1n, log_start_offset: -1n, error_message: null };
         }
         const p = parts[index]!;
@@ -362,7 +425,7 @@ function handleProduce(c: Conn, r: Request, reply: Reply): void {
   if (acks === 0) {
     // No response for acks=0; an error can only be signalled by closing the connection
     // (KafkaApis.handleProduceRequest: "closing connection due to error during produce request").
-    if (tooLarge) c.close("acks=0 Produce with an error: closing the connection");
+    if (tooLarge) c.close("acks=0 Produce with an error: closing the connection", opts.refuseClose);
     return;
   }
   reply({ responses, throttle_time_ms: 0 });
@@ -504,12 +567,24 @@ function serve(socket: Socket): void {
     id,
     socket,
     peer,
-    close(why) {
+    close(why, style = "fin") {
       if (closed) return;
       closed = true;
-      log(`#${id} closing: ${why}`);
-      // destroy(): close(2) on the socket, as Kafka's Selector does (no half-close, no linger).
-      socket.destroy();
+      log(`#${id} closing (${opts.tls ? "TLS close_notify, " : ""}${style === "rst" ? "RST" : "FIN"}): ${why}`);
+      if (style === "rst") {
+        // SO_LINGER 0 + close(2): the kernel aborts with a RST, as it does for a close(2) with
+        // unread bytes in the receive buffer.
+        socket.resetAndDestroy();
+      } else if (opts.tls) {
+        // Kafka's SslTransportLayer.close(): close_notify, flushed, then the socket closed. end()
+        // writes close_notify (SSL_shutdown, written at once) and asks for the TCP shutdown; the fd
+        // is closed in the next turn of the loop (FIN), so a reply arriving later draws a RST.
+        socket.end();
+        setImmediate(() => socket.destroy());
+      } else {
+        // destroy(): close(2) on the socket, as Kafka's Selector does (no half-close, no linger).
+        socket.destroy();
+      }
     },
   };
   log(`#${id} connection from ${peer}`);
@@ -517,7 +592,7 @@ function serve(socket: Socket): void {
     // Kafka's Selector closes a channel with no completed read or write for connections.max.idle.ms;
     // Node's socket timeout measures the same inactivity (reads and writes).
     socket.setTimeout(opts.idleCloseMs);
-    socket.on("timeout", () => c.close(`idle for ${opts.idleCloseMs} ms (connections.max.idle.ms)`));
+    socket.on("timeout", () => c.close(`idle for ${opts.idleCloseMs} ms (connections.max.idle.ms)`, opts.idleCloseStyle));
   }
 
   socket.on("data", (chunk: Buffer) => {
@@ -526,7 +601,9 @@ function serve(socket: Socket): void {
     while (!closed && buf.length >= 4) {
       const size = buf.readInt32BE(0);
       if (size < 0 || size > opts.socketRequestMaxBytes) {
-        c.close(`request size ${size} > socket.request.max.bytes ${opts.socketRequestMaxBytes} (InvalidReceiveException); not reading it`);
+        // Stop reading (what arrives from now on stays unread in the kernel's buffer), then close.
+        socket.pause();
+        c.close(`request size ${size} > socket.request.max.bytes ${opts.socketRequestMaxBytes} (InvalidReceiveException); not reading it`, opts.refuseClose);
         return;
       }
       if (buf.length < 4 + size) return;
@@ -570,16 +647,27 @@ function serve(socket: Socket): void {
       slot.bytes = encodeResponse(apiKey, version, correlationId, body);
       flush();
     };
-    handler(c, { apiKey, version: h.api_version, correlationId, clientId: h.client_id, body: d.body, bytes, size }, reply);
+    const req = { apiKey, version: h.api_version, correlationId, clientId: h.client_id, body: d.body, bytes, size };
+    const delay = opts.delayMs.get(apiKey) ?? 0;
+    if (delay > 0) {
+      // --delay-ms: a slow broker; the request is handled (and answered) only after the delay.
+      log(`#${id} delaying ${name} corr ${correlationId} by ${delay} ms`);
+      setTimeout(() => { if (!closed) handler(c, req, reply); }, delay);
+    } else handler(c, req, reply);
   }
 }
 
-const server = createServer(serve);
+const server = opts.tls
+  ? createTlsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, serve)
+  : createServer(serve);
+if (opts.tls) server.on("tlsClientError", (e, s) => log(`TLS handshake with ${s.remoteAddress}:${s.remotePort} failed: ${e.message}`));
 server.listen(opts.port, opts.host, () => {
   log(
-    `listening on ${opts.host}:${opts.port} (advertised ${opts.advertisedHost}), ${opts.partitions} partition(s) per topic, ` +
+    `listening on ${opts.host}:${opts.port}${opts.tls ? " (TLS)" : ""} (advertised ${opts.advertisedHost}), ${opts.partitions} partition(s) per topic, ` +
       `message.max.bytes ${opts.messageMaxBytes}, socket.request.max.bytes ${opts.socketRequestMaxBytes}` +
-      `${opts.idleCloseMs > 0 ? `, connections.max.idle.ms ${opts.idleCloseMs}` : ""}; ` +
+      `${[...opts.topicMaxBytes].map(([t, n]) => `, ${t} max.message.bytes ${n}`).join("")}` +
+      `${opts.idleCloseMs > 0 ? `, connections.max.idle.ms ${opts.idleCloseMs} (${opts.idleCloseStyle})` : ""}` +
+      `, refusals close with ${opts.refuseClose}; ` +
       `APIs ${ADVERTISED.map((a) => `${API_BY_KEY.get(a.api_key)!.name} v${a.min_version}-${a.max_version}`).join(", ")}`,
   );
 });

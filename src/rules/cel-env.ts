@@ -5,6 +5,7 @@
  */
 
 import { Environment } from "@marcbachmann/cel-js";
+import { registerFormatFunctions } from "./cel-functions.js";
 import { FACTS_BY_VARIABLE, SCOPE_VARIABLES, type Scope } from "./facts.js";
 import type { ParamType } from "./schema.js";
 
@@ -39,6 +40,7 @@ export function createScopeEnvironment(scope: Scope, lists: readonly ListConstan
   const env = new Environment({ enableOptionalTypes: true, limits: LIMITS });
   for (const v of SCOPE_VARIABLES[scope]) env.registerVariable({ name: v, schema: variableSchema(v) });
   for (const l of lists) env.registerConstant(l.name, l.type, l.values);
+  registerFormatFunctions(env);
   return env;
 }
 
@@ -73,6 +75,7 @@ let functionNames: Set<string> | null = null;
 export function knownFunctions(): ReadonlySet<string> {
   if (!functionNames) {
     const env = new Environment({ enableOptionalTypes: true });
+    registerFormatFunctions(env);
     functionNames = new Set(env.getDefinitions().functions.map((f) => f.name));
     for (const m of CEL_MACROS) functionNames.add(m);
   }

@@ -14,7 +14,7 @@ import type { Scope } from "./facts.js";
 import type { ItemLocator } from "./locate.js";
 import { displayValue, type ParamEntry } from "./params.js";
 import type { ProblemCode, RuleProblem } from "./problems.js";
-import type { CompiledException, CompiledRule, CompiledTemplate, ParamValue, Program } from "./rule.js";
+import type { CompiledException, CompiledRule, CompiledSignal, CompiledTemplate, ParamValue, Program } from "./rule.js";
 import { durationMs, type ExceptionComp, type ExceptionDecl, type ParamType, type RuleDecl } from "./schema.js";
 import { parseTemplate } from "./template.js";
 import type { PathKey } from "./yaml-source.js";
@@ -238,6 +238,16 @@ export function compileRule(
     ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but the capture scope has a single item: use the packet, connection, exchange or pair scope", loc.at(["window"], { key: true })));
   }
   const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
+  if ((decl.signals !== undefined || decl.prior !== undefined) && scope !== "end") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_BAD_VALUE", 'signals and prior weigh competing causes: they belong to rules of scope "end"', loc.at([decl.signals !== undefined ? "signals" : "prior"], { key: true })));
+  }
+  const signals: CompiledSignal[] = [];
+  (decl.signals ?? []).forEach((sig, i) => {
+    const when = rc.check(["signals", i, "when"], sig.when, `signal "${sig.signal}" when`, { bool: true });
+    const says = sig.says !== undefined ? rc.template(["signals", i, "says"], sig.says, `signal "${sig.signal}" says`) : null;
+    if (when && (sig.says === undefined || says)) signals.push({ name: sig.signal, weight: sig.weight, when: when.program, says });
+  });
   if (rc.failed || !condition || !output) return null;
 
   const paramValues: Record<string, ParamValue> = {};
@@ -259,6 +269,8 @@ export function compileRule(
     condition: condition.text,
     params: display,
     window: decl.window ? { count: decl.window.count, withinMs: durationMs(decl.window.within), groupBy: decl.window.group_by ?? null } : null,
+    prior: decl.prior ?? 0,
+    signals,
     program: {
       paramValues,
       condition: condition.program,

@@ -14,6 +14,7 @@ import {
   type Facts,
 } from "./build-facts.js";
 import type { Scope } from "./facts.js";
+import { buildEndFacts, endMatters } from "./end-facts.js";
 import { buildPairItems } from "./pair.js";
 import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";
 import type { Severity } from "./schema.js";
@@ -25,6 +26,10 @@ export interface Finding {
   title: string;
   severity: Severity;
   scope: Scope;
+  /** When the event happened (seconds since the epoch): the FIN/RST, the response, the burst's last item. */
+  time?: number;
+  /** Scope "end" only: how well the evidence separates this cause from the runners-up. */
+  confidence?: "high" | "medium" | "low";
   /** The output template filled in. Raw: text from the capture is sanitised by printers. */
   message: string;
   advice: string | null;
@@ -96,6 +101,8 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const needConn = active.some((r) => r.scope !== "capture" && r.scope !== "pair");
   const conns = needConn ? buildConnectionFacts(capture) : [];
+  const needEnds = active.some((r) => r.scope === "end" || r.scope === "exchange");
+  const ends = needEnds ? buildEndFacts(capture) : [];
 
   const packetRules = byScope("packet");
   if (packetRules.length > 0) {
@@ -126,6 +133,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     const items = buildExchangeFacts(capture, conns);
     capture.exchanges.forEach((e, i) => {
       const facts = items[i]!;
+      facts.path = ends[e.connId]?.path ?? {};
       const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];
       // A request without a response, then the connection closed: the FIN/RST is part of the story.
       const conn = capture.connections[e.connId];
@@ -146,6 +154,23 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   if (captureRules.length > 0) {
     const facts = buildCaptureFacts(capture);
     run.item(captureRules, () => ({ facts, timeUs: capture.packets.tsUs[0] ?? 0, packets: [], times: [] }), facts);
+  }
+
+  const endRules = byScope("end");
+  if (endRules.length > 0) {
+    for (const c of capture.connections) {
+      const ef = ends[c.id]!;
+      if (!endMatters(ef.end)) continue;
+      const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]! };
+      const opt = (k: string): number => (typeof ef.end[k] === "bigint" ? Number(ef.end[k]) : 0);
+      run.causes(endRules, facts, () =>
+        itemAt([c.synPacket, opt("trigger_frame"), opt("request_frame"), opt("frame")], {
+          facts,
+          timeUs: (ef.end.time as number) * 1e6,
+          connection: c.id,
+          details: { client: `${c.client.addr}:${c.client.port}`, server: `${c.server.addr}:${c.server.port}` },
+        }));
+    }
   }
 
   const pairRules = byScope("pair");
@@ -205,6 +230,60 @@ class Runner {
     }
   }
 
+  /**
+   * Competing causes for one connection end: every rule whose condition holds is a hypothesis,
+   * scored by its prior plus the weights of its signals that hold; the best one (above zero)
+   * becomes the only finding, with its confidence and what speaks against the runners-up.
+   */
+  causes(rules: CompiledRule[], facts: Facts, describe: () => Item): void {
+    const scored: Array<{ rule: CompiledRule; score: number; fired: Array<{ name: string; weight: number; says: string | null }> }> = [];
+    for (const rule of rules) {
+      const st = this.stats[rule.id]!;
+      st.evaluated++;
+      facts.params = rule.program.paramValues;
+      if (!this.matches(rule, facts, st)) continue;
+      let score = rule.prior;
+      const fired: Array<{ name: string; weight: number; says: string | null }> = [];
+      for (const sig of rule.signals) {
+        let on: unknown = false;
+        try {
+          on = sig.when(facts);
+        } catch {
+          on = false; // a signal reading an absent fact says nothing
+        }
+        if (on !== true) continue;
+        score += sig.weight;
+        fired.push({ name: sig.name, weight: sig.weight, says: sig.says ? this.render(sig.says, facts) : null });
+      }
+      scored.push({ rule, score, fired });
+    }
+    if (scored.length === 0) return;
+    // Stable: on a tie the cause defined first wins.
+    const ranked = scored.map((s, i) => ({ ...s, i })).sort((a, b) => b.score - a.score || a.i - b.i);
+    const best = ranked[0]!;
+    if (best.score <= 0) return;
+    const second = ranked[1];
+    const margin = best.score - Math.max(0, second?.score ?? 0);
+    const confidence = best.score >= 5 && margin >= 3 ? "high" : best.score >= 3 && margin >= 1.5 ? "medium" : "low";
+    this.stats[best.rule.id]!.matched++;
+    const item = describe();
+    facts.params = best.rule.program.paramValues;
+    const why = best.fired.filter((f) => f.weight > 0 && f.says).map((f) => f.says!);
+    const against = ranked.slice(1).filter((r) => r.score > 0 || r.fired.some((f) => f.weight < 0)).slice(0, 3).map((r) => ({
+      cause: r.rule.id,
+      score: r.score,
+      against: r.fired.filter((f) => f.weight < 0 && f.says).map((f) => f.says!),
+    }));
+    const severity = confidence === "low" ? downgrade(best.rule.severity) : best.rule.severity;
+    this.emit(best.rule, facts, item.packets, item.times, item.connection, {
+      ...item.details,
+      cause: best.rule.id,
+      score: best.score,
+      signals: best.fired.map((f) => ({ signal: f.name, weight: f.weight, ...(f.says ? { says: f.says } : {}) })),
+      runners_up: against,
+    }, { severity, confidence, time: item.timeUs / 1e6, why, against });
+  }
+
   private matches(rule: CompiledRule, facts: Facts, st: RuleStats): boolean {
     let r: unknown;
     try {
@@ -242,19 +321,35 @@ class Runner {
     return out.trim();
   }
 
-  private emit(rule: CompiledRule, facts: Facts, packets: number[], times: number[], connection: number | undefined, details: Record<string, unknown> | undefined): void {
+  private emit(
+    rule: CompiledRule,
+    facts: Facts,
+    packets: number[],
+    times: number[],
+    connection: number | undefined,
+    details: Record<string, unknown> | undefined,
+    cause?: { severity: Severity; confidence: "high" | "medium" | "low"; time: number; why: string[]; against: Array<{ cause: string; score: number; against: string[] }> },
+  ): void {
     const n = this.counts.get(rule.id) ?? 0;
     if (n >= this.maxPerRule) {
       this.stats[rule.id]!.dropped++;
       return;
     }
     this.counts.set(rule.id, n + 1);
+    let message = this.render(rule.program.output, facts);
+    if (cause) {
+      if (cause.why.length > 0) message += ` Evidence: ${cause.why.join("; ")}.`;
+      const ruledOut = cause.against.filter((a) => a.against.length > 0).map((a) => `not ${a.cause} (${a.against.join("; ")})`);
+      if (ruledOut.length > 0) message += ` Ruled out: ${ruledOut.join("; ")}.`;
+      message += ` Confidence: ${cause.confidence}.`;
+    }
     this.findings.push({
       rule: rule.id,
       title: rule.title,
-      severity: rule.severity,
+      severity: cause?.severity ?? rule.severity,
       scope: rule.scope,
-      message: this.render(rule.program.output, facts),
+      ...(cause ? { time: cause.time, confidence: cause.confidence } : times.length > 0 ? { time: times[times.length - 1]! } : {}),
+      message,
       advice: rule.program.advice ? this.render(rule.program.advice, facts) : null,
       evidence: { ...(connection !== undefined ? { connection } : {}), packets, times, ...(details ? { details } : {}) },
       tags: rule.tags,
@@ -287,6 +382,11 @@ class Runner {
     }
     return this.findings;
   }
+}
+
+/** One step less severe: a cause the evidence barely separates is not an error. */
+function downgrade(s: Severity): Severity {
+  return s === "critical" ? "error" : s === "error" ? "warning" : "info";
 }
 
 function exceptionMatches(ex: CompiledException, facts: Facts): boolean {

@@ -18,7 +18,7 @@ import { KAFKA_FIELDS } from "../../dissectors/kafka/fields.js";
 import tcpDissector, { TCP_FLAG_BITS } from "../../dissectors/tcp/index.js";
 import type { FieldType } from "../plugins/api.js";
 
-export const SCOPES = ["packet", "connection", "exchange", "capture", "pair"] as const;
+export const SCOPES = ["packet", "connection", "exchange", "capture", "pair", "end"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** CEL types used by facts. Integers are CEL int (BigInt at run time), times in ms are double. */
@@ -204,13 +204,78 @@ const PAIR_FACTS: FactSpec[] = [
   { name: "pair.conn_server_side", type: "int", optional: true, description: "Connection index in the server-side capture" },
 ];
 
+const END_KIND = ["rst", "fin", "silence", "boundary", "refused", "open"] as const;
+
+/** end.*: how one connection ended, the signals the cause rules weigh (scope "end"). */
+const END_FACTS: FactSpec[] = [
+  { name: "end.kind", type: "string", values: END_KIND, description: "rst or fin (the first one seen); silence: no FIN/RST but the client's sends went unanswered or it reconnected after the connection fell silent; boundary: still open at the end of the capture with requests waiting; refused: a Produce was answered MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE on a connection that otherwise ended normally; open: nothing ended" },
+  { name: "end.size_error_responses", type: "int", description: "Produce responses on the connection with MESSAGE_TOO_LARGE or RECORD_LIST_TOO_LARGE" },
+  { name: "end.by", type: "string", values: SIDE, description: "Who sent the first FIN or RST (none for silence, boundary, open)" },
+  { name: "end.how", type: "string", values: ["fin", "rst", "none"], description: "The first FIN or RST of the connection" },
+  { name: "end.frame", type: "int", description: "Packet of the event: the refusing response, else the first FIN/RST, else the connection's last packet" },
+  { name: "end.time", type: "double", unit: "s", description: "Time of that packet, seconds since the epoch" },
+  { name: "end.trigger_frame", type: "int", optional: true, description: "The packet the end answered: the other side's last send (data or keep-alive probe, the original of any retransmissions) before the FIN/RST, or the first of the client's final unanswered sends" },
+  { name: "end.trigger_from", type: "string", values: SIDE, description: "Who sent the trigger" },
+  { name: "end.trigger_keepalive", type: "bool", description: "The trigger is a TCP keep-alive probe" },
+  { name: "end.trigger_payload", type: "int", unit: "bytes", optional: true, description: "Payload of the trigger packet" },
+  { name: "end.idle_before_trigger_ms", type: "double", unit: "ms", optional: true, description: "Silence (no packet either way) just before the trigger" },
+  { name: "end.close_after_trigger_ms", type: "double", unit: "ms", optional: true, description: "From the trigger to the FIN/RST (to the last packet when nothing closed)" },
+  { name: "end.idle_before_close_ms", type: "double", unit: "ms", optional: true, description: "Silence just before the FIN/RST" },
+  { name: "end.survived_idle_ms", type: "double", unit: "ms", description: "Longest silence on this connection before the trigger (or the end): an idle that was survived" },
+  { name: "end.retransmissions_after_trigger", type: "int", unit: "packets", description: "Retransmissions of the trigger's side after it" },
+  { name: "end.answers_after_trigger", type: "int", unit: "packets", description: "Packets from the other side after the trigger, before the close (the FIN/RST not counted)" },
+  { name: "end.burst_bytes", type: "int", unit: "bytes", description: "Client payload since the server last sent payload, up to the end: the request in flight in TCP terms" },
+  { name: "end.burst_vs_earlier", type: "double", optional: true, description: "burst_bytes divided by the median of the client's earlier bursts on the connection; absent without earlier bursts" },
+  { name: "end.client_data_after_close", type: "int", unit: "packets", description: "Client packets with payload after the first FIN/RST (data still arriving)" },
+  { name: "end.unacked_from_other_bytes", type: "int", unit: "bytes", optional: true, description: "Bytes the other side had sent that the closing side had not acknowledged when it closed (as seen at the capture point)" },
+  { name: "end.rst_ttl", type: "int", optional: true, description: "TTL / hop limit of the closing RST" },
+  { name: "end.sender_ttl", type: "int", optional: true, description: "TTL / hop limit of the closing side's first packet" },
+  { name: "end.rst_ttl_matches_sender", type: "bool", optional: true, description: "The RST's TTL equals the TTL of the side it claims to come from" },
+  { name: "end.rst_ip_id_follows_sender", type: "bool", optional: true, description: "IPv4: the RST's IP id follows the sender's previous packet's (1..64 later): the same IP stack sent it; absent for IPv6" },
+  { name: "end.unanswered_requests", type: "int", description: "Kafka requests left without a response at the end (responses lost in a capture gap not counted)" },
+  { name: "end.request_frame", type: "int", optional: true, description: "Last Kafka request sent before the end (the packet completing it)" },
+  { name: "end.request_size", type: "int", unit: "bytes", optional: true, description: "Its size on the wire" },
+  { name: "end.request_api_key", type: "int", optional: true, description: "Its API key (0 Produce)" },
+  { name: "end.request_status", type: "string", optional: true, values: ["answered", "no-response-expected", "unanswered", "orphan-response"], description: "Its exchange status" },
+  { name: "end.request_acks", type: "int", optional: true, description: "Its acks, for a Produce" },
+  { name: "end.request_vs_earlier", type: "double", optional: true, description: "Its size divided by the median of the connection's other Produce requests" },
+  { name: "end.client_id", type: "string", optional: true, description: "Kafka client id on the connection" },
+  { name: "end.topics", type: "list<string>", description: "Topics the connection's requests named (up to 8)" },
+  { name: "end.kafka_decoded", type: "bool", description: "Kafka requests were decoded on this connection (false for TLS or another protocol)" },
+  { name: "end.reconnected", type: "bool", description: "The same client (client id where decoded, else host) opened a new connection to the same server after this end" },
+  { name: "end.reconnect_same_client_id", type: "bool", description: "That new connection carries the same Kafka client id" },
+  { name: "end.reconnect_after_ms", type: "double", unit: "ms", optional: true, description: "From this end to that new SYN" },
+  { name: "end.servers_closes_together", type: "int", description: "Other connections the same server closed within 200 ms of this close" },
+  { name: "end.later_connects_refused", type: "int", description: "Later SYNs to the same server that were never answered or were reset" },
+  { name: "end.later_connects_answered", type: "int", description: "Later connections to the same server that completed the handshake" },
+  { name: "end.to_capture_end_ms", type: "double", unit: "ms", description: "From the end to the capture's last packet" },
+  { name: "end.from_capture_start_ms", type: "double", unit: "ms", description: "From the capture's first packet to this connection's first" },
+  { name: "end.idle_close_in_cluster", type: "bool", optional: true, description: "The silence before this server close is within 20% of the median of the server's other idle closes" },
+];
+
+/** path.*: what the whole capture says about the path and the server of a connection. */
+const PATH_FACTS: FactSpec[] = [
+  { name: "path.size_accepted_max", type: "int", unit: "bytes", optional: true, description: "Largest Produce request this server accepted (answered without a size error, or acks=0 and kept the connection)" },
+  { name: "path.size_refused_min", type: "int", unit: "bytes", optional: true, description: "Smallest Produce this server refused (MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE, or closed right after it)" },
+  { name: "path.size_bracket_consistent", type: "bool", description: "Everything accepted is smaller than everything refused: the limit lies between" },
+  { name: "path.idle_survived_max_ms", type: "double", unit: "ms", optional: true, description: "Longest silence (of at least 1 s) a connection on the same client host -> server path got through" },
+  { name: "path.idle_killed_min_ms", type: "double", unit: "ms", optional: true, description: "Shortest silence on the path after which the next send was reset or went unanswered" },
+  { name: "path.idle_killed_max_ms", type: "double", unit: "ms", optional: true, description: "Longest such silence" },
+  { name: "path.idle_killed_count", type: "int", description: "Connections on the path killed after a silence" },
+  { name: "path.broker_idle_closes", type: "int", description: "Connections this server closed after a silence of at least 1 s, with nothing asked of it" },
+  { name: "path.broker_idle_close_cluster", type: "int", optional: true, description: "How many of those agree (within 20%) on one idle time" },
+  { name: "path.broker_idle_close_min_ms", type: "double", unit: "ms", optional: true, description: "Shortest idle before a close in that cluster" },
+  { name: "path.broker_idle_close_max_ms", type: "double", unit: "ms", optional: true, description: "Longest idle before a close in that cluster" },
+];
+
 /** Variables each scope declares, in the order docs list them. */
 export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
   packet: ["frame", "ip", "tcp", "kafka", "conn"],
   connection: ["conn"],
-  exchange: ["exchange", "kafka", "conn"],
+  exchange: ["exchange", "kafka", "conn", "path"],
   capture: ["capture"],
   pair: ["pair"],
+  end: ["end", "path", "conn"],
 };
 
 /** Every documented fact, grouped by its top-level variable. */
@@ -221,6 +286,8 @@ export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = 
   ...EXCHANGE_FACTS,
   ...CAPTURE_FACTS,
   ...PAIR_FACTS,
+  ...END_FACTS,
+  ...PATH_FACTS,
 ]);
 
 function groupByVariable(facts: FactSpec[]): Record<string, FactSpec[]> {
@@ -245,5 +312,6 @@ export const SCOPE_ITEMS: Readonly<Record<Scope, string>> = {
   connection: "each TCP connection",
   exchange: "each Kafka request/response pair (and each orphan response)",
   capture: "the capture as a whole, once",
-  pair: "each connection of two captures of the same traffic (client side and server side), matched by 4-tuple",
+  pair: "each connection of two captures of the same traffic (client side and server side), matched by 4-tuple, else by initial sequence number or timing (NAT)",
+  end: "each connection that ended in a way that needs a cause (causes compete: the best-supported one becomes the finding)",
 };

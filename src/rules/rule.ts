@@ -22,6 +22,14 @@ export interface CompiledException {
   values: unknown[][];
 }
 
+/** A compiled signal of a cause. */
+export interface CompiledSignal {
+  name: string;
+  weight: number;
+  when: Program;
+  says: CompiledTemplate | null;
+}
+
 export interface CompiledRule {
   id: string;
   title: string;
@@ -38,6 +46,9 @@ export interface CompiledRule {
   /** Effective parameter values (defaults, then --param overrides), ints as numbers. */
   params: Record<string, number | string | boolean>;
   window: { count: number; withinMs: number; groupBy: string | null } | null;
+  /** Scope "end" (causes): the starting score and the signals weighed on top of it. */
+  prior: number;
+  signals: CompiledSignal[];
   /** Runtime parts, built once at load time. */
   program: {
     paramValues: Record<string, ParamValue>;

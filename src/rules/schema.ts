@@ -51,6 +51,15 @@ export const windowSchema = z.strictObject({
 });
 export type WindowDecl = z.infer<typeof windowSchema>;
 
+/** A signal of a cause (scope "end"): evidence for (weight > 0) or against (weight < 0) it. */
+export const signalSchema = z.strictObject({
+  signal: z.string().regex(RULE_ID, { error: "signal names are lowercase: a-z, 0-9, '-', '_', '.'" }),
+  weight: z.number({ error: "must be a number: positive for, negative against" }),
+  when: z.string().min(1),
+  says: z.string().optional(),
+});
+export type SignalDecl = z.infer<typeof signalSchema>;
+
 export const ruleSchema = z.strictObject({
   rule: z.string().regex(RULE_ID, { error: "rule ids are lowercase: a-z, 0-9, '-', '_', '.'" }),
   title: z.string().min(1),
@@ -65,6 +74,8 @@ export const ruleSchema = z.strictObject({
   enabled: z.boolean().optional(),
   exceptions: z.array(exceptionSchema).optional(),
   window: windowSchema.optional(),
+  prior: z.number().optional(),
+  signals: z.array(signalSchema).optional(),
 });
 export type RuleDecl = z.infer<typeof ruleSchema>;
 

@@ -155,6 +155,7 @@ export class TcpTracker {
     stats.bytes += wireLen;
     stats.payloadBytes += pkt.payloadLen;
     if (stats.firstTtl < 0) stats.firstTtl = pkt.ttl;
+    const prevIpId = stats.lastIpId;
     stats.lastTtl = pkt.ttl;
     stats.lastIpId = pkt.ipVersion === 4 ? pkt.ipId : -1;
     if (flags & TcpFlag.SYN && pkt.windowScale >= 0) stats.windowScale = pkt.windowScale;
@@ -162,6 +163,9 @@ export class TcpTracker {
     // Wireshark's sequence analysis, then its post-dissection bookkeeping.
     const fwd = t.flows[dir];
     const rev = t.flows[dir === 0 ? 1 : 0];
+    // Before this packet's own ACK is counted: what the other side sent that this side had not
+    // acknowledged yet (a close while a request is still arriving leaves bytes unread).
+    const unacked = rev.nextSeq !== 0 && fwd.lastAck !== 0 ? (rev.nextSeq - fwd.lastAck) >>> 0 : -1;
     mask = analyzeSegment(fwd, rev, t.analysis, packetNumber, tsUs, pkt.seq, pkt.ack, pkt.payloadLen, flags, pkt.window, mask);
     afterSegment(fwd, rev, t.analysis, tsUs, flags, pkt.windowScale);
     if (fwd.baseSeqSet) stats.baseSeq = fwd.baseSeq;
@@ -188,6 +192,8 @@ export class TcpTracker {
         close.idleBeforeUs = conn.lastPacket >= 0 ? idle : 0;
         close.rstTtl = pkt.ttl;
         close.rstIpId = pkt.ipVersion === 4 ? pkt.ipId : -1;
+        close.unackedFromOtherBytes = unacked < 0x80000000 ? unacked : -1;
+        close.senderPrevIpId = prevIpId;
       }
     } else if (flags & TcpFlag.FIN && close.how === "open") {
       close.how = "fin";
@@ -195,6 +201,8 @@ export class TcpTracker {
       close.packet = packetNumber;
       close.tsUs = tsUs;
       close.idleBeforeUs = conn.lastPacket >= 0 ? idle : 0;
+      close.unackedFromOtherBytes = unacked < 0x80000000 ? unacked : -1;
+      close.senderPrevIpId = prevIpId;
     }
 
     if (conn.lastPacket < 0) conn.firstPacket = packetNumber;
@@ -261,7 +269,7 @@ export class TcpTracker {
       synPacket: -1,
       c2s: newDirectionStats(),
       s2c: newDirectionStats(),
-      close: { how: "open", by: null, packet: -1, tsUs: 0, idleBeforeUs: 0, rstTtl: -1, rstIpId: -1 },
+      close: { how: "open", by: null, packet: -1, tsUs: 0, idleBeforeUs: 0, rstTtl: -1, rstIpId: -1, unackedFromOtherBytes: -1, senderPrevIpId: -1 },
       longestIdleUs: 0,
       longestIdleEndPacket: -1,
       events,

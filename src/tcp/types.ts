@@ -96,6 +96,13 @@ export interface CloseState {
   /** For RST: TTL and IPv4 id of the RST packet (-1 when not applicable). */
   rstTtl: number;
   rstIpId: number;
+  /**
+   * Payload bytes the other side had sent and the closing side had not acknowledged when the
+   * FIN/RST was sent (as far as this capture point saw): a request still arriving. -1 unknown.
+   */
+  unackedFromOtherBytes: number;
+  /** IPv4 id of the closing side's packet before the FIN/RST (-1 for IPv6 or none). */
+  senderPrevIpId: number;
 }
 
 export interface ReassemblyStats {

@@ -20,7 +20,7 @@ function connection(serverPort: number): Connection {
     synPacket: 1,
     c2s: { ...dir },
     s2c: { ...dir },
-    close: { how: "open", by: null, packet: 0, tsUs: 0, idleBeforeUs: 0, rstTtl: -1, rstIpId: -1 },
+    close: { how: "open", by: null, packet: 0, tsUs: 0, idleBeforeUs: 0, rstTtl: -1, rstIpId: -1, unackedFromOtherBytes: -1, senderPrevIpId: -1 },
     longestIdleUs: 0,
     longestIdleEndPacket: 0,
     events: {},

@@ -47,7 +47,7 @@ describe("connections", () => {
   it("fin-close-by-server: first FIN decides who closed; the sink closes once both streams ended", () => {
     const r = run(scenarios["fin-close-by-server"]!());
     const c = r.tracker.connections[0]!;
-    expect(c.close).toEqual({ how: "fin", by: "server", packet: 6, tsUs: ms(30), idleBeforeUs: 5000, rstTtl: -1, rstIpId: -1 });
+    expect(c.close).toMatchObject({ how: "fin", by: "server", packet: 6, tsUs: ms(30), idleBeforeUs: 5000, rstTtl: -1, rstIpId: -1 });
     const sink = r.sinks[0]!;
     expect(sink.trace()).toEqual(["data c2s 0+100", "data s2c 0+50", "close fin server"]);
     expect(sink.stream("c2s")).toEqual(expectedBytes(1001, 100));

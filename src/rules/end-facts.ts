@@ -1,0 +1,500 @@
+/**
+ * The facts of how each connection ended (end.*) and what the whole capture says about the path
+ * and the broker (path.*): the signals the cause rules (scope "end", rules/causes.yaml) weigh.
+ *
+ * Everything here is measured from the capture; nothing is a tuned constant except the few
+ * floors named below (a second of silence is "idle"; "soon" is a second), each said in the
+ * rule files where it matters. Limits (request size, idle timeouts) are bracketed from what got
+ * through and what did not on the same path, so they follow each capture's own numbers.
+ */
+
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { createDecodedPacket, decodePacket } from "../decode/packet.js";
+import type { Connection } from "../tcp/types.js";
+import { TcpEvent } from "../tcp/types.js";
+import type { Facts } from "./build-facts.js";
+import { bracket, inCluster, largestCluster, median } from "./infer.js";
+
+const RST = 0x004;
+const FIN = 0x001;
+
+/** A silence shorter than this is traffic, not idle (floor; the causes compare idles with each other). */
+export const IDLE_FLOOR_US = 1_000_000;
+/** A close this soon after the packet that triggered it answers that packet. */
+const SOON_US = 1_000_000;
+/** TLS alert records (close_notify: 24–31 bytes) up to this size, this soon before a FIN, are part of the close. */
+const CLOSE_RECORD_MAX = 64;
+const CLOSE_SEQUENCE_US = 100_000;
+/** Other connections closed by the same server within this window count as "closed together". */
+const TOGETHER_US = 200_000;
+
+export type EndKind = "rst" | "fin" | "silence" | "boundary" | "refused" | "open";
+
+/** What one connection's end looks like, before any cause is chosen. */
+export interface EndInfo {
+  kind: EndKind;
+  /** Who sent the first FIN or RST ("none" for silence/boundary/open). */
+  by: "client" | "server" | "none";
+  how: "fin" | "rst" | "none";
+  /** Packet (1-based) of the event: the first FIN/RST, else the last packet; and its time. */
+  frame: number;
+  tsUs: number;
+  /** The packet the end answered (the request or probe before the close / the first unanswered send), or -1. */
+  trigger: number;
+  triggerFrom: "client" | "server" | "none";
+  triggerKeepalive: boolean;
+  triggerPayload: number;
+  /** Silence before the trigger (µs), -1 without a trigger. */
+  idleBeforeTriggerUs: number;
+  /** Longest silence on the connection before the trigger (or before the end): idles that were survived. */
+  survivedIdleUs: number;
+  retransAfterTrigger: number;
+  answersAfterTrigger: number;
+  /** Client payload bytes since the server last sent payload, up to the end: the request in flight, in TCP terms. */
+  burstBytes: number;
+  /** Earlier client bursts on this connection (bytes), for "several times larger than before". */
+  earlierBursts: number[];
+  /** Silence before the FIN/RST itself (µs), -1 without one. */
+  idleBeforeCloseUs: number;
+  rstTtl: number;
+  senderTtl: number;
+  rstIpId: number;
+  senderPrevIpId: number;
+  unackedFromOther: number;
+  /** Client packets with payload after the first close (data still arriving, answered by RSTs). */
+  clientDataAfterClose: number;
+  lastUs: number;
+}
+
+/** Per-connection packet numbers (0-based indexes), grouped by a counting sort: one pass, no objects per packet. */
+function packetsByConnection(capture: AnalysedCapture): { start: Int32Array; list: Int32Array } {
+  const p = capture.packets;
+  const n = capture.connections.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < p.count; i++) {
+    const c = p.connId[i]!;
+    if (c >= 0) start[c + 1]!++;
+  }
+  for (let c = 0; c < n; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, n);
+  const list = new Int32Array(start[n]!);
+  for (let i = 0; i < p.count; i++) {
+    const c = p.connId[i]!;
+    if (c >= 0) list[fill[c]!++] = i;
+  }
+  return { start, list };
+}
+
+const scratch = createDecodedPacket();
+
+/**
+ * A TLS alert record (content type 21, or 23 in TLS 1.3 where alerts are encrypted) of at most
+ * CLOSE_RECORD_MAX bytes: the shape of close_notify. Reads the packet's bytes back from the file.
+ */
+function isTlsCloseRecord(capture: AnalysedCapture, i: number): boolean {
+  const p = capture.packets;
+  const len = p.payloadLen[i]!;
+  if (len < 7 || len > CLOSE_RECORD_MAX) return false;
+  try {
+    const frame = capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!);
+    const pkt = decodePacket(frame, p.linkType[i]!, scratch);
+    if (!pkt.hasTcp || pkt.capturedPayloadLen < 3) return false;
+    const o = pkt.payloadOffset;
+    const type = frame[o]!;
+    return (type === 21 || type === 23) && frame[o + 1] === 3 && frame[o + 2]! <= 4 && 5 + ((frame[o + 3]! << 8) | frame[o + 4]!) === len;
+  } catch {
+    return false;
+  }
+}
+
+function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32Array): EndInfo {
+  const p = capture.packets;
+  const ts = (i: number): number => p.tsUs[i]!;
+  const side = (i: number): "client" | "server" => (p.dir[i] === 0 ? "client" : "server");
+  // The first FIN or RST.
+  let closeAt = -1;
+  for (let k = 0; k < idx.length; k++) {
+    if (p.tcpFlags[idx[k]!]! & (FIN | RST)) {
+      closeAt = k;
+      break;
+    }
+  }
+  // A TLS connection closes with small alert records (close_notify) just before the FIN, from
+  // the side that closes and often answered by the peer: they belong to the close, not to the
+  // traffic. The side whose close_notify came first closed the connection, even when the peer's
+  // FIN wins the race; the request in flight and the silence before the close are measured
+  // before them.
+  let seqStart = closeAt;
+  let seqBy = -1;
+  if (closeAt > 0) {
+    for (let k = closeAt - 1; k >= 0; k--) {
+      const i = idx[k]!;
+      if (ts(idx[closeAt]!) - ts(i) > CLOSE_SEQUENCE_US) break;
+      if (p.payloadLen[i]! > 0) {
+        if (!isTlsCloseRecord(capture, i)) break;
+        seqBy = p.dir[i]!;
+        seqStart = k;
+      }
+    }
+  }
+  const endAt = closeAt >= 0 ? (seqBy >= 0 ? seqStart : closeAt) : idx.length - 1;
+  const endI = idx[endAt]!;
+  const closer = closeAt >= 0 ? (seqBy >= 0 ? seqBy : p.dir[idx[closeAt]!]!) : -1;
+  const by = closer < 0 ? "none" : closer === 0 ? "client" : "server";
+  const how = closeAt >= 0 ? (p.tcpFlags[idx[closeAt]!]! & RST ? "rst" : "fin") : "none";
+
+  // The trigger: for a close, the other side's last packet before it that carried something
+  // (payload or a keep-alive probe), walked back over its own retransmissions to the original;
+  // when the client closes after its own sends went unanswered (a keep-alive that gave up), the
+  // first of those; without a close, the first of a final run of client sends never answered.
+  const finalClientRun = (from: number): number => {
+    let k = from;
+    while (k >= 0 && p.dir[idx[k]!] === 0 && p.payloadLen[idx[k]!]! === 0 && !(p.events[idx[k]!]! & TcpEvent.KEEP_ALIVE)) k--;
+    let first = -1;
+    let repeats = 0;
+    while (k >= 0 && p.dir[idx[k]!] === 0) {
+      const i = idx[k]!;
+      if (p.payloadLen[i]! > 0 || p.events[i]! & TcpEvent.KEEP_ALIVE) {
+        if (first >= 0) repeats++;
+        first = k;
+      }
+      k--;
+    }
+    return first >= 0 && repeats >= 0 ? first : -1;
+  };
+  let trig = -1;
+  if (closeAt >= 0) {
+    const own = closer === 0 ? finalClientRun(seqStart - 1) : -1;
+    const ownRepeated = own >= 0 && (() => {
+      for (let k = own + 1; k < seqStart; k++) if (p.events[idx[k]!]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) return true;
+      return false;
+    })();
+    if (ownRepeated) trig = own;
+    else {
+      for (let k = seqStart - 1; k >= 0; k--) {
+        const i = idx[k]!;
+        if (p.dir[i] === closer) {
+          // The closing side spoke after the other side's last send: the close answers that, not an earlier send.
+          if (p.payloadLen[i]! > 0) break;
+          continue;
+        }
+        if (p.payloadLen[i]! > 0 || p.events[i]! & TcpEvent.KEEP_ALIVE) {
+          trig = k;
+          break;
+        }
+      }
+    }
+  } else {
+    trig = finalClientRun(idx.length - 1);
+  }
+  if (trig > 0) {
+    // Back over retransmissions of the same send (a silent drop retransmits with growing gaps).
+    const from = p.dir[idx[trig]!];
+    while (trig > 0) {
+      const i = idx[trig]!;
+      const prev = idx[trig - 1]!;
+      if (!(p.events[i]! & TcpEvent.RETRANSMISSION) || p.dir[prev] !== from) break;
+      trig--;
+    }
+  }
+  const trigI = trig >= 0 ? idx[trig]! : -1;
+  const stop = closeAt >= 0 ? seqStart : idx.length;
+  let retrans = 0;
+  let answers = 0;
+  if (trig >= 0) {
+    const from = p.dir[trigI];
+    for (let k = trig + 1; k < stop; k++) {
+      const i = idx[k]!;
+      if (p.dir[i] === from) {
+        // Retransmissions and repeated keep-alive probes: sends that went unanswered.
+        if (p.events[i]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) retrans++;
+      } else if (!(p.tcpFlags[i]! & (RST | FIN))) answers++;
+    }
+  }
+  // Silences: before the trigger, and the longest one earlier (survived).
+  let survived = 0;
+  const limit = trig >= 0 ? trig : endAt;
+  for (let k = 1; k < limit; k++) {
+    const gap = ts(idx[k]!) - ts(idx[k - 1]!);
+    if (gap > survived) survived = gap;
+  }
+  const idleBeforeTrigger = trig > 0 ? ts(trigI) - ts(idx[trig - 1]!) : -1;
+  // Client bursts: payload bytes between server payload packets.
+  const bursts: number[] = [];
+  let burst = 0;
+  const burstEnd = closeAt >= 0 ? seqStart - 1 : endAt;
+  for (let k = 0; k <= burstEnd; k++) {
+    const i = idx[k]!;
+    if (p.payloadLen[i]! === 0 || p.events[i]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) continue;
+    if (p.dir[i] === 0) burst += p.payloadLen[i]!;
+    else if (burst > 0) {
+      bursts.push(burst);
+      burst = 0;
+    }
+  }
+  let dataAfter = 0;
+  if (closeAt >= 0) for (let k = closeAt + 1; k < idx.length; k++) if (p.dir[idx[k]!] === 0 && p.payloadLen[idx[k]!]! > 0) dataAfter++;
+  const sender = closer === 0 ? c.c2s : c.s2c;
+  return {
+    kind: how === "rst" ? "rst" : how === "fin" ? "fin" : "open",
+    by,
+    how,
+    frame: endI + 1,
+    tsUs: ts(endI),
+    trigger: trigI >= 0 ? trigI + 1 : -1,
+    triggerFrom: trigI >= 0 ? side(trigI) : "none",
+    triggerKeepalive: trigI >= 0 && (p.events[trigI]! & TcpEvent.KEEP_ALIVE) !== 0,
+    triggerPayload: trigI >= 0 ? p.payloadLen[trigI]! : 0,
+    idleBeforeTriggerUs: idleBeforeTrigger,
+    survivedIdleUs: survived,
+    retransAfterTrigger: retrans,
+    answersAfterTrigger: answers,
+    burstBytes: burst,
+    earlierBursts: bursts,
+    idleBeforeCloseUs: closeAt >= 0 && seqStart > 0 ? ts(idx[seqStart]!) - ts(idx[seqStart - 1]!) : -1,
+    rstTtl: how === "rst" && seqBy < 0 ? c.close.rstTtl : -1,
+    senderTtl: closeAt >= 0 ? sender.firstTtl : -1,
+    rstIpId: how === "rst" ? c.close.rstIpId : -1,
+    senderPrevIpId: how === "rst" && c.close.how === "rst" && c.close.packet === idx[closeAt]! + 1 ? c.close.senderPrevIpId : -1,
+    unackedFromOther: closeAt >= 0 && c.close.packet === idx[closeAt]! + 1 ? c.close.unackedFromOtherBytes : -1,
+    clientDataAfterClose: dataAfter,
+    lastUs: ts(idx[idx.length - 1]!),
+  };
+}
+
+/** Kafka facts per connection: the request the end concerns, unanswered requests, client id, topics. */
+interface KafkaEnd {
+  clientId: string | null;
+  topics: Set<string>;
+  unanswered: number[];
+  lastRequest: StoredExchange | null;
+  produceSizes: number[];
+  sizeErrors: number[];
+  /** The first Produce answered MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE. */
+  refused: StoredExchange | null;
+}
+
+function kafkaByConnection(capture: AnalysedCapture): KafkaEnd[] {
+  const out: KafkaEnd[] = capture.connections.map(() => ({ clientId: null, topics: new Set(), unanswered: [], lastRequest: null, produceSizes: [], sizeErrors: [], refused: null }));
+  for (const e of capture.exchanges) {
+    const k = out[e.connId];
+    if (!k) continue;
+    const id = e.fields["kafka.client_id"];
+    if (k.clientId === null && typeof id === "string") k.clientId = id;
+    const topics = e.fields["kafka.topic_name"];
+    if (Array.isArray(topics)) for (const t of topics) if (typeof t === "string" && k.topics.size < 8) k.topics.add(t);
+    if (!e.request) continue;
+    if (!k.lastRequest || e.request.last > k.lastRequest.request!.last) k.lastRequest = e;
+    if (e.status === "unanswered" && e.fields["kafka.unanswered"] !== "gap") k.unanswered.push(e.request.last);
+    if (e.fields["kafka.api_key"] === 0) {
+      const errs = e.fields["kafka.error"];
+      const refused = Array.isArray(errs) && errs.some((x) => x === 10 || x === 18);
+      if (refused) {
+        k.sizeErrors.push(e.request.length);
+        k.refused ??= e;
+      }
+      else if (e.status === "answered" || e.status === "no-response-expected") k.produceSizes.push(e.request.length);
+    }
+  }
+  return out;
+}
+
+const serverKey = (c: Connection): string => `${c.server.addr}|${c.server.port}`;
+const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
+
+/** end.* and path.* for every connection (index = connection id), ready for the end scope. */
+export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; path: Facts }> {
+  const conns = capture.connections;
+  const { start, list } = packetsByConnection(capture);
+  const ends = conns.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
+  const kafka = kafkaByConnection(capture);
+  const p = capture.packets;
+  const captureEndUs = p.count > 0 ? p.tsUs[p.count - 1]! : 0;
+  const captureStartUs = p.count > 0 ? p.tsUs[0]! : 0;
+
+  // The request the end concerns: the connection's last Kafka request sent before the end.
+  const requestAt = (c: Connection, e: EndInfo): StoredExchange | null => {
+    const r = kafka[c.id]!.lastRequest;
+    return r && r.request && r.request.first <= e.frame ? r : null;
+  };
+
+  // Sizes per server: what got through and what did not. A Produce the server closed on within a
+  // second, with no answer and no idle before it, counts as refused.
+  const accepted = new Map<string, number[]>();
+  const refused = new Map<string, number[]>();
+  const push = (m: Map<string, number[]>, k: string, v: number): void => {
+    const l = m.get(k);
+    if (l) l.push(v);
+    else m.set(k, [v]);
+  };
+  conns.forEach((c, id) => {
+    const k = kafka[id]!;
+    const e = ends[id]!;
+    const key = serverKey(c);
+    for (const s of k.sizeErrors) push(refused, key, s);
+    const r = requestAt(c, e);
+    const closedOnIt = e.by === "server" && r !== null && r.fields["kafka.api_key"] === 0 && r.status !== "answered" &&
+      e.tsUs - r.request!.tsUs <= SOON_US && (e.idleBeforeTriggerUs < IDLE_FLOOR_US);
+    for (const s of k.produceSizes) if (!(closedOnIt && r!.request!.length === s)) push(accepted, key, s);
+    if (closedOnIt) push(refused, key, r!.request!.length);
+  });
+
+  // Idle per path: the longest survived silences, and the silences that ended in a RST within a
+  // second of the next send or in unanswered retransmissions.
+  const survivedByPath = new Map<string, number[]>();
+  const killedByPath = new Map<string, number[]>();
+  const idleClosesByServer = new Map<string, number[]>();
+  conns.forEach((c, id) => {
+    const e = ends[id]!;
+    if (e.survivedIdleUs >= IDLE_FLOOR_US) push(survivedByPath, pathKey(c), e.survivedIdleUs);
+    const killed = e.triggerFrom === "client" && e.idleBeforeTriggerUs >= IDLE_FLOOR_US &&
+      ((e.how === "rst" && e.by === "server" && e.tsUs - p.tsUs[e.trigger - 1]! <= SOON_US) ||
+        (e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0));
+    if (killed) push(killedByPath, pathKey(c), e.idleBeforeTriggerUs);
+    if (e.by === "server" && e.trigger < 0 && e.idleBeforeCloseUs >= IDLE_FLOOR_US) push(idleClosesByServer, serverKey(c), e.idleBeforeCloseUs);
+  });
+
+  // Reconnects: the next connection of the same client (client id where decoded, else host) to
+  // the same server, started after this one's end.
+  const byServer = new Map<string, Connection[]>();
+  for (const c of conns) {
+    const l = byServer.get(serverKey(c));
+    if (l) l.push(c);
+    else byServer.set(serverKey(c), [c]);
+  }
+  const closesByServer = new Map<string, number[]>();
+  conns.forEach((c, id) => {
+    const e = ends[id]!;
+    if (e.by === "server") push(closesByServer, serverKey(c), e.tsUs);
+  });
+
+  return conns.map((c, id) => {
+    const e = ends[id]!;
+    const k = kafka[id]!;
+    const endedUs = e.how !== "none" ? e.tsUs : e.lastUs;
+    const sameClient = (o: Connection): boolean => {
+      if (o.client.addr !== c.client.addr) return false;
+      const oid = kafka[o.id]!.clientId;
+      return k.clientId === null || oid === null || oid === k.clientId;
+    };
+    const next = (byServer.get(serverKey(c)) ?? []).find((o) => o.id !== c.id && o.synPacket >= 0 && o.startUs >= endedUs && sameClient(o));
+    const sameId = next !== undefined && k.clientId !== null && kafka[next.id]!.clientId === k.clientId;
+    const quietAtEnd = captureEndUs - e.lastUs;
+
+    // Kinds beyond FIN/RST.
+    let kind = e.kind;
+    if (kind === "open") {
+      if (e.triggerFrom === "client" && e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0) kind = "silence";
+      else if (next && next.startUs - e.lastUs >= IDLE_FLOOR_US && quietAtEnd >= IDLE_FLOOR_US) kind = "silence";
+      else if (k.unanswered.length > 0) kind = "boundary";
+    }
+    // A Produce answered with a size error is the event of a connection that otherwise ended
+    // normally (the client closed it, or it is still open).
+    const refusedEx = k.refused;
+    const serverEnded = (kind === "rst" || kind === "fin") && e.by === "server";
+    if (refusedEx && refusedEx.response && !serverEnded && kind !== "silence") kind = "refused";
+    const r = kind === "refused" ? refusedEx : requestAt(c, e);
+    const closeUs = e.how !== "none" ? e.tsUs : -1;
+    const together = (closesByServer.get(serverKey(c)) ?? []).filter((t) => closeUs >= 0 && e.by === "server" && Math.abs(t - closeUs) <= TOGETHER_US).length - (e.by === "server" ? 1 : 0);
+    // After this end, SYNs to the same server that went unanswered or were refused: the server is gone.
+    const later = (byServer.get(serverKey(c)) ?? []).filter((o) => o.synPacket >= 0 && o.startUs > endedUs);
+    const refusedLater = later.filter((o) => o.handshakeRttUs === null && (o.close.how === "rst" || o.c2s.packets >= 1) && o.s2c.payloadBytes === 0 && o.c2s.payloadBytes === 0).length;
+    const answeredLater = later.length - refusedLater;
+
+    const sKey = serverKey(c);
+    const size = bracket(accepted.get(sKey) ?? [], refused.get(sKey) ?? []);
+    const survived = survivedByPath.get(pathKey(c)) ?? [];
+    const killed = killedByPath.get(pathKey(c)) ?? [];
+    const idleCloses = idleClosesByServer.get(sKey) ?? [];
+
+    const eventFrame = kind === "refused" ? refusedEx!.response!.last : e.frame;
+    const eventUs = kind === "refused" ? refusedEx!.response!.tsUs : e.tsUs;
+    const end: Facts = {
+      kind,
+      by: kind === "refused" ? "server" : e.by,
+      how: e.how,
+      frame: BigInt(eventFrame),
+      time: eventUs / 1e6,
+      size_error_responses: BigInt(k.sizeErrors.length),
+      retransmissions_after_trigger: BigInt(e.retransAfterTrigger),
+      answers_after_trigger: BigInt(e.answersAfterTrigger),
+      trigger_keepalive: e.triggerKeepalive,
+      trigger_from: e.triggerFrom,
+      burst_bytes: BigInt(e.burstBytes),
+      client_data_after_close: BigInt(e.clientDataAfterClose),
+      unanswered_requests: BigInt(k.unanswered.length),
+      reconnected: next !== undefined,
+      reconnect_same_client_id: sameId,
+      servers_closes_together: BigInt(Math.max(0, together)),
+      later_connects_refused: BigInt(refusedLater),
+      later_connects_answered: BigInt(answeredLater),
+      to_capture_end_ms: (captureEndUs - endedUs) / 1000,
+      from_capture_start_ms: (c.startUs - captureStartUs) / 1000,
+      kafka_decoded: c.dissector === "kafka" && k.lastRequest !== null,
+      survived_idle_ms: e.survivedIdleUs / 1000,
+    };
+    if (e.trigger > 0) {
+      end.trigger_frame = BigInt(e.trigger);
+      end.trigger_payload = BigInt(e.triggerPayload);
+      end.close_after_trigger_ms = closeUs >= 0 ? (closeUs - p.tsUs[e.trigger - 1]!) / 1000 : (e.lastUs - p.tsUs[e.trigger - 1]!) / 1000;
+    }
+    if (e.idleBeforeTriggerUs >= 0) end.idle_before_trigger_ms = e.idleBeforeTriggerUs / 1000;
+    if (e.idleBeforeCloseUs >= 0) end.idle_before_close_ms = e.idleBeforeCloseUs / 1000;
+    if (next) end.reconnect_after_ms = (next.startUs - endedUs) / 1000;
+    if (e.rstTtl >= 0) end.rst_ttl = BigInt(e.rstTtl);
+    if (e.senderTtl >= 0) end.sender_ttl = BigInt(e.senderTtl);
+    if (e.rstTtl >= 0 && e.senderTtl >= 0) end.rst_ttl_matches_sender = e.rstTtl === e.senderTtl;
+    if (e.rstIpId >= 0 && e.senderPrevIpId >= 0) {
+      // A kernel's own RST continues the socket's IP id sequence (or uses 0 with DF on some
+      // stacks); a forged one from a middlebox does neither in step with the sender's counter.
+      const step = (e.rstIpId - e.senderPrevIpId + 0x10000) % 0x10000;
+      end.rst_ip_id_follows_sender = step >= 1 && step <= 64;
+    }
+    if (e.unackedFromOther >= 0) end.unacked_from_other_bytes = BigInt(e.unackedFromOther);
+    const earlier = median(e.earlierBursts);
+    if (earlier !== null && earlier > 0) end.burst_vs_earlier = e.burstBytes / earlier;
+    if (r && r.request) {
+      end.request_frame = BigInt(r.request.last);
+      end.request_size = BigInt(r.request.length);
+      const api = r.fields["kafka.api_key"];
+      if (typeof api === "number") end.request_api_key = BigInt(api);
+      end.request_status = r.status;
+      const acks = r.fields["kafka.required_acks"];
+      if (typeof acks === "number") end.request_acks = BigInt(acks);
+      const sizes = k.produceSizes.filter((s) => s !== r.request!.length);
+      const m = median(sizes);
+      if (m !== null && m > 0) end.request_vs_earlier = r.request.length / m;
+    }
+    if (k.clientId !== null) end.client_id = k.clientId;
+    end.topics = [...k.topics];
+
+    const path: Facts = {
+      idle_killed_count: BigInt(killed.length),
+      broker_idle_closes: BigInt(idleCloses.length),
+    };
+    if (size.low !== null) path.size_accepted_max = BigInt(size.low);
+    if (size.high !== null) path.size_refused_min = BigInt(size.high);
+    path.size_bracket_consistent = size.consistent;
+    if (survived.length > 0) path.idle_survived_max_ms = Math.max(...survived) / 1000;
+    if (killed.length > 0) {
+      path.idle_killed_min_ms = Math.min(...killed) / 1000;
+      path.idle_killed_max_ms = Math.max(...killed) / 1000;
+    }
+    if (idleCloses.length > 0) {
+      const cluster = largestCluster(idleCloses);
+      path.broker_idle_close_min_ms = Math.min(...cluster) / 1000;
+      path.broker_idle_close_max_ms = Math.max(...cluster) / 1000;
+      path.broker_idle_close_cluster = BigInt(cluster.length);
+      if (e.idleBeforeCloseUs >= 0) {
+        const others = idleCloses.filter((v) => v !== e.idleBeforeCloseUs);
+        end.idle_close_in_cluster = inCluster(e.idleBeforeCloseUs, others);
+      }
+    }
+    return { end, path };
+  });
+}
+
+/** Whether an end is one the causes look at (every other connection is quiet by construction). */
+export function endMatters(end: Facts): boolean {
+  return end.kind !== "open";
+}
