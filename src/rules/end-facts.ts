@@ -363,9 +363,14 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     else byServer.set(serverKey(c), [c]);
   }
   const closesByServer = new Map<string, number[]>();
+  // Closes of busy Kafka connections with nothing asked of the server: an outage closes many at
+  // once; the same close spread over time is this server's habit (a proxy, a scripted server).
+  const busyClosesByServer = new Map<string, number[]>();
   conns.forEach((c, id) => {
     const e = ends[id]!;
-    if (e.by === "server") push(closesByServer, serverKey(c), e.tsUs);
+    if (e.by !== "server" || e.how === "none") return;
+    push(closesByServer, serverKey(c), e.tsUs);
+    if (e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && c.dissector === "kafka") push(busyClosesByServer, serverKey(c), e.tsUs);
   });
 
   return conns.map((c, id) => {
@@ -426,6 +431,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       reconnected: next !== undefined,
       reconnect_same_client_id: sameId,
       servers_closes_together: BigInt(Math.max(0, together)),
+      server_busy_closes_apart: BigInt((busyClosesByServer.get(serverKey(c)) ?? []).filter((t) => closeUs >= 0 && Math.abs(t - closeUs) > TOGETHER_US).length),
       later_connects_refused: BigInt(refusedLater),
       later_connects_answered: BigInt(answeredLater),
       to_capture_end_ms: (captureEndUs - endedUs) / 1000,

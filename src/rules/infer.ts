@@ -81,6 +81,11 @@ export interface PairMatch {
   how: "4-tuple" | "isn" | "timing";
 }
 
+/**
+ * Pairs `as` (one capture point) with `bs` (the other): equal client ISNs first, then the closest
+ * start times. The two hosts' clocks may disagree: the median start-time difference of the ISN
+ * pairs is taken as b's clock minus a's and removed before comparing start times.
+ */
 export function pairByIsnOrTiming(
   as: readonly PairCandidate[],
   bs: readonly PairCandidate[],
@@ -96,31 +101,39 @@ export function pairByIsnOrTiming(
     else byIsn.set(b.isn, [b]);
   }
   const rest: PairCandidate[] = [];
+  const offsets: number[] = [];
   for (const a of as) {
     const m = a.isn >= 0 ? (byIsn.get(a.isn) ?? []).find((b) => !usedB.has(b.id) && b.serverPort === a.serverPort) : undefined;
     if (m) {
       usedB.add(m.id);
       out.push({ a: a.id, b: m.id, how: "isn" });
+      offsets.push(m.startUs - a.startUs);
     } else rest.push(a);
   }
-  // Timing and sizes: the closest start within the slack, payloads that can be the same traffic
-  // (the far side never sees more than was sent).
+  const offsetUs = median(offsets) ?? 0;
+  // ISN pairs prove the path keeps sequence numbers: then two SYNs with different ISNs are two
+  // different connections, however close in time.
+  const isnKept = offsets.length > 0;
+  // Timing and sizes: the closest starts first (so a near pair is not taken by an earlier, looser
+  // one), payloads that can be the same traffic.
+  const cands: Array<{ a: PairCandidate; b: PairCandidate; d: number }> = [];
   for (const a of rest) {
-    let best: PairCandidate | undefined;
-    let bestD = Infinity;
     for (const b of bs) {
       if (usedB.has(b.id) || b.serverPort !== a.serverPort) continue;
-      const d = Math.abs(b.startUs - a.startUs);
-      if (d > slackUs || d >= bestD) continue;
-      const sizesFit = sizesCompatible(a.payloadC2s, b.payloadC2s) && sizesCompatible(a.payloadS2c, b.payloadS2c);
-      if (!sizesFit) continue;
-      best = b;
-      bestD = d;
+      if (isnKept && a.isn >= 0 && b.isn >= 0) continue;
+      const d = Math.abs(b.startUs - offsetUs - a.startUs);
+      if (d > slackUs) continue;
+      if (!sizesCompatible(a.payloadC2s, b.payloadC2s) || !sizesCompatible(a.payloadS2c, b.payloadS2c)) continue;
+      cands.push({ a, b, d });
     }
-    if (best) {
-      usedB.add(best.id);
-      out.push({ a: a.id, b: best.id, how: "timing" });
-    }
+  }
+  cands.sort((x, y) => x.d - y.d);
+  const usedA = new Set<number>();
+  for (const { a, b } of cands) {
+    if (usedA.has(a.id) || usedB.has(b.id)) continue;
+    usedA.add(a.id);
+    usedB.add(b.id);
+    out.push({ a: a.id, b: b.id, how: "timing" });
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /**
  * Two captures of the same traffic (client side, server side): one row per connection pair,
- * matched by 4-tuple (src/rules/pair.ts): packets seen on each side, how each side saw it close,
- * and where a reset came from. A RST seen on the client side that the server never sent (and did
- * not receive) was made in the path: a firewall or load balancer.
+ * matched as the pair rules match them (src/rules/pair.ts: 4-tuple, else ISN or timing through
+ * NAT), and how: packets seen on each side, how each side saw it close, and where a reset came
+ * from. A RST seen on the client side that the server never sent (and did not receive) was made
+ * in the path: a firewall or load balancer.
  */
 
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
@@ -81,8 +82,12 @@ export function compareRows(clientSide: AnalysedCapture, serverSide: AnalysedCap
     const ps = packets(p.server);
     const only = p.client && !p.server ? "client side only" : !p.client && p.server ? "server side only" : pc !== ps ? `${Math.abs(pc - ps)} packets on one side only` : "same packets";
     const rst = rstOrigin(p.client, p.server);
+    // Through NAT the server side sees the client elsewhere: both views, so either capture can be searched.
+    const natted = p.client && p.server && (p.client.client.addr !== p.server.client.addr || p.client.client.port !== p.server.client.port);
     const parts = [
-      `${any.client.addr}:${any.client.port} ${g.arrow} ${any.server.addr}:${any.server.port}`,
+      `${any.client.addr}:${any.client.port} ${g.arrow} ${any.server.addr}:${any.server.port}` +
+        (natted ? ` (server side: ${p.server!.client.addr}:${p.server!.client.port})` : ""),
+      ...(p.matchedBy !== "none" ? [`matched by ${p.matchedBy === "isn" ? "ISN" : p.matchedBy}`] : []),
       ...(rst ? [rst] : []),
       only,
       `client side: ${p.client ? `#${p.client.id} ${pc} pkts, ${closeText(p.client)}` : "absent"}`,

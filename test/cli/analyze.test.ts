@@ -14,6 +14,8 @@ const KCAT = "test/fixtures/kcat";
 const tmp = mkdtempSync(join(tmpdir(), "kdiag-analyze-"));
 
 interface Finding {
+  time?: number;
+  confidence?: string;
   rule: string;
   severity: string;
   message: string;
@@ -36,32 +38,35 @@ const byRule = (fs: Finding[]) => fs.reduce<Record<string, number>>((m, f) => ((
 describe("kdiag analyze on the firewall idle-timeout incident", () => {
   const fs = findings("analyze", `${REAL}/firewall-idle-client.pcap`);
 
-  it("names the middlebox reset and the keepalive mismatch, with the packets", () => {
-    expect(byRule(fs)).toEqual({ "firewall-idle": 2, "keepalive-mismatch": 2, "requests-never-answered": 2 });
+  it("names the middlebox reset, one cause per connection, with the packets", () => {
+    expect(byRule(fs)).toEqual({ "firewall-idle": 2 });
     const fw = fs.filter((f) => f.rule === "firewall-idle");
     // SYN, the request after 5 s idle, and the RST the firewall answered with.
     expect(fw.map((f) => f.evidence.packets)).toEqual([
       [1, 11, 12],
       [13, 23, 24],
     ]);
-    expect(fw[0]!.message).toMatch(/was idle 4958\.\d+ ms, then reset .* \(RST packet 12, TTL 64 vs the broker's 63\)/);
-    expect(fw[0]!.message).toContain("the client reconnected 100.549 ms later");
-    expect(fw[0]!.message).toMatch(/2 idle resets after 4958\.333\.\.4958\.942 ms of idle; longest idle survived 456\.542 ms/);
+    expect(fw[0]!.message).toMatch(/was reset at 02:33:17\.355 UTC \(packet 12\) after 4\.96 s idle/);
+    expect(fw[0]!.message).toContain("the RST's TTL 64 is not the broker's 63");
+    expect(fw[0]!.message).toContain("the client reconnected 101 ms later");
+    expect(fw[0]!.message).toContain("On this path 2 connection(s) died after 4.96 s idle");
+    expect(fw.map((f) => f.confidence)).toEqual(["high", "high"]);
+    // The event's own time (the RST), not the connection's SYN.
+    expect(fw[0]!.time).toBeCloseTo(fw[0]!.evidence.times[2]!, 6);
+    // Advice sized to what was measured: keepalive well under the 4.96 s the path killed.
     expect(fw[0]!.advice).toContain("net.ipv4.tcp_keepalive_time");
-    expect(fs.find((f) => f.rule === "keepalive-mismatch")!.message).toContain("no TCP keepalive probe");
+    expect(fw[0]!.advice).toContain("about a third, 1.65 s");
   });
 
   it("orders findings by severity and prints advice once per rule in text", () => {
     const r = kdiag("analyze", `${REAL}/firewall-idle-client.pcap`);
     expect(r.status).toBe(0);
     const heads = r.stdout.split("\n").filter((l) => /^[A-Z]+ {2}/.test(l));
-    expect(heads).toEqual([
-      "ERROR  firewall-idle: Connection reset by a middlebox after an idle period (2)",
-      "ERROR  requests-never-answered: Kafka request never answered (2)",
-      "WARNING  keepalive-mismatch: TCP keepalive too slow for the idle timeout on the path (2)",
-    ]);
-    expect(r.stdout.match(/^ {2}advice:$/gm)).toHaveLength(3);
-    expect(r.stdout.trim().split("\n").pop()).toBe("6 findings from 3 rules: 4 error, 2 warning");
+    expect(heads).toEqual(["ERROR  firewall-idle: Connection reset by a middlebox after an idle period (2)"]);
+    expect(r.stdout.match(/^ {2}advice:$/gm)).toHaveLength(1);
+    // A summary an operator pastes into a ticket comes first.
+    expect(r.stdout.split("\n").slice(0, 3).join(" ")).toMatch(/^Summary: +- firewall-idle: 2 connections to 10\.99\.2\.2:9092 .*first 02:33:17\.355\d* UTC, last 02:33:22\.459\d* UTC/);
+    expect(r.stdout.trim().split("\n").pop()).toBe("2 findings from 1 rules: 2 error");
   });
 
   it("compare proves the broker never sent the RST", () => {
@@ -74,11 +79,11 @@ describe("kdiag analyze on the firewall idle-timeout incident", () => {
 
 describe("kdiag analyze on the message-too-large incident (real librdkafka traffic)", () => {
   it.each([
-    ["message-too-large-acks1.pcap.gz", /record batches 2000079 bytes .*the broker answered MESSAGE_TOO_LARGE/],
-    ["message-too-large-acks0.pcap.gz", /acks 0\): request 2000148 bytes, record batches 2000079 bytes .*the broker closed the connection [\d.]+ ms later without answering/],
-    ["socket-request-too-large.pcap.gz", /request 3000142 bytes .*the broker closed the connection [\d.]+ ms later without answering/],
+    ["message-too-large-acks1.pcap.gz", /the broker refused a Produce of 2 MB \(2,000,142 bytes\) with MESSAGE_TOO_LARGE at .* \(packet 79\)/],
+    ["message-too-large-acks0.pcap.gz", /the broker closed the connection [\d.]+ ms after a 2 MB \(2,000,148 bytes\) request without answering .*limit lies between 187 bytes \(accepted\) and 2 MB/],
+    ["socket-request-too-large.pcap.gz", /the broker reset the connection [\d.]+ µs after a 3 MB \(3,000,142 bytes\) request without answering/],
   ])("%s: one message-too-large finding for the one event", (file, message) => {
-    const fs = findings("analyze", `${KCAT}/${file}`, "--param", "socket_request_max_bytes=2097152");
+    const fs = findings("analyze", `${KCAT}/${file}`);
     const mtl = fs.filter((f) => f.rule === "message-too-large");
     expect(mtl).toHaveLength(1);
     expect(mtl[0]!.severity).toBe("error");
@@ -92,8 +97,12 @@ describe("kdiag analyze on the message-too-large incident (real librdkafka traff
 
   it("--param moves the limit", () => {
     const fs = findings("analyze", `${KCAT}/message-too-large-acks0.pcap.gz`, "--param", "message_max_bytes=4000000");
-    // Still one finding: the broker closed right after the request, whatever the limit says.
-    expect(fs.filter((f) => f.rule === "message-too-large")[0]!.message).toContain("message.max.bytes 4000000");
+    // Still one finding: the broker closed right after the request, whatever the default says;
+    // the default is only a prior, printed as such.
+    const m = fs.filter((f) => f.rule === "message-too-large");
+    expect(m).toHaveLength(1);
+    expect(m[0]!.message).toContain("the default message.max.bytes would be 4000000");
+    expect(m[0]!.message).not.toContain("over the default message.max.bytes");
   });
 });
 
@@ -108,14 +117,19 @@ describe("connection health rules on real traffic", () => {
     expect(byRule(findings("analyze", `${REAL}/zero-window.pcap`))).toEqual({ "zero-window": 1 });
   });
 
-  it("ipv6.pcap: six short connections in under 2 s from one client is a reconnect storm", () => {
+  it("ipv6.pcap: a scripted server closing connections after its answers is no reconnect storm, nothing above info", () => {
+    // Four of the six Kafka connections are ended by the scripted server ~50 ms after its response
+    // (the client's own FINs are normal): spread over time, that is the server's habit, not an
+    // outage; its RST abort and the SYN refused on port 9999 stay unexplained.
     const fs = findings("analyze", `${REAL}/ipv6.pcap`);
-    expect(byRule(fs)).toEqual({ "reconnect-storm": 1 });
-    expect(fs[0]!.message).toMatch(/^6 connections fd99:1::1 -> fd99:2::2:9092 within 1751\.602 ms/);
+    expect(byRule(fs)).toEqual({ "broker-gone": 1, "connection-end-unexplained": 2 });
+    expect(fs.filter((f) => f.severity !== "info")).toEqual([]);
   });
 
-  it.each(["normal.pcap", "keepalive.pcap", "port-reuse.pcap"])("%s: no findings (negative control)", (f) => {
-    expect(findings("analyze", `${REAL}/${f}`)).toEqual([]);
+  it.each(["normal.pcap", "keepalive.pcap", "port-reuse.pcap"])("%s: nothing above info (negative control)", (f) => {
+    // A scripted server closing a connection 50 ms after its answer is named at info (broker-gone,
+    // low confidence): worth a look, not an alarm.
+    expect(findings("analyze", `${REAL}/${f}`).filter((x) => x.severity !== "info")).toEqual([]);
   });
 });
 
@@ -162,7 +176,11 @@ describe("exit codes, formats and evidence", () => {
     const ids = JSON.parse(r.stdout).rules.map((x: { rule: string }) => x.rule).sort();
     expect(ids).toEqual(
       [
+        "broker-gone",
         "broker-idle-close",
+        "capture-boundary",
+        "client-abort",
+        "connection-end-unexplained",
         "firewall-idle",
         "firewall-silent-drop",
         "kafka-error-responses",
@@ -171,7 +189,6 @@ describe("exit codes, formats and evidence", () => {
         "message-too-large",
         "reconnect-storm",
         "record-batch-corrupt",
-        "requests-never-answered",
         "retransmission-hotspot",
         "rst-not-from-broker",
         "zero-window",
