@@ -272,6 +272,7 @@ class Runner {
     const against = ranked.slice(1).filter((r) => r.score > 0 || r.fired.some((f) => f.weight < 0)).slice(0, 3).map((r) => ({
       cause: r.rule.id,
       score: r.score,
+      supported: r.fired.some((f) => f.weight > 0),
       against: r.fired.filter((f) => f.weight < 0 && f.says).map((f) => f.says!),
     }));
     const severity = confidence === "low" ? downgrade(best.rule.severity) : best.rule.severity;
@@ -328,7 +329,7 @@ class Runner {
     times: number[],
     connection: number | undefined,
     details: Record<string, unknown> | undefined,
-    cause?: { severity: Severity; confidence: "high" | "medium" | "low"; time: number; why: string[]; against: Array<{ cause: string; score: number; against: string[] }> },
+    cause?: { severity: Severity; confidence: "high" | "medium" | "low"; time: number; why: string[]; against: Array<{ cause: string; score: number; supported: boolean; against: string[] }> },
   ): void {
     const n = this.counts.get(rule.id) ?? 0;
     if (n >= this.maxPerRule) {
@@ -341,6 +342,9 @@ class Runner {
       if (cause.why.length > 0) message += ` Evidence: ${cause.why.join("; ")}.`;
       const ruledOut = cause.against.filter((a) => a.against.length > 0).map((a) => `not ${a.cause} (${a.against.join("; ")})`);
       if (ruledOut.length > 0) message += ` Ruled out: ${ruledOut.join("; ")}.`;
+      // A runner-up with support and nothing against it: say so rather than hide it.
+      const open = cause.against.filter((a) => a.against.length === 0 && a.score > 0 && a.supported).map((a) => a.cause);
+      if (open.length > 0) message += ` Also possible: ${open.join(", ")}.`;
       message += ` Confidence: ${cause.confidence}.`;
     }
     this.findings.push({

@@ -35,14 +35,17 @@ describe("built-in rules", () => {
     const all = loadRuleFiles([BUILTIN_RULES_DIR]);
     expect(all.problems).toEqual([]);
     expect(all.rules.map((r) => [r.id, r.scope, r.severity])).toEqual([
-      ["message-too-large", "exchange", "error"],
-      ["firewall-idle", "connection", "error"],
-      ["firewall-silent-drop", "connection", "error"],
-      ["keepalive-mismatch", "connection", "warning"],
-      ["broker-idle-close", "connection", "info"],
+      ["message-too-large", "end", "error"],
+      ["firewall-idle", "end", "error"],
+      ["keepalive-mismatch", "end", "error"],
+      ["firewall-silent-drop", "end", "error"],
+      ["broker-gone", "end", "warning"],
+      ["broker-idle-close", "end", "info"],
+      ["client-abort", "end", "info"],
+      ["capture-boundary", "end", "info"],
+      ["connection-end-unexplained", "end", "info"],
       ["rst-not-from-broker", "pair", "error"],
       ["kafka-error-responses", "exchange", "warning"],
-      ["requests-never-answered", "exchange", "error"],
       ["reconnect-storm", "connection", "warning"],
       ["retransmission-hotspot", "connection", "warning"],
       ["zero-window", "connection", "warning"],
@@ -59,6 +62,7 @@ describe("built-in rules", () => {
         title: "Kafka broker answered with an error",
         severity: "warning",
         scope: "exchange",
+        time: 1647312708,
         message: "Fetch response with ERROR_5120 to client 10.50.71.3:50020 (client id consumer-console-consumer-84107-1), 13000 ms after the request",
         advice: expect.stringContaining("MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE"),
         evidence: {
@@ -76,26 +80,60 @@ describe("built-in rules", () => {
     expect(evaluateRules(builtin(), caps["produce-v9"]!)).toEqual([]);
   });
 
-  it("requests-never-answered: the Metadata requests a firewall RST cut off", () => {
-    const f = evaluateRules(builtin(), caps["firewall-idle-client"]!);
-    expect(f.map((x) => [x.rule, x.message, x.evidence.packets])).toEqual([
-      [
-        "requests-never-answered",
-        "Metadata request (correlation id 3, 30 bytes) from 10.99.1.1:44458 was never answered; connection close: rst by server",
-        [11, 12], // the request, then the RST that closed the connection
-      ],
-      [
-        "requests-never-answered",
-        "Metadata request (correlation id 3, 30 bytes) from 10.99.1.1:44466 was never answered; connection close: rst by server",
-        [23, 24],
-      ],
+  it("causes: one per connection end, the best-supported, with the signals and the runners-up", () => {
+    const r = loadRuleFiles([`${BUILTIN_RULES_DIR}/causes.yaml`]);
+    expect(r.problems).toEqual([]);
+    const f = evaluateRules(r.rules, caps["firewall-idle-client"]!);
+    expect(f.map((x) => [x.rule, x.evidence.connection, x.evidence.packets, x.confidence])).toEqual([
+      ["firewall-idle", 0, [1, 11, 12], "high"],
+      ["firewall-idle", 1, [13, 23, 24], "high"],
     ]);
+    const d = f[0]!.evidence.details as { signals: Array<{ signal: string }>; runners_up: Array<{ cause: string; against: string[] }> };
+    expect(d.signals.map((x) => x.signal)).toEqual(expect.arrayContaining(["idle-before", "rst-forged", "reset-at-once", "reconnected"]));
+    // The Metadata request the RST cut off is evidence inside the cause, not a second error; the
+    // runner-up is ruled out by what speaks against it.
+    const mtl = d.runners_up.find((x) => x.cause === "message-too-large");
+    expect(mtl?.against).toEqual(expect.arrayContaining(["the RST's TTL 64 is not the broker's 63"]));
   });
 
-  it("--param changes what fires (min_wait_ms above the 0.04 ms before the RST)", () => {
-    const r = loadRuleFiles([KAFKA_ERRORS], { params: { min_wait_ms: "1" } });
-    expect(r.problems).toEqual([]);
-    expect(evaluateRules(r.rules, caps["firewall-idle-client"]!)).toEqual([]);
+  it("a user's cause competes with the built-in ones on the same signals", () => {
+    const mine = `
+- rule: lb-reset
+  title: Our load balancer's idle reset
+  desc: d
+  severity: warning
+  scope: end
+  condition: end.how == "rst" && end.by == "server"
+  prior: 1
+  signals:
+    - signal: lb-ttl
+      weight: 9
+      when: has(end.rst_ttl) && end.rst_ttl == 64
+      says: TTL 64 is our load balancer
+  output: "reset by the LB at packet {end.frame}"
+`;
+    const r = loadRuleFiles([`${BUILTIN_RULES_DIR}/causes.yaml`]);
+    const f = evaluateRules([...r.rules, ...rules(mine)], caps["firewall-idle-client"]!);
+    expect(f.map((x) => [x.rule, x.message, x.confidence])).toEqual([
+      ["lb-reset", expect.stringMatching(/^reset by the LB at packet 12 Evidence: TTL 64 is our load balancer\. .*Also possible: firewall-idle\./), "low"],
+      ["lb-reset", expect.stringMatching(/^reset by the LB at packet 24 /), "low"],
+    ]);
+    // Both explain the evidence well: a close call is low confidence, one severity lower.
+    expect(f[0]!.severity).toBe("info");
+  });
+
+  it("signals outside scope end are refused with their position", () => {
+    const r = load(`
+- rule: x
+  title: t
+  desc: d
+  severity: info
+  scope: connection
+  condition: "true"
+  signals: [{signal: s, weight: 1, when: "true"}]
+  output: o
+`);
+    expect(r.problems.map((p) => [p.code, p.line])).toEqual([["RULE_BAD_VALUE", 8]]);
   });
 });
 

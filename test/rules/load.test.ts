@@ -43,7 +43,7 @@ describe("loading: shape problems", () => {
         line: 8,
         col: 3,
         message:
-          'unknown key "priority" in rule; allowed: rule, title, desc, severity, scope, params, condition, output, advice, tags, enabled, exceptions, window',
+          'unknown key "priority" in rule; allowed: rule, title, desc, severity, scope, params, condition, output, advice, tags, enabled, exceptions, window, prior, signals',
       },
     ]);
   });
@@ -68,7 +68,7 @@ describe("loading: shape problems", () => {
         code: "RULE_UNKNOWN_SCOPE",
         line: 5,
         col: 10,
-        message: 'unknown scope "conection": one of packet, connection, exchange, capture, pair (did you mean "connection"?)',
+        message: 'unknown scope "conection": one of packet, connection, exchange, capture, pair, end (did you mean "connection"?)',
       },
     ]);
   });
