@@ -15,7 +15,7 @@ import {
 } from "./build-facts.js";
 import type { Scope } from "./facts.js";
 import { buildEndFacts, endMatters } from "./end-facts.js";
-import { buildPairItems } from "./pair.js";
+import { buildPairItems, otherSideFacts } from "./pair.js";
 import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";
 import type { Severity } from "./schema.js";
 import { renderValue } from "./template.js";
@@ -158,10 +158,12 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const endRules = byScope("end");
   if (endRules.length > 0) {
+    // With a second capture (compare), what the broker side saw of each connection.
+    const others = opts.pair ? otherSideFacts(opts.pair.clientSide, opts.pair.serverSide) : null;
     for (const c of capture.connections) {
       const ef = ends[c.id]!;
       if (!endMatters(ef.end)) continue;
-      const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]! };
+      const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]!, other: others?.get(c.id) ?? {} };
       const opt = (k: string): number => (typeof ef.end[k] === "bigint" ? Number(ef.end[k]) : 0);
       run.causes(endRules, facts, () =>
         itemAt([c.synPacket, opt("trigger_frame"), opt("request_frame"), opt("frame")], {

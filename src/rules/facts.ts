@@ -257,6 +257,16 @@ const END_FACTS: FactSpec[] = [
   { name: "end.idle_close_in_cluster", type: "bool", optional: true, description: "The silence before this server close is within 20% of the median of the server's other idle closes" },
 ];
 
+/** other.*: what the other capture (kdiag compare, the broker side) saw of the connection. */
+const OTHER_FACTS: FactSpec[] = [
+  { name: "other.seen", type: "bool", optional: true, description: "The broker-side capture has this connection (absent without a second capture)" },
+  { name: "other.matched_by", type: "string", optional: true, values: ["4-tuple", "isn", "timing", "none"], description: "How the two views were paired (through NAT: isn or timing)" },
+  { name: "other.rst_seen", type: "bool", optional: true, description: "The broker-side capture has a RST on this connection" },
+  { name: "other.rst_from_server", type: "bool", optional: true, description: "The broker-side capture shows the broker itself sending the closing RST" },
+  { name: "other.close_how", type: "string", optional: true, values: ["fin", "rst", "open", "absent"], description: "How the connection ended in the broker-side capture" },
+  { name: "other.close_by", type: "string", optional: true, values: SIDE, description: "Who closed it there" },
+];
+
 /** path.*: what the whole capture says about the path and the server of a connection. */
 const PATH_FACTS: FactSpec[] = [
   { name: "path.size_accepted_max", type: "int", unit: "bytes", optional: true, description: "Largest Produce request this server accepted (answered without a size error, or acks=0 and kept the connection)" },
@@ -279,7 +289,7 @@ export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
   exchange: ["exchange", "kafka", "conn", "path"],
   capture: ["capture"],
   pair: ["pair"],
-  end: ["end", "path", "conn"],
+  end: ["end", "path", "conn", "other"],
 };
 
 /** Every documented fact, grouped by its top-level variable. */
@@ -292,6 +302,7 @@ export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = 
   ...PAIR_FACTS,
   ...END_FACTS,
   ...PATH_FACTS,
+  ...OTHER_FACTS,
 ]);
 
 function groupByVariable(facts: FactSpec[]): Record<string, FactSpec[]> {

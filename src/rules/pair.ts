@@ -92,6 +92,28 @@ function matchConnections(clientSide: AnalysedCapture, serverSide: AnalysedCaptu
   return out;
 }
 
+/**
+ * For each connection of the client-side capture, what the broker-side capture saw of it
+ * (other.* in the end scope): lets the far side confirm or refute a client-side cause.
+ */
+export function otherSideFacts(clientSide: AnalysedCapture, serverSide: AnalysedCapture): Map<number, Facts> {
+  const out = new Map<number, Facts>();
+  for (const item of buildPairItems(clientSide, serverSide)) {
+    if (!item.client) continue;
+    const p = item.facts.pair as Facts;
+    const s = item.server;
+    out.set(item.client.id, {
+      seen: s !== null,
+      matched_by: item.matchedBy,
+      rst_seen: p.rst_seen_server_side,
+      rst_from_server: s !== null && s.close.how === "rst" && s.close.by === "server",
+      close_how: p.close_how_server_side,
+      close_by: p.close_by_server_side,
+    });
+  }
+  return out;
+}
+
 export function buildPairItems(clientSide: AnalysedCapture, serverSide: AnalysedCapture): PairItem[] {
   const cFlags = flagCounts(clientSide);
   const sFlags = flagCounts(serverSide);
