@@ -322,21 +322,16 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
   // second, with no answer and no idle before it, counts as refused.
   const accepted = new Map<string, number[]>();
   const refused = new Map<string, number[]>();
-  const push = (m: Map<string, number[]>, k: string, v: number): void => {
-    const l = m.get(k);
-    if (l) l.push(v);
-    else m.set(k, [v]);
-  };
   conns.forEach((c, id) => {
     const k = kafka[id]!;
     const e = ends[id]!;
     const key = serverKey(c);
-    for (const s of k.sizeErrors) push(refused, key, s);
+    for (const s of k.sizeErrors) pushTo(refused, key, s);
     const r = requestAt(c, e);
     const closedOnIt = e.by === "server" && r !== null && r.fields["kafka.api_key"] === 0 && r.status !== "answered" &&
       e.tsUs - r.request!.tsUs <= SOON_US && (e.idleBeforeTriggerUs < IDLE_FLOOR_US);
-    for (const s of k.produceSizes) if (!(closedOnIt && r!.request!.length === s)) push(accepted, key, s);
-    if (closedOnIt) push(refused, key, r!.request!.length);
+    for (const s of k.produceSizes) if (!(closedOnIt && r!.request!.length === s)) pushTo(accepted, key, s);
+    if (closedOnIt) pushTo(refused, key, r!.request!.length);
   });
 
   // Idle per path: the longest survived silences, and the silences that ended in a RST within a
@@ -346,21 +341,33 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
   const idleClosesByServer = new Map<string, number[]>();
   conns.forEach((c, id) => {
     const e = ends[id]!;
-    if (e.survivedIdleUs >= IDLE_FLOOR_US) push(survivedByPath, pathKey(c), e.survivedIdleUs);
+    if (e.survivedIdleUs >= IDLE_FLOOR_US) pushTo(survivedByPath, pathKey(c), e.survivedIdleUs);
     const killed = e.triggerFrom === "client" && e.idleBeforeTriggerUs >= IDLE_FLOOR_US &&
       ((e.how === "rst" && e.by === "server" && e.tsUs - p.tsUs[e.trigger - 1]! <= SOON_US) ||
         (e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0));
-    if (killed) push(killedByPath, pathKey(c), e.idleBeforeTriggerUs);
-    if (e.by === "server" && e.trigger < 0 && e.idleBeforeCloseUs >= IDLE_FLOOR_US) push(idleClosesByServer, serverKey(c), e.idleBeforeCloseUs);
+    if (killed) pushTo(killedByPath, pathKey(c), e.idleBeforeTriggerUs);
+    if (e.by === "server" && e.trigger < 0 && e.idleBeforeCloseUs >= IDLE_FLOOR_US) pushTo(idleClosesByServer, serverKey(c), e.idleBeforeCloseUs);
   });
 
   // Reconnects: the next connection of the same client (client id where decoded, else host) to
   // the same server, started after this one's end.
-  const byServer = new Map<string, Connection[]>();
+  // Sorted by start, so each lookup is a binary search: captures can hold many thousands of
+  // connections to one broker.
+  const synsByPath = new Map<string, Connection[]>();
+  const synsByServer = new Map<string, Connection[]>();
   for (const c of conns) {
-    const l = byServer.get(serverKey(c));
-    if (l) l.push(c);
-    else byServer.set(serverKey(c), [c]);
+    if (c.synPacket < 0) continue;
+    pushTo(synsByPath, pathKey(c), c);
+    pushTo(synsByServer, serverKey(c), c);
+  }
+  for (const l of [...synsByPath.values(), ...synsByServer.values()]) l.sort((a, b) => a.startUs - b.startUs);
+  const neverAnswered = (o: Connection): boolean => o.handshakeRttUs === null && o.s2c.payloadBytes === 0 && o.c2s.payloadBytes === 0;
+  /** Per server: how many of its SYN connections from index i on were never answered. */
+  const refusedFrom = new Map<string, Int32Array>();
+  for (const [k, l] of synsByServer) {
+    const suffix = new Int32Array(l.length + 1);
+    for (let i = l.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + (neverAnswered(l[i]!) ? 1 : 0);
+    refusedFrom.set(k, suffix);
   }
   const closesByServer = new Map<string, number[]>();
   // Closes of busy Kafka connections with nothing asked of the server: an outage closes many at
@@ -369,9 +376,10 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
   conns.forEach((c, id) => {
     const e = ends[id]!;
     if (e.by !== "server" || e.how === "none") return;
-    push(closesByServer, serverKey(c), e.tsUs);
-    if (e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && c.dissector === "kafka") push(busyClosesByServer, serverKey(c), e.tsUs);
+    pushTo(closesByServer, serverKey(c), e.tsUs);
+    if (e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && c.dissector === "kafka") pushTo(busyClosesByServer, serverKey(c), e.tsUs);
   });
+  for (const l of [...closesByServer.values(), ...busyClosesByServer.values()]) l.sort((a, b) => a - b);
 
   return conns.map((c, id) => {
     const e = ends[id]!;
@@ -382,7 +390,16 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       const oid = kafka[o.id]!.clientId;
       return k.clientId === null || oid === null || oid === k.clientId;
     };
-    const next = (byServer.get(serverKey(c)) ?? []).find((o) => o.id !== c.id && o.synPacket >= 0 && o.startUs >= endedUs && sameClient(o));
+    const samePath = synsByPath.get(pathKey(c)) ?? [];
+    let next: Connection | undefined;
+    // The first later connection of the same client; a few steps past other clients on the same host at most.
+    for (let i = firstAtOrAfter(samePath, endedUs), steps = 0; i < samePath.length && steps < 64; i++, steps++) {
+      const o = samePath[i]!;
+      if (o.id !== c.id && sameClient(o)) {
+        next = o;
+        break;
+      }
+    }
     const sameId = next !== undefined && k.clientId !== null && kafka[next.id]!.clientId === k.clientId;
     const quietAtEnd = captureEndUs - e.lastUs;
 
@@ -400,11 +417,15 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     if (refusedEx && refusedEx.response && !serverEnded && kind !== "silence") kind = "refused";
     const r = kind === "refused" ? refusedEx : requestAt(c, e);
     const closeUs = e.how !== "none" ? e.tsUs : -1;
-    const together = (closesByServer.get(serverKey(c)) ?? []).filter((t) => closeUs >= 0 && e.by === "server" && Math.abs(t - closeUs) <= TOGETHER_US).length - (e.by === "server" ? 1 : 0);
+    const closes = closesByServer.get(serverKey(c)) ?? [];
+    const together = closeUs >= 0 && e.by === "server" ? countWithin(closes, closeUs - TOGETHER_US, closeUs + TOGETHER_US) - 1 : 0;
+    const busy = busyClosesByServer.get(serverKey(c)) ?? [];
+    const busyApart = closeUs >= 0 ? busy.length - countWithin(busy, closeUs - TOGETHER_US, closeUs + TOGETHER_US) : 0;
     // After this end, SYNs to the same server that went unanswered or were refused: the server is gone.
-    const later = (byServer.get(serverKey(c)) ?? []).filter((o) => o.synPacket >= 0 && o.startUs > endedUs);
-    const refusedLater = later.filter((o) => o.handshakeRttUs === null && (o.close.how === "rst" || o.c2s.packets >= 1) && o.s2c.payloadBytes === 0 && o.c2s.payloadBytes === 0).length;
-    const answeredLater = later.length - refusedLater;
+    const serverSyns = synsByServer.get(serverKey(c)) ?? [];
+    const laterFrom = firstAtOrAfter(serverSyns, endedUs + 1);
+    const refusedLater = refusedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
+    const answeredLater = serverSyns.length - laterFrom - refusedLater;
 
     const sKey = serverKey(c);
     const size = bracket(accepted.get(sKey) ?? [], refused.get(sKey) ?? []);
@@ -431,7 +452,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       reconnected: next !== undefined,
       reconnect_same_client_id: sameId,
       servers_closes_together: BigInt(Math.max(0, together)),
-      server_busy_closes_apart: BigInt((busyClosesByServer.get(serverKey(c)) ?? []).filter((t) => closeUs >= 0 && Math.abs(t - closeUs) > TOGETHER_US).length),
+      server_busy_closes_apart: BigInt(busyApart),
       later_connects_refused: BigInt(refusedLater),
       later_connects_answered: BigInt(answeredLater),
       to_capture_end_ms: (captureEndUs - endedUs) / 1000,
@@ -498,6 +519,39 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     }
     return { end, path };
   });
+}
+
+function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** Index of the first connection (sorted by start) starting at or after `us`. */
+function firstAtOrAfter(sorted: readonly Connection[], us: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.startUs < us) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of the sorted values lie in [lo, hi]. */
+function countWithin(sorted: readonly number[], lo: number, hi: number): number {
+  const bound = (x: number, strict: boolean): number => {
+    let a = 0;
+    let b = sorted.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (sorted[m]! < x || (!strict && sorted[m]! === x)) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  return bound(hi, false) - bound(lo, true);
 }
 
 /** Whether an end is one the causes look at (every other connection is quiet by construction). */
