@@ -13,7 +13,7 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { Connection } from "../tcp/types.js";
 import { TcpEvent } from "../tcp/types.js";
 import type { Facts } from "./build-facts.js";
-import { bracket, inCluster, largestCluster, median } from "./infer.js";
+import { bracket, largestCluster, median } from "./infer.js";
 
 const RST = 0x004;
 const FIN = 0x001;
@@ -27,6 +27,8 @@ const CLOSE_RECORD_MAX = 64;
 const CLOSE_SEQUENCE_US = 100_000;
 /** Other connections closed by the same server within this window count as "closed together". */
 const TOGETHER_US = 200_000;
+
+const NO_TOPICS: readonly string[] = Object.freeze([]);
 
 export type EndKind = "rst" | "fin" | "silence" | "boundary" | "refused" | "open";
 
@@ -265,7 +267,8 @@ function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32Array): 
 /** Kafka facts per connection: the request the end concerns, unanswered requests, client id, topics. */
 interface KafkaEnd {
   clientId: string | null;
-  topics: Set<string>;
+  /** Topics named on the connection (up to 8), built on first need. */
+  topics: Set<string> | null;
   unanswered: number[];
   lastRequest: StoredExchange | null;
   produceSizes: number[];
@@ -275,14 +278,17 @@ interface KafkaEnd {
 }
 
 function kafkaByConnection(capture: AnalysedCapture): KafkaEnd[] {
-  const out: KafkaEnd[] = capture.connections.map(() => ({ clientId: null, topics: new Set(), unanswered: [], lastRequest: null, produceSizes: [], sizeErrors: [], refused: null }));
+  const out: KafkaEnd[] = capture.connections.map(() => ({ clientId: null, topics: null, unanswered: [], lastRequest: null, produceSizes: [], sizeErrors: [], refused: null }));
   for (const e of capture.exchanges) {
     const k = out[e.connId];
     if (!k) continue;
     const id = e.fields["kafka.client_id"];
     if (k.clientId === null && typeof id === "string") k.clientId = id;
     const topics = e.fields["kafka.topic_name"];
-    if (Array.isArray(topics)) for (const t of topics) if (typeof t === "string" && k.topics.size < 8) k.topics.add(t);
+    if (Array.isArray(topics) && topics.length > 0 && (k.topics === null || k.topics.size < 8)) {
+      k.topics ??= new Set();
+      for (const t of topics) if (typeof t === "string" && k.topics.size < 8) k.topics.add(t);
+    }
     if (!e.request) continue;
     if (!k.lastRequest || e.request.last > k.lastRequest.request!.last) k.lastRequest = e;
     if (e.status === "unanswered" && e.fields["kafka.unanswered"] !== "gap") k.unanswered.push(e.request.last);
@@ -381,6 +387,50 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
   });
   for (const l of [...closesByServer.values(), ...busyClosesByServer.values()]) l.sort((a, b) => a - b);
 
+  // The size bracket once per server (its Produce sizes can number in the tens of thousands).
+  const sizeCache = new Map<string, ReturnType<typeof bracket>>();
+  const sizeOf = (sKey: string): ReturnType<typeof bracket> => {
+    let b = sizeCache.get(sKey);
+    if (!b) sizeCache.set(sKey, (b = bracket(accepted.get(sKey) ?? [], refused.get(sKey) ?? [])));
+    return b;
+  };
+  // path.* once per path: every connection on it shares the object (facts are only read).
+  const pathCache = new Map<string, { facts: Facts; idleCloseMedian: number | null }>();
+  const pathFacts = (c: Connection): { facts: Facts; idleCloseMedian: number | null } => {
+    const key = pathKey(c);
+    const hit = pathCache.get(key);
+    if (hit) return hit;
+    const sKey = serverKey(c);
+    const size = sizeOf(sKey);
+    const survived = survivedByPath.get(key) ?? [];
+    const killed = killedByPath.get(key) ?? [];
+    const idleCloses = idleClosesByServer.get(sKey) ?? [];
+    const facts: Facts = {
+      idle_killed_count: BigInt(killed.length),
+      broker_idle_closes: BigInt(idleCloses.length),
+      size_bracket_consistent: size.consistent,
+    };
+    if (size.low !== null) facts.size_accepted_max = BigInt(size.low);
+    if (size.high !== null) facts.size_refused_min = BigInt(size.high);
+    if (survived.length > 0) facts.idle_survived_max_ms = maxOf(survived) / 1000;
+    if (killed.length > 0) {
+      facts.idle_killed_min_ms = minOf(killed) / 1000;
+      facts.idle_killed_max_ms = maxOf(killed) / 1000;
+    }
+    let idleCloseMedian: number | null = null;
+    if (idleCloses.length > 0) {
+      const cluster = largestCluster(idleCloses);
+      facts.broker_idle_close_min_ms = minOf(cluster) / 1000;
+      facts.broker_idle_close_max_ms = maxOf(cluster) / 1000;
+      facts.broker_idle_close_cluster = BigInt(cluster.length);
+      // A close agrees with the others when it lies within 20% of their median (two at least).
+      if (idleCloses.length >= 2) idleCloseMedian = median(cluster);
+    }
+    const out = { facts, idleCloseMedian };
+    pathCache.set(key, out);
+    return out;
+  };
+
   return conns.map((c, id) => {
     const e = ends[id]!;
     const k = kafka[id]!;
@@ -427,11 +477,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     const refusedLater = refusedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
     const answeredLater = serverSyns.length - laterFrom - refusedLater;
 
-    const sKey = serverKey(c);
-    const size = bracket(accepted.get(sKey) ?? [], refused.get(sKey) ?? []);
-    const survived = survivedByPath.get(pathKey(c)) ?? [];
-    const killed = killedByPath.get(pathKey(c)) ?? [];
-    const idleCloses = idleClosesByServer.get(sKey) ?? [];
+    const { facts: path, idleCloseMedian } = pathFacts(c);
 
     const eventFrame = kind === "refused" ? refusedEx!.response!.last : e.frame;
     const eventUs = kind === "refused" ? refusedEx!.response!.tsUs : e.tsUs;
@@ -493,32 +539,25 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       if (m !== null && m > 0) end.request_vs_earlier = r.request.length / m;
     }
     if (k.clientId !== null) end.client_id = k.clientId;
-    end.topics = [...k.topics];
+    end.topics = k.topics ? [...k.topics] : NO_TOPICS;
 
-    const path: Facts = {
-      idle_killed_count: BigInt(killed.length),
-      broker_idle_closes: BigInt(idleCloses.length),
-    };
-    if (size.low !== null) path.size_accepted_max = BigInt(size.low);
-    if (size.high !== null) path.size_refused_min = BigInt(size.high);
-    path.size_bracket_consistent = size.consistent;
-    if (survived.length > 0) path.idle_survived_max_ms = Math.max(...survived) / 1000;
-    if (killed.length > 0) {
-      path.idle_killed_min_ms = Math.min(...killed) / 1000;
-      path.idle_killed_max_ms = Math.max(...killed) / 1000;
-    }
-    if (idleCloses.length > 0) {
-      const cluster = largestCluster(idleCloses);
-      path.broker_idle_close_min_ms = Math.min(...cluster) / 1000;
-      path.broker_idle_close_max_ms = Math.max(...cluster) / 1000;
-      path.broker_idle_close_cluster = BigInt(cluster.length);
-      if (e.idleBeforeCloseUs >= 0) {
-        const others = idleCloses.filter((v) => v !== e.idleBeforeCloseUs);
-        end.idle_close_in_cluster = inCluster(e.idleBeforeCloseUs, others);
-      }
+    if (idleCloseMedian !== null && e.idleBeforeCloseUs >= 0) {
+      end.idle_close_in_cluster = Math.abs(e.idleBeforeCloseUs - idleCloseMedian) <= 0.2 * idleCloseMedian;
     }
     return { end, path };
   });
+}
+
+function maxOf(v: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of v) if (x > m) m = x;
+  return m;
+}
+
+function minOf(v: readonly number[]): number {
+  let m = Infinity;
+  for (const x of v) if (x < m) m = x;
+  return m;
 }
 
 function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {

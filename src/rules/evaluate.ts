@@ -238,14 +238,17 @@ class Runner {
    * becomes the only finding, with its confidence and what speaks against the runners-up.
    */
   causes(rules: CompiledRule[], facts: Facts, describe: () => Item): void {
-    const scored: Array<{ rule: CompiledRule; score: number; fired: Array<{ name: string; weight: number; says: string | null }> }> = [];
+    // Signals' texts are rendered only for what the finding shows (the winner's support, what
+    // speaks against the runners-up): most signals of most hypotheses are never printed.
+    type Fired = { name: string; weight: number; says: CompiledTemplate | null; params: Record<string, unknown> };
+    const scored: Array<{ rule: CompiledRule; score: number; fired: Fired[] }> = [];
     for (const rule of rules) {
       const st = this.stats[rule.id]!;
       st.evaluated++;
       facts.params = rule.program.paramValues;
       if (!this.matches(rule, facts, st)) continue;
       let score = rule.prior;
-      const fired: Array<{ name: string; weight: number; says: string | null }> = [];
+      const fired: Fired[] = [];
       for (const sig of rule.signals) {
         let on: unknown = false;
         try {
@@ -255,7 +258,7 @@ class Runner {
         }
         if (on !== true) continue;
         score += sig.weight;
-        fired.push({ name: sig.name, weight: sig.weight, says: sig.says ? this.render(sig.says, facts) : null });
+        fired.push({ name: sig.name, weight: sig.weight, says: sig.says, params: rule.program.paramValues });
       }
       scored.push({ rule, score, fired });
     }
@@ -269,20 +272,29 @@ class Runner {
     const confidence = best.score >= 5 && margin >= 3 ? "high" : best.score >= 3 && margin >= 1.5 ? "medium" : "low";
     this.stats[best.rule.id]!.matched++;
     const item = describe();
-    facts.params = best.rule.program.paramValues;
-    const why = best.fired.filter((f) => f.weight > 0 && f.says).map((f) => f.says!);
+    const say = (f: Fired): string | null => {
+      if (!f.says) return null;
+      facts.params = f.params;
+      return this.render(f.says, facts);
+    };
+    const why = best.fired.filter((f) => f.weight > 0 && f.says).map((f) => say(f)!);
     const against = ranked.slice(1).filter((r) => r.score > 0 || r.fired.some((f) => f.weight < 0)).slice(0, 3).map((r) => ({
       cause: r.rule.id,
       score: r.score,
       supported: r.fired.some((f) => f.weight > 0),
-      against: r.fired.filter((f) => f.weight < 0 && f.says).map((f) => f.says!),
+      against: r.fired.filter((f) => f.weight < 0 && f.says).map((f) => say(f)!),
     }));
+    facts.params = best.rule.program.paramValues;
     const severity = confidence === "low" ? downgrade(best.rule.severity) : best.rule.severity;
     this.emit(best.rule, facts, item.packets, item.times, item.connection, {
       ...item.details,
       cause: best.rule.id,
       score: best.score,
-      signals: best.fired.map((f) => ({ signal: f.name, weight: f.weight, ...(f.says ? { says: f.says } : {}) })),
+      signals: best.fired.map((f) => {
+        const text = f.weight > 0 ? say(f) : null;
+        facts.params = best.rule.program.paramValues;
+        return { signal: f.name, weight: f.weight, ...(text ? { says: text } : {}) };
+      }),
       runners_up: against,
     }, { severity, confidence, time: item.timeUs / 1e6, why, against });
   }

@@ -254,7 +254,7 @@ const END_FACTS: FactSpec[] = [
   { name: "end.later_connects_answered", type: "int", description: "Later connections to the same server that completed the handshake" },
   { name: "end.to_capture_end_ms", type: "double", unit: "ms", description: "From the end to the capture's last packet" },
   { name: "end.from_capture_start_ms", type: "double", unit: "ms", description: "From the capture's first packet to this connection's first" },
-  { name: "end.idle_close_in_cluster", type: "bool", optional: true, description: "The silence before this server close is within 20% of the median of the server's other idle closes" },
+  { name: "end.idle_close_in_cluster", type: "bool", optional: true, description: "The silence before this server close is within 20% of the median of the server's idle closes (at least two)" },
 ];
 
 /** other.*: what the other capture (kdiag compare, the broker side) saw of the connection. */

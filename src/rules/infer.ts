@@ -20,8 +20,11 @@ export interface Bracket {
  * this limit; the bracket then reports consistent = false and callers must not conclude.
  */
 export function bracket(accepted: readonly number[], refused: readonly number[]): Bracket {
-  const low = accepted.length > 0 ? Math.max(...accepted) : null;
-  const high = refused.length > 0 ? Math.min(...refused) : null;
+  // Loops, not Math.max(...v): a spread of tens of thousands of sizes overflows the stack.
+  let low: number | null = null;
+  for (const v of accepted) if (low === null || v > low) low = v;
+  let high: number | null = null;
+  for (const v of refused) if (high === null || v < high) high = v;
   return { low, high, consistent: low !== null && high !== null ? low < high : high !== null || low !== null };
 }
 
