@@ -299,6 +299,8 @@ const KAFKA_SPECS: ReadonlyMap<string, { short: string; type: string }> = new Ma
 );
 /** kafka.* list facts (without the prefix): present on every item, empty when the message has none. */
 const KAFKA_LISTS: readonly string[] = [...KAFKA_SPECS.values()].filter((f) => f.type.startsWith("list<")).map((f) => f.short);
+/** Shared by every exchange without path facts. */
+const NO_PATH: Facts = Object.freeze({}) as Facts;
 /** Shared by every item without a value: conditions only read facts. */
 const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
@@ -331,7 +333,8 @@ function numbers(v: FieldValue | undefined): number[] {
   return Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
 }
 
-export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Facts[] {
+/** `pathOf` gives each connection's path.* (the end facts'); without it path is empty. */
+export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pathOf?: (connId: number) => Facts | undefined): Facts[] {
   const lastRequest = new Map<number, number>();
   for (const e of capture.exchanges) {
     if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
@@ -378,6 +381,7 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[]): Fa
     const item: Facts = {
       exchange: x,
       conn: conns[e.connId] ?? {},
+      path: pathOf?.(e.connId) ?? NO_PATH,
       get kafka() {
         return (kafka ??= kafkaFacts(e.fields));
       },

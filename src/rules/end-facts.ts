@@ -221,15 +221,25 @@ function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32Array): 
     if (gap > survived) survived = gap;
   }
   const idleBeforeTrigger = trig > 0 ? ts(trigI) - ts(idx[trig - 1]!) : -1;
-  // Client bursts: payload bytes between server payload packets.
+  // Client bursts: payload bytes between server payload packets, or between pauses. A client
+  // writes one request back to back, so a pause far longer than the round trip (20 RTTs, at
+  // least 10 ms) starts another one: acks=0 Produce requests get no answer to separate them.
+  const pauseUs = Math.max(10_000, 20 * (c.handshakeRttUs ?? 500));
   const bursts: number[] = [];
   let burst = 0;
+  let lastClientUs = -1;
   const burstEnd = closeAt >= 0 ? seqStart - 1 : endAt;
   for (let k = 0; k <= burstEnd; k++) {
     const i = idx[k]!;
     if (p.payloadLen[i]! === 0 || p.events[i]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) continue;
-    if (p.dir[i] === 0) burst += p.payloadLen[i]!;
-    else if (burst > 0) {
+    if (p.dir[i] === 0) {
+      if (burst > 0 && ts(i) - lastClientUs > pauseUs) {
+        bursts.push(burst);
+        burst = 0;
+      }
+      burst += p.payloadLen[i]!;
+      lastClientUs = ts(i);
+    } else if (burst > 0) {
       bursts.push(burst);
       burst = 0;
     }
@@ -524,8 +534,9 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       end.rst_ip_id_follows_sender = step >= 1 && step <= 64;
     }
     if (e.unackedFromOther >= 0) end.unacked_from_other_bytes = BigInt(e.unackedFromOther);
-    const earlier = median(e.earlierBursts);
-    if (earlier !== null && earlier > 0) end.burst_vs_earlier = e.burstBytes / earlier;
+    // Against the largest earlier send: small requests (metadata, heartbeats) must not inflate it.
+    const earlier = e.earlierBursts.length > 0 ? maxOf(e.earlierBursts) : 0;
+    if (earlier > 0) end.burst_vs_earlier = e.burstBytes / earlier;
     if (r && r.request) {
       end.request_frame = BigInt(r.request.last);
       end.request_size = BigInt(r.request.length);

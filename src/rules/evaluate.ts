@@ -130,23 +130,23 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const exchangeRules = byScope("exchange");
   if (exchangeRules.length > 0) {
-    const items = buildExchangeFacts(capture, conns);
+    const items = buildExchangeFacts(capture, conns, (id) => ends[id]?.path);
     capture.exchanges.forEach((e, i) => {
       const facts = items[i]!;
-      facts.path = ends[e.connId]?.path ?? {};
-      const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];
-      // A request without a response, then the connection closed: the FIN/RST is part of the story.
-      const conn = capture.connections[e.connId];
-      if (e.status !== "answered" && conn && conn.close.how !== "open" && e.request && conn.close.packet >= e.request.last) {
-        frames.push(conn.close.packet);
-      }
-      run.item(exchangeRules, () =>
-        itemAt(frames, {
+      run.item(exchangeRules, () => {
+        const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];
+        // A request without a response, then the connection closed: the FIN/RST is part of the story.
+        const conn = capture.connections[e.connId];
+        if (e.status !== "answered" && conn && conn.close.how !== "open" && e.request && conn.close.packet >= e.request.last) {
+          frames.push(conn.close.packet);
+        }
+        return itemAt(frames, {
           facts,
           timeUs: (e.request ?? e.response)!.tsUs,
           connection: e.connId,
           details: { summary: e.summary, status: e.status },
-        }), facts);
+        });
+      }, facts);
     });
   }
 
@@ -359,7 +359,10 @@ class Runner {
       // A runner-up with support and nothing against it: say so rather than hide it.
       const open = cause.against.filter((a) => a.against.length === 0 && a.score > 0 && a.supported).map((a) => a.cause);
       if (open.length > 0) message += ` Also possible: ${open.join(", ")}.`;
-      message += ` Confidence: ${cause.confidence}.`;
+      // Say what could not be seen: without Kafka decoding (TLS, another port) only TCP/IP spoke.
+      const end = facts.end as Record<string, unknown> | undefined;
+      const blind = end?.kafka_decoded === false ? " (from TCP/IP alone: no Kafka decoded on this connection)" : "";
+      message += ` Confidence: ${cause.confidence}${blind}.`;
     }
     this.findings.push({
       rule: rule.id,

@@ -228,7 +228,7 @@ const END_FACTS: FactSpec[] = [
   { name: "end.retransmissions_after_trigger", type: "int", unit: "packets", description: "Retransmissions of the trigger's side after it" },
   { name: "end.answers_after_trigger", type: "int", unit: "packets", description: "Packets from the other side after the trigger, before the close (the FIN/RST not counted)" },
   { name: "end.burst_bytes", type: "int", unit: "bytes", description: "Client payload since the server last sent payload, up to the end: the request in flight in TCP terms" },
-  { name: "end.burst_vs_earlier", type: "double", optional: true, description: "burst_bytes divided by the median of the client's earlier bursts on the connection; absent without earlier bursts" },
+  { name: "end.burst_vs_earlier", type: "double", optional: true, description: "burst_bytes divided by the client's largest earlier burst on the connection; absent without earlier bursts" },
   { name: "end.client_data_after_close", type: "int", unit: "packets", description: "Client packets with payload after the first FIN/RST (data still arriving)" },
   { name: "end.unacked_from_other_bytes", type: "int", unit: "bytes", optional: true, description: "Bytes the other side had sent that the closing side had not acknowledged when it closed (as seen at the capture point)" },
   { name: "end.rst_ttl", type: "int", optional: true, description: "TTL / hop limit of the closing RST" },
