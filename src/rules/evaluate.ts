@@ -278,6 +278,7 @@ class Runner {
       return this.render(f.says, facts);
     };
     const why = best.fired.filter((f) => f.weight > 0 && f.says).map((f) => say(f)!);
+    const despite = best.fired.filter((f) => f.weight < 0 && f.says).map((f) => say(f)!);
     const against = ranked.slice(1).filter((r) => r.score > 0 || r.fired.some((f) => f.weight < 0)).slice(0, 3).map((r) => ({
       cause: r.rule.id,
       score: r.score,
@@ -296,7 +297,7 @@ class Runner {
         return { signal: f.name, weight: f.weight, ...(text ? { says: text } : {}) };
       }),
       runners_up: against,
-    }, { severity, confidence, time: item.timeUs / 1e6, why, against });
+    }, { severity, confidence, time: item.timeUs / 1e6, why, despite, against });
   }
 
   private matches(rule: CompiledRule, facts: Facts, st: RuleStats): boolean {
@@ -343,7 +344,7 @@ class Runner {
     times: number[],
     connection: number | undefined,
     details: Record<string, unknown> | undefined,
-    cause?: { severity: Severity; confidence: "high" | "medium" | "low"; time: number; why: string[]; against: Array<{ cause: string; score: number; supported: boolean; against: string[] }> },
+    cause?: { severity: Severity; confidence: "high" | "medium" | "low"; time: number; why: string[]; despite: string[]; against: Array<{ cause: string; score: number; supported: boolean; against: string[] }> },
   ): void {
     const n = this.counts.get(rule.id) ?? 0;
     if (n >= this.maxPerRule) {
@@ -354,6 +355,7 @@ class Runner {
     let message = this.render(rule.program.output, facts);
     if (cause) {
       if (cause.why.length > 0) message += ` Evidence: ${cause.why.join("; ")}.`;
+      if (cause.despite.length > 0) message += ` Against it: ${cause.despite.join("; ")}.`;
       const ruledOut = cause.against.filter((a) => a.against.length > 0).map((a) => `not ${a.cause} (${a.against.join("; ")})`);
       if (ruledOut.length > 0) message += ` Ruled out: ${ruledOut.join("; ")}.`;
       // A runner-up with support and nothing against it: say so rather than hide it.

@@ -240,6 +240,8 @@ const END_FACTS: FactSpec[] = [
   { name: "end.request_size", type: "int", unit: "bytes", optional: true, description: "Its size on the wire" },
   { name: "end.request_api_key", type: "int", optional: true, description: "Its API key (0 Produce)" },
   { name: "end.request_status", type: "string", optional: true, values: ["answered", "no-response-expected", "unanswered", "orphan-response"], description: "Its exchange status" },
+  { name: "end.request_topics", type: "list<string>", optional: true, description: "Topics that request wrote to (up to 8)" },
+  { name: "end.request_partitions", type: "list<int>", optional: true, description: "Partitions that request wrote to (up to 16)" },
   { name: "end.request_acks", type: "int", optional: true, description: "Its acks, for a Produce" },
   { name: "end.request_vs_earlier", type: "double", optional: true, description: "Its size divided by the median of the connection's other Produce requests" },
   { name: "end.client_id", type: "string", optional: true, description: "Kafka client id on the connection" },

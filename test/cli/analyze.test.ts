@@ -91,6 +91,15 @@ describe("kdiag analyze on the message-too-large incident (real librdkafka traff
     expect(mtl[0]!.advice).toContain("message.max.bytes");
   });
 
+  it("--param with what the user knows weighs against a cause it contradicts", () => {
+    // The user says the broker accepts 4 MB: a close after a 2 MB request is then less likely a
+    // size refusal, so the finding drops to low confidence (one severity lower) and says why.
+    const fs = findings("analyze", `${KCAT}/message-too-large-acks0.pcap.gz`, "--param", "broker_message_max_bytes=4000000");
+    const m = fs.filter((f) => f.rule === "message-too-large");
+    expect(m.map((f) => [f.severity, f.confidence])).toEqual([["warning", "low"]]);
+    expect(m[0]!.message).toContain("Against it: it is within the broker's message.max.bytes you gave (4 MB (4,000,000 bytes))");
+  });
+
   it("a normal produce is not flagged", () => {
     expect(findings("analyze", `${KCAT}/produce-gzip.pcap`).filter((f) => f.rule === "message-too-large")).toEqual([]);
   });
