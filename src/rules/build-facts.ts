@@ -322,15 +322,13 @@ export function kafkaFacts(fields: Record<string, FieldValue> | null): Facts {
   return out;
 }
 
-/** The exchange scope's items: {exchange, kafka, conn}. */
-/** The distinct non-zero error codes of a kafka.error value (most exchanges have none: no allocation). */
-function nonZeroCodes(v: FieldValue | undefined): number[] {
-  if (!Array.isArray(v) || !v.some((x) => typeof x === "number" && x !== 0)) return [];
-  return [...new Set(v.filter((x): x is number => typeof x === "number" && x !== 0))];
-}
+/** Shared by every exchange without errors (most of them): conditions only read facts. */
+const NO_CODES: readonly never[] = Object.freeze([]);
 
-function numbers(v: FieldValue | undefined): number[] {
-  return Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : [];
+/** The distinct non-zero error codes of a kafka.error value (most exchanges have none: no allocation). */
+function nonZeroCodes(v: FieldValue | undefined): readonly number[] {
+  if (!Array.isArray(v) || !v.some((x) => typeof x === "number" && x !== 0)) return NO_CODES;
+  return [...new Set(v.filter((x): x is number => typeof x === "number" && x !== 0))];
 }
 
 /** `pathOf` gives each connection's path.* (the end facts'); without it path is empty. */
@@ -339,20 +337,32 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pat
   for (const e of capture.exchanges) {
     if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
   }
+  // One BigInt per connection id, not one per exchange (tens of thousands of exchanges).
+  const connIds = capture.connections.map((c) => big(c.id));
   return capture.exchanges.map((e) => {
     const conn = capture.connections[e.connId];
     const errors = nonZeroCodes(e.fields["kafka.error"]);
-    const records = numbers(e.fields["kafka.records_length"]);
+    // Sum and largest of the records fields, without building a filtered copy.
+    const rec = e.fields["kafka.records_length"];
+    let recordsTotal = 0;
+    let recordsMax = -1;
+    if (Array.isArray(rec)) {
+      for (const r of rec) {
+        if (typeof r !== "number") continue;
+        recordsTotal += r;
+        if (r > recordsMax) recordsMax = r;
+      }
+    }
     const apiKey = e.fields["kafka.api_key"];
     const at = e.request ?? e.response!;
     const x: Facts = {
       status: e.status,
       confidence: e.confidence,
-      connection: big(e.connId),
+      connection: connIds[e.connId] ?? big(e.connId),
       time: at.tsUs / 1e6,
-      errors: errors.map(big),
-      error_names: errors.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`),
-      records_total: big(records.reduce((a, b) => a + b, 0)),
+      errors: errors.length > 0 ? errors.map(big) : NO_CODES,
+      error_names: errors.length > 0 ? errors.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`) : NO_CODES,
+      records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
       last_on_connection: e.request ? lastRequest.get(e.connId) === e.request.last : false,
       close_by: "none",
     };
@@ -366,7 +376,7 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pat
       x.response_size = big(e.response.length);
       x.response_frame = big(e.response.last);
     }
-    if (records.length > 0) x.records_max = big(Math.max(...records));
+    if (recordsMax >= 0) x.records_max = big(recordsMax);
     if (conn && e.request && conn.close.how !== "open" && conn.close.packet >= e.request.last) {
       x.close_after_ms = ms(conn.close.tsUs - e.request.tsUs);
       x.close_by = conn.close.by ?? "none";
