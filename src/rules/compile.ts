@@ -238,6 +238,10 @@ export function compileRule(
     ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but the capture scope has a single item: use the packet, connection, exchange or pair scope", loc.at(["window"], { key: true })));
   }
   const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
+  if (decl.window && scope === "end") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_BAD_VALUE", "causes (scope end) compete for each connection's end, one finding each: a window does not apply", loc.at(["window"], { key: true })));
+  }
   if ((decl.signals !== undefined || decl.prior !== undefined) && scope !== "end") {
     rc.failed = true;
     ctx.report(loc.problem("RULE_BAD_VALUE", 'signals and prior weigh competing causes: they belong to rules of scope "end"', loc.at([decl.signals !== undefined ? "signals" : "prior"], { key: true })));

@@ -135,6 +135,20 @@ describe("built-in rules", () => {
 `);
     expect(r.problems.map((p) => [p.code, p.line])).toEqual([["RULE_BAD_VALUE", 8]]);
   });
+
+  it("a window on a cause is refused: causes give one finding per connection end", () => {
+    const r = load(`
+- rule: x
+  title: t
+  desc: d
+  severity: info
+  scope: end
+  condition: "true"
+  window: {count: 2, within: 1s}
+  output: o
+`);
+    expect(r.problems.map((p) => [p.code, p.line])).toEqual([["RULE_BAD_VALUE", 8]]);
+  });
 });
 
 const CONN_RULE = `
