@@ -122,29 +122,20 @@ describe("built-in rules", () => {
     expect(f[0]!.severity).toBe("info");
   });
 
-  it("signals outside scope end are refused with their position", () => {
+  // Signals and a prior weigh competing causes (scope end only); a window cannot apply to a
+  // cause, which gives one finding per connection end. Both are refused at the key's line.
+  it.each([
+    ["signals outside scope end", "connection", 'signals: [{signal: s, weight: 1, when: "true"}]'],
+    ["a window on a cause", "end", "window: {count: 2, within: 1s}"],
+  ])("%s is refused with its position", (_what, scope, key) => {
     const r = load(`
 - rule: x
   title: t
   desc: d
   severity: info
-  scope: connection
+  scope: ${scope}
   condition: "true"
-  signals: [{signal: s, weight: 1, when: "true"}]
-  output: o
-`);
-    expect(r.problems.map((p) => [p.code, p.line])).toEqual([["RULE_BAD_VALUE", 8]]);
-  });
-
-  it("a window on a cause is refused: causes give one finding per connection end", () => {
-    const r = load(`
-- rule: x
-  title: t
-  desc: d
-  severity: info
-  scope: end
-  condition: "true"
-  window: {count: 2, within: 1s}
+  ${key}
   output: o
 `);
     expect(r.problems.map((p) => [p.code, p.line])).toEqual([["RULE_BAD_VALUE", 8]]);
