@@ -10,6 +10,7 @@ import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analys
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { FACTS_BY_VARIABLE, TCP_FLAGS } from "./facts.js";
+import { kafkaPerConnection } from "./kafka-per-connection.js";
 
 export type Facts = Record<string, unknown>;
 
@@ -95,35 +96,13 @@ function handshakeGroups(conns: readonly Connection[]): Map<string, Connection[]
   return groups;
 }
 
-function hasNonZero(v: FieldValue | undefined): boolean {
-  return Array.isArray(v) && v.some((x) => typeof x === "number" && x !== 0);
-}
-
-/** Per-connection Kafka counts from the stored exchanges. */
-function kafkaCounts(exchanges: readonly StoredExchange[], n: number) {
-  const out = Array.from({ length: n }, () => ({ requests: 0, unanswered: 0, errors: 0, clientId: null as string | null, lastRequestFrame: -1 }));
-  for (const e of exchanges) {
-    const k = out[e.connId];
-    if (!k) continue;
-    if (e.request) {
-      k.requests++;
-      k.lastRequestFrame = Math.max(k.lastRequestFrame, e.request.last);
-    }
-    if (e.status === "unanswered") k.unanswered++;
-    if (hasNonZero(e.fields["kafka.error"])) k.errors++;
-    const id = e.fields["kafka.client_id"];
-    if (k.clientId === null && typeof id === "string") k.clientId = id;
-  }
-  return out;
-}
-
 /** conn.* for every connection, index = connection id. */
 export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
   const conns = capture.connections;
   const scan = scanPackets(capture);
   const groups = handshakeGroups(conns);
   const paths = idlePaths(conns, capture, scan);
-  const kafka = kafkaCounts(capture.exchanges, conns.length);
+  const kafka = kafkaPerConnection(capture);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   return conns.map((c) => {
     const s = scan[c.id]!;
@@ -331,15 +310,49 @@ function nonZeroCodes(v: FieldValue | undefined): readonly number[] {
   return [...new Set(v.filter((x): x is number => typeof x === "number" && x !== 0))];
 }
 
-/** `pathOf` gives each connection's path.* (the end facts'); without it path is empty. */
-export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pathOf?: (connId: number) => Facts | undefined): Facts[] {
+/**
+ * One exchange's facts: exchange.*, conn.*, path.*, and kafka.* built on first read (most
+ * conditions decide on exchange.* alone: API, status). CEL reads a top-level variable as a plain
+ * property, so a getter on the prototype serves; a getter in an object literal would make every
+ * item a slow dictionary object, and tens of thousands are built.
+ */
+class ExchangeItem {
+  [fact: string]: unknown;
+  #kafka: Facts | undefined;
+  constructor(
+    readonly exchange: Facts,
+    readonly conn: Facts,
+    readonly path: Facts,
+    readonly fields: Record<string, FieldValue>,
+  ) {}
+
+  get kafka(): Facts {
+    return (this.#kafka ??= kafkaFacts(this.fields));
+  }
+}
+
+/** A copy of an item's facts that keeps kafka.* (a spread copies own properties only). */
+export function snapshotFacts(facts: Facts): Facts {
+  return facts instanceof ExchangeItem ? { ...facts, kafka: facts.kafka } : { ...facts };
+}
+
+/**
+ * The facts of each exchange, built one at a time (`pathOf` gives each connection's path.*, the
+ * end facts'; without it path is empty). The evaluator drops each item after its rules ran, so
+ * tens of thousands of them never outlive a young-generation collection.
+ */
+export function exchangeFactsBuilder(
+  capture: AnalysedCapture,
+  conns: Facts[],
+  pathOf?: (connId: number) => Facts | undefined,
+): (e: StoredExchange) => Facts {
   const lastRequest = new Map<number, number>();
   for (const e of capture.exchanges) {
     if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
   }
   // One BigInt per connection id, not one per exchange (tens of thousands of exchanges).
   const connIds = capture.connections.map((c) => big(c.id));
-  return capture.exchanges.map((e) => {
+  return (e) => {
     const conn = capture.connections[e.connId];
     const errors = nonZeroCodes(e.fields["kafka.error"]);
     // Sum and largest of the records fields, without building a filtered copy.
@@ -385,19 +398,13 @@ export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pat
     if (typeof throttle === "number") x.throttle_time_ms = big(throttle);
     const crcOk = e.fields["kafka.batch_crc_ok"];
     if (typeof crcOk === "boolean") x.batch_crc_ok = crcOk;
-    // kafka.* is built on first use: most conditions decide on exchange.* alone (API, status).
-    // An own, enumerable accessor (CEL reads own properties only), written in the literal.
-    let kafka: Facts | undefined;
-    const item: Facts = {
-      exchange: x,
-      conn: conns[e.connId] ?? {},
-      path: pathOf?.(e.connId) ?? NO_PATH,
-      get kafka() {
-        return (kafka ??= kafkaFacts(e.fields));
-      },
-    };
-    return item;
-  });
+    return new ExchangeItem(x, conns[e.connId] ?? {}, pathOf?.(e.connId) ?? NO_PATH, e.fields);
+  };
+}
+
+/** Every exchange's facts at once (the TUI's exchange filter keeps them). */
+export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pathOf?: (connId: number) => Facts | undefined): Facts[] {
+  return capture.exchanges.map(exchangeFactsBuilder(capture, conns, pathOf));
 }
 
 /** capture.* (one item). */
@@ -414,6 +421,7 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     if (n > 0) reconnects[addr] = big(n);
     max = Math.max(max, n);
   }
+  const kafka = kafkaPerConnection(capture);
   const f: Facts = {
     file: capture.file,
     packets: big(p.count),
@@ -422,8 +430,8 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     truncated_packets: big(capture.decode.truncated),
     rst_connections: big(capture.connections.filter((c) => c.close.how === "rst").length),
     kafka_exchanges: big(capture.exchanges.length),
-    kafka_unanswered: big(capture.exchanges.filter((e) => e.status === "unanswered").length),
-    kafka_error_responses: big(capture.exchanges.filter((e) => hasNonZero(e.fields["kafka.error"])).length),
+    kafka_unanswered: big(kafka.reduce((n, k) => n + k.unanswered, 0)),
+    kafka_error_responses: big(kafka.reduce((n, k) => n + k.errors, 0)),
     reconnects,
     max_reconnects: big(max),
   };

@@ -9,6 +9,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { kafkaPerConnection } from "./kafka-per-connection.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "./build-facts.js";
 import { describeEnd, IDLE_FLOOR_US, packetsByConnection, type EndInfo } from "./end-shape.js";
@@ -21,47 +22,6 @@ const TOGETHER_US = 200_000;
 
 const NO_TOPICS: readonly string[] = Object.freeze([]);
 
-/** Kafka facts per connection: the request the end concerns, unanswered requests, client id, topics. */
-interface KafkaEnd {
-  clientId: string | null;
-  /** Topics named on the connection (up to 8), built on first need. */
-  topics: Set<string> | null;
-  unanswered: number[];
-  lastRequest: StoredExchange | null;
-  produceSizes: number[];
-  sizeErrors: number[];
-  /** The first Produce answered MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE. */
-  refused: StoredExchange | null;
-}
-
-function kafkaByConnection(capture: AnalysedCapture): KafkaEnd[] {
-  const out: KafkaEnd[] = capture.connections.map(() => ({ clientId: null, topics: null, unanswered: [], lastRequest: null, produceSizes: [], sizeErrors: [], refused: null }));
-  for (const e of capture.exchanges) {
-    const k = out[e.connId];
-    if (!k) continue;
-    const id = e.fields["kafka.client_id"];
-    if (k.clientId === null && typeof id === "string") k.clientId = id;
-    const topics = e.fields["kafka.topic_name"];
-    if (Array.isArray(topics) && topics.length > 0 && (k.topics === null || k.topics.size < 8)) {
-      k.topics ??= new Set();
-      for (const t of topics) if (typeof t === "string" && k.topics.size < 8) k.topics.add(t);
-    }
-    if (!e.request) continue;
-    if (!k.lastRequest || e.request.last > k.lastRequest.request!.last) k.lastRequest = e;
-    if (e.status === "unanswered" && e.fields["kafka.unanswered"] !== "gap") k.unanswered.push(e.request.last);
-    if (e.fields["kafka.api_key"] === 0) {
-      const errs = e.fields["kafka.error"];
-      const refused = Array.isArray(errs) && errs.some((x) => x === 10 || x === 18);
-      if (refused) {
-        k.sizeErrors.push(e.request.length);
-        k.refused ??= e;
-      }
-      else if (e.status === "answered" || e.status === "no-response-expected") k.produceSizes.push(e.request.length);
-    }
-  }
-  return out;
-}
-
 const serverKey = (c: Connection): string => `${c.server.addr}|${c.server.port}`;
 const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
@@ -70,7 +30,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
   const conns = capture.connections;
   const { start, list } = packetsByConnection(capture);
   const ends = conns.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
-  const kafka = kafkaByConnection(capture);
+  const kafka = kafkaPerConnection(capture);
   const p = capture.packets;
   const captureEndUs = p.count > 0 ? p.tsUs[p.count - 1]! : 0;
   const captureStartUs = p.count > 0 ? p.tsUs[0]! : 0;
@@ -215,7 +175,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     if (kind === "open") {
       if (e.triggerFrom === "client" && e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0) kind = "silence";
       else if (next && next.startUs - e.lastUs >= IDLE_FLOOR_US && quietAtEnd >= IDLE_FLOOR_US) kind = "silence";
-      else if (k.unanswered.length > 0) kind = "boundary";
+      else if (k.unansweredFrames.length > 0) kind = "boundary";
     }
     // A Produce answered with a size error is the event of a connection that otherwise ended
     // normally (the client closed it, or it is still open).
@@ -251,7 +211,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       trigger_from: e.triggerFrom,
       burst_bytes: BigInt(e.burstBytes),
       client_data_after_close: BigInt(e.clientDataAfterClose),
-      unanswered_requests: BigInt(k.unanswered.length),
+      unanswered_requests: BigInt(k.unansweredFrames.length),
       reconnected: next !== undefined,
       reconnect_same_client_id: sameId,
       servers_closes_together: BigInt(Math.max(0, together)),

@@ -9,8 +9,9 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import {
   buildCaptureFacts,
   buildConnectionFacts,
-  buildExchangeFacts,
+  exchangeFactsBuilder,
   forEachPacketFacts,
+  snapshotFacts,
   type Facts,
 } from "./build-facts.js";
 import type { Scope } from "./facts.js";
@@ -130,9 +131,9 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const exchangeRules = byScope("exchange");
   if (exchangeRules.length > 0) {
-    const items = buildExchangeFacts(capture, conns, (id) => ends[id]?.path);
-    capture.exchanges.forEach((e, i) => {
-      const facts = items[i]!;
+    const factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
+    capture.exchanges.forEach((e) => {
+      const facts = factsOf(e);
       run.item(exchangeRules, () => {
         const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];
         // A request without a response, then the connection closed: the FIN/RST is part of the story.
@@ -224,7 +225,7 @@ class Runner {
         const key = group === undefined ? "?" : renderValue(group);
         const list = groups.get(key) ?? [];
         // The facts object is shared between rules: keep a copy of this rule's view of it.
-        list.push({ timeUs: item.timeUs, item: { item, facts: { ...facts } } });
+        list.push({ timeUs: item.timeUs, item: { item, facts: snapshotFacts(facts) } });
         groups.set(key, list);
       } else {
         this.emit(rule, facts, item.packets, item.times, item.connection, item.details);

@@ -1,0 +1,90 @@
+/**
+ * What each connection's Kafka exchanges add up to (requests, unanswered ones, errors, client id,
+ * topics, Produce sizes, the last request): one walk over the exchanges, shared by conn.* and
+ * end.* (reading a dissector field costs a lookup in a large record, and there are tens of
+ * thousands of exchanges).
+ */
+
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+
+export interface KafkaOfConnection {
+  requests: number;
+  /** Exchanges left without an answer, gaps in the capture included. */
+  unanswered: number;
+  /** Last frames of the requests left unanswered, not counting those a capture gap explains. */
+  unansweredFrames: number[];
+  /** Exchanges whose response carries a non-zero error code. */
+  errors: number;
+  clientId: string | null;
+  /** Topics named on the connection (up to 8). */
+  topics: Set<string> | null;
+  lastRequest: StoredExchange | null;
+  /** Sizes of the Produce requests that went through (answered, or acks=0). */
+  produceSizes: number[];
+  /** Sizes of the Produce requests answered MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE. */
+  sizeErrors: number[];
+  /** The first of those. */
+  refused: StoredExchange | null;
+}
+
+const MAX_TOPICS = 8;
+const SIZE_ERRORS = new Set([10, 18]);
+
+const cache = new WeakMap<AnalysedCapture, KafkaOfConnection[]>();
+
+/** Index = connection id. Computed once per capture. */
+export function kafkaPerConnection(capture: AnalysedCapture): KafkaOfConnection[] {
+  let out = cache.get(capture);
+  if (!out) cache.set(capture, (out = walk(capture)));
+  return out;
+}
+
+function walk(capture: AnalysedCapture): KafkaOfConnection[] {
+  const out: KafkaOfConnection[] = capture.connections.map(() => ({
+    requests: 0,
+    unanswered: 0,
+    unansweredFrames: [],
+    errors: 0,
+    clientId: null,
+    topics: null,
+    lastRequest: null,
+    produceSizes: [],
+    sizeErrors: [],
+    refused: null,
+  }));
+  for (const e of capture.exchanges) {
+    const k = out[e.connId];
+    if (!k) continue;
+    const f = e.fields;
+    const id = f["kafka.client_id"];
+    if (k.clientId === null && typeof id === "string") k.clientId = id;
+    const topics = f["kafka.topic_name"];
+    if (Array.isArray(topics) && topics.length > 0 && (k.topics === null || k.topics.size < MAX_TOPICS)) {
+      k.topics ??= new Set();
+      for (const t of topics) if (typeof t === "string" && k.topics.size < MAX_TOPICS) k.topics.add(t);
+    }
+    const errs = f["kafka.error"];
+    let anyError = false;
+    let sizeError = false;
+    if (Array.isArray(errs)) {
+      for (const x of errs) {
+        if (typeof x !== "number" || x === 0) continue;
+        anyError = true;
+        if (SIZE_ERRORS.has(x)) sizeError = true;
+      }
+    }
+    if (anyError) k.errors++;
+    if (e.status === "unanswered") k.unanswered++;
+    if (!e.request) continue;
+    k.requests++;
+    if (!k.lastRequest || e.request.last > k.lastRequest.request!.last) k.lastRequest = e;
+    if (e.status === "unanswered" && f["kafka.unanswered"] !== "gap") k.unansweredFrames.push(e.request.last);
+    if (f["kafka.api_key"] === 0) {
+      if (sizeError) {
+        k.sizeErrors.push(e.request.length);
+        k.refused ??= e;
+      } else if (e.status === "answered" || e.status === "no-response-expected") k.produceSizes.push(e.request.length);
+    }
+  }
+  return out;
+}
