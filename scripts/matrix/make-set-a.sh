@@ -22,7 +22,7 @@ if [[ "${1:-}" == "--out" ]]; then OUT="$2"; shift 2; fi
 ALL=(mtl-kcat-acks1 mtl-kcat-acksall-default mtl-kcat-acks0-fin mtl-rdkafka-acks0-rst mtl-kpy-acks1-topic
   mtl-kpy-acks0-fin mtl-kpy-acksall-nat mtl-kcat-acks1-v6 mtl-rdkafka-acks1-pcapng mtl-socket-request-rst
   mtl-kafkajs-acks1 idle-2000-rdkafka idle-3500-kpy idle-7000-rdkafka idle-midstream tls-mtl-acks0 tls-idle
-  gone-idle-kill gone-busy-kill)
+  gone-idle-kill gone-busy-kill gone-refused)
 if [[ "${1:-}" == "--list" ]]; then printf '%s\n' "${ALL[@]}"; exit 0; fi
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL[@]}")
@@ -371,9 +371,10 @@ sc_tls_idle() {
 }
 
 # gone_kill NAME PLAN KILL_AFTER_S LIB [client options]: the broker is SIGKILLed while the client
-# runs; the capture stops 0.7 s later (before librdkafka's next reconnect attempt: with
-# reconnect.backoff.ms 10000 it comes 7.5 s or more after the connection was made), then the
-# client is killed.
+# runs; the capture stops $LINGER s later (default 0.7: before librdkafka's next reconnect
+# attempt, which with reconnect.backoff.ms 10000 comes 7.5 s or more after the connection was
+# made), then the client is killed.
+LINGER=0.7
 gone_kill() {
   local plan=$1 after=$2 lib=$3; shift 3
   BHOST=$B4; begin "$NAME" both
@@ -385,7 +386,7 @@ gone_kill() {
   kill -KILL "$BPID"; wait "$BPID" 2>/dev/null || true
   echo "[script] broker killed (SIGKILL)" >>"$WORK/$NAME.broker.log"
   log "$NAME: broker killed"
-  sleep 0.7
+  sleep "$LINGER"
   stop $TC $TB
   kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true
   local f; for f in "$WORK/$NAME"-*.pcap; do cap_check "$f"; done
@@ -419,6 +420,22 @@ sc_gone_busy_kill() {
   gone_checks
   record broker-gone "$(params client=confluent-kafka kill_after_s=1.8 state=producing)" "{\"broker-gone\": $B_CONNS}" \
     "The broker process is killed (SIGKILL) while librdkafka (confluent-kafka-python, acks=1) produces 30-70 kB messages every ~50 ms; the kernel closes the broker's socket: FIN, or RST when request bytes were still unread (which one varies from run to run: see below); client segments arriving after that would draw RSTs. The capture ends 0.7 s later, before librdkafka's reconnect attempt (reconnect.backoff.ms 10000)."
+}
+
+sc_gone_refused() {
+  NAME=gone-refused
+  LINGER=4 gone_kill meta,send:800,idle:0.4,send:900,idle:12 2.5 confluent --acks 1 -X reconnect.backoff.ms=400 -X reconnect.backoff.max.ms=800
+  broker_facts
+  local f attempts="" n
+  for f in "$WORK/$NAME"-*.pcap; do
+    n=$(( $(nconns "$f") - B_CONNS ))
+    must "$(basename "$f"): the broker's connection(s) end by its FIN or RST" eq "$(( $(count_ends "$f" FIN-broker) + $(count_ends "$f" RST-broker) ))" "$(( B_CONNS + n ))"
+    must "$(basename "$f"): the client tried again after the kill and was refused ($n attempts, each answered by RST)" ge "$n" 1
+    must "$(basename "$f"): both sides saw the same attempts" eq "${attempts:-$n}" "$n"
+    attempts=$n
+  done
+  record broker-gone "$(params client=confluent-kafka kill_after_s=2.5 state=idle reconnects=refused)" "{\"broker-gone\": $B_CONNS, \"connection-refused\": $attempts}" \
+    "The broker process is killed (SIGKILL) while librdkafka (confluent-kafka-python) is connected and idle 2 s after its last message: the kernel closes the broker's socket(s) with a FIN, as an idle reaper would. This time the capture goes on for 4 s: librdkafka reconnects every 0.4-0.8 s (reconnect.backoff.ms 400, max 800) and each SYN is answered by a RST, since nothing listens on the port any more. Each refused attempt is a connection of its own (expected: connection-refused) and the evidence that the broker is gone."
 }
 
 # ------------------------------------------------------------------ main

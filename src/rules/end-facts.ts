@@ -84,14 +84,20 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     pushTo(synsByServer, serverKey(c), c);
   }
   for (const l of [...synsByPath.values(), ...synsByServer.values()]) l.sort((a, b) => a.startUs - b.startUs);
-  const neverAnswered = (o: Connection): boolean => o.handshakeRttUs === null && o.s2c.payloadBytes === 0 && o.c2s.payloadBytes === 0;
-  /** Per server: how many of its SYN connections from index i on were never answered. */
+  /** Per server: connection attempts from index i on that were refused or unanswered, up to the first accepted one. */
   const refusedFrom = new Map<string, Int32Array>();
   for (const [k, l] of synsByServer) {
-    const suffix = new Int32Array(l.length + 1);
-    for (let i = l.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + (neverAnswered(l[i]!) ? 1 : 0);
-    refusedFrom.set(k, suffix);
+    const run = new Int32Array(l.length + 1);
+    for (let i = l.length - 1; i >= 0; i--) run[i] = ends[l[i]!.id]!.connectFailed ? run[i + 1]! + 1 : 0;
+    refusedFrom.set(k, run);
   }
+  const acceptedFrom = new Map<string, Int32Array>();
+  for (const [k, l] of synsByServer) {
+    const suffix = new Int32Array(l.length + 1);
+    for (let i = l.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + (ends[l[i]!.id]!.connectFailed ? 0 : 1);
+    acceptedFrom.set(k, suffix);
+  }
+  const kafkaPorts = new Set(conns.filter((c) => c.dissector === "kafka").map((c) => c.server.port));
   const closesByServer = new Map<string, number[]>();
   // Closes of busy Kafka connections with nothing asked of the server: an outage closes many at
   // once; the same close spread over time is this server's habit (a proxy, a scripted server).
@@ -171,7 +177,8 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     const quietAtEnd = captureEndUs - e.lastUs;
 
     // Kinds beyond FIN/RST.
-    let kind = e.kind;
+    let kind: string = e.kind;
+    if (e.connectFailed) kind = e.how === "rst" && e.by === "server" ? "connect-refused" : e.syns >= 2 && e.how === "none" ? "connect-unanswered" : kind;
     if (kind === "open") {
       if (e.triggerFrom === "client" && e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0) kind = "silence";
       else if (next && next.startUs - e.lastUs >= IDLE_FLOOR_US && quietAtEnd >= IDLE_FLOOR_US) kind = "silence";
@@ -192,7 +199,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     const serverSyns = synsByServer.get(serverKey(c)) ?? [];
     const laterFrom = firstAtOrAfter(serverSyns, endedUs + 1);
     const refusedLater = refusedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
-    const answeredLater = serverSyns.length - laterFrom - refusedLater;
+    const answeredLater = acceptedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
 
     const { facts: path, idleCloseMedian } = pathFacts(c);
 
@@ -218,6 +225,8 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       server_busy_closes_apart: BigInt(busyApart),
       later_connects_refused: BigInt(refusedLater),
       later_connects_answered: BigInt(answeredLater),
+      syn_count: BigInt(e.syns),
+      server_port_kafka: kafkaPorts.has(c.server.port),
       to_capture_end_ms: (captureEndUs - endedUs) / 1000,
       from_capture_start_ms: (c.startUs - captureStartUs) / 1000,
       kafka_decoded: c.dissector === "kafka" && k.lastRequest !== null,

@@ -11,6 +11,8 @@ import { TcpEvent } from "../tcp/types.js";
 
 const RST = 0x004;
 const FIN = 0x001;
+const SYN = 0x002;
+const ACK = 0x010;
 
 /** A silence shorter than this is traffic, not idle (floor; the causes compare idles with each other). */
 export const IDLE_FLOOR_US = 1_000_000;
@@ -54,6 +56,10 @@ export interface EndInfo {
   /** Client packets with payload after the first close (data still arriving, answered by RSTs). */
   clientDataAfterClose: number;
   lastUs: number;
+  /** The connection began in the capture (its SYN is there) and the server never sent SYN-ACK. */
+  connectFailed: boolean;
+  /** SYNs the client sent (1 + its retransmissions), 0 when the SYN is not in the capture. */
+  syns: number;
 }
 
 /** Per-connection packet numbers (0-based indexes), grouped by a counting sort: one pass, no objects per packet. */
@@ -235,6 +241,23 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
   let dataAfter = 0;
   if (closeAt >= 0) for (let k = closeAt + 1; k < idx.length; k++) if (p.dir[idx[k]!] === 0 && p.payloadLen[idx[k]!]! > 0) dataAfter++;
   const sender = closer === 0 ? c.c2s : c.s2c;
+  // The handshake: did the server ever accept (SYN-ACK)? Both are near the start of the connection.
+  let syns = 0;
+  let synAck = false;
+  if (c.synPacket > 0) {
+    for (let k = 0; k < idx.length; k++) {
+      const f = p.tcpFlags[idx[k]!]!;
+      if (!(f & SYN)) {
+        if (p.dir[idx[k]!] === 1 || p.payloadLen[idx[k]!]! > 0) break;
+        continue;
+      }
+      if (f & ACK) {
+        synAck = true;
+        break;
+      }
+      syns++;
+    }
+  }
   return {
     kind: how === "rst" ? "rst" : how === "fin" ? "fin" : "open",
     by,
@@ -259,6 +282,8 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
     unackedFromOther: closeAt >= 0 && c.close.packet === idx[closeAt]! + 1 ? c.close.unackedFromOtherBytes : -1,
     clientDataAfterClose: dataAfter,
     lastUs: ts(idx[idx.length - 1]!),
+    connectFailed: c.synPacket > 0 && !synAck,
+    syns,
   };
 }
 

@@ -363,8 +363,11 @@ class Runner {
       const open = cause.against.filter((a) => a.against.length === 0 && a.score > 0 && a.supported).map((a) => a.cause);
       if (open.length > 0) message += ` Also possible: ${open.join(", ")}.`;
       // Say what could not be seen: without Kafka decoding (TLS, another port) only TCP/IP spoke.
+      // A connection that carried nothing (a refused SYN) had nothing to decode.
       const end = facts.end as Record<string, unknown> | undefined;
-      const blind = end?.kafka_decoded === false ? " (from TCP/IP alone: no Kafka decoded on this connection)" : "";
+      const conn = facts.conn as Record<string, unknown> | undefined;
+      const carried = conn?.payload_c2s !== 0n || conn?.payload_s2c !== 0n;
+      const blind = end?.kafka_decoded === false && carried ? " (from TCP/IP alone: no Kafka decoded on this connection)" : "";
       message += ` Confidence: ${cause.confidence}${blind}.`;
     }
     this.findings.push({

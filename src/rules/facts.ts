@@ -207,11 +207,11 @@ const PAIR_FACTS: FactSpec[] = [
   { name: "pair.conn_server_side", type: "int", optional: true, description: "Connection index in the server-side capture" },
 ];
 
-const END_KIND = ["rst", "fin", "silence", "boundary", "refused", "open"] as const;
+const END_KIND = ["rst", "fin", "silence", "boundary", "refused", "connect-refused", "connect-unanswered", "open"] as const;
 
 /** end.*: how one connection ended, the signals the cause rules weigh (scope "end"). */
 const END_FACTS: FactSpec[] = [
-  { name: "end.kind", type: "string", values: END_KIND, description: "rst or fin (the first one seen); silence: no FIN/RST but the client's sends went unanswered or it reconnected after the connection fell silent; boundary: still open at the end of the capture with requests waiting; refused: a Produce was answered MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE on a connection that otherwise ended normally; open: nothing ended" },
+  { name: "end.kind", type: "string", values: END_KIND, description: "rst or fin (the first one seen); silence: no FIN/RST but the client's sends went unanswered or it reconnected after the connection fell silent; boundary: still open at the end of the capture with requests waiting; refused: a Produce was answered MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE on a connection that otherwise ended normally; connect-refused: the SYN was answered by a RST, never by SYN-ACK; connect-unanswered: the SYN was sent again and never answered; open: nothing ended" },
   { name: "end.size_error_responses", type: "int", description: "Produce responses on the connection with MESSAGE_TOO_LARGE or RECORD_LIST_TOO_LARGE" },
   { name: "end.by", type: "string", values: SIDE, description: "Who sent the first FIN or RST (none for silence, boundary, open)" },
   { name: "end.how", type: "string", values: ["fin", "rst", "none"], description: "The first FIN or RST of the connection" },
@@ -252,8 +252,10 @@ const END_FACTS: FactSpec[] = [
   { name: "end.reconnect_after_ms", type: "double", unit: "ms", optional: true, description: "From this end to that new SYN" },
   { name: "end.servers_closes_together", type: "int", description: "Other connections the same server closed within 200 ms of this close" },
   { name: "end.server_busy_closes_apart", type: "int", description: "Other busy Kafka connections the same server closed with nothing asked of it, more than 200 ms away from this close: a habit of the server, not an outage" },
-  { name: "end.later_connects_refused", type: "int", description: "Later SYNs to the same server that were never answered or were reset" },
-  { name: "end.later_connects_answered", type: "int", description: "Later connections to the same server that completed the handshake" },
+  { name: "end.later_connects_refused", type: "int", description: "Connection attempts to the same server after this end that were refused or never answered, up to the first one it accepted" },
+  { name: "end.later_connects_answered", type: "int", description: "Later connections to the same server that it accepted (SYN-ACK)" },
+  { name: "end.server_port_kafka", type: "bool", description: "Kafka was decoded on some connection to this server port (on any host) in the capture" },
+  { name: "end.syn_count", type: "int", description: "SYNs the client sent to open this connection (1 + retransmissions); 0 when the capture began after the handshake" },
   { name: "end.to_capture_end_ms", type: "double", unit: "ms", description: "From the end to the capture's last packet" },
   { name: "end.from_capture_start_ms", type: "double", unit: "ms", description: "From the capture's first packet to this connection's first" },
   { name: "end.idle_close_in_cluster", type: "bool", optional: true, description: "The silence before this server close is within 20% of the median of the server's idle closes (at least two)" },

@@ -40,6 +40,7 @@ describe("built-in rules", () => {
       ["keepalive-mismatch", "end", "error"],
       ["firewall-silent-drop", "end", "error"],
       ["broker-gone", "end", "warning"],
+      ["connection-refused", "end", "warning"],
       ["broker-idle-close", "end", "info"],
       ["client-abort", "end", "info"],
       ["capture-boundary", "end", "info"],
