@@ -21,7 +21,7 @@ OUT="$REPO/test/fixtures/matrix/broker-causes"
 if [[ "${1:-}" == "--out" ]]; then OUT="$2"; shift 2; fi
 ALL=(mtl-kcat-acks1 mtl-kcat-acksall-default mtl-kcat-acks0-fin mtl-rdkafka-acks0-rst mtl-kpy-acks1-topic
   mtl-kpy-acks0-fin mtl-kpy-acksall-nat mtl-kcat-acks1-v6 mtl-rdkafka-acks1-pcapng mtl-socket-request-rst
-  mtl-kafkajs-acks1 idle-2000-rdkafka idle-3500-kpy idle-7000-rdkafka idle-midstream tls-mtl-acks0 tls-idle
+  mtl-kafkajs-acks1 mtl-kafkajs-acks0-rst idle-2000-rdkafka idle-3500-kpy idle-7000-rdkafka idle-midstream tls-mtl-acks0 tls-idle
   gone-idle-kill gone-busy-kill gone-refused)
 if [[ "${1:-}" == "--list" ]]; then printf '%s\n' "${ALL[@]}"; exit 0; fi
 SCENARIOS=("$@")
@@ -291,6 +291,17 @@ sc_mtl_kafkajs_acks1() {
   (cd "$REPO" && exec ip netns exec $NC node "$HERE/kafkajs-producer.mjs" "$BOOT" $TOPIC 1 10000,40000,85000,330000) 2>"$WORK/$NAME.client.log" || true
   finish_caps
   mtl_record 90000 kafkajs 1 none "kafkajs with acks=1 against message.max.bytes 90000: 10, 40 and 85 kB accepted, 330 kB answered MESSAGE_TOO_LARGE (kafkajs does not retry it); the producer disconnects."
+}
+
+sc_mtl_kafkajs_acks0_rst() {
+  [[ -d "$REPO/node_modules/kafkajs" ]] || { log "kafkajs not installed: skipped"; return 0; }
+  BHOST=$B4; begin mtl-kafkajs-acks0-rst both --message-max-bytes 90000 --refuse-close rst
+  local sizes=10000,40000,85000,330000,500
+  CLIENT_DESC="node scripts/matrix/kafkajs-producer.mjs $BOOT $TOPIC 0 $sizes 400 (kafkajs $(jq -r .version "$REPO/node_modules/kafkajs/package.json"))"
+  log "$NAME: $CLIENT_DESC"
+  (cd "$REPO" && exec ip netns exec $NC node "$HERE/kafkajs-producer.mjs" "$BOOT" $TOPIC 0 $sizes 400) 2>"$WORK/$NAME.client.log" || true
+  finish_caps
+  mtl_record 90000 kafkajs 0 rst "kafkajs with acks=0 against message.max.bytes 90000: 10, 40 and 85 kB accepted, then 330 kB: with acks=0 the broker cannot answer; it stops reading and aborts the connection (RST: unread request bytes remain). kafkajs does not see the loss; it reconnects for its last small message, then disconnects."
 }
 
 # idle_record MS CLIENT NOTES: expects broker-idle-close once per connection the broker closed for
