@@ -54,6 +54,8 @@ interface PendingRequest {
   facts: KafkaFacts;
   /** A gap in the response direction came after this request: its response may be in it. */
   gapAfter: boolean;
+  /** The stream ended inside this request, after that many of its bytes. */
+  endedAfter?: number;
 }
 
 export interface KafkaSessionOptions {
@@ -157,12 +159,13 @@ export class KafkaSession implements StreamDissector {
     const reason = how.how === "end-of-capture" ? "capture ended" : `connection closed (${how.how.toUpperCase()})`;
     for (const [corr, p] of this.pending) {
       const lost = p.gapAfter ? "; its response may be in bytes not captured" : "";
+      const sent = p.endedAfter !== undefined ? ` only ${p.endedAfter} of its ${p.side.length} bytes sent,` : "";
       this.ctx.exchange({
         request: p.side,
         response: null,
         status: "unanswered",
         confidence: "certain",
-        summary: flat`${requestLabel(p.apiKey, p.apiVersion)} corr=${corr} no response before the ${reason}${lost}`,
+        summary: flat`${requestLabel(p.apiKey, p.apiVersion)} corr=${corr}${sent} no response before the ${reason}${lost}`,
         fields: withField(
           kafkaFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts),
           "kafka.unanswered",
@@ -194,6 +197,10 @@ export class KafkaSession implements StreamDissector {
     const def = apiDef(apiKey);
     const facts = def ? collectFacts(def.req, r.body, apiVersion) : emptyFacts();
     const problem = decodeProblem(r.ok, r.error, cut);
+    // The stream ended inside the request (the broker reset it while it was still arriving): the
+    // rest was never sent, so it was not delivered, even with acks=0.
+    const endedAfter = at.endedAfter;
+    const unfinished = endedAfter !== undefined ? ` [only ${endedAfter} of ${wireLength} bytes sent before the stream ended]` : "";
     const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength };
 
     const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
@@ -218,13 +225,13 @@ export class KafkaSession implements StreamDissector {
       dir: "c2s",
       ref: at,
       length: wireLength,
-      summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${problem.tag}`,
+      summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${unfinished || problem.tag}`,
       fields,
       ...(tree ? { tree } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 
-    if (apiKey === PRODUCE_KEY && facts.acks === 0) {
+    if (apiKey === PRODUCE_KEY && facts.acks === 0 && endedAfter === undefined) {
       this.ctx.exchange({
         request: side,
         response: null,
@@ -238,7 +245,7 @@ export class KafkaSession implements StreamDissector {
     if (this.pending.has(corr)) {
       this.ctx.note("warning", at.last, `Kafka correlation id ${corr} reused while a request with it is still waiting`);
     }
-    this.pending.set(corr, { apiKey, apiVersion, clientId, side, facts, gapAfter: false });
+    this.pending.set(corr, { apiKey, apiVersion, clientId, side, facts, gapAfter: false, ...(endedAfter !== undefined ? { endedAfter } : {}) });
   }
 
   private response(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
@@ -278,6 +285,10 @@ export class KafkaSession implements StreamDissector {
     const def = apiDef(apiKey);
     const facts = def ? collectFacts(def.res, r.body, apiVersion) : emptyFacts();
     const problem = decodeProblem(r.ok, r.error, cut);
+    // The stream ended inside the request (the broker reset it while it was still arriving): the
+    // rest was never sent, so it was not delivered, even with acks=0.
+    const endedAfter = at.endedAfter;
+    const unfinished = endedAfter !== undefined ? ` [only ${endedAfter} of ${wireLength} bytes sent before the stream ended]` : "";
     if (apiKey === API_VERSIONS_KEY && r.ok) this.learnBrokerVersions(r.body);
     const clientId = req ? req.clientId : (this.clientId ?? null);
     const latencyMs = req ? Math.round(at.tsUs - req.side.tsUs) / 1000 : null;

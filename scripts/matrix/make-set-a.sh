@@ -21,6 +21,7 @@ OUT="$REPO/test/fixtures/matrix/broker-causes"
 if [[ "${1:-}" == "--out" ]]; then OUT="$2"; shift 2; fi
 ALL=(mtl-kcat-acks1 mtl-kcat-acksall-default mtl-kcat-acks0-fin mtl-rdkafka-acks0-rst mtl-kpy-acks1-topic
   mtl-kpy-acks0-fin mtl-kpy-acksall-nat mtl-kcat-acks1-v6 mtl-rdkafka-acks1-pcapng mtl-socket-request-rst
+  mtl-socket-request-kpy-acks0
   mtl-kafkajs-acks1 mtl-kafkajs-acks0-rst idle-2000-rdkafka idle-3500-kpy idle-7000-rdkafka idle-midstream tls-mtl-acks0 tls-idle
   gone-idle-kill gone-busy-kill gone-refused)
 if [[ "${1:-}" == "--list" ]]; then printf '%s\n' "${ALL[@]}"; exit 0; fi
@@ -281,6 +282,18 @@ sc_mtl_socket_request_rst() {
     -X message.timeout.ms=1200
   finish_caps
   mtl_record 250000 confluent-kafka 1 rst "socket.request.max.bytes 250000 (message.max.bytes 10 MB): librdkafka (confluent-kafka-python, acks=1, message.timeout.ms 1200) sends 30, 90 and 200 kB (accepted), then a 600 kB request; the broker reads its size prefix, stops reading and closes with the rest unread: a RST while the request is still arriving. librdkafka resends the request on new connections (a request never fully written does not count as a retry), each reset the same way, until the message times out (1.2 s); its next small message goes on a new connection and is accepted. Each reset connection counts." pcap limit_kind=socket.request.max.bytes
+}
+
+sc_mtl_socket_request_kpy_acks0() {
+  BHOST=$B4; begin mtl-socket-request-kpy-acks0 both --socket-request-max-bytes 200000 --message-max-bytes 10000000 --refuse-close rst
+  py_p kafka-python send:2000,idle:0.3,send:5000,idle:0.3,send:9000,idle:0.3,send:700000z,idle:1,send:300,idle:0.5 --acks 0
+  finish_caps
+  local f
+  for f in "$WORK/$NAME"-*.pcap; do
+    must "$(basename "$f"): the 700 kB request was cut off: the client sent less than 400 kB on its connection" \
+      eq "$($PY "$HERE/conns.py" "$f" $PORT --json | jq '[.[] | .bytes.client] | max < 400000')" true
+  done
+  mtl_record 200000 kafka-python 0 rst "socket.request.max.bytes 200000 (message.max.bytes 10 MB): kafka-python with acks=0 sends 2, 5 and 9 kB (accepted: small, so the broker's receive window stays small), then a 700 kB request; the broker reads its size prefix, stops reading and resets the connection: the window had closed with most of the request unsent. With acks=0 the client cannot tell; it reconnects for its next small message. The capture holds only part of the request: kdiag must not list it as delivered." pcap limit_kind=socket.request.max.bytes
 }
 
 sc_mtl_kafkajs_acks1() {

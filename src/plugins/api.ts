@@ -38,6 +38,11 @@ export interface PacketRef {
   tsUs: number;
   /** Offset of the first byte in this direction's stream (0 = first byte seen). */
   streamOffset: number;
+  /**
+   * Set on a PDU the stream ended inside (FIN, RST or the end of the capture): how many of its
+   * bytes the stream carried before it ended. The rest were never sent (or never captured).
+   */
+  endedAfter?: number;
 }
 
 export interface CloseInfo {

@@ -71,7 +71,7 @@ export class Framer {
    */
   end(): void {
     if (this.resyncing || this.pduLength < 0) return;
-    this.emit({ first: this.lastPacket, last: this.lastPacket, tsUs: this.lastTsUs, streamOffset: 0 }, this.pduLength);
+    this.emit({ first: this.lastPacket, last: this.lastPacket, tsUs: this.lastTsUs, streamOffset: 0 }, this.pduLength, this.consumed);
     this.reset();
   }
 
@@ -166,9 +166,12 @@ export class Framer {
     return false;
   }
 
-  private emit(at: PacketRef, wireLength: number): void {
+  /** `endedAfter`: the stream ended inside this PDU, after that many of its bytes. */
+  private emit(at: PacketRef, wireLength: number, endedAfter?: number): void {
     const bytes = this.buffer ? this.buffer.subarray(0, this.kept) : this.header.subarray(0, this.headerFill);
-    this.out.pdu(bytes, { first: this.firstPacket, last: at.last, tsUs: at.tsUs, streamOffset: this.firstOffset }, wireLength);
+    const ref: PacketRef = { first: this.firstPacket, last: at.last, tsUs: at.tsUs, streamOffset: this.firstOffset };
+    if (endedAfter !== undefined) ref.endedAfter = endedAfter;
+    this.out.pdu(bytes, ref, wireLength);
   }
 
   private gatherSpace(size: number): Uint8Array {
