@@ -17,12 +17,19 @@ import {
   type DecodeError,
   type KafkaObject,
   type ReadOptions,
+  type RecordsHook,
   type Span,
   type SpanTable,
 } from "./schema/index.js";
 import { APIS } from "./generated/protocol.js";
-import { decodeRecords, type RecordsResult } from "./records/index.js";
-import { recordsSummary, summariseRecords } from "./records-summary.js";
+import type { RecordsResult } from "./records/index.js";
+import {
+  decodeWithinBudget,
+  DECOMPRESS_PER_CAPTURE,
+  DECOMPRESS_PER_CONNECTION,
+  summariseRecords,
+  type DecompressBudget,
+} from "./records-summary.js";
 import { flat } from "./flat.js";
 import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./tree.js";
 
@@ -45,6 +52,9 @@ const API_VERSIONS_KEY = 18;
 const PRODUCE_KEY = 0;
 /** Orphan responses are decoded by trying every layout; after this many per connection we stop trying. */
 const MAX_ORPHAN_FITS = 64;
+
+const BUDGET_KEY = "kafka.decompress";
+const MiB = 1024 * 1024;
 
 interface PendingRequest {
   apiKey: number;
@@ -83,10 +93,24 @@ export class KafkaSession implements StreamDissector {
   /** Detail mode: where each field of the decoded messages lies in its PDU. */
   private readonly spans: SpanTable | null;
 
+  /** Decompression budgets: this connection's, and the capture's (shared through ctx.perCapture). */
+  private readonly budgets: DecompressBudget[];
+  private budgetNoted = false;
+  /** The packet that completed the message being decoded (for notes from inside the decode). */
+  private packet = 0;
+
   constructor(
     private readonly ctx: StreamContext,
     opts: KafkaSessionOptions = {},
   ) {
+    // Without a capture scope (a session made on its own), the capture's budget is this session's.
+    const shared = ctx.perCapture;
+    let captureBudget = shared?.get(BUDGET_KEY) as DecompressBudget | undefined;
+    if (!captureBudget) {
+      captureBudget = { left: DECOMPRESS_PER_CAPTURE };
+      shared?.set(BUDGET_KEY, captureBudget);
+    }
+    this.budgets = [{ left: DECOMPRESS_PER_CONNECTION }, captureBudget];
     this.spans = opts.trees ? new WeakMap() : null;
     if (opts.trees && !opts.records) {
       const details = new WeakMap<object, RecordDetail>();
@@ -96,7 +120,7 @@ export class KafkaSession implements StreamDissector {
       this.readOptions = {
         spans: this.spans!,
         records: (buf, offset, length) => {
-          const result = decodeRecords(buf.subarray(offset, offset + length), { keepValues: true, previewBytes: PREVIEW_BYTES, maxRecords: MAX_TREE_RECORDS });
+          const result = this.decode(buf.subarray(offset, offset + length), { keepValues: true, previewBytes: PREVIEW_BYTES, maxRecords: MAX_TREE_RECORDS });
           const summary = summariseRecords(result, offset, length);
           details.set(summary, { offset, length, result });
           return summary;
@@ -104,8 +128,19 @@ export class KafkaSession implements StreamDissector {
       };
     } else {
       this.recordDetails = opts.trees ? new WeakMap() : null;
-      this.readOptions = { records: opts.records ?? recordsSummary, ...(this.spans ? { spans: this.spans } : {}) };
+      const summary: RecordsHook = (buf, offset, length) => summariseRecords(this.decode(buf.subarray(offset, offset + length), { maxRecords: 0 }), offset, length);
+      this.readOptions = { records: opts.records ?? summary, ...(this.spans ? { spans: this.spans } : {}) };
     }
+  }
+
+  /** Records decoded within the decompression budgets; the first refusal for a budget is a note. */
+  private decode(bytes: Uint8Array, opts: { maxRecords: number; keepValues?: boolean; previewBytes?: number }): RecordsResult {
+    return decodeWithinBudget(bytes, this.budgets, opts, () => {
+      if (this.budgetNoted) return;
+      this.budgetNoted = true;
+      const which = this.budgets[0]!.left <= this.budgets[1]!.left ? `${DECOMPRESS_PER_CONNECTION / MiB} MiB per connection` : `${DECOMPRESS_PER_CAPTURE / MiB} MiB per capture`;
+      this.ctx.note("warning", this.packet, `Kafka record batches past ${which} decompressed are not decompressed (a decompression bomb?): their headers and CRCs are still checked`);
+    });
   }
 
   /**
@@ -181,6 +216,7 @@ export class KafkaSession implements StreamDissector {
   }
 
   private request(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    this.packet = at.last;
     const cut = bytes.length < wireLength;
     const r = decodeRequest(bytes, 4, bytes.length, this.readOptions);
     const h = r.header;
@@ -249,6 +285,7 @@ export class KafkaSession implements StreamDissector {
   }
 
   private response(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    this.packet = at.last;
     const cut = bytes.length < wireLength;
     if (bytes.length < 8) return;
     const corr = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(4);

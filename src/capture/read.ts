@@ -301,8 +301,14 @@ function describeError(e: unknown): string {
   }
 }
 
+/**
+ * The pipeline's own way of saying gunzip finished before its input did: zlib ignores zero bytes
+ * after the last member (padding, as `gzip -d` does) and ends, and the pipeline then stops the
+ * source (premature close or abort). Everything decompressed was delivered.
+ */
 function isPrematureClose(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE";
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ABORT_ERR";
 }
 
 /** Errors thrown by the caller's onFrame pass through untouched: they are bugs, not bad input. */

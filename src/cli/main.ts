@@ -11,8 +11,8 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
-import { flowsJson, flowsText } from "../report/flows.js";
-import { kafkaJson, kafkaStatsJson, kafkaStatsText, kafkaText } from "../report/kafka.js";
+import { flowsJsonItems, flowsLines } from "../report/flows.js";
+import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../report/kafka.js";
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
 import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
@@ -93,10 +93,10 @@ async function flowsCommand(file: string, cmdOpts: { json?: boolean }, opts: Glo
   const capture = await analyse(file, opts, out, { identifyOnly: true });
   if (!capture) return;
   if (cmdOpts.json) {
-    out.json(flowsJson(capture));
+    await out.jsonArray("connections", flowsJsonItems(capture));
   } else {
     out.line(captureHeadline(capture));
-    if (capture.connections.length > 0) out.line(flowsText(capture));
+    if (capture.connections.length > 0) await out.lines(flowsLines(capture));
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -135,9 +135,9 @@ async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boo
     if (cmdOpts.json) out.json(kafkaStatsJson(capture));
     else out.line(kafkaStatsText(capture));
   } else if (cmdOpts.json) {
-    out.json(kafkaJson(capture));
+    await out.jsonArray("exchanges", kafkaJsonItems(capture));
   } else {
-    out.line(kafkaText(capture));
+    await out.lines(kafkaLines(capture));
   }
   capture.bytes.close();
   reportDamage(capture, out);

@@ -1,10 +1,13 @@
 /**
  * Buffered output for the CLI: results to stdout in large writes that respect back-pressure (a
  * million packet lines into a pipe must not pile up in memory), messages to stderr as one line
- * each, prefixed "kdiag: ". A reader that goes away (`| head`) ends the output quietly.
+ * each, prefixed "kdiag: ". A reader that goes away (`| head`) ends the output quietly. Every
+ * text passes sanitizeOutput on its way out: nothing from a capture, a rule file, a plugin or a
+ * file name reaches a terminal as a control character or escape sequence.
  */
 
 import { toJson } from "../report/json.js";
+import { sanitizeOutput } from "../report/sanitize.js";
 import { ExitCode } from "./exit-codes.js";
 
 const FLUSH_AT = 64 * 1024;
@@ -42,7 +45,7 @@ export class Output {
   }
 
   rawErr(text: string): void {
-    this.stderr.write(text);
+    this.stderr.write(sanitizeOutput(text));
   }
 
   line(text: string): void {
@@ -73,6 +76,14 @@ export class Output {
     this.push(`${toJson(value)}\n`);
   }
 
+  /** Lines written as they come, waiting for the reader when the buffer is full. */
+  async lines(lines: Iterable<string>): Promise<void> {
+    for (const l of lines) {
+      this.push(`${l}\n`);
+      if (this.pendingLength >= FLUSH_AT) await this.flush();
+    }
+  }
+
   /** `{"name": [ ...items ]}` written item by item, never holding the whole document. */
   async jsonArray(name: string, items: Iterable<unknown>): Promise<void> {
     this.push(`{${JSON.stringify(name)}:[`);
@@ -87,19 +98,20 @@ export class Output {
 
   /** A line of information for the user (not a result): to stderr, so pipes get clean output. */
   note(message: string): void {
-    this.stderr.write(`kdiag: ${message}\n`);
+    this.stderr.write(`kdiag: ${sanitizeOutput(message)}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`kdiag: warning: ${message}\n`);
+    this.stderr.write(`kdiag: warning: ${sanitizeOutput(message)}\n`);
   }
 
   error(message: string): void {
-    this.stderr.write(`kdiag: ${message}\n`);
+    this.stderr.write(`kdiag: ${sanitizeOutput(message)}\n`);
   }
 
-  private push(text: string): void {
+  private push(raw: string): void {
     if (this.closed) throw new BrokenPipe("stdout closed");
+    const text = sanitizeOutput(raw);
     this.pending.push(text);
     this.pendingLength += text.length;
   }

@@ -125,6 +125,12 @@ export interface StreamContext {
    * PDUs, which the analysis pass leaves out because it would cost time and memory per PDU.
    */
   detail?: boolean;
+  /**
+   * State shared by every connection of one capture (one analysis pass), for limits that hold
+   * per capture: key it by your plugin's name. kdiag's Kafka dissector keeps its decompression
+   * budget here.
+   */
+  perCapture?: Map<string, unknown>;
   /** Report a PDU. */
   emit(pdu: Pdu): void;
   /** Report a paired request/response (for request/response protocols). */

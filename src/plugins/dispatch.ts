@@ -50,6 +50,7 @@ export function createDispatcher(
 ): (conn: Connection) => StreamSink | null {
   const identifyOnly = opts.identifyOnly ?? false;
   const detail = opts.detail ?? false;
+  const perCapture = new Map<string, unknown>();
   return (conn) => {
     const byPort = registry.portTable.get(conn.server.port) ?? registry.portTable.get(conn.client.port);
     const chosen = byPort ? registry.get(byPort)! : null;
@@ -59,10 +60,10 @@ export function createDispatcher(
         conn.dissector = chosen.name;
         return null;
       }
-      return new DispatchSink(conn, registry, hooks, chosen, false, false, detail);
+      return new DispatchSink(conn, registry, hooks, chosen, false, false, detail, perCapture);
     }
     if (!chosen && !registry.heuristics.some((h) => h.enabled)) return null;
-    return new DispatchSink(conn, registry, hooks, chosen, true, identifyOnly, detail);
+    return new DispatchSink(conn, registry, hooks, chosen, true, identifyOnly, detail, perCapture);
   };
 }
 
@@ -98,6 +99,7 @@ class DispatchSink implements StreamSink {
     look: boolean,
     private readonly identifyOnly: boolean,
     private readonly detail: boolean,
+    private readonly perCapture: Map<string, unknown>,
   ) {
     if (chosen && !look) this.activate(chosen);
   }
@@ -205,6 +207,7 @@ class DispatchSink implements StreamSink {
       client: this.flipped ? this.conn.server : this.conn.client,
       server: this.flipped ? this.conn.client : this.conn.server,
       ...(this.detail ? { detail: true } : {}),
+      perCapture: this.perCapture,
       emit: (pdu) => this.hooks.pdu(this.conn, pdu),
       exchange: (ex) => this.hooks.exchange(this.conn, ex),
       note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),

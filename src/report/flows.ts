@@ -5,7 +5,7 @@
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { TCP_EVENT_NAMES, type Connection, type DirectionStats, type Endpoint } from "../tcp/types.js";
-import { formatCount, formatDuration, renderTable, usToMs, usToSeconds } from "./format.js";
+import { formatCount, formatDuration, tableLines, usToMs, usToSeconds } from "./format.js";
 
 export interface FlowJson {
   id: number;
@@ -65,8 +65,9 @@ export function flowToJson(c: Connection): FlowJson {
   };
 }
 
-export function flowsJson(capture: AnalysedCapture): { connections: FlowJson[] } {
-  return { connections: capture.connections.map(flowToJson) };
+/** The connections of `flows --json`, one at a time (Output.jsonArray writes `{"connections": [...]}`). */
+export function* flowsJsonItems(capture: AnalysedCapture): Generator<FlowJson> {
+  for (const c of capture.connections) yield flowToJson(c);
 }
 
 const EVENT_ABBREVIATIONS: Record<string, string> = {
@@ -105,7 +106,8 @@ function closeText(c: Connection): string {
   return `${c.close.how.toUpperCase()} by ${c.close.by ?? "?"} #${c.close.packet}`;
 }
 
-export function flowsText(capture: AnalysedCapture): string {
+/** The connection table, line by line (a capture can hold a million connections). */
+export function flowsLines(capture: AnalysedCapture): Iterable<string> {
   const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
   const header = [
     "#",
@@ -122,7 +124,7 @@ export function flowsText(capture: AnalysedCapture): string {
     "longest idle",
     "events",
   ];
-  const rows = capture.connections.map((c) => [
+  const row = (c: Connection): string[] => [
     String(c.id),
     endpointText(c.client),
     endpointText(c.server),
@@ -136,6 +138,8 @@ export function flowsText(capture: AnalysedCapture): string {
     c.close.how === "open" ? "-" : formatDuration(c.close.idleBeforeUs),
     formatDuration(c.longestIdleUs),
     eventsText(c),
-  ]);
-  return renderTable(header, rows, new Set([0]));
+  ];
+  return tableLines(header, function* () {
+    for (const c of capture.connections) yield row(c);
+  }, new Set([0]));
 }

@@ -36,15 +36,30 @@ export function formatCount(n: number): string {
   return `${(n / 1e9).toFixed(1)}G`;
 }
 
-/** Left-aligned text table: every column as wide as its widest cell. */
-export function renderTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+/**
+ * A left-aligned text table, line by line: every column as wide as its widest cell. `rows` is
+ * called twice (widths, then lines), so a table of a million rows is never held whole.
+ */
+export function* tableLines(header: string[], rows: () => Iterable<string[]>, rightAligned: ReadonlySet<number> = new Set()): Generator<string> {
+  const widths = header.map((h) => h.length);
+  for (const r of rows()) {
+    for (let i = 0; i < widths.length; i++) {
+      const n = (r[i] ?? "").length;
+      if (n > widths[i]!) widths[i] = n;
+    }
+  }
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join("  ")
       .trimEnd();
-  return [line(header), ...rows.map(line)].join("\n");
+  yield line(header);
+  for (const r of rows()) yield line(r);
+}
+
+/** A small table as one string (tableLines for one that can be large). */
+export function renderTable(header: string[], rows: string[][], rightAligned: ReadonlySet<number> = new Set()): string {
+  return [...tableLines(header, () => rows, rightAligned)].join("\n");
 }
 
 /** Splits text into lines of at most `width` characters at spaces (a longer word stands alone). */

@@ -7,7 +7,7 @@ import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
-import { formatCount, renderTable, usToSeconds } from "./format.js";
+import { formatCount, renderTable, tableLines, usToSeconds } from "./format.js";
 import { sanitize } from "./sanitize.js";
 
 export interface ExchangeJson {
@@ -102,6 +102,11 @@ export function kafkaJson(capture: AnalysedCapture): { exchanges: ExchangeJson[]
   return { exchanges: kafkaExchanges(capture).map((e) => exchangeToJson(capture, e)) };
 }
 
+/** The exchanges of `kafka --json`, one at a time (Output.jsonArray writes `{"exchanges": [...]}`). */
+export function* kafkaJsonItems(capture: AnalysedCapture): Generator<ExchangeJson> {
+  for (const e of capture.exchanges) if (e.dissector === "kafka") yield exchangeToJson(capture, e);
+}
+
 function outcome(e: ExchangeJson): string {
   if (e.errors.length > 0) return e.errors.map((x) => x.name).join(",");
   switch (e.status) {
@@ -118,11 +123,11 @@ function outcome(e: ExchangeJson): string {
   }
 }
 
-export function kafkaText(capture: AnalysedCapture): string {
-  const rows = kafkaJson(capture).exchanges;
+/** One line per exchange (a capture can hold hundreds of thousands). */
+export function kafkaLines(capture: AnalysedCapture): Iterable<string> {
   const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
   const header = ["time", "conn", "api", "corr", "client id", "topics", "req", "resp", "latency", "result"];
-  const body = rows.map((e) => [
+  const row = (e: ExchangeJson): string[] => [
     `${(e.time - start).toFixed(3)}s`,
     String(e.connection),
     e.api_name === null ? "?" : `${e.api_name} v${e.api_version}`,
@@ -133,8 +138,10 @@ export function kafkaText(capture: AnalysedCapture): string {
     e.response_size === null ? "-" : formatCount(e.response_size),
     e.latency_ms === null ? "-" : `${e.latency_ms.toFixed(1)}ms`,
     outcome(e),
-  ]);
-  return renderTable(header, body, new Set([1, 3, 6, 7, 8]));
+  ];
+  return tableLines(header, function* () {
+    for (const e of kafkaJsonItems(capture)) yield row(e);
+  }, new Set([1, 3, 6, 7, 8]));
 }
 
 function truncate(s: string, n: number): string {

@@ -27,3 +27,17 @@ function escapeChar(ch: string): string {
 export function sanitize(text: string): string {
   return text.replace(UNSAFE, escapeChar);
 }
+
+// The same, but line breaks pass: for whole outputs, whose lines kdiag itself separates.
+const UNSAFE_BUT_NEWLINE_CLASS = "[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff]";
+const HAS_UNSAFE_BUT_NEWLINE = new RegExp(UNSAFE_BUT_NEWLINE_CLASS); // no /g: test() keeps no state
+const UNSAFE_BUT_NEWLINE = new RegExp(UNSAFE_BUT_NEWLINE_CLASS, "g");
+
+/**
+ * The last line of defence, applied by the CLI to everything it writes to stdout and stderr:
+ * whatever a report forgot to sanitise (a file name, a rule file's text, a plugin's message)
+ * reaches the terminal escaped. Text already sanitised comes back unchanged.
+ */
+export function sanitizeOutput(text: string): string {
+  return HAS_UNSAFE_BUT_NEWLINE.test(text) ? text.replace(UNSAFE_BUT_NEWLINE, escapeChar) : text;
+}

@@ -65,12 +65,14 @@ export function decodeBatchV2(bytes: Uint8Array, view: DataView, pos: number, ba
     ctx.problems.push({ code: "unknown_codec", offset: pos + 21, batch: batchIndex, available: codecId });
     return batch;
   }
-  const out = decompress(codecId, bytes.subarray(recordsStart, end), ctx.bound);
+  const bound = Math.min(ctx.bound, ctx.totalLeft);
+  const out = decompress(codecId, bytes.subarray(recordsStart, end), bound);
   if (!out.ok) {
     const p = { code: out.code, offset: recordsStart + Math.min(out.at, end - recordsStart), batch: batchIndex, reason: out.reason, codec: batch.codec };
-    ctx.problems.push(out.required === undefined ? p : { ...p, required: out.required, available: ctx.bound });
+    ctx.problems.push(out.required === undefined ? p : { ...p, required: out.required, available: bound });
     return batch;
   }
+  ctx.totalLeft -= out.bytes.length;
   batch.uncompressedSize = out.bytes.length;
   walkV2Records(out.bytes, 0, out.bytes.length, batch, ctx, { batchIndex, batchPosition: pos, decompressed: true });
   return batch;

@@ -13,6 +13,8 @@ import { VarintCursor } from "./varint.js";
 
 export interface DecodeContext {
   readonly bound: number;
+  /** Decompressed bytes still allowed in this call, all batches together (maxTotalDecompressedBytes). */
+  totalLeft: number;
   readonly maxRecords: number;
   readonly keepValues: boolean;
   readonly previewBytes: number;
@@ -33,6 +35,7 @@ const EMPTY = new Uint8Array(0);
 export function makeContext(opts: DecodeRecordsOptions): DecodeContext {
   return {
     bound: limit(opts.maxDecompressedBytes, DEFAULT_MAX_DECOMPRESSED_BYTES),
+    totalLeft: limit(opts.maxTotalDecompressedBytes, Number.POSITIVE_INFINITY),
     maxRecords: limit(opts.maxRecords, DEFAULT_MAX_RECORDS),
     keepValues: opts.keepValues === true,
     previewBytes: limit(opts.previewBytes, DEFAULT_PREVIEW_BYTES),

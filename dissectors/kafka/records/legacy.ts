@@ -132,7 +132,8 @@ export function decodeLegacyBatch(bytes: Uint8Array, view: DataView, pos: number
     uncompressedSize: -1,
     records: [],
   };
-  const where: Where = { batchIndex, batchPosition: pos, inner: false, budget: { left: ctx.bound } };
+  const allowed = Math.min(ctx.bound, ctx.totalLeft);
+  const where: Where = { batchIndex, batchPosition: pos, inner: false, budget: { left: allowed } };
   const m = parseMessage(bytes, view, pos);
   if (m === null) {
     batch.crc.computed = crc32(bytes.subarray(pos + 16, pos + 12 + size));
@@ -164,6 +165,7 @@ export function decodeLegacyBatch(bytes: Uint8Array, view: DataView, pos: number
   if (inner === null) return batch;
   batch.uncompressedSize = inner.length;
   walkInner(inner, m, 1, batch, { ...where, inner: true }, ctx);
+  ctx.totalLeft -= allowed - where.budget.left;
   if (batch.records.length > 0) batch.firstTimestamp = batch.records[0]!.timestamp;
   batch.recordCount = batch.recordsDecoded;
   return batch;

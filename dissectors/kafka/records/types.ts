@@ -19,6 +19,9 @@ export interface DecodeRecordsOptions {
   /** Largest decompressed size accepted per compressed batch (default 64 MiB); for a legacy wrapper, for its
    *  whole nested tree together. Larger → decompressed_too_large, refused before that much is allocated. */
   maxDecompressedBytes?: number;
+  /** Decompressed bytes allowed in the whole call, all batches together (default: no limit beyond the
+   *  per-batch one). A batch that would pass it is refused (decompressed_too_large) and walked undecompressed. */
+  maxTotalDecompressedBytes?: number;
   /** Records kept as objects per decodeRecords call (default 10 000). Records beyond are still walked and
    *  checked, and counted in `recordsDecoded`, but not kept, so memory does not grow with record count. */
   maxRecords?: number;
