@@ -128,6 +128,16 @@ describe("gzip", () => {
     stdin.bytes?.close();
   });
 
+  it("gzip followed by zero padding (padded transfers, tape): every packet, no problem, as gzip -d", async () => {
+    const plain = (await readAll(MQTT)).frames;
+    writeFileSync(at("padded.gz"), Buffer.concat([gzipSync(MQTT_BYTES), Buffer.alloc(512)]));
+    for (const chunkSize of [100, 64 * 1024]) {
+      const { frames, summary } = await readAll(at("padded.gz"), { chunkSize });
+      expect(summary.problems).toEqual([]);
+      expect(frames).toEqual(plain);
+    }
+  });
+
   it("a cut gzip file: the packets it holds, then one fatal gzip_error", async () => {
     const gz = gzipSync(MQTT_BYTES);
     writeFileSync(at("cut.gz"), gz.subarray(0, gz.length - 200));
