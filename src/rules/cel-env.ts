@@ -6,6 +6,7 @@
 
 import { Environment } from "@marcbachmann/cel-js";
 import { registerFormatFunctions } from "./cel-functions.js";
+import { registerLinearMatches } from "./linear-regex.js";
 import { FACTS_BY_VARIABLE, SCOPE_VARIABLES, type Scope } from "./facts.js";
 import type { ParamType } from "./schema.js";
 
@@ -41,6 +42,7 @@ export function createScopeEnvironment(scope: Scope, lists: readonly ListConstan
   for (const v of SCOPE_VARIABLES[scope]) env.registerVariable({ name: v, schema: variableSchema(v) });
   for (const l of lists) env.registerConstant(l.name, l.type, l.values);
   registerFormatFunctions(env);
+  registerLinearMatches(env);
   return env;
 }
 

@@ -6,6 +6,8 @@
  */
 
 import type { Environment } from "@marcbachmann/cel-js";
+import { nestedComprehension } from "./cost.js";
+import { matchesCalls, re2Problem, withLinearMatches } from "./linear-regex.js";
 import { paramRefs } from "./cel-ast.js";
 import { withParams } from "./cel-env.js";
 import { classifyCelError, type CelErrorLike } from "./cel-errors.js";
@@ -25,6 +27,8 @@ export interface CompileContext {
   report(p: RuleProblem): void;
   /** Macro and identifier names any expression used (for unused macro/list warnings). */
   used: Set<string>;
+  /** Names of the rule files' lists (bounded ranges for the cost check). */
+  lists?: ReadonlySet<string>;
 }
 
 interface Checked {
@@ -111,7 +115,30 @@ class RuleCompiler {
         return null;
       }
     }
-    return { program: parsed as unknown as Program, text: expanded.text, type, paramNames: refs };
+    const nested = nestedComprehension(parsed.ast, this.ctx.lists ?? new Set());
+    if (nested) {
+      const at = originOf(expanded, nested.start);
+      this.fail(
+        "RULE_TOO_COSTLY",
+        `a comprehension over a capture list inside another one costs the product of their sizes (thousands of topics make millions of steps per item): use one comprehension, "in", or a rule list (in ${what})`,
+        at.origin.locate(at.offset),
+        at.origin.file,
+        at.origin.item,
+      );
+      return null;
+    }
+    // matches() over capture text runs in linear time: check RE2 accepts the literal patterns,
+    // then evaluate the same expression with re2Matches (positions above are the rule's own).
+    const calls = matchesCalls(parsed.ast, expanded.text);
+    for (const c of calls) {
+      const problem = c.pattern === null ? null : re2Problem(c.pattern);
+      if (problem === null) continue;
+      const at = originOf(expanded, c.patternAt);
+      this.fail("RULE_BAD_VALUE", `regular expression not supported (RE2 syntax, matched in linear time): ${problem} (in ${what})`, at.origin.locate(at.offset), at.origin.file, at.origin.item);
+      return null;
+    }
+    const program = calls.length === 0 ? parsed : (opts.env ?? this.env).parse(withLinearMatches(expanded.text, calls));
+    return { program: program as unknown as Program, text: expanded.text, type, paramNames: refs };
   }
 
   private celProblem(err: CelErrorLike, expanded: Expanded, ast: Parameters<typeof classifyCelError>[1]["ast"], what: string): void {

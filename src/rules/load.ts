@@ -286,13 +286,14 @@ export function loadRuleSources(sources: readonly RuleSource[], opts: LoadOption
     }
   }
   const used = new Set<string>();
+  const listNames = new Set(lists.keys());
   const compiled: Array<{ rule: CompiledRule; fileIndex: number }> = [];
   for (const r of rules) {
     if (!r.scope) continue;
     const params = new Map<string, ParamEntry>();
     for (const [n, s] of shared) params.set(n, s.entry);
     for (const [n, p] of ruleParams.get(r.decl.rule) ?? []) params.set(n, p);
-    const rule = compileRule(r.decl, r.scope, r.loc, { env: envFor, expander, report: report(r.fileIndex), used }, params);
+    const rule = compileRule(r.decl, r.scope, r.loc, { env: envFor, expander, report: report(r.fileIndex), used, lists: listNames }, params);
     if (rule) compiled.push({ rule, fileIndex: r.fileIndex });
   }
 

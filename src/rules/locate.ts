@@ -32,8 +32,20 @@ export class ItemLocator {
     return { ...p, snippet: lineText(this.src, p.line) };
   }
 
-  /** Expression text at `path`, mapped character by character back into the file. */
+  /**
+   * Expression text at `path`, mapped character by character back into the file. Built once per
+   * path: a template asks for its origin once per placeholder, and a long one has thousands.
+   */
   origin(path: readonly PathKey[]): TextOrigin | null {
+    const key = JSON.stringify(path);
+    let origin = this.origins.get(key);
+    if (origin === undefined) this.origins.set(key, (origin = this.buildOrigin(path)));
+    return origin;
+  }
+
+  private readonly origins = new Map<string, TextOrigin | null>();
+
+  private buildOrigin(path: readonly PathKey[]): TextOrigin | null {
     const found = nodeAt(this.src.doc, [this.index, ...path]);
     if (!found.exact || !isScalar(found.node)) return null;
     const map = scalarOffsetMap(this.src, found.node as Scalar);
