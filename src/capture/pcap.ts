@@ -14,6 +14,12 @@ export const PLAUSIBLE_PACKET_BYTES = 262_144;
 
 const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
+/**
+ * All-zero record headers in a row that end the reading: a file padded with zeros (a preallocated
+ * or damaged file, a transfer padded to a block size) would otherwise read as one empty packet
+ * per 16 bytes, hundreds of millions of them, each costing the packet index a row.
+ */
+export const ZERO_FILL_RUN = 1024;
 
 /**
  * Classic libpcap file reader (https://www.tcpdump.org/manpages/pcap-savefile.5.html): a 24-byte
@@ -34,8 +40,21 @@ export class PcapParser extends RecordFramer {
     super(log, sink, FILE_HEADER);
   }
 
+  /** All-zero record headers seen in a row, and where the run began. */
+  private zeroRun = 0;
+  private zeroRunAt = 0;
+
   protected measure(b: Uint8Array, o: number, at: number): number {
     if (this.inHeader) return FILE_HEADER;
+    if (isZero(b, o, RECORD_HEADER)) {
+      if (this.zeroRun++ === 0) this.zeroRunAt = at;
+      if (this.zeroRun >= ZERO_FILL_RUN) {
+        this.fail("zero_fill", `zero-filled from offset ${this.zeroRunAt} (${ZERO_FILL_RUN} empty records in a row): the rest is padding, not packets`, this.zeroRunAt);
+        return -1;
+      }
+    } else {
+      this.zeroRun = 0;
+    }
     const incl = u32(b, o + 8, this.le);
     if (incl > MAX_PACKET_BYTES) {
       this.fail("bad_record_length", `record header at offset ${at} claims ${incl} captured bytes (limit ${MAX_PACKET_BYTES})`, at);
@@ -100,4 +119,9 @@ export class PcapParser extends RecordFramer {
     this.inHeader = false;
     this.headerNeed = RECORD_HEADER;
   }
+}
+
+function isZero(b: Uint8Array, o: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (b[o + i] !== 0) return false;
+  return true;
 }

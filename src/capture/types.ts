@@ -46,6 +46,8 @@ export type CaptureProblemCode =
   | "truncated_header"
   | "truncated_record"
   | "bad_record_length"
+  /** A long run of all-zero record headers: the rest of the file is padding, not packets. */
+  | "zero_fill"
   | "bad_block"
   | "bad_section"
   | "unknown_interface"

@@ -250,6 +250,13 @@ class DispatchSink implements StreamSink {
   }
 }
 
+/** The first line of what was thrown, whatever it is (a Symbol, an object whose toString throws). */
 function message(err: unknown): string {
-  return String(err instanceof Error ? err.message : err).split("\n")[0]!.slice(0, 200);
+  let text: string;
+  try {
+    text = String(err instanceof Error ? err.message : err);
+  } catch {
+    text = "a value that cannot be shown was thrown";
+  }
+  return text.split("\n")[0]!.slice(0, 200);
 }

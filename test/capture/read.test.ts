@@ -138,6 +138,22 @@ describe("gzip", () => {
     }
   });
 
+  it("a file padded with zeros stops at the padding (zero_fill), not a packet per 16 bytes", async () => {
+    const plain = (await readAll(MQTT)).frames;
+    writeFileSync(at("zero-filled.pcap"), Buffer.concat([MQTT_BYTES, Buffer.alloc(4 * 1024 * 1024)]));
+    const { frames, summary } = await readAll(at("zero-filled.pcap"));
+    expect(frames.slice(0, plain.length)).toEqual(plain);
+    // The run is recognised after ZERO_FILL_RUN empty records, not after 262,144 of them.
+    expect(frames.length).toBeLessThan(plain.length + 1024);
+    expect(summary.problems).toMatchObject([{ code: "zero_fill", fatal: true, offset: MQTT_BYTES.length }]);
+    // A few empty records between packets are records, not padding.
+    const sparse = Buffer.concat([MQTT_BYTES, Buffer.alloc(16 * 10), MQTT_BYTES.subarray(24)]);
+    writeFileSync(at("sparse.pcap"), sparse);
+    const s = await readAll(at("sparse.pcap"));
+    expect(s.summary.problems).toEqual([]);
+    expect(s.frames.length).toBe(plain.length * 2 + 10);
+  });
+
   it("a cut gzip file: the packets it holds, then one fatal gzip_error", async () => {
     const gz = gzipSync(MQTT_BYTES);
     writeFileSync(at("cut.gz"), gz.subarray(0, gz.length - 200));
