@@ -5,7 +5,7 @@
  */
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Finding, type LoadResult } from "../rules/index.js";
+import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, RULE_TIME_BUDGET_MS, type Finding, type LoadResult, type RuleStats } from "../rules/index.js";
 import { writeEvidencePcap } from "../report/evidence-pcap.js";
 import { findingsJson, findingsMarkdown, findingsText, severityRank } from "../report/findings.js";
 import { sanitize } from "../report/sanitize.js";
@@ -91,6 +91,17 @@ export function reportFindings(
   }
 }
 
-export function evaluate(result: LoadResult, capture: AnalysedCapture, pair?: { clientSide: AnalysedCapture; serverSide: AnalysedCapture }): Finding[] {
-  return evaluateRules(result.rules, capture, pair ? { pair } : {});
+export function evaluate(
+  result: LoadResult,
+  capture: AnalysedCapture,
+  out: Output,
+  pair?: { clientSide: AnalysedCapture; serverSide: AnalysedCapture },
+): Finding[] {
+  const stats: Record<string, RuleStats> = {};
+  const findings = evaluateRules(result.rules, capture, { stats, ...(pair ? { pair } : {}) });
+  for (const [id, st] of Object.entries(stats)) {
+    if (st.stoppedAfter === undefined) continue;
+    out.warn(`rule ${id} stopped after ${st.stoppedAfter} items: it took over ${RULE_TIME_BUDGET_MS / 1000} s; its findings cover only those items`);
+  }
+  return findings;
 }

@@ -167,7 +167,7 @@ async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: Globa
     ink?.abort();
     return;
   }
-  const findings = evaluate(rules, capture);
+  const findings = evaluate(rules, capture, out);
   if (ink) {
     ink.done(findings);
     reportFindings(file, capture, findings, cmdOpts, out, undefined, true);
@@ -188,7 +188,7 @@ async function compareCommand(clientFile: string, serverFile: string, cmdOpts: A
   const serverSide = await analyse(serverFile, opts, out);
   if (!serverSide) return;
   // Findings of each capture on its own, then those that need both (pair scope).
-  const findings = evaluate(rules, clientSide, { clientSide, serverSide });
+  const findings = evaluate(rules, clientSide, out, { clientSide, serverSide });
   reportFindings(clientFile, clientSide, findings, cmdOpts, out, process.stdout.columns);
   clientSide.bytes.close();
   serverSide.bytes.close();

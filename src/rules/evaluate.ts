@@ -55,7 +55,18 @@ export interface RuleStats {
   firstError?: string;
   /** Findings not returned because of maxFindingsPerRule. */
   dropped: number;
+  /** Milliseconds spent evaluating the rule's condition and signals. */
+  ms: number;
+  /** Set when the rule used up its time budget: it was not evaluated on the items after this many. */
+  stoppedAfter?: number;
 }
+
+/**
+ * Evaluation time one rule may take over a whole capture. Each evaluation is bounded (linear
+ * regexes, no nested comprehensions over capture lists), but a rule that is merely slow on
+ * millions of items is stopped, said, and the other rules go on.
+ */
+export const RULE_TIME_BUDGET_MS = 30_000;
 
 export interface EvaluateOptions {
   /** For pair-scope rules: the same traffic captured at both ends. Without it, pair rules do not run. */
@@ -64,6 +75,8 @@ export interface EvaluateOptions {
   maxFindingsPerRule?: number;
   /** Filled with per-rule counters when given. */
   stats?: Record<string, RuleStats>;
+  /** Evaluation time per rule over the capture (default RULE_TIME_BUDGET_MS). */
+  timeBudgetMs?: number;
 }
 
 /** One item of a scope: its facts and where it is in the capture. */
@@ -92,8 +105,8 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const active = rules.filter((r) => r.enabled);
   const byScope = (s: Scope): CompiledRule[] => active.filter((r) => r.scope === s);
   const stats = opts.stats ?? {};
-  for (const r of active) stats[r.id] ??= { evaluated: 0, matched: 0, absent: 0, failed: 0, dropped: 0 };
-  const run = new Runner(stats, opts.maxFindingsPerRule ?? 1000);
+  for (const r of active) stats[r.id] ??= { evaluated: 0, matched: 0, absent: 0, failed: 0, dropped: 0, ms: 0 };
+  const run = new Runner(stats, opts.maxFindingsPerRule ?? 1000, opts.timeBudgetMs ?? RULE_TIME_BUDGET_MS);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   const itemAt = (frames: number[], base: Omit<Item, "packets" | "times">): Item => {
     const packets = [...new Set(frames.filter((f) => f > 0))].sort((a, b) => a - b);
@@ -206,6 +219,7 @@ class Runner {
   constructor(
     private readonly stats: Record<string, RuleStats>,
     private readonly maxPerRule: number,
+    private readonly timeBudgetMs: number,
   ) {}
 
   /** Evaluates `rules` on one item; `describe` builds its evidence only when something matched. */
@@ -213,6 +227,7 @@ class Runner {
     let item: Item | null = null;
     for (const rule of rules) {
       const st = this.stats[rule.id]!;
+      if (st.stoppedAfter !== undefined) continue;
       st.evaluated++;
       facts.params = rule.program.paramValues;
       if (!this.matches(rule, facts, st)) continue;
@@ -245,9 +260,11 @@ class Runner {
     const scored: Array<{ rule: CompiledRule; score: number; fired: Fired[] }> = [];
     for (const rule of rules) {
       const st = this.stats[rule.id]!;
+      if (st.stoppedAfter !== undefined) continue;
       st.evaluated++;
       facts.params = rule.program.paramValues;
       if (!this.matches(rule, facts, st)) continue;
+      const started = performance.now();
       let score = rule.prior;
       const fired: Fired[] = [];
       for (const sig of rule.signals) {
@@ -261,6 +278,7 @@ class Runner {
         score += sig.weight;
         fired.push({ name: sig.name, weight: sig.weight, says: sig.says, params: rule.program.paramValues });
       }
+      this.charge(st, performance.now() - started);
       scored.push({ rule, score, fired });
     }
     if (scored.length === 0) return;
@@ -301,13 +319,22 @@ class Runner {
     }, { severity, confidence, time: item.timeUs / 1e6, why, despite, against });
   }
 
+  /** Adds evaluation time to a rule; past its budget the rule is not evaluated any more. */
+  private charge(st: RuleStats, ms: number): void {
+    st.ms += ms;
+    if (st.ms > this.timeBudgetMs && st.stoppedAfter === undefined) st.stoppedAfter = st.evaluated;
+  }
+
   private matches(rule: CompiledRule, facts: Facts, st: RuleStats): boolean {
     let r: unknown;
+    const started = performance.now();
     try {
       r = rule.program.condition(facts);
     } catch (err) {
       this.countError(err, st);
       return false;
+    } finally {
+      this.charge(st, performance.now() - started);
     }
     if (r !== true) return false;
     for (const ex of rule.program.exceptions) if (exceptionMatches(ex, facts)) return false;

@@ -5,6 +5,9 @@
  * time.
  */
 import { describe, expect, it } from "vitest";
+import { analyseCapture } from "../../src/model/analyse.js";
+import { createRegistry } from "../../src/plugins/builtin.js";
+import { evaluateRules, type RuleStats } from "../../src/rules/index.js";
 import { compileFilter } from "../../src/tui/filter.js";
 import { brief, load, rule } from "./helpers.js";
 
@@ -71,5 +74,24 @@ describe("template size", () => {
     expect(r.rules[0]!.program.output.parts.length).toBeGreaterThanOrEqual(20_000);
     // Quadratic before (77 s); a generous bound that only a quadratic walk can break.
     expect(performance.now() - t).toBeLessThan(20_000);
+  });
+});
+
+describe("time budget per rule", () => {
+  it("a rule past its budget is stopped, says after how many items, and the other rules go on", async () => {
+    const capture = await analyseCapture("test/fixtures/real/port-reuse.pcap", { registry: createRegistry() });
+    expect(capture.connections.length).toBeGreaterThan(2);
+    const r = load([rule("slow", "connection", "true"), rule("other", "connection", "true")].join("\n"));
+    const stats: Record<string, RuleStats> = {};
+    // A budget of 0 ms: each rule is stopped after its first item.
+    const findings = evaluateRules(r.rules, capture, { stats, timeBudgetMs: 0 });
+    expect(stats["slow"]!.stoppedAfter).toBe(1);
+    expect(stats["other"]!.stoppedAfter).toBe(1);
+    expect(findings.map((f) => f.rule)).toEqual(["slow", "other"]);
+    // With the default budget, every connection is evaluated.
+    const all: Record<string, RuleStats> = {};
+    evaluateRules(r.rules, capture, { stats: all });
+    expect(all["slow"]!.stoppedAfter).toBeUndefined();
+    expect(all["slow"]!.evaluated).toBe(capture.connections.length);
   });
 });
