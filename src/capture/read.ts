@@ -1,9 +1,7 @@
 import { closeSync, createReadStream, open as fsOpen, read as fsRead } from "node:fs";
 import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import type { FrameSink } from "./framer.js";
+import { gunzipMembers, GzipError } from "./gunzip.js";
 import { PacketBytes, Spool } from "./packet-bytes.js";
 import { CaptureParser } from "./parser.js";
 import { ProblemLog } from "./problems.js";
@@ -225,7 +223,7 @@ function readAt(fd: number, buf: Buffer, pos: number): Promise<number> {
   );
 }
 
-/** Pipe the raw stream (its first bytes already read) through gunzip into `feed`. */
+/** Decompresses the raw stream (its first bytes already read) member by member into `feed`. */
 async function gunzipInto(
   first: Uint8Array,
   rest: AsyncIterator<Uint8Array> | null,
@@ -235,44 +233,32 @@ async function gunzipInto(
   stopped: () => boolean,
   opts: ReadOptions,
 ): Promise<void> {
-  async function* raw(): AsyncGenerator<Uint8Array> {
-    yield first;
-    if (rest === null) return;
-    for (;;) {
-      const r = await rest.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  const gunzip = createGunzip({ chunkSize: Math.min(opts.chunkSize ?? GUNZIP_CHUNK, GUNZIP_CHUNK) });
-  const pumping = pipeline(Readable.from(raw(), { objectMode: false }), gunzip);
-  let pumpError: unknown = null;
-  const pumped = pumping.catch((e: unknown) => {
-    pumpError = e;
-  });
+  const members = gunzipMembers(first, rest, Math.min(opts.chunkSize ?? GUNZIP_CHUNK, GUNZIP_CHUNK));
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      const wait = feed(chunk);
+    for (;;) {
+      const r = await members.next();
+      if (r.done) {
+        // Zero padding after the last member is ignored, as gzip -d does; other data is said.
+        if (r.value.kind === "trailing") {
+          const at = r.value.offset;
+          log.warn("gzip_trailing", () => `data after the end of the gzip stream (compressed offset ${at}) ignored, as gzip -d does`, offset());
+        }
+        return;
+      }
+      const wait = feed(r.value);
       if (wait !== null) await wait;
       if (stopped()) break;
     }
   } catch (e) {
-    if (e instanceof SinkError) {
-      gunzip.destroy();
-      throw e;
-    }
-    pumpError ??= e;
-  }
-  // Quitting early (fatal problem) leaves the pump mid-stream: stop it, then wait for it to wind up.
-  gunzip.destroy();
-  await pumped;
-  if (pumpError !== null && !isPrematureClose(pumpError)) {
-    const err = pumpError as NodeJS.ErrnoException;
-    if (typeof err.code === "string" && err.code.startsWith("Z_")) {
-      log.fatal("gzip_error", `gzip stream broken after ${offset()} decompressed bytes: ${err.message}`, offset());
+    if (e instanceof SinkError) throw e;
+    if (e instanceof GzipError) {
+      log.fatal("gzip_error", `gzip stream broken after ${offset()} decompressed bytes: ${e.message}`, offset());
     } else {
-      log.fatal("unreadable", `read error: ${describeError(err)}`, offset());
+      log.fatal("unreadable", `read error: ${describeError(e)}`, offset());
     }
+  } finally {
+    // Quitting early (a fatal problem in the capture) leaves the input mid-stream.
+    await members.return({ kind: "end" });
   }
 }
 
@@ -301,15 +287,6 @@ function describeError(e: unknown): string {
   }
 }
 
-/**
- * The pipeline's own way of saying gunzip finished before its input did: zlib ignores zero bytes
- * after the last member (padding, as `gzip -d` does) and ends, and the pipeline then stops the
- * source (premature close or abort). Everything decompressed was delivered.
- */
-function isPrematureClose(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ABORT_ERR";
-}
 
 /** Errors thrown by the caller's onFrame pass through untouched: they are bugs, not bad input. */
 class SinkError extends Error {

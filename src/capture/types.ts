@@ -52,6 +52,8 @@ export type CaptureProblemCode =
   | "bad_section"
   | "unknown_interface"
   | "gzip_error"
+  /** Data after the last gzip member (not zero padding): ignored, as gzip -d does. */
+  | "gzip_trailing"
   /** Not the file's fault: the capture is too big for this process's memory (see analyseCapture). */
   | "memory_limit";
 

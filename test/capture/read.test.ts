@@ -138,6 +138,29 @@ describe("gzip", () => {
     }
   });
 
+  it("gzip followed by other data (a line of text, another file's bytes): every packet, one warning, as gzip -d", async () => {
+    const plain = (await readAll(MQTT)).frames;
+    const gz = gzipSync(MQTT_BYTES);
+    for (const [name, tail] of [
+      ["text", Buffer.from("uploaded by curl\n")],
+      ["garbage", Buffer.from([0x00, 0x00, 0x41, 0x42, 0x43])],
+    ] as const) {
+      writeFileSync(at(`trailing-${name}.gz`), Buffer.concat([gz, tail]));
+      for (const chunkSize of [7, 100, 64 * 1024]) {
+        const { frames, summary } = await readAll(at(`trailing-${name}.gz`), { chunkSize });
+        expect(frames).toEqual(plain);
+        expect(summary.problems).toMatchObject([{ code: "gzip_trailing", fatal: false }]);
+        expect(summary.problems[0]!.message).toBe(`data after the end of the gzip stream (compressed offset ${gz.length}) ignored, as gzip -d does`);
+      }
+    }
+    // A second member after the first is a member, not trailing data, even in one read.
+    const half = Math.floor(MQTT_BYTES.length / 2);
+    writeFileSync(at("members-one-read.gz"), Buffer.concat([gzipSync(MQTT_BYTES.subarray(0, half)), gzipSync(MQTT_BYTES.subarray(half))]));
+    const two = await readAll(at("members-one-read.gz"), { chunkSize: 1 << 20 });
+    expect(two.summary.problems).toEqual([]);
+    expect(two.frames).toEqual(plain);
+  });
+
   it("a file padded with zeros stops at the padding (zero_fill), not a packet per 16 bytes", async () => {
     const plain = (await readAll(MQTT)).frames;
     writeFileSync(at("zero-filled.pcap"), Buffer.concat([MQTT_BYTES, Buffer.alloc(4 * 1024 * 1024)]));
