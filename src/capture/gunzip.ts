@@ -25,7 +25,7 @@ export type GzipEnd = { kind: "end" } | { kind: "padding"; bytes: number } | { k
 
 const MAX_HEADER = 64 * 1024;
 /** Compressed bytes given to the inflater at a time: bounds what one write can produce (deflate expands at most ~1032x). */
-const SLICE = 16 * 1024;
+const SLICE = 64 * 1024;
 
 /** The compressed input as a queue of chunks read on demand. */
 class InputQueue {
@@ -91,6 +91,11 @@ class InputQueue {
     return piece;
   }
 
+  /** Bytes are queued: the next take() needs no read. */
+  buffered(): boolean {
+    return this.length > 0;
+  }
+
   /** Puts bytes read too far back at the front. */
   unshift(b: Uint8Array): void {
     if (b.length === 0) return;
@@ -154,6 +159,11 @@ export async function* gunzipMembers(first: Uint8Array, rest: AsyncIterator<Uint
   }
 }
 
+/**
+ * One member's deflate data. While the caller works on one write's output, the inflater (on the
+ * thread pool) already works on the next piece: the next piece is written only once the previous
+ * write showed the data had not ended yet.
+ */
 async function* inflateMember(q: InputQueue, chunkSize: number): AsyncGenerator<Uint8Array> {
   const inflate = createInflateRaw({ chunkSize: Math.max(64, chunkSize) }); // zlib's smallest
   const out: Buffer[] = [];
@@ -162,30 +172,44 @@ async function* inflateMember(q: InputQueue, chunkSize: number): AsyncGenerator<
   inflate.on("error", (e: Error) => (error = e));
   const start = q.offset;
   let fed = 0;
-  try {
-    for (;;) {
-      const piece = await q.take(SLICE);
-      if (piece === null) {
-        throw new GzipError("gzip data cut short (unexpected end of file)", q.offset);
-      }
-      fed += piece.length;
-      // The write's callback, or its error (after which the callback never comes).
-      await new Promise<void>((resolve) => {
-        const failed = () => resolve();
-        inflate.once("error", failed);
-        inflate.write(piece, () => {
-          inflate.off("error", failed);
-          resolve();
-        });
+  // The write's callback, or its error (after which the callback never comes).
+  const write = (piece: Uint8Array): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const failed = () => resolve();
+      inflate.once("error", failed);
+      inflate.write(piece, () => {
+        inflate.off("error", failed);
+        resolve();
       });
-      for (const d of out.splice(0)) yield d;
+    });
+  const next = async (): Promise<{ piece: Uint8Array; done: Promise<void> }> => {
+    const piece = await q.take(SLICE);
+    if (piece === null) throw new GzipError("gzip data cut short (unexpected end of file)", q.offset);
+    fed += piece.length;
+    return { piece, done: write(piece) };
+  };
+  try {
+    let current = await next();
+    for (;;) {
+      await current.done;
       if (error) throw new GzipError(`gzip data broken: ${(error as Error).message}`, start + inflate.bytesWritten);
+      const ready = out.splice(0);
       // The deflate data ended inside this piece: give back what followed it.
       const consumed = inflate.bytesWritten;
       if (consumed < fed) {
-        q.unshift(piece.subarray(piece.length - (fed - consumed)));
+        q.unshift(current.piece.subarray(current.piece.length - (fed - consumed)));
+        for (const d of ready) yield d;
         return;
       }
+      if (!q.buffered()) {
+        // The next piece is not read yet (a live stream may not have written it): hand on what
+        // is decoded first, so frames never wait for input that has not come.
+        for (const d of ready) yield d;
+        current = await next();
+        continue;
+      }
+      current = await next();
+      for (const d of ready) yield d;
     }
   } finally {
     inflate.destroy();
