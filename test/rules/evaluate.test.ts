@@ -221,7 +221,8 @@ describe("connection scope on real captures", () => {
     const stats: Record<string, RuleStats> = {};
     const f = evaluateRules(rules(text), caps["port-reuse"]!, { stats });
     expect(f.map((x) => x.message)).toEqual(["0 300.364", "1 300.397"]);
-    expect(stats["rtt"]).toEqual({ evaluated: 3, matched: 2, absent: 1, failed: 0, dropped: 0 });
+    expect(stats["rtt"]).toEqual({ evaluated: 3, matched: 2, absent: 1, failed: 0, dropped: 0, ms: expect.any(Number) });
+    expect(stats["rtt"]!.stoppedAfter).toBeUndefined();
   });
 });
 
