@@ -7,10 +7,7 @@
 
 import { decodeRecords, describeRecordProblem, type RecordsResult } from "./records/index.js";
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from "./records/types.js";
-import type { KafkaObject, KafkaValue, RecordsHook } from "./schema/index.js";
-
-export const recordsSummary: RecordsHook = (buf, offset, length): KafkaValue =>
-  summariseRecords(decodeRecords(buf.subarray(offset, offset + length), { maxRecords: 0 }), offset, length);
+import type { KafkaObject } from "./schema/index.js";
 
 /** The summary object of a decoded `records` field (the same whatever the decode options kept). */
 export function summariseRecords(r: RecordsResult, offset: number, length: number): KafkaObject {

@@ -6,7 +6,8 @@
  */
 
 // C0 controls, DEL, C1 controls, and the Unicode bidi/format controls used for spoofing.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const OTHER_UNSAFE = "\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff";
+const UNSAFE = new RegExp(`[\\u0000-\\u001f${OTHER_UNSAFE}]`, "g");
 
 function escapeChar(ch: string): string {
   switch (ch) {
@@ -29,7 +30,7 @@ export function sanitize(text: string): string {
 }
 
 // The same, but line breaks pass: for whole outputs, whose lines kdiag itself separates.
-const UNSAFE_BUT_NEWLINE_CLASS = "[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff]";
+const UNSAFE_BUT_NEWLINE_CLASS = `[\\u0000-\\u0009\\u000b-\\u001f${OTHER_UNSAFE}]`;
 const HAS_UNSAFE_BUT_NEWLINE = new RegExp(UNSAFE_BUT_NEWLINE_CLASS); // no /g: test() keeps no state
 const UNSAFE_BUT_NEWLINE = new RegExp(UNSAFE_BUT_NEWLINE_CLASS, "g");
 

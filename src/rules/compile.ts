@@ -7,7 +7,7 @@
 
 import type { Environment } from "@marcbachmann/cel-js";
 import { nestedComprehension } from "./cost.js";
-import { matchesCalls, re2Problem, withLinearMatches } from "./linear-regex.js";
+import { linearProgram } from "./linear-regex.js";
 import { paramRefs } from "./cel-ast.js";
 import { withParams } from "./cel-env.js";
 import { classifyCelError, type CelErrorLike } from "./cel-errors.js";
@@ -127,17 +127,14 @@ class RuleCompiler {
       );
       return null;
     }
-    // matches() over capture text runs in linear time: check RE2 accepts the literal patterns,
-    // then evaluate the same expression with re2Matches (positions above are the rule's own).
-    const calls = matchesCalls(parsed.ast, expanded.text);
-    for (const c of calls) {
-      const problem = c.pattern === null ? null : re2Problem(c.pattern);
-      if (problem === null) continue;
-      const at = originOf(expanded, c.patternAt);
-      this.fail("RULE_BAD_VALUE", `regular expression not supported (RE2 syntax, matched in linear time): ${problem} (in ${what})`, at.origin.locate(at.offset), at.origin.file, at.origin.item);
+    // matches() over capture text runs in linear time (linear-regex.ts); positions are the rule's own.
+    const linear = linearProgram(opts.env ?? this.env, parsed, expanded.text);
+    if (!linear.ok) {
+      const at = originOf(expanded, linear.offset);
+      this.fail("RULE_BAD_VALUE", `regular expression not supported (RE2 syntax, matched in linear time): ${linear.problem} (in ${what})`, at.origin.locate(at.offset), at.origin.file, at.origin.item);
       return null;
     }
-    const program = calls.length === 0 ? parsed : (opts.env ?? this.env).parse(withLinearMatches(expanded.text, calls));
+    const program = linear.program;
     return { program: program as unknown as Program, text: expanded.text, type, paramNames: refs };
   }
 

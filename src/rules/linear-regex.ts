@@ -8,6 +8,9 @@
  */
 
 import type { ASTNode, Environment } from "@marcbachmann/cel-js";
+
+/** A parsed expression, as Environment.parse returns it. */
+type Parsed = ReturnType<Environment["parse"]>;
 import { RE2JS } from "re2js";
 import { walk } from "./cel-ast.js";
 
@@ -28,7 +31,7 @@ function compiled(pattern: string): RE2JS {
 }
 
 /** Why RE2 refuses a pattern, or null when it accepts it. */
-export function re2Problem(pattern: string): string | null {
+function re2Problem(pattern: string): string | null {
   try {
     compiled(pattern);
     return null;
@@ -44,7 +47,7 @@ export function registerLinearMatches(env: Environment): void {
 }
 
 /** The `matches` receiver calls of an expression: where the name is in the text, and the pattern when it is a literal. */
-export function matchesCalls(root: ASTNode, text: string): Array<{ nameAt: number; pattern: string | null; patternAt: number }> {
+function matchesCalls(root: ASTNode, text: string): Array<{ nameAt: number; pattern: string | null; patternAt: number }> {
   const out: Array<{ nameAt: number; pattern: string | null; patternAt: number }> = [];
   walk(root, (n) => {
     if (n.op !== "rcall") return;
@@ -59,10 +62,24 @@ export function matchesCalls(root: ASTNode, text: string): Array<{ nameAt: numbe
 }
 
 /** The expression with every `x.matches(p)` turned into `x.re2Matches(p)` (same meaning, linear time). */
-export function withLinearMatches(text: string, calls: ReadonlyArray<{ nameAt: number }>): string {
+function withLinearMatches(text: string, calls: ReadonlyArray<{ nameAt: number }>): string {
   let out = text;
   for (const c of [...calls].sort((a, b) => b.nameAt - a.nameAt)) {
     out = `${out.slice(0, c.nameAt)}${LINEAR_MATCHES}${out.slice(c.nameAt + "matches".length)}`;
   }
   return out;
+}
+
+/**
+ * The program to evaluate for a checked expression: the same one when it calls no matches(),
+ * else the expression re-parsed with re2Matches. A literal pattern RE2 refuses is a problem at
+ * the pattern's offset in `text`.
+ */
+export function linearProgram(env: Environment, parsed: Parsed, text: string): { ok: true; program: Parsed } | { ok: false; offset: number; problem: string } {
+  const calls = matchesCalls(parsed.ast, text);
+  for (const c of calls) {
+    const problem = c.pattern === null ? null : re2Problem(c.pattern);
+    if (problem !== null) return { ok: false, offset: c.patternAt, problem };
+  }
+  return { ok: true, program: calls.length === 0 ? parsed : env.parse(withLinearMatches(text, calls)) };
 }

@@ -7,7 +7,7 @@
 import type { Environment } from "@marcbachmann/cel-js";
 import { createScopeEnvironment } from "../rules/cel-env.js";
 import { classifyCelError, type CelErrorLike } from "../rules/cel-errors.js";
-import { matchesCalls, re2Problem, withLinearMatches } from "../rules/linear-regex.js";
+import { linearProgram } from "../rules/linear-regex.js";
 
 export type FilterScope = "packet" | "connection" | "exchange";
 
@@ -44,12 +44,9 @@ export function compileFilter(scope: FilterScope, text: string): CompiledFilter 
     return { ok: false, text, offset: 0, message: `a filter must be true or false (a bool), but this is ${result.type}` };
   }
   // matches() over capture text in linear time, as in rules (linear-regex.ts).
-  const calls = matchesCalls(parsed.ast, text);
-  for (const c of calls) {
-    const problem = c.pattern === null ? null : re2Problem(c.pattern);
-    if (problem !== null) return { ok: false, text, offset: clamp(c.patternAt, text), message: `regular expression not supported (RE2 syntax): ${problem}` };
-  }
-  const program = (calls.length === 0 ? parsed : env.parse(withLinearMatches(text, calls))) as unknown as (facts: Record<string, unknown>) => unknown;
+  const linear = linearProgram(env, parsed, text);
+  if (!linear.ok) return { ok: false, text, offset: clamp(linear.offset, text), message: `regular expression not supported (RE2 syntax): ${linear.problem}` };
+  const program = linear.program as unknown as (facts: Record<string, unknown>) => unknown;
   return {
     ok: true,
     text,
