@@ -46,10 +46,20 @@ const fields: FieldSpec[] = [
   { name: "tcp.dstport", type: "uint", description: "Destination port" },
   { name: "tcp.stream", type: "uint", description: "Connection index (same numbering as Wireshark); conn.id" },
   { name: "tcp.len", type: "uint", description: "TCP payload length" },
+  { name: "tcp.seq", type: "uint", description: "Sequence number, relative to the sender's first (as Wireshark shows it)" },
+  { name: "tcp.ack", type: "uint", description: "Acknowledgement number, relative to the peer's first; 0 without the ACK flag" },
+  { name: "tcp.seq_raw", type: "uint", description: "Sequence number as sent" },
+  { name: "tcp.ack_raw", type: "uint", description: "Acknowledgement number as sent" },
+  { name: "tcp.window_size_value", type: "uint", description: "Window field as sent (not scaled)" },
+  { name: "tcp.window_size", type: "uint", description: "Window in bytes after scaling (as sent when the scale is unknown: handshake not captured)" },
+  { name: "tcp.hdr_len", type: "uint", description: "TCP header length, bytes" },
+  { name: "tcp.time_delta", type: "double", description: "Seconds since the previous packet of the same connection" },
+  { name: "tcp.time_relative", type: "double", description: "Seconds since the first packet of the same connection" },
   ...TCP_FLAG_BITS.map(([name, , description]): FieldSpec => ({ name: `tcp.flags.${name}`, type: "bool", description })),
   ...TCP_EVENT_NAMES.map(
     (e): FieldSpec => ({ name: e.field, type: "bool", description: EVENT_DESCRIPTIONS[e.key] ?? e.key }),
   ),
+  { name: "tcp.analysis.flags", type: "bool", description: "Any of the tcp.analysis flags above is set" },
 ];
 
 const tcp: DissectorPlugin = {

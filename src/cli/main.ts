@@ -17,6 +17,7 @@ import { packetRows, packetText, StreamingPacketRows } from "../report/packets.j
 import { sanitize } from "../report/sanitize.js";
 import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
 import { RuleUsageError, UsageError } from "./errors.js";
+import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
 import { ExitCode } from "./exit-codes.js";
 
 import { Output } from "./output.js";
@@ -88,21 +89,42 @@ function reportDamage(capture: AnalysedCapture, out: Output): void {
   out.exitCode = ExitCode.INPUT_DAMAGED;
 }
 
-async function flowsCommand(file: string, cmdOpts: { json?: boolean }, opts: GlobalOptions, out: Output) {
-  // The connection table needs to know which protocol a connection speaks, not its messages.
-  const capture = await analyse(file, opts, out, { identifyOnly: true });
+async function flowsCommand(file: string, cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+  const filter = cmdOpts.filter !== undefined ? compileFilterOption("connection", cmdOpts.filter) : null;
+  // The connection table needs to know which protocol a connection speaks, not its messages
+  // (a filter may ask about them: then they are decoded).
+  const capture = await analyse(file, opts, out, { identifyOnly: filter === null || filter.matchAll });
   if (!capture) return;
+  const keep = filter && !filter.matchAll ? connectionPredicate(capture, filter) : undefined;
   if (cmdOpts.json) {
-    await out.jsonArray("connections", flowsJsonItems(capture));
+    await out.jsonArray("connections", flowsJsonItems(capture, keep));
   } else {
     out.line(captureHeadline(capture));
-    if (capture.connections.length > 0) await out.lines(flowsLines(capture));
+    if (capture.connections.length > 0) await out.lines(flowsLines(capture, keep));
   }
   capture.bytes.close();
   reportDamage(capture, out);
 }
 
-async function packetsCommand(file: string, cmdOpts: { json?: boolean }, opts: GlobalOptions, out: Output) {
+async function packetsCommand(file: string, cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+  const filter = cmdOpts.filter !== undefined ? compileFilterOption("packet", cmdOpts.filter) : null;
+  if (filter && !filter.matchAll) {
+    // A filter may read what only the end of the pass knows (conn.*, a response's request):
+    // rows are printed after it, with their original packet numbers, as tshark -Y does.
+    const capture = await analyse(file, opts, out);
+    if (!capture) return;
+    const keep = packetPredicate(capture, filter);
+    if (cmdOpts.json) await out.jsonArray("packets", packetRows(capture, keep));
+    else {
+      const first = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
+      await out.lines((function* () {
+        for (const row of packetRows(capture, keep)) yield packetText(row, first);
+      })());
+    }
+    capture.bytes.close();
+    reportDamage(capture, out);
+    return;
+  }
   if (cmdOpts.json) {
     // JSON carries each packet's direction, which a dissector may still turn round at the end of
     // the pass (roles of a connection caught mid-stream): printed after it, reading bytes back.
@@ -128,16 +150,19 @@ async function packetsCommand(file: string, cmdOpts: { json?: boolean }, opts: G
   reportDamage(capture, out);
 }
 
-async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boolean }, opts: GlobalOptions, out: Output) {
+async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+  const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
+  if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
   const capture = await analyse(file, opts, out);
   if (!capture) return;
+  const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
   if (cmdOpts.stats) {
     if (cmdOpts.json) out.json(kafkaStatsJson(capture));
     else out.line(kafkaStatsText(capture));
   } else if (cmdOpts.json) {
-    await out.jsonArray("exchanges", kafkaJsonItems(capture));
+    await out.jsonArray("exchanges", kafkaJsonItems(capture, keep));
   } else {
-    await out.lines(kafkaLines(capture));
+    await out.lines(kafkaLines(capture, keep));
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -272,19 +297,24 @@ export function buildProgram(out: Output): Command {
     .description("one row per TCP connection: endpoints, roles, timing, volumes, how it ended, analysis events")
     .argument("<file>", "capture file (pcap, pcapng, optionally gzip-compressed), or - for standard input")
     .option("--json", 'print {"connections": [...]} (stable, snake_case keys)')
+    .option("-Y, --filter <filter>", "only the connections the filter keeps: a Wireshark display filter (ip.addr == 10.0.0.0/8 && tcp.port == 9092) or a CEL condition over conn.* (kdiag fields)")
     .addHelpText(
       "after",
-      "\nExamples:\n  kdiag flows capture.pcap\n  kdiag flows --json capture.pcapng.gz | jq '.connections[] | select(.close.how == \"rst\")'\n  tcpdump -i any -w - port 9092 | kdiag flows -",
+      "\nExamples:\n  kdiag flows capture.pcap\n  kdiag flows -Y 'ip.addr == 10.1.0.0/16 && conn.close_how == \"rst\"' capture.pcap\n  kdiag flows --json capture.pcapng.gz | jq '.connections[] | select(.close.how == \"rst\")'\n  tcpdump -i any -w - port 9092 | kdiag flows -",
     )
-    .action((file: string, o: { json?: boolean }) => flowsCommand(file, o, globals(), out));
+    .action((file: string, o: { json?: boolean; filter?: string }) => flowsCommand(file, o, globals(), out));
 
   program
     .command("packets")
     .description("one summary line per packet, like tshark")
     .argument("<file>", "capture file, or - for standard input")
     .option("--json", 'print {"packets": [...]} (stable, snake_case keys)')
-    .addHelpText("after", "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets --json capture.pcap > packets.json")
-    .action((file: string, o: { json?: boolean }) => packetsCommand(file, o, globals(), out));
+    .option("-Y, --filter <filter>", "only the packets the filter keeps, with their original numbers (as tshark -Y): a Wireshark display filter or a CEL condition (kdiag fields)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets -Y 'tcp.flags.reset == 1 or kafka.error > 0' capture.pcap\n  kdiag packets -Y 'ip.ttl != 64 and tcp.port == 9092' capture.pcap\n  kdiag packets --json capture.pcap > packets.json",
+    )
+    .action((file: string, o: { json?: boolean; filter?: string }) => packetsCommand(file, o, globals(), out));
 
   program
     .command("kafka")
@@ -292,11 +322,12 @@ export function buildProgram(out: Output): Command {
     .argument("<file>", "capture file, or - for standard input")
     .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys)')
     .option("--stats", "latency percentiles, bytes and errors per API and per client id")
+    .option("-Y, --filter <filter>", "only the exchanges the filter keeps: a Wireshark display filter over kafka.* (kafka.api_key == 0 && kafka.error > 0) or a CEL condition over exchange.*, kafka.*, conn.* (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
     )
-    .action((file: string, o: { json?: boolean; stats?: boolean }) => kafkaCommand(file, o, globals(), out));
+    .action((file: string, o: { json?: boolean; stats?: boolean; filter?: string }) => kafkaCommand(file, o, globals(), out));
 
   const ruleOptions = (cmd: Command) =>
     cmd

@@ -66,8 +66,8 @@ export function flowToJson(c: Connection): FlowJson {
 }
 
 /** The connections of `flows --json`, one at a time (Output.jsonArray writes `{"connections": [...]}`). */
-export function* flowsJsonItems(capture: AnalysedCapture): Generator<FlowJson> {
-  for (const c of capture.connections) yield flowToJson(c);
+export function* flowsJsonItems(capture: AnalysedCapture, keep: (c: Connection) => boolean = () => true): Generator<FlowJson> {
+  for (const c of capture.connections) if (keep(c)) yield flowToJson(c);
 }
 
 const EVENT_ABBREVIATIONS: Record<string, string> = {
@@ -107,7 +107,7 @@ function closeText(c: Connection): string {
 }
 
 /** The connection table, line by line (a capture can hold a million connections). */
-export function flowsLines(capture: AnalysedCapture): Iterable<string> {
+export function flowsLines(capture: AnalysedCapture, keep: (c: Connection) => boolean = () => true): Iterable<string> {
   const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
   const header = [
     "#",
@@ -140,6 +140,6 @@ export function flowsLines(capture: AnalysedCapture): Iterable<string> {
     eventsText(c),
   ];
   return tableLines(header, function* () {
-    for (const c of capture.connections) yield row(c);
+    for (const c of capture.connections) if (keep(c)) yield row(c);
   }, new Set([0]));
 }

@@ -103,8 +103,9 @@ export function kafkaJson(capture: AnalysedCapture): { exchanges: ExchangeJson[]
 }
 
 /** The exchanges of `kafka --json`, one at a time (Output.jsonArray writes `{"exchanges": [...]}`). */
-export function* kafkaJsonItems(capture: AnalysedCapture): Generator<ExchangeJson> {
-  for (const e of capture.exchanges) if (e.dissector === "kafka") yield exchangeToJson(capture, e);
+export function* kafkaJsonItems(capture: AnalysedCapture, keep: (index: number) => boolean = () => true): Generator<ExchangeJson> {
+  const all = capture.exchanges;
+  for (let i = 0; i < all.length; i++) if (all[i]!.dissector === "kafka" && keep(i)) yield exchangeToJson(capture, all[i]!);
 }
 
 function outcome(e: ExchangeJson): string {
@@ -124,7 +125,7 @@ function outcome(e: ExchangeJson): string {
 }
 
 /** One line per exchange (a capture can hold hundreds of thousands). */
-export function kafkaLines(capture: AnalysedCapture): Iterable<string> {
+export function kafkaLines(capture: AnalysedCapture, keep: (index: number) => boolean = () => true): Iterable<string> {
   const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
   const header = ["time", "conn", "api", "corr", "client id", "topics", "req", "resp", "latency", "result"];
   const row = (e: ExchangeJson): string[] => [
@@ -140,7 +141,7 @@ export function kafkaLines(capture: AnalysedCapture): Iterable<string> {
     outcome(e),
   ];
   return tableLines(header, function* () {
-    for (const e of kafkaJsonItems(capture)) yield row(e);
+    for (const e of kafkaJsonItems(capture, keep)) yield row(e);
   }, new Set([1, 3, 6, 7, 8]));
 }
 

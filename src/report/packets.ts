@@ -73,11 +73,12 @@ const IP_PROTOCOLS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 5
 const ETHER_TYPES: Record<number, string> = { 0x0806: "ARP", 0x88cc: "LLDP", 0x8035: "RARP" };
 
 /** Iterates the packets in order, yielding one JSON row each. Rows are built lazily: no list of all packets. */
-export function* packetRows(capture: AnalysedCapture): Generator<PacketJson> {
+export function* packetRows(capture: AnalysedCapture, keep: (index: number) => boolean = () => true): Generator<PacketJson> {
   const { packets, bytes } = capture;
   const pkt = createDecodedPacket();
   const pdusAt = pduCursor(capture.pdus);
   for (let i = 0; i < packets.count; i++) {
+    if (!keep(i)) continue;
     const frame = bytes.view(packets.fileOffset[i]!, packets.capLen[i]!);
     decodePacket(frame, packets.linkType[i]!, pkt);
     const row = packetRow(capture.packets, i, pkt, capture.connections);

@@ -333,7 +333,10 @@ class ExchangeItem {
 
 /** A copy of an item's facts that keeps kafka.* (a spread copies own properties only). */
 export function snapshotFacts(facts: Facts): Facts {
-  return facts instanceof ExchangeItem ? { ...facts, kafka: facts.kafka } : { ...facts };
+  if (facts instanceof ExchangeItem) return { ...facts, kafka: facts.kafka };
+  // Items whose variables are getters (packet-item.ts) say what they hold.
+  const own = (facts as { snapshot?: () => Facts }).snapshot;
+  return typeof own === "function" ? own.call(facts) : { ...facts };
 }
 
 /**
@@ -439,102 +442,3 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
   return { capture: f };
 }
 
-/**
- * The facts of one packet at a time (packet scope), so that rules walk the whole capture and the
- * TUI's filter can evaluate any slice of it. A packet with several Kafka messages is one item per
- * message. Flag, event and address objects are shared between packets: conditions only read.
- */
-export class PacketFacts {
-  private readonly t0: number;
-  private readonly emptyKafka = kafkaFacts(null);
-  private readonly flagObjects = new Map<number, Facts>();
-  private readonly eventObjects = new Map<number, Facts>();
-  private readonly ipObjects = new Map<number, Facts>();
-
-  constructor(
-    private readonly capture: AnalysedCapture,
-    private readonly conns: Facts[],
-    private readonly pdusByPacket: ReadonlyMap<number, ReadonlyArray<{ fields: Record<string, FieldValue> }>>,
-  ) {
-    this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
-  }
-
-  /** Calls `visit` with each item of packet `i` (0-based) until it returns true; returns whether one did. */
-  some(i: number, visit: (facts: Facts) => boolean): boolean {
-    const p = this.capture.packets;
-    const frame = i + 1;
-    const base: Facts = {
-      frame: {
-        number: big(frame),
-        time: p.tsUs[i]! / 1e6,
-        time_relative: (p.tsUs[i]! - this.t0) / 1e6,
-        len: big(p.origLen[i]!),
-        cap_len: big(p.capLen[i]!),
-      },
-      ip: {},
-      tcp: {},
-      kafka: this.emptyKafka,
-      conn: {},
-    };
-    const connId = p.connId[i]!;
-    const c = connId >= 0 ? this.capture.connections[connId] : undefined;
-    if (c) {
-      const fromClient = p.dir[i]! === 0;
-      const src = fromClient ? c.client : c.server;
-      const dst = fromClient ? c.server : c.client;
-      const flags = p.tcpFlags[i]!;
-      const ev = p.events[i]!;
-      let flagFacts = this.flagObjects.get(flags);
-      if (!flagFacts) {
-        flagFacts = {};
-        for (const fl of TCP_FLAGS) flagFacts[fl.name] = (flags & fl.bit) !== 0;
-        this.flagObjects.set(flags, flagFacts);
-      }
-      let analysis = this.eventObjects.get(ev);
-      if (!analysis) {
-        analysis = {};
-        for (const e of TCP_EVENT_NAMES) analysis[e.field.slice(13)] = (ev & e.bit) !== 0;
-        this.eventObjects.set(ev, analysis);
-      }
-      const ipKey = connId * 2 + (fromClient ? 0 : 1);
-      let ip = this.ipObjects.get(ipKey);
-      if (!ip) this.ipObjects.set(ipKey, (ip = { src: src.addr, dst: dst.addr }));
-      base.ip = ip;
-      base.tcp = {
-        srcport: big(src.port),
-        dstport: big(dst.port),
-        stream: big(connId),
-        len: big(p.payloadLen[i]!),
-        from: fromClient ? "client" : "server",
-        flags_value: big(flags),
-        flags: flagFacts,
-        analysis,
-      };
-      base.conn = this.conns[connId] ?? {};
-    }
-    const pdus = this.pdusByPacket.get(frame);
-    if (!pdus) return visit(base);
-    for (const pdu of pdus) if (visit({ ...base, kafka: kafkaFacts(pdu.fields) })) return true;
-    return false;
-  }
-}
-
-/**
- * Packet items, built lazily one at a time (hundreds of thousands of packets): `visit` gets the
- * packet number and its facts, once per Kafka PDU completing in the packet (once when none).
- */
-export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void): void {
-  const pdusAt = new Map<number, StoredPdu[]>();
-  for (const pdu of capture.pdus) {
-    const list = pdusAt.get(pdu.packet);
-    if (list) list.push(pdu);
-    else pdusAt.set(pdu.packet, [pdu]);
-  }
-  const facts = new PacketFacts(capture, conns, pdusAt);
-  for (let i = 0; i < capture.packets.count; i++) {
-    facts.some(i, (f) => {
-      visit(i + 1, f);
-      return false;
-    });
-  }
-}

@@ -6,6 +6,7 @@
 
 import { Environment } from "@marcbachmann/cel-js";
 import { registerFormatFunctions } from "./cel-functions.js";
+import { registerIpFunctions } from "./ip-functions.js";
 import { registerLinearMatches } from "./linear-regex.js";
 import { FACTS_BY_VARIABLE, SCOPE_VARIABLES, type Scope } from "./facts.js";
 import type { ParamType } from "./schema.js";
@@ -42,6 +43,7 @@ export function createScopeEnvironment(scope: Scope, lists: readonly ListConstan
   for (const v of SCOPE_VARIABLES[scope]) env.registerVariable({ name: v, schema: variableSchema(v) });
   for (const l of lists) env.registerConstant(l.name, l.type, l.values);
   registerFormatFunctions(env);
+  registerIpFunctions(env);
   registerLinearMatches(env);
   return env;
 }
@@ -78,6 +80,7 @@ export function knownFunctions(): ReadonlySet<string> {
   if (!functionNames) {
     const env = new Environment({ enableOptionalTypes: true });
     registerFormatFunctions(env);
+    registerIpFunctions(env);
     functionNames = new Set(env.getDefinitions().functions.map((f) => f.name));
     for (const m of CEL_MACROS) functionNames.add(m);
   }

@@ -10,10 +10,10 @@ import {
   buildCaptureFacts,
   buildConnectionFacts,
   exchangeFactsBuilder,
-  forEachPacketFacts,
   snapshotFacts,
   type Facts,
 } from "./build-facts.js";
+import { forEachPacketFacts } from "./packet-item.js";
 import type { Scope } from "./facts.js";
 import { buildEndFacts, endMatters } from "./end-facts.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";

@@ -74,10 +74,24 @@ const PACKET_FACTS: FactSpec[] = [
   { name: "frame.number", type: "int", description: "Packet number, 1-based, as in Wireshark" },
   { name: "frame.time", type: "double", unit: "s", description: "Capture time, seconds since the epoch" },
   { name: "frame.time_relative", type: "double", unit: "s", description: "Seconds since the first packet of the capture" },
+  { name: "frame.time_delta", type: "double", unit: "s", description: "Seconds since the previous packet of the capture" },
   { name: "frame.len", type: "int", unit: "bytes", description: "Length of the packet on the wire" },
   { name: "frame.cap_len", type: "int", unit: "bytes", description: "Bytes of the packet kept in the capture" },
-  { name: "ip.src", type: "string", optional: true, description: "Source address (IPv4 or IPv6 text); absent for non-TCP packets" },
-  { name: "ip.dst", type: "string", optional: true, description: "Destination address (IPv4 or IPv6 text); absent for non-TCP packets" },
+  { name: "frame.protocols", type: "string", description: "Protocols in the frame as Wireshark lists them: eth:ethertype:ip:tcp:kafka" },
+  { name: "ip.version", type: "int", optional: true, description: "4 or 6; absent for packets that are not IP (ARP...)" },
+  { name: "ip.src", type: "string", optional: true, description: "Source address (IPv4 or IPv6 text; a Wireshark display filter's ip.src is IPv4 only); absent when not IP" },
+  { name: "ip.dst", type: "string", optional: true, description: "Destination address (IPv4 or IPv6 text; a display filter's ip.dst is IPv4 only); absent when not IP" },
+  { name: "ip.ttl", type: "int", optional: true, description: "IPv4 time to live (hop limit for IPv6): a RST whose TTL differs from its sender's other packets was made on the path" },
+  { name: "ip.proto", type: "int", optional: true, description: "Protocol carried by IP (6 TCP, 17 UDP, 1 ICMP; the next header after IPv6 extensions)" },
+  { name: "ip.id", type: "int", optional: true, description: "IPv4 identification; absent for IPv6" },
+  { name: "ip.len", type: "int", optional: true, unit: "bytes", description: "IPv4 total length (IPv6: payload length + 40)" },
+  { name: "ipv6.src", type: "string", optional: true, description: "IPv6 source address; absent for IPv4" },
+  { name: "ipv6.dst", type: "string", optional: true, description: "IPv6 destination address; absent for IPv4" },
+  { name: "ipv6.hlim", type: "int", optional: true, description: "IPv6 hop limit" },
+  { name: "ipv6.nxt", type: "int", optional: true, description: "Upper-layer protocol after the IPv6 extension headers" },
+  { name: "udp.srcport", type: "int", optional: true, description: "UDP source port" },
+  { name: "udp.dstport", type: "int", optional: true, description: "UDP destination port" },
+  { name: "udp.length", type: "int", optional: true, unit: "bytes", description: "UDP length field (header included)" },
   // tcp.* as the TCP dissector declares them, plus two of kdiag's own.
   ...tcpDissector.fields.map(
     (f): FactSpec => ({ name: f.name, type: celType(f.type, false), optional: true, ...(f.name === "tcp.len" ? { unit: "bytes" } : {}), description: f.description }),
@@ -288,7 +302,7 @@ const PATH_FACTS: FactSpec[] = [
 
 /** Variables each scope declares, in the order docs list them. */
 export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
-  packet: ["frame", "ip", "tcp", "kafka", "conn"],
+  packet: ["frame", "ip", "ipv6", "udp", "tcp", "kafka", "conn"],
   connection: ["conn"],
   exchange: ["exchange", "kafka", "conn", "path"],
   capture: ["capture"],

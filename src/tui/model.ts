@@ -15,7 +15,8 @@ import { redissectPdu, type PduDetail } from "../model/redissect-pdu.js";
 import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
-import { buildConnectionFacts, buildExchangeFacts, PacketFacts, type Facts } from "../rules/build-facts.js";
+import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
+import { PacketItems } from "../rules/packet-item.js";
 import type { Finding } from "../rules/index.js";
 import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
@@ -75,7 +76,7 @@ export class TuiModel {
   private connPackets = new Map<number, Int32Array>();
   private connFactsCache: Facts[] | null = null;
   private exchangeFactsCache: Facts[] | null = null;
-  private packetFactsCache: PacketFacts | null = null;
+  private packetFactsCache: PacketItems | null = null;
   private readonly pkt: DecodedPacket = createDecodedPacket();
   /** Re-dissected PDUs with trees, by connection id, least recently used first. */
   private readonly detailCache = new Map<number, Redissected>();
@@ -247,7 +248,7 @@ export class TuiModel {
       const all = scope ?? this.allPackets();
       return { total, done: total, step: () => true, result: () => all };
     }
-    const facts = (this.packetFactsCache ??= new PacketFacts(this.capture, this.connFacts(), this.pdusByPacket));
+    const facts = (this.packetFactsCache ??= new PacketItems(this.capture, this.connFacts(), this.pdusByPacket));
     const out: number[] = [];
     let done = 0;
     const job: PacketFilterJob = {

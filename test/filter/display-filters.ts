@@ -1,0 +1,136 @@
+/**
+ * The display filters of the conformance test, each run through kdiag and `tshark -Y` on the
+ * same captures. Written as a Wireshark user would type them; grouped by what they exercise.
+ */
+
+export const CONFORMANCE_CAPTURES = [
+  "test/fixtures/real/cooked-any.pcap",
+  "test/fixtures/real/normal.pcap",
+  "test/fixtures/real/ipv6.pcap",
+  "test/fixtures/real/loss.pcap",
+  "test/fixtures/real/rst-abort.pcap",
+  "test/fixtures/real/zero-window.pcap",
+  "test/fixtures/kcat/message-too-large-acks1.pcap.gz",
+  "test/fixtures/filter/arp-udp.pcap",
+];
+
+export const CONFORMANCE_FILTERS: string[] = [
+  // flags, as numbers and booleans
+  "tcp.flags.reset == 1",
+  "tcp.flags.reset == 0",
+  "tcp.flags.syn == 1 && tcp.flags.ack == 0",
+  "tcp.flags.syn == 1 and not tcp.flags.ack == 1",
+  "tcp.flags.fin == 1 || tcp.flags.reset == 1",
+  "tcp.flags.push eq 1",
+  "tcp.flags == 0x012",
+  "tcp.flags == 0x004 or tcp.flags == 0x014",
+  "tcp.flags.ack != 1",
+  // addresses and ports, either side
+  "ip.addr == 10.99.1.1",
+  "ip.addr == 10.0.0.0/8",
+  "ip.addr != 10.99.1.1",
+  "ip.addr ~= 10.99.1.1",
+  "ip.src == 127.0.0.1",
+  "ip.dst == 127.0.0.0/8 && tcp.dstport == 9092",
+  "!(ip.src == 1.2.3.4)",
+  "ip.src != 1.2.3.4",
+  "not ip.addr == 192.168.0.0/16",
+  "ipv6.addr == ::1",
+  "ipv6.src == ::1 and tcp.srcport == 9092",
+  "ipv6.addr == fe80::/10",
+  "ipv6.dst != ::1",
+  "tcp.port == 9092",
+  "tcp.port != 9092",
+  "tcp.port in {9092, 5001, 5002}",
+  "tcp.port in {1..1024}",
+  "tcp.srcport > 40000",
+  "tcp.dstport <= 9092 && tcp.srcport >= 1024",
+  "tcp.stream == 1",
+  "tcp.stream in {0, 2}",
+  "udp.port == 9092",
+  "udp",
+  // IP header fields
+  "ip.ttl == 64",
+  "ip.ttl != 64",
+  "ip.ttl < 64",
+  "ipv6.hlim == 64",
+  "ip.proto == 17",
+  "ip.len > 1000",
+  // protocols
+  "tcp",
+  "ip",
+  "ipv6",
+  "arp",
+  "icmp || icmpv6",
+  "kafka",
+  "!tcp",
+  "tcp and not kafka",
+  // frame
+  "frame.number == 5",
+  "frame.number <= 3 or frame.number >= 30",
+  "frame.number in {1, 3, 5..7}",
+  "frame.len > 100",
+  "frame.len == frame.cap_len",
+  "frame.cap_len < 80",
+  "frame.time_relative > 0.5",
+  "frame.time_relative >= 0 && frame.time_relative < 0.01",
+  "frame.time_delta > 0.1",
+  // TCP header and analysis
+  "tcp.len > 0",
+  "tcp.len == 0 && tcp.flags.ack == 1",
+  "tcp.seq == 1",
+  "tcp.ack == 1",
+  "tcp.window_size_value < 1000",
+  "tcp.window_size == 0",
+  "tcp.hdr_len == 32",
+  "tcp.time_delta > 0.2",
+  "tcp.time_relative > 1",
+  "tcp.analysis.retransmission",
+  "tcp.analysis.fast_retransmission",
+  "tcp.analysis.duplicate_ack",
+  "tcp.analysis.lost_segment",
+  "tcp.analysis.ack_lost_segment",
+  "tcp.analysis.zero_window",
+  "tcp.analysis.zero_window_probe || tcp.analysis.zero_window_probe_ack",
+  "tcp.analysis.window_full",
+  "tcp.analysis.window_update",
+  "tcp.analysis.keep_alive or tcp.analysis.keep_alive_ack",
+  "tcp.analysis.out_of_order",
+  "tcp.analysis.flags",
+  "tcp.analysis.flags && !tcp.analysis.window_update && !tcp.analysis.keep_alive && !tcp.analysis.keep_alive_ack",
+  // Kafka
+  "kafka.api_key == 0",
+  "kafka.api_key in {3, 18}",
+  "kafka.api_key == 0 && kafka.api_version >= 3",
+  "kafka.error == 10",
+  "kafka.error == 0",
+  "kafka.error > 0",
+  "kafka.error ~= 0",
+  "kafka.correlation_id == 2",
+  "kafka.client_id == \"rdkafka\" && kafka.api_key == 0",
+  "kafka.topic_name == \"big\"",
+  "kafka.topic_name contains \"b\"",
+  "kafka.topic_name matches \"^B\"",
+  "kafka.partition_id == 0",
+  "kafka.required_acks == 1",
+  "kafka.len > 1000",
+  // mixed
+  "ip.addr == 10.99.1.1 && tcp.srcport == 9092",
+  "(tcp.flags.reset == 1 or tcp.flags.fin == 1) and ip.src == 10.0.0.0/8",
+  "tcp.port == 9092 && !(tcp.len > 0) || tcp.flags.fin == 1",
+  "!(tcp.port == 9092) && !arp",
+];
+
+/**
+ * Where kdiag and tshark differ on purpose, on these captures: the test checks that these still
+ * differ (so the list stays true) and that everything else agrees.
+ */
+export const KNOWN_DIFFERENCES: ReadonlyArray<{ file: string; filter: string; why: string }> = [
+  { file: "test/fixtures/real/normal.pcap", filter: "udp", why: "packet 40 is an ICMP error quoting a UDP datagram: Wireshark decodes the quoted headers, kdiag does not" },
+  { file: "test/fixtures/real/normal.pcap", filter: "ip.proto == 17", why: "the same quoted datagram (its inner IP header)" },
+  {
+    file: "test/fixtures/kcat/message-too-large-acks1.pcap.gz",
+    filter: "kafka.api_key == 0 && kafka.api_version >= 3",
+    why: "kdiag gives a response the API version of its request (Wireshark names that kafka.response.version)",
+  },
+];
