@@ -22,6 +22,7 @@ import { ExitCode } from "../cli/exit-codes.js";
 import { App, type CompareRow } from "./app.js";
 import { compareRows } from "./compare.js";
 import { TuiModel } from "./model.js";
+import { KeyInput } from "./keyinput.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 
@@ -128,8 +129,10 @@ export async function runTui(opts: TuiOptions): Promise<number> {
 
   const caps = termCaps(env, opts.terminal);
   const glyphs = caps.unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
+  // blessed reads keys through this: whole escape sequences, and Esc then a key as two keys.
+  const keyInput = new KeyInput(opts.input ?? process.stdin);
   const screen = blessed.screen({
-    input: opts.input ?? process.stdin,
+    input: keyInput as unknown as blessed.Widgets.IScreenOptions["input"],
     output: opts.output ?? process.stdout,
     terminal: term,
     fullUnicode: caps.unicode,
@@ -162,6 +165,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     } catch {
       // The terminal may already be gone (SSH dropped); nothing more can be restored.
     }
+    keyInput.close();
   };
   const crash = (e: unknown) => {
     restore();
