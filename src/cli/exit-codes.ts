@@ -4,7 +4,10 @@ export const ExitCode = {
   OK: 0,
   /** A bug in kdiag (the message says so); please report it with the command line. */
   INTERNAL: 1,
-  /** The command line is wrong, or a plugin named with --plugin cannot be loaded. */
+  /**
+   * The command line is wrong, a plugin named with --plugin cannot be loaded, or `tui` cannot run
+   * here: no terminal, or one it cannot draw on (TERM unset, dumb, or with no terminfo entry).
+   */
   USAGE: 2,
   /** The input cannot be used at all: missing, unreadable, empty, or not a capture file. */
   INPUT_UNUSABLE: 3,

@@ -11,7 +11,7 @@ import type { StoredPdu } from "../model/analysed-capture.js";
 import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
-import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
+import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, helpLines, hints, keyName, lookup, lookupIn, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
@@ -664,44 +664,88 @@ export class App {
   }
 
   private helpKey(name: string): void {
-    if (name === "escape" || name === "q" || name === "?" || name === "enter" || name === "backspace") this.helpOpen = false;
-    else if (name === "down" || name === "j") this.helpTop++;
-    else if (name === "up" || name === "k") this.helpTop = Math.max(0, this.helpTop - 1);
-    else if (name === "pagedown" || name === "space") this.helpTop += 10;
-    else if (name === "pageup") this.helpTop = Math.max(0, this.helpTop - 10);
+    const page = Math.max(1, this.helpRows() - 1);
+    switch (lookupIn(HELP_KEYMAP, name)?.action) {
+      case "close":
+        this.helpOpen = false;
+        break;
+      case "down":
+        this.helpTop++;
+        break;
+      case "up":
+        this.helpTop = Math.max(0, this.helpTop - 1);
+        break;
+      case "page-down":
+        this.helpTop += page;
+        break;
+      case "page-up":
+        this.helpTop = Math.max(0, this.helpTop - page);
+        break;
+      case "top":
+        this.helpTop = 0;
+        break;
+      case "bottom":
+        // Clamped to the last page by render.
+        this.helpTop = Number.MAX_SAFE_INTEGER;
+        break;
+      default:
+        return;
+    }
     this.render();
+  }
+
+  /** Rows of help text on screen (the help box less its title line). */
+  private helpRows(): number {
+    return Math.max(3, (this.screen.height as number) - 2) - 1;
   }
 
   private filterKey(name: string, ch: string | undefined): void {
     const f = this.filterBar!;
-    if (name === "escape") {
-      this.filterBar = null;
-    } else if (name === "enter") {
-      const compiled = f.compiled;
-      if (compiled && !compiled.ok) {
-        this.message = `filter not applied: ${filterStatus(compiled, this.g)}`;
-        this.render();
-        return;
+    switch (lookupIn(FILTER_BAR_KEYMAP, name)?.action) {
+      case "cancel":
+        this.filterBar = null;
+        break;
+      case "apply": {
+        const compiled = f.compiled;
+        if (compiled && !compiled.ok) {
+          this.message = `filter not applied: ${filterStatus(compiled, this.g)}`;
+          this.render();
+          return;
+        }
+        this.filterBar = null;
+        this.applyFilter(f.view, f.text);
+        break;
       }
-      this.filterBar = null;
-      this.applyFilter(f.view, f.text);
-    } else if (name === "backspace") {
-      if (f.cursor > 0) {
-        f.text = f.text.slice(0, f.cursor - 1) + f.text.slice(f.cursor);
-        f.cursor--;
-      }
-    } else if (name === "delete") {
-      f.text = f.text.slice(0, f.cursor) + f.text.slice(f.cursor + 1);
-    } else if (name === "left") f.cursor = Math.max(0, f.cursor - 1);
-    else if (name === "right") f.cursor = Math.min(f.text.length, f.cursor + 1);
-    else if (name === "home") f.cursor = 0;
-    else if (name === "end" || name === "C-e") f.cursor = f.text.length;
-    else if (name === "C-u") {
-      f.text = "";
-      f.cursor = 0;
-    } else if (ch && ch.length === 1 && ch >= " " && ch <= "~") {
-      f.text = f.text.slice(0, f.cursor) + ch + f.text.slice(f.cursor);
-      f.cursor++;
+      case "delete-back":
+        if (f.cursor > 0) {
+          f.text = f.text.slice(0, f.cursor - 1) + f.text.slice(f.cursor);
+          f.cursor--;
+        }
+        break;
+      case "delete":
+        f.text = f.text.slice(0, f.cursor) + f.text.slice(f.cursor + 1);
+        break;
+      case "left":
+        f.cursor = Math.max(0, f.cursor - 1);
+        break;
+      case "right":
+        f.cursor = Math.min(f.text.length, f.cursor + 1);
+        break;
+      case "start":
+        f.cursor = 0;
+        break;
+      case "end":
+        f.cursor = f.text.length;
+        break;
+      case "clear":
+        f.text = "";
+        f.cursor = 0;
+        break;
+      default:
+        if (ch && ch.length === 1 && ch >= " " && ch <= "~") {
+          f.text = f.text.slice(0, f.cursor) + ch + f.text.slice(f.cursor);
+          f.cursor++;
+        }
     }
     if (this.filterBar) this.checkFilter();
     this.render();
@@ -988,7 +1032,9 @@ export class App {
       const lines = helpLines(this.focus);
       const h = Math.max(3, height - 2);
       this.helpTop = Math.max(0, Math.min(this.helpTop, lines.length - (h - 1)));
-      const shown = [`Help (Esc closes, j/k scroll)`, ...lines.slice(this.helpTop, this.helpTop + h - 1)];
+      const last = Math.min(lines.length, this.helpTop + h - 1);
+      // Where you are in it: at 80x24 the help is four screens long.
+      const shown = [`Help: every key, lines ${this.helpTop + 1}-${last} of ${lines.length} (Esc closes, j/k PgDn scroll)`, ...lines.slice(this.helpTop, last)];
       this.place(this.help, { top: 1, left: 0, width, height: h }, shown.map((l, i) => (i === 0 ? `{inverse}${escapeTags(fit(l, width))}{/inverse}` : escapeTags(fit(l, width)))).join("\n"));
       this.help.show();
       this.help.setFront();
@@ -1015,7 +1061,7 @@ export class App {
   }
 
   private statusLine(width: number): string {
-    if (this.helpOpen) return escapeTags(fit("<esc> close help  <j/k> scroll", width));
+    if (this.helpOpen) return escapeTags(fit("<esc> close help  <j/k> scroll  <pgdn/pgup> page  <g/G> top/bottom", width));
     // A message (what Enter did, filter results) wins over the hints, help and quit stay. It may
     // quote a plugin's error or a capture problem: sanitised like every text from outside.
     const line = this.message ? `${safe(this.message, !this.caps.unicode)}  |  ${hints(this.focus, 0)}` : hints(this.focus, width);

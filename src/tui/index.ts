@@ -22,6 +22,8 @@ import { ExitCode } from "../cli/exit-codes.js";
 import { App, type CompareRow } from "./app.js";
 import { compareRows } from "./compare.js";
 import { TuiModel } from "./model.js";
+import { KeyInput } from "./keyinput.js";
+import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 
 export interface TuiOptions {
@@ -97,7 +99,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const isTty = (stream: unknown) => (stream as { isTTY?: boolean }).isTTY === true;
   if (!isTty(opts.input ?? process.stdin) || !isTty(opts.output ?? process.stdout)) {
     say("needs a terminal (standard input and output); for a report in a script or a pipe, use kdiag analyze");
-    return 2;
+    return ExitCode.USAGE;
+  }
+  const env = opts.env ?? process.env;
+  const term = opts.terminal ?? env.TERM ?? "";
+  // Refused before the screen is touched: drawing on a terminal blessed cannot drive garbles it.
+  const problem = terminalProblem(term);
+  if (problem) {
+    say(`${problem}; set TERM=xterm-256color or use kdiag analyze`);
+    return ExitCode.USAGE;
   }
   const registry = createRegistry();
   try {
@@ -117,13 +127,14 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const loaded = loadRuleFiles([BUILTIN_RULES_DIR, ...(opts.ruleFiles ?? [])], { params: opts.params ?? {} });
   const ruleErrors = loaded.problems.filter((p) => p.severity === "error");
 
-  const env = opts.env ?? process.env;
   const caps = termCaps(env, opts.terminal);
   const glyphs = caps.unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
+  // blessed reads keys through this: whole escape sequences, and Esc then a key as two keys.
+  const keyInput = new KeyInput(opts.input ?? process.stdin);
   const screen = blessed.screen({
-    input: opts.input ?? process.stdin,
+    input: keyInput as unknown as blessed.Widgets.IScreenOptions["input"],
     output: opts.output ?? process.stdout,
-    terminal: opts.terminal ?? env.TERM ?? "xterm",
+    terminal: term,
     fullUnicode: caps.unicode,
     forceUnicode: caps.unicode,
     smartCSR: true,
@@ -154,6 +165,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     } catch {
       // The terminal may already be gone (SSH dropped); nothing more can be restored.
     }
+    keyInput.close();
   };
   const crash = (e: unknown) => {
     restore();

@@ -36,11 +36,17 @@ export type Action =
   | "prev-mark"
   | `pane:${ViewId}`;
 
-export interface Binding {
+/** Keys of the `?` help while it is open. */
+export type HelpAction = "close" | "up" | "down" | "page-up" | "page-down" | "top" | "bottom";
+
+/** Editing keys of the filter bar (`/`); printable characters are typed into it. */
+export type BarAction = "cancel" | "apply" | "delete-back" | "delete" | "left" | "right" | "start" | "end" | "clear";
+
+export interface Binding<A extends string = Action> {
   /** Normalised key names (see keyName): "j", "down", "C-d", "S-tab", "?", "G". */
   keys: readonly string[];
   description: string;
-  action: Action;
+  action: A;
   /** Shown on the status line (all bindings are listed in help). */
   visible?: boolean;
   /** One word for the status line (default: the description's first word). */
@@ -49,7 +55,7 @@ export interface Binding {
   dangerous?: boolean;
 }
 
-export type Keymap = readonly Binding[];
+export type Keymap<A extends string = Action> = readonly Binding<A>[];
 
 const LIST: Keymap = [
   { keys: ["up", "k"], description: "up", action: "up" },
@@ -113,6 +119,28 @@ export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
   compare: [{ keys: ["enter"], description: "its packets, those seen client side only marked", action: "enter", visible: true, hint: "one-side" }, ...LIST],
 };
 
+export const HELP_KEYMAP: Keymap<HelpAction> = [
+  { keys: ["escape", "q", "?", "enter", "backspace"], description: "close the help", action: "close" },
+  { keys: ["down", "j"], description: "scroll down", action: "down" },
+  { keys: ["up", "k"], description: "scroll up", action: "up" },
+  { keys: ["pagedown", "C-d", "space"], description: "page down", action: "page-down" },
+  { keys: ["pageup", "C-u"], description: "page up", action: "page-up" },
+  { keys: ["home", "g"], description: "top", action: "top" },
+  { keys: ["end", "G"], description: "bottom", action: "bottom" },
+];
+
+export const FILTER_BAR_KEYMAP: Keymap<BarAction> = [
+  { keys: ["enter"], description: "apply (not while the filter is invalid)", action: "apply" },
+  { keys: ["escape"], description: "cancel", action: "cancel" },
+  { keys: ["C-u"], description: "clear (an empty filter shows everything)", action: "clear" },
+  { keys: ["backspace"], description: "delete the character before the cursor", action: "delete-back" },
+  { keys: ["delete"], description: "delete the character under the cursor", action: "delete" },
+  { keys: ["left"], description: "cursor left", action: "left" },
+  { keys: ["right"], description: "cursor right", action: "right" },
+  { keys: ["home"], description: "start of the line", action: "start" },
+  { keys: ["end", "C-e"], description: "end of the line", action: "end" },
+];
+
 /**
  * A key as the keymaps name it: printable characters as themselves ("G", "?", "/"), everything
  * else by blessed's full name ("up", "C-c", "S-tab", "enter"). Returns null for keys to ignore
@@ -132,18 +160,23 @@ export function lookup(view: ViewId, key: string): Binding | undefined {
   return VIEW_KEYMAPS[view].find((b) => b.keys.includes(key)) ?? GLOBAL_KEYMAP.find((b) => b.keys.includes(key));
 }
 
+/** The binding a key triggers in a keymap of its own (the help, the filter bar). */
+export function lookupIn<A extends string>(map: Keymap<A>, key: string): Binding<A> | undefined {
+  return map.find((b) => b.keys.includes(key));
+}
+
 /** Two bindings of one map sharing a key, and view bindings hiding a global one: named, both sides. */
 export function keymapConflicts(): string[] {
   const out: string[] = [];
-  const maps: Array<[string, Keymap]> = [["global", GLOBAL_KEYMAP], ...Object.entries(VIEW_KEYMAPS)];
+  const maps: Array<[string, Keymap<string>]> = [["global", GLOBAL_KEYMAP], ...Object.entries(VIEW_KEYMAPS), ["help", HELP_KEYMAP], ["filter bar", FILTER_BAR_KEYMAP]];
   for (const [name, map] of maps) {
-    const seen = new Map<string, Binding>();
+    const seen = new Map<string, Binding<string>>();
     for (const b of map) {
       for (const k of b.keys) {
         const prev = seen.get(k);
         if (prev) out.push(`${name}: key ${k} is bound to both "${prev.description}" and "${b.description}"`);
         seen.set(k, b);
-        if (name !== "global") {
+        if (name !== "global" && name !== "help" && name !== "filter bar") {
           const g = GLOBAL_KEYMAP.find((x) => x.keys.includes(k));
           if (g) out.push(`${name}: key ${k} ("${b.description}") overrides global "${g.description}"`);
         }
@@ -176,11 +209,42 @@ export function hints(view: ViewId, width: number): string {
   return out ? `${out}  ${always}` : always;
 }
 
-/** The `?` help: every binding of the current view, then the global ones, one per line. */
-export function helpLines(view: ViewId): string[] {
-  const line = (b: Binding) => `  ${b.keys.map(keyLabel).join(" ").padEnd(24)} ${b.description}`;
-  const lines = [`Keys in the ${view} pane:`, ...VIEW_KEYMAPS[view].map(line), "", "Everywhere:", ...GLOBAL_KEYMAP.map(line)];
-  lines.push("", "Filter bar (/): Enter applies, Esc cancels, Ctrl-U clears; empty shows all.");
+/**
+ * The `?` help: every key of every pane, generated from the tables above. The focused pane's own
+ * keys come first (what the user is most likely after), then the keys that work everywhere, every
+ * other pane's, and once only the keys several panes share (the list keys); then the keys of the
+ * help itself and of the filter bar. Lines fit 80 columns; the help scrolls.
+ */
+export function helpLines(focus: ViewId): string[] {
+  // Keys in a column of 24; a longer key list puts its description on the next line.
+  const line = (b: Binding<string>) => {
+    const keys = `  ${b.keys.map(keyLabel).join(" ")}`;
+    return keys.length <= 26 ? [`${keys.padEnd(26)} ${b.description}`] : [keys, `${"".padEnd(26)} ${b.description}`];
+  };
+  const lineAll = (map: Keymap<string>) => map.flatMap(line);
+  const views = Object.keys(VIEW_KEYMAPS) as ViewId[];
+  // Bindings found in more than one pane's table, grouped by the panes that have them.
+  const shared = new Map<Binding, ViewId[]>();
+  for (const v of views) for (const b of VIEW_KEYMAPS[v]) if (views.some((o) => o !== v && VIEW_KEYMAPS[o].includes(b))) shared.set(b, [...(shared.get(b) ?? []), v]);
+  const paneBinding = (v: ViewId) => GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)!;
+  const paneName = (v: ViewId) => `the ${paneBinding(v).description} (${paneBinding(v).keys[0]})`;
+  const paneSection = (v: ViewId) => {
+    const own = VIEW_KEYMAPS[v].filter((b) => !shared.has(b));
+    const lists = VIEW_KEYMAPS[v].some((b) => shared.has(b));
+    const head = `In ${paneName(v)}${v === focus ? ", where you are" : ""}`;
+    if (own.length === 0) return [`${head}: ${lists ? "the list keys only" : "only the keys that work everywhere"}`, ""];
+    return [`${head}:`, ...lineAll(own), ...(lists ? ["  and the list keys (below)"] : []), ""];
+  };
+  const lines = [...paneSection(focus), "Everywhere:", ...lineAll(GLOBAL_KEYMAP), ""];
+  for (const v of views) if (v !== focus) lines.push(...paneSection(v));
+  const groups = new Map<string, Binding[]>();
+  for (const [b, vs] of shared) groups.set(vs.join(), [...(groups.get(vs.join()) ?? []), b]);
+  for (const [vs, bindings] of groups) {
+    const names = vs.split(",").map((v) => paneBinding(v as ViewId).keys[0]).join(" ");
+    lines.push(`List keys (panes ${names}):`, ...lineAll(bindings), "");
+  }
+  lines.push("In this help:", ...lineAll(HELP_KEYMAP), "");
+  lines.push("In the filter bar (/), typed text goes into the filter, and:", ...lineAll(FILTER_BAR_KEYMAP));
   lines.push("Packets, exchanges and connections take the rule language (names: kdiag");
   lines.push("fields); other panes search for the text. Mouse: click a pane or a row,");
   lines.push("wheel to scroll.");

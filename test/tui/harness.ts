@@ -5,6 +5,7 @@
 
 import { PassThrough } from "node:stream";
 import type { App } from "../../src/tui/app.js";
+import { ESC_DELAY_MS } from "../../src/tui/keyinput.js";
 import { runTui, type TuiOptions } from "../../src/tui/index.js";
 
 const KEYS: Record<string, string> = {
@@ -91,9 +92,12 @@ export async function headless(files: string[], size: { cols: number; rows: numb
     text: () => lines().join("\n"),
     async press(...keys) {
       for (const k of keys) {
-        input.write(KEYS[k] ?? k);
+        const bytes = KEYS[k] ?? k;
+        input.write(bytes);
         await tick();
         await tick();
+        // A lone Esc reaches the app once the wait for the rest of a sequence is over.
+        if (bytes.endsWith("\x1b")) await new Promise((r) => setTimeout(r, ESC_DELAY_MS + 20));
       }
     },
     async type(text) {

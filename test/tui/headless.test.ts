@@ -241,9 +241,38 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.text()).toMatch(/0000 {2}[0-9a-f]{2} [0-9a-f]{2} /);
     await h.press("?");
     expect(h.text()).toContain("Help");
-    expect(h.text()).toContain("Keys in the hex pane");
+    expect(h.text()).toContain("In the hex pane (6), where you are");
     await h.press("escape");
-    expect(h.text()).not.toContain("Keys in the hex pane");
+    expect(h.text()).not.toContain("In the hex pane (6), where you are");
+  });
+
+  it("? lists the keys of every pane, not only the focused one's, and scrolls at 80x24", async () => {
+    const h = await start([join(FIXTURES, "real", "firewall-idle-client.pcap")]);
+    await h.press("2", "?");
+    let s = h.text();
+    expect(s).toMatch(/^Help: every key, lines 1-21 of \d+/m);
+    expect(s).toContain("In the connections pane (2), where you are:");
+    expect(s).toMatch(/<s> +sort by the next column/);
+    // Page to the end, collecting what was shown: every pane has its section.
+    const seen = new Set(h.lines());
+    for (let i = 0; i < 10; i++) {
+      await h.press("pagedown");
+      for (const l of h.lines()) seen.add(l);
+    }
+    const all = [...seen].join("\n");
+    expect(all).toMatch(/<enter> +go to its connection and evidence packets/); // findings
+    expect(all).toMatch(/<\]> +next marked packet/); // packets
+    expect(all).toMatch(/<e> +expand all/); // detail
+    expect(all).toMatch(/<enter> +its packets, those seen client side only marked/); // comparison
+    expect(all).toMatch(/<a> +all connections \/ selected connection/); // exchanges, packets
+    expect(all).toMatch(/<pagedown> <C-d> <space> +page down/); // the list keys
+    expect(all).toMatch(/<C-u> +clear/); // the filter bar
+    expect(h.lines()[1]).toMatch(/lines \d+-(\d+) of \1 /);
+    await h.press("g");
+    expect(h.lines()[1]).toMatch(/lines 1-21 of/);
+    await h.press("escape");
+    expect(h.text()).not.toContain("Help: every key");
+    expect(h.app.focus).toBe("connections");
   });
 
   it("shows the Kafka body tree of the Produce exchange: topic, record batch and record keys", async () => {

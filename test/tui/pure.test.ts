@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileFilter, filterStatus, searchRows } from "../../src/tui/filter.js";
 import { hexLine, bytesPerLine } from "../../src/tui/hex.js";
-import { GLOBAL_KEYMAP, VIEW_KEYMAPS, helpLines, hints, keyName, keymapConflicts, lookup, type ViewId } from "../../src/tui/keymap.js";
+import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, VIEW_KEYMAPS, helpLines, hints, keyName, keymapConflicts, lookup, type ViewId } from "../../src/tui/keymap.js";
 import { layout, splitRows, type Rect } from "../../src/tui/layout.js";
 import { ASCII_GLYPHS, UNICODE_GLYPHS, escapeTags, fit, fitEnd, safe, termCaps } from "../../src/tui/text.js";
 import { allIds, defaultExpanded, flatten, type UiNode } from "../../src/tui/tree.js";
@@ -39,7 +39,10 @@ describe("keymaps", () => {
   it("derives the status hints and the help from the same tables", () => {
     for (const view of Object.keys(VIEW_KEYMAPS) as ViewId[]) {
       const help = helpLines(view).join("\n");
-      for (const b of [...VIEW_KEYMAPS[view], ...GLOBAL_KEYMAP]) expect(help).toContain(b.description);
+      // Every key of every pane, whichever pane the help is opened from.
+      const every = [...Object.values(VIEW_KEYMAPS).flat(), ...GLOBAL_KEYMAP, ...HELP_KEYMAP, ...FILTER_BAR_KEYMAP];
+      for (const b of every) expect(help).toContain(b.description);
+      for (const b of every) for (const k of b.keys) expect(help).toContain(`<${k}>`);
       // The help is read on an 80-column terminal too: no line cut.
       for (const line of helpLines(view)) expect(line.length, line).toBeLessThanOrEqual(80);
       const h = hints(view, 80);
