@@ -14,6 +14,7 @@ import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
+import { styleTags } from "./packet-row.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
@@ -820,7 +821,7 @@ export class App {
       }
       case "packets": {
         const p = this.packetList[i];
-        return p === undefined ? "" : m.packetRow(p, width, this.evidence.has(p + 1));
+        return p === undefined ? "" : m.packetRow(p, width, this.evidence.has(p + 1), i > 0 ? (this.packetList[i - 1] ?? -1) : -1);
       }
       case "detail": {
         const r = this.flat[i];
@@ -925,7 +926,7 @@ export class App {
       }
       text = escapeTags(this.rowText(v, i, width));
       if (i === s.selected) text = `{inverse}${text}{/inverse}`;
-      else if (v === "packets" && this.evidence.has(this.packetList[i]! + 1)) text = `{bold}${text}{/bold}`;
+      else if (v === "packets") text = this.packetLine(text, this.packetList[i]!);
       else if (v === "findings" && this.caps.colour) {
         const sev = m.findings[i]?.severity;
         if (sev === "critical" || sev === "error") text = `{red-fg}${text}{/red-fg}`;
@@ -934,6 +935,13 @@ export class App {
       lines.push(text);
     }
     return lines;
+  }
+
+  /** A packet row with its colouring rule (packet-row.ts), and bold when it is marked. */
+  private packetLine(text: string, index: number): string {
+    const [open, close] = styleTags(this.model!.packetStyle(index), this.caps.colour);
+    const line = `${open}${text}${close}`;
+    return this.evidence.has(index + 1) ? `{bold}${line}{/bold}` : line;
   }
 
   render(): void {
