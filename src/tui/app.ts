@@ -13,6 +13,7 @@ import { compileFilter, filterStatus, searchRows, type CompiledFilter, type Filt
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
+import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
 import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
 import { styleTags } from "./packet-row.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
@@ -120,6 +121,9 @@ export class App {
   private readonly filters: Partial<Record<ViewId, CompiledFilter>> = {};
   private readonly searches: Partial<Record<ViewId, string>> = {};
   private connOrder: number[] = [];
+  /** Rows of the findings pane, and the groups (by index) opened into their connections. */
+  private findingList: FindingItem[] = [];
+  private readonly openGroups = new Set<number>();
   private exchangeList: number[] = [];
   private packetList: Int32Array = new Int32Array(0);
   sortKey = "id";
@@ -190,7 +194,7 @@ export class App {
   setModel(model: TuiModel, compare: CompareRow[] | null = null): void {
     this.model = model;
     this.compareRows = compare;
-    this.lists.findings = settle({ ...this.lists.findings, count: model.findings.length }, 1);
+    this.refreshFindings();
     this.lists.compare = settle({ ...this.lists.compare, count: compare?.length ?? 0 }, 1);
     this.refreshConnections();
     this.refreshExchanges();
@@ -294,8 +298,19 @@ export class App {
     return Math.max(1, r.height - 1 - (HEADED.has(v) ? 1 : 0));
   }
 
+  /** The finding of the selected findings row: a one-connection cause, or a connection of an open group. */
   selectedFinding(): Finding | undefined {
-    return this.model?.findings[this.lists.findings.selected];
+    const m = this.model;
+    return m ? (itemFinding(m.findingGroups, this.findingList[this.lists.findings.selected]) ?? undefined) : undefined;
+  }
+
+  /** Rebuilds the findings rows (groups, and the connections of the open ones), keeping the selected row. */
+  private refreshFindings(keep?: FindingItem): void {
+    const m = this.model;
+    if (!m) return;
+    this.findingList = findingItems(m.findingGroups, this.openGroups);
+    const at = keep ? this.findingList.findIndex((it) => it.group === keep.group && it.finding === keep.finding) : this.lists.findings.selected;
+    this.lists.findings = settle({ ...this.lists.findings, count: this.findingList.length, selected: Math.max(0, at) }, this.height("findings"));
   }
 
   /** Packet number (1-based) selected in the packets pane, or -1. */
@@ -343,8 +358,11 @@ export class App {
     this.tree = [];
     this.treePacket = 0;
     if (m && this.detail?.kind === "finding") {
-      const f = m.findings[this.detail.index];
+      const item = this.findingList[this.detail.index];
+      const group = item ? m.findingGroups[item.group] : undefined;
+      const f = itemFinding(m.findingGroups, item);
       if (f) this.tree = findingTree(f);
+      else if (group) this.tree = groupTree(group);
     } else if (m && this.detail?.kind === "packet") {
       // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
       const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
@@ -598,7 +616,15 @@ export class App {
     if (!m) return;
     switch (this.focus) {
       case "findings": {
+        const item = this.findingList[this.lists.findings.selected];
         const f = this.selectedFinding();
+        if (item && !f) {
+          // A cause that hit several connections: Enter opens (or closes) its rows, one per connection.
+          if (this.openGroups.has(item.group)) this.openGroups.delete(item.group);
+          else this.openGroups.add(item.group);
+          this.refreshFindings(item);
+          return;
+        }
         if (!f) return;
         this.history.push(this.snapshot());
         this.scopeTo(f.evidence.connection ?? null);
@@ -808,8 +834,8 @@ export class App {
     if (!m) return "";
     switch (v) {
       case "findings": {
-        const f = m.findings[i];
-        return f ? m.findingRow(f, width) : "";
+        const item = this.findingList[i];
+        return item ? findingItemText(m.findingGroups, item, this.openGroups.has(item.group), width, this.g, (t) => m.safe(t)) : "";
       }
       case "connections": {
         const c = m.capture.connections[this.connOrder[i]!];
@@ -842,7 +868,7 @@ export class App {
     const m = this.model;
     const s = this.lists[v];
     const parts: string[] = [TITLES[v]];
-    if (v === "findings" && m) parts.push(`(${m.findings.length})`);
+    if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findingGroups.length} causes, ${m.findings.length} findings)`);
     if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
     if ((v === "exchanges" || v === "packets") && m) {
       parts.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
@@ -928,7 +954,8 @@ export class App {
       if (i === s.selected) text = `{inverse}${text}{/inverse}`;
       else if (v === "packets") text = this.packetLine(text, this.packetList[i]!);
       else if (v === "findings" && this.caps.colour) {
-        const sev = m.findings[i]?.severity;
+        const item = this.findingList[i];
+        const sev = item ? m.findingGroups[item.group]?.severity : undefined;
         if (sev === "critical" || sev === "error") text = `{red-fg}${text}{/red-fg}`;
         else if (sev === "warning") text = `{yellow-fg}${text}{/yellow-fg}`;
       }

@@ -19,6 +19,7 @@ import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
 import type { Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
+import { groupFindings, type FindingGroup } from "./finding-groups.js";
 import { packetColumns, packetHeaderText, packetInfo, packetRowText, packetStyle, type PacketColumns, type PacketStyle } from "./packet-row.js";
 import { fit, fitEnd, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
 
@@ -52,6 +53,8 @@ export const CONN_COLUMNS: readonly ConnColumn[] = [
 export class TuiModel {
   readonly pdusByPacket = new Map<number, StoredPdu[]>();
   readonly findings: Finding[];
+  /** The findings by cause (rule), as the findings pane lists them. */
+  readonly findingGroups: FindingGroup[];
   private readonly byConn = new Map<number, Finding[]>();
   private rst: Uint32Array | null = null;
   private connPackets = new Map<number, Int32Array>();
@@ -77,6 +80,7 @@ export class TuiModel {
     private readonly registry: Registry | null = null,
   ) {
     this.findings = [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9));
+    this.findingGroups = groupFindings(this.findings);
     for (const f of this.findings) {
       if (f.evidence.connection === undefined) continue;
       const list = this.byConn.get(f.evidence.connection) ?? [];
@@ -286,12 +290,6 @@ export class TuiModel {
   }
 
   // ---- rows -------------------------------------------------------------------------------
-
-  findingRow(f: Finding, width: number): string {
-    const where = f.evidence.connection !== undefined ? `c${f.evidence.connection}` : "-";
-    const sev = f.severity.slice(0, 5);
-    return fit(`${sev.padEnd(5)} ${f.rule} ${where} ${this.safe(f.message)}`, width, this.glyphs.ellipsis);
-  }
 
   connHeader(width: number, sortKey: string, descending: boolean): string {
     const w = this.connWidths(width);
