@@ -14,7 +14,8 @@ import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { GLOBAL_KEYMAP, helpLines, hints, keyName, lookup, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
-import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
+import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.js";
+import { compareTree, connectionTree } from "./row-detail.js";
 import { styleTags } from "./packet-row.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
@@ -58,10 +59,16 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 const FILTER_SLICE_MS = 16;
 const FILTER_STEP = 1000;
 
+/** List panes whose selected row the detail pane shows. */
+type Followed = "findings" | "packets" | "exchanges" | "connections" | "compare";
+const FOLLOWED: ReadonlySet<ViewId> = new Set<Followed>(["findings", "packets", "exchanges", "connections", "compare"]);
+
 type DetailSource =
   | { kind: "packet"; index: number }
   | { kind: "exchange"; index: number }
   | { kind: "finding"; index: number }
+  | { kind: "connection"; index: number }
+  | { kind: "compare"; index: number }
   | null;
 
 interface Snapshot {
@@ -335,8 +342,12 @@ export class App {
     if (pos < this.packetList.length) this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
   }
 
-  /** Detail and hex follow the selection of the findings, packets or exchanges pane. */
-  private followSelection(from: "findings" | "packets" | "exchanges"): void {
+  /**
+   * Detail and hex follow the selection of every list pane: the detail pane has the selected row
+   * in full (a packet's or an exchange's tree, a finding, a connection, a comparison row), so text
+   * a narrow terminal cuts from a row is always there.
+   */
+  private followSelection(from: Followed): void {
     if (!this.model) return;
     let src: DetailSource = null;
     if (from === "findings") {
@@ -344,10 +355,13 @@ export class App {
     } else if (from === "packets") {
       const i = this.packetList[this.lists.packets.selected];
       if (i !== undefined && this.packetList.length > 0) src = { kind: "packet", index: i };
-    } else {
+    } else if (from === "exchanges") {
       const e = this.exchangeList[this.lists.exchanges.selected];
       if (e !== undefined) src = { kind: "exchange", index: e };
-    }
+    } else if (from === "connections") {
+      const c = this.connOrder[this.lists.connections.selected];
+      if (c !== undefined) src = { kind: "connection", index: c };
+    } else if (this.compareRows?.[this.lists.compare.selected]) src = { kind: "compare", index: this.lists.compare.selected };
     if (src?.kind === this.detail?.kind && src?.index === this.detail?.index) return;
     this.detail = src;
     this.buildTree();
@@ -363,6 +377,12 @@ export class App {
       const f = itemFinding(m.findingGroups, item);
       if (f) this.tree = findingTree(f);
       else if (group) this.tree = groupTree(group);
+    } else if (m && this.detail?.kind === "connection") {
+      const c = m.capture.connections[this.detail.index];
+      if (c) this.tree = connectionTree(c, m.rstCount(c.id), m.findingsOf(c.id));
+    } else if (m && this.detail?.kind === "compare") {
+      const row = this.compareRows?.[this.detail.index];
+      if (row) this.tree = compareTree(row.text);
     } else if (m && this.detail?.kind === "packet") {
       // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
       const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
@@ -378,7 +398,7 @@ export class App {
         for (const d of m.pdusByPacket.get(s.last) ?? []) if (d.connId === ex.connId && d.ref.first === s.first) pdus.push(d);
       }
       const withTrees = m.withTrees(pdus);
-      this.tree = exchangeTree(m.capture, ex, withTrees.pdus, withTrees.streams);
+      this.tree = exchangeTree(m.capture, ex, withTrees.pdus, withTrees.streams, outcome(ex));
       if (withTrees.error) this.message = `protocol tree not available: ${withTrees.error}`;
       this.treePacket = ex.request?.first ?? ex.response?.first ?? 0;
     }
@@ -560,12 +580,12 @@ export class App {
     if (v === "compare" && this.compareRows === null) return;
     this.focus = v;
     if (v === "detail" || v === "hex" || v === "timeline") this.lower = v;
-    if (v === "findings" || v === "packets" || v === "exchanges") this.followSelection(v);
+    if (FOLLOWED.has(v)) this.followSelection(v as Followed);
   }
 
   private moveIn(v: ViewId, m: Move): void {
     this.lists[v] = move(this.lists[v], m, this.height(v));
-    if (v === "findings" || v === "packets" || v === "exchanges") this.followSelection(v);
+    if (FOLLOWED.has(v)) this.followSelection(v as Followed);
     if (v === "detail") this.followTreeSelection();
   }
 
@@ -781,7 +801,7 @@ export class App {
     const found = searchRows(s.count, (i) => this.rowText(v, i, 400), needle, from);
     if (found >= 0) {
       this.lists[v] = select(s, found, this.height(v));
-      if (v === "packets" || v === "exchanges") this.followSelection(v);
+      if (FOLLOWED.has(v)) this.followSelection(v as Followed);
     } else if (needle) this.message = `not found: ${needle}`;
   }
 
@@ -819,7 +839,7 @@ export class App {
         const row = data.y - r.top - 1 - (HEADED.has(v) ? 1 : 0);
         if (row >= 0) this.lists[v] = select(this.lists[v], this.lists[v].top + row, this.height(v));
       } else return;
-      if (v === "packets" || v === "exchanges") this.followSelection(v);
+      if (FOLLOWED.has(v)) this.followSelection(v as Followed);
       if (v === "detail") this.followTreeSelection();
       this.render();
       return;
