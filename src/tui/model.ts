@@ -68,7 +68,7 @@ export class TuiModel {
   private exchangeByResponse: Map<string, StoredExchange> | null = null;
   private allPacketsList: Int32Array | null = null;
   readonly t0: number;
-  /** Longest client or server address of the capture's connections (-1: not measured yet). */
+  /** Longest client or server address of the capture's connections, or MAC (-1: not measured yet). */
   private longestAddr = -1;
 
   constructor(
@@ -354,6 +354,8 @@ export class TuiModel {
     if (this.longestAddr < 0) {
       const ep = (e: { addr: string }) => e.addr.length;
       this.longestAddr = Math.max(0, ...this.capture.connections.map((c) => Math.max(ep(c.client), ep(c.server))));
+      // Frames that are not IP (ARP...) show link addresses: room for a MAC address where there is some.
+      if (this.capture.decode.nonIp > 0) this.longestAddr = Math.max(this.longestAddr, "00:00:00:00:00:00".length);
     }
     return packetColumns(width, this.longestAddr);
   }
