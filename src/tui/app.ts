@@ -888,7 +888,7 @@ export class App {
     const m = this.model;
     const s = this.lists[v];
     const parts: string[] = [TITLES[v]];
-    if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}, ${m.findings.length} findings)`);
+    if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
     if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
     if ((v === "exchanges" || v === "packets") && m) {
       parts.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);

@@ -392,7 +392,8 @@ export class TuiModel {
       dst: this.safe(row.dst ?? "?"),
       proto: pdus.length === 0 ? row.protocol : pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : this.safe(pdus[0]!.dissector),
       length: p.origLen[index]!,
-      info: this.safe(info),
+      // tshark's arrow between the ports, in the terminal's glyphs ("->" on an ASCII terminal).
+      info: this.safe(info.replaceAll(" → ", ` ${this.glyphs.arrow} `)),
     };
     return fit(packetRowText(this.packetColumns(width), cells, this.glyphs.arrow, this.glyphs.ellipsis), width, this.glyphs.ellipsis);
   }

@@ -485,7 +485,7 @@ describe("kdiag tui, headless at 80x24", () => {
       if (pair[0] === FIREWALL) {
         // 4 findings (2 rules x 2 connections) in 2 rows; Enter opens the first into its connections
         expect(model.findings).toHaveLength(4);
-        expect(paneTitle(h, "Findings")).toContain("(2 causes, 4 findings)");
+        expect(paneTitle(h, "Findings")).toContain("(4) - 2 causes");
         await h.press("enter", "down", "enter");
         expect(h.app.focus).toBe("packets");
         expect(h.app.connScope).toBe(0);
