@@ -139,9 +139,9 @@ async function packetsCommand(file: string, cmdOpts: { json?: boolean; filter?: 
   let first = 0;
   const rows = new StreamingPacketRows((row) => out.lineNow(packetText(row, first)));
   const capture = await analyse(file, opts, out, {
-    onPacket: (index, pkt, so) => {
+    onPacket: (index, pkt, so, frame) => {
       if (index === 0) first = so.packets.tsUs[0]! / 1e6;
-      rows.packet(index, pkt, so);
+      rows.packet(index, pkt, so, frame);
     },
   });
   if (!capture) return;

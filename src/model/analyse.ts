@@ -28,10 +28,10 @@ export interface AnalyseOptions {
   /**
    * Called with each packet as soon as the pass has taken it in (its index entry written, its
    * PDUs so far stored): `pkt` is the decoded packet (a reused object, valid during the call),
-   * `so` what the pass holds so far (the packet index, PDUs, connections). For output that
-   * streams in the one pass.
+   * `so` what the pass holds so far (the packet index, PDUs, connections), `frame` the packet's
+   * bytes (valid during the call). For output that streams in the one pass.
    */
-  onPacket?: (index: number, pkt: DecodedPacket, so: PassSoFar) => void;
+  onPacket?: (index: number, pkt: DecodedPacket, so: PassSoFar, frame: Uint8Array) => void;
   /**
    * Heap (bytes) past which protocol messages stop being stored, so a capture too big for this
    * process degrades to its TCP analysis instead of ending in an out-of-memory crash. Default: 60%
@@ -137,7 +137,7 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
       events,
       pkt.hasTcp ? pkt.payloadLen : 0,
     );
-    opts.onPacket?.(packets.count - 1, pkt, soFar);
+    opts.onPacket?.(packets.count - 1, pkt, soFar, f.data);
     if (f.number % PROGRESS_EVERY === 0) {
       if (opts.signal?.aborted) throw new AnalysisCancelled();
       if (shedFrom === 0 && getHeapStatistics().used_heap_size > heapBudget) {

@@ -7,13 +7,14 @@
 
 import { relativeSeq } from "../tcp/seq.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
-import { flagsText, formatAddr } from "../decode/format.js";
+import { formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import { TcpFlag } from "../decode/types.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
-import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
+import type { Connection } from "../tcp/types.js";
 import { usToSeconds } from "./format.js";
+import { eventKeys, otherInfo, protocolName, tcpInfoText } from "./packet-info.js";
 import { sanitize } from "./sanitize.js";
 
 export interface PacketJson {
@@ -50,28 +51,6 @@ export interface PduJson {
   malformed: string | null;
 }
 
-/** tshark's labels for the analysis events it puts at the front of the info column. */
-const EVENT_LABELS: Record<string, string> = {
-  retransmission: "TCP Retransmission",
-  fast_retransmission: "TCP Fast Retransmission",
-  spurious_retransmission: "TCP Spurious Retransmission",
-  out_of_order: "TCP Out-Of-Order",
-  lost_segment: "TCP Previous segment not captured",
-  ack_lost_segment: "TCP ACKed unseen segment",
-  duplicate_ack: "TCP Dup ACK",
-  zero_window: "TCP ZeroWindow",
-  zero_window_probe: "TCP ZeroWindowProbe",
-  zero_window_probe_ack: "TCP ZeroWindowProbeAck",
-  window_full: "TCP Window Full",
-  keep_alive: "TCP Keep-Alive",
-  keep_alive_ack: "TCP Keep-Alive ACK",
-  reused_ports: "TCP Port numbers reused",
-  window_update: "TCP Window Update",
-};
-
-const IP_PROTOCOLS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6", 132: "SCTP" };
-const ETHER_TYPES: Record<number, string> = { 0x0806: "ARP", 0x88cc: "LLDP", 0x8035: "RARP" };
-
 /** Iterates the packets in order, yielding one JSON row each. Rows are built lazily: no list of all packets. */
 export function* packetRows(capture: AnalysedCapture, keep: (index: number) => boolean = () => true): Generator<PacketJson> {
   const { packets, bytes } = capture;
@@ -81,7 +60,7 @@ export function* packetRows(capture: AnalysedCapture, keep: (index: number) => b
     if (!keep(i)) continue;
     const frame = bytes.view(packets.fileOffset[i]!, packets.capLen[i]!);
     decodePacket(frame, packets.linkType[i]!, pkt);
-    const row = packetRow(capture.packets, i, pkt, capture.connections);
+    const row = packetRow(capture.packets, i, pkt, capture.connections, frame);
     yield withPdus(row, pdusAt(row.number));
   }
 }
@@ -98,10 +77,10 @@ export class StreamingPacketRows {
 
   constructor(private readonly emit: (row: PacketJson) => void) {}
 
-  packet(index: number, pkt: DecodedPacket, so: PassSoFar): void {
+  packet(index: number, pkt: DecodedPacket, so: PassSoFar, frame: Uint8Array | null = null): void {
     this.pdusAt ??= pduCursor(so.pdus);
     this.flushHeld();
-    this.held = packetRow(so.packets, index, pkt, so.connections);
+    this.held = packetRow(so.packets, index, pkt, so.connections, frame);
   }
 
   end(): void {
@@ -116,13 +95,16 @@ export class StreamingPacketRows {
   }
 }
 
-/** The row of packet `i` (0-based), decoded into `pkt`; PDUs are added by withPdus. */
-function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly Connection[]): PacketJson {
+/**
+ * The row of packet `i` (0-based), decoded into `pkt` from `frame` (its bytes, for the Info of a
+ * packet that is not TCP); PDUs are added by withPdus. The TUI's packet list is built from it too.
+ */
+export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly Connection[], frame: Uint8Array | null): PacketJson {
   const number = i + 1;
   const connId = packets.connId[i]!;
   const conn = connId >= 0 ? connections[connId] : undefined;
   const dir = packets.dir[i] === 0 ? "c2s" : "s2c";
-  const events = TCP_EVENT_NAMES.filter((e) => (packets.events[i]! & e.bit) !== 0).map((e) => e.key);
+  const events = eventKeys(packets.events[i]!);
   const row: PacketJson = {
     number,
     time: usToSeconds(packets.tsUs[i]!),
@@ -155,9 +137,13 @@ function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedP
     row.window = pkt.window;
     row.window_size = scaledWindow(pkt, own.windowScale, peer.windowScale);
     row.payload_length = pkt.payloadLen;
-    row.info = tcpInfo(pkt, row, events);
+    row.info = tcpInfoText({ events, srcPort: pkt.srcPort, dstPort: pkt.dstPort, flags: pkt.flags, seq: row.seq, ack: row.ack, window: row.window_size ?? pkt.window, len: pkt.payloadLen });
   } else {
-    row.info = pkt.stop ? `[${pkt.stop.layer}: ${pkt.stop.what}]` : "";
+    const other = otherInfo(pkt, frame, packets.linkType[i]!);
+    row.info = other.info;
+    // Not IP (ARP...): the link addresses, as tshark's Source and Destination columns show them.
+    row.src ??= other.src;
+    row.dst ??= other.dst;
   }
   return row;
 }
@@ -183,20 +169,6 @@ function scaledWindow(pkt: DecodedPacket, ownScale: number, peerScale: number): 
   if (pkt.flags & TcpFlag.SYN) return pkt.window;
   if (ownScale < 0 || peerScale < 0) return null;
   return pkt.window * 2 ** ownScale;
-}
-
-function protocolName(pkt: DecodedPacket): string {
-  if (pkt.ipVersion === 0) return ETHER_TYPES[pkt.etherType] ?? (pkt.etherType >= 0 ? `0x${pkt.etherType.toString(16)}` : "?");
-  if (pkt.fragment && !pkt.hasTcp) return pkt.ipVersion === 4 ? "IPv4" : "IPv6";
-  return IP_PROTOCOLS[pkt.ipProto] ?? `IP proto ${pkt.ipProto}`;
-}
-
-function tcpInfo(pkt: DecodedPacket, row: PacketJson, events: string[]): string {
-  const labels = events.map((e) => `[${EVENT_LABELS[e] ?? e}]`);
-  const parts = [...labels, `${pkt.srcPort} → ${pkt.dstPort}`, flagsText(pkt.flags), `Seq=${row.seq}`];
-  if (pkt.flags & TcpFlag.ACK) parts.push(`Ack=${row.ack}`);
-  parts.push(`Win=${row.window_size ?? pkt.window}`, `Len=${pkt.payloadLen}`);
-  return parts.join(" ");
 }
 
 /**

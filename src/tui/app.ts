@@ -13,7 +13,10 @@ import { compileFilter, filterStatus, searchRows, type CompiledFilter, type Filt
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
 import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, helpLines, hints, keyName, lookup, lookupIn, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
-import { CONN_COLUMNS, TuiModel, type PacketFilterJob } from "./model.js";
+import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
+import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.js";
+import { compareTree, connectionTree } from "./row-detail.js";
+import { styleTags } from "./packet-row.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
@@ -56,10 +59,16 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 const FILTER_SLICE_MS = 16;
 const FILTER_STEP = 1000;
 
+/** List panes whose selected row the detail pane shows. */
+type Followed = "findings" | "packets" | "exchanges" | "connections" | "compare";
+const FOLLOWED: ReadonlySet<ViewId> = new Set<Followed>(["findings", "packets", "exchanges", "connections", "compare"]);
+
 type DetailSource =
   | { kind: "packet"; index: number }
   | { kind: "exchange"; index: number }
   | { kind: "finding"; index: number }
+  | { kind: "connection"; index: number }
+  | { kind: "compare"; index: number }
   | null;
 
 interface Snapshot {
@@ -119,6 +128,9 @@ export class App {
   private readonly filters: Partial<Record<ViewId, CompiledFilter>> = {};
   private readonly searches: Partial<Record<ViewId, string>> = {};
   private connOrder: number[] = [];
+  /** Rows of the findings pane, and the groups (by index) opened into their connections. */
+  private findingList: FindingItem[] = [];
+  private readonly openGroups = new Set<number>();
   private exchangeList: number[] = [];
   private packetList: Int32Array = new Int32Array(0);
   sortKey = "id";
@@ -189,7 +201,7 @@ export class App {
   setModel(model: TuiModel, compare: CompareRow[] | null = null): void {
     this.model = model;
     this.compareRows = compare;
-    this.lists.findings = settle({ ...this.lists.findings, count: model.findings.length }, 1);
+    this.refreshFindings();
     this.lists.compare = settle({ ...this.lists.compare, count: compare?.length ?? 0 }, 1);
     this.refreshConnections();
     this.refreshExchanges();
@@ -293,8 +305,19 @@ export class App {
     return Math.max(1, r.height - 1 - (HEADED.has(v) ? 1 : 0));
   }
 
+  /** The finding of the selected findings row: a one-connection cause, or a connection of an open group. */
   selectedFinding(): Finding | undefined {
-    return this.model?.findings[this.lists.findings.selected];
+    const m = this.model;
+    return m ? (itemFinding(m.findingGroups, this.findingList[this.lists.findings.selected]) ?? undefined) : undefined;
+  }
+
+  /** Rebuilds the findings rows (groups, and the connections of the open ones), keeping the selected row. */
+  private refreshFindings(keep?: FindingItem): void {
+    const m = this.model;
+    if (!m) return;
+    this.findingList = findingItems(m.findingGroups, this.openGroups);
+    const at = keep ? this.findingList.findIndex((it) => it.group === keep.group && it.finding === keep.finding) : this.lists.findings.selected;
+    this.lists.findings = settle({ ...this.lists.findings, count: this.findingList.length, selected: Math.max(0, at) }, this.height("findings"));
   }
 
   /** Packet number (1-based) selected in the packets pane, or -1. */
@@ -319,8 +342,12 @@ export class App {
     if (pos < this.packetList.length) this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
   }
 
-  /** Detail and hex follow the selection of the findings, packets or exchanges pane. */
-  private followSelection(from: "findings" | "packets" | "exchanges"): void {
+  /**
+   * Detail and hex follow the selection of every list pane: the detail pane has the selected row
+   * in full (a packet's or an exchange's tree, a finding, a connection, a comparison row), so text
+   * a narrow terminal cuts from a row is always there.
+   */
+  private followSelection(from: Followed): void {
     if (!this.model) return;
     let src: DetailSource = null;
     if (from === "findings") {
@@ -328,10 +355,13 @@ export class App {
     } else if (from === "packets") {
       const i = this.packetList[this.lists.packets.selected];
       if (i !== undefined && this.packetList.length > 0) src = { kind: "packet", index: i };
-    } else {
+    } else if (from === "exchanges") {
       const e = this.exchangeList[this.lists.exchanges.selected];
       if (e !== undefined) src = { kind: "exchange", index: e };
-    }
+    } else if (from === "connections") {
+      const c = this.connOrder[this.lists.connections.selected];
+      if (c !== undefined) src = { kind: "connection", index: c };
+    } else if (this.compareRows?.[this.lists.compare.selected]) src = { kind: "compare", index: this.lists.compare.selected };
     if (src?.kind === this.detail?.kind && src?.index === this.detail?.index) return;
     this.detail = src;
     this.buildTree();
@@ -342,8 +372,17 @@ export class App {
     this.tree = [];
     this.treePacket = 0;
     if (m && this.detail?.kind === "finding") {
-      const f = m.findings[this.detail.index];
+      const item = this.findingList[this.detail.index];
+      const group = item ? m.findingGroups[item.group] : undefined;
+      const f = itemFinding(m.findingGroups, item);
       if (f) this.tree = findingTree(f);
+      else if (group) this.tree = groupTree(group);
+    } else if (m && this.detail?.kind === "connection") {
+      const c = m.capture.connections[this.detail.index];
+      if (c) this.tree = connectionTree(c, m.rstCount(c.id), m.findingsOf(c.id));
+    } else if (m && this.detail?.kind === "compare") {
+      const row = this.compareRows?.[this.detail.index];
+      if (row) this.tree = compareTree(row.text);
     } else if (m && this.detail?.kind === "packet") {
       // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
       const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
@@ -359,7 +398,7 @@ export class App {
         for (const d of m.pdusByPacket.get(s.last) ?? []) if (d.connId === ex.connId && d.ref.first === s.first) pdus.push(d);
       }
       const withTrees = m.withTrees(pdus);
-      this.tree = exchangeTree(m.capture, ex, withTrees.pdus, withTrees.streams);
+      this.tree = exchangeTree(m.capture, ex, withTrees.pdus, withTrees.streams, outcome(ex));
       if (withTrees.error) this.message = `protocol tree not available: ${withTrees.error}`;
       this.treePacket = ex.request?.first ?? ex.response?.first ?? 0;
     }
@@ -541,12 +580,12 @@ export class App {
     if (v === "compare" && this.compareRows === null) return;
     this.focus = v;
     if (v === "detail" || v === "hex" || v === "timeline") this.lower = v;
-    if (v === "findings" || v === "packets" || v === "exchanges") this.followSelection(v);
+    if (FOLLOWED.has(v)) this.followSelection(v as Followed);
   }
 
   private moveIn(v: ViewId, m: Move): void {
     this.lists[v] = move(this.lists[v], m, this.height(v));
-    if (v === "findings" || v === "packets" || v === "exchanges") this.followSelection(v);
+    if (FOLLOWED.has(v)) this.followSelection(v as Followed);
     if (v === "detail") this.followTreeSelection();
   }
 
@@ -597,7 +636,15 @@ export class App {
     if (!m) return;
     switch (this.focus) {
       case "findings": {
+        const item = this.findingList[this.lists.findings.selected];
         const f = this.selectedFinding();
+        if (item && !f) {
+          // A cause that hit several connections: Enter opens (or closes) its rows, one per connection.
+          if (this.openGroups.has(item.group)) this.openGroups.delete(item.group);
+          else this.openGroups.add(item.group);
+          this.refreshFindings(item);
+          return;
+        }
         if (!f) return;
         this.history.push(this.snapshot());
         this.scopeTo(f.evidence.connection ?? null);
@@ -798,7 +845,7 @@ export class App {
     const found = searchRows(s.count, (i) => this.rowText(v, i, 400), needle, from);
     if (found >= 0) {
       this.lists[v] = select(s, found, this.height(v));
-      if (v === "packets" || v === "exchanges") this.followSelection(v);
+      if (FOLLOWED.has(v)) this.followSelection(v as Followed);
     } else if (needle) this.message = `not found: ${needle}`;
   }
 
@@ -836,7 +883,7 @@ export class App {
         const row = data.y - r.top - 1 - (HEADED.has(v) ? 1 : 0);
         if (row >= 0) this.lists[v] = select(this.lists[v], this.lists[v].top + row, this.height(v));
       } else return;
-      if (v === "packets" || v === "exchanges") this.followSelection(v);
+      if (FOLLOWED.has(v)) this.followSelection(v as Followed);
       if (v === "detail") this.followTreeSelection();
       this.render();
       return;
@@ -851,8 +898,8 @@ export class App {
     if (!m) return "";
     switch (v) {
       case "findings": {
-        const f = m.findings[i];
-        return f ? m.findingRow(f, width) : "";
+        const item = this.findingList[i];
+        return item ? findingItemText(m.findingGroups, item, this.openGroups.has(item.group), width, this.g, (t) => m.safe(t)) : "";
       }
       case "connections": {
         const c = m.capture.connections[this.connOrder[i]!];
@@ -864,7 +911,7 @@ export class App {
       }
       case "packets": {
         const p = this.packetList[i];
-        return p === undefined ? "" : m.packetRow(p, width, this.evidence.has(p + 1));
+        return p === undefined ? "" : m.packetRow(p, width, this.evidence.has(p + 1), i > 0 ? (this.packetList[i - 1] ?? -1) : -1);
       }
       case "detail": {
         const r = this.flat[i];
@@ -885,7 +932,7 @@ export class App {
     const m = this.model;
     const s = this.lists[v];
     const parts: string[] = [TITLES[v]];
-    if (v === "findings" && m) parts.push(`(${m.findings.length})`);
+    if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
     if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
     if ((v === "exchanges" || v === "packets") && m) {
       parts.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
@@ -969,15 +1016,23 @@ export class App {
       }
       text = escapeTags(this.rowText(v, i, width));
       if (i === s.selected) text = `{inverse}${text}{/inverse}`;
-      else if (v === "packets" && this.evidence.has(this.packetList[i]! + 1)) text = `{bold}${text}{/bold}`;
+      else if (v === "packets") text = this.packetLine(text, this.packetList[i]!);
       else if (v === "findings" && this.caps.colour) {
-        const sev = m.findings[i]?.severity;
+        const item = this.findingList[i];
+        const sev = item ? m.findingGroups[item.group]?.severity : undefined;
         if (sev === "critical" || sev === "error") text = `{red-fg}${text}{/red-fg}`;
         else if (sev === "warning") text = `{yellow-fg}${text}{/yellow-fg}`;
       }
       lines.push(text);
     }
     return lines;
+  }
+
+  /** A packet row with its colouring rule (packet-row.ts), and bold when it is marked. */
+  private packetLine(text: string, index: number): string {
+    const [open, close] = styleTags(this.model!.packetStyle(index), this.caps.colour);
+    const line = `${open}${text}${close}`;
+    return this.evidence.has(index + 1) ? `{bold}${line}{/bold}` : line;
   }
 
   render(): void {

@@ -87,7 +87,7 @@ export const GLOBAL_KEYMAP: Keymap = [
 ];
 
 export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
-  findings: [{ keys: ["enter"], description: "go to its connection and evidence packets", action: "enter", visible: true, hint: "evidence" }, ...LIST],
+  findings: [{ keys: ["enter"], description: "open a cause / go to a finding's evidence packets", action: "enter", visible: true, hint: "evidence" }, ...LIST],
   connections: [
     { keys: ["enter"], description: "show this connection's exchanges and packets", action: "enter", visible: true, hint: "drill" },
     { keys: ["s"], description: "sort by the next column", action: "sort-next", visible: true, hint: "sort" },

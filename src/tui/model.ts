@@ -7,7 +7,6 @@
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
 import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
-import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import { redissectConnection, type Redissected } from "../model/redissect.js";
@@ -18,8 +17,11 @@ import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
 import { PacketItems } from "../rules/packet-item.js";
 import type { Finding } from "../rules/index.js";
-import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
+import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
+import type { Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
+import { groupFindings, type FindingGroup } from "./finding-groups.js";
+import { packetColumns, packetHeaderText, packetInfo, packetRowText, packetStyle, type PacketColumns, type PacketStyle } from "./packet-row.js";
 import { fit, fitEnd, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
 
 const RST = 0x004;
@@ -27,25 +29,6 @@ const RST = 0x004;
 const DETAIL_CACHE = 8;
 /** PDUs re-dissected on their own kept for the detail pane. */
 const PDU_CACHE = 64;
-
-/** tshark's short labels for analysis events at the front of the info column. */
-const EVENT_LABELS: Record<string, string> = {
-  retransmission: "Retransmission",
-  fast_retransmission: "Fast Retransmission",
-  spurious_retransmission: "Spurious Retransmission",
-  out_of_order: "Out-Of-Order",
-  lost_segment: "Previous segment not captured",
-  ack_lost_segment: "ACKed unseen segment",
-  duplicate_ack: "Dup ACK",
-  zero_window: "ZeroWindow",
-  zero_window_probe: "ZeroWindowProbe",
-  zero_window_probe_ack: "ZeroWindowProbeAck",
-  window_full: "Window Full",
-  keep_alive: "Keep-Alive",
-  keep_alive_ack: "Keep-Alive ACK",
-  reused_ports: "Port numbers reused",
-  window_update: "Window Update",
-};
 
 export const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2, notice: 3, info: 4 };
 
@@ -71,6 +54,8 @@ export const CONN_COLUMNS: readonly ConnColumn[] = [
 export class TuiModel {
   readonly pdusByPacket = new Map<number, StoredPdu[]>();
   readonly findings: Finding[];
+  /** The findings by cause (rule), as the findings pane lists them. */
+  readonly findingGroups: FindingGroup[];
   private readonly byConn = new Map<number, Finding[]>();
   private rst: Uint32Array | null = null;
   private connPackets = new Map<number, Int32Array>();
@@ -84,6 +69,8 @@ export class TuiModel {
   private exchangeByResponse: Map<string, StoredExchange> | null = null;
   private allPacketsList: Int32Array | null = null;
   readonly t0: number;
+  /** Longest client or server address of the capture's connections, or MAC (-1: not measured yet). */
+  private longestAddr = -1;
 
   constructor(
     readonly capture: AnalysedCapture,
@@ -94,6 +81,7 @@ export class TuiModel {
     private readonly registry: Registry | null = null,
   ) {
     this.findings = [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9));
+    this.findingGroups = groupFindings(this.findings);
     for (const f of this.findings) {
       if (f.evidence.connection === undefined) continue;
       const list = this.byConn.get(f.evidence.connection) ?? [];
@@ -304,12 +292,6 @@ export class TuiModel {
 
   // ---- rows -------------------------------------------------------------------------------
 
-  findingRow(f: Finding, width: number): string {
-    const where = f.evidence.connection !== undefined ? `c${f.evidence.connection}` : "-";
-    const sev = f.severity.slice(0, 5);
-    return fit(`${sev.padEnd(5)} ${f.rule} ${where} ${this.safe(f.message)}`, width, this.glyphs.ellipsis);
-  }
-
   connHeader(width: number, sortKey: string, descending: boolean): string {
     const w = this.connWidths(width);
     const mark = (k: string, t: string) => (k === sortKey ? t + (descending ? this.glyphs.sortDown : this.glyphs.sortUp) : t);
@@ -366,7 +348,17 @@ export class TuiModel {
   }
 
   packetHeader(width: number): string {
-    return fit(`${padLeft("No.", 7)} ${padLeft("time", 10)} source ${this.glyphs.arrow} destination  proto len info`, width);
+    return fit(packetHeaderText(this.packetColumns(width), this.glyphs.arrow), width);
+  }
+
+  private packetColumns(width: number): PacketColumns {
+    if (this.longestAddr < 0) {
+      const ep = (e: { addr: string }) => e.addr.length;
+      this.longestAddr = Math.max(0, ...this.capture.connections.map((c) => Math.max(ep(c.client), ep(c.server))));
+      // Frames that are not IP (ARP...) show link addresses: room for a MAC address where there is some.
+      if (this.capture.decode.nonIp > 0) this.longestAddr = Math.max(this.longestAddr, "00:00:00:00:00:00".length);
+    }
+    return packetColumns(width, this.longestAddr);
   }
 
   /** Decodes packet `index` (bytes read back from the file) into the shared DecodedPacket. */
@@ -377,22 +369,40 @@ export class TuiModel {
     return { frame, pkt: this.pkt };
   }
 
-  packetRow(index: number, width: number, evidence: boolean): string {
+  /** The row `kdiag packets` prints for packet `index`, and the PDUs it completed. */
+  private packetJson(index: number): { row: PacketJson; pdus: StoredPdu[] } {
+    const { frame, pkt } = this.decode(index);
+    const row = reportPacketRow(this.capture.packets, index, pkt, this.capture.connections, frame);
+    return { row, pdus: this.pdusByPacket.get(index + 1) ?? [] };
+  }
+
+  /**
+   * Packet `index` as a row of the packets pane; `prev` is the packet above it in the list (the
+   * delta column is the time since it), -1 for the first row.
+   */
+  packetRow(index: number, width: number, evidence: boolean, prev = -1): string {
     const p = this.capture.packets;
-    const { pkt } = this.decode(index);
-    const rel = ((p.tsUs[index]! - this.t0) / 1e6).toFixed(6);
-    const src = pkt.ipVersion ? `${formatAddr(pkt.srcAddr, pkt.ipVersion)}${pkt.hasTcp ? `:${pkt.srcPort}` : ""}` : "?";
-    const dst = pkt.ipVersion ? `${formatAddr(pkt.dstAddr, pkt.ipVersion)}${pkt.hasTcp ? `:${pkt.dstPort}` : ""}` : "?";
-    const pdus = this.pdusByPacket.get(index + 1);
-    let proto = pkt.hasTcp ? "TCP" : pkt.ipVersion ? "IP" : "?";
-    const labels = TCP_EVENT_NAMES.filter((e) => (p.events[index]! & e.bit) !== 0).map((e) => `[${EVENT_LABELS[e.key] ?? e.key}] `);
-    let info = pkt.hasTcp ? `${labels.join("")}${flagsText(pkt.flags)} Len=${pkt.payloadLen}` : pkt.stop ? `[${pkt.stop.layer}: ${pkt.stop.what}]` : "";
-    if (pdus && pdus.length > 0) {
-      proto = "Kafka";
-      info = labels.join("") + pdus.map((d) => (d.malformed ? `${d.summary} [Malformed]` : d.summary)).join("; ");
-    }
-    const mark = evidence ? this.glyphs.marker.slice(0, 1) : " ";
-    return fit(`${mark}${padLeft(String(index + 1), 6)} ${padLeft(rel, 10)} ${src} ${this.glyphs.arrow} ${dst} ${proto} ${p.origLen[index]} ${this.safe(info)}`, width, this.glyphs.ellipsis);
+    const { row, pdus } = this.packetJson(index);
+    const info = packetInfo(row, pdus);
+    const cells = {
+      mark: evidence ? this.glyphs.marker.slice(0, 1) : " ",
+      number: index + 1,
+      rel: (p.tsUs[index]! - this.t0) / 1e6,
+      deltaUs: prev >= 0 ? Math.max(0, p.tsUs[index]! - p.tsUs[prev]!) : 0,
+      src: this.safe(row.src ?? "?"),
+      dst: this.safe(row.dst ?? "?"),
+      proto: pdus.length === 0 ? row.protocol : pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : this.safe(pdus[0]!.dissector),
+      length: p.origLen[index]!,
+      // tshark's arrow between the ports, in the terminal's glyphs ("->" on an ASCII terminal).
+      info: this.safe(info.replaceAll(" → ", ` ${this.glyphs.arrow} `)),
+    };
+    return fit(packetRowText(this.packetColumns(width), cells, this.glyphs.arrow, this.glyphs.ellipsis), width, this.glyphs.ellipsis);
+  }
+
+  /** The colouring rule packet `index` falls under (packet-row.ts), null for none. */
+  packetStyle(index: number): PacketStyle {
+    const { row, pdus } = this.packetJson(index);
+    return packetStyle(row, pdus);
   }
 }
 

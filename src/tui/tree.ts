@@ -320,7 +320,8 @@ function mac(b: Uint8Array, o: number): string {
 }
 
 /** The tree of an exchange: status, both sides with their packets, the fields, the PDUs. */
-export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[], streams: ReadonlyMap<StoredPdu, StreamMap> = new Map()): UiNode[] {
+/** `result`: the exchanges pane's result column (errors, `NO RESPONSE (RST)`), said in full on the first line. */
+export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[], streams: ReadonlyMap<StoredPdu, StreamMap> = new Map(), result = ""): UiNode[] {
   const f = ex.fields;
   const apiKey = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
   const name = apiKey === null ? "?" : (API_NAMES[apiKey] ?? `api ${apiKey}`);
@@ -330,7 +331,7 @@ export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus:
   const latency = ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-";
   const roots: UiNode[] = [
     {
-      label: `Kafka exchange: ${name} v${valueText(f["kafka.api_version"] ?? "?")} corr=${valueText(f["kafka.correlation_id"] ?? "?")} ${ex.status}`,
+      label: `Kafka exchange: ${name} v${valueText(f["kafka.api_version"] ?? "?")} corr=${valueText(f["kafka.correlation_id"] ?? "?")} ${ex.status}${result ? `, result ${result}` : ""}`,
       children: [
         leaf(`Connection: ${ex.connId}${conn ? ` ${conn.client.addr}:${conn.client.port} -> ${conn.server.addr}:${conn.server.port}` : ""}`),
         leaf(`Status: ${ex.status} (${ex.confidence})`),

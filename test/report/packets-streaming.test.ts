@@ -14,7 +14,7 @@ describe("packets printed in the pass", () => {
   it.each(allFixtureCaptures())("%s", async (_name, file) => {
     const streamed: PacketJson[] = [];
     const rows = new StreamingPacketRows((row) => streamed.push(row));
-    const capture = await analyseCapture(file, { registry: createRegistry(), onPacket: (i, pkt, so) => rows.packet(i, pkt, so) });
+    const capture = await analyseCapture(file, { registry: createRegistry(), onPacket: (i, pkt, so, frame) => rows.packet(i, pkt, so, frame) });
     rows.end();
     const after = [...packetRows(capture)];
     expect(streamed).toHaveLength(capture.packets.count);

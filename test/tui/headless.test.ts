@@ -78,12 +78,15 @@ describe("kdiag tui, headless at 80x24", () => {
     const h = await start([FIREWALL]);
     const f = h.app.model!.findings[0]!;
     expect(f.rule).toBe("firewall-idle");
-    await h.press("enter");
+    // the cause's row opens into its two connections; Enter on the first goes to its evidence
+    await h.press("enter", "down", "enter");
     expect(h.lines()[23]).toContain(`firewall-idle: evidence packets ${f.evidence.packets.join(", ")} (] next)`);
     expect(h.app.selectedPacket()).toBe(f.evidence.packets[0]);
     await h.press("]", "]");
     expect(h.app.selectedPacket()).toBe(f.evidence.packets[2]);
-    expect(h.text()).toMatch(/^● +12 +5\.003328 10\.99\.2\.2:9092 → 10\.99\.1\.1:44458 TCP 54 \[RST\]/m);
+    // the idle gap in the delta column, then the RST with its flags, ports and numbers
+    expect(h.text()).toMatch(/^● +11 +4\.96s 10\.99\.1\.1 → 10\.99\.2\.2 Kafka +96 Metadata v0 Request/m);
+    expect(h.text()).toMatch(/^● +12 +37us 10\.99\.2\.2 → 10\.99\.1\.1 TCP +54 \[RST\] 9092 → 44458 Seq=74 Win=0/m);
     await h.press("]");
     expect(h.app.selectedPacket()).toBe(f.evidence.packets[0]); // wraps round
     await h.press("[");
@@ -120,8 +123,14 @@ describe("kdiag tui, headless at 80x24", () => {
     const h = await start([FIREWALL]);
     const findings = h.app.model!.findings;
     const target = 1; // the second connection's reset
-    for (let i = 0; i < target; i++) await h.press("down");
+    // One row for the cause (two connections); Enter opens it, a row per connection below.
+    expect(h.app.selectedFinding()).toBeUndefined();
+    await h.press("enter");
+    expect(h.lines()[2]).toMatch(/^error firewall-idle ▾ 2 connections: Connection reset by a middlebox/);
+    expect(h.lines()[3]).toMatch(/^ {6}c0 Client kdiag-fwidle/);
+    for (let i = 0; i <= target; i++) await h.press("down");
     const f = findings[target]!;
+    expect(h.app.selectedFinding()).toBe(f);
     await h.press("enter");
     expect(h.app.focus).toBe("packets");
     expect(h.app.connScope).toBe(f.evidence.connection);
@@ -134,17 +143,25 @@ describe("kdiag tui, headless at 80x24", () => {
     const row = h.lines().find((l) => new RegExp(`^●\\s+${f.evidence.packets[0]} `).test(l));
     expect(row).toBeDefined();
     expect(h.lines()[23]).toContain(`${f.rule}: evidence packet`);
-    // back restores the whole capture
+    // back restores the whole capture, on the same finding
     await h.press("escape");
     expect(h.app.connScope).toBeNull();
     expect(h.app.focus).toBe("findings");
+    expect(h.app.selectedFinding()).toBe(f);
   });
 
   it("shows the selected finding's whole message, evidence and advice in the detail pane", async () => {
     const h = await start([FIREWALL]);
+    // The cause's row: its connections and the advice, once.
+    await h.press("5", "z");
+    let text = h.text();
+    expect(text).toContain("ERROR firewall-idle: Connection reset by a middlebox after an idle period");
+    expect(text).toMatch(/▸ connection 0: packets 1, 11, 12\n.*▸ connection 1: packets 13, 23, 24/);
+    expect(text).toContain("net.ipv4.tcp_keepalive_time");
+    await h.press("z", "1", "enter", "down");
     await h.press("5");
     await h.press("z");
-    const text = h.text();
+    text = h.text();
     expect(text).toContain("ERROR firewall-idle: Connection reset by a middlebox after an idle period");
     expect(text).toContain("(packet 12) after 4.96 s idle");
     expect(text).toContain("the RST's TTL 64 is not the broker's 63");
@@ -475,6 +492,67 @@ describe("kdiag tui, headless at 80x24", () => {
     const h = await start([FIREWALL, BROKER_SIDE], { cols: 160, rows: 40 });
     expect(paneTitle(h, "Comparison")).toBeDefined();
     expect(h.text()).toMatch(/RST only on the client side|RST by the|same packets|one side only/);
+  });
+
+  it("two captures at 80x24: one findings row per cause, the connections inside", async () => {
+    for (const pair of [
+      [FIREWALL, BROKER_SIDE],
+      [join(FIXTURES, "incidents", "fw-reset-client.pcap"), join(FIXTURES, "incidents", "fw-reset-broker.pcap")],
+    ]) {
+      const h = await start(pair);
+      const model = h.app.model!;
+      const rules = [...new Set(model.findings.map((f) => f.rule))];
+      const title = h.lines().findIndex((l) => /^[ >]1 Findings/.test(l));
+      const rows = h.lines().slice(title + 1).filter((l) => /^(criti|error|warni|notic|info ) /.test(l));
+      expect(rows.map((l) => l.split(" ")[1])).toEqual(rules);
+      for (const rule of rules) {
+        const n = model.findings.filter((f) => f.rule === rule).length;
+        const row = rows.find((l) => l.split(" ")[1] === rule)!;
+        if (n > 1) expect(row).toContain(`${n} connections`);
+        else expect(row).toMatch(/ c\d+ /);
+      }
+      if (pair[0] === FIREWALL) {
+        // 4 findings (2 rules x 2 connections) in 2 rows; Enter opens the first into its connections
+        expect(model.findings).toHaveLength(4);
+        expect(paneTitle(h, "Findings")).toContain("(4) - 2 causes");
+        await h.press("enter", "down", "enter");
+        expect(h.app.focus).toBe("packets");
+        expect(h.app.connScope).toBe(0);
+        expect([...h.app.evidence]).toEqual(model.findings[0]!.evidence.packets);
+      }
+      await h.press("C-c");
+      await h.exit;
+      open = null;
+    }
+  });
+
+  it("the detail pane has the whole text of a row cut at 80 columns: comparison, connection, exchange result", async () => {
+    const h = await start([join(FIXTURES, "incidents", "fw-reset-client.pcap"), join(FIXTURES, "incidents", "fw-reset-broker.pcap")]);
+    await h.press("8");
+    const row = h.lines().find((l) => l.startsWith("10.97.1.1:33466"))!;
+    expect(row).toMatch(/RST only on the client si…$/);
+    expect(h.text()).toContain("RST only on the client side: made in the path (not sent by the server)");
+    await h.press("2");
+    expect(h.text()).toContain("Connection 0: 10.97.1.1:33466 -> 10.97.2.2:9092");
+    expect(h.text()).toContain("Client: 10.97.1.1:33466");
+    await h.press("3");
+    const ex = h.app.model!.capture.exchanges.findIndex((e) => e.status === "unanswered");
+    for (let i = 0; i < ex; i++) await h.press("down");
+    expect(h.lines().some((l) => / NO RESPONSE ~$/.test(l))).toBe(true);
+    expect(h.text()).toMatch(/Kafka exchange: Produce v7 corr=\d+ unanswered, result NO RESPONSE \(RST\)/);
+  });
+
+  it("capture text cannot inject blessed tags into a coloured packet row", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const evil = join(dir, "tags.pcap");
+    const bytes = readFileSync(FIREWALL);
+    const from = Buffer.from("kdiag-fwidle");
+    const to = Buffer.from("{red-fg}x{/}");
+    for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) to.copy(bytes, at);
+    writeFileSync(evil, bytes);
+    const h = await start([evil], { cols: 160, rows: 40 });
+    await h.press("4", "z");
+    expect(h.text()).toMatch(/^ +4 .* Kafka +92 ApiVersions v0 Request corr=1 client=\{red-fg\}x\{\/\}$/m);
   });
 
   it("Enter on a compare row marks the client-side packets the server side never saw: the RSTs of the path", async () => {

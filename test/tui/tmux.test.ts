@@ -59,7 +59,9 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     expect(s.split("\n")[0]).toMatch(/^kdiag firewall-idle-client\.pcap/);
     expect(s).toContain("<q> quit");
 
-    keys("Enter"); // open the first finding
+    keys("Enter"); // open the first cause: a row per connection
+    s = await waitFor(/^ {6}c1 Client kdiag-fwidle/m);
+    keys("Down", "Enter"); // its first connection: the evidence
     s = await waitFor("Packets - connection 0");
     expect(s).toMatch(/evidence packets? \d/);
     expect(s).toMatch(/^●\s+1 /m);
@@ -133,6 +135,39 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     const after = await waitFor(/^EXIT=0$/m);
     expect(after).toContain("BEFORE-MARK");
     expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag} #{pane_title}")).toBe(`0 1 ${title}`);
+  });
+
+  it.each([
+    ["xterm-256color", "", "colour"],
+    ["xterm-256color", "NO_COLOR=1", "attributes"],
+    ["xterm", "", "colour"],
+    ["vt100", "", "attributes"],
+  ] as const)("colours the RST row with TERM=%s %s (%s), and the screen stays readable", async (term, noColor, expected) => {
+    await startShell();
+    keys(`env TERM=${term} LANG=C.UTF-8 ${noColor} ${launcher()} ${join(ROOT, "test", "fixtures", "real", "rst-abort.pcap")}; echo EXIT=$?`, "Enter");
+    await waitFor(/Findings \(\d+\)/);
+    keys("4", "G"); // the last packet selected (inverse): the first RST, packet 8, drawn with its style
+    const arrow = term === "vt100" ? "->" : "→";
+    await waitFor(/^>4 Packets - all connections \(10\) 10\/10/m);
+    const plain = screen();
+    expect(plain).toContain(`[RST, ACK] 9092 ${arrow} 38018 Seq=`);
+    expect(plain).toMatch(/^ +9 +202ms 10\.99\.1\.1 .* \[SYN\] 38356 /m);
+    const coded = tmux("capture-pane", "-e", "-p", "-t", session);
+    const rst = coded.split("\n").find((l) => l.includes("[RST, ACK] 9092") && /^(\x1b\[[0-9;]*m)*\s+8 /.test(l))!;
+    expect(rst).toBeDefined();
+    // SGR parameters that set a colour: 30-37/40-47 (8 colours), 90-97/100-107, 38/48 (256 colours)
+    const colours = (text: string) =>
+      [...text.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((m) => m[1]!.split(";").map(Number)).filter((n) => (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 107));
+    const attributes = (text: string) => [...text.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((m) => m[1]!.split(";").map(Number));
+    if (expected === "colour") {
+      expect(colours(rst)).toEqual(expect.arrayContaining([41])); // white on red, Wireshark's RST rule
+      if (term === "xterm") expect(colours(coded).filter((n) => n === 38 || n === 48)).toEqual([]);
+    } else {
+      expect(colours(coded)).toEqual([]);
+      expect(attributes(rst)).toEqual(expect.arrayContaining([1, 4])); // bold and underlined
+    }
+    keys("q");
+    await waitFor(/^EXIT=0$/m);
   });
 
   it.each([
