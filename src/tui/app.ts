@@ -10,7 +10,9 @@ import sparkline from "blessed-contrib/lib/widget/sparkline.js";
 import type { StoredPdu } from "../model/analysed-capture.js";
 import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
+import { complete } from "./completion.js";
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
+import { FilterHistory } from "./history.js";
 import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, helpLines, hints, keyName, lookup, lookupIn, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
@@ -90,6 +92,11 @@ interface FilterBar {
   text: string;
   cursor: number;
   compiled: CompiledFilter | null;
+  /** Where Up/Down is in the history (entries.length: the line being typed), and that line. */
+  historyAt: number;
+  draft: string;
+  /** The choices the last Tab found, while there are several. */
+  choices: string[];
 }
 
 export class App {
@@ -148,6 +155,8 @@ export class App {
   helpOpen = false;
   private helpTop = 0;
   filterBar: FilterBar | null = null;
+  /** Applied filters, across runs when runTui gives a file (tests keep theirs in memory). */
+  filterHistory = new FilterHistory(null);
   message = "";
   /** Shown in the title bar for good: what the user must not forget (a damaged capture). */
   notice = "";
@@ -484,7 +493,7 @@ export class App {
         this.back();
         break;
       case "filter":
-        this.filterBar = { view: v, text: (FILTER_SCOPES[v] ? this.filters[v]?.text : this.searches[v]) ?? "", cursor: 0, compiled: null };
+        this.filterBar = { view: v, text: (FILTER_SCOPES[v] ? this.filters[v]?.text : this.searches[v]) ?? "", cursor: 0, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
         this.filterBar.cursor = this.filterBar.text.length;
         this.checkFilter();
         break;
@@ -748,7 +757,9 @@ export class App {
 
   private filterKey(name: string, ch: string | undefined): void {
     const f = this.filterBar!;
-    switch (lookupIn(FILTER_BAR_KEYMAP, name)?.action) {
+    const action = lookupIn(FILTER_BAR_KEYMAP, name)?.action;
+    if (action !== "complete") f.choices = [];
+    switch (action) {
       case "cancel":
         this.filterBar = null;
         break;
@@ -760,7 +771,26 @@ export class App {
           return;
         }
         this.filterBar = null;
+        if (FILTER_SCOPES[f.view]) this.filterHistory.add(f.text);
         this.applyFilter(f.view, f.text);
+        break;
+      }
+      case "complete": {
+        const scope = FILTER_SCOPES[f.view];
+        if (!scope) break;
+        const c = complete(scope, f.text, f.cursor);
+        f.text = c.text;
+        f.cursor = c.cursor;
+        f.choices = c.candidates.length > 1 ? c.candidates : [];
+        break;
+      }
+      case "history-back":
+      case "history-forward": {
+        const entries = this.filterHistory.entries;
+        if (f.historyAt === entries.length) f.draft = f.text;
+        f.historyAt = Math.max(0, Math.min(entries.length, f.historyAt + (action === "history-back" ? -1 : 1)));
+        f.text = f.historyAt === entries.length ? f.draft : entries[f.historyAt]!;
+        f.cursor = f.text.length;
         break;
       }
       case "delete-back":
@@ -1073,10 +1103,13 @@ export class App {
       const scope = FILTER_SCOPES[f.view];
       const prompt = scope ? `filter ${TITLES[f.view].toLowerCase()} (${scope} fields): ` : `search ${TITLES[f.view].toLowerCase()}: `;
       const input = `${prompt}${f.text}`;
-      const st = f.compiled ? filterStatus(f.compiled, this.g) : "";
-      const caretAt = f.compiled && !f.compiled.ok ? prompt.length + f.compiled.offset : -1;
-      const second = caretAt >= 0 ? `${" ".repeat(Math.min(caretAt, width - 1))}^ ${st}` : st || "Enter applies, Esc cancels";
-      this.place(this.bar, { top: Math.max(0, height - 3), left: 0, width, height: 2 }, `${escapeTags(fit(input, width))}\n${escapeTags(fit(second, width))}`);
+      const st = f.choices.length > 0 ? f.choices.join("  ") : f.compiled ? filterStatus(f.compiled, this.g) : "";
+      const caretAt = f.compiled && !f.compiled.ok && f.choices.length === 0 ? prompt.length + f.compiled.offset : -1;
+      // The message wraps (up to 3 lines) so "did you mean" is readable at 80 columns.
+      const lines = [fit(input, width)];
+      if (caretAt >= 0) lines.push(fit(`${" ".repeat(Math.min(caretAt, width - 1))}^`, width));
+      lines.push(...wrap(st || "Enter applies, Esc cancels, Tab completes, Up/Down history", width, 3));
+      this.place(this.bar, { top: Math.max(0, height - 1 - lines.length), left: 0, width, height: lines.length }, lines.map(escapeTags).join("\n"));
       this.bar.show();
       this.bar.setFront();
       this.screen.program.showCursor();
@@ -1134,3 +1167,17 @@ export class App {
 }
 
 export { GLOBAL_KEYMAP };
+
+/** Splits text into at most `max` lines of `width` at spaces; the last line is cut. */
+function wrap(text: string, width: number, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > width && out.length < max - 1) {
+    let cut = rest.lastIndexOf(" ", width);
+    if (cut <= 0) cut = width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  out.push(fit(rest, width));
+  return out;
+}

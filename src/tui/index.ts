@@ -21,6 +21,7 @@ import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Fi
 import { ExitCode } from "../cli/exit-codes.js";
 import { App, type CompareRow } from "./app.js";
 import { compareRows } from "./compare.js";
+import { FilterHistory, historyFile } from "./history.js";
 import { TuiModel } from "./model.js";
 import { KeyInput } from "./keyinput.js";
 import { terminalProblem } from "./terminfo.js";
@@ -39,6 +40,8 @@ export interface TuiOptions {
   kafkaPorts?: number[];
   /** `--decode-as PORT=NAME`, already parsed. */
   decodeAs?: Array<{ port: number; dissector: string }>;
+  /** Where applied filters are kept across runs (null: this session only); default historyFile(). */
+  historyFile?: string | null;
   /** Terminal streams (default: the process's); tests pass in-memory streams. */
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
@@ -184,6 +187,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
   const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
   current = app;
+  app.filterHistory = new FilterHistory(opts.historyFile === undefined ? historyFile() : opts.historyFile);
   let exitCode = 0;
   try {
     app.progress = "reading the capture...";

@@ -40,7 +40,7 @@ export type Action =
 export type HelpAction = "close" | "up" | "down" | "page-up" | "page-down" | "top" | "bottom";
 
 /** Editing keys of the filter bar (`/`); printable characters are typed into it. */
-export type BarAction = "cancel" | "apply" | "delete-back" | "delete" | "left" | "right" | "start" | "end" | "clear";
+export type BarAction = "cancel" | "apply" | "delete-back" | "delete" | "left" | "right" | "start" | "end" | "clear" | "complete" | "history-back" | "history-forward";
 
 export interface Binding<A extends string = Action> {
   /** Normalised key names (see keyName): "j", "down", "C-d", "S-tab", "?", "G". */
@@ -139,6 +139,9 @@ export const FILTER_BAR_KEYMAP: Keymap<BarAction> = [
   { keys: ["right"], description: "cursor right", action: "right" },
   { keys: ["home"], description: "start of the line", action: "start" },
   { keys: ["end", "C-e"], description: "end of the line", action: "end" },
+  { keys: ["tab"], description: "complete the field name or value (again: list the choices)", action: "complete" },
+  { keys: ["up"], description: "previous filter from the history (kept across runs)", action: "history-back" },
+  { keys: ["down"], description: "next filter from the history", action: "history-forward" },
 ];
 
 /**
