@@ -139,7 +139,7 @@ export const FILTER_BAR_KEYMAP: Keymap<BarAction> = [
   { keys: ["right"], description: "cursor right", action: "right" },
   { keys: ["home"], description: "start of the line", action: "start" },
   { keys: ["end", "C-e"], description: "end of the line", action: "end" },
-  { keys: ["tab"], description: "complete the field name or value (again: list the choices)", action: "complete" },
+  { keys: ["tab"], description: "complete the field name or value, or list the choices", action: "complete" },
   { keys: ["up"], description: "previous filter from the history (kept across runs)", action: "history-back" },
   { keys: ["down"], description: "next filter from the history", action: "history-forward" },
 ];

@@ -277,13 +277,15 @@ describe("kdiag tui, headless at 80x24", () => {
       for (const l of h.lines()) seen.add(l);
     }
     const all = [...seen].join("\n");
-    expect(all).toMatch(/<enter> +go to its connection and evidence packets/); // findings
+    expect(all).toMatch(/<enter> +open a cause \/ go to a finding's evidence packets/); // findings
     expect(all).toMatch(/<\]> +next marked packet/); // packets
     expect(all).toMatch(/<e> +expand all/); // detail
     expect(all).toMatch(/<enter> +its packets, those seen client side only marked/); // comparison
     expect(all).toMatch(/<a> +all connections \/ selected connection/); // exchanges, packets
     expect(all).toMatch(/<pagedown> <C-d> <space> +page down/); // the list keys
     expect(all).toMatch(/<C-u> +clear/); // the filter bar
+    expect(all).toMatch(/<tab> +complete the field name/);
+    expect(all).toMatch(/<up> +previous filter from the history/);
     expect(h.lines()[1]).toMatch(/lines \d+-(\d+) of \1 /);
     await h.press("g");
     expect(h.lines()[1]).toMatch(/lines 1-21 of/);

@@ -66,7 +66,9 @@ describe("filter bar", () => {
     ["packet", "tcp.len > ", false, 10],
     ["packet", "tcp.len == 'x'", false, 0],
     ["connection", "tcp.len > 0", false, 0],
-    ["packet", "tcp.len", false, 0],
+    // A bare number field is a display filter's presence test (Wireshark's meaning): valid.
+    ["packet", "tcp.len", true, -1],
+    ["packet", "tcp.len == ", false, 11],
   ] as const)("%s: %j valid=%s", (scope, text, ok, offset) => {
     const f = compileFilter(scope, text);
     expect(f.ok).toBe(ok);
@@ -300,7 +302,7 @@ describe("timeline", async () => {
 describe("packet filter in slices", async () => {
   const { analyseCapture } = await import("../../src/model/analyse.js");
   const { createRegistry } = await import("../../src/plugins/builtin.js");
-  const { forEachPacketFacts, PacketFacts } = await import("../../src/rules/build-facts.js");
+  const { forEachPacketFacts, PacketItems } = await import("../../src/rules/packet-item.js");
   const { TuiModel } = await import("../../src/tui/model.js");
   const fixture = (f: string) => new URL(`../fixtures/${f}`, import.meta.url).pathname;
 
@@ -308,10 +310,12 @@ describe("packet filter in slices", async () => {
     const capture = await analyseCapture(fixture(file), { registry: createRegistry() });
     const model = new TuiModel(capture, [], ASCII_GLYPHS, true);
     const expected: Array<[number, unknown]> = [];
-    forEachPacketFacts(capture, model.connFacts(), (frame, facts) => expected.push([frame, facts]));
+    // Items are read through their getters: compare what a condition sees (their snapshots).
+    const plain = (f: unknown) => (f as { snapshot(): unknown }).snapshot();
+    forEachPacketFacts(capture, model.connFacts(), (frame, facts) => expected.push([frame, plain(facts)]));
     const got: Array<[number, unknown]> = [];
-    const facts = new PacketFacts(capture, model.connFacts(), model.pdusByPacket);
-    for (let i = 0; i < capture.packets.count; i++) facts.some(i, (f) => (got.push([i + 1, f]), false));
+    const facts = new PacketItems(capture, model.connFacts(), model.pdusByPacket);
+    for (let i = 0; i < capture.packets.count; i++) facts.some(i, (f) => (got.push([i + 1, plain(f)]), false));
     expect(got).toEqual(expected);
     capture.bytes.close();
   });
