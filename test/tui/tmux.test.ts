@@ -78,7 +78,7 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
 
     keys("4", "/");
     literal("tcp.flags.rest == true");
-    s = await waitFor(/\^ ✗ col \d+: unknown field/);
+    s = await waitFor(/^✗ col \d+: unknown field/m);
     keys("C-u");
     literal("tcp.flags.reset");
     await waitFor("✓ valid");
