@@ -134,7 +134,7 @@ class Translator {
   /** True when `test` holds for any value of the field (each path; each element of a list). */
   private any(f: FilterField, test: (x: string, element: FieldKind) => string): string {
     const element = elementKind(f.kind);
-    const each = f.paths.map((p) => (isList(f.kind) ? `${p}.exists(x, ${test("x", element)})` : `(${has(p)} && ${test(p, element)})`));
+    const each = f.paths.map((p) => (isList(f.kind) ? `${p}.exists(kdiag_each, ${test("kdiag_each", element)})` : `(${has(p)} && ${test(p, element)})`));
     const body = each.length === 1 ? each[0]! : `(${each.join(" || ")})`;
     return f.guard ? `(${guarded(f.guard)} && ${body})` : body;
   }

@@ -19,6 +19,7 @@ import type { ProblemCode, RuleProblem } from "./problems.js";
 import type { CompiledException, CompiledRule, CompiledSignal, CompiledTemplate, ParamValue, Program } from "./rule.js";
 import { durationMs, type ExceptionComp, type ExceptionDecl, type ParamType, type RuleDecl } from "./schema.js";
 import { parseTemplate } from "./template.js";
+import { translateDisplayFilter } from "../filter/translate.js";
 import type { PathKey } from "./yaml-source.js";
 
 export interface CompileContext {
@@ -66,6 +67,24 @@ class RuleCompiler {
     if (file) p.file = file;
     if (item && item.kind === "macro") p.item = { kind: "macro", name: item.name };
     this.ctx.report(p);
+  }
+
+  /**
+   * The condition as CEL. A condition written as a Wireshark display filter (`tcp.port == 9092`,
+   * `kafka.error == 10`, `ip.addr == 10.0.0.0/8 and not tcp.flags.syn == 1`) is translated, but
+   * only where that is unambiguous: the text is not valid CEL here (with the rule's params) and
+   * is a valid display filter of the scope. Anything else is checked as CEL, with CEL's errors.
+   */
+  conditionText(): string {
+    const text = this.decl.condition;
+    if (this.scope !== "packet" && this.scope !== "connection" && this.scope !== "exchange") return text;
+    try {
+      if (this.env.parse(text).check().valid) return text;
+    } catch {
+      // not CEL: perhaps a display filter
+    }
+    const display = translateDisplayFilter(this.scope, text);
+    return display.ok ? display.cel : text;
   }
 
   /** Expands, parses and type-checks an expression found at `path` (optionally at an offset inside it). */
@@ -253,7 +272,7 @@ export function compileRule(
   params: ReadonlyMap<string, ParamEntry>,
 ): CompiledRule | null {
   const rc = new RuleCompiler(decl, scope, loc, ctx, params);
-  const condition = rc.check(["condition"], decl.condition, "condition", { bool: true });
+  const condition = rc.check(["condition"], rc.conditionText(), "condition", { bool: true });
   const output = rc.template(["output"], decl.output, "output");
   const advice = decl.advice !== undefined ? rc.template(["advice"], decl.advice, "advice") : null;
   const exceptions = (decl.exceptions ?? []).map((ex, i) => rc.exception(ex, i));

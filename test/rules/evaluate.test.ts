@@ -284,6 +284,27 @@ describe("packet, capture and pair scopes", () => {
     ]);
   });
 
+  it("a condition written as a Wireshark display filter works where it is not CEL, and means what Wireshark means", () => {
+    const text = `
+- rule: forged-rst
+  title: t
+  desc: d
+  severity: info
+  scope: packet
+  condition: tcp.flags.reset == 1 and ip.ttl != 63 and ip.addr == 10.99.0.0/16 and tcp.port in {9092, 9093}
+  output: "{frame.number} ttl {ip.ttl}"
+- rule: conn-by-port
+  title: t
+  desc: d
+  severity: info
+  scope: connection
+  condition: tcp.port == 9092 and conn.close_how == "rst"
+  output: "{conn.id}"
+`;
+    const f = evaluateRules(rules(text), caps["firewall-idle-client"]!);
+    expect(f.map((x) => `${x.rule} ${x.message}`).sort()).toEqual(["conn-by-port 0", "conn-by-port 1", "forged-rst 12 ttl 64", "forged-rst 24 ttl 64"]);
+  });
+
   it("capture scope: reconnect counts per client", () => {
     const text = `
 - rule: reconnects
