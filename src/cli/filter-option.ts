@@ -7,7 +7,7 @@
 import { compileFilter, withoutStacks, type CompiledFilter, type FilterScope } from "../filter/compile.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { buildConnectionFacts, exchangeFactsBuilder } from "../rules/build-facts.js";
-import { PacketItems } from "../rules/packet-item.js";
+import { PacketItems, readsOf } from "../rules/packet-item.js";
 import type { Connection } from "../tcp/types.js";
 import { UsageError } from "./errors.js";
 
@@ -31,6 +31,7 @@ export function packetPredicate(capture: AnalysedCapture, filter: ReadyFilter): 
     else pdusAt.set(pdu.packet, [pdu]);
   }
   const items = new PacketItems(capture, buildConnectionFacts(capture), pdusAt);
+  items.reads = readsOf([filter.cel]);
   return (i) => withoutStacks(() => items.some(i, (f) => filter.test(f)));
 }
 

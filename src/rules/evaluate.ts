@@ -13,7 +13,7 @@ import {
   snapshotFacts,
   type Facts,
 } from "./build-facts.js";
-import { forEachPacketFacts } from "./packet-item.js";
+import { forEachPacketFacts, readsOf } from "./packet-item.js";
 import type { Scope } from "./facts.js";
 import { buildEndFacts, endMatters } from "./end-facts.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";
@@ -124,7 +124,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
       const connId = capture.packets.connId[frame - 1]!;
       run.item(packetRules, () =>
         itemAt([frame], { facts, timeUs: tsOf(frame), ...(connId >= 0 ? { connection: connId } : {}) }), facts);
-    });
+    }, readsOf(packetRules.map(ruleTexts)));
   }
 
   const connRules = byScope("connection");
@@ -480,4 +480,10 @@ function compare(a: unknown, comp: string, b: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** The expressions of a rule that read facts: its condition and its output and advice placeholders. */
+function ruleTexts(rule: CompiledRule): string {
+  const parts = [...rule.program.output.parts, ...(rule.program.advice?.parts ?? [])];
+  return [rule.condition, ...parts.map((p) => ("expr" in p ? p.expr : ""))].join("\n");
 }

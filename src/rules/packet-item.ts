@@ -46,9 +46,26 @@ interface Decoded {
   protocols: string;
 }
 
+/** What of the packet's bytes a condition reads (see readsOf): the rest is never decoded. */
+export interface PacketReads {
+  /** tcp.seq, tcp.ack, windows, header length. */
+  tcpHeader: boolean;
+  /** frame.protocols. */
+  protocols: boolean;
+}
+
+const TCP_HEADER_FACT = /\btcp\.(seq|ack|seq_raw|ack_raw|window_size|window_size_value|hdr_len)\b/;
+
+/** What the conditions (CEL texts) read from the packet's bytes; ip.*, ipv6.* and udp.* are decoded whenever read. */
+export function readsOf(conditions: readonly string[]): PacketReads {
+  return { tcpHeader: conditions.some((c) => TCP_HEADER_FACT.test(c)), protocols: conditions.some((c) => c.includes("frame.protocols")) };
+}
+
 /** Builds the items of one capture; shares the decoder and the per-connection tables between them. */
 export class PacketItems {
   readonly t0: number;
+  /** Set before a run to what its conditions read; by default everything. */
+  reads: PacketReads = { tcpHeader: true, protocols: true };
   private readonly emptyKafka = kafkaFacts(null);
   private readonly flagObjects = new Map<number, Facts>();
   private readonly eventObjects = new Map<number, Facts>();
@@ -189,7 +206,7 @@ class PacketItem {
     if (this.frameCache) return this.frameCache;
     const p = this.items.capture.packets;
     const i = this.i;
-    const protocols = this.decoded().protocols + (this.pduFields ? `:${this.pdu()}` : "");
+    const protocols = this.items.reads.protocols ? this.decoded().protocols + (this.pduFields ? `:${this.pdu()}` : "") : "";
     return (this.frameCache = {
       number: big(i + 1),
       time: p.tsUs[i]! / 1e6,
@@ -242,7 +259,7 @@ class PacketItem {
       analysis: items.analysis(p.events[i]!),
       time_delta: prev >= 0 ? (p.tsUs[i]! - p.tsUs[prev]!) / 1e6 : 0,
       time_relative: (p.tsUs[i]! - c.startUs) / 1e6,
-      ...this.decoded().tcpHeader,
+      ...(items.reads.tcpHeader ? this.decoded().tcpHeader : EMPTY),
     });
   }
 
@@ -265,7 +282,7 @@ class PacketItem {
  * Packet items, one at a time (hundreds of thousands of packets): `visit` gets the packet number
  * and its facts, once per PDU completing in the packet (once when none).
  */
-export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void): void {
+export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void, reads?: PacketReads): void {
   const pdusAt = new Map<number, Array<{ dissector: string; fields: Record<string, FieldValue> }>>();
   for (const pdu of capture.pdus) {
     const list = pdusAt.get(pdu.packet);
@@ -273,6 +290,7 @@ export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], vis
     else pdusAt.set(pdu.packet, [pdu]);
   }
   const items = new PacketItems(capture, conns, pdusAt);
+  if (reads) items.reads = reads;
   for (let i = 0; i < capture.packets.count; i++) {
     items.some(i, (f) => {
       visit(i + 1, f);

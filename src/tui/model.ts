@@ -15,7 +15,7 @@ import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
-import { PacketItems } from "../rules/packet-item.js";
+import { PacketItems, readsOf } from "../rules/packet-item.js";
 import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
 import type { Connection } from "../tcp/types.js";
@@ -237,6 +237,7 @@ export class TuiModel {
       return { total, done: total, step: () => true, result: () => all };
     }
     const facts = (this.packetFactsCache ??= new PacketItems(this.capture, this.connFacts(), this.pdusByPacket));
+    facts.reads = readsOf([filter.cel]);
     const out: number[] = [];
     let done = 0;
     const job: PacketFilterJob = {
