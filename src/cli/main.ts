@@ -247,8 +247,15 @@ async function fieldsCommand(registry: Registry, out: Output) {
   const { allFacts } = await import("../rules/facts.js");
   const facts = allFacts();
   const known = new Set(facts.map((f) => f.name));
-  out.line("Usable in rule conditions and the TUI filter (docs/rules.md says which scope has which):");
+  out.line("Usable in rule conditions, the TUI filter and -Y (docs/rules.md says which scope has which):");
   for (const f of facts) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
+  // Wireshark's names that stand for facts above (docs/filters.md), in a display filter.
+  const { displayFilterAliases } = await import("../filter/fields.js");
+  out.line("");
+  out.line("Also in display filters (TUI filter, -Y), as Wireshark names them:");
+  const aliases = displayFilterAliases();
+  for (const a of aliases.filter((x) => x.kind !== "protocol")) out.line(`${a.name.padEnd(44)} ${a.kind.padEnd(7)} ${a.description}`);
+  out.line(`Protocols, alone a test that the packet carries them: ${aliases.filter((x) => x.kind === "protocol").map((x) => x.name).join(" ")}`);
   const others = registry.fields().filter((f) => !known.has(f.name));
   if (others.length === 0) return;
   out.line("");

@@ -90,3 +90,9 @@ export function filterFields(scope: FilterScope): Map<string, FilterField> {
   tables.set(scope, t);
   return t;
 }
+
+/** The packet scope's Wireshark names that are not facts themselves (for `kdiag fields`). */
+export function displayFilterAliases(): FilterField[] {
+  const facts = new Set(scopeFacts("packet").map((f) => f.name));
+  return [...filterFields("packet").values()].filter((f) => !facts.has(f.name) || f.guard !== undefined);
+}
