@@ -242,7 +242,17 @@ function keepaliveFrom(s: PacketStats): string {
 /** The first later connection of the same client to the same server that starts at or after `endedUs`. */
 function nextHandshake(group: Connection[] | undefined, c: Connection, endedUs: number): Connection | undefined {
   if (!group) return undefined;
-  return group.find((o) => o !== c && o.startUs >= endedUs && o.startUs >= c.startUs);
+  // The group is in start order: binary search, as one client host may open a million connections.
+  const from = Math.max(endedUs, c.startUs);
+  let lo = 0;
+  let hi = group.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (group[mid]!.startUs < from) lo = mid + 1;
+    else hi = mid;
+  }
+  while (lo < group.length && group[lo] === c) lo++;
+  return group[lo];
 }
 
 /** Converts a dissector field value to the declared CEL type of its fact; undefined = absent. */
