@@ -195,3 +195,27 @@ describe("zstd bombs (fixtures from `head -c 1G /dev/zero | zstd`, see README)",
     expect(m.problems[0]!.required).toBe(2 * GiB);
   });
 });
+
+describe("snappy blocks that would send the decompressor backwards", () => {
+  it("a literal whose 4-byte length has its top bit set is refused at once, not looped on", async () => {
+    const { unsnappyBounded, snappyTagsValid } = await import("../../../dissectors/kafka/records/codecs/snappy.js");
+    // varint length 8, then a literal tag 0xfc (4-byte length follows) of 0xfffffffe + 1: snappyjs
+    // reads it as -1 and moves its position back by one, for ever.
+    const block = Uint8Array.from([0x08, 0xfc, 0xfe, 0xff, 0xff, 0xff, 0x00, 0x00]);
+    expect(snappyTagsValid(block, 8)).toBe(false);
+    const started = Date.now();
+    const r = unsnappyBounded(block, 1 << 20);
+    expect(r.ok).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("accepts what a real snappy encoder writes", async () => {
+    const { compress } = await import("snappyjs");
+    const { snappyTagsValid, unsnappyBounded } = await import("../../../dissectors/kafka/records/codecs/snappy.js");
+    const text = new TextEncoder().encode("kafka kafka kafka record value ".repeat(200));
+    const block = compress(text) as Uint8Array;
+    expect(snappyTagsValid(block, text.length)).toBe(true);
+    const r = unsnappyBounded(block, 1 << 20);
+    expect(r.ok && Buffer.from(r.bytes).equals(Buffer.from(text))).toBe(true);
+  });
+});

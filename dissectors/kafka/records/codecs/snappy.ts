@@ -72,7 +72,60 @@ export function unsnappyBounded(input: Uint8Array, bound: number): DecompressRes
   return { ok: true, bytes: out };
 }
 
+/**
+ * Walks a raw snappy block's tags without decompressing: every literal and copy must stay inside
+ * the block and inside the declared output. snappyjs reads a 4-byte literal length as a signed
+ * int, so a length with its top bit set moves its read position backwards and it loops for ever
+ * on bytes a capture controls; a block that passes this walk cannot do that.
+ */
+export function snappyTagsValid(block: Uint8Array, declared: number): boolean {
+  let pos = 0;
+  while (pos < block.length && block[pos]! >= 0x80) pos++; // the varint length, checked by the caller
+  pos++;
+  let out = 0;
+  while (pos < block.length) {
+    const c = block[pos++]!;
+    let len: number;
+    if ((c & 3) === 0) {
+      len = (c >>> 2) + 1;
+      if (len > 60) {
+        const extra = len - 60;
+        if (pos + extra > block.length) return false;
+        len = 0;
+        for (let i = extra - 1; i >= 0; i--) len = len * 256 + block[pos + i]!;
+        len += 1;
+        pos += extra;
+      }
+      if (len > block.length - pos) return false;
+      pos += len;
+    } else {
+      let offset: number;
+      if ((c & 3) === 1) {
+        if (pos >= block.length) return false;
+        len = ((c >>> 2) & 7) + 4;
+        offset = block[pos]! + ((c >>> 5) << 8);
+        pos += 1;
+      } else if ((c & 3) === 2) {
+        if (pos + 2 > block.length) return false;
+        len = (c >>> 2) + 1;
+        offset = block[pos]! + block[pos + 1]! * 256;
+        pos += 2;
+      } else {
+        if (pos + 4 > block.length) return false;
+        len = (c >>> 2) + 1;
+        offset = block[pos]! + block[pos + 1]! * 256 + block[pos + 2]! * 65536 + block[pos + 3]! * 16777216;
+        pos += 4;
+      }
+      if (offset === 0 || offset > out) return false;
+    }
+    out += len;
+    if (out > declared) return false;
+  }
+  return true;
+}
+
 function decodeBlock(block: Uint8Array, declared: number, at: number): DecompressResult {
+  if (!snappyTagsValid(block, declared)) return failed("codec_error", at);
   try {
     // maxLength = declared: the library re-reads the varint and refuses anything longer.
     const out = uncompress(block, declared);
