@@ -63,7 +63,7 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 const FILTER_SLICE_MS = 16;
 const FILTER_STEP = 1000;
 /** Packets the find (f) tests between clock reads: each reads its packet's bytes back. */
-const FIND_STEP = 200;
+const FIND_STEP = 32;
 
 /** List panes whose selected row the detail pane shows. */
 type Followed = "findings" | "packets" | "exchanges" | "connections" | "compare";
