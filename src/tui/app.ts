@@ -19,6 +19,8 @@ import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem
 import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.js";
 import { compareTree, connectionTree } from "./row-detail.js";
 import { styleTags } from "./packet-row.js";
+import { packetMatches, packetSearchJob, type PacketSearchJob } from "./packet-search.js";
+import { rowAtPacket, streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
@@ -60,6 +62,8 @@ const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet",
 /** Time a packet-filter slice may take before keys get their turn, and packets tested between clock reads. */
 const FILTER_SLICE_MS = 16;
 const FILTER_STEP = 1000;
+/** Packets the find (f) tests between clock reads: each reads its packet's bytes back. */
+const FIND_STEP = 32;
 
 /** List panes whose selected row the detail pane shows. */
 type Followed = "findings" | "packets" | "exchanges" | "connections" | "compare";
@@ -71,6 +75,8 @@ type DetailSource =
   | { kind: "finding"; index: number }
   | { kind: "connection"; index: number }
   | { kind: "compare"; index: number }
+  /** Follow stream: a connection's Kafka messages and TCP events (index: the connection). */
+  | { kind: "stream"; index: number }
   | null;
 
 interface Snapshot {
@@ -89,6 +95,8 @@ interface RunningFilter {
 
 interface FilterBar {
   view: ViewId;
+  /** The packets pane's find (f): plain text, not a filter. */
+  find?: boolean;
   text: string;
   cursor: number;
   compiled: CompiledFilter | null;
@@ -167,6 +175,15 @@ export class App {
   /** How the next slice of a running filter is scheduled (tests step it by hand). */
   scheduleSlice: (slice: () => void) => void = (slice) => void setImmediate(slice);
   private running: RunningFilter | null = null;
+  /** Packets the user marked (m), by number: they outlive filters and scope changes. */
+  readonly userMarks = new Set<number>();
+  /** The time reference (t), a packet number; 0: times count from the first packet. */
+  timeRef = 0;
+  /** The rows of the followed stream while the detail pane shows one. */
+  private stream: StreamRow[] = [];
+  /** The text of the packets pane's find (f), repeated by n, and the find still running. */
+  private findText = "";
+  private finding: PacketSearchJob | null = null;
   private readonly title: string;
   private readonly onQuit: () => void;
 
@@ -286,10 +303,14 @@ export class App {
     this.lists.packets = settle({ ...this.lists.packets, count: this.packetList.length, selected: at }, this.height("packets"));
   }
 
-  /** Stops a running packet filter (quitting: no slice may draw on a destroyed screen). */
+  /**
+   * Stops a running packet filter and a running find (quitting: no slice may draw on a destroyed
+   * screen; a new list: the find was walking the old one).
+   */
   stopFilter(): void {
     if (this.running) this.running.cancelled = true;
     this.running = null;
+    this.finding = null;
   }
 
   /** The packet filter still being evaluated: packets tested and in the scope, or null. */
@@ -389,6 +410,10 @@ export class App {
     } else if (m && this.detail?.kind === "connection") {
       const c = m.capture.connections[this.detail.index];
       if (c) this.tree = connectionTree(c, m.rstCount(c.id), m.findingsOf(c.id));
+    } else if (m && this.detail?.kind === "stream") {
+      const conn = this.detail.index;
+      this.stream = streamRows({ capture: m.capture, connId: conn, packets: m.packetsOf(conn), pdusByPacket: m.pdusByPacket, glyphs: this.g, ascii: m.ascii, zeroUs: this.zeroUs() });
+      this.tree = this.stream.map((r) => ({ label: r.text }));
     } else if (m && this.detail?.kind === "compare") {
       const row = this.compareRows?.[this.detail.index];
       if (row) this.tree = compareTree(row.text);
@@ -396,7 +421,7 @@ export class App {
       // Re-dissection reads packet bytes too: done first, as it would overwrite the frame's view.
       const pdus = m.withTrees(m.pdusByPacket.get(this.detail.index + 1) ?? []);
       const { frame, pkt } = m.decode(this.detail.index);
-      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, pdus.pdus, pdus.streams);
+      this.tree = packetTree(m.capture, this.detail.index, frame, pkt, pdus.pdus, pdus.streams, this.timeRef);
       this.treePacket = this.detail.index + 1;
       if (pdus.error) this.message = `protocol tree not available: ${pdus.error}`;
     } else if (m && this.detail?.kind === "exchange") {
@@ -415,6 +440,13 @@ export class App {
     // A Kafka error in the tree is the answer the user is after: start on it (opened above).
     const rows = flatten(this.tree, this.expanded);
     this.reflatten(Math.max(0, rows.findIndex((r) => KAFKA_ERROR_LABEL.test(r.node.label))));
+  }
+
+  /** Where times count from: the time reference, else the first packet. */
+  private zeroUs(): number {
+    const p = this.model?.capture.packets;
+    if (!p || p.count === 0) return 0;
+    return this.timeRef > 0 && this.timeRef <= p.count ? p.tsUs[this.timeRef - 1]! : p.tsUs[0]!;
   }
 
   private reflatten(selected: number): void {
@@ -464,6 +496,7 @@ export class App {
     if (this.helpOpen) return this.helpKey(name);
     if (this.filterBar) return this.filterKey(name, ch);
     if (this.running && (name === "escape" || name === "x")) return this.cancelFilter();
+    if (this.finding && name === "escape") return this.cancelFind();
     const b = lookup(this.focus, name);
     if (b) {
       this.message = "";
@@ -498,7 +531,26 @@ export class App {
         this.checkFilter();
         break;
       case "search-next":
-        this.search(this.lists[v].selected + 1);
+        if (v === "packets") this.find(this.lists.packets.selected + 1);
+        else this.search(this.lists[v].selected + 1);
+        break;
+      case "find":
+        this.filterBar = { view: v, find: true, text: this.findText, cursor: this.findText.length, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
+        break;
+      case "toggle-mark":
+        this.toggleMark();
+        break;
+      case "clear-marks": {
+        const n = this.userMarks.size;
+        this.userMarks.clear();
+        this.message = n === 0 ? "no marks to clear (m marks a packet)" : `${n} mark${n === 1 ? "" : "s"} cleared`;
+        break;
+      }
+      case "time-ref":
+        this.toggleTimeRef();
+        break;
+      case "follow-stream":
+        this.followStream();
         break;
       case "clear-filter":
         this.applyFilter(v, "");
@@ -533,6 +585,10 @@ export class App {
       case "toggle":
       case "expand":
       case "collapse": {
+        if (action === "toggle" && this.detail?.kind === "stream") {
+          this.streamEnter();
+          break;
+        }
         const row = this.flat[this.lists.detail.selected];
         if (row?.hasChildren) {
           const open = action === "toggle" ? !row.expanded : action === "expand";
@@ -566,23 +622,138 @@ export class App {
     this.render();
   }
 
-  /** Selects the next (or previous) packet marked `●` in the packets pane, wrapping round. */
+  /** Selects the next (or previous) marked packet in the packets pane (evidence `●`, or the user's), wrapping round. */
   private nextMark(step: 1 | -1): void {
     const n = this.packetList.length;
-    if (this.evidence.size === 0 || n === 0) {
-      this.message = "no marked packets: Enter on a finding marks its evidence";
+    if ((this.evidence.size === 0 && this.userMarks.size === 0) || n === 0) {
+      this.message = "no marked packets: m marks one, Enter on a finding marks its evidence";
       return;
     }
     const from = this.lists.packets.selected;
     for (let k = 1; k <= n; k++) {
       const i = (((from + step * k) % n) + n) % n;
-      if (this.evidence.has(this.packetList[i]! + 1)) {
+      const number = this.packetList[i]! + 1;
+      if (this.evidence.has(number) || this.userMarks.has(number)) {
         this.lists.packets = select(this.lists.packets, i, this.height("packets"));
         this.followSelection("packets");
         return;
       }
     }
     this.message = "no marked packet in this list";
+  }
+
+  /** m: marks the selected packet, or unmarks it. Marks are packet numbers: filters and scope keep them. */
+  private toggleMark(): void {
+    const n = this.selectedPacket();
+    if (n < 0) return;
+    if (this.userMarks.delete(n)) this.message = `packet ${n} unmarked`;
+    else {
+      this.userMarks.add(n);
+      this.message = `packet ${n} marked (${this.userMarks.size} marked; ] next, M clears)`;
+    }
+  }
+
+  /** t: the selected packet becomes the time reference (Wireshark's Set Time Reference), or stops being it. */
+  private toggleTimeRef(): void {
+    const n = this.selectedPacket();
+    if (n < 0) return;
+    this.timeRef = this.timeRef === n ? 0 : n;
+    this.message = this.timeRef ? `packet ${n} is the time reference (*REF*): times count from it (t clears)` : "time reference cleared: times count from the first packet";
+    // The trees and the stream show times too.
+    const selected = this.lists.detail.selected;
+    if (this.detail?.kind === "packet") this.buildTree();
+    if (this.detail?.kind === "stream") {
+      this.buildTree();
+      this.lists.detail = select(this.lists.detail, selected, this.height("detail"));
+    }
+  }
+
+  /**
+   * F: the connection of the selected packet, exchange or connection as a conversation of Kafka
+   * messages (Wireshark's Follow TCP Stream), in the detail pane, starting on the selected packet.
+   */
+  private followStream(): void {
+    const m = this.model;
+    if (!m) return;
+    let conn: number | undefined;
+    let at = 0;
+    if (this.focus === "packets") {
+      at = this.selectedPacket();
+      if (at < 0) return;
+      conn = m.capture.packets.connId[at - 1]!;
+      if (conn < 0) {
+        this.message = `packet ${at} is not TCP: there is no stream to follow`;
+        return;
+      }
+    } else if (this.focus === "exchanges") {
+      const ex = m.capture.exchanges[this.exchangeList[this.lists.exchanges.selected] ?? -1];
+      conn = ex?.connId;
+      at = ex?.request?.first ?? ex?.response?.first ?? 0;
+    } else if (this.focus === "connections") conn = this.connOrder[this.lists.connections.selected];
+    if (conn === undefined) return;
+    this.history.push(this.snapshot());
+    this.detail = { kind: "stream", index: conn };
+    this.buildTree();
+    this.lists.detail = select(this.lists.detail, rowAtPacket(this.stream, at), this.height("detail"));
+    this.setFocus("detail");
+    this.message = this.stream.length === 0 ? `connection ${conn}: no Kafka message or TCP event to show` : `connection ${conn}, ${this.stream.length} rows: Enter selects a row's packet, Esc back`;
+  }
+
+  /** Enter in a followed stream: its packet selected in the packets pane (the stream stays). */
+  private streamEnter(): void {
+    const row = this.stream[this.lists.detail.selected];
+    if (!row) return;
+    const pos = lowerBound(this.packetList, row.packet - 1);
+    if (this.packetList[pos] !== row.packet - 1) {
+      this.message = `packet ${row.packet} is not in the packets pane's list: x clears its filter, a shows all connections`;
+      return;
+    }
+    this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
+    this.message = `packet ${row.packet} selected in the packets pane (4 goes there)`;
+  }
+
+  /**
+   * Finds the next packet of the list, from position `from`, whose text contains the find text.
+   * The first slice runs at once (a small list is searched before the key returns); the rest
+   * runs between key presses, as a big packet filter does, with its progress in the title.
+   */
+  private find(from: number): void {
+    const m = this.model;
+    if (!m) return;
+    if (!this.findText) {
+      this.message = "nothing to find: f finds a packet by its text";
+      return;
+    }
+    const list = this.packetList;
+    const job = packetSearchJob(list, from, this.findText, (i, needle) => packetMatches(m, i, needle));
+    this.finding = job;
+    const slice = (later: boolean) => {
+      if (this.finding !== job) return;
+      const until = performance.now() + FILTER_SLICE_MS;
+      let finished = false;
+      while (!finished && performance.now() < until) finished = job.step(FIND_STEP);
+      if (!finished) {
+        if (later) this.render();
+        this.scheduleSlice(() => slice(true));
+        return;
+      }
+      this.finding = null;
+      if (job.found >= 0) {
+        const number = list[job.found]! + 1;
+        this.selectPacketNumber(number);
+        this.followSelection("packets");
+        this.message = `found "${job.text}": packet ${number} (n next)`;
+      } else this.message = `not found: ${job.text}`;
+      if (later) this.render();
+    };
+    slice(false);
+  }
+
+  /** Esc while a find runs: stop it where it is. */
+  private cancelFind(): void {
+    this.finding = null;
+    this.message = "find cancelled";
+    this.render();
   }
 
   private setFocus(v: ViewId): void {
@@ -771,13 +942,18 @@ export class App {
           return;
         }
         this.filterBar = null;
+        if (f.find) {
+          this.findText = f.text;
+          this.find(this.lists.packets.selected + 1);
+          break;
+        }
         if (FILTER_SCOPES[f.view]) this.filterHistory.add(f.text);
         this.applyFilter(f.view, f.text);
         break;
       }
       case "complete": {
         const scope = FILTER_SCOPES[f.view];
-        if (!scope) break;
+        if (!scope || f.find) break;
         const c = complete(scope, f.text, f.cursor);
         f.text = c.text;
         f.cursor = c.cursor;
@@ -786,6 +962,7 @@ export class App {
       }
       case "history-back":
       case "history-forward": {
+        if (f.find) break;
         const entries = this.filterHistory.entries;
         if (f.historyAt === entries.length) f.draft = f.text;
         f.historyAt = Math.max(0, Math.min(entries.length, f.historyAt + (action === "history-back" ? -1 : 1)));
@@ -832,7 +1009,8 @@ export class App {
   private checkFilter(): void {
     const f = this.filterBar!;
     const scope = FILTER_SCOPES[f.view];
-    if (scope) f.compiled = compileFilter(scope, f.text);
+    if (f.find) f.compiled = null;
+    else if (scope) f.compiled = compileFilter(scope, f.text);
     else {
       f.compiled = null;
       this.searches[f.view] = f.text;
@@ -941,11 +1119,15 @@ export class App {
       }
       case "packets": {
         const p = this.packetList[i];
-        return p === undefined ? "" : m.packetRow(p, width, this.evidence.has(p + 1), i > 0 ? (this.packetList[i - 1] ?? -1) : -1);
+        if (p === undefined) return "";
+        // The user's own mark shows over the evidence marker: it is the feedback for m.
+        const mark = this.userMarks.has(p + 1) ? this.g.userMark : this.evidence.has(p + 1);
+        return m.packetRow(p, width, mark, i > 0 ? (this.packetList[i - 1] ?? -1) : -1, this.timeRef - 1);
       }
       case "detail": {
         const r = this.flat[i];
         if (!r) return "";
+        if (this.detail?.kind === "stream") return fit(m.safe(r.node.label), width, this.g.ellipsis);
         const icon = r.hasChildren ? (r.expanded ? this.g.expanded : this.g.collapsed) : this.g.leaf;
         return fit(`${"  ".repeat(r.depth)}${icon} ${m.safe(r.node.label)}`, width, this.g.ellipsis);
       }
@@ -961,7 +1143,7 @@ export class App {
   private paneTitle(v: ViewId): string {
     const m = this.model;
     const s = this.lists[v];
-    const parts: string[] = [TITLES[v]];
+    const parts: string[] = [v === "detail" && this.detail?.kind === "stream" ? `Stream - connection ${this.detail.index}` : TITLES[v]];
     if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
     if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
     if ((v === "exchanges" || v === "packets") && m) {
@@ -981,6 +1163,7 @@ export class App {
     const running = v === "packets" ? this.filterProgress() : null;
     if (running) parts.push(`[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${filter?.text ?? ""}]`);
     else if (filter) parts.push(`[filter: ${filter.text}]`);
+    if (v === "packets" && this.finding) parts.push(`[finding ${this.finding.done.toLocaleString("en-US")}/${this.finding.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${this.finding.text}]`);
     if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) parts.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
     const search = this.searches[v];
     if (search && !FILTER_SCOPES[v]) parts.push(`[search: ${search}]`);
@@ -1058,11 +1241,11 @@ export class App {
     return lines;
   }
 
-  /** A packet row with its colouring rule (packet-row.ts), and bold when it is marked. */
+  /** A packet row with its colouring rule (packet-row.ts), and bold when it is marked (evidence or the user's). */
   private packetLine(text: string, index: number): string {
     const [open, close] = styleTags(this.model!.packetStyle(index), this.caps.colour);
     const line = `${open}${text}${close}`;
-    return this.evidence.has(index + 1) ? `{bold}${line}{/bold}` : line;
+    return this.evidence.has(index + 1) || this.userMarks.has(index + 1) ? `{bold}${line}{/bold}` : line;
   }
 
   render(): void {
@@ -1101,14 +1284,15 @@ export class App {
     if (this.filterBar) {
       const f = this.filterBar;
       const scope = FILTER_SCOPES[f.view];
-      const prompt = scope ? `filter ${TITLES[f.view].toLowerCase()} (${scope} fields): ` : `search ${TITLES[f.view].toLowerCase()}: `;
+      const prompt = f.find ? "find packet (text of its row or Kafka fields): " : scope ? `filter ${TITLES[f.view].toLowerCase()} (${scope} fields): ` : `search ${TITLES[f.view].toLowerCase()}: `;
       const input = `${prompt}${f.text}`;
       const st = f.choices.length > 0 ? f.choices.join("  ") : f.compiled ? filterStatus(f.compiled, this.g) : "";
       const caretAt = f.compiled && !f.compiled.ok && f.choices.length === 0 ? prompt.length + f.compiled.offset : -1;
       // The message wraps (up to 3 lines) so "did you mean" is readable at 80 columns.
       const lines = [fit(input, width)];
       if (caretAt >= 0) lines.push(fit(`${" ".repeat(Math.min(caretAt, width - 1))}^`, width));
-      lines.push(...wrap(st || "Enter applies, Esc cancels, Tab completes, Up/Down history", width, 3));
+      const idle = f.find ? "Enter finds the next packet (case-insensitive), n the one after, Esc cancels" : "Enter applies, Esc cancels, Tab completes, Up/Down history";
+      lines.push(...wrap(st || idle, width, 3));
       this.place(this.bar, { top: Math.max(0, height - 1 - lines.length), left: 0, width, height: lines.length }, lines.map(escapeTags).join("\n"));
       this.bar.show();
       this.bar.setFront();

@@ -34,6 +34,11 @@ export type Action =
   | "scope-all"
   | "next-mark"
   | "prev-mark"
+  | "toggle-mark"
+  | "clear-marks"
+  | "follow-stream"
+  | "find"
+  | "time-ref"
   | `pane:${ViewId}`;
 
 /** Keys of the `?` help while it is open. */
@@ -90,24 +95,31 @@ export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
   findings: [{ keys: ["enter"], description: "open a cause / go to a finding's evidence packets", action: "enter", visible: true, hint: "evidence" }, ...LIST],
   connections: [
     { keys: ["enter"], description: "show this connection's exchanges and packets", action: "enter", visible: true, hint: "drill" },
+    { keys: ["F"], description: "follow the connection: its Kafka messages in order", action: "follow-stream", visible: true, hint: "follow" },
     { keys: ["s"], description: "sort by the next column", action: "sort-next", visible: true, hint: "sort" },
     { keys: ["r"], description: "reverse the sort", action: "sort-reverse" },
     ...LIST,
   ],
   exchanges: [
     { keys: ["enter"], description: "open the exchange's tree and request packet", action: "enter", visible: true, hint: "tree" },
+    { keys: ["F"], description: "follow its connection: the Kafka messages in order", action: "follow-stream" },
     { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
     ...LIST,
   ],
   packets: [
     { keys: ["enter"], description: "open the packet's protocol tree", action: "enter", visible: true, hint: "tree" },
-    { keys: ["]"], description: "next marked packet (evidence, one side only)", action: "next-mark", visible: true, hint: "mark" },
+    { keys: ["]"], description: "next marked packet (yours, evidence, one side only)", action: "next-mark", visible: true, hint: "mark" },
     { keys: ["["], description: "previous marked packet", action: "prev-mark" },
+    { keys: ["f", "C-f"], description: "find a packet by text (Info, addresses, Kafka fields)", action: "find" },
+    { keys: ["F"], description: "follow the packet's connection: its Kafka messages", action: "follow-stream" },
+    { keys: ["m"], description: "mark / unmark the packet", action: "toggle-mark" },
+    { keys: ["M"], description: "clear every mark of yours", action: "clear-marks" },
+    { keys: ["t"], description: "set / clear the packet as time reference (*REF*)", action: "time-ref" },
     { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
     ...LIST,
   ],
   detail: [
-    { keys: ["enter"], description: "expand / collapse", action: "toggle", visible: true, hint: "fold" },
+    { keys: ["enter"], description: "expand / collapse; in a stream, select the packet", action: "toggle", visible: true, hint: "fold" },
     { keys: ["right", "l"], description: "expand", action: "expand" },
     { keys: ["left", "h"], description: "collapse", action: "collapse" },
     { keys: ["e"], description: "expand all", action: "expand-all", visible: true, hint: "all" },
@@ -249,7 +261,7 @@ export function helpLines(focus: ViewId): string[] {
   lines.push("In this help:", ...lineAll(HELP_KEYMAP), "");
   lines.push("In the filter bar (/), typed text goes into the filter, and:", ...lineAll(FILTER_BAR_KEYMAP));
   lines.push("Packets, exchanges and connections take the rule language (names: kdiag");
-  lines.push("fields); other panes search for the text. Mouse: click a pane or a row,");
-  lines.push("wheel to scroll.");
+  lines.push("fields); other panes search for the text, as f does in the packets pane.");
+  lines.push("Mouse: click a pane or a row, wheel to scroll.");
   return lines;
 }

@@ -379,16 +379,19 @@ export class TuiModel {
 
   /**
    * Packet `index` as a row of the packets pane; `prev` is the packet above it in the list (the
-   * delta column is the time since it), -1 for the first row.
+   * delta column is the time since it), -1 for the first row. `mark`: true for the evidence
+   * marker, or the glyph to show. `timeRef`: the time reference's index, whose time the time
+   * column counts from (-1: the first packet of the capture).
    */
-  packetRow(index: number, width: number, evidence: boolean, prev = -1): string {
+  packetRow(index: number, width: number, mark: boolean | string, prev = -1, timeRef = -1): string {
     const p = this.capture.packets;
     const { row, pdus } = this.packetJson(index);
     const info = packetInfo(row, pdus);
     const cells = {
-      mark: evidence ? this.glyphs.marker.slice(0, 1) : " ",
+      mark: typeof mark === "string" ? mark : mark ? this.glyphs.marker.slice(0, 1) : " ",
       number: index + 1,
-      rel: (p.tsUs[index]! - this.t0) / 1e6,
+      rel: (p.tsUs[index]! - (timeRef >= 0 ? p.tsUs[timeRef]! : this.t0)) / 1e6,
+      ref: index === timeRef,
       deltaUs: prev >= 0 ? Math.max(0, p.tsUs[index]! - p.tsUs[prev]!) : 0,
       src: this.safe(row.src ?? "?"),
       dst: this.safe(row.dst ?? "?"),

@@ -114,6 +114,8 @@ export interface PacketCells {
   rel: number;
   /** Microseconds since the previous packet of the list. */
   deltaUs: number;
+  /** The time reference (Wireshark's *REF*): its time and delta read `*REF*`. */
+  ref?: boolean;
   src: string;
   dst: string;
   proto: string;
@@ -122,6 +124,6 @@ export interface PacketCells {
 }
 
 export function packetRowText(c: PacketColumns, cells: PacketCells, arrow: string, ellipsis: string): string {
-  const time = c.time ? `${padLeft(cells.rel.toFixed(6), 11)} ` : "";
-  return `${cells.mark}${padLeft(String(cells.number), 6)} ${time}${padLeft(deltaText(cells.deltaUs), 6)} ${fitEnd(cells.src, c.addr, ellipsis)} ${arrow} ${fitEnd(cells.dst, c.addr, ellipsis)} ${cells.proto.padEnd(5)} ${padLeft(String(cells.length), 4)} ${cells.info}`;
+  const time = c.time ? `${padLeft(cells.ref ? "*REF*" : cells.rel.toFixed(6), 11)} ` : "";
+  return `${cells.mark}${padLeft(String(cells.number), 6)} ${time}${padLeft(cells.ref ? "*REF*" : deltaText(cells.deltaUs), 6)} ${fitEnd(cells.src, c.addr, ellipsis)} ${arrow} ${fitEnd(cells.dst, c.addr, ellipsis)} ${cells.proto.padEnd(5)} ${padLeft(String(cells.length), 4)} ${cells.info}`;
 }

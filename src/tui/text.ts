@@ -9,6 +9,8 @@ import { sanitize } from "../report/sanitize.js";
 export interface Glyphs {
   arrow: string;
   marker: string;
+  /** A packet the user marked (m), beside the finding-evidence marker. */
+  userMark: string;
   expanded: string;
   collapsed: string;
   leaf: string;
@@ -24,6 +26,7 @@ export interface Glyphs {
 export const UNICODE_GLYPHS: Glyphs = {
   arrow: "→",
   marker: "●",
+  userMark: "◆",
   expanded: "▾",
   collapsed: "▸",
   leaf: "·",
@@ -38,6 +41,7 @@ export const UNICODE_GLYPHS: Glyphs = {
 export const ASCII_GLYPHS: Glyphs = {
   arrow: "->",
   marker: "*",
+  userMark: "#",
   expanded: "-",
   collapsed: "+",
   leaf: " ",

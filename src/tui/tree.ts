@@ -208,6 +208,8 @@ export function packetTree(
   pkt: DecodedPacket,
   pdus: readonly StoredPdu[],
   streams: ReadonlyMap<StoredPdu, StreamMap> = new Map(),
+  /** The time reference (1-based packet number), 0 for none. */
+  timeRef = 0,
 ): UiNode[] {
   const p = capture.packets;
   const t0 = p.count > 0 ? p.tsUs[0]! : 0;
@@ -221,6 +223,9 @@ export function packetTree(
     children: [
       leaf(`Time: ${new Date(p.tsUs[index]! / 1000).toISOString()}`),
       leaf(`Time since first packet: ${((p.tsUs[index]! - t0) / 1e6).toFixed(6)} s`),
+      ...(timeRef > 0 && timeRef <= p.count
+        ? [leaf(timeRef === number ? "Time reference: this packet (*REF*)" : `Time since reference (packet ${timeRef}): ${((p.tsUs[index]! - p.tsUs[timeRef - 1]!) / 1e6).toFixed(6)} s`)]
+        : []),
       leaf(`Link type: ${LINK_NAMES[linkType] ?? linkType}`),
       leaf(`File offset: ${p.fileOffset[index]}`),
     ],
