@@ -11,6 +11,8 @@
  * --profile            also write a CPU profile of `kdiag flows` and print its top self-time functions
  * --no-tui             skip the `kdiag tui` timings (bench/tui.js)
  * --tui-packets N      packets in the capture for the TUI key-response test, default 1000000
+ * --connections N      connections in the many-connections capture (one SYN each), default 1000000
+ * --no-many            skip the many-connections runs (flows, flows --json, kafka, analyze: minutes)
  *
  * The build is copied to bench/data/snapshot/ (bin, dist, package.json) and every kdiag command
  * runs from that copy, so a rebuild by someone else halfway through cannot mix two versions.
@@ -21,6 +23,9 @@
  * `kdiag tui` (bench/tui.js, headless 80x24 in child processes): time from process start to the
  * first screen and to the findings shown on the main capture, and key response (median, max ms)
  * in the packets pane of a capture of a million small-payload packets.
+ * Many connections (bench/make-many-connections.js, one SYN each: a SYN flood or hours of a busy
+ * broker host): flows, flows --json, kafka and analyze once each, time and peak RSS, RSS per
+ * connection, next to tshark -z conv,tcp on the same file.
  * Prints a table and writes bench/results.json.
  */
 
@@ -30,6 +35,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeCapture } from "./make-capture.js";
+import { makeManyConnections } from "./make-many-connections.js";
 import { benchTui, tuiReport } from "./tui.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -38,7 +44,7 @@ const DATA = join(BENCH, "data");
 const MB = 1e6;
 
 function parseArgs(argv) {
-  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000 };
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -53,6 +59,8 @@ function parseArgs(argv) {
     else if (a === "--profile") o.profile = true;
     else if (a === "--no-tui") o.tui = false;
     else if (a === "--tui-packets") o.tuiPackets = Math.max(1000, Math.floor(num()));
+    else if (a === "--connections") o.connections = Math.max(1000, Math.floor(num()));
+    else if (a === "--no-many") o.many = false;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n?/, "").replace(/^ \* ?/gm, ""));
       process.exit(0);
@@ -145,6 +153,18 @@ function rssWithTime(argv, gnuTime) {
   if (r.status !== 0) throw new Error(`failed (${r.status}): ${argv.join(" ")}\n${r.stderr}`);
   const lines = r.stderr.trim().split("\n");
   return Number(lines[lines.length - 1]);
+}
+
+/** One run of argv (stdout discarded): wall seconds and peak RSS KiB, or null when it failed. */
+function timedRss(argv, gnuTime) {
+  const start = process.hrtime.bigint();
+  const r = gnuTime
+    ? spawnSync(gnuTime, ["-f", "%M", ...argv], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] })
+    : spawnSync(argv[0], argv.slice(1), { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) return null;
+  const lines = r.stderr.trim().split("\n");
+  return { seconds, rssKiB: gnuTime ? Number(lines[lines.length - 1]) : 0 };
 }
 
 function rssWithProc(argv) {
@@ -312,6 +332,31 @@ async function main() {
     } else step(`  failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
   }
 
+  // --- Many connections: output streams, memory per connection ---------------------------------
+  if (opts.many) {
+    const file = join(DATA, `many-${opts.connections}-syn.pcap`);
+    if (!existsSync(file)) {
+      step(`making ${rel(file)} (${opts.connections} connections, one SYN each)`);
+      makeManyConnections(file, { connections: opts.connections, kind: "syn" });
+    }
+    warm(file);
+    const M = rel(file);
+    const runs = [
+      ["kdiag flows", [...KA, "flows", M]],
+      ["kdiag flows --json", [...KA, "flows", "--json", M]],
+      ["kdiag kafka", [...KA, "kafka", M]],
+      ["kdiag analyze", [...KA, "analyze", M]],
+    ];
+    if (tshark) runs.push(["tshark -q -z conv,tcp", ["tshark", "-r", M, "-q", "-z", "conv,tcp"]]);
+    results.many = { connections: opts.connections, file: M, bytes: statSync(file).size, runs: {} };
+    for (const [name, argv] of runs) {
+      step(`many connections: ${name} (one run, time and peak RSS)`);
+      const r = timedRss(argv, gnuTime);
+      results.many.runs[name] = r;
+      step(r ? `  ${fmt.s(r.seconds)}, ${fmt.kib(r.rssKiB)}, ${((r.rssKiB * 1024) / opts.connections).toFixed(0)} bytes/connection` : "  failed");
+    }
+  }
+
   // --- Optional CPU profile ----------------------------------------------------------------
   if (opts.profile) {
     const dir = join(DATA, "profile");
@@ -406,6 +451,23 @@ async function main() {
   );
   for (const [k, a] of Object.entries(results.alloc)) {
     out.push(`allocations, analysis pass, ${k}: ${a.bytesPerPacket.toFixed(0)} bytes/packet (${(a.allocatedBytes / MB).toFixed(0)} MB over ${a.packets} packets, ${a.gcs} GCs)`);
+  }
+  if (results.many) {
+    const m = results.many;
+    out.push("", `many connections ${m.file}: ${m.connections} connections (one SYN each), ${(m.bytes / MB).toFixed(0)} MB`);
+    const ts = m.runs["tshark -q -z conv,tcp"];
+    out.push(
+      table(
+        ["command", "time", "peak RSS", "bytes/connection", "time vs tshark"],
+        Object.entries(m.runs).map(([k, r]) => [
+          k,
+          r ? fmt.s(r.seconds) : "failed",
+          r ? fmt.kib(r.rssKiB) : "-",
+          r ? ((r.rssKiB * 1024) / m.connections).toFixed(0) : "-",
+          r && ts && k !== "tshark -q -z conv,tcp" ? fmt.x(r.seconds / ts.seconds) : "-",
+        ]),
+      ),
+    );
   }
   if (results.tui) out.push("", ...tuiReport(results.tui));
   if (results.longConnection) out.push("", results.longConnection);
