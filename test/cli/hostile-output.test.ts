@@ -107,6 +107,10 @@ describe("no control character reaches the terminal", () => {
     ["rules", "--rules", rules, "--rules", broken],
     ["rules", "--rules", rules, "--rules", broken, "--json"],
     ["flows", join(tmp, `missing${evil.replace(/\u0000/g, "")}.pcap`)],
+    ["packets", "-Y", "tcp.port == 9092 && frame.len > 60", capture],
+    ["kafka", "--json", "-Y", "kafka.api_key == 18", capture],
+    ["packets", "-Y", `kafka.client_id == "${evil.replace(/\u0000/g, "")}"`, capture],
+    ["packets", "-Y", `${evil.replace(/\u0000/g, "")} == 1`, capture],
   ];
 
   it("in any command, text or JSON, on stdout and stderr", async () => {

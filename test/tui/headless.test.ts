@@ -490,6 +490,37 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.written()).toMatch(/\x1b\[\?25h/);
   });
 
+  it("capture text with OSC, CSI and a bidi override reaches no pane raw: lists, tree, hex, stream, find, filter", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const evil = join(dir, "evil-all.pcap");
+    const bytes = readFileSync(FIREWALL);
+    const from = Buffer.from("kdiag-fwidle");
+    // OSC set-title with BEL, U+202E (right-to-left override, 3 bytes in UTF-8), CSI erase.
+    const to = Buffer.concat([Buffer.from("\x1b]2;X\x07"), Buffer.from("\u202e"), Buffer.from("\x1b[J")]);
+    expect(to.length).toBe(from.length);
+    for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) to.copy(bytes, at);
+    writeFileSync(evil, bytes);
+    const h = await start([evil], { cols: 120, rows: 30 });
+    const walk: string[][] = [
+      ["1", "enter"], // a finding, its message and advice
+      ["3", "enter", "5", "e"], // an exchange's tree, all open
+      ["6"], // its bytes (the ASCII column)
+      ["4", "F"], // the connection as a stream of Kafka messages
+      ["escape", "4", "f", "X", "enter"], // find text in packets
+      ["/", ..."kafka.client_id contains \"X\"".split(""), "enter"], // a display filter over the client id
+      ["2", "enter", "7"], // a connection and its timeline
+    ];
+    for (const keys of walk) await h.press(...keys);
+    const out = h.written();
+    expect(out).not.toContain("\x1b]2;X");
+    expect(out).not.toContain("\u202e");
+    // The only OSC written is kdiag's own window title.
+    expect(out.split("\x1b]").length - 1).toBe(out.split("\x1b]0;kdiag\x07").length - 1);
+    expect(h.errors()).toBe("");
+    await h.press("3");
+    expect(h.text()).toMatch(/\\e\]2;X\\x07/); // shown escaped, readable
+  });
+
   it("compares a client-side and a server-side capture", async () => {
     const h = await start([FIREWALL, BROKER_SIDE], { cols: 160, rows: 40 });
     expect(paneTitle(h, "Comparison")).toBeDefined();
