@@ -19,7 +19,13 @@ import { filterFields, type FieldKind, type FilterField, type FilterScope } from
 import { FilterSyntaxError, parseDisplayFilter, type CompareOp, type FilterNode, type Literal, type SetItem } from "./parse.js";
 
 export type Translation =
-  | { ok: true; cel: string; notes: string[] }
+  | {
+      ok: true;
+      cel: string;
+      notes: string[];
+      /** A text field was compared with an unquoted value (`conn.close_how == 1`): fine in a filter, a likely mistake in a rule. */
+      unquotedText: boolean;
+    }
   | { ok: false; offset: number; message: string };
 
 const SCOPE_WORDS: Record<FilterScope, string> = { packet: "packets", connection: "connections", exchange: "Kafka exchanges" };
@@ -28,7 +34,9 @@ export function translateDisplayFilter(scope: FilterScope, text: string): Transl
   const notes: string[] = [];
   try {
     const tree = parseDisplayFilter(text);
-    return { ok: true, cel: new Translator(scope, notes).node(tree), notes };
+    const t = new Translator(scope, notes);
+    const cel = t.node(tree);
+    return { ok: true, cel, notes, unquotedText: t.unquotedText };
   } catch (err) {
     if (err instanceof FilterSyntaxError) return { ok: false, offset: err.offset, message: err.message };
     throw err;
@@ -37,6 +45,7 @@ export function translateDisplayFilter(scope: FilterScope, text: string): Transl
 
 class Translator {
   private readonly fields: Map<string, FilterField>;
+  unquotedText = false;
 
   constructor(
     private readonly scope: FilterScope,
@@ -127,6 +136,7 @@ class Translator {
       case "bool":
         return `${x} ${op} ${boolLiteral(f, v)}`;
       default:
+        if (!v.quoted) this.unquotedText = true;
         return `${x} ${op} ${JSON.stringify(v.text)}`;
     }
   }

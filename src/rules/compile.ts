@@ -72,8 +72,9 @@ class RuleCompiler {
   /**
    * The condition as CEL. A condition written as a Wireshark display filter (`tcp.port == 9092`,
    * `kafka.error == 10`, `ip.addr == 10.0.0.0/8 and not tcp.flags.syn == 1`) is translated, but
-   * only where that is unambiguous: the text is not valid CEL here (with the rule's params) and
-   * is a valid display filter of the scope. Anything else is checked as CEL, with CEL's errors.
+   * only where that is unambiguous: the text is not valid CEL here (with the rule's params), is a
+   * valid display filter of the scope, and compares no text field with an unquoted value.
+   * Anything else is checked as CEL, with CEL's errors.
    */
   conditionText(): string {
     const text = this.decl.condition;
@@ -83,8 +84,9 @@ class RuleCompiler {
     } catch {
       // not CEL: perhaps a display filter
     }
+    // A text field against an unquoted value (`conn.close_how == 1`) is CEL's type error to report.
     const display = translateDisplayFilter(this.scope, text);
-    return display.ok ? display.cel : text;
+    return display.ok && !display.unquotedText ? display.cel : text;
   }
 
   /** Expands, parses and type-checks an expression found at `path` (optionally at an offset inside it). */
