@@ -7,7 +7,7 @@
 import { compileFilter, withoutStacks, type CompiledFilter, type FilterScope } from "../filter/compile.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { buildConnectionFacts, exchangeFactsBuilder } from "../rules/build-facts.js";
-import { PacketItems, readsOf } from "../rules/packet-item.js";
+import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
 import type { Connection } from "../tcp/types.js";
 import { UsageError } from "./errors.js";
 
@@ -24,13 +24,7 @@ export function compileFilterOption(scope: FilterScope, text: string): ReadyFilt
 
 /** Packet indices (0-based) the filter keeps: any of the packet's items (one per PDU) matching. */
 export function packetPredicate(capture: AnalysedCapture, filter: ReadyFilter): (index: number) => boolean {
-  const pdusAt = new Map<number, AnalysedCapture["pdus"][number][]>();
-  for (const pdu of capture.pdus) {
-    const list = pdusAt.get(pdu.packet);
-    if (list) list.push(pdu);
-    else pdusAt.set(pdu.packet, [pdu]);
-  }
-  const items = new PacketItems(capture, buildConnectionFacts(capture), pdusAt);
+  const items = new PacketItems(capture, buildConnectionFacts(capture), pdusByPacket(capture));
   items.reads = readsOf([filter.cel]);
   return (i) => withoutStacks(() => items.some(i, (f) => filter.test(f)));
 }

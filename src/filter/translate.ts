@@ -179,8 +179,20 @@ function elementKind(kind: FieldKind): FieldKind {
   return kind === "list<int>" ? "int" : kind === "list<string>" ? "string" : kind;
 }
 
+const KIND_WORDS: Record<FieldKind, string> = {
+  int: "a number",
+  double: "a number",
+  bool: "a flag (1 or 0)",
+  string: "text",
+  ip: "an address",
+  "list<int>": "a list of numbers",
+  "list<string>": "a list of text",
+  protocol: "a protocol",
+  map: "a table",
+};
+
 function describe(kind: FieldKind): string {
-  return { int: "a number", double: "a number", bool: "a flag (1 or 0)", string: "text", ip: "an address", protocol: "a protocol", map: "a table" }[kind as "int"] ?? kind;
+  return KIND_WORDS[kind];
 }
 
 function intLiteral(f: FilterField, v: Literal): string {

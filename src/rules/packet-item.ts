@@ -11,7 +11,7 @@
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { formatAddr } from "../decode/format.js";
 import { TcpFlag, type DecodedPacket } from "../decode/types.js";
-import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { relativeSeq } from "../tcp/seq.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
@@ -283,13 +283,7 @@ class PacketItem {
  * and its facts, once per PDU completing in the packet (once when none).
  */
 export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], visit: (frame: number, facts: Facts) => void, reads?: PacketReads): void {
-  const pdusAt = new Map<number, Array<{ dissector: string; fields: Record<string, FieldValue> }>>();
-  for (const pdu of capture.pdus) {
-    const list = pdusAt.get(pdu.packet);
-    if (list) list.push(pdu);
-    else pdusAt.set(pdu.packet, [pdu]);
-  }
-  const items = new PacketItems(capture, conns, pdusAt);
+  const items = new PacketItems(capture, conns, pdusByPacket(capture));
   if (reads) items.reads = reads;
   for (let i = 0; i < capture.packets.count; i++) {
     items.some(i, (f) => {
@@ -297,4 +291,15 @@ export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], vis
       return false;
     });
   }
+}
+
+/** The stored PDUs by the packet (number) that completed them. */
+export function pdusByPacket(capture: AnalysedCapture): Map<number, StoredPdu[]> {
+  const out = new Map<number, StoredPdu[]>();
+  for (const pdu of capture.pdus) {
+    const list = out.get(pdu.packet);
+    if (list) list.push(pdu);
+    else out.set(pdu.packet, [pdu]);
+  }
+  return out;
 }

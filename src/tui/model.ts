@@ -15,7 +15,7 @@ import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
-import { PacketItems, readsOf } from "../rules/packet-item.js";
+import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
 import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
 import type { Connection } from "../tcp/types.js";
@@ -52,7 +52,7 @@ export const CONN_COLUMNS: readonly ConnColumn[] = [
 ];
 
 export class TuiModel {
-  readonly pdusByPacket = new Map<number, StoredPdu[]>();
+  readonly pdusByPacket: Map<number, StoredPdu[]>;
   readonly findings: Finding[];
   /** The findings by cause (rule), as the findings pane lists them. */
   readonly findingGroups: FindingGroup[];
@@ -88,11 +88,7 @@ export class TuiModel {
       list.push(f);
       this.byConn.set(f.evidence.connection, list);
     }
-    for (const pdu of capture.pdus) {
-      const list = this.pdusByPacket.get(pdu.packet);
-      if (list) list.push(pdu);
-      else this.pdusByPacket.set(pdu.packet, [pdu]);
-    }
+    this.pdusByPacket = pdusByPacket(capture);
     this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
   }
 
