@@ -19,6 +19,7 @@ import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem
 import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.js";
 import { compareTree, connectionTree } from "./row-detail.js";
 import { styleTags } from "./packet-row.js";
+import { titleText, type QuotedPart } from "./pane-title.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
@@ -958,34 +959,46 @@ export class App {
     }
   }
 
-  private paneTitle(v: ViewId): string {
+  /**
+   * The title line of pane `v` in `width` cells (pane-title.ts): key, name, scope and count
+   * always; a long filter or search text shortened in the middle, or down to `[filter]` (`/`
+   * shows it whole in the filter bar); then the markers and the position.
+   */
+  private paneTitle(v: ViewId, focused: boolean, width: number): string {
     const m = this.model;
     const s = this.lists[v];
-    const parts: string[] = [TITLES[v]];
-    if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
-    if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
+    const head: string[] = [`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""}`, TITLES[v]];
+    const tail: string[] = [];
+    if (v === "findings" && m) head.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
+    if (v === "connections" && m) head.push(`(${s.count}/${m.capture.connections.length})`);
     if ((v === "exchanges" || v === "packets") && m) {
-      parts.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
-      parts.push(`(${s.count})`);
+      head.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
+      head.push(`(${s.count})`);
     }
     if (v === "timeline") {
       const c = this.selectedConnection();
-      parts.push(c === null ? "" : `- connection ${c}`);
+      head.push(c === null ? "" : `- connection ${c}`);
     }
     if (v === "hex" && this.hexPacket > 0) {
-      parts.push(`- packet ${this.hexPacket}`);
+      head.push(`- packet ${this.hexPacket}`);
       const { node, packet } = this.selectedField();
-      if (packet > 0 && node?.continuesTo) parts.push(`[field continues to packet ${node.continuesTo}]`);
+      if (packet > 0 && node?.continuesTo) tail.push(`[field continues to packet ${node.continuesTo}]`);
     }
+    let quoted: QuotedPart | null = null;
     const filter = this.filters[v];
     const running = v === "packets" ? this.filterProgress() : null;
-    if (running) parts.push(`[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${filter?.text ?? ""}]`);
-    else if (filter) parts.push(`[filter: ${filter.text}]`);
-    if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) parts.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
+    if (running) {
+      const progress = `[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."}`;
+      quoted = { open: `${progress} `, text: filter?.text ?? "", close: "]", bare: `${progress}]` };
+    } else if (filter) quoted = { open: "[filter: ", text: filter.text, close: "]", bare: "[filter]" };
+    if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) tail.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
     const search = this.searches[v];
-    if (search && !FILTER_SCOPES[v]) parts.push(`[search: ${search}]`);
-    if (s.count > 0 && v !== "timeline") parts.push(`${s.selected + 1}/${s.count}`);
-    return parts.filter(Boolean).join(" ");
+    if (search && !FILTER_SCOPES[v]) {
+      if (quoted) tail.push(`[search: ${search}]`);
+      else quoted = { open: "[search: ", text: search, close: "]", bare: "[search]" };
+    }
+    if (s.count > 0 && v !== "timeline") tail.push(`${s.selected + 1}/${s.count}`);
+    return titleText({ head: head.filter(Boolean).join(" "), quoted, tail }, width, this.g.ellipsis);
   }
 
   private paneBody(v: ViewId, width: number, rows: number): string[] {
@@ -1091,7 +1104,7 @@ export class App {
         continue;
       }
       const focused = v === this.focus;
-      const title = fit(`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""} ${this.paneTitle(v)}`, r.width, this.g.ellipsis);
+      const title = this.paneTitle(v, focused, r.width);
       const titleLine = focused ? `{inverse}${escapeTags(title)}{/inverse}` : this.caps.colour ? `{blue-bg}{white-fg}${escapeTags(title)}{/white-fg}{/blue-bg}` : `{underline}${escapeTags(title)}{/underline}`;
       const body = this.paneBody(v, r.width, r.height - 1);
       this.place(b, r, [titleLine, ...body].join("\n"));

@@ -200,6 +200,22 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(paneTitle(h, "Packets")).toContain("[filter: tcp.flags.reset]");
   });
 
+  it("a long packet filter at 80 columns: the title keeps the count and the filter, its text cut in the middle", async () => {
+    const h = await start([FIREWALL]);
+    const filter = "tcp.flags.reset == 1 and ip.addr == 10.99.1.1 and tcp.port == 9092";
+    await h.press("4", "/");
+    await h.type(filter);
+    await h.press("enter");
+    const n = h.app.shownPackets().length;
+    expect(n).toBeGreaterThan(0);
+    const title = paneTitle(h, "Packets")!;
+    expect(title.length).toBeLessThanOrEqual(80);
+    expect(title).toMatch(new RegExp(`^>4 Packets - all connections \\(${n}\\) \\[filter: tcp\\.flags\\.reset[^\\]]*…[^\\]]*== 9092\\] 1/${n}$`));
+    // scoped to one connection (Enter on it), the filter and its count are still in the title
+    await h.press("2", "enter", "4");
+    expect(paneTitle(h, "Packets")).toMatch(/^>4 Packets - connection 0 \(1\) \[filter: tcp\.flags\.reset[^\]]*…[^\]]*== 9092\] 1\/1$/);
+  });
+
   it("filters a big packet list in slices: keys work meanwhile, progress shows, Esc cancels", async () => {
     const h = await start([FIREWALL]);
     const total = h.app.model!.capture.packets.count;

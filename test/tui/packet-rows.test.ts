@@ -17,6 +17,7 @@ import { deltaText, SHORT_EVENT_LABELS, styleTags } from "../../src/tui/packet-r
 import { EVENT_LABELS } from "../../src/report/packet-info.js";
 import { exchangeColumns } from "../../src/tui/exchange-row.js";
 import { packetTree } from "../../src/tui/tree.js";
+import { fitMiddle, titleText } from "../../src/tui/pane-title.js";
 import { Scenario, writePcap } from "../tcp/helpers.js";
 import { ASCII_GLYPHS, UNICODE_GLYPHS, escapeTags } from "../../src/tui/text.js";
 
@@ -264,6 +265,30 @@ describe("packets and exchanges panes at 80 columns", () => {
     const ok = exchangeColumns(80, { ...needs, result: { short: 2, full: 2 } });
     expect(ok.result).toBe(6);
     expect(ok.client + ok.topics).toBe(c.client + c.topics + 11);
+  });
+});
+
+describe("pane titles at 80 columns", () => {
+  const filter = "tcp.flags.reset == 1 and ip.addr == 10.0.0.0/8 and kafka.api_key == 0";
+  const parts = (text: string, tail = ["12/40"]) => ({
+    head: ">4 Packets - all connections (40)",
+    quoted: { open: "[filter: ", text, close: "]", bare: "[filter]" },
+    tail,
+  });
+
+  it("a short filter is whole; a long one is cut in the middle, the count, marker and position kept", () => {
+    expect(titleText(parts("tcp.flags.reset"), 80, "…").trimEnd()).toBe(">4 Packets - all connections (40) [filter: tcp.flags.reset] 12/40");
+    const t = titleText(parts(filter), 80, "…");
+    expect(Array.from(t)).toHaveLength(80);
+    expect(t).toMatch(/^>4 Packets - all connections \(40\) \[filter: tcp\.flags\.reset[^\]]*…[^\]]*api_key == 0\] 12\/40$/);
+  });
+
+  it("with no room for the text the title says [filter]; what comes after it is cut last", () => {
+    expect(titleText(parts(filter), 50, "…").trimEnd()).toBe(">4 Packets - all connections (40) [filter] 12/40");
+    expect(titleText(parts(filter, ["[● client side only]", "12/40"]), 50, "…")).toBe(">4 Packets - all connections (40) [filter] [● cli…");
+    expect(titleText({ head: ">4 Packets (3)", quoted: null, tail: ["1/3"] }, 20, "~")).toBe(">4 Packets (3) 1/3  ");
+    expect(fitMiddle("abcdefghij", 5, "~")).toBe("ab~ij");
+    expect(fitMiddle("abc", 5, "~")).toBe("abc");
   });
 });
 
