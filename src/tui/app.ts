@@ -168,6 +168,12 @@ export class App {
   /** How the next slice of a running filter is scheduled (tests step it by hand). */
   scheduleSlice: (slice: () => void) => void = (slice) => void setImmediate(slice);
   private running: RunningFilter | null = null;
+  /** A key or mouse event is being handled: render() waits for the end of the event loop's turn. */
+  private batching = false;
+  /** The draw render() deferred, once per turn however many keys asked for it. */
+  private drawQueued: NodeJS.Immediate | null = null;
+  /** The screen is gone (quit): nothing may draw any more. */
+  private closed = false;
   private readonly title: string;
   private readonly onQuit: () => void;
 
@@ -199,10 +205,10 @@ export class App {
         })
       : null;
     this.chart?.hide();
-    this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.onKey(ch, key));
+    this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.batched(() => this.onKey(ch, key)));
     this.screen.on("resize", () => this.render());
     if (this.caps.colour) {
-      this.screen.on("mouse", (data: Widgets.Events.IMouseEventArg) => this.onMouse(data));
+      this.screen.on("mouse", (data: Widgets.Events.IMouseEventArg) => this.batched(() => this.onMouse(data)));
     }
   }
 
@@ -291,6 +297,14 @@ export class App {
   stopFilter(): void {
     if (this.running) this.running.cancelled = true;
     this.running = null;
+  }
+
+  /** The screen is about to be destroyed: no filter slice, no deferred draw may touch it. */
+  close(): void {
+    this.stopFilter();
+    this.closed = true;
+    if (this.drawQueued) clearImmediate(this.drawQueued);
+    this.drawQueued = null;
   }
 
   /** The packet filter still being evaluated: packets tested and in the scope, or null. */
@@ -742,12 +756,13 @@ export class App {
         this.helpTop = 0;
         break;
       case "bottom":
-        // Clamped to the last page by render.
         this.helpTop = Number.MAX_SAFE_INTEGER;
         break;
       default:
         return;
     }
+    // Clamped at once, not when drawn: the next key of a burst starts from the last page.
+    this.helpTop = clampHelpTop(this.helpTop, helpLines(this.focus).length, this.helpRows());
     this.render();
   }
 
@@ -1078,12 +1093,48 @@ export class App {
     return this.evidence.has(index + 1) ? `{bold}${line}{/bold}` : line;
   }
 
+  /**
+   * Asks for the screen to be drawn. While a key or mouse event is handled the draw waits for the
+   * end of the event loop's turn (setImmediate): a burst of keys read at once (2000 PgDn of a
+   * held-down key over SSH come in a few reads) is drawn once, after its last key, instead of once
+   * a key. The layout is updated at once all the same, as the keys' page sizes depend on it.
+   * Outside key handling (start, progress, filter slices, resize) the screen is drawn at once.
+   */
   render(): void {
-    const width = this.screen.width as number;
-    const height = this.screen.height as number;
+    if (this.closed) return;
+    if (!this.batching) return this.draw();
+    this.relayout();
+    this.drawQueued ??= setImmediate(() => {
+      this.drawQueued = null;
+      if (!this.closed) this.draw();
+    });
+  }
+
+  /** Runs a key or mouse handler with its draws deferred (see render). */
+  private batched(handle: () => void): void {
+    const was = this.batching;
+    this.batching = true;
+    try {
+      handle();
+    } finally {
+      this.batching = was;
+    }
+  }
+
+  /** Where each pane goes for the current size, focus and list lengths (layout.ts). */
+  private relayout(): void {
     const need: Needs = {};
     for (const v of ["findings", "connections", "exchanges", "packets", "compare"] as ViewId[]) need[v] = this.lists[v].count + 1 + (HEADED.has(v) ? 1 : 0);
-    this.rects = layout({ width, height, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null, need });
+    this.rects = layout({ width: this.screen.width as number, height: this.screen.height as number, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null, need });
+  }
+
+  /** Draws the whole screen now. */
+  private draw(): void {
+    if (this.drawQueued) clearImmediate(this.drawQueued);
+    this.drawQueued = null;
+    const width = this.screen.width as number;
+    const height = this.screen.height as number;
+    this.relayout();
     const m = this.model;
     const head = [
       `kdiag ${this.title}`,
@@ -1132,7 +1183,7 @@ export class App {
     if (this.helpOpen) {
       const lines = helpLines(this.focus);
       const h = Math.max(3, height - 2);
-      this.helpTop = Math.max(0, Math.min(this.helpTop, lines.length - (h - 1)));
+      this.helpTop = clampHelpTop(this.helpTop, lines.length, h - 1);
       const last = Math.min(lines.length, this.helpTop + h - 1);
       // Where you are in it: at 80x24 the help is four screens long.
       const shown = [`Help: every key, lines ${this.helpTop + 1}-${last} of ${lines.length} (Esc closes, j/k PgDn scroll)`, ...lines.slice(this.helpTop, last)];
@@ -1180,6 +1231,11 @@ export class App {
 }
 
 export { GLOBAL_KEYMAP };
+
+/** The first help line shown: the last page at most, `rows` lines of `total` a page. */
+function clampHelpTop(top: number, total: number, rows: number): number {
+  return Math.max(0, Math.min(top, total - rows));
+}
 
 /** Splits text into at most `max` lines of `width` at spaces; the last line is cut. */
 function wrap(text: string, width: number, max: number): string[] {
