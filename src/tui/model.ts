@@ -302,18 +302,18 @@ export class TuiModel {
     const mark = (k: string, t: string) => (k === sortKey ? t + (descending ? this.glyphs.sortDown : this.glyphs.sortUp) : t);
     const t = (k: string) => mark(k, CONN_COLUMNS.find((c) => c.key === k)!.title);
     return fit(
-      ` ${padLeft(t("id"), 3)} ${fit(t("client"), w.client)} ${fit(t("server"), w.server)} ${padLeft(t("duration"), 7)} ${padLeft(t("bytes"), 6)} ${padLeft(t("idle"), 7)} ${fit(t("close"), CLOSE_WIDTH)} ${padLeft(t("resets"), 4)} ${padLeft(t("findings"), 4)}`,
+      ` ${padLeft(t("id"), w.id)} ${fit(t("client"), w.client)} ${fit(t("server"), w.server)} ${padLeft(t("duration"), 7)} ${padLeft(t("bytes"), 6)} ${padLeft(t("idle"), 7)} ${fit(t("close"), CLOSE_WIDTH)} ${padLeft(t("resets"), 4)} ${padLeft(t("findings"), 4)}`,
       width,
     );
   }
 
   /**
-   * Widths of the endpoint columns: what is left once the other columns have theirs, shared by
-   * need (the server column is often one broker address, shorter than the clients'): an endpoint
-   * is cut only when the two do not fit side by side.
+   * Widths of the id and endpoint columns. The id column is as wide as the capture's largest id
+   * (2 at least: "#" and the sort mark); the endpoints share what the other columns leave by need
+   * (the server column is often one broker address, shorter than the clients'): an endpoint is
+   * cut only when the two do not fit side by side.
    */
-  private connWidths(width: number): { client: number; server: number } {
-    const fixed = 4 + 1 + 1 + (1 + 7) + (1 + 6) + (1 + 7) + (1 + CLOSE_WIDTH) + (1 + 4) + (1 + 4);
+  private connWidths(width: number): { id: number; client: number; server: number } {
     if (!this.endpointNeeds) {
       const need = { client: 0, server: 0 };
       for (const c of this.capture.connections) {
@@ -322,8 +322,10 @@ export class TuiModel {
       }
       this.endpointNeeds = need;
     }
+    const id = Math.max(2, String(Math.max(0, this.capture.connections.length - 1)).length);
+    const fixed = 1 + id + 1 + 1 + (1 + 7) + (1 + 6) + (1 + 7) + (1 + CLOSE_WIDTH) + (1 + 4) + (1 + 4);
     const [client, server] = shareWidth(Math.max(16, width - fixed), Math.max(8, this.endpointNeeds.client), Math.max(8, this.endpointNeeds.server));
-    return { client, server };
+    return { id, client, server };
   }
 
   connRow(c: Connection, width: number): string {
@@ -333,7 +335,7 @@ export class TuiModel {
     const by = c.close.by === "server" ? "srv" : c.close.by === "client" ? "cli" : "?";
     const close = c.close.how === "open" ? "open" : `${c.close.how.toUpperCase()} ${by}`;
     return fit(
-      `${marker}${padLeft(String(c.id), 3)} ${fitEnd(endpointText(c.client), w.client, this.glyphs.ellipsis)} ${fitEnd(endpointText(c.server), w.server, this.glyphs.ellipsis)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, CLOSE_WIDTH)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
+      `${marker}${padLeft(String(c.id), w.id)} ${fitEnd(endpointText(c.client), w.client, this.glyphs.ellipsis)} ${fitEnd(endpointText(c.server), w.server, this.glyphs.ellipsis)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, CLOSE_WIDTH)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
       width,
     );
   }

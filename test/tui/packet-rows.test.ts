@@ -198,7 +198,7 @@ function labelledCloses(): string {
   return file;
 }
 
-describe("packets and exchanges panes at 80 columns", () => {
+describe("packets, exchanges and connections panes at 80 columns", () => {
   it("a RST or FIN with a long analysis label keeps its flags: flags first, then the short label", async () => {
     const m = await model(labelledCloses());
     const cases: Array<[index: number, flags: string, label: string, full: string]> = [
@@ -251,6 +251,19 @@ describe("packets and exchanges panes at 80 columns", () => {
     expect(Array.from(row)).toHaveLength(80);
     expect(row).toMatch(/ Produce v7 +kcat-big\S* +orders +2\.0M +58 +31\.3ms MESSAGE_TOO_LARGE$/);
     big.capture.bytes.close();
+  });
+
+  it("connections: IPv6 endpoints are whole, the columns under their titles", async () => {
+    const m = await model(join(FIXTURES, "real", "ipv6.pcap"));
+    const header = m.connHeader(80, "id", false);
+    expect(header).toMatch(/^ +#▲ client +server +dur +bytes +idle close +rst find$/);
+    const row = m.connRow(m.capture.connections[3]!, 80);
+    expect(Array.from(row)).toHaveLength(80);
+    expect(row).toMatch(/^ +3 \[fd99:1::1\]:43532 \[fd99:2::2\]:9092 +52\.9ms +761 +50\.2ms RST srv +1 +- *$/);
+    // each value ends under the end of its title (right-aligned columns) or starts under it
+    for (const t of ["dur", "bytes", "idle", "rst"]) expect(row[header.indexOf(t) + t.length - 1]).not.toBe(" ");
+    expect(row.indexOf("RST srv")).toBe(header.indexOf("close"));
+    m.capture.bytes.close();
   });
 
   it("the result column comes before client id and topics, which keep 6 cells each", () => {
