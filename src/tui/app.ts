@@ -20,6 +20,7 @@ import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.j
 import { compareTree, connectionTree } from "./row-detail.js";
 import { styleTags } from "./packet-row.js";
 import { packetMatches, packetSearchJob, type PacketSearchJob } from "./packet-search.js";
+import { titleText, type QuotedPart } from "./pane-title.js";
 import { rowAtPacket, streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
@@ -184,6 +185,12 @@ export class App {
   /** The text of the packets pane's find (f), repeated by n, and the find still running. */
   private findText = "";
   private finding: PacketSearchJob | null = null;
+  /** A key or mouse event is being handled: render() waits for the end of the event loop's turn. */
+  private batching = false;
+  /** The draw render() deferred, once per turn however many keys asked for it. */
+  private drawQueued: NodeJS.Immediate | null = null;
+  /** The screen is gone (quit): nothing may draw any more. */
+  private closed = false;
   private readonly title: string;
   private readonly onQuit: () => void;
 
@@ -215,10 +222,10 @@ export class App {
         })
       : null;
     this.chart?.hide();
-    this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.onKey(ch, key));
+    this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.batched(() => this.onKey(ch, key)));
     this.screen.on("resize", () => this.render());
     if (this.caps.colour) {
-      this.screen.on("mouse", (data: Widgets.Events.IMouseEventArg) => this.onMouse(data));
+      this.screen.on("mouse", (data: Widgets.Events.IMouseEventArg) => this.batched(() => this.onMouse(data)));
     }
   }
 
@@ -311,6 +318,14 @@ export class App {
     if (this.running) this.running.cancelled = true;
     this.running = null;
     this.finding = null;
+  }
+
+  /** The screen is about to be destroyed: no filter slice, no deferred draw may touch it. */
+  close(): void {
+    this.stopFilter();
+    this.closed = true;
+    if (this.drawQueued) clearImmediate(this.drawQueued);
+    this.drawQueued = null;
   }
 
   /** The packet filter still being evaluated: packets tested and in the scope, or null. */
@@ -912,12 +927,13 @@ export class App {
         this.helpTop = 0;
         break;
       case "bottom":
-        // Clamped to the last page by render.
         this.helpTop = Number.MAX_SAFE_INTEGER;
         break;
       default:
         return;
     }
+    // Clamped at once, not when drawn: the next key of a burst starts from the last page.
+    this.helpTop = clampHelpTop(this.helpTop, helpLines(this.focus).length, this.helpRows());
     this.render();
   }
 
@@ -1140,35 +1156,48 @@ export class App {
     }
   }
 
-  private paneTitle(v: ViewId): string {
+  /**
+   * The title line of pane `v` in `width` cells (pane-title.ts): key, name, scope and count
+   * always; a long filter or search text shortened in the middle, or down to `[filter]` (`/`
+   * shows it whole in the filter bar); then the markers and the position.
+   */
+  private paneTitle(v: ViewId, focused: boolean, width: number): string {
     const m = this.model;
     const s = this.lists[v];
-    const parts: string[] = [v === "detail" && this.detail?.kind === "stream" ? `Stream - connection ${this.detail.index}` : TITLES[v]];
-    if (v === "findings" && m) parts.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
-    if (v === "connections" && m) parts.push(`(${s.count}/${m.capture.connections.length})`);
+    const name = v === "detail" && this.detail?.kind === "stream" ? `Stream - connection ${this.detail.index}` : TITLES[v];
+    const head: string[] = [`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""}`, name];
+    const tail: string[] = [];
+    if (v === "findings" && m) head.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
+    if (v === "connections" && m) head.push(`(${s.count}/${m.capture.connections.length})`);
     if ((v === "exchanges" || v === "packets") && m) {
-      parts.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
-      parts.push(`(${s.count})`);
+      head.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
+      head.push(`(${s.count})`);
     }
     if (v === "timeline") {
       const c = this.selectedConnection();
-      parts.push(c === null ? "" : `- connection ${c}`);
+      head.push(c === null ? "" : `- connection ${c}`);
     }
     if (v === "hex" && this.hexPacket > 0) {
-      parts.push(`- packet ${this.hexPacket}`);
+      head.push(`- packet ${this.hexPacket}`);
       const { node, packet } = this.selectedField();
-      if (packet > 0 && node?.continuesTo) parts.push(`[field continues to packet ${node.continuesTo}]`);
+      if (packet > 0 && node?.continuesTo) tail.push(`[field continues to packet ${node.continuesTo}]`);
     }
+    let quoted: QuotedPart | null = null;
     const filter = this.filters[v];
     const running = v === "packets" ? this.filterProgress() : null;
-    if (running) parts.push(`[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${filter?.text ?? ""}]`);
-    else if (filter) parts.push(`[filter: ${filter.text}]`);
-    if (v === "packets" && this.finding) parts.push(`[finding ${this.finding.done.toLocaleString("en-US")}/${this.finding.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${this.finding.text}]`);
-    if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) parts.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
+    if (running) {
+      const progress = `[filtering ${running.done.toLocaleString("en-US")}/${running.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."}`;
+      quoted = { open: `${progress} `, text: filter?.text ?? "", close: "]", bare: `${progress}]` };
+    } else if (filter) quoted = { open: "[filter: ", text: filter.text, close: "]", bare: "[filter]" };
+    if (v === "packets" && this.finding) tail.push(`[finding ${this.finding.done.toLocaleString("en-US")}/${this.finding.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${this.finding.text}]`);
+    if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) tail.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
     const search = this.searches[v];
-    if (search && !FILTER_SCOPES[v]) parts.push(`[search: ${search}]`);
-    if (s.count > 0 && v !== "timeline") parts.push(`${s.selected + 1}/${s.count}`);
-    return parts.filter(Boolean).join(" ");
+    if (search && !FILTER_SCOPES[v]) {
+      if (quoted) tail.push(`[search: ${search}]`);
+      else quoted = { open: "[search: ", text: search, close: "]", bare: "[search]" };
+    }
+    if (s.count > 0 && v !== "timeline") tail.push(`${s.selected + 1}/${s.count}`);
+    return titleText({ head: head.filter(Boolean).join(" "), quoted, tail }, width, this.g.ellipsis);
   }
 
   private paneBody(v: ViewId, width: number, rows: number): string[] {
@@ -1248,12 +1277,48 @@ export class App {
     return this.evidence.has(index + 1) || this.userMarks.has(index + 1) ? `{bold}${line}{/bold}` : line;
   }
 
+  /**
+   * Asks for the screen to be drawn. While a key or mouse event is handled the draw waits for the
+   * end of the event loop's turn (setImmediate): a burst of keys read at once (2000 PgDn of a
+   * held-down key over SSH come in a few reads) is drawn once, after its last key, instead of once
+   * a key. The layout is updated at once all the same, as the keys' page sizes depend on it.
+   * Outside key handling (start, progress, filter slices, resize) the screen is drawn at once.
+   */
   render(): void {
-    const width = this.screen.width as number;
-    const height = this.screen.height as number;
+    if (this.closed) return;
+    if (!this.batching) return this.draw();
+    this.relayout();
+    this.drawQueued ??= setImmediate(() => {
+      this.drawQueued = null;
+      if (!this.closed) this.draw();
+    });
+  }
+
+  /** Runs a key or mouse handler with its draws deferred (see render). */
+  private batched(handle: () => void): void {
+    const was = this.batching;
+    this.batching = true;
+    try {
+      handle();
+    } finally {
+      this.batching = was;
+    }
+  }
+
+  /** Where each pane goes for the current size, focus and list lengths (layout.ts). */
+  private relayout(): void {
     const need: Needs = {};
     for (const v of ["findings", "connections", "exchanges", "packets", "compare"] as ViewId[]) need[v] = this.lists[v].count + 1 + (HEADED.has(v) ? 1 : 0);
-    this.rects = layout({ width, height, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null, need });
+    this.rects = layout({ width: this.screen.width as number, height: this.screen.height as number, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null, need });
+  }
+
+  /** Draws the whole screen now. */
+  private draw(): void {
+    if (this.drawQueued) clearImmediate(this.drawQueued);
+    this.drawQueued = null;
+    const width = this.screen.width as number;
+    const height = this.screen.height as number;
+    this.relayout();
     const m = this.model;
     const head = [
       `kdiag ${this.title}`,
@@ -1274,7 +1339,7 @@ export class App {
         continue;
       }
       const focused = v === this.focus;
-      const title = fit(`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""} ${this.paneTitle(v)}`, r.width, this.g.ellipsis);
+      const title = this.paneTitle(v, focused, r.width);
       const titleLine = focused ? `{inverse}${escapeTags(title)}{/inverse}` : this.caps.colour ? `{blue-bg}{white-fg}${escapeTags(title)}{/white-fg}{/blue-bg}` : `{underline}${escapeTags(title)}{/underline}`;
       const body = this.paneBody(v, r.width, r.height - 1);
       this.place(b, r, [titleLine, ...body].join("\n"));
@@ -1303,7 +1368,7 @@ export class App {
     if (this.helpOpen) {
       const lines = helpLines(this.focus);
       const h = Math.max(3, height - 2);
-      this.helpTop = Math.max(0, Math.min(this.helpTop, lines.length - (h - 1)));
+      this.helpTop = clampHelpTop(this.helpTop, lines.length, h - 1);
       const last = Math.min(lines.length, this.helpTop + h - 1);
       // Where you are in it: at 80x24 the help is four screens long.
       const shown = [`Help: every key, lines ${this.helpTop + 1}-${last} of ${lines.length} (Esc closes, j/k PgDn scroll)`, ...lines.slice(this.helpTop, last)];
@@ -1351,6 +1416,11 @@ export class App {
 }
 
 export { GLOBAL_KEYMAP };
+
+/** The first help line shown: the last page at most, `rows` lines of `total` a page. */
+function clampHelpTop(top: number, total: number, rows: number): number {
+  return Math.max(0, Math.min(top, total - rows));
+}
 
 /** Splits text into at most `max` lines of `width` at spaces; the last line is cut. */
 function wrap(text: string, width: number, max: number): string[] {

@@ -162,7 +162,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const restore = () => {
     if (restored) return;
     restored = true;
-    current?.stopFilter();
+    current?.close();
     try {
       screen.destroy();
     } catch {

@@ -5,7 +5,6 @@
  */
 
 import { API_NAMES } from "../../dissectors/kafka/fields.js";
-import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
@@ -20,11 +19,14 @@ import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
 import type { Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
+import { exchangeColumns, exchangeHeaderText, exchangeRowText, outcome, type ExchangeColumns, type ExchangeNeeds } from "./exchange-row.js";
 import { groupFindings, type FindingGroup } from "./finding-groups.js";
-import { packetColumns, packetHeaderText, packetInfo, packetRowText, packetStyle, type PacketColumns, type PacketStyle } from "./packet-row.js";
-import { fit, fitEnd, padLeft, safe, shortCount, shortDuration, type Glyphs } from "./text.js";
+import { FULL_LABELS_FROM, packetColumns, packetHeaderText, packetInfo, packetRowText, packetStyle, type PacketColumns, type PacketStyle } from "./packet-row.js";
+import { fit, fitEnd, padLeft, safe, shareWidth, shortCount, shortDuration, type Glyphs } from "./text.js";
 
 const RST = 0x004;
+/** The connections pane's close column: "RST srv", "FIN cli", "open" (and its title with the sort mark). */
+const CLOSE_WIDTH = 7;
 /** Connections whose re-dissected PDUs (with trees) are kept for the detail pane. */
 const DETAIL_CACHE = 8;
 /** PDUs re-dissected on their own kept for the detail pane. */
@@ -71,6 +73,9 @@ export class TuiModel {
   readonly t0: number;
   /** Longest client or server address of the capture's connections, or MAC (-1: not measured yet). */
   private longestAddr = -1;
+  private exchangeNeeds: ExchangeNeeds | null = null;
+  /** Longest client and server endpoint of the capture (null: not measured yet). */
+  private endpointNeeds: { client: number; server: number } | null = null;
 
   constructor(
     readonly capture: AnalysedCapture,
@@ -294,14 +299,30 @@ export class TuiModel {
     const mark = (k: string, t: string) => (k === sortKey ? t + (descending ? this.glyphs.sortDown : this.glyphs.sortUp) : t);
     const t = (k: string) => mark(k, CONN_COLUMNS.find((c) => c.key === k)!.title);
     return fit(
-      ` ${padLeft(t("id"), 3)} ${fit(t("client"), w.ep)} ${fit(t("server"), w.ep)} ${padLeft(t("duration"), 7)} ${padLeft(t("bytes"), 6)} ${padLeft(t("idle"), 7)} ${fit(t("close"), 9)} ${padLeft(t("resets"), 4)} ${padLeft(t("findings"), 4)}`,
+      ` ${padLeft(t("id"), w.id)} ${fit(t("client"), w.client)} ${fit(t("server"), w.server)} ${padLeft(t("duration"), 7)} ${padLeft(t("bytes"), 6)} ${padLeft(t("idle"), 7)} ${fit(t("close"), CLOSE_WIDTH)} ${padLeft(t("resets"), 4)} ${padLeft(t("findings"), 4)}`,
       width,
     );
   }
 
-  private connWidths(width: number): { ep: number } {
-    const fixed = 1 + 4 + 8 + 7 + 8 + 10 + 5 + 5 + 2;
-    return { ep: Math.max(8, Math.floor((width - fixed) / 2)) };
+  /**
+   * Widths of the id and endpoint columns. The id column is as wide as the capture's largest id
+   * (2 at least: "#" and the sort mark); the endpoints share what the other columns leave by need
+   * (the server column is often one broker address, shorter than the clients'): an endpoint is
+   * cut only when the two do not fit side by side.
+   */
+  private connWidths(width: number): { id: number; client: number; server: number } {
+    if (!this.endpointNeeds) {
+      const need = { client: 0, server: 0 };
+      for (const c of this.capture.connections) {
+        need.client = Math.max(need.client, endpointText(c.client).length);
+        need.server = Math.max(need.server, endpointText(c.server).length);
+      }
+      this.endpointNeeds = need;
+    }
+    const id = Math.max(2, String(Math.max(0, this.capture.connections.length - 1)).length);
+    const fixed = 1 + id + 1 + 1 + (1 + 7) + (1 + 6) + (1 + 7) + (1 + CLOSE_WIDTH) + (1 + 4) + (1 + 4);
+    const [client, server] = shareWidth(Math.max(16, width - fixed), Math.max(8, this.endpointNeeds.client), Math.max(8, this.endpointNeeds.server));
+    return { id, client, server };
   }
 
   connRow(c: Connection, width: number): string {
@@ -310,38 +331,57 @@ export class TuiModel {
     const marker = n > 0 ? this.glyphs.marker.slice(0, 1) : " ";
     const by = c.close.by === "server" ? "srv" : c.close.by === "client" ? "cli" : "?";
     const close = c.close.how === "open" ? "open" : `${c.close.how.toUpperCase()} ${by}`;
-    const ep = (e: { addr: string; port: number }) => (e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`);
     return fit(
-      `${marker}${padLeft(String(c.id), 3)} ${fitEnd(ep(c.client), w.ep, this.glyphs.ellipsis)} ${fitEnd(ep(c.server), w.ep, this.glyphs.ellipsis)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, 9)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
+      `${marker}${padLeft(String(c.id), w.id)} ${fitEnd(endpointText(c.client), w.client, this.glyphs.ellipsis)} ${fitEnd(endpointText(c.server), w.server, this.glyphs.ellipsis)} ${padLeft(shortDuration(c.endUs - c.startUs), 7)} ${padLeft(shortCount(c.c2s.bytes + c.s2c.bytes), 6)} ${padLeft(shortDuration(c.longestIdleUs), 7)} ${fit(close, CLOSE_WIDTH)} ${padLeft(String(this.rstCount(c.id)), 4)} ${padLeft(n ? String(n) : "-", 4)}`,
       width,
     );
   }
 
   exchangeHeader(width: number): string {
-    const w = this.exWidths(width);
-    return fit(`${padLeft("time", 9)} ${padLeft("c", 3)} ${fit("api", 16)} ${fit("client id", w.client)} ${fit("topics", w.topics)} ${padLeft("req", 5)} ${padLeft("resp", 5)} ${padLeft("latency", 8)} result`, width);
+    return fit(exchangeHeaderText(this.exchangeColumns(width)), width);
   }
 
-  private exWidths(width: number): { client: number; topics: number } {
-    const fixed = 10 + 4 + 17 + 6 + 6 + 9 + 14;
-    const flex = Math.max(10, width - fixed);
-    return { client: Math.max(5, Math.floor(flex * 0.5)), topics: Math.max(5, flex - Math.floor(flex * 0.5) - 1) };
+  /** Column widths of the exchanges pane; what the capture needs is measured once. */
+  private exchangeColumns(width: number): ExchangeColumns {
+    if (!this.exchangeNeeds) {
+      const p = this.capture.packets;
+      const span = p.count > 0 ? (p.tsUs[p.count - 1]! - this.t0) / 1e6 : 0;
+      const result = { short: 0, full: 0 };
+      let client = 0;
+      let topics = 0;
+      for (const ex of this.capture.exchanges) {
+        result.short = Math.max(result.short, outcome(ex, true).length);
+        result.full = Math.max(result.full, outcome(ex).length);
+        const t = exchangeTexts(ex);
+        client = Math.max(client, t.clientId.length);
+        topics = Math.max(topics, t.topics.length);
+      }
+      this.exchangeNeeds = { time: span.toFixed(3).length, conn: String(Math.max(0, this.capture.connections.length - 1)).length, client, topics, result };
+    }
+    return exchangeColumns(width, this.exchangeNeeds);
   }
 
   exchangeRow(ex: StoredExchange, width: number): string {
-    const w = this.exWidths(width);
+    const c = this.exchangeColumns(width);
     const f = ex.fields;
     const key = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
-    const api = key === null ? "?" : `${API_NAMES[key] ?? key} v${f["kafka.api_version"] ?? "?"}`;
     const side = ex.request ?? ex.response!;
     const time = ((this.capture.packets.tsUs[side.first - 1] ?? side.tsUs) - this.t0) / 1e6;
-    const clientId = typeof f["kafka.client_id"] === "string" ? f["kafka.client_id"] : "-";
-    const topics = strings(f["kafka.topic_name"]).join(",") || "-";
-    const latency = ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-";
-    return fit(
-      `${padLeft(time.toFixed(3), 9)} ${padLeft(String(ex.connId), 3)} ${fit(api, 16)} ${fit(this.safe(clientId), w.client, this.glyphs.ellipsis)} ${fit(this.safe(topics), w.topics, this.glyphs.ellipsis)} ${padLeft(ex.request ? shortCount(ex.request.length) : "-", 5)} ${padLeft(ex.response ? shortCount(ex.response.length) : "-", 5)} ${padLeft(latency, 8)} ${outcome(ex)}`,
-      width,
-    );
+    const { clientId, topics } = exchangeTexts(ex);
+    const version = f["kafka.api_version"];
+    const cells = {
+      time: time.toFixed(3),
+      conn: ex.connId,
+      api: key === null ? "?" : String(API_NAMES[key] ?? key),
+      version: key === null ? null : typeof version === "number" || typeof version === "string" ? version : "?",
+      client: this.safe(clientId),
+      topics: this.safe(topics),
+      req: ex.request ? shortCount(ex.request.length) : "-",
+      resp: ex.response ? shortCount(ex.response.length) : "-",
+      latency: ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-",
+      result: outcome(ex, c.short),
+    };
+    return fit(exchangeRowText(c, cells, this.glyphs.ellipsis), width, this.glyphs.ellipsis);
   }
 
   packetHeader(width: number): string {
@@ -382,7 +422,7 @@ export class TuiModel {
   packetRow(index: number, width: number, mark: boolean | string, prev = -1, timeRef = -1): string {
     const p = this.capture.packets;
     const { row, pdus } = this.packetJson(index);
-    const info = packetInfo(row, pdus);
+    const info = packetInfo(row, pdus, width >= FULL_LABELS_FROM);
     const cells = {
       mark: typeof mark === "string" ? mark : mark ? this.glyphs.marker.slice(0, 1) : " ",
       number: index + 1,
@@ -406,6 +446,8 @@ export class TuiModel {
   }
 }
 
+export { outcome };
+
 export interface PacketFilterJob {
   /** Packets in the scope, and how many have been tested so far. */
   readonly total: number;
@@ -416,24 +458,17 @@ export interface PacketFilterJob {
   result(): Int32Array;
 }
 
-function strings(v: FieldValue | undefined): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
+/** "10.0.0.1:9092", "[fd00::1]:9092". */
+function endpointText(e: { addr: string; port: number }): string {
+  return e.addr.includes(":") ? `[${e.addr}]:${e.port}` : `${e.addr}:${e.port}`;
 }
 
-export function outcome(ex: StoredExchange): string {
-  const errs = Array.isArray(ex.fields["kafka.error"]) ? (ex.fields["kafka.error"] as FieldValue[]) : [];
-  const codes = [...new Set(errs.filter((c): c is number => typeof c === "number" && c !== 0))];
-  if (codes.length > 0) return codes.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`).join(",");
-  switch (ex.status) {
-    case "answered":
-      return "ok";
-    case "no-response-expected":
-      return "acks=0";
-    case "unanswered": {
-      const why = ex.fields["kafka.unanswered"];
-      return why === "end-of-capture" ? "no response (capture ended)" : `NO RESPONSE (${typeof why === "string" ? why.toUpperCase() : "closed"})`;
-    }
-    case "orphan-response":
-      return `orphan (${ex.confidence})`;
-  }
+/** An exchange's client id and topics as the exchanges pane shows them ("-" for none). */
+function exchangeTexts(ex: StoredExchange): { clientId: string; topics: string } {
+  const f = ex.fields;
+  return { clientId: typeof f["kafka.client_id"] === "string" ? f["kafka.client_id"] : "-", topics: strings(f["kafka.topic_name"]).join(",") || "-" };
+}
+
+function strings(v: FieldValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
 }

@@ -1,19 +1,21 @@
 /**
  * The packets pane's row: columns that fit 80 cells, an Info text that keeps the TCP flags and
- * tshark's analysis labels in front (a RST that ends a Kafka message still reads `[RST, ACK]`
- * when the row is cut), and Wireshark's default colouring rules as blessed tags.
+ * the analysis labels in front (a RST that ends a Kafka message still reads `[RST, ACK]` when the
+ * row is cut), and Wireshark's default colouring rules as blessed tags.
  * The Info pieces come from report/packet-info.ts, the table `kdiag packets` prints with.
  */
 
 import { TcpFlag } from "../decode/types.js";
 import type { StoredPdu } from "../model/analysed-capture.js";
 import { flagsText } from "../decode/format.js";
-import { eventLabels, isBadTcp, tcpNumbers } from "../report/packet-info.js";
+import { EVENT_LABELS, eventLabels, isBadTcp, tcpNumbers } from "../report/packet-info.js";
 import type { PacketJson } from "../report/packets.js";
 import { fit, fitEnd, padLeft, shortDuration } from "./text.js";
 
 /** Terminal width from which the absolute time column is shown next to the delta. */
 export const TIME_COLUMN_FROM = 120;
+/** Terminal width from which Info has tshark's analysis labels and order; below, the short ones after the flags. */
+export const FULL_LABELS_FROM = TIME_COLUMN_FROM;
 /** An address column never gets narrower than this, nor wider than an IPv4 address at 80 columns. */
 const ADDR_MIN = 9;
 const ADDR_NARROW = 15;
@@ -23,19 +25,55 @@ const ADDR_WIDE = 39;
 const ROUTINE = TcpFlag.ACK | TcpFlag.PSH;
 
 /**
- * Info as the packets pane shows it: analysis labels, then the flags, then what the packet
- * carries: the Kafka messages it completed, else the ports and Seq/Ack/Win/Len (tshark's items,
- * with the flags moved before the ports so that they survive a cut at 80 columns). A Kafka row
- * leaves out plain [ACK]/[PSH, ACK] but keeps SYN, FIN, RST, URG and ECN flags.
+ * The analysis labels of the packets pane below FULL_LABELS_FROM columns: at 80 columns the Info
+ * column has 20 to 40 cells, and `[TCP Previous segment not captured]` alone would fill it. Each
+ * keeps the word an operator knows from Wireshark; the detail pane and `kdiag packets` have
+ * tshark's label. Every key of EVENT_LABELS has one (a test checks).
  */
-export function packetInfo(row: PacketJson, pdus: readonly StoredPdu[]): string {
-  const labels = eventLabels(row.events);
+export const SHORT_EVENT_LABELS: Readonly<Record<string, string>> = {
+  retransmission: "Retrans",
+  fast_retransmission: "Fast Retrans",
+  spurious_retransmission: "Spurious Retrans",
+  out_of_order: "Out-Of-Order",
+  lost_segment: "Prev seg lost",
+  ack_lost_segment: "ACKed unseen",
+  duplicate_ack: "Dup ACK",
+  zero_window: "ZeroWin",
+  zero_window_probe: "ZeroWin Probe",
+  zero_window_probe_ack: "ZeroWin Probe ACK",
+  window_full: "Win Full",
+  keep_alive: "Keep-Alive",
+  keep_alive_ack: "Keep-Alive ACK",
+  reused_ports: "Ports reused",
+  window_update: "Win Update",
+};
+
+/** "[Retrans]", one per event: the short labels. */
+export function shortEventLabels(keys: readonly string[]): string[] {
+  return keys.map((e) => `[${SHORT_EVENT_LABELS[e] ?? EVENT_LABELS[e] ?? e}]`);
+}
+
+/**
+ * Info as the packets pane shows it: the flags and the analysis labels first, then what the
+ * packet carries: the Kafka messages it completed, else the ports and Seq/Ack/Win/Len (tshark's
+ * items, with the flags moved before the ports so that they survive a cut at 80 columns). A Kafka
+ * row leaves out plain [ACK]/[PSH, ACK] but keeps SYN, FIN, RST, URG and ECN flags.
+ * `full`: tshark's labels, before the flags as in Wireshark (a wide terminal has room for
+ * both); otherwise the flags, then the short labels, so that however many labels a packet has
+ * (a retransmitted RST, a lost segment...) its flags are within the first cells of Info.
+ */
+export function packetInfo(row: PacketJson, pdus: readonly StoredPdu[], full = true): string {
+  const labels = full ? eventLabels(row.events) : shortEventLabels(row.events);
   if (row.tcp_flags === null) return [...labels, row.info].filter(Boolean).join(" ");
   const flags = row.tcp_flags;
+  const front = (shown: boolean) => {
+    const f = shown ? [flagsText(flags)] : [];
+    return full ? [...labels, ...f] : [...f, ...labels];
+  };
   const kafka = pdus.map((d) => (d.malformed ? `${d.summary} [Malformed]` : d.summary));
-  if (kafka.length > 0) return [...labels, ...((flags & ~ROUTINE) !== 0 ? [flagsText(flags)] : []), kafka.join("; ")].join(" ");
+  if (kafka.length > 0) return [...front((flags & ~ROUTINE) !== 0), kafka.join("; ")].join(" ");
   const numbers = tcpNumbers({ events: row.events, srcPort: row.src_port ?? 0, dstPort: row.dst_port ?? 0, flags, seq: row.seq ?? 0, ack: row.ack ?? 0, window: row.window_size ?? row.window ?? 0, len: row.payload_length ?? 0 });
-  return [...labels, flagsText(flags), `${row.src_port} → ${row.dst_port}`, numbers].join(" ");
+  return [...front(true), `${row.src_port} → ${row.dst_port}`, numbers].join(" ");
 }
 
 /** Wireshark's default colouring rules that matter here, first match wins as in Wireshark. */

@@ -105,6 +105,22 @@ export function fitEnd(text: string, width: number, ellipsis = "~"): string {
   return ellipsis + chars.slice(chars.length - (width - e.length)).join("");
 }
 
+/**
+ * Splits `total` cells between two columns that need `a` and `b`: when both fit, each its need
+ * and half the rest; otherwise half each, and what one does not need goes to the other (so a
+ * short column never starves a long one of room).
+ */
+export function shareWidth(total: number, a: number, b: number): [number, number] {
+  if (a + b <= total) {
+    const first = a + Math.floor((total - a - b) / 2);
+    return [first, total - first];
+  }
+  let first = Math.floor(total / 2);
+  if (a < first) first = a;
+  else if (b < total - first) first = Math.min(a, total - b);
+  return [first, total - first];
+}
+
 export function padLeft(text: string, width: number): string {
   const n = Array.from(text).length;
   return n >= width ? text : " ".repeat(width - n) + text;

@@ -19,6 +19,7 @@ import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue, TreeNode } from "../plugins/api.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
 import { wrapWords } from "../report/format.js";
+import { EVENT_LABELS } from "../report/packet-info.js";
 import { shortDuration } from "./text.js";
 
 export interface UiNode {
@@ -305,7 +306,8 @@ export function packetTree(
       children.push({ label: `Options: ${pkt.tcpHeaderLen - 20} bytes`, offset: t + 20, length: pkt.tcpHeaderLen - 20, children: opts });
     }
     const events = TCP_EVENT_NAMES.filter((e) => (p.events[index]! & e.bit) !== 0);
-    if (events.length > 0) children.push({ label: "SEQ/ACK analysis", children: events.map((e) => leaf(`[${e.field}]`)) });
+    // tshark's label (the packets pane shortens it below 120 columns) and the field to filter on.
+    if (events.length > 0) children.push({ label: "SEQ/ACK analysis", children: events.map((e) => leaf(`[${EVENT_LABELS[e.key] ?? e.key}] ${e.field}`)) });
     children.push(leaf(`Payload: ${pkt.payloadLen} bytes${pkt.capturedPayloadLen < pkt.payloadLen ? ` (${pkt.capturedPayloadLen} captured)` : ""}`, pkt.payloadOffset, pkt.capturedPayloadLen));
     roots.push({
       label: `Transmission Control Protocol, Src Port: ${pkt.srcPort}, Dst Port: ${pkt.dstPort}, Seq: ${seq}, Len: ${pkt.payloadLen}`,

@@ -65,7 +65,8 @@ describe.skipIf(!hasTmux)("the filter bar in tmux at 80x24", () => {
     s.literal(" == 10.99.0.0/16");
     await s.waitFor("valid display filter");
     s.keys("Enter");
-    const applied = await s.waitFor("(2) [filter: tcp.flags.reset == 1 and ip.addr == 1"); // the title is cut at 80 columns
+    // at 80 columns the filter's middle gives way: count, filter, its end and the position stay
+    const applied = await s.waitFor(/^>4 Packets - all connections \(2\) \[filter: tcp\.flags\.reset[^\]]*…[^\]]*10\.99\.0\.0\/16\] 1\/2$/m);
     expect(applied).toMatch(/RST, ACK/);
     s.keys("q");
     await s.waitFor(/^\$\s*$/m);

@@ -13,7 +13,12 @@ import { packetRows } from "../../src/report/packets.js";
 import type { Finding } from "../../src/rules/index.js";
 import { findingItems, findingItemText, groupFindings, groupTree, itemFinding } from "../../src/tui/finding-groups.js";
 import { TuiModel } from "../../src/tui/model.js";
-import { deltaText, styleTags } from "../../src/tui/packet-row.js";
+import { deltaText, SHORT_EVENT_LABELS, styleTags } from "../../src/tui/packet-row.js";
+import { EVENT_LABELS } from "../../src/report/packet-info.js";
+import { exchangeColumns } from "../../src/tui/exchange-row.js";
+import { packetTree } from "../../src/tui/tree.js";
+import { fitMiddle, titleText } from "../../src/tui/pane-title.js";
+import { Scenario, writePcap } from "../tcp/helpers.js";
 import { ASCII_GLYPHS, UNICODE_GLYPHS, escapeTags } from "../../src/tui/text.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
@@ -169,6 +174,134 @@ describe("packets pane rows", () => {
     expect(styleTags(null, true)).toEqual(["", ""]);
     // capture text is escaped before the style is put round it: a tag in it stays text
     expect(escapeTags("client={red-fg}x")).toBe("client={open}red-fg{close}x");
+  });
+});
+
+/**
+ * Two connections between addresses of 15 characters (the widest IPv4 columns, so the narrowest
+ * Info at 80 columns): a RST whose ACK covers bytes never seen ([TCP ACKed unseen segment]), a FIN
+ * after a hole ([TCP Previous segment not captured]) and a RST carrying data sent before
+ * ([TCP Retransmission]).
+ */
+function labelledCloses(): string {
+  const a = new Scenario("192.168.100.200", 40000, "192.168.100.201", 9092)
+    .handshake(0)
+    .c({ t: 20, f: "PA", seq: 1001, ack: 5001, len: 100 })
+    .s({ t: 30, f: "RA", seq: 5001, ack: 3000 });
+  const b = new Scenario("192.168.100.200", 40001, "192.168.100.201", 9092)
+    .handshake(100)
+    .c({ t: 120, f: "PA", seq: 1001, ack: 5001, len: 100 })
+    .c({ t: 130, f: "FA", seq: 1501, ack: 5001 })
+    .c({ t: 150, f: "RA", seq: 1001, ack: 5001, len: 100 });
+  const file = join(mkdtempSync(join(tmpdir(), "kdiag-labels-")), "closes.pcap");
+  writePcap(file, [...a.packets, ...b.packets]);
+  return file;
+}
+
+describe("packets, exchanges and connections panes at 80 columns", () => {
+  it("a RST or FIN with a long analysis label keeps its flags: flags first, then the short label", async () => {
+    const m = await model(labelledCloses());
+    const cases: Array<[index: number, flags: string, label: string, full: string]> = [
+      [4, "[RST, ACK]", "[ACKed unseen]", "[TCP ACKed unseen segment]"],
+      [9, "[FIN, ACK]", "[Prev seg lost]", "[TCP Previous segment not captured]"],
+      [10, "[RST, ACK]", "[Retrans]", "[TCP Retransmission]"],
+    ];
+    for (const [i, flags, label, full] of cases) {
+      const row = m.packetRow(i, 80, false, i - 1);
+      expect(Array.from(row)).toHaveLength(80);
+      expect(row).toMatch(new RegExp(` TCP +(54|154) ${flags.replace(/[[\]]/g, "\\$&")} `));
+      // the short label follows where there is room (100 columns), the full one from 120
+      expect(m.packetRow(i, 100, false, i - 1)).toContain(`${flags} ${label} `);
+      expect(m.packetRow(i, 200, false, i - 1)).toContain(`${full} ${flags} `);
+    }
+    m.capture.bytes.close();
+    // loss.pcap, below 120 columns: the flags, then the short label, then ports and numbers
+    const loss = await model(join(FIXTURES, "real", "loss.pcap"));
+    expect(loss.packetRow(3, 80, false, 2)).toMatch(/ TCP +1514 \[ACK\] \[Prev seg lost\] 60198 → 5/);
+    // the detail pane's tree has tshark's label, with the field to filter on
+    const { frame, pkt } = loss.decode(3);
+    const tcp = packetTree(loss.capture, 3, frame, pkt, [], new Map()).find((n) => n.label.startsWith("Transmission Control Protocol"))!;
+    const analysis = tcp.children!.find((n) => n.label === "SEQ/ACK analysis")!;
+    expect(analysis.children!.map((n) => n.label)).toEqual(["[TCP Previous segment not captured] tcp.analysis.lost_segment"]);
+    loss.capture.bytes.close();
+  });
+
+  it("every analysis label has a short form, shorter than tshark's", () => {
+    for (const [key, label] of Object.entries(EVENT_LABELS)) {
+      expect(SHORT_EVENT_LABELS[key], key).toBeDefined();
+      expect(SHORT_EVENT_LABELS[key]!.length, key).toBeLessThan(label.length);
+    }
+  });
+
+  it("an unanswered request's result and MESSAGE_TOO_LARGE are whole in an exchange row", async () => {
+    const rst = await model(join(FIXTURES, "matrix", "broker-causes", "mtl-socket-request-rst-client.pcap.gz"));
+    const unanswered = rst.capture.exchanges.filter((e) => e.status === "unanswered");
+    expect(unanswered.length).toBeGreaterThan(0);
+    for (const ex of unanswered) {
+      const row = rst.exchangeRow(ex, 80);
+      expect(Array.from(row)).toHaveLength(80);
+      expect(row).toMatch(/ Produce v7 +confluent\S* +orders +600k +- +- NO RESP \(RST\)$/);
+      expect(rst.exchangeRow(ex, 160).trimEnd()).toMatch(/ NO RESPONSE \(RST\)$/);
+    }
+    expect(rst.exchangeHeader(80)).toMatch(/^ time c api +client id +topics +req resp latency result/);
+    rst.capture.bytes.close();
+    const big = await model(join(FIXTURES, "kcat", "message-too-large-acks1.pcap.gz"));
+    const refused = big.capture.exchanges.find((e) => e.fields["kafka.error"] !== undefined && big.exchangeRow(e, 200).includes("MESSAGE_TOO_LARGE"))!;
+    const row = big.exchangeRow(refused, 80);
+    expect(Array.from(row)).toHaveLength(80);
+    expect(row).toMatch(/ Produce v7 +kcat-big\S* +orders +2\.0M +58 +31\.3ms MESSAGE_TOO_LARGE$/);
+    big.capture.bytes.close();
+  });
+
+  it("connections: IPv6 endpoints are whole, the columns under their titles", async () => {
+    const m = await model(join(FIXTURES, "real", "ipv6.pcap"));
+    const header = m.connHeader(80, "id", false);
+    expect(header).toMatch(/^ +#▲ client +server +dur +bytes +idle close +rst find$/);
+    const row = m.connRow(m.capture.connections[3]!, 80);
+    expect(Array.from(row)).toHaveLength(80);
+    expect(row).toMatch(/^ +3 \[fd99:1::1\]:43532 \[fd99:2::2\]:9092 +52\.9ms +761 +50\.2ms RST srv +1 +- *$/);
+    // each value ends under the end of its title (right-aligned columns) or starts under it
+    for (const t of ["dur", "bytes", "idle", "rst"]) expect(row[header.indexOf(t) + t.length - 1]).not.toBe(" ");
+    expect(row.indexOf("RST srv")).toBe(header.indexOf("close"));
+    m.capture.bytes.close();
+  });
+
+  it("the result column comes before client id and topics, which keep 6 cells each", () => {
+    const needs = { time: 5, conn: 1, client: 30, topics: 30, result: { short: 17, full: 17 } };
+    const c = exchangeColumns(80, needs);
+    expect(c.result).toBe(17);
+    expect(c.client + c.topics).toBeGreaterThanOrEqual(12);
+    // a result longer than the row has room for is capped; client id and topics keep their 6
+    const long = exchangeColumns(80, { ...needs, result: { short: 60, full: 60 } });
+    expect([long.client, long.topics]).toEqual([6, 6]);
+    // without errors the result needs 6 cells and client id and topics share the rest
+    const ok = exchangeColumns(80, { ...needs, result: { short: 2, full: 2 } });
+    expect(ok.result).toBe(6);
+    expect(ok.client + ok.topics).toBe(c.client + c.topics + 11);
+  });
+});
+
+describe("pane titles at 80 columns", () => {
+  const filter = "tcp.flags.reset == 1 and ip.addr == 10.0.0.0/8 and kafka.api_key == 0";
+  const parts = (text: string, tail = ["12/40"]) => ({
+    head: ">4 Packets - all connections (40)",
+    quoted: { open: "[filter: ", text, close: "]", bare: "[filter]" },
+    tail,
+  });
+
+  it("a short filter is whole; a long one is cut in the middle, the count, marker and position kept", () => {
+    expect(titleText(parts("tcp.flags.reset"), 80, "…").trimEnd()).toBe(">4 Packets - all connections (40) [filter: tcp.flags.reset] 12/40");
+    const t = titleText(parts(filter), 80, "…");
+    expect(Array.from(t)).toHaveLength(80);
+    expect(t).toMatch(/^>4 Packets - all connections \(40\) \[filter: tcp\.flags\.reset[^\]]*…[^\]]*api_key == 0\] 12\/40$/);
+  });
+
+  it("with no room for the text the title says [filter]; what comes after it is cut last", () => {
+    expect(titleText(parts(filter), 50, "…").trimEnd()).toBe(">4 Packets - all connections (40) [filter] 12/40");
+    expect(titleText(parts(filter, ["[● client side only]", "12/40"]), 50, "…")).toBe(">4 Packets - all connections (40) [filter] [● cli…");
+    expect(titleText({ head: ">4 Packets (3)", quoted: null, tail: ["1/3"] }, 20, "~")).toBe(">4 Packets (3) 1/3  ");
+    expect(fitMiddle("abcdefghij", 5, "~")).toBe("ab~ij");
+    expect(fitMiddle("abc", 5, "~")).toBe("abc");
   });
 });
 

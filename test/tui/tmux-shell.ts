@@ -14,6 +14,8 @@ const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8
 export interface Shell {
   /** The pane as text, one line per row. */
   screen(): string;
+  /** The pane with its SGR sequences (colours, bold, underline) as the terminal got them. */
+  coded(): string;
   /** tmux key names ("Enter", "Escape", "NPage") or characters, in one send-keys call. */
   keys(...k: string[]): void;
   /** Text typed as is. */
@@ -28,15 +30,16 @@ export interface Shell {
 
 /**
  * Starts bash (no rc files, prompt `$ `) in a new 80x24 tmux session. `term`: the TERM the shell
- * runs with; null: TERM unset.
+ * runs with; null: TERM unset; undefined: the one tmux gives its panes (its default-terminal).
  */
-export async function startShell(term: string | null, size = { cols: 80, rows: 24 }): Promise<Shell> {
+export async function startShell(term?: string | null, size = { cols: 80, rows: 24 }): Promise<Shell> {
   const session = `kdiag-term-${process.pid}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-  const env = term === null ? ["env", "-u", "TERM"] : ["env", `TERM=${term}`];
+  const env = term === undefined ? ["env"] : term === null ? ["env", "-u", "TERM"] : ["env", `TERM=${term}`];
   tmux("new-session", "-d", "-s", session, "-x", String(size.cols), "-y", String(size.rows), ...env, "PS1=$ ", "bash", "--norc", "--noprofile");
   const screen = () => tmux("capture-pane", "-p", "-t", session);
   const shell: Shell = {
     screen,
+    coded: () => tmux("capture-pane", "-e", "-p", "-t", session),
     keys: (...k) => void tmux("send-keys", "-t", session, ...k),
     literal: (text) => void tmux("send-keys", "-t", session, "-l", text),
     bytes: (data) => void tmux("send-keys", "-t", session, "-H", ...[...data].map((b) => b.toString(16).padStart(2, "0"))),

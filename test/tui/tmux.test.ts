@@ -2,57 +2,42 @@
  * End to end in a real terminal: `kdiag tui` in tmux at 80x24 on a real capture, keys sent as a
  * user types them, the captured screen checked at each step, and the terminal checked after quit
  * (alternate screen left, cursor shown, the shell's earlier output back, title untouched).
- * Uses `node bin/kdiag.js tui` once the command is wired, the test launcher until then.
+ * Runs `node bin/kdiag.js tui` (build first) in a shell of tmux-shell.ts.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { hasTmux, KDIAG, ROOT, startShell as startTmuxShell, type Shell } from "./tmux-shell.js";
 
-const ROOT = resolve(import.meta.dirname, "..", "..");
 const FIREWALL = join(ROOT, "test", "fixtures", "real", "firewall-idle-client.pcap");
-const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+const launcher = () => `${KDIAG} tui`;
 
-function launcher(): string {
-  const help = spawnSync("node", [join(ROOT, "bin", "kdiag.js"), "tui", "--help"], { encoding: "utf8" });
-  if (help.status === 0 && /Usage: kdiag tui/.test(help.stdout)) return `node ${join(ROOT, "bin", "kdiag.js")} tui`;
-  return `npx tsx ${join(ROOT, "test", "tui", "launch.ts")}`;
-}
+let shell: Shell | null = null;
+const sh = () => shell!;
+const screen = () => sh().screen();
+const keys = (...k: string[]) => sh().keys(...k);
+const literal = (text: string) => sh().literal(text);
+const display = (format: string) => sh().display(format);
+const waitFor = (what: string | RegExp, timeoutMs?: number) => sh().waitFor(what, timeoutMs);
 
-let session = "";
-const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-p", "-t", session);
-const keys = (...k: string[]) => tmux("send-keys", "-t", session, ...k);
-const literal = (text: string) => tmux("send-keys", "-t", session, "-l", text);
-
-async function waitFor(what: string | RegExp, timeoutMs = 20_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < end) {
-    last = screen();
-    if (typeof what === "string" ? last.includes(what) : what.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
-}
-
+/** A shell with tmux's own TERM, with a line of output the TUI must give back when it quits. */
 async function startShell(): Promise<void> {
-  session = `kdiag-tui-${process.pid}-${Date.now()}`;
-  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "PS1=$ ", "bash", "--norc", "--noprofile");
+  shell = await startTmuxShell();
   keys("echo BEFORE-MARK", "Enter");
   await waitFor(/^BEFORE-MARK$/m);
 }
 
 afterEach(() => {
-  if (session) spawnSync("tmux", ["kill-session", "-t", session]);
-  session = "";
+  shell?.kill();
+  shell = null;
 });
 
 describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
   it("opens a finding, drills into an exchange and its tree, filters, quits and restores the terminal", async () => {
     await startShell();
-    const title = tmux("display", "-p", "-t", session, "#{pane_title}");
+    const title = display("#{pane_title}");
     keys(`${launcher()} ${FIREWALL}; echo EXIT=$?`, "Enter");
     let s = await waitFor(/Findings \(\d+\)/);
     expect(s).toContain("firewall-idle");
@@ -90,8 +75,8 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     s = await waitFor(/^EXIT=0$/m);
     expect(s).toContain("BEFORE-MARK");
     expect(s).not.toContain("Findings (");
-    expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag}").trim()).toBe("0 1");
-    expect(tmux("display", "-p", "-t", session, "#{pane_title}")).toBe(title);
+    expect(display("#{alternate_on} #{cursor_flag}")).toBe("0 1");
+    expect(display("#{pane_title}")).toBe(title);
   });
 
   it("the README's message-too-large walk-through: finding, evidence, the broker's error in the tree and its bytes", async () => {
@@ -124,17 +109,17 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + 1)) to.copy(bytes, at);
     writeFileSync(evil, bytes);
     await startShell();
-    const title = tmux("display", "-p", "-t", session, "#{pane_title}");
+    const title = display("#{pane_title}");
     keys(`${launcher()} ${evil}; echo EXIT=$?`, "Enter");
     await waitFor(/Findings \(\d+\)/);
     keys("3", "z");
     const s = await waitFor("\\e[2J");
     expect(s).toContain("Kafka exchanges");
-    expect(tmux("display", "-p", "-t", session, "#{pane_title}")).toBe(title);
+    expect(display("#{pane_title}")).toBe(title);
     keys("C-c");
     const after = await waitFor(/^EXIT=0$/m);
     expect(after).toContain("BEFORE-MARK");
-    expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag} #{pane_title}")).toBe(`0 1 ${title}`);
+    expect(display("#{alternate_on} #{cursor_flag} #{pane_title}")).toBe(`0 1 ${title}`.trim());
   });
 
   it.each([
@@ -152,7 +137,7 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     const plain = screen();
     expect(plain).toContain(`[RST, ACK] 9092 ${arrow} 38018 Seq=`);
     expect(plain).toMatch(/^ +9 +202ms 10\.99\.1\.1 .* \[SYN\] 38356 /m);
-    const coded = tmux("capture-pane", "-e", "-p", "-t", session);
+    const coded = sh().coded();
     const rst = coded.split("\n").find((l) => l.includes("[RST, ACK] 9092") && /^(\x1b\[[0-9;]*m)*\s+8 /.test(l))!;
     expect(rst).toBeDefined();
     // SGR parameters that set a colour: 30-37/40-47 (8 colours), 90-97/100-107, 38/48 (256 colours)
@@ -187,6 +172,6 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     const after = await waitFor(new RegExp(`^EXIT=${code}$`, "m"));
     expect(after).toContain("BEFORE-MARK");
     expect(after).not.toContain("Findings (");
-    expect(tmux("display", "-p", "-t", session, "#{alternate_on} #{cursor_flag}").trim()).toBe("0 1");
+    expect(display("#{alternate_on} #{cursor_flag}")).toBe("0 1");
   });
 });
