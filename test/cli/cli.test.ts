@@ -54,8 +54,14 @@ describe("kdiag CLI", () => {
     expect(r.stdout).toMatch(/^conn\.idle_before_close_ms\s+double\s/m);
     expect(r.stdout).toMatch(/^tcp\.flags\.reset\s+bool\s+RST flag$/m);
     expect(r.stdout).toMatch(/^kafka\.api_key\s+int\s/m);
-    // Nothing a condition would reject: the packet index keeps no sequence numbers.
-    expect(r.stdout).not.toContain("tcp.seq");
+    // Header fields read back from the packet when a condition uses them.
+    expect(r.stdout).toMatch(/^tcp\.seq\s+int\s+Sequence number, relative/m);
+    expect(r.stdout).toMatch(/^ip\.ttl\s+int\s/m);
+    // Nothing a condition would reject: every name listed compiles as a packet filter.
+    const { compileFilter } = await import("../../src/filter/compile.js");
+    const names = [...r.stdout.matchAll(/^((?:frame|ip|ipv6|udp|tcp)\.[a-z0-9_.]+)\s/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(40);
+    for (const n of names) expect(compileFilter("packet", n).ok, n).toBe(true);
   });
 
   it("help lists the commands, examples and exit codes", async () => {
