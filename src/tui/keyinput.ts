@@ -14,6 +14,9 @@ import { EventEmitter } from "node:events";
 /** How long a lone Esc waits for the rest of a sequence; a terminal sends one in a single write. */
 export const ESC_DELAY_MS = 40;
 
+/** How long a sequence started (`ESC [ 6`) waits for its last byte. */
+export const SEQUENCE_DELAY_MS = 300;
+
 const ESC = 0x1b;
 
 /**
@@ -182,8 +185,10 @@ export class KeyInput extends EventEmitter {
     this.timer = null;
     const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     this.emitTokens(buf, false);
-    // An incomplete sequence waits for its end, but not forever: a lone Esc is a key.
-    if (this.pending.length) this.timer = setTimeout(() => this.flush(), this.escDelayMs);
+    // An incomplete sequence waits for its end, but not forever: a lone Esc is a key. Past
+    // `ESC [` or `ESC O` nobody is typing (`ESC [ 6` is PgDn cut by a read, or by a slow SSH
+    // link): its end gets longer to come.
+    if (this.pending.length) this.timer = setTimeout(() => this.flush(), this.pending.length > 2 ? SEQUENCE_DELAY_MS : this.escDelayMs);
   }
 
   private flush(): void {
