@@ -2,11 +2,15 @@
 
 import kafka from "../../dissectors/kafka/index.js";
 import tcp from "../../dissectors/tcp/index.js";
+import tls from "../../dissectors/tls/index.js";
 import { Registry } from "./registry.js";
 
 export function createRegistry(): Registry {
   const registry = new Registry();
   registry.register(tcp, "builtin");
+  // TLS before Kafka: heuristics are tried in registration order, and TLS's (a ClientHello) is the
+  // stricter one; a ClientHello's bytes can, rarely, pass Kafka's request-header test.
+  registry.register(tls, "builtin");
   registry.register(kafka, "builtin");
   return registry;
 }

@@ -1,6 +1,10 @@
 /**
  * The one place that decides which stream dissector takes a connection, in this documented order:
- *   1. the port table, server port first (roles are known or inferred), then the client port;
+ *   1. the port table, server port first (roles are known or inferred), then the client port —
+ *      confirmed by the bytes when the chosen dissector has a heuristic and other heuristics are
+ *      enabled: if its own heuristic declines the first bytes and another one claims them, the
+ *      other one takes the connection (plaintext Kafka on 9093, TLS's port; TLS on 9092, Kafka's);
+ *      when nobody claims them, the port table stands;
  *   2. the enabled heuristics, in registration order, on the first bytes of each direction
  *      (up to 64 KiB is held while a heuristic answers "more");
  *   3. otherwise nobody: the bytes are not kept.
@@ -54,8 +58,10 @@ export function createDispatcher(
   return (conn) => {
     const byPort = registry.portTable.get(conn.server.port) ?? registry.portTable.get(conn.client.port);
     const chosen = byPort ? registry.get(byPort)! : null;
-    // With certain roles, a port-table match needs no look at the bytes.
-    if (chosen && (!conn.roleInferred || !chosen.detect)) {
+    // A port-table match needs no look at the bytes when the roles are certain and no other
+    // heuristic could claim the connection, or when the dissector has no heuristic to confirm it.
+    const rivals = chosen !== null && registry.heuristics.some((h) => h.enabled && h.name !== chosen.name);
+    if (chosen && (!chosen.detect || (!conn.roleInferred && !rivals))) {
       if (identifyOnly) {
         conn.dissector = chosen.name;
         return null;
@@ -116,6 +122,9 @@ class DispatchSink implements StreamSink {
   gap(dir: Dir, length: number, at: PacketRef): void {
     this.lastPacket = at.last;
     if (this.state === "undecided" && this.held.length > 0) this.decide(true);
+    // Nothing to look at yet, but the port table named a dissector for a connection whose roles
+    // are certain: it takes the connection now, so that it hears of the gap.
+    else if (this.state === "undecided" && this.chosen && !this.conn.roleInferred) this.start(this.chosen, false);
     if (this.state !== "active") return;
     const d = this.flipped ? FLIP[dir] : dir;
     this.guard(() => {
@@ -140,9 +149,9 @@ class DispatchSink implements StreamSink {
   /** Asks detect() about what is held; `final` turns "more" into "no". */
   private decide(final: boolean): void {
     let waiting = false;
-    const candidates = this.chosen
-      ? [this.chosen]
-      : this.registry.heuristics.filter((h) => h.enabled).map((h) => this.registry.get(h.name)!);
+    // The port table's dissector is asked first; the others may claim what it declines.
+    const enabled = this.registry.heuristics.filter((h) => h.enabled).map((h) => this.registry.get(h.name)!);
+    const candidates = this.chosen ? [this.chosen, ...enabled.filter((p) => p !== this.chosen)] : enabled;
     for (const plugin of candidates) {
       for (const dir of ["c2s", "s2c"] as const) {
         if (this.heldBytes[dir] === 0) continue;

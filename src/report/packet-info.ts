@@ -84,6 +84,17 @@ export function protocolName(pkt: DecodedPacket): string {
   return IP_PROTOCOLS[pkt.ipProto] ?? `IP proto ${pkt.ipProto}`;
 }
 
+/** How tshark's protocol column spells the protocols kdiag's own dissectors decode. */
+const DISSECTOR_COLUMN: Record<string, string> = { kafka: "Kafka", tls: "TLS" };
+
+/**
+ * The protocol column of a packet that completed PDUs: the first PDU's dissector, spelled as
+ * tshark spells it for the built-in ones, a plugin's name as it is (raw: printers sanitise).
+ */
+export function dissectorColumn(dissector: string): string {
+  return DISSECTOR_COLUMN[dissector] ?? dissector;
+}
+
 /** Source, destination and Info of a packet that is not TCP; link addresses for one that is not IP. */
 export interface OtherInfo {
   src: string | null;

@@ -14,7 +14,7 @@ import type { PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
 import type { Connection } from "../tcp/types.js";
 import { usToSeconds } from "./format.js";
-import { eventKeys, otherInfo, protocolName, tcpInfoText } from "./packet-info.js";
+import { dissectorColumn, eventKeys, otherInfo, protocolName, tcpInfoText } from "./packet-info.js";
 import { sanitize } from "./sanitize.js";
 
 export interface PacketJson {
@@ -151,7 +151,7 @@ export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: D
 /** The row with the protocol messages that completed in its packet: their summary replaces TCP's. */
 function withPdus(row: PacketJson, pdus: readonly StoredPdu[]): PacketJson {
   if (pdus.length === 0) return row;
-  row.protocol = pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : pdus[0]!.dissector;
+  row.protocol = dissectorColumn(pdus[0]!.dissector);
   row.info = pdus.map((p) => (p.malformed ? `${p.summary} [Malformed: ${p.malformed}]` : p.summary)).join("; ");
   row.pdus = pdus.map((p) => ({
     dissector: p.dissector,

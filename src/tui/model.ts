@@ -17,6 +17,7 @@ import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/b
 import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
 import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
+import { dissectorColumn } from "../report/packet-info.js";
 import type { Connection } from "../tcp/types.js";
 import { withoutStacks, type CompiledFilter } from "./filter.js";
 import { exchangeColumns, exchangeHeaderText, exchangeRowText, outcome, type ExchangeColumns, type ExchangeNeeds } from "./exchange-row.js";
@@ -431,7 +432,7 @@ export class TuiModel {
       deltaUs: prev >= 0 ? Math.max(0, p.tsUs[index]! - p.tsUs[prev]!) : 0,
       src: this.safe(row.src ?? "?"),
       dst: this.safe(row.dst ?? "?"),
-      proto: pdus.length === 0 ? row.protocol : pdus[0]!.dissector.toUpperCase() === "KAFKA" ? "Kafka" : this.safe(pdus[0]!.dissector),
+      proto: pdus.length === 0 ? row.protocol : this.safe(dissectorColumn(pdus[0]!.dissector)),
       length: p.origLen[index]!,
       // tshark's arrow between the ports, in the terminal's glyphs ("->" on an ASCII terminal).
       info: this.safe(info.replaceAll(" → ", ` ${this.glyphs.arrow} `)),

@@ -19,7 +19,7 @@ import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue, TreeNode } from "../plugins/api.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
 import { wrapWords } from "../report/format.js";
-import { EVENT_LABELS } from "../report/packet-info.js";
+import { dissectorColumn, EVENT_LABELS } from "../report/packet-info.js";
 import { shortDuration } from "./text.js";
 
 export interface UiNode {
@@ -76,7 +76,7 @@ export function allIds(roots: readonly UiNode[]): Set<string> {
 }
 
 /**
- * The default view: the most specific layers open (the Kafka messages, else TCP, else the last
+ * The default view: the most specific layers open (the Kafka or TLS messages, else TCP, else the last
  * layer), the outer ones closed, as the question is usually about the top of the stack.
  */
 export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
@@ -85,7 +85,7 @@ export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
     if (n.open && n.children?.length) out.add(String(i));
   });
   if (out.size > 0) return out;
-  const kafka = roots.map((n, i) => (n.children?.length && /^Kafka/.test(n.label) ? i : -1)).filter((i) => i >= 0);
+  const kafka = roots.map((n, i) => (n.children?.length && /^(Kafka|TLS) /.test(n.label) ? i : -1)).filter((i) => i >= 0);
   if (kafka.length > 0) {
     for (const i of kafka) {
       out.add(String(i));
@@ -164,13 +164,17 @@ function fieldNodes(fields: Record<string, FieldValue>): UiNode[] {
 }
 
 /**
- * A Kafka PDU: its length and packets, then its protocol tree when it carries one (re-dissected
+ * A PDU (Kafka, TLS, a plugin's): its length and packets, then its protocol tree when it carries one (re-dissected
  * for the detail pane) with the flat fields folded under it, else the flat fields. With the
  * connection's stream map, every tree node with an offset points at the frame holding its first
  * byte, so the hex pane can show it.
  */
 export function pduNode(pdu: StoredPdu, streams?: StreamMap): UiNode {
-  const label = `Kafka ${pdu.dir === "c2s" ? "request" : "response"}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
+  const what =
+    pdu.dissector === "kafka"
+      ? `Kafka ${pdu.dir === "c2s" ? "request" : "response"}`
+      : `${dissectorColumn(pdu.dissector)} ${pdu.dir === "c2s" ? "client to server" : "server to client"}`;
+  const label = `${what}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
   const place = (offset: number | undefined, length: number | undefined) => (streams ? inFrames(streams, pdu, offset, length) : {});
   const length: UiNode = { ...place(0, pdu.length), label: `Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})` };
   if (pdu.tree && pdu.tree.length > 0) {

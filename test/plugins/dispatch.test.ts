@@ -107,6 +107,47 @@ describe("dispatch", () => {
     expect(r.seen).toEqual(["c2s:HEL", "s2c:x", "c2s:LO!", "s2c:after"]);
   });
 
+  /** A plugin in the port table (4000) that also has a heuristic: it recognises "A..." only. */
+  function portAndHeuristic(name: string, first: string) {
+    const r = recorder(name, (head) => (head[0] === first.charCodeAt(0) ? "yes" : "no"));
+    r.plugin.ports = [4000];
+    return r;
+  }
+
+  it("a port-table match its own heuristic declines goes to another heuristic that claims it", () => {
+    const own = portAndHeuristic("own", "A");
+    const other = recorder("other", (head) => (head[0] === 0x42 ? "yes" : "no"));
+    const { open } = setup(own.plugin, other.plugin);
+    const conn = connection(4000);
+    const sink = open(conn)!;
+    sink.data("c2s", text("B-request"), at(4));
+    expect(conn.dissector).toBe("other");
+    expect(other.seen).toEqual(["c2s:B-request"]);
+    expect(own.seen).toEqual([]);
+  });
+
+  it("the port table stands when its heuristic claims the bytes, or when nobody does", () => {
+    for (const [bytes, expected] of [["A-request", "own"], ["Z-unknown", "own"]] as const) {
+      const own = portAndHeuristic("own", "A");
+      const other = recorder("other", (head) => (head[0] === 0x42 ? "yes" : "no"));
+      const { open } = setup(own.plugin, other.plugin);
+      const conn = connection(4000);
+      open(conn)!.data("c2s", text(bytes), at(4));
+      expect(conn.dissector).toBe(expected);
+      expect(own.seen).toEqual([`c2s:${bytes}`]);
+    }
+  });
+
+  it("a gap before any byte on a port-table connection goes to the port table's dissector", () => {
+    const own = portAndHeuristic("own", "A");
+    const other = recorder("other", () => "no");
+    const { open } = setup(own.plugin, other.plugin);
+    const conn = connection(4000);
+    open(conn)!.gap("c2s", 100, at(4));
+    expect(conn.dissector).toBe("own");
+    expect(own.seen).toEqual(["c2s:gap(100)"]);
+  });
+
   it("gives up on a connection every heuristic declines, and keeps nothing", () => {
     const r = recorder("heur", () => "no");
     const { open } = setup(r.plugin);

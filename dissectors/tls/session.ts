@@ -1,0 +1,259 @@
+/**
+ * One TLS connection: each framed record becomes a PDU, with its handshake messages (reassembled
+ * when they span records), alerts and the facts a later decryption needs.
+ *
+ * What is readable without keys: every record header; in TLS 1.0-1.2 the handshake up to each
+ * side's ChangeCipherSpec (hellos, certificates) and alerts before it; in TLS 1.3 only the two
+ * hellos (and a HelloRetryRequest): the server's certificate and everything after are encrypted.
+ *
+ * Decryption (a later milestone) plugs in at `applicationData`: `state` holds what a key log
+ * lookup and key derivation need (client random, negotiated version and cipher suite), and the
+ * plaintext stream would go to an inner dissector (Kafka) opened with this connection's context.
+ */
+
+import type { Dir, FieldValue, PacketRef, StreamContext, StreamDissector, TreeNode, CloseInfo } from "../../src/plugins/api.js";
+import { RECORD_HEADER } from "./framing.js";
+import { HandshakeError, alertLevelName, handshakeName, readHandshake, type HandshakeInfo } from "./handshake.js";
+import { ALERT_NAMES, ALERT_TITLES, CONTENT_TYPES, cipherSuiteName, versionName } from "./names.js";
+
+/**
+ * Largest handshake message gathered across records. Certificate chains are the big ones (a few
+ * KiB, rarely 64 KiB); a peer announcing more is not worth holding.
+ */
+const MAX_HANDSHAKE_MESSAGE = 256 * 1024;
+
+/** What the handshake told about the connection: the inputs a decryptor would need. */
+export interface TlsConnectionState {
+  clientRandom: Uint8Array | null;
+  serverRandom: Uint8Array | null;
+  /** From the ServerHello: 0x0304 for TLS 1.3. */
+  version: number | null;
+  cipherSuite: number | null;
+}
+
+interface DirState {
+  /** Handshake bytes of a message not yet complete (it spans records), copied. */
+  pending: Uint8Array;
+  /** The message in `pending` is too large or broken: its bytes are skipped until the next ChangeCipherSpec or gap. */
+  lost: boolean;
+  /** After this side's ChangeCipherSpec (or in TLS 1.3, its hello), its records are encrypted. */
+  encrypted: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class TlsSession implements StreamDissector {
+  readonly state: TlsConnectionState = { clientRandom: null, serverRandom: null, version: null, cipherSuite: null };
+  private readonly dirs: Record<Dir, DirState> = {
+    c2s: { pending: EMPTY, lost: false, encrypted: false },
+    s2c: { pending: EMPTY, lost: false, encrypted: false },
+  };
+
+  constructor(private readonly ctx: StreamContext) {}
+
+  pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    const type = bytes[0]!;
+    const version = (bytes[1]! << 8) | bytes[2]!;
+    const length = wireLength - RECORD_HEADER;
+    const fields: Record<string, FieldValue> = {
+      "tls.record.content_type": type,
+      "tls.record.version": version,
+      "tls.record.length": length,
+    };
+    const record = { dir, at, wireLength, fields, tree: [] as TreeNode[], summary: "", malformed: undefined as string | undefined };
+    // A record cut by a gap or by the end of the capture: its header is all we can trust.
+    const whole = bytes.length === wireLength && at.endedAfter === undefined;
+    const body = bytes.subarray(RECORD_HEADER);
+    const side = this.dirs[dir];
+    if (!whole) {
+      record.summary = `${CONTENT_TYPES[type] ?? "Record"} (incomplete: ${Math.min(bytes.length, at.endedAfter ?? bytes.length)} of ${wireLength} bytes seen)`;
+      if (type === 22) this.dropPending(side);
+    } else if (type === 22 && side.encrypted) {
+      record.summary = "Encrypted Handshake Message";
+    } else if (type === 22) {
+      this.handshake(dir, body, record);
+    } else if (type === 21) {
+      this.alert(side, body, record);
+    } else if (type === 20) {
+      record.summary = "Change Cipher Spec";
+      // TLS 1.3 sends it only for middleboxes (RFC 8446 D.4), also between a HelloRetryRequest
+      // and the second ClientHello, which is still in the clear: there it changes nothing.
+      if (this.state.version !== 0x0304) {
+        side.encrypted = true;
+        this.dropPending(side);
+      }
+    } else if (type === 23) {
+      record.summary = this.applicationData(dir, body);
+    } else {
+      record.summary = CONTENT_TYPES[type] ?? `Unknown Record (${type})`;
+    }
+    this.emit(record, type, version, length);
+  }
+
+  /**
+   * An application_data record. Without keys its bytes are opaque; in TLS 1.3 they also hide the
+   * rest of the handshake. With a decryptor this is where plaintext would be fed on.
+   */
+  private applicationData(_dir: Dir, _body: Uint8Array): string {
+    return "Application Data";
+  }
+
+  private handshake(dir: Dir, body: Uint8Array, record: RecordOut): void {
+    const side = this.dirs[dir];
+    const messages: HandshakeInfo[] = [];
+    const nodes: TreeNode[] = [];
+    // Bytes of a message begun in earlier records come first; `carried` of them.
+    const data = side.pending.length > 0 ? concat(side.pending, body) : body;
+    const carried = side.pending.length;
+    side.pending = EMPTY;
+    let pos = 0;
+    while (!side.lost && data.length - pos >= 4) {
+      const type = data[pos]!;
+      const len = (data[pos + 1]! << 16) | (data[pos + 2]! << 8) | data[pos + 3]!;
+      if (len > MAX_HANDSHAKE_MESSAGE) {
+        record.malformed = `handshake message ${handshakeName(type)} of ${len} bytes (more than ${MAX_HANDSHAKE_MESSAGE} kept)`;
+        side.lost = true;
+        break;
+      }
+      if (data.length - pos - 4 < len) break;
+      const msgBody = data.subarray(pos + 4, pos + 4 + len);
+      // A message that began in an earlier record has no offsets in this one.
+      const offset = pos >= carried ? RECORD_HEADER + pos - carried : undefined;
+      let info: HandshakeInfo;
+      try {
+        info = readHandshake(type, msgBody);
+      } catch (err) {
+        if (!(err instanceof HandshakeError)) throw err;
+        record.malformed = `${handshakeName(type)}: ${err.message}`;
+        info = { type, summary: handshakeName(type), fields: {}, tree: [] };
+      }
+      messages.push(info);
+      this.learn(dir, info);
+      if (this.ctx.detail) nodes.push(messageNode(info, len, offset));
+      pos += 4 + len;
+    }
+    if (!side.lost && pos < data.length) side.pending = data.slice(pos);
+    record.summary = messages.length > 0 ? messages.map((m) => m.summary).join(", ") : "Handshake (fragment of a message spanning records)";
+    if (messages.length > 0) {
+      record.fields["tls.handshake.type"] = messages.length === 1 ? messages[0]!.type : messages.map((m) => m.type);
+      for (const m of messages) Object.assign(record.fields, m.fields);
+    }
+    record.tree.push(...nodes);
+  }
+
+  /** Keeps what decryption will need, and notes when the rest of the handshake goes dark. */
+  private learn(dir: Dir, info: HandshakeInfo): void {
+    if (info.type === 1 && dir === "c2s") this.state.clientRandom = info.random ?? null;
+    if (info.type !== 2) return;
+    this.state.version = info.negotiatedVersion ?? null;
+    // A HelloRetryRequest asks for a second ClientHello; the ServerHello comes after it.
+    if (info.summary === "Hello Retry Request") return;
+    this.state.serverRandom = info.random ?? null;
+    const suite = info.fields["tls.handshake.ciphersuite"];
+    this.state.cipherSuite = typeof suite === "number" ? suite : null;
+    if (this.state.version === 0x0304) {
+      // TLS 1.3 encrypts everything after the ServerHello, the certificate included (RFC 8446 2).
+      info.fields["tls.handshake.certificates_encrypted"] = true;
+      info.tree.push({ label: "TLS 1.3: the certificates and the rest of the handshake are encrypted (a key log is needed to see them)" });
+      this.dirs.s2c.encrypted = true;
+      this.dirs.c2s.encrypted = true;
+    }
+  }
+
+  private alert(side: DirState, body: Uint8Array, record: RecordOut): void {
+    // An encrypted alert is as long as its cipher's overhead; a clear one is exactly 2 bytes.
+    if (side.encrypted || body.length !== 2) {
+      record.summary = "Encrypted Alert";
+      return;
+    }
+    const level = body[0]!;
+    const desc = body[1]!;
+    record.fields["tls.alert_message.level"] = level;
+    record.fields["tls.alert_message.desc"] = desc;
+    const title = ALERT_TITLES[desc] ?? `Unknown (${desc})`;
+    record.summary = `Alert (Level: ${alertLevelName(level)}, Description: ${title})`;
+    if (this.ctx.detail) {
+      record.tree.push({
+        label: "Alert Message",
+        offset: RECORD_HEADER,
+        length: 2,
+        children: [
+          { label: `Level: ${alertLevelName(level)} (${level})`, offset: RECORD_HEADER, length: 1 },
+          { label: `Description: ${title} (${desc}, ${ALERT_NAMES[desc] ?? "unassigned"})`, offset: RECORD_HEADER + 1, length: 1 },
+        ],
+      });
+    }
+  }
+
+  private dropPending(side: DirState): void {
+    side.pending = EMPTY;
+    side.lost = false;
+  }
+
+  private emit(record: RecordOut, type: number, version: number, length: number): void {
+    const tree: TreeNode[] | undefined = this.ctx.detail
+      ? [
+          {
+            label: `Record Layer: ${CONTENT_TYPES[type] ?? `Unknown (${type})`} Protocol: ${record.summary}`,
+            offset: 0,
+            length: record.wireLength,
+            children: [
+              { label: `Content Type: ${CONTENT_TYPES[type] ?? "Unknown"} (${type})`, offset: 0, length: 1 },
+              { label: `Version: ${versionName(version)} (0x${version.toString(16).padStart(4, "0")})`, offset: 1, length: 2 },
+              { label: `Length: ${length}`, offset: 3, length: 2 },
+              ...record.tree,
+            ],
+          },
+        ]
+      : undefined;
+    this.ctx.emit({
+      dir: record.dir,
+      ref: record.at,
+      length: record.wireLength,
+      summary: record.summary,
+      fields: record.fields,
+      ...(tree ? { tree } : {}),
+      ...(record.malformed ? { malformed: record.malformed } : {}),
+    });
+  }
+
+  gap(dir: Dir): void {
+    // The handshake message in progress lost bytes: drop it (the framer finds the next record).
+    this.dropPending(this.dirs[dir]);
+  }
+
+  close(_how: CloseInfo): void {}
+}
+
+interface RecordOut {
+  dir: Dir;
+  at: PacketRef;
+  wireLength: number;
+  fields: Record<string, FieldValue>;
+  tree: TreeNode[];
+  summary: string;
+  malformed: string | undefined;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** A handshake message's node; its fields' offsets are relative to its body, shifted to the record. */
+function messageNode(info: HandshakeInfo, length: number, offset: number | undefined): TreeNode {
+  const shift = (n: TreeNode): TreeNode => ({
+    label: n.label,
+    ...(offset !== undefined && n.offset !== undefined ? { offset: offset + 4 + n.offset, length: n.length ?? 0 } : {}),
+    ...(n.children ? { children: n.children.map(shift) } : {}),
+  });
+  const suite = info.fields["tls.handshake.ciphersuite"];
+  const label = `Handshake Protocol: ${info.summary}${info.type === 2 && typeof suite === "number" ? `, ${cipherSuiteName(suite)}` : ""}`;
+  return {
+    label,
+    ...(offset !== undefined ? { offset, length: 4 + length } : {}),
+    children: [{ label: `Handshake Type: ${handshakeName(info.type)} (${info.type})` }, { label: `Length: ${length}` }, ...info.tree.map(shift)],
+  };
+}

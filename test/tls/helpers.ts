@@ -1,0 +1,53 @@
+/** Shared by the TLS tests: running the CLI, and moving a capture's connections to another port. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+
+export const TLS_DIR = fileURLToPath(new URL("../fixtures/tls/", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+
+export function kdiagJson(...args: string[]): any {
+  const r = spawnSync("node", ["bin/kdiag.js", ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+export interface FlowJson {
+  server: { port: number };
+  client: { port: number };
+  dissector: string | null;
+}
+
+export function flows(file: string, ...extra: string[]): FlowJson[] {
+  return kdiagJson(...extra, "flows", "--json", file).connections;
+}
+
+/**
+ * A copy of an Ethernet pcap whose TCP port `from` is `to` in every packet (both directions):
+ * the same real bytes on another port. Checksums are left as they were (kdiag does not check
+ * them; loopback captures carry unfinished ones anyway).
+ */
+export function withPort(file: string, from: number, to: number): string {
+  const b = Buffer.from(readFileSync(file));
+  expect(b.readUInt32LE(0)).toBe(0xa1b2c3d4);
+  expect(b.readUInt32LE(20)).toBe(1); // Ethernet
+  let off = 24;
+  while (off + 16 <= b.length) {
+    const capLen = b.readUInt32LE(off + 8);
+    const frame = off + 16;
+    const etherType = b.readUInt16BE(frame + 12);
+    let tcp = -1;
+    if (etherType === 0x0800 && b[frame + 14 + 9] === 6) tcp = frame + 14 + (b[frame + 14]! & 0x0f) * 4;
+    if (etherType === 0x86dd && b[frame + 14 + 6] === 6) tcp = frame + 14 + 40;
+    if (tcp >= 0 && tcp + 4 <= frame + capLen) {
+      for (const at of [tcp, tcp + 2]) if (b.readUInt16BE(at) === from) b.writeUInt16BE(to, at);
+    }
+    off = frame + capLen;
+  }
+  const out = join(mkdtempSync(join(tmpdir(), "kdiag-tls-")), `port${to}.pcap`);
+  writeFileSync(out, b);
+  return out;
+}
