@@ -24,7 +24,7 @@ export interface FilterField {
 }
 
 /** Protocol names a bare test can name, as Wireshark's frame.protocols lists them. */
-export const PROTOCOLS = ["frame", "eth", "sll", "null", "raw", "vlan", "arp", "rarp", "lldp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "sctp", "kafka"] as const;
+export const PROTOCOLS = ["frame", "eth", "sll", "null", "raw", "vlan", "arp", "rarp", "lldp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "sctp", "kafka", "tls"] as const;
 
 const ADDRESS_FACT = /(^|[._])(src|dst|addr)$|_addr(_|$)/;
 

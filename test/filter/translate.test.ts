@@ -26,6 +26,7 @@ describe("display filter syntax", () => {
       "tcp.port == 9092 xor tcp.len > 0",
       "exchange.status == 'unanswered'".replace("exchange.status", "kafka.client_id"),
       "!(ip.src == 1.2.3.4) || ipv6.addr == fe80::/10",
+      "tls and not kafka",
     ]) {
       const f = packet(text);
       expect(f.ok && f.syntax, text).toBe("display");
