@@ -17,4 +17,6 @@ export const ExitCode = {
   RULE_ERRORS: 5,
   /** analyze/compare --fail-on: a finding at or above that severity. */
   FINDINGS: 6,
+  /** rules test: a rule test failed (or the files declare none). */
+  RULE_TESTS_FAILED: 7,
 } as const;

@@ -242,6 +242,51 @@ async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, out: Outp
   out.line(`${rows.length} rules loaded, ${result.problems.filter((p) => p.severity === "error").length} errors, ${result.problems.filter((p) => p.severity === "warning").length} warnings`);
 }
 
+/**
+ * `kdiag rules test FILE…`: runs the `- test:` items of the rule files (with the built-in rules
+ * unless --no-builtin), each on its capture with its params; PASS/FAIL per test, exit 7 on a FAIL.
+ */
+async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: GlobalOptions, out: Output) {
+  const { loadRules, parseParams, evaluate } = await loadAnalyze();
+  const { BUILTIN_RULES_DIR, loadRuleFiles } = await import("../rules/index.js");
+  const { checkExpectations } = await import("../rules/test-runner.js");
+  // Loaded once as given, to report the files' problems and find their tests.
+  const declared = loadRules({ ...cmdOpts, rules: [...cmdOpts.rules, ...files], builtin: false }, out);
+  const tests = declared.tests.filter((t) => files.some((f) => t.file === f || t.file.startsWith(`${f.replace(/\/$/, "")}/`)));
+  if (tests.length === 0) {
+    out.error(`no tests in ${files.map((f) => sanitize(f)).join(", ")}: add "- test:" items (docs/rules.md, Rule tests)`);
+    out.exitCode = Math.max(out.exitCode, ExitCode.RULE_TESTS_FAILED);
+    return;
+  }
+  let failed = 0;
+  for (const t of tests) {
+    const params = { ...parseParams(cmdOpts.param), ...Object.fromEntries(Object.entries(t.decl.params ?? {}).map(([k, v]) => [k, String(v)])) };
+    const paths = [...(cmdOpts.builtin ? [BUILTIN_RULES_DIR] : []), ...cmdOpts.rules, ...files];
+    const loaded = loadRuleFiles(paths, { params });
+    const where = `${sanitize(t.file)}:${t.line} ${sanitize(t.decl.test)}`;
+    const registry = await buildRegistry({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] });
+    const capture = await analyseCapture(t.capture, { registry });
+    const fatal = capture.summary.problems.find((p) => p.fatal);
+    if (fatal && UNUSABLE.has(fatal.code)) {
+      failed++;
+      out.line(`FAIL ${where}`);
+      out.line(`  - ${formatProblem(fatal)}`);
+      continue;
+    }
+    const findings = evaluate(loaded, capture, out);
+    capture.bytes.close();
+    const r = checkExpectations(t, findings);
+    if (r.passed) out.line(`PASS ${where} (${findings.length} finding${findings.length === 1 ? "" : "s"})`);
+    else {
+      failed++;
+      out.line(`FAIL ${where}`);
+      for (const f of r.failures) out.line(`  - ${sanitize(f)}`);
+    }
+  }
+  out.line(`${tests.length} test${tests.length === 1 ? "" : "s"}, ${tests.length - failed} passed, ${failed} failed`);
+  if (failed > 0) out.exitCode = Math.max(out.exitCode, ExitCode.RULE_TESTS_FAILED);
+}
+
 /** The names filters and rules accept (the facts), then dissector fields they cannot use yet. */
 async function fieldsCommand(registry: Registry, out: Output) {
   const { allFacts } = await import("../rules/facts.js");
@@ -374,7 +419,15 @@ export function buildProgram(out: Output): Command {
   ruleOptions(program.command("rules").description("list and check the rules (built-in and --rules files)"))
     .option("--json", 'print {"rules": [...], "problems": [...]}')
     .addHelpText("after", "\nExamples:\n  kdiag rules\n  kdiag rules --rules my-rules.yaml --no-builtin")
-    .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, out));
+    .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, out))
+    .command("test")
+    .description("run the tests rule files declare (- test: a capture and the findings expected); exit 7 when one fails")
+    .argument("<files...>", "rule files (or folders of them) whose tests to run")
+    .addOption(new Option("--rules <path>", "also load rule files from PATH (repeatable)").argParser(collect).default([]))
+    .addOption(new Option("--param <name=value>", "override a rule parameter for every test (repeatable)").argParser(collect).default([]))
+    .option("--no-builtin", "do not load the built-in rules next to the files under test")
+    .addHelpText("after", "\nExamples:\n  kdiag rules test my-rules.yaml\n  kdiag rules test --no-builtin rules/")
+    .action((files: string[], o: RuleOptions) => rulesTestCommand(files, o, globals(), out));
 
   const tuiCommand = program
     .command("tui")
@@ -422,7 +475,8 @@ Exit codes:
   3  the input cannot be used: missing, unreadable, empty, or not a capture
   4  the capture is truncated or corrupt: output covers the packets before the damage
   5  a rule file has errors (shown with file:line:col); it was skipped, the other rules ran
-  6  analyze/compare --fail-on: a finding at or above that severity`,
+  6  analyze/compare --fail-on: a finding at or above that severity
+  7  rules test: a rule test failed, or the files declare none`,
   );
   return program;
 }

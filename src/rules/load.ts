@@ -23,7 +23,7 @@ import { ItemLocator } from "./locate.js";
 import { defaultValue, paramType, parseParamText, splitOverride, type ParamEntry } from "./params.js";
 import type { ProblemCode, RuleProblem } from "./problems.js";
 import type { CompiledRule } from "./rule.js";
-import { ITEM_KINDS, ITEM_SCHEMAS, keysOf, type ItemKindKey, type ListDecl, type MacroDecl, type ParamDecl, type RuleDecl } from "./schema.js";
+import { ITEM_KINDS, ITEM_SCHEMAS, keysOf, type ItemKindKey, type ListDecl, type MacroDecl, type ParamDecl, type RuleDecl, type TestDecl } from "./schema.js";
 import { lineText, parseYamlSource, positionAt, type PathKey } from "./yaml-source.js";
 
 /** The built-in rule files (`rules/` at the package root, from src/ or dist/src/). */
@@ -55,6 +55,16 @@ export interface LoadOptions {
 export interface LoadResult {
   rules: CompiledRule[];
   problems: RuleProblem[];
+  /** The tests the files declare (`- test:` items), for `kdiag rules test`. */
+  tests: RuleTest[];
+}
+
+/** A `- test:` item, its capture path resolved against its rule file's folder. */
+export interface RuleTest {
+  decl: TestDecl;
+  file: string;
+  line: number;
+  capture: string;
 }
 
 export interface RuleSource {
@@ -76,7 +86,7 @@ export function loadRuleFiles(paths: readonly string[], opts: LoadOptions = {}):
     }
   }
   const loaded = loadRuleSources(sources, opts);
-  return { rules: loaded.rules, problems: [...problems, ...loaded.problems] };
+  return { rules: loaded.rules, problems: [...problems, ...loaded.problems], tests: loaded.tests };
 }
 
 function expandPath(path: string): string[] {
@@ -108,6 +118,7 @@ export function loadRuleSources(sources: readonly RuleSource[], opts: LoadOption
   const lists = new Map<string, Item<ListDecl>>();
   const shared = new Map<string, { entry: ParamEntry; loc: ItemLocator }>();
   const ruleIds = new Map<string, ItemLocator>();
+  const tests: RuleTest[] = [];
   sources.forEach((source, fileIndex) => {
     const src = parseYamlSource(source.file, source.text);
     const add = report(fileIndex);
@@ -138,12 +149,12 @@ export function loadRuleSources(sources: readonly RuleSource[], opts: LoadOption
     top.items.forEach((node, index) => {
       const probe = new ItemLocator(src, index, "file", undefined);
       if (!isMap(node)) {
-        add(probe.problem("RULE_BAD_VALUE", "each item is a map starting with rule:, macro:, list: or params:", probe.at([])));
+        add(probe.problem("RULE_BAD_VALUE", "each item is a map starting with rule:, macro:, list:, params: or test:", probe.at([])));
         return;
       }
       const kind = ITEM_KINDS.find((k) => (node as YAMLMap).has(k));
       if (!kind) {
-        add(probe.problem("RULE_MISSING_KEY", "item has none of rule, macro, list, params: say what it is", probe.at([])));
+        add(probe.problem("RULE_MISSING_KEY", "item has none of rule, macro, list, params, test: say what it is", probe.at([])));
         return;
       }
       const raw = all[index] as Record<string, unknown>;
@@ -175,6 +186,9 @@ export function loadRuleSources(sources: readonly RuleSource[], opts: LoadOption
         add(loc.problem("RULE_UNKNOWN_SCOPE", `unknown scope "${decl.scope}": one of ${SCOPES.join(", ")}${hint ? ` (did you mean "${hint}"?)` : ""}`, loc.at(["scope"])));
       }
       rules.push({ decl, loc, fileIndex, scope });
+    } else if (kind === "test") {
+      const decl = data as TestDecl;
+      tests.push({ decl, file: loc.src.file, line: loc.at([]).line, capture: resolve(dirname(loc.src.file), decl.capture) });
     } else if (kind === "macro" || kind === "list") {
       const decl = data as MacroDecl & ListDecl;
       const name = kind === "macro" ? decl.macro : decl.list;
@@ -305,7 +319,7 @@ export function loadRuleSources(sources: readonly RuleSource[], opts: LoadOption
     if (!used.has(name)) problems.push(l.loc.problem("RULE_UNUSED_LIST", `list "${name}" is not used by any rule: use it (x in ${name}) or remove it`, l.loc.at(["list"]), { severity: "warning" }));
   }
 
-  return { rules: compiled.filter((c) => !failedFiles.has(c.fileIndex)).map((c) => c.rule), problems };
+  return { rules: compiled.filter((c) => !failedFiles.has(c.fileIndex)).map((c) => c.rule), problems, tests };
 }
 
 function firstAlias(doc: Document.Parsed): Node | null {

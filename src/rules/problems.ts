@@ -25,7 +25,7 @@ export const PROBLEM_CODES = [
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
-export type ItemKind = "rule" | "macro" | "list" | "params" | "file" | "param-override";
+export type ItemKind = "rule" | "macro" | "list" | "params" | "test" | "file" | "param-override";
 
 export interface RuleProblem {
   code: ProblemCode;

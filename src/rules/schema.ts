@@ -95,8 +95,32 @@ export type ListDecl = z.infer<typeof listSchema>;
 
 export const paramsItemSchema = z.strictObject({ params: paramsSchema });
 
+/** What a rule test expects of one rule: findings (how many, on which connection, saying what). */
+export const expectationSchema = z.strictObject({
+  rule: z.string().min(1),
+  connection: z.number().int().min(0).optional(),
+  count: z.number().int().min(1).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  message: z.string().optional(),
+});
+export type ExpectationDecl = z.infer<typeof expectationSchema>;
+
+/**
+ * A test a rule file declares (`kdiag rules test FILE`): a capture (path relative to the rule
+ * file), optional --param values, the findings expected and the rules expected silent.
+ */
+export const testSchema = z.strictObject({
+  test: z.string().min(1),
+  capture: z.string().min(1),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  kafka_ports: z.array(z.number().int().min(1).max(65535)).optional(),
+  expect: z.array(expectationSchema).optional(),
+  expect_absent: z.array(z.string().min(1)).optional(),
+});
+export type TestDecl = z.infer<typeof testSchema>;
+
 /** The key that says what an item is, in the order tried. */
-export const ITEM_KINDS = ["rule", "macro", "list", "params"] as const;
+export const ITEM_KINDS = ["rule", "macro", "list", "params", "test"] as const;
 export type ItemKindKey = (typeof ITEM_KINDS)[number];
 
 export const ITEM_SCHEMAS = {
@@ -104,6 +128,7 @@ export const ITEM_SCHEMAS = {
   macro: macroSchema,
   list: listSchema,
   params: paramsItemSchema,
+  test: testSchema,
 } as const;
 
 /** Every key an item of a kind may have (for "did you mean" hints). */

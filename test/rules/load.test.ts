@@ -58,7 +58,7 @@ describe("loading: shape problems", () => {
 
   it("reports an item that is none of rule, macro, list, params", () => {
     expect(load("- rulez: a\n").problems.map(brief)).toEqual([
-      { code: "RULE_MISSING_KEY", line: 1, col: 3, message: "item has none of rule, macro, list, params: say what it is" },
+      { code: "RULE_MISSING_KEY", line: 1, col: 3, message: "item has none of rule, macro, list, params, test: say what it is" },
     ]);
   });
 
