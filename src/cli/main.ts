@@ -36,20 +36,28 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
-  const registry = createRegistry();
-  for (const path of opts.plugin) await loadPluginFile(registry, path);
-  for (const spec of opts.decodeAs) {
+/** --decode-as and --kafka-port, checked (a usage error names the bad one): one parser for every command. */
+function portOptions(opts: GlobalOptions): { decodeAs: Array<{ port: number; dissector: string }>; kafkaPorts: number[] } {
+  const decodeAs = opts.decodeAs.map((spec) => {
     const m = /^(\d{1,5})=([a-z][a-z0-9_]*)$/.exec(spec);
     const port = m ? Number(m[1]) : NaN;
     if (!m || port < 1 || port > 65535) throw new UsageError(`--decode-as ${spec}: expected PORT=DISSECTOR, e.g. 36333=kafka`);
-    registry.decodeAs(port, m[2]!);
-  }
-  for (const spec of opts.kafkaPort) {
+    return { port, dissector: m[2]! };
+  });
+  const kafkaPorts = opts.kafkaPort.map((spec) => {
     const port = /^\d{1,5}$/.test(spec) ? Number(spec) : NaN;
     if (!(port >= 1 && port <= 65535)) throw new UsageError(`--kafka-port ${spec}: expected a TCP port number`);
-    registry.decodeAs(port, "kafka");
-  }
+    return port;
+  });
+  return { decodeAs, kafkaPorts };
+}
+
+async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
+  const { decodeAs, kafkaPorts } = portOptions(opts);
+  const registry = createRegistry();
+  for (const path of opts.plugin) await loadPluginFile(registry, path);
+  for (const d of decodeAs) registry.decodeAs(d.port, d.dissector);
+  for (const port of kafkaPorts) registry.decodeAs(port, "kafka");
   return registry;
 }
 
@@ -451,12 +459,7 @@ export function buildProgram(out: Output): Command {
         plugins: g.plugin,
         ruleFiles: o.rules,
         params: parseParams(o.param),
-        kafkaPorts: g.kafkaPort.map(Number),
-        decodeAs: g.decodeAs.map((spec) => {
-          const m = /^(\d{1,5})=([a-z][a-z0-9_]*)$/.exec(spec);
-          if (!m) throw new UsageError(`--decode-as ${spec}: expected PORT=DISSECTOR, e.g. 36333=kafka`);
-          return { port: Number(m[1]), dissector: m[2]! };
-        }),
+        ...portOptions(g),
       });
     });
 

@@ -79,6 +79,9 @@ describe("kdiag CLI", () => {
     [["flows", "--jsn", CAPTURE], "unknown option '--jsn'"],
     [["--decode-as", "kafka", "flows", CAPTURE], "--decode-as kafka: expected PORT=DISSECTOR"],
     [["--decode-as", "9092=nope", "flows", CAPTURE], 'no stream dissector named "nope"'],
+    // The TUI checks its options as every command does, before it needs a terminal.
+    [["--kafka-port", "abc", "tui", CAPTURE], "--kafka-port abc: expected a TCP port number"],
+    [["--decode-as", "99999=kafka", "tui", CAPTURE], "--decode-as 99999=kafka: expected PORT=DISSECTOR"],
   ])("usage mistakes exit 2 with one line: %j", async (argv, expected) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
