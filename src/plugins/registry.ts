@@ -81,12 +81,6 @@ export class Registry {
     this.portTable.set(port, name);
   }
 
-  setHeuristic(name: string, enabled: boolean): void {
-    const h = this.heuristics.find((x) => x.name === name);
-    if (!h) throw new PluginError("plugin_unknown", "--heuristic", `no heuristic dissector named "${name}"`);
-    h.enabled = enabled;
-  }
-
   /** Every declared field, for filters, rules and `kdiag fields`. */
   fields(): Array<FieldSpec & { dissector: string }> {
     const out: Array<FieldSpec & { dissector: string }> = [];

@@ -4,11 +4,6 @@
  * with `>>> 0` so comparisons stay exact across the 2^32 wrap.
  */
 
-/** a + b modulo 2^32. */
-export function seqAdd(a: number, b: number): number {
-  return (a + b) >>> 0;
-}
-
 /** Signed distance a - b in sequence space (-2^31..2^31-1). */
 export function seqDiff(a: number, b: number): number {
   return (a - b) | 0;

@@ -15,6 +15,7 @@ import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
 import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
+import { severityRank } from "../report/findings.js";
 import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
 import { dissectorColumn } from "../report/packet-info.js";
@@ -33,7 +34,6 @@ const DETAIL_CACHE = 8;
 /** PDUs re-dissected on their own kept for the detail pane. */
 const PDU_CACHE = 64;
 
-export const SEVERITY_ORDER: Record<string, number> = { critical: 0, error: 1, warning: 2, notice: 3, info: 4 };
 
 export interface ConnColumn {
   key: string;
@@ -86,7 +86,7 @@ export class TuiModel {
     /** The registry of the analysis: with it, the detail pane re-dissects for protocol trees. */
     private readonly registry: Registry | null = null,
   ) {
-    this.findings = [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9));
+    this.findings = [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
     this.findingGroups = groupFindings(this.findings);
     for (const f of this.findings) {
       if (f.evidence.connection === undefined) continue;
