@@ -164,6 +164,8 @@ export class App {
   helpOpen = false;
   private helpTop = 0;
   filterBar: FilterBar | null = null;
+  /** Where the filter bar's cursor is on screen (row, column), set by draw. */
+  private barCursor = { row: 0, col: 0 };
   /** Applied filters, across runs when runTui gives a file (tests keep theirs in memory). */
   filterHistory = new FilterHistory(null);
   message = "";
@@ -1350,15 +1352,20 @@ export class App {
       const f = this.filterBar;
       const scope = FILTER_SCOPES[f.view];
       const prompt = f.find ? "find packet (text of its row or Kafka fields): " : scope ? `filter ${TITLES[f.view].toLowerCase()} (${scope} fields): ` : `search ${TITLES[f.view].toLowerCase()}: `;
-      const input = `${prompt}${f.text}`;
+      // A line longer than the screen scrolls so the cursor stays in view (`…` marks the cut start).
+      const full = `${prompt}${f.text}`;
+      const shift = Math.max(0, prompt.length + f.cursor - (width - 2));
+      const input = shift > 0 ? `${this.g.ellipsis}${full.slice(shift + 1)}` : full;
       const st = f.choices.length > 0 ? f.choices.join("  ") : f.compiled ? filterStatus(f.compiled, this.g) : "";
-      const caretAt = f.compiled && !f.compiled.ok && f.choices.length === 0 ? prompt.length + f.compiled.offset : -1;
+      const caretAt = f.compiled && !f.compiled.ok && f.choices.length === 0 ? prompt.length + f.compiled.offset - shift : -1;
       // The message wraps (up to 3 lines) so "did you mean" is readable at 80 columns.
       const lines = [fit(input, width)];
       if (caretAt >= 0) lines.push(fit(`${" ".repeat(Math.min(caretAt, width - 1))}^`, width));
+      this.barCursor = { row: 0, col: prompt.length + f.cursor - shift };
       const idle = f.find ? "Enter finds the next packet (case-insensitive), n the one after, Esc cancels" : "Enter applies, Esc cancels, Tab completes, Up/Down history";
       lines.push(...wrap(st || idle, width, 3));
       this.place(this.bar, { top: Math.max(0, height - 1 - lines.length), left: 0, width, height: lines.length }, lines.map(escapeTags).join("\n"));
+      this.barCursor.row = Math.max(0, height - 1 - lines.length);
       this.bar.show();
       this.bar.setFront();
       this.screen.program.showCursor();
@@ -1377,6 +1384,8 @@ export class App {
       this.help.setFront();
     } else this.help.hide();
     this.screen.render();
+    // The terminal's cursor where the filter bar's is (blessed leaves it after the last write).
+    if (this.filterBar) this.screen.program.cup(this.barCursor.row, this.barCursor.col);
   }
 
   /** The contrib chart over the timeline pane's first body rows, when paneBody asked for it. */

@@ -19,6 +19,8 @@ const KEYS: Record<string, string> = {
   left: "\x1b[D",
   pageup: "\x1b[5~",
   pagedown: "\x1b[6~",
+  home: "\x1b[H",
+  end: "\x1b[F",
   backspace: "\x7f",
   "C-c": "\x03",
   "C-u": "\x15",

@@ -579,6 +579,21 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.text()).toMatch(/\\e\]2;X\\x07/); // shown escaped, readable
   });
 
+  it("a filter longer than the screen scrolls in the bar: the end being typed stays in view", async () => {
+    const h = await start([FIREWALL]);
+    await h.press("4", "/");
+    const text = "tcp.flags.reset == 1 and ip.addr == 10.99.0.0/16 and tcp.port in {9092, 9093} and frame.len > 40";
+    await h.type(text);
+    const input = h.lines().find((l) => l.includes("frame.len > 40")) ?? "";
+    expect(input.startsWith("…")).toBe(true);
+    expect(input.trimEnd().endsWith("frame.len > 40")).toBe(true);
+    expect(h.text()).toContain("✓ valid display filter");
+    await h.press("home");
+    expect(h.lines().some((l) => l.startsWith("filter packets (packet fields): tcp.flags.reset == 1"))).toBe(true);
+    await h.press("enter");
+    expect(h.app.shownPackets()).toEqual([12, 24]);
+  });
+
   it("compares a client-side and a server-side capture", async () => {
     const h = await start([FIREWALL, BROKER_SIDE], { cols: 160, rows: 40 });
     expect(paneTitle(h, "Comparison")).toBeDefined();
