@@ -7,6 +7,7 @@
 import { compileFilter, withoutStacks, type CompiledFilter, type FilterScope } from "../filter/compile.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { buildConnectionFacts, exchangeFactsBuilder } from "../rules/build-facts.js";
+import { buildEndFacts } from "../rules/end-facts.js";
 import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
 import type { Connection } from "../tcp/types.js";
 import { UsageError } from "./errors.js";
@@ -36,6 +37,7 @@ export function connectionPredicate(capture: AnalysedCapture, filter: ReadyFilte
 
 /** Exchange indices (into capture.exchanges) the filter keeps. */
 export function exchangePredicate(capture: AnalysedCapture, filter: ReadyFilter): (index: number) => boolean {
-  const factsOf = exchangeFactsBuilder(capture, buildConnectionFacts(capture));
+  const ends = /\bpath\./.test(filter.cel) ? buildEndFacts(capture) : [];
+  const factsOf = exchangeFactsBuilder(capture, buildConnectionFacts(capture), (id) => ends[id]?.path);
   return (i) => withoutStacks(() => filter.test(factsOf(capture.exchanges[i]!)));
 }

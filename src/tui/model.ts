@@ -14,6 +14,7 @@ import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
+import { buildEndFacts } from "../rules/end-facts.js";
 import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
 import { severityRank } from "../report/findings.js";
 import type { Finding } from "../rules/index.js";
@@ -211,7 +212,10 @@ export class TuiModel {
   }
 
   exchangeFacts(): Facts[] {
-    return (this.exchangeFactsCache ??= buildExchangeFacts(this.capture, this.connFacts()));
+    if (this.exchangeFactsCache) return this.exchangeFactsCache;
+    // path.* as the rules see it (what the capture says of each connection's path and server).
+    const ends = buildEndFacts(this.capture);
+    return (this.exchangeFactsCache = buildExchangeFacts(this.capture, this.connFacts(), (id) => ends[id]?.path));
   }
 
   /** Packets (indices) that pass `filter`, within one connection or the whole capture. */
