@@ -20,6 +20,7 @@ import { RuleUsageError, UsageError } from "./errors.js";
 import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
 import { ExitCode } from "./exit-codes.js";
 
+import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
 
 
@@ -27,6 +28,7 @@ interface GlobalOptions {
   plugin: string[];
   decodeAs: string[];
   kafkaPort: string[];
+  tlsKeylog?: string;
 }
 
 const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
@@ -36,7 +38,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
+async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry> {
   const registry = createRegistry();
   for (const path of opts.plugin) await loadPluginFile(registry, path);
   for (const spec of opts.decodeAs) {
@@ -50,6 +52,7 @@ async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
     if (!(port >= 1 && port <= 65535)) throw new UsageError(`--kafka-port ${spec}: expected a TCP port number`);
     registry.decodeAs(port, "kafka");
   }
+  if (opts.tlsKeylog !== undefined) registry.preferences.set("tls.keylog", await readKeyLogOption(opts.tlsKeylog, (line) => out.warn(line)));
   return registry;
 }
 
@@ -60,7 +63,7 @@ async function analyse(
   out: Output,
   how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void; onPacket?: AnalyseOptions["onPacket"] } = {},
 ): Promise<AnalysedCapture | null> {
-  const registry = await buildRegistry(opts);
+  const registry = await buildRegistry(opts, out);
   const capture = await analyseCapture(file, {
     registry,
     identifyOnly: how.identifyOnly ?? false,
@@ -292,6 +295,7 @@ export function buildProgram(out: Output): Command {
         .argParser(collect)
         .default([]),
     )
+    .addOption(new Option("--tls-keylog <file>", "decrypt TLS with the secrets of key log FILE (SSLKEYLOGFILE format) and decode the Kafka inside"))
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => out.raw(s),
@@ -410,7 +414,7 @@ export function buildProgram(out: Output): Command {
   program
     .command("fields")
     .description("list every field name that filters and rules can use")
-    .action(async () => fieldsCommand(await buildRegistry(globals()), out));
+    .action(async () => fieldsCommand(await buildRegistry(globals(), out), out));
 
   program.addHelpText(
     "after",
