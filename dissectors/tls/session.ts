@@ -52,8 +52,14 @@ interface DirState {
   recordOffset: number;
 }
 
-/** The inner protocol of decrypted application data: kdiag's TLS runs on Kafka's SSL listeners. */
+/**
+ * The inner protocol of decrypted application data: kdiag's TLS runs on Kafka's SSL listeners.
+ * The preference "tls.inner" names another registered dissector (tests use it to see plaintext).
+ */
 const INNER = "kafka";
+
+/** Starts the one note of a connection that could not be decrypted (the CLI shows these notes). */
+export const TLS_NOT_DECRYPTED = "TLS not decrypted: ";
 
 const EMPTY = new Uint8Array(0);
 
@@ -162,7 +168,8 @@ export class TlsSession implements StreamDissector {
   private feedInner(dir: Dir, plaintext: Uint8Array, at: PacketRef, prefix: number): void {
     if (!this.innerTried) {
       this.innerTried = true;
-      this.inner = this.ctx.openInner?.(INNER) ?? null;
+      const name = this.ctx.preferences?.get("tls.inner");
+      this.inner = this.ctx.openInner?.(typeof name === "string" ? name : INNER) ?? null;
     }
     if (!this.inner || plaintext.length === 0) return;
     const ref: PacketRef = { first: at.first, last: at.last, tsUs: at.tsUs, streamOffset: at.streamOffset + RECORD_HEADER + prefix };
@@ -175,7 +182,7 @@ export class TlsSession implements StreamDissector {
     this.dirs.s2c.cipher = null;
     if (this.undecryptable) return;
     this.undecryptable = true;
-    this.ctx.note("warning", this.packet, `TLS not decrypted: ${reason}`);
+    this.ctx.note("warning", this.packet, `${TLS_NOT_DECRYPTED}${reason}`);
   }
 
   /** The suite, if kdiag decrypts it; otherwise gives up, naming it. */

@@ -20,6 +20,7 @@ import { RuleUsageError, UsageError } from "./errors.js";
 import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
 import { ExitCode } from "./exit-codes.js";
 
+import { TLS_NOT_DECRYPTED } from "../../dissectors/tls/session.js";
 import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
 
@@ -78,7 +79,10 @@ async function analyse(
   }
   const warnings = capture.summary.problems.filter((p) => !p.fatal).map(formatProblem);
   // A dissector that failed on a connection is worth a line: its messages there are missing.
-  for (const n of capture.notes) if (n.severity === "error") warnings.push(`${file}: packet ${n.packet}: ${sanitize(n.message)}`);
+  // So is a TLS connection --tls-keylog could not decrypt: its Kafka is missing.
+  for (const n of capture.notes) {
+    if (n.severity === "error" || n.message.startsWith(TLS_NOT_DECRYPTED)) warnings.push(`${file}: packet ${n.packet}: ${sanitize(n.message)}`);
+  }
   for (const w of warnings.slice(0, MAX_WARNINGS)) out.warn(w);
   if (warnings.length > MAX_WARNINGS) out.warn(`${file}: ${warnings.length - MAX_WARNINGS} more warnings not shown`);
   return capture;
@@ -403,6 +407,7 @@ export function buildProgram(out: Output): Command {
         ruleFiles: o.rules,
         params: parseParams(o.param),
         kafkaPorts: g.kafkaPort.map(Number),
+        ...(g.tlsKeylog !== undefined ? { tlsKeyLog: await readKeyLogOption(g.tlsKeylog, (line) => out.warn(line)) } : {}),
         decodeAs: g.decodeAs.map((spec) => {
           const m = /^(\d{1,5})=([a-z][a-z0-9_]*)$/.exec(spec);
           if (!m) throw new UsageError(`--decode-as ${spec}: expected PORT=DISSECTOR, e.g. 36333=kafka`);
