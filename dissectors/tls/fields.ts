@@ -7,6 +7,12 @@ export const TLS_FIELDS: readonly FieldSpec[] = [
   { name: "tls.record.content_type", type: "uint", description: "Record content type", values: CONTENT_TYPES },
   { name: "tls.record.version", type: "uint", description: "Record layer version (TLS 1.3 records say TLS 1.2, 0x0303)", values: VERSIONS },
   { name: "tls.record.length", type: "uint", description: "Record body length in bytes" },
+  {
+    name: "tls.record.decrypted_type",
+    type: "uint",
+    description: "Content type of a record decrypted with --tls-keylog (in TLS 1.3, the type hidden inside it)",
+    values: CONTENT_TYPES,
+  },
   { name: "tls.handshake.type", type: "uint", description: "Handshake message type(s) completed in this record", values: HANDSHAKE_TYPES },
   { name: "tls.handshake.version", type: "uint", description: "Version in a Client or Server Hello (legacy_version)", values: VERSIONS },
   {

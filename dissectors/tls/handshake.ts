@@ -92,14 +92,15 @@ export function handshakeName(type: number): string {
 }
 
 /** One handshake message body (after its 4-byte header). */
-export function readHandshake(type: number, body: Uint8Array): HandshakeInfo {
+/** `tls13`: the connection negotiated TLS 1.3, whose Certificate message has another layout. */
+export function readHandshake(type: number, body: Uint8Array, tls13 = false): HandshakeInfo {
   switch (type) {
     case 1:
       return readHello(body, true);
     case 2:
       return readHello(body, false);
     case 11:
-      return readCertificate(body);
+      return readCertificate(body, tls13);
     default:
       return { type, summary: handshakeName(type), fields: {}, tree: [] };
   }
@@ -211,8 +212,10 @@ const MAX_CERTIFICATES = 10;
  * The TLS 1.0-1.2 Certificate message: a list of DER certificates, the server's first. (In TLS 1.3
  * this message is encrypted and never reaches here without keys.)
  */
-function readCertificate(body: Uint8Array): HandshakeInfo {
+function readCertificate(body: Uint8Array, tls13: boolean): HandshakeInfo {
   const r = new Reader(body);
+  // TLS 1.3 (RFC 8446 4.4.2): a request context first, and extensions after each certificate.
+  if (tls13) r.vector(1, "certificate request context");
   const list = r.vector(3, "certificates");
   const subjects: string[] = [];
   const issuers: string[] = [];
@@ -222,6 +225,7 @@ function readCertificate(body: Uint8Array): HandshakeInfo {
     const at = list.at;
     const der = list.vector(3, "certificate");
     const bytes = der.bytes(der.left, "certificate");
+    if (tls13) list.vector(2, "certificate extensions");
     if (subjects.length >= MAX_CERTIFICATES) continue;
     const cert = parseCertificate(bytes);
     if (!cert) {

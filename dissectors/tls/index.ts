@@ -2,7 +2,8 @@
  * The TLS dissector (record layer, TLS 1.0-1.3), registered like any plugin: port 9093 (Kafka's
  * usual SSL listener) in the port table, a heuristic that recognises a ClientHello on any port,
  * framing by the 5-byte record header, and a session per connection that reads what travels in
- * the clear (dissectors/tls/session.ts). Decrypting with a key log is for later: see session.ts.
+ * the clear (dissectors/tls/session.ts), and, with a key log (`--tls-keylog`), decrypts records
+ * and hands the application data to the Kafka dissector.
  */
 
 import type { DissectorPlugin } from "../../src/plugins/api.js";
@@ -14,7 +15,7 @@ import { TlsSession } from "./session.js";
 const tls: DissectorPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   name: "tls",
-  description: "TLS record layer (TLS 1.0-1.3): handshake, SNI, cipher suite, certificates (TLS 1.2), alerts; no decryption",
+  description: "TLS record layer (TLS 1.0-1.3): handshake, SNI, cipher suite, certificates, alerts; decryption with a key log (--tls-keylog)",
   layer: "stream",
   ports: [9093],
   detect: detectTls,

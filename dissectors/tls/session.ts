@@ -6,12 +6,20 @@
  * side's ChangeCipherSpec (hellos, certificates) and alerts before it; in TLS 1.3 only the two
  * hellos (and a HelloRetryRequest): the server's certificate and everything after are encrypted.
  *
- * Decryption (a later milestone) plugs in at `applicationData`: `state` holds what a key log
- * lookup and key derivation need (client random, negotiated version and cipher suite), and the
- * plaintext stream would go to an inner dissector (Kafka) opened with this connection's context.
+ * With a key log (`StreamContext.preferences` "tls.keylog", from `--tls-keylog`) records are
+ * decrypted (dissectors/tls/decrypt.ts): `state` holds what the key log lookup and key derivation
+ * need (client random, server random, negotiated version and cipher suite). TLS 1.3 uses the
+ * handshake traffic secrets from the ServerHello (so the certificate is read) and each side's
+ * application secret after its Finished; TLS 1.2 the master secret from each side's
+ * ChangeCipherSpec. Decrypted application data goes to an inner Kafka dissector
+ * (`StreamContext.openInner`). When a connection cannot be decrypted, one note says why and its
+ * records stay opaque, as without a key log. Not done: TLS 1.3 KeyUpdate, 0-RTT early data.
  */
 
-import type { Dir, FieldValue, PacketRef, StreamContext, StreamDissector, TreeNode, CloseInfo } from "../../src/plugins/api.js";
+import type { Dir, FieldValue, InnerStream, PacketRef, StreamContext, StreamDissector, TreeNode, CloseInfo } from "../../src/plugins/api.js";
+import { DecryptError, RecordCipher } from "./decrypt.js";
+import { KeyLog } from "./keylog.js";
+import { SUITES, tls12Keys, tls13TrafficKeys } from "./keys.js";
 import { RECORD_HEADER } from "./framing.js";
 import { HandshakeError, alertLevelName, handshakeName, readHandshake, type HandshakeInfo } from "./handshake.js";
 import { ALERT_NAMES, ALERT_TITLES, CONTENT_TYPES, cipherSuiteName, versionName } from "./names.js";
@@ -38,18 +46,41 @@ interface DirState {
   lost: boolean;
   /** After this side's ChangeCipherSpec (or in TLS 1.3, its hello), its records are encrypted. */
   encrypted: boolean;
+  /** Keys for this side's encrypted records, when the key log has them. */
+  cipher: RecordCipher | null;
+  /** Offset in this side's stream of the record being read (for the inner dissector's byte views). */
+  recordOffset: number;
 }
+
+/**
+ * The inner protocol of decrypted application data: kdiag's TLS runs on Kafka's SSL listeners.
+ * The preference "tls.inner" names another registered dissector (tests use it to see plaintext).
+ */
+const INNER = "kafka";
+
+/** Starts the one note of a connection that could not be decrypted (the CLI shows these notes). */
+export const TLS_NOT_DECRYPTED = "TLS not decrypted: ";
 
 const EMPTY = new Uint8Array(0);
 
 export class TlsSession implements StreamDissector {
   readonly state: TlsConnectionState = { clientRandom: null, serverRandom: null, version: null, cipherSuite: null };
   private readonly dirs: Record<Dir, DirState> = {
-    c2s: { pending: EMPTY, lost: false, encrypted: false },
-    s2c: { pending: EMPTY, lost: false, encrypted: false },
+    c2s: { pending: EMPTY, lost: false, encrypted: false, cipher: null, recordOffset: 0 },
+    s2c: { pending: EMPTY, lost: false, encrypted: false, cipher: null, recordOffset: 0 },
   };
+  private readonly keyLog: KeyLog | null;
+  /** Set once decryption is given up on this connection (the reason was noted). */
+  private undecryptable = false;
+  /** The packet of the record being read, for notes. */
+  private packet = 0;
+  private inner: InnerStream | null = null;
+  private innerTried = false;
 
-  constructor(private readonly ctx: StreamContext) {}
+  constructor(private readonly ctx: StreamContext) {
+    const log = ctx.preferences?.get("tls.keylog");
+    this.keyLog = log instanceof KeyLog ? log : null;
+  }
 
   pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
     const type = bytes[0]!;
@@ -65,9 +96,13 @@ export class TlsSession implements StreamDissector {
     const whole = bytes.length === wireLength && at.endedAfter === undefined;
     const body = bytes.subarray(RECORD_HEADER);
     const side = this.dirs[dir];
+    this.packet = at.last;
+    side.recordOffset = at.streamOffset;
     if (!whole) {
       record.summary = `${CONTENT_TYPES[type] ?? "Record"} (incomplete: ${Math.min(bytes.length, at.endedAfter ?? bytes.length)} of ${wireLength} bytes seen)`;
       if (type === 22) this.dropPending(side);
+    } else if (side.cipher && type !== 20) {
+      this.decrypted(dir, bytes, record, at);
     } else if (type === 22 && side.encrypted) {
       record.summary = "Encrypted Handshake Message";
     } else if (type === 22) {
@@ -81,6 +116,7 @@ export class TlsSession implements StreamDissector {
       if (this.state.version !== 0x0304) {
         side.encrypted = true;
         this.dropPending(side);
+        this.startTls12(dir);
       }
     } else if (type === 23) {
       record.summary = this.applicationData(dir, body);
@@ -98,7 +134,110 @@ export class TlsSession implements StreamDissector {
     return "Application Data";
   }
 
-  private handshake(dir: Dir, body: Uint8Array, record: RecordOut): void {
+  /** A record under known keys: opened, then read as its real content type says. */
+  private decrypted(dir: Dir, bytes: Uint8Array, record: RecordOut, at: PacketRef): void {
+    const side = this.dirs[dir];
+    let opened;
+    try {
+      opened = side.cipher!.open(bytes.subarray(0, RECORD_HEADER), bytes.subarray(RECORD_HEADER));
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      this.giveUp(`${err.message} (${dir === "c2s" ? "client to server" : "server to client"}, ${side.cipher!.suite.name}): wrong or mismatched key log entry`);
+      record.summary = record.fields["tls.record.content_type"] === 22 ? "Encrypted Handshake Message" : CONTENT_TYPES[bytes[0]!] ?? "Record";
+      return;
+    }
+    const { type, plaintext } = opened;
+    record.fields["tls.record.decrypted_type"] = type;
+    if (type === 22) {
+      this.handshake(dir, plaintext, record, false);
+    } else if (type === 21) {
+      this.alert(side, plaintext, record, true);
+    } else if (type === 23) {
+      record.summary = `Application Data (decrypted, ${plaintext.length} bytes)`;
+      this.feedInner(dir, plaintext, at, opened.prefix);
+    } else {
+      record.summary = `${CONTENT_TYPES[type] ?? `Unknown Record (${type})`} (decrypted)`;
+    }
+  }
+
+  /**
+   * Decrypted application data to the inner dissector. Its bytes keep the packets of the record
+   * that carried them; the stream offset given is that of the record's ciphertext, so a byte view
+   * shows the encrypted bytes where the inner PDU begins (the same length, AEAD adds no padding).
+   */
+  private feedInner(dir: Dir, plaintext: Uint8Array, at: PacketRef, prefix: number): void {
+    if (!this.innerTried) {
+      this.innerTried = true;
+      const name = this.ctx.preferences?.get("tls.inner");
+      this.inner = this.ctx.openInner?.(typeof name === "string" ? name : INNER) ?? null;
+    }
+    if (!this.inner || plaintext.length === 0) return;
+    const ref: PacketRef = { first: at.first, last: at.last, tsUs: at.tsUs, streamOffset: at.streamOffset + RECORD_HEADER + prefix };
+    this.inner.data(dir, plaintext, ref);
+  }
+
+  /** One note per connection, then its records stay opaque (TCP-level analysis is unaffected). */
+  private giveUp(reason: string): void {
+    this.dirs.c2s.cipher = null;
+    this.dirs.s2c.cipher = null;
+    if (this.undecryptable) return;
+    this.undecryptable = true;
+    this.ctx.note("warning", this.packet, `${TLS_NOT_DECRYPTED}${reason}`);
+  }
+
+  /** The suite, if kdiag decrypts it; otherwise gives up, naming it. */
+  private suite(tls: 12 | 13) {
+    const id = this.state.cipherSuite;
+    const suite = id === null ? undefined : SUITES.get(id);
+    if (!suite || suite.tls !== tls) {
+      this.giveUp(`cipher suite ${id === null ? "unknown" : cipherSuiteName(id)} is not supported for decryption`);
+      return null;
+    }
+    return suite;
+  }
+
+  /** TLS 1.3, at the ServerHello: handshake traffic keys for both sides. */
+  private startTls13(): void {
+    if (!this.keyLog || this.undecryptable) return;
+    const cr = this.state.clientRandom;
+    if (!cr || !this.keyLog.knows(cr)) return this.giveUp("the key log has no entry for this connection's client random");
+    const suite = this.suite(13);
+    if (!suite) return;
+    const client = this.keyLog.get("CLIENT_HANDSHAKE_TRAFFIC_SECRET", cr);
+    const server = this.keyLog.get("SERVER_HANDSHAKE_TRAFFIC_SECRET", cr);
+    if (!client || !server) return this.giveUp("the key log lacks this connection's handshake traffic secrets");
+    const c = tls13TrafficKeys(suite, client);
+    const s = tls13TrafficKeys(suite, server);
+    this.dirs.c2s.cipher = new RecordCipher(suite, c.key, c.iv);
+    this.dirs.s2c.cipher = new RecordCipher(suite, s.key, s.iv);
+  }
+
+  /** TLS 1.3, after a side's Finished: its application traffic keys (sequence numbers restart). */
+  private switchTls13(dir: Dir): void {
+    const cipher = this.dirs[dir].cipher;
+    if (!this.keyLog || !cipher || !this.state.clientRandom) return;
+    const secret = this.keyLog.get(dir === "c2s" ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0", this.state.clientRandom);
+    if (!secret) return this.giveUp("the key log lacks this connection's application traffic secrets");
+    const k = tls13TrafficKeys(cipher.suite, secret);
+    this.dirs[dir].cipher = new RecordCipher(cipher.suite, k.key, k.iv);
+  }
+
+  /** TLS 1.2, at a side's ChangeCipherSpec: its write keys from the master secret. */
+  private startTls12(dir: Dir): void {
+    if (!this.keyLog || this.undecryptable) return;
+    const cr = this.state.clientRandom;
+    const sr = this.state.serverRandom;
+    if (!cr || !sr) return this.giveUp("the handshake's hellos were not seen");
+    const master = this.keyLog.get("CLIENT_RANDOM", cr);
+    if (!master) return this.giveUp("the key log has no entry for this connection's client random");
+    const suite = this.suite(12);
+    if (!suite) return;
+    const keys = tls12Keys(suite, master, cr, sr);
+    const k = dir === "c2s" ? keys.client : keys.server;
+    this.dirs[dir].cipher = new RecordCipher(suite, k.key, k.iv);
+  }
+
+  private handshake(dir: Dir, body: Uint8Array, record: RecordOut, clear = true): void {
     const side = this.dirs[dir];
     const messages: HandshakeInfo[] = [];
     const nodes: TreeNode[] = [];
@@ -118,10 +257,11 @@ export class TlsSession implements StreamDissector {
       if (data.length - pos - 4 < len) break;
       const msgBody = data.subarray(pos + 4, pos + 4 + len);
       // A message that began in an earlier record has no offsets in this one.
-      const offset = pos >= carried ? RECORD_HEADER + pos - carried : undefined;
+      // Nor does one decrypted: its bytes are not the record's.
+      const offset = clear && pos >= carried ? RECORD_HEADER + pos - carried : undefined;
       let info: HandshakeInfo;
       try {
-        info = readHandshake(type, msgBody);
+        info = readHandshake(type, msgBody, this.state.version === 0x0304);
       } catch (err) {
         if (!(err instanceof HandshakeError)) throw err;
         record.malformed = `${handshakeName(type)}: ${err.message}`;
@@ -144,6 +284,8 @@ export class TlsSession implements StreamDissector {
   /** Keeps what decryption will need, and notes when the rest of the handshake goes dark. */
   private learn(dir: Dir, info: HandshakeInfo): void {
     if (info.type === 1 && dir === "c2s") this.state.clientRandom = info.random ?? null;
+    // TLS 1.3: a side's Finished is the last record under its handshake keys.
+    if (info.type === 20 && this.state.version === 0x0304) this.switchTls13(dir);
     if (info.type !== 2) return;
     this.state.version = info.negotiatedVersion ?? null;
     // A HelloRetryRequest asks for a second ClientHello; the ServerHello comes after it.
@@ -157,12 +299,13 @@ export class TlsSession implements StreamDissector {
       info.tree.push({ label: "TLS 1.3: the certificates and the rest of the handshake are encrypted (a key log is needed to see them)" });
       this.dirs.s2c.encrypted = true;
       this.dirs.c2s.encrypted = true;
+      this.startTls13();
     }
   }
 
-  private alert(side: DirState, body: Uint8Array, record: RecordOut): void {
+  private alert(side: DirState, body: Uint8Array, record: RecordOut, decrypted = false): void {
     // An encrypted alert is as long as its cipher's overhead; a clear one is exactly 2 bytes.
-    if (side.encrypted || body.length !== 2) {
+    if ((side.encrypted && !decrypted) || body.length !== 2) {
       record.summary = "Encrypted Alert";
       return;
     }
@@ -172,7 +315,8 @@ export class TlsSession implements StreamDissector {
     record.fields["tls.alert_message.desc"] = desc;
     const title = ALERT_TITLES[desc] ?? `Unknown (${desc})`;
     record.summary = `Alert (Level: ${alertLevelName(level)}, Description: ${title})`;
-    if (this.ctx.detail) {
+    if (this.ctx.detail && decrypted) record.tree.push({ label: `Decrypted Alert: Level ${alertLevelName(level)}, ${title}` });
+    else if (this.ctx.detail) {
       record.tree.push({
         label: "Alert Message",
         offset: RECORD_HEADER,
@@ -217,12 +361,21 @@ export class TlsSession implements StreamDissector {
     });
   }
 
-  gap(dir: Dir): void {
+  gap(dir: Dir, length: number, at: PacketRef): void {
     // The handshake message in progress lost bytes: drop it (the framer finds the next record).
     this.dropPending(this.dirs[dir]);
+    // Records were lost with the bytes: the sequence number, hence the nonce, is unknown now.
+    if (this.dirs[dir].cipher) {
+      this.packet = at.last;
+      this.giveUp(`${length} bytes were not captured (${dir === "c2s" ? "client to server" : "server to client"}); the records after them cannot be decrypted`);
+    }
+    this.inner?.gap(dir, length, at);
   }
 
-  close(_how: CloseInfo): void {}
+  close(how: CloseInfo): void {
+    this.inner?.close(how);
+    this.inner = null;
+  }
 }
 
 interface RecordOut {

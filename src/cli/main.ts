@@ -20,6 +20,8 @@ import { RuleUsageError, UsageError } from "./errors.js";
 import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
 import { ExitCode } from "./exit-codes.js";
 
+import { TLS_NOT_DECRYPTED } from "../../dissectors/tls/session.js";
+import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
 
 
@@ -27,6 +29,7 @@ interface GlobalOptions {
   plugin: string[];
   decodeAs: string[];
   kafkaPort: string[];
+  tlsKeylog?: string;
 }
 
 const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
@@ -52,12 +55,13 @@ function portOptions(opts: GlobalOptions): { decodeAs: Array<{ port: number; dis
   return { decodeAs, kafkaPorts };
 }
 
-async function buildRegistry(opts: GlobalOptions): Promise<Registry> {
+async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry> {
   const { decodeAs, kafkaPorts } = portOptions(opts);
   const registry = createRegistry();
   for (const path of opts.plugin) await loadPluginFile(registry, path);
   for (const d of decodeAs) registry.decodeAs(d.port, d.dissector);
   for (const port of kafkaPorts) registry.decodeAs(port, "kafka");
+  if (opts.tlsKeylog !== undefined) registry.preferences.set("tls.keylog", await readKeyLogOption(opts.tlsKeylog, (line) => out.warn(line)));
   return registry;
 }
 
@@ -68,7 +72,7 @@ async function analyse(
   out: Output,
   how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void; onPacket?: AnalyseOptions["onPacket"] } = {},
 ): Promise<AnalysedCapture | null> {
-  const registry = await buildRegistry(opts);
+  const registry = await buildRegistry(opts, out);
   const capture = await analyseCapture(file, {
     registry,
     identifyOnly: how.identifyOnly ?? false,
@@ -83,7 +87,10 @@ async function analyse(
   }
   const warnings = capture.summary.problems.filter((p) => !p.fatal).map(formatProblem);
   // A dissector that failed on a connection is worth a line: its messages there are missing.
-  for (const n of capture.notes) if (n.severity === "error") warnings.push(`${file}: packet ${n.packet}: ${sanitize(n.message)}`);
+  // So is a TLS connection --tls-keylog could not decrypt: its Kafka is missing.
+  for (const n of capture.notes) {
+    if (n.severity === "error" || n.message.startsWith(TLS_NOT_DECRYPTED)) warnings.push(`${file}: packet ${n.packet}: ${sanitize(n.message)}`);
+  }
   for (const w of warnings.slice(0, MAX_WARNINGS)) out.warn(w);
   if (warnings.length > MAX_WARNINGS) out.warn(`${file}: ${warnings.length - MAX_WARNINGS} more warnings not shown`);
   return capture;
@@ -272,7 +279,7 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
     const paths = [...(cmdOpts.builtin ? [BUILTIN_RULES_DIR] : []), ...cmdOpts.rules, ...files];
     const loaded = loadRuleFiles(paths, { params });
     const where = `${sanitize(t.file)}:${t.line} ${sanitize(t.decl.test)}`;
-    const registry = await buildRegistry({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] });
+    const registry = await buildRegistry({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] }, out);
     const capture = await analyseCapture(t.capture, { registry });
     const fatal = capture.summary.problems.find((p) => p.fatal);
     if (fatal && UNUSABLE.has(fatal.code)) {
@@ -345,6 +352,7 @@ export function buildProgram(out: Output): Command {
         .argParser(collect)
         .default([]),
     )
+    .addOption(new Option("--tls-keylog <file>", "decrypt TLS with the secrets of key log FILE (SSLKEYLOGFILE format) and decode the Kafka inside"))
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => out.raw(s),
@@ -460,13 +468,14 @@ export function buildProgram(out: Output): Command {
         ruleFiles: o.rules,
         params: parseParams(o.param),
         ...portOptions(g),
+        ...(g.tlsKeylog !== undefined ? { tlsKeyLog: await readKeyLogOption(g.tlsKeylog, (line) => out.warn(line)) } : {}),
       });
     });
 
   program
     .command("fields")
     .description("list every field name that filters and rules can use")
-    .action(async () => fieldsCommand(await buildRegistry(globals()), out));
+    .action(async () => fieldsCommand(await buildRegistry(globals(), out), out));
 
   program.addHelpText(
     "after",

@@ -79,11 +79,11 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   let shedHeap = 0;
 
   const openSink = createDispatcher(opts.registry, {
-    pdu(conn: Connection, pdu) {
+    pdu(conn: Connection, pdu, by) {
       // The plugin hands over a fresh object: annotate it in place rather than copy it.
       const stored = pdu as StoredPdu;
       stored.connId = conn.id;
-      stored.dissector = conn.dissector ?? "";
+      stored.dissector = by ?? conn.dissector ?? "";
       stored.packet = current;
       if (shedFrom > 0) return;
       strings.fields(stored.fields);
@@ -92,10 +92,10 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
     swapRoles(conn: Connection) {
       swapped.add(conn.id);
     },
-    exchange(conn: Connection, ex) {
+    exchange(conn: Connection, ex, by) {
       const stored = ex as StoredExchange;
       stored.connId = conn.id;
-      stored.dissector = conn.dissector ?? "";
+      stored.dissector = by ?? conn.dissector ?? "";
       if (shedFrom > 0) return;
       strings.fields(stored.fields);
       exchanges.push(stored);

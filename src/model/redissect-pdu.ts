@@ -46,6 +46,9 @@ export function redissectPdu(
   const conn = capture.connections[target.connId];
   const plugin = conn?.dissector ? registry.get(conn.dissector) : undefined;
   if (!conn || !plugin?.framing || !plugin.open) return null;
+  // A PDU of an inner dissector (Kafka in decrypted TLS) is not framed in the TCP stream: only
+  // re-dissecting the connection finds it again.
+  if (target.dissector !== plugin.name) return null;
   const limit = plugin.framing.bufferLimit ?? DEFAULT_PDU_BUFFER_LIMIT;
   const streams = new StreamMap();
   const feed: Array<{ pdu: StoredPdu; bytes: Uint8Array }> = [];

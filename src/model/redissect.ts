@@ -56,10 +56,10 @@ export function redissectConnection(capture: AnalysedCapture, connId: number, re
   const dispatch = createDispatcher(
     registry,
     {
-      pdu(conn: Connection, pdu) {
+      pdu(conn: Connection, pdu, by) {
         const stored = pdu as StoredPdu;
         stored.connId = connId;
-        stored.dissector = conn.dissector ?? "";
+        stored.dissector = by ?? conn.dissector ?? "";
         stored.packet = current;
         pdus.push(stored);
       },

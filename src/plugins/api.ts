@@ -131,12 +131,35 @@ export interface StreamContext {
    * budget here.
    */
   perCapture?: Map<string, unknown>;
+  /**
+   * Optional. Run-wide settings keyed by "plugin.setting" (Wireshark's preferences), from the
+   * command line: kdiag's TLS dissector reads its key log (`--tls-keylog`) as "tls.keylog".
+   */
+  preferences?: ReadonlyMap<string, unknown>;
+  /**
+   * Optional. Opens the registry's stream dissector `name` inside this connection, for a
+   * protocol carried in this one (Kafka in decrypted TLS). Its PDUs, exchanges and notes are
+   * reported on this connection under its own name; the framework frames its bytes and guards
+   * its calls (a throw stops only the inner dissector). null when there is no such dissector.
+   */
+  openInner?(name: string): InnerStream | null;
   /** Report a PDU. */
   emit(pdu: Pdu): void;
   /** Report a paired request/response (for request/response protocols). */
   exchange(ex: Exchange): void;
   /** Report a problem that is not a PDU (expert info), tied to a packet. */
   note(severity: "note" | "warning" | "error", packet: number, message: string): void;
+}
+
+/** An inner dissector opened with `StreamContext.openInner`: fed like a connection's byte stream. */
+export interface InnerStream {
+  /**
+   * In-order bytes of one direction. `at` says which packets carried them; its streamOffset is
+   * where the outer dissector places them in the connection's stream (for byte views).
+   */
+  data(dir: Dir, bytes: Uint8Array, at: PacketRef): void;
+  gap(dir: Dir, length: number, at: PacketRef): void;
+  close(how: CloseInfo): void;
 }
 
 export interface StreamDissector {

@@ -12,7 +12,7 @@
  * goes on without that dissector (Wireshark's "Malformed Packet").
  */
 
-import type { CloseInfo, Dir, DissectorPlugin, Exchange, PacketRef, Pdu, StreamContext, StreamDissector } from "./api.js";
+import type { CloseInfo, Dir, DissectorPlugin, Exchange, InnerStream, PacketRef, Pdu, StreamContext, StreamDissector } from "./api.js";
 import { Framer } from "./framer.js";
 import type { Registry } from "./registry.js";
 import type { Connection, StreamSink } from "../tcp/types.js";
@@ -20,10 +20,13 @@ import type { Connection, StreamSink } from "../tcp/types.js";
 const HEURISTIC_HEAD_LIMIT = 64 * 1024;
 
 export interface DispatchHooks {
-  /** A PDU reported by the connection's dissector. */
-  pdu(conn: Connection, pdu: Pdu): void;
-  /** A request/response pair reported by the connection's dissector. */
-  exchange(conn: Connection, ex: Exchange): void;
+  /**
+   * A PDU reported by the connection's dissector, or by an inner dissector (`by`, its name: Kafka
+   * inside TLS); without `by` it is conn.dissector's.
+   */
+  pdu(conn: Connection, pdu: Pdu, by?: string): void;
+  /** A request/response pair reported by the connection's dissector (or the inner one `by`). */
+  exchange(conn: Connection, ex: Exchange, by?: string): void;
   /**
    * The dissector found the roles the wrong way round (a connection without handshake whose
    * "server" sends requests). Applied to the connection and its packets when the pass ends.
@@ -217,6 +220,8 @@ class DispatchSink implements StreamSink {
       server: this.flipped ? this.conn.client : this.conn.server,
       ...(this.detail ? { detail: true } : {}),
       perCapture: this.perCapture,
+      preferences: this.registry.preferences,
+      openInner: (name) => this.openInner(name),
       emit: (pdu) => this.hooks.pdu(this.conn, pdu),
       exchange: (ex) => this.hooks.exchange(this.conn, ex),
       note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
@@ -235,6 +240,111 @@ class DispatchSink implements StreamSink {
         }
       }
     });
+  }
+
+  /**
+   * An inner dissector for the connection's dissector (Kafka inside decrypted TLS): framed like
+   * an outer one, its reports tagged with its name, its failures kept to itself.
+   */
+  private openInner(name: string): InnerStream | null {
+    const plugin = this.registry.get(name);
+    if (!plugin || plugin.layer !== "stream" || !plugin.open || this.identifyOnly) return null;
+    const outer = this.plugin?.name ?? "dissector";
+    let dissector: StreamDissector | null = null;
+    const framers: Record<Dir, Framer | null> = { c2s: null, s2c: null };
+    const guard = (fn: () => void): void => {
+      if (!dissector) return;
+      try {
+        fn();
+      } catch (err) {
+        dissector = null;
+        this.hooks.note(this.conn, "error", this.lastPacket, `${name} (inside ${outer}) failed on this connection: ${message(err)}`);
+      }
+    };
+    const ctx: StreamContext = {
+      connectionId: this.conn.id,
+      client: this.flipped ? this.conn.server : this.conn.client,
+      server: this.flipped ? this.conn.client : this.conn.server,
+      ...(this.detail ? { detail: true } : {}),
+      perCapture: this.perCapture,
+      preferences: this.registry.preferences,
+      emit: (pdu) => this.hooks.pdu(this.conn, pdu, name),
+      exchange: (ex) => this.hooks.exchange(this.conn, ex, name),
+      note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
+    };
+    try {
+      dissector = plugin.open(ctx);
+    } catch (err) {
+      this.hooks.note(this.conn, "error", this.lastPacket, `${name} (inside ${outer}) failed on this connection: ${message(err)}`);
+      return null;
+    }
+    if (plugin.framing) {
+      for (const dir of ["c2s", "s2c"] as const) {
+        framers[dir] = new Framer(plugin.framing, dir, {
+          pdu: (bytes, at, wireLength) => guard(() => dissector!.pdu?.(dir, bytes, at, wireLength)),
+          framingError: (_offset, packet, what) =>
+            this.hooks.note(this.conn, "warning", packet, `${name} framing inside ${outer} (${dir}): ${what}; resynchronising`),
+          ...(dissector.resync ? { resync: (bytes: Uint8Array) => dissector?.resync?.(dir, bytes) ?? -1 } : {}),
+        });
+      }
+    }
+    const feed = (dir: Dir, bytes: Uint8Array, at: PacketRef): void =>
+      guard(() => {
+        const framer = framers[dir];
+        if (framer) framer.data(bytes, at);
+        else dissector!.data?.(dir, bytes, at);
+      });
+    // The inner bytes must look like the protocol before it sees them (what the heuristic tells a
+    // connection's dissector): TLS to a port not carrying Kafka is left as TLS. Held meanwhile.
+    let deciding = plugin.detect !== undefined;
+    const held: HeldChunk[] = [];
+    const heldBytes: Record<Dir, number> = { c2s: 0, s2c: 0 };
+    const decide = (): void => {
+      let waiting = false;
+      for (const d of ["c2s", "s2c"] as const) {
+        if (heldBytes[d] === 0) continue;
+        const head = concatChunks(held.filter((c) => c.dir === d).map((c) => c.bytes), heldBytes[d]);
+        let answer: string;
+        try {
+          answer = plugin.detect!(head, d);
+        } catch {
+          answer = "no";
+        }
+        if (answer === "yes" || answer === "client") {
+          deciding = false;
+          for (const c of held.splice(0)) feed(c.dir, c.bytes, c.at);
+          return;
+        }
+        if (answer === "more") waiting = true;
+      }
+      // The client's first bytes decide; the server's alone may not (a response is no request).
+      if ((!waiting && heldBytes.c2s > 0) || heldBytes.c2s + heldBytes.s2c >= HEURISTIC_HEAD_LIMIT) {
+        deciding = false;
+        dissector = null;
+        held.length = 0;
+      }
+    };
+    return {
+      data: (dir, bytes, at) => {
+        if (!deciding) return feed(dir, bytes, at);
+        held.push({ dir, bytes: bytes.slice(), at: { ...at } });
+        heldBytes[dir] += bytes.length;
+        decide();
+      },
+      gap: (dir, length, at) =>
+        guard(() => {
+          if (deciding) return;
+          framers[dir]?.gap(length, at);
+          dissector!.gap(dir, length, at);
+        }),
+      close: (how) =>
+        guard(() => {
+          framers.c2s?.end();
+          framers.s2c?.end();
+          dissector!.close(how);
+          dissector = null;
+        }),
+    };
   }
 
   private deliver(tracked: Dir, bytes: Uint8Array, at: PacketRef): void {
@@ -257,6 +367,17 @@ class DispatchSink implements StreamSink {
       this.dissector = null;
     }
   }
+}
+
+function concatChunks(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
 }
 
 /** The first line of what was thrown, whatever it is (a Symbol, an object whose toString throws). */

@@ -47,6 +47,11 @@ export class Registry {
   readonly portTable = new Map<number, string>();
   /** Stream dissectors with a detect() heuristic, tried in registration order. */
   readonly heuristics: Heuristic[] = [];
+  /**
+   * Run-wide settings handed to every dissector as `StreamContext.preferences`, keyed
+   * "plugin.setting": "tls.keylog" holds the parsed `--tls-keylog` file.
+   */
+  readonly preferences = new Map<string, unknown>();
 
   /** Checks the descriptor and adds it to the tables. Throws PluginError on a bad descriptor. */
   register(candidate: unknown, source = "builtin"): DissectorPlugin {

@@ -6,6 +6,7 @@
  * crash (the error is printed after the terminal is back to normal). Returns the exit code.
  */
 
+import type { KeyLog } from "../../dissectors/tls/keylog.js";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import blessed from "blessed";
@@ -40,6 +41,8 @@ export interface TuiOptions {
   kafkaPorts?: number[];
   /** `--decode-as PORT=NAME`, already parsed. */
   decodeAs?: Array<{ port: number; dissector: string }>;
+  /** `--tls-keylog`: a key log to decrypt TLS with (read and warned about by the caller). */
+  tlsKeyLog?: KeyLog;
   /** Where applied filters are kept across runs (null: this session only); default historyFile(). */
   historyFile?: string | null;
   /** Terminal streams (default: the process's); tests pass in-memory streams. */
@@ -117,6 +120,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     for (const p of opts.plugins ?? []) await loadPluginFile(registry, p);
     for (const d of opts.decodeAs ?? []) registry.decodeAs(d.port, d.dissector);
     for (const port of opts.kafkaPorts ?? []) registry.decodeAs(port, "kafka");
+    if (opts.tlsKeyLog) registry.preferences.set("tls.keylog", opts.tlsKeyLog);
   } catch (e) {
     if (e instanceof PluginError) {
       say(e.message);
