@@ -207,6 +207,19 @@ class DispatchSink implements StreamSink {
     return out;
   }
 
+  /** What the connection's dissector and an inner one (Kafka inside TLS) are both told. */
+  private sharedContext(): Omit<StreamContext, "emit" | "exchange" | "openInner"> {
+    return {
+      connectionId: this.conn.id,
+      client: this.flipped ? this.conn.server : this.conn.client,
+      server: this.flipped ? this.conn.client : this.conn.server,
+      ...(this.detail ? { detail: true } : {}),
+      perCapture: this.perCapture,
+      preferences: this.registry.preferences,
+      note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
+    };
+  }
+
   private activate(plugin: DissectorPlugin): void {
     this.plugin = plugin;
     this.conn.dissector = plugin.name;
@@ -215,16 +228,10 @@ class DispatchSink implements StreamSink {
       return;
     }
     const ctx: StreamContext = {
-      connectionId: this.conn.id,
-      client: this.flipped ? this.conn.server : this.conn.client,
-      server: this.flipped ? this.conn.client : this.conn.server,
-      ...(this.detail ? { detail: true } : {}),
-      perCapture: this.perCapture,
-      preferences: this.registry.preferences,
+      ...this.sharedContext(),
       openInner: (name) => this.openInner(name),
       emit: (pdu) => this.hooks.pdu(this.conn, pdu),
       exchange: (ex) => this.hooks.exchange(this.conn, ex),
-      note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
     };
     this.state = "active";
     this.guard(() => {
@@ -262,15 +269,9 @@ class DispatchSink implements StreamSink {
       }
     };
     const ctx: StreamContext = {
-      connectionId: this.conn.id,
-      client: this.flipped ? this.conn.server : this.conn.client,
-      server: this.flipped ? this.conn.client : this.conn.server,
-      ...(this.detail ? { detail: true } : {}),
-      perCapture: this.perCapture,
-      preferences: this.registry.preferences,
+      ...this.sharedContext(),
       emit: (pdu) => this.hooks.pdu(this.conn, pdu, name),
       exchange: (ex) => this.hooks.exchange(this.conn, ex, name),
-      note: (severity, packet, msg) => this.hooks.note(this.conn, severity, packet, msg),
     };
     try {
       dissector = plugin.open(ctx);
