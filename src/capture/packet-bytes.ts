@@ -58,6 +58,11 @@ export class PacketBytes {
     return new PacketBytes(fd, null, null);
   }
 
+  /** Open a plain capture file for reading back (throws the open's error). */
+  static openFile(path: string): PacketBytes {
+    return new PacketBytes(openSync(path, "r"), null, null);
+  }
+
   static fromSpool(spool: Spool): PacketBytes {
     return new PacketBytes(spool.fd, spool, spool.leftover);
   }

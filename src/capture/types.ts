@@ -54,6 +54,8 @@ export type CaptureProblemCode =
   | "gzip_error"
   /** Data after the last gzip member (not zero padding): ignored, as gzip -d does. */
   | "gzip_trailing"
+  /** Files named as one rotation set that overlap in time (merge.ts): merged by time instead. */
+  | "files_overlap"
   /** Not the file's fault: the capture is too big for this process's memory (see analyseCapture). */
   | "memory_limit";
 

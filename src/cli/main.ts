@@ -23,6 +23,7 @@ import { ExitCode } from "./exit-codes.js";
 import { TLS_NOT_DECRYPTED } from "../../dissectors/tls/session.js";
 import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
+import { captureFiles, captureLabel, eachCapture, mergeNote } from "./capture-args.js";
 
 
 interface GlobalOptions {
@@ -35,7 +36,10 @@ interface GlobalOptions {
 const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
 const MAX_WARNINGS = 10;
 
-function collect(value: string, previous: string[]): string[] {
+const FILES_HELP = "capture files (pcap, pcapng, optionally gzip-compressed) or directories of them, read as one capture merged by time; or - for standard input";
+const SEPARATE_HELP = "analyse each file on its own instead of merging them, output per file";
+
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -67,13 +71,13 @@ async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry
 
 /** Reads and analyses the capture; reports problems; returns null when there is nothing to show. */
 async function analyse(
-  file: string,
+  files: string[],
   opts: GlobalOptions,
   out: Output,
   how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void; onPacket?: AnalyseOptions["onPacket"] } = {},
 ): Promise<AnalysedCapture | null> {
   const registry = await buildRegistry(opts, out);
-  const capture = await analyseCapture(file, {
+  const capture = await analyseCapture(files, {
     registry,
     identifyOnly: how.identifyOnly ?? false,
     ...(how.onProgress ? { onProgress: how.onProgress } : {}),
@@ -85,6 +89,8 @@ async function analyse(
     out.exitCode = ExitCode.INPUT_UNUSABLE;
     return null;
   }
+  mergeNote(capture, out);
+  const file = capture.file;
   const warnings = capture.summary.problems.filter((p) => !p.fatal).map(formatProblem);
   // A dissector that failed on a connection is worth a line: its messages there are missing.
   // So is a TLS connection --tls-keylog could not decrypt: its Kafka is missing.
@@ -100,11 +106,16 @@ async function analyse(
 function reportDamage(capture: AnalysedCapture, out: Output): void {
   const fatal = capture.summary.problems.find((p) => p.fatal);
   if (!fatal) return;
-  out.error(`${formatProblem(fatal)} (results cover the ${capture.packets.count} packets before it)`);
+  // In a merged capture a damaged file stops only that file: the others were read to their end.
+  const partial = capture.parts ? capture.parts.find((p) => p.summary.problems.includes(fatal)) : undefined;
+  const cover = partial
+    ? `(read up to there in that file: its packets before it are in the ${capture.packets.count} merged packets)`
+    : `(results cover the ${capture.packets.count} packets before it)`;
+  out.error(`${formatProblem(fatal)} ${cover}`);
   out.exitCode = ExitCode.INPUT_DAMAGED;
 }
 
-async function flowsCommand(file: string, cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+async function flowsCommand(file: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("connection", cmdOpts.filter) : null;
   // The connection table needs to know which protocol a connection speaks, not its messages
   // (a filter may ask about them: then they are decoded).
@@ -121,7 +132,7 @@ async function flowsCommand(file: string, cmdOpts: { json?: boolean; filter?: st
   reportDamage(capture, out);
 }
 
-async function packetsCommand(file: string, cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+async function packetsCommand(file: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("packet", cmdOpts.filter) : null;
   if (filter && !filter.matchAll) {
     // A filter may read what only the end of the pass knows (conn.*, a response's request):
@@ -165,7 +176,7 @@ async function packetsCommand(file: string, cmdOpts: { json?: boolean; filter?: 
   reportDamage(capture, out);
 }
 
-async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+async function kafkaCommand(file: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
   if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
   const capture = await analyse(file, opts, out);
@@ -186,7 +197,7 @@ async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boo
 /** The rules engine, Ink and the TUI load only for the commands that use them: flows starts fast. */
 const loadAnalyze = () => import("./analyze.js");
 
-async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+async function analyzeCommand(file: string[], cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
   const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
@@ -194,7 +205,7 @@ async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: Globa
   // On a terminal: Ink progress while reading, then the summary; piped: plain text.
   const ink =
     out.isTerminal() && checkFormat(cmdOpts) === "text"
-      ? (await import("./interactive.js")).startInteractive(file, process.stdout)
+      ? (await import("./interactive.js")).startInteractive(file.length === 1 ? file[0]! : `${file[0]} (+${file.length - 1} files)`, process.stdout)
       : null;
   let capture: AnalysedCapture | null;
   try {
@@ -210,9 +221,9 @@ async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: Globa
   const findings = evaluate(rules, capture, out);
   if (ink) {
     ink.done(findings);
-    reportFindings(file, capture, findings, cmdOpts, out, undefined, true);
+    reportFindings(capture.file, capture, findings, cmdOpts, out, undefined, true);
   } else {
-    reportFindings(file, capture, findings, cmdOpts, out, process.stdout.columns);
+    reportFindings(capture.file, capture, findings, cmdOpts, out, process.stdout.columns);
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -223,9 +234,9 @@ async function compareCommand(clientFile: string, serverFile: string, cmdOpts: A
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
   const rules = loadRules(cmdOpts, out);
-  const clientSide = await analyse(clientFile, opts, out);
+  const clientSide = await analyse([clientFile], opts, out);
   if (!clientSide) return;
-  const serverSide = await analyse(serverFile, opts, out);
+  const serverSide = await analyse([serverFile], opts, out);
   if (!serverSide) return;
   // Findings of each capture on its own, then those that need both (pair scope).
   const findings = evaluate(rules, clientSide, out, { clientSide, serverSide });
@@ -329,7 +340,7 @@ function captureHeadline(capture: AnalysedCapture): string {
   const span = n > 1 ? (capture.packets.tsUs[n - 1]! - capture.packets.tsUs[0]!) / 1e6 : 0;
   const skipped = capture.decode.nonIp + capture.decode.nonTcp;
   return (
-    `${sanitize(capture.file)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${plural(n, "packet")} over ${span.toFixed(3)}s, ` +
+    `${captureLabel(capture)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${plural(n, "packet")} over ${span.toFixed(3)}s, ` +
     plural(capture.connections.length, "TCP connection") +
     (skipped > 0 ? `, ${skipped} non-TCP packets skipped` : "")
   );
@@ -363,39 +374,48 @@ export function buildProgram(out: Output): Command {
   program
     .command("flows")
     .description("one row per TCP connection: endpoints, roles, timing, volumes, how it ended, analysis events")
-    .argument("<file>", "capture file (pcap, pcapng, optionally gzip-compressed), or - for standard input")
+    .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"connections": [...]} (stable, snake_case keys)')
+    .option("--separate", SEPARATE_HELP)
     .option("-Y, --filter <filter>", "only the connections the filter keeps: a Wireshark display filter (ip.addr == 10.0.0.0/8 && tcp.port == 9092) or a CEL condition over conn.* (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag flows capture.pcap\n  kdiag flows -Y 'ip.addr == 10.1.0.0/16 && conn.close_how == \"rst\"' capture.pcap\n  kdiag flows --json capture.pcapng.gz | jq '.connections[] | select(.close.how == \"rst\")'\n  tcpdump -i any -w - port 9092 | kdiag flows -",
     )
-    .action((file: string, o: { json?: boolean; filter?: string }) => flowsCommand(file, o, globals(), out));
+    .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => flowsCommand(f, o, globals(), out)),
+    );
 
   program
     .command("packets")
     .description("one summary line per packet, like tshark")
-    .argument("<file>", "capture file, or - for standard input")
+    .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"packets": [...]} (stable, snake_case keys)')
+    .option("--separate", SEPARATE_HELP)
     .option("-Y, --filter <filter>", "only the packets the filter keeps, with their original numbers (as tshark -Y): a Wireshark display filter or a CEL condition (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets -Y 'tcp.flags.reset == 1 or kafka.error > 0' capture.pcap\n  kdiag packets -Y 'ip.ttl != 64 and tcp.port == 9092' capture.pcap\n  kdiag packets --json capture.pcap > packets.json",
     )
-    .action((file: string, o: { json?: boolean; filter?: string }) => packetsCommand(file, o, globals(), out));
+    .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => packetsCommand(f, o, globals(), out)),
+    );
 
   program
     .command("kafka")
     .description("one row per Kafka request/response: API, version, client id, topics, sizes, latency, errors")
-    .argument("<file>", "capture file, or - for standard input")
+    .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys)')
+    .option("--separate", SEPARATE_HELP)
     .option("--stats", "latency percentiles, bytes and errors per API and per client id")
     .option("-Y, --filter <filter>", "only the exchanges the filter keeps: a Wireshark display filter over kafka.* (kafka.api_key == 0 && kafka.error > 0) or a CEL condition over exchange.*, kafka.*, conn.* (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
     )
-    .action((file: string, o: { json?: boolean; stats?: boolean; filter?: string }) => kafkaCommand(file, o, globals(), out));
+    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; separate?: boolean }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => kafkaCommand(f, o, globals(), out)),
+    );
 
   const ruleOptions = (cmd: Command) =>
     cmd
@@ -414,13 +434,16 @@ export function buildProgram(out: Output): Command {
       .command("analyze")
       .alias("analyse")
       .description("run the rules over a capture: root causes with their evidence packets and what to change")
-      .argument("<file>", "capture file, or - for standard input"),
+      .argument("<files...>", FILES_HELP)
+      .option("--separate", SEPARATE_HELP),
   )
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag analyze capture.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
     )
-    .action((file: string, o: AnalyzeOptions) => analyzeCommand(file, o, globals(), out));
+    .action((files: string[], o: AnalyzeOptions & { separate?: boolean }) =>
+      eachCapture(files, o.separate, o.json === true || o.format === "json", out, (f) => analyzeCommand(f, o, globals(), out)),
+    );
 
   findingOptions(
     program
@@ -448,8 +471,8 @@ export function buildProgram(out: Output): Command {
   const tuiCommand = program
     .command("tui")
       .description("browse findings, connections, Kafka exchanges and packets in the terminal (works over SSH)")
-      .argument("<file>", "capture file (client side when two are given)")
-    .argument("[server-side]", "a second capture of the same traffic, taken at the broker: adds the comparison")
+      .argument("<files...>", "capture files or directories, read as one capture (merged by time); the client side with --server-side")
+    .addOption(new Option("--server-side <file>", "a second capture of the same traffic, taken at the broker: adds the comparison (repeatable: files merged)").argParser(collect))
     .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
     .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]));
   tuiCommand
@@ -457,8 +480,11 @@ export function buildProgram(out: Output): Command {
       "after",
       "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
     )
-    .action(async (file: string, serverSide: string | undefined, o: { rules: string[]; param: string[] }) => {
+    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[] }) => {
       const g = globals();
+      const file = await captureFiles(args, out);
+      const serverSide = o.serverSide ? await captureFiles(o.serverSide, out) : undefined;
+      if (file === null || serverSide === null) return;
       await out.flush();
       const { parseParams } = await loadAnalyze();
       const { runTui } = await import("../tui/index.js");
@@ -480,6 +506,10 @@ export function buildProgram(out: Output): Command {
   program.addHelpText(
     "after",
     `
+Several files (or a directory) given to flows, packets, kafka, analyze or tui are one capture:
+merged by time as mergecap does, a tcpdump rotation set (-C/-W/-G) read in sequence, packets
+numbered over the merged capture. --separate analyses each file on its own.
+
 Exit codes:
   0  done, the whole capture was read
   1  internal error (a bug in kdiag: please report it)

@@ -3,6 +3,7 @@
  */
 
 import { getHeapStatistics } from "node:v8";
+import { readMerged, type CapturePart } from "../capture/merge.js";
 import { readCapture } from "../capture/read.js";
 import type { CaptureProblem, Frame } from "../capture/types.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
@@ -64,7 +65,13 @@ const NO_BYTES: PacketByteSource = {
   close: () => {},
 };
 
-export async function analyseCapture(file: string, opts: AnalyseOptions): Promise<AnalysedCapture> {
+/**
+ * One pass over a capture: a file, "-", or several files read as one capture (merged by time,
+ * see capture/merge.ts; a one-element list is that file).
+ */
+export async function analyseCapture(input: string | readonly string[], opts: AnalyseOptions): Promise<AnalysedCapture> {
+  const files = typeof input === "string" ? [input] : input;
+  const file = files.length === 1 ? files[0]! : mergedName(files);
   const packets = new PacketIndex(4096);
   const pdus: StoredPdu[] = [];
   const notes: Note[] = [];
@@ -148,7 +155,11 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
     }
   };
 
-  const { summary, bytes } = await readCapture(file, onFrame);
+  let summary: AnalysedCapture["summary"];
+  let bytes: PacketByteSource | null;
+  let parts: CapturePart[] | undefined;
+  if (files.length === 1) ({ summary, bytes } = await readCapture(files[0]!, onFrame));
+  else ({ summary, bytes, parts } = await readMerged(files, onFrame));
   if (shedFrom > 0) summary.problems.push(memoryProblem(file, shedFrom, shedHeap, heapBudget));
   // No frame delivered means nothing will ever be read back.
   const byteSource = bytes ?? NO_BYTES;
@@ -157,7 +168,23 @@ export async function analyseCapture(file: string, opts: AnalyseOptions): Promis
   applyRoleSwaps(tracker.connections, packets, swapped);
   opts.onProgress?.(packets.count, summary.bytes);
   exchanges.sort(byRequestPacket);
-  return { file, summary, packets, connections: tracker.connections, pdus, exchanges, notes, decode, bytes: byteSource };
+  return {
+    file,
+    summary,
+    packets,
+    connections: tracker.connections,
+    pdus,
+    exchanges,
+    notes,
+    decode,
+    bytes: byteSource,
+    ...(parts ? { parts } : {}),
+  };
+}
+
+/** What reports call a merged capture: its first file and how many more. */
+function mergedName(files: readonly string[]): string {
+  return `${files[0]} (+${files.length - 1} file${files.length === 2 ? "" : "s"})`;
 }
 
 /** Said once, where the pass stopped storing messages, with what to do about it. */

@@ -3,6 +3,7 @@
  * rule reads. Nothing downstream re-parses the file; packet bytes are read back on demand.
  */
 
+import type { CapturePart } from "../capture/merge.js";
 import type { CaptureSummary } from "../capture/types.js";
 import type { Exchange, Pdu } from "../plugins/api.js";
 import type { Connection } from "../tcp/types.js";
@@ -45,9 +46,12 @@ export interface DecodeCounts {
   unsupportedLinkTypes: Record<number, number>;
 }
 
-/** Reads a packet's bytes back from the capture (plain file or spooled copy). */
+/**
+ * Reads a packet's bytes back from the capture (plain file, spooled copy, or the files of a merged
+ * capture: there the offset is a merged address, file index * FILE_STRIDE + offset in the file).
+ */
 export interface PacketByteSource {
-  /** Bytes at a stream offset, as a view valid until the next call. */
+  /** Bytes at a stream offset (PacketIndex.fileOffset), as a view valid until the next call. */
   view(offset: number, length: number): Uint8Array;
   close(): void;
 }
@@ -63,4 +67,10 @@ export interface AnalysedCapture {
   notes: Note[];
   decode: DecodeCounts;
   bytes: PacketByteSource;
+  /**
+   * Several files read as one capture: each file with its own summary and the merged packet
+   * numbers it holds (packets are numbered over the merged capture, as mergecap's output would be).
+   * Absent for a single file.
+   */
+  parts?: CapturePart[];
 }

@@ -7,7 +7,11 @@
 export class PacketIndex {
   count = 0;
   private capacity: number;
-  /** Offset of the packet's first byte in the (decompressed) capture stream. */
+  /**
+   * Offset of the packet's first byte in the (decompressed) capture stream. In a capture merged
+   * from several files it is a merged address: file index * FILE_STRIDE (2^40) + offset in that
+   * file, which the capture's byte source resolves (capture/merge.ts MergedBytes.locate).
+   */
   fileOffset: Float64Array;
   /** Capture time, microseconds since the epoch (fractional for nanosecond captures). */
   tsUs: Float64Array;

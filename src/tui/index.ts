@@ -29,8 +29,11 @@ import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 
 export interface TuiOptions {
-  /** One capture, or two: the client-side capture then the server-side one. */
-  files: string[];
+  /**
+   * One capture, or two: the client-side capture then the server-side one. A capture is a file or
+   * a list of files read as one capture (merged by time: a rotation set, several hosts).
+   */
+  files: Array<string | string[]>;
   /** `--plugin` files (dissector plugins). */
   plugins?: string[];
   /** User rule files or directories, loaded after the built-in rules. */
@@ -82,7 +85,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     say("expected one capture, or two (client side, then server side)");
     return 2;
   }
-  for (const f of opts.files) {
+  for (const f of opts.files.flat()) {
     if (f === "-") {
       say("the TUI reads the keyboard on standard input: give a capture file, not -");
       return 2;
@@ -187,7 +190,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   for (const [sig, handler] of Object.entries(onSignal)) process.on(sig, handler);
   process.on("exit", restore);
 
-  const names = opts.files.map((f) => basename(f));
+  const names = opts.files.map((f) => (typeof f === "string" ? basename(f) : f.length === 1 ? basename(f[0]!) : `${basename(f[0]!)} +${f.length - 1}`));
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
   const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
   current = app;
@@ -207,7 +210,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
             const now = Date.now();
             if (now - last < 100) return;
             last = now;
-            app.progress = `reading ${file}: ${packets} packets, ${(bytes / 1e6).toFixed(1)} MB`;
+            app.progress = `reading ${typeof file === "string" ? file : file.join(" ")}: ${packets} packets, ${(bytes / 1e6).toFixed(1)} MB`;
             app.render();
           },
         });
