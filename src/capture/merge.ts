@@ -83,6 +83,8 @@ class FileCursor {
   private len = 0;
   private src: ChunkSource | null = null;
   private ended = false;
+  /** Memory of the chunk being parsed: frames outside it are in the parser's carry-over buffer. */
+  private chunkMemory: ArrayBufferLike | null = null;
   /** Local interface id -> merged interface id. */
   readonly ifMap: number[] = [];
   firstUs: number | null = null;
@@ -117,8 +119,16 @@ class FileCursor {
     s.linkType = f.linkType;
     s.interfaceId = f.interfaceId;
     s.fileOffset = f.fileOffset;
-    s.buf = f.buf;
-    s.start = f.start;
+    if (f.buf.buffer === this.chunkMemory) {
+      s.buf = f.buf;
+      s.start = f.start;
+    } else {
+      // A record that straddled two chunks was assembled in the parser's carry-over buffer, which
+      // the same push() may reuse for the next chunk's tail before this frame is merged: keep a copy
+      // (one record per chunk at most).
+      s.buf = f.data.slice();
+      s.start = 0;
+    }
     this.len++;
   }
 
@@ -132,6 +142,7 @@ class FileCursor {
         this.ended = true;
         return false;
       }
+      this.chunkMemory = chunk.buffer;
       this.parser.push(chunk);
     }
     return true;
