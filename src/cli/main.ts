@@ -498,6 +498,28 @@ export function buildProgram(out: Output): Command {
       });
     });
 
+  ruleOptions(
+    program
+      .command("export")
+      .description("write connections, Kafka exchanges and findings as tables (NDJSON or Parquet) for DuckDB, Spark or Trino")
+      .argument("<files...>", FILES_HELP)
+      .option("--format <format>", "parquet (default) or ndjson")
+      .option("--out <dir>", "directory to write connections, exchanges and findings .parquet/.ndjson into (created if missing)")
+      .option("--host <name>", "value of the host column (default: this machine's hostname), to query many brokers' exports together")
+      .option("--separate", "each file is its own capture (its own capture column) instead of merging them"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag export --out /tmp/kdiag-export /var/captures/\n  kdiag export --format ndjson --out out --host broker-1 capture.pcap\n  duckdb -c \"select host, api_name, count(*) from 'exports/*/exchanges.parquet' group by all\"\n\nSchema: README.md, Export for DuckDB.",
+    )
+    .action(async (files: string[], o: import("../export/command.js").ExportOptions) => {
+      const { exportCommand } = await import("../export/command.js");
+      await exportCommand(files, o, out, {
+        analyse: (f) => analyse(f, globals(), out),
+        reportDamage: (c) => reportDamage(c, out),
+      });
+    });
+
   program
     .command("fields")
     .description("list every field name that filters and rules can use")
