@@ -11,6 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { TABLES } from "../../src/export/tables.js";
 
 class Sink extends Writable {
   text = "";
@@ -92,6 +93,17 @@ describe.each(["parquet", "ndjson"])("kdiag export --format %s read back by Duck
     const row = await query(`select capture, connection, request_packets, errors from ${read(format, "exchanges")} where host = 'broker-1' and api_name = 'Produce' and ${format === "parquet" ? "json_array_length(errors) > 0" : "len(errors) > 0"}`);
     expect(row).toHaveLength(1);
     expect(row[0]!.capture).toBe(capture);
+  });
+});
+
+describe("docs/export.md", () => {
+  it("lists every column of every table with its type and meaning, as src/export/tables.ts has them", () => {
+    const doc = readFileSync("docs/export.md", "utf8");
+    for (const t of TABLES) {
+      const section = doc.split(`## ${t.name}\n`)[1]?.split("\n## ")[0] ?? "";
+      const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+      expect(rows).toEqual(t.columns.map((c) => `| \`${c.key}\` | ${c.type} | ${c.doc} |`));
+    }
   });
 });
 
