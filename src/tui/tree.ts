@@ -15,6 +15,7 @@ import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
 import { TcpFlag } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import { packetFileLine } from "../model/packet-file.js";
 import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue, TreeNode } from "../plugins/api.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
@@ -232,7 +233,7 @@ export function packetTree(
         ? [leaf(timeRef === number ? "Time reference: this packet (*REF*)" : `Time since reference (packet ${timeRef}): ${((p.tsUs[index]! - p.tsUs[timeRef - 1]!) / 1e6).toFixed(6)} s`)]
         : []),
       leaf(`Link type: ${LINK_NAMES[linkType] ?? linkType}`),
-      leaf(`File offset: ${p.fileOffset[index]}`),
+      leaf(packetFileLine(capture, index)),
     ],
   });
   const linkEnd = pkt.ipOffset >= 0 ? pkt.ipOffset : frame.length;
