@@ -67,14 +67,14 @@ describe("kdiag CLI", () => {
   it("help lists the commands, examples and exit codes", async () => {
     const r = await run("--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("flows [options] <file>");
+    expect(r.stdout).toContain("flows [options] <files...>");
     expect(r.stdout).toContain("4  the capture is truncated or corrupt");
     const sub = await run("flows", "--help");
     expect(sub.stdout).toContain("tcpdump -i any -w - port 9092 | kdiag flows -");
   });
 
   it.each([
-    [["flows"], "missing required argument 'file'"],
+    [["flows"], "missing required argument 'files'"],
     [["flwos", CAPTURE], "unknown command 'flwos'"],
     [["flows", "--jsn", CAPTURE], "unknown option '--jsn'"],
     [["--decode-as", "kafka", "flows", CAPTURE], "--decode-as kafka: expected PORT=DISSECTOR"],
