@@ -12,7 +12,8 @@
  * the capture's own timestamps step back a little (capture queues on several CPUs do that).
  * The name alone could also pair two hosts' captures (broker1.pcap, broker2.pcap): the next file
  * of a set joins the merge early, by time, as soon as the merge is more than OVERLAP_SLACK past its
- * first packet, and that is reported (files_overlap). Ties in time go to the file named first.
+ * first packet, and that is reported (files_overlap). Packets of the same time go in mergecap's
+order: the file named later first.
  */
 
 import { ReusedFrame, type FrameSink } from "./framer.js";
@@ -178,13 +179,16 @@ interface Chain {
   active: number;
 }
 
-/** a before b: earlier time, then the file named first. */
+/**
+ * a before b: earlier time; on a tie the file named later, as mergecap does (its scan keeps the
+ * last file whose packet is not later than the earliest so far: checked with mergecap 4.0).
+ */
 function earlier(a: FileCursor, b: FileCursor): boolean {
   const x = a.top;
   const y = b.top;
   if (x.tsSec !== y.tsSec) return x.tsSec < y.tsSec;
   if (x.tsNsec !== y.tsNsec) return x.tsNsec < y.tsNsec;
-  return a.index < b.index;
+  return a.index > b.index;
 }
 
 /** Min-heap of the cursors being read, by their head frame. */

@@ -105,6 +105,47 @@ describe("captures of two hosts at the same time", () => {
   });
 });
 
+describe("names that look like one rotation set", () => {
+  it("host1.pcap and host2.pcap that overlap in time are merged by time after the first second, with a warning", async () => {
+    const h1 = join(tmp, "host1.pcap");
+    const h2 = join(tmp, "host2.pcap");
+    copyFileSync("test/fixtures/real/firewall-idle-client.pcap", h1);
+    const first = (f: string) => Number(execFileSync("capinfos", ["-a", "-T", "-r", "-S", f]).toString().trim().split("\t")[1]);
+    execFileSync("editcap", ["-t", (first(h1) - first("test/fixtures/incidents/fw-drop-client.pcap") + 0.05).toFixed(6), "test/fixtures/incidents/fw-drop-client.pcap", h2]);
+    const m = join(tmp, "hosts.pcap");
+    execFileSync("mergecap", ["-F", "pcap", "-w", m, h1, h2]);
+    const ours = await run("packets", "--json", h1, h2);
+    expect(ours.code).toBe(0);
+    expect(ours.stderr).toContain(`kdiag: warning: ${h2}: offset 0: overlaps ${h1} in time although named as the next file of its rotation set: merged with it by time, as mergecap does`);
+    const rows = (s: string) => (JSON.parse(s).packets as Array<{ time: number }>).map((p) => p.time);
+    const theirs = rows((await run("packets", "--json", m)).stdout);
+    const mine = rows(ours.stdout);
+    // The same packets; in mergecap's order from a second after host2's first packet on.
+    expect([...mine].sort()).toEqual([...theirs].sort());
+    const from = first(h2) + 1.0001;
+    expect(mine.filter((t) => t >= from)).toEqual(theirs.filter((t) => t >= from));
+    expect(mine.filter((t) => t >= from).length).toBeGreaterThan(10);
+  });
+});
+
+describe("packets of the same time", () => {
+  it("go in mergecap's order (the file named later first), whichever order the files are named in", async () => {
+    const a = join(tmp, "a.pcap");
+    const z = join(tmp, "z.pcap");
+    copyFileSync("test/fixtures/real/normal.pcap", a);
+    // The same packets at the same times, told apart by their length (cut to 60 bytes).
+    execFileSync("editcap", ["-F", "pcap", "-s", "60", a, z]);
+    for (const order of [[a, z], [z, a]]) {
+      const m = join(tmp, "tie.pcap");
+      execFileSync("mergecap", ["-F", "pcap", "-w", m, ...order]);
+      const ours = JSON.parse((await run("packets", "--json", ...order)).stdout).packets as Array<{ number: number; cap_len?: number; length?: number }>;
+      const theirs = JSON.parse((await run("packets", "--json", m)).stdout).packets as typeof ours;
+      expect(ours.length).toBe(theirs.length);
+      expect(ours).toEqual(theirs);
+    }
+  });
+});
+
 describe("bad input among several files", () => {
   it("a missing file is a one-line error, exit 3; a non-capture in a directory is skipped with a warning", async () => {
     const missing = await run("flows", big, join(tmp, "nope.pcap"));
