@@ -13,6 +13,8 @@
  * --tui-packets N      packets in the capture for the TUI key-response test, default 1000000
  * --connections N      connections in the many-connections capture (one SYN each), default 1000000
  * --no-many            skip the many-connections runs (flows, flows --json, kafka, analyze: minutes)
+ * --no-merge           skip the rotation-set runs (bench/merge.js: the main capture cut into 20 files
+ *                      by tcpdump -C, kdiag's merge against mergecap + kdiag on one file)
  *
  * The build is copied to bench/data/snapshot/ (bin, dist, package.json) and every kdiag command
  * runs from that copy, so a rebuild by someone else halfway through cannot mix two versions.
@@ -36,6 +38,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeCapture } from "./make-capture.js";
 import { makeManyConnections } from "./make-many-connections.js";
+import { benchMerge, mergeReport } from "./merge.js";
 import { benchTui, tuiReport } from "./tui.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -44,7 +47,7 @@ const DATA = join(BENCH, "data");
 const MB = 1e6;
 
 function parseArgs(argv) {
-  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true };
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -61,6 +64,7 @@ function parseArgs(argv) {
     else if (a === "--tui-packets") o.tuiPackets = Math.max(1000, Math.floor(num()));
     else if (a === "--connections") o.connections = Math.max(1000, Math.floor(num()));
     else if (a === "--no-many") o.many = false;
+    else if (a === "--no-merge") o.merge = false;
     else if (a === "-h" || a === "--help") {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n?/, "").replace(/^ \* ?/gm, ""));
       process.exit(0);
@@ -357,6 +361,22 @@ async function main() {
     }
   }
 
+  // --- Rotation set: kdiag's merge against mergecap + one file --------------------------------
+  if (opts.merge) {
+    results.merge = await benchMerge({
+      root: ROOT,
+      data: DATA,
+      file: large.file,
+      K,
+      KA,
+      runs: opts.runs,
+      time: (cmd, runs) => timeCommand(cmd, runs, hyperfine),
+      rss: (argv) => peakRss(argv, 1, gnuTime),
+      step,
+      q,
+    });
+  }
+
   // --- Optional CPU profile ----------------------------------------------------------------
   if (opts.profile) {
     const dir = join(DATA, "profile");
@@ -469,6 +489,7 @@ async function main() {
       ),
     );
   }
+  if (results.merge) out.push("", ...mergeReport(results.merge));
   if (results.tui) out.push("", ...tuiReport(results.tui));
   if (results.longConnection) out.push("", results.longConnection);
   if (results.profileTop) out.push("", results.profileTop.trimEnd());
