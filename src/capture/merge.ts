@@ -7,15 +7,16 @@
  *
  * Rotation sets. Files whose names differ only in their numbers (tcpdump -C/-W/-G: cap.pcap,
  * cap.pcap1...; cap00...cap19; cap-0300.pcap...) are taken as one capture cut in pieces: they are
- * read one after the other, in the order of their first packets (a -W ring wraps around, so the
- * names' order is not the time order), so a packet written before a cut stays before it even where
- * the capture's own timestamps step back a little (capture queues on several CPUs do that).
+ * read one after the other, in name order from the file with the earliest first packet (a -W ring
+ * wraps around: see buildChains), so a packet written before a cut stays before it even where the
+ * capture's own timestamps step back a little (capture queues on several CPUs do that).
  * The name alone could also pair two hosts' captures (broker1.pcap, broker2.pcap): the next file
  * of a set joins the merge early, by time, as soon as the merge is more than OVERLAP_SLACK past its
  * first packet, and that is reported (files_overlap). Packets of the same time go in mergecap's
-order: the file named later first.
+ * order: the file named later first.
  */
 
+import { basename } from "node:path";
 import { ReusedFrame, type FrameSink } from "./framer.js";
 import { openChunks, type ChunkSource } from "./file-chunks.js";
 import { PacketBytes } from "./packet-bytes.js";
@@ -373,7 +374,14 @@ async function probeFirstPackets(paths: readonly string[]): Promise<Array<number
   return firsts;
 }
 
-/** Files grouped by rotation set, each set in the order of its first packets. */
+/**
+ * Files grouped by rotation set. Within a set, files go in name order (numbers as numbers:
+ * cap.pcap, cap.pcap1, ..., cap.pcap10), turned round to start at the file whose first packet is
+ * earliest: a tcpdump -W ring reuses its names (cap07 may be older than cap00), and -G names wrap
+ * at midnight, but both are still their names' order from the oldest on. Sorting by first packet
+ * alone would also reorder files whose first packets step back in time a little (capture queues
+ * on several CPUs timestamp out of order), which is the order tcpdump did not write them in.
+ */
 function buildChains(paths: readonly string[], firsts: ReadonlyArray<number | null>): Chain[] {
   const byKey = new Map<string, number[]>();
   paths.forEach((p, i) => {
@@ -383,13 +391,14 @@ function buildChains(paths: readonly string[], firsts: ReadonlyArray<number | nu
     else byKey.set(key, [i]);
   });
   return [...byKey.values()].map((files) => {
-    files.sort((a, b) => {
-      const fa = firsts[a] ?? Infinity;
-      const fb = firsts[b] ?? Infinity;
-      if (fa !== fb) return fa < fb ? -1 : 1;
-      return byNameThenNumber(paths[a]!, paths[b]!);
+    files.sort((a, b) => byNameThenNumber(basename(paths[a]!), basename(paths[b]!)) || a - b);
+    let oldest = -1;
+    files.forEach((f, at) => {
+      const t = firsts[f];
+      if (t !== null && t !== undefined && (oldest < 0 || t < firsts[files[oldest]!]!)) oldest = at;
     });
-    return { files, next: 0, active: 0 };
+    const ordered = oldest > 0 ? [...files.slice(oldest), ...files.slice(0, oldest)] : files;
+    return { files: ordered, next: 0, active: 0 };
   });
 }
 

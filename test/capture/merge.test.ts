@@ -82,6 +82,38 @@ describe("a tcpdump rotation set", () => {
   });
 });
 
+describe("a rotation set's order", () => {
+  it("a cut where the capture's timestamps step back (packet 631 is 2 µs before 630) keeps the file's order", async () => {
+    const dir = join(tmp, "stepback");
+    mkdirSync(dir);
+    // tcpdump would write 630 last in one file and 631 first in the next: the next file's first
+    // packet is older than this file's first packet.
+    execFileSync("editcap", ["-F", "pcap", "-r", big, join(dir, "cap.pcap"), "1-629"]);
+    execFileSync("editcap", ["-F", "pcap", "-r", big, join(dir, "cap.pcap1"), "630"]);
+    execFileSync("editcap", ["-F", "pcap", "-r", big, join(dir, "cap.pcap2"), "631-1130"]);
+    const single = await run("packets", "--json", big);
+    const times = JSON.parse(single.stdout).packets.map((p: { time: number }) => p.time);
+    expect(times[630]).toBeLessThan(times[629]);
+    const merged = await run("packets", "--json", dir);
+    expect(merged.stdout).toBe(single.stdout);
+  });
+
+  it("a tcpdump -C 1 -W 20 ring that wrapped reads from its oldest file (part01) round to part00", async () => {
+    const dir = join(tmp, "wrapped");
+    const parts = cut(dir, "-C", "1", "-W", "20").sort();
+    expect(parts).toHaveLength(20);
+    // 21 pieces for 20 names: the 21st overwrote part00, so part01 is the oldest.
+    const inOrder = [...parts.slice(1), parts[0]!];
+    const concatenated = join(tmp, "wrapped.pcap");
+    execFileSync("mergecap", ["-F", "pcap", "-a", "-w", concatenated, ...inOrder]);
+    const expected = await run("flows", "--json", concatenated);
+    const merged = await run("flows", "--json", dir);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toBe(expected.stdout);
+    expect(merged.stderr).not.toContain("overlap");
+  });
+});
+
 describe("captures of two hosts at the same time", () => {
   it("merge as mergecap merges them: same packets in the same order, same connections", async () => {
     // Two real captures of different traffic, the second moved in time (editcap -t) so that the
