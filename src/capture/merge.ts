@@ -154,6 +154,11 @@ class FileCursor {
     return this.slots[this.head]!;
   }
 
+  /** A frame is queued: no need to await fill() (an await per packet costs more than the merge). */
+  get ready(): boolean {
+    return this.head < this.len;
+  }
+
   shift(): void {
     this.head++;
   }
@@ -333,7 +338,7 @@ export async function readMerged(paths: readonly string[], onFrame: FrameSink, o
       out.setBytes(s.buf, s.start, s.capLen);
       onFrame(out);
       c.shift();
-      if (await c.fill()) {
+      if (c.ready || (await c.fill())) {
         heap.down(0);
         continue;
       }
