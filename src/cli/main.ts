@@ -115,11 +115,11 @@ function reportDamage(capture: AnalysedCapture, out: Output): void {
   out.exitCode = ExitCode.INPUT_DAMAGED;
 }
 
-async function flowsCommand(file: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+async function flowsCommand(files: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("connection", cmdOpts.filter) : null;
   // The connection table needs to know which protocol a connection speaks, not its messages
   // (a filter may ask about them: then they are decoded).
-  const capture = await analyse(file, opts, out, { identifyOnly: filter === null || filter.matchAll });
+  const capture = await analyse(files, opts, out, { identifyOnly: filter === null || filter.matchAll });
   if (!capture) return;
   const keep = filter && !filter.matchAll ? connectionPredicate(capture, filter) : undefined;
   if (cmdOpts.json) {
@@ -132,12 +132,12 @@ async function flowsCommand(file: string[], cmdOpts: { json?: boolean; filter?: 
   reportDamage(capture, out);
 }
 
-async function packetsCommand(file: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("packet", cmdOpts.filter) : null;
   if (filter && !filter.matchAll) {
     // A filter may read what only the end of the pass knows (conn.*, a response's request):
     // rows are printed after it, with their original packet numbers, as tshark -Y does.
-    const capture = await analyse(file, opts, out);
+    const capture = await analyse(files, opts, out);
     if (!capture) return;
     const keep = packetPredicate(capture, filter);
     if (cmdOpts.json) await out.jsonArray("packets", packetRows(capture, keep));
@@ -154,7 +154,7 @@ async function packetsCommand(file: string[], cmdOpts: { json?: boolean; filter?
   if (cmdOpts.json) {
     // JSON carries each packet's direction, which a dissector may still turn round at the end of
     // the pass (roles of a connection caught mid-stream): printed after it, reading bytes back.
-    const capture = await analyse(file, opts, out);
+    const capture = await analyse(files, opts, out);
     if (!capture) return;
     await out.jsonArray("packets", packetRows(capture));
     capture.bytes.close();
@@ -164,7 +164,7 @@ async function packetsCommand(file: string[], cmdOpts: { json?: boolean; filter?
   // Text: printed during the one pass, so `| head` answers at once and nothing is decoded twice.
   let first = 0;
   const rows = new StreamingPacketRows((row) => out.lineNow(packetText(row, first)));
-  const capture = await analyse(file, opts, out, {
+  const capture = await analyse(files, opts, out, {
     onPacket: (index, pkt, so, frame) => {
       if (index === 0) first = so.packets.tsUs[0]! / 1e6;
       rows.packet(index, pkt, so, frame);
@@ -176,10 +176,10 @@ async function packetsCommand(file: string[], cmdOpts: { json?: boolean; filter?
   reportDamage(capture, out);
 }
 
-async function kafkaCommand(file: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+async function kafkaCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
   if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
-  const capture = await analyse(file, opts, out);
+  const capture = await analyse(files, opts, out);
   if (!capture) return;
   const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
   if (cmdOpts.stats) {
@@ -197,7 +197,7 @@ async function kafkaCommand(file: string[], cmdOpts: { json?: boolean; stats?: b
 /** The rules engine, Ink and the TUI load only for the commands that use them: flows starts fast. */
 const loadAnalyze = () => import("./analyze.js");
 
-async function analyzeCommand(file: string[], cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+async function analyzeCommand(files: string[], cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
   const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
@@ -205,11 +205,11 @@ async function analyzeCommand(file: string[], cmdOpts: AnalyzeOptions, opts: Glo
   // On a terminal: Ink progress while reading, then the summary; piped: plain text.
   const ink =
     out.isTerminal() && checkFormat(cmdOpts) === "text"
-      ? (await import("./interactive.js")).startInteractive(file.length === 1 ? file[0]! : `${file[0]} (+${file.length - 1} files)`, process.stdout)
+      ? (await import("./interactive.js")).startInteractive(files.length === 1 ? files[0]! : `${files[0]} (+${files.length - 1} files)`, process.stdout)
       : null;
   let capture: AnalysedCapture | null;
   try {
-    capture = await analyse(file, opts, out, ink ? { onProgress: (p, b) => ink.progress(p, b) } : {});
+    capture = await analyse(files, opts, out, ink ? { onProgress: (p, b) => ink.progress(p, b) } : {});
   } catch (err) {
     ink?.abort();
     throw err;
