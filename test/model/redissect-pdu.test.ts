@@ -36,10 +36,16 @@ describe("redissectPdu against the whole connection", () => {
   it.each(files)("%s", async (_name, file) => {
     const registry = createRegistry();
     const capture = await analyseCapture(file, { registry });
-    const byResponse = new Map(capture.exchanges.filter((e) => e.request && e.response).map((e) => [`${e.connId}/${e.response!.first}/${e.response!.last}`, e]));
+
+    // Several requests (or responses) can complete in one packet (64 kB loopback segments in
+    // rotation/kafka-mixed.pcap.gz): the packets and the correlation id tell them apart.
+    const corr = (d: { fields: Record<string, unknown> }) => d.fields["kafka.correlation_id"];
+    const byResponse = new Map(capture.exchanges.filter((e) => e.request && e.response).map((e) => [`${e.connId}/${e.response!.first}/${e.response!.last}/${String(corr(e))}`, e]));
     const requestOf = (r: StoredPdu) => {
-      const req = byResponse.get(`${r.connId}/${r.ref.first}/${r.ref.last}`)?.request;
-      return req ? (capture.pdus.find((d) => d.connId === r.connId && d.dir === "c2s" && d.ref.first === req.first && d.ref.last === req.last) ?? null) : null;
+      const req = byResponse.get(`${r.connId}/${r.ref.first}/${r.ref.last}/${String(corr(r))}`)?.request;
+      if (!req) return null;
+      const candidates = capture.pdus.filter((d) => d.connId === r.connId && d.dir === "c2s" && d.ref.first === req.first && d.ref.last === req.last);
+      return candidates.find((d) => corr(d) !== undefined && corr(d) === corr(r)) ?? candidates[0] ?? null;
     };
     let alone = 0;
     for (const connId of new Set(capture.pdus.map((p) => p.connId))) {
