@@ -52,7 +52,11 @@ export async function exportCommand(args: string[], opts: ExportOptions, out: Ou
   const captures = opts.separate ? files.map((f) => [f]) : [files];
   for (const group of captures) {
     const capture = await deps.analyse(group);
-    if (capture === null) return; // said, exit 3: no half export
+    if (capture === null) {
+      // Said (exit 3): no half export.
+      for (const t of Object.values(tables)) t.abort();
+      return;
+    }
     const origin: Origin = { host, capture: capture.file };
     for (const c of flowsJsonItems(capture)) tables.connections.add({ ...origin, ...c });
     for (const e of kafkaJsonItems(capture)) tables.exchanges.add({ ...origin, ...e });

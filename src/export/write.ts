@@ -4,7 +4,7 @@
  * nested values as JSON columns, snappy-compressed (the writer's default).
  */
 
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { parquetWriteFile } from "hyparquet-writer";
 import type { ColumnType, TableSchema } from "./tables.js";
@@ -27,8 +27,9 @@ export class TableWriter<Row extends object> {
   ) {
     this.path = join(dir, `${schema.name}.${format}`);
     this.columns = schema.columns.map(() => []);
-    // NDJSON streams to the file; Parquet needs whole columns (a row group) before it writes.
-    if (format === "ndjson") this.ndjson = openSync(this.path, "w");
+    // NDJSON streams to FILE.partial, renamed at the end, so a failed export leaves no half table;
+    // Parquet needs whole columns (a row group) and writes only at the end.
+    if (format === "ndjson") this.ndjson = openSync(this.partial, "w");
   }
 
   add(row: Row): void {
@@ -46,6 +47,17 @@ export class TableWriter<Row extends object> {
     for (let i = 0; i < cols.length; i++) this.columns[i]!.push(normalise((row as Record<string, unknown>)[cols[i]!.key], cols[i]!.type));
   }
 
+  private get partial(): string {
+    return `${this.path}.partial`;
+  }
+
+  /** Nothing is written (an input could not be used): the partial file goes. */
+  abort(): void {
+    if (this.ndjson === null) return;
+    closeSync(this.ndjson);
+    rmSync(this.partial, { force: true });
+  }
+
   private flushLines(): void {
     if (this.ndjson === null || this.pending.length === 0) return;
     writeSync(this.ndjson, this.pending.join(""));
@@ -57,6 +69,7 @@ export class TableWriter<Row extends object> {
     if (this.ndjson !== null) {
       this.flushLines();
       closeSync(this.ndjson);
+      renameSync(this.partial, this.path);
       return;
     }
     parquetWriteFile({

@@ -3,7 +3,7 @@
  * the same keys as the --json outputs, and latency percentiles per API and per client id equal to
  * `kdiag kafka --stats --json` (nearest-rank percentiles, the definition kafka --stats uses).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -108,6 +108,14 @@ describe("docs/export.md", () => {
 });
 
 describe("kdiag export errors", () => {
+  it("a capture that cannot be read is exit 3 and leaves no tables behind", async () => {
+    const out = join(tmp, "failed");
+    const r = await run("export", "--format", "ndjson", "--separate", "--out", out, "test/fixtures/real/normal.pcap", join(tmp, "missing.pcap"));
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(`kdiag: ${join(tmp, "missing.pcap")}: offset 0: no such file`);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it("a bad --format or a missing --out is a usage error (exit 2)", async () => {
     const bad = await run("export", "--format", "csv", "--out", tmp, capture);
     expect(bad.code).toBe(2);
