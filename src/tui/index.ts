@@ -240,6 +240,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         app.notice = [app.notice, `[${n} rule problem${n === 1 ? "" : "s"}, listed on quit]`].filter(Boolean).join(" ");
         app.message ||= safe(formatProblem(ruleErrors[0]!), !caps.unicode);
       }
+      // Several files read as one capture: say once what the packet numbers are.
+      const merged = captures.find((c) => c.parts);
+      if (merged?.parts) app.message ||= `${merged.parts.length} files merged by time: packets numbered 1-${merged.packets.count} as mergecap numbers them`;
       const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
       opts.onReady?.(app, "data");

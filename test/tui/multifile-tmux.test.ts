@@ -26,6 +26,7 @@ describe.skipIf(!hasTmux)("kdiag tui on several files", () => {
     shell.keys(`${KDIAG} tui ${dir}; echo EXIT=$?`, "Enter");
     let s = await shell.waitFor(/Findings \(2\)/);
     expect(s.split("\n")[0]).toMatch(new RegExp(`^kdiag ${files[0]!.replace(".", "\\.")} \\+3 +40 pkts, 3 conns, 9 exchanges, 2 findings`));
+    expect(s).toContain("4 files merged by time: packets numbered 1-40 as mergecap numbers them");
     shell.keys("4", "G", "5");
     s = await shell.waitFor("Frame 40: 66 bytes on wire");
     shell.keys("Enter"); // unfold the frame
