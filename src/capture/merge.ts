@@ -269,7 +269,8 @@ export async function readMerged(paths: readonly string[], onFrame: FrameSink, o
   /** Starts reading the chain's next file that has a packet; false when none is left. */
   const activate = async (chain: Chain): Promise<boolean> => {
     while (chain.next < chain.files.length) {
-      const c = new FileCursor(chain.files[chain.next++]!, paths[chain.files[chain.next - 1]!]!);
+      const index = chain.files[chain.next++]!;
+      const c = new FileCursor(index, paths[index]!);
       cursors[c.index] = c;
       await c.open(chunk, spool);
       if (await c.fill()) {
@@ -300,7 +301,7 @@ export async function readMerged(paths: readonly string[], onFrame: FrameSink, o
       const s = c.top;
       if (tsUs(s) > deadline) {
         // A file named as the next of a set starts before the set's current file ended.
-        const late = [...chains].find((x) => x.active > 0 && x.next < x.files.length && (firsts[x.files[x.next]!] ?? Infinity) + OVERLAP_SLACK_US < tsUs(s))!;
+        const late = chains.find((x) => x.active > 0 && x.next < x.files.length && (firsts[x.files[x.next]!] ?? Infinity) + OVERLAP_SLACK_US < tsUs(s))!;
         const prev = late.files[late.next - 1]!;
         const joining = late.files[late.next]!;
         notes.push({
