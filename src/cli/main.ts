@@ -16,6 +16,7 @@ import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../r
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
 import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
+import type { LiveOptions, WatchOptions } from "./watch.js";
 import { RuleUsageError, UsageError } from "./errors.js";
 import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
 import { ExitCode } from "./exit-codes.js";
@@ -185,8 +186,15 @@ async function kafkaCommand(file: string, cmdOpts: { json?: boolean; stats?: boo
 
 /** The rules engine, Ink and the TUI load only for the commands that use them: flows starts fast. */
 const loadAnalyze = () => import("./analyze.js");
+const loadWatch = () => import("./watch.js");
 
-async function analyzeCommand(file: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
+async function analyzeCommand(file: string | undefined, cmdOpts: AnalyzeOptions & LiveOptions, opts: GlobalOptions, out: Output) {
+  if (cmdOpts.interface !== undefined || file === undefined) {
+    // Live capture (kdiag analyze -i): src/cli/watch.ts.
+    const { liveAnalyzeCommand } = await loadWatch();
+    if (file !== undefined) throw new UsageError(`give a capture file or -i INTERFACE, not both (${file}, -i ${cmdOpts.interface})`);
+    return liveAnalyzeCommand(cmdOpts, () => buildRegistry(opts, out), out);
+  }
   const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
@@ -302,6 +310,11 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
   if (failed > 0) out.exitCode = Math.max(out.exitCode, ExitCode.RULE_TESTS_FAILED);
 }
 
+async function watchCommand(file: string | undefined, cmdOpts: WatchOptions, opts: GlobalOptions, out: Output) {
+  const { watchCommand: run } = await loadWatch();
+  await run(file, cmdOpts, () => buildRegistry(opts, out), out);
+}
+
 /** The names filters and rules accept (the facts), then dissector fields they cannot use yet. */
 async function fieldsCommand(registry: Registry, out: Output) {
   const { allFacts } = await import("../rules/facts.js");
@@ -414,13 +427,36 @@ export function buildProgram(out: Output): Command {
       .command("analyze")
       .alias("analyse")
       .description("run the rules over a capture: root causes with their evidence packets and what to change")
-      .argument("<file>", "capture file, or - for standard input"),
+      .argument("[file]", "capture file, or - for standard input (or -i INTERFACE: a live capture)"),
   )
+    .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap) until Ctrl-C or --duration, then analyse")
+    .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE (the tool's format: pcap from tcpdump, pcapng from dumpcap)")
+    .option("--duration <sec>", "with -i: stop the capture after SEC seconds")
     .addHelpText(
       "after",
-      "\nExamples:\n  kdiag analyze capture.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
+      "\nExamples:\n  kdiag analyze capture.pcap\n  sudo kdiag analyze -i eth0 -f 'tcp port 9092' --duration 600 -w incident.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
     )
-    .action((file: string, o: AnalyzeOptions) => analyzeCommand(file, o, globals(), out));
+    .action((file: string | undefined, o: AnalyzeOptions & LiveOptions) => analyzeCommand(file, o, globals(), out));
+
+  ruleOptions(
+    program
+      .command("watch")
+      .description("print each finding once, as it happens: from a live capture (-i), standard input or a file")
+      .argument("[file]", "capture file, or - for standard input (read while it is written); or -i INTERFACE"),
+  )
+    .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap where tcpdump is not installed)")
+    .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE (complete after Ctrl-C; pcap from tcpdump, pcapng from dumpcap)")
+    .option("--json", "one JSON object per line (NDJSON), with the keys of analyze --json findings")
+    .option("-c, --count <n>", "stop after N findings")
+    .option("--duration <sec>", "stop after SEC seconds")
+    .addOption(new Option("--eval-packets <n>", "also re-run the rules every N packets (tests)").hideHelp())
+    .addHelpText(
+      "after",
+      "\nA finding is printed once, as soon as later packets can no longer change its verdict (a middlebox reset: at once;\ncauses with less than high confidence, reconnect storms and whole-capture rules: at the end). Ctrl-C stops the\ncapture and prints the rest.\n\nExamples:\n  sudo kdiag watch -i eth0 -f 'tcp port 9092'\n  sudo kdiag watch -i eth0 --json -w broker.pcap | my-alerting-script\n  kdiag watch -i any -c 1 --duration 3600   # wait up to an hour for the first finding\n  tcpdump -i eth0 -U -w - port 9092 | kdiag watch -\n  kdiag watch capture.pcap",
+    )
+    .action((file: string | undefined, o: WatchOptions) => watchCommand(file, o, globals(), out));
 
   findingOptions(
     program
@@ -488,7 +524,8 @@ Exit codes:
   4  the capture is truncated or corrupt: output covers the packets before the damage
   5  a rule file has errors (shown with file:line:col); it was skipped, the other rules ran
   6  analyze/compare --fail-on: a finding at or above that severity
-  7  rules test: a rule test failed, or the files declare none`,
+  7  rules test: a rule test failed, or the files declare none
+  8  a live capture (-i) could not start: tcpdump/dumpcap missing, no permission, no such interface, bad capture filter`,
   );
   return program;
 }
