@@ -26,6 +26,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 NC=live-client NF=live-fw NB=live-broker
 C4=10.96.1.1 B4=10.96.2.2 PORT=9092
 FW_TIMEOUT="${FW_TIMEOUT:-3}"
+WANT_TUI=no
+[[ "${1:-}" == "--tui" ]] && WANT_TUI=yes
 WORK="$(mktemp -d /tmp/kdiag-live.XXXXXX)"
 PIDS=()
 FAILED=0
@@ -92,7 +94,7 @@ for i in $(seq 100); do grep -q "capturing on" "$WORK/watch.err" && break; sleep
 grep -q "capturing on" "$WORK/watch.err" || { log "kdiag watch did not start: $(cat "$WORK/watch.err")"; exit 1; }
 
 TUI=""
-if [[ "${1:-}" == "--tui" ]]; then
+if [[ $WANT_TUI == yes ]]; then
   TUI=live-tui-$$
   tmux new-session -d -s "$TUI" -x 120 -y 32 "ip netns exec $NC node $REPO/bin/kdiag.js tui -i c0 -f 'tcp port $PORT' 2>$WORK/tui.err"
   sleep 2
@@ -102,9 +104,14 @@ fi
 IDLE=$((FW_TIMEOUT + 2))
 log "kcat: send, idle ${IDLE} s, send"
 ( echo first; sleep "$IDLE"; echo second; sleep 2 ) |
-  in_ns $NC kcat -P -b $B4:$PORT -t live -X client.id=kdiag-live -X linger.ms=0 2>"$WORK/kcat.log" || true
-sleep 1
-[[ -n "$TUI" ]] && tmux capture-pane -p -t "$TUI" >"$WORK/tui-screen.txt"
+  in_ns $NC kcat -P -b $B4:$PORT -t live -X client.id=kdiag-live -X linger.ms=0 2>"$WORK/kcat.log" &
+KCAT=$!
+# While kcat idles: the connection is there, no finding yet.
+sleep 2.5
+[[ -n "$TUI" ]] && tmux capture-pane -p -t "$TUI" >"$WORK/tui-before.txt"
+wait "$KCAT" || true
+sleep 1.5
+[[ -n "$TUI" ]] && tmux capture-pane -p -t "$TUI" >"$WORK/tui-after.txt"
 
 STOP_AT=$(date +%s.%N)
 kill -INT "$WATCH"
@@ -133,5 +140,11 @@ TSHARK=$(tshark -r "$WORK/live.pcap" 2>"$WORK/tshark.err" | wc -l)
 # tshark run as root says so on stderr; anything else (a cut record) is a failure.
 if grep -v 'Running as user "root"' "$WORK/tshark.err" | grep -q .; then fail "tshark: $(cat "$WORK/tshark.err")"; fi
 if [[ -n "$REPORTED" && "$REPORTED" == "$TSHARK" ]]; then pass "-w file: tshark reads ${TSHARK} packets, kdiag reported ${REPORTED}"; else fail "-w file: tshark reads ${TSHARK} packets, kdiag reported '${REPORTED}'"; fi
-[[ -n "$TUI" ]] && { echo "--- kdiag tui -i screen ---"; cat "$WORK/tui-screen.txt"; cat "$WORK/tui.err" 2>/dev/null || true; }
+if [[ -n "$TUI" ]]; then
+  echo "--- kdiag tui -i, while kcat idles ---"; cat "$WORK/tui-before.txt"
+  echo "--- kdiag tui -i, after the firewall's RST ---"; cat "$WORK/tui-after.txt"
+  cat "$WORK/tui.err" 2>/dev/null || true
+  if grep -q "10.96.1.1" "$WORK/tui-before.txt" && ! grep -q "firewall-idle" "$WORK/tui-before.txt"; then pass "tui: the connection is listed before any finding"; else fail "tui: no connection (or a finding already) while kcat idled"; fi
+  if grep -q "firewall-idle" "$WORK/tui-after.txt"; then pass "tui: the firewall-idle finding arrived live"; else fail "tui: no firewall-idle finding after the RST"; fi
+fi
 exit $FAILED

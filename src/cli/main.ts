@@ -484,22 +484,34 @@ export function buildProgram(out: Output): Command {
   const tuiCommand = program
     .command("tui")
       .description("browse findings, connections, Kafka exchanges and packets in the terminal (works over SSH)")
-      .argument("<file>", "capture file (client side when two are given)")
+      .argument("[file]", "capture file (client side when two are given); or -i INTERFACE for a live capture")
     .argument("[server-side]", "a second capture of the same traffic, taken at the broker: adds the comparison")
+    .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap): the panes grow as packets arrive")
+    .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE")
+    .option("--duration <sec>", "with -i: stop the capture after SEC seconds (the TUI stays until q)")
     .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
     .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]));
   tuiCommand
     .addHelpText(
       "after",
-      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
+      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
     )
-    .action(async (file: string, serverSide: string | undefined, o: { rules: string[]; param: string[] }) => {
+    .action(async (file: string | undefined, serverSide: string | undefined, o: { rules: string[]; param: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string }) => {
       const g = globals();
+      if (o.interface === undefined && file === undefined) throw new UsageError("give a capture file, or -i INTERFACE for a live capture");
+      if (o.interface !== undefined && file !== undefined) throw new UsageError(`give a capture file or -i INTERFACE, not both (${file}, -i ${o.interface})`);
+      if (o.interface === undefined && (o.write !== undefined || o.captureFilter !== undefined || o.duration !== undefined)) throw new UsageError("-f, -w and --duration are for a live capture: they need -i INTERFACE");
+      const duration = o.duration === undefined ? undefined : Number(o.duration);
+      if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw new UsageError(`--duration ${o.duration}: expected a number of seconds above 0`);
       await out.flush();
       const { parseParams } = await loadAnalyze();
       const { runTui } = await import("../tui/index.js");
       out.exitCode = await runTui({
-        files: serverSide ? [file, serverSide] : [file],
+        files: file === undefined ? [] : serverSide ? [file, serverSide] : [file],
+        ...(o.interface !== undefined
+          ? { live: { iface: o.interface, ...(o.captureFilter !== undefined ? { filter: o.captureFilter } : {}), ...(o.write !== undefined ? { write: o.write } : {}), ...(duration !== undefined ? { duration } : {}) } }
+          : {}),
         plugins: g.plugin,
         ruleFiles: o.rules,
         params: parseParams(o.param),

@@ -27,6 +27,7 @@ import { TuiModel } from "./model.js";
 import { KeyInput } from "./keyinput.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
+import { runLive, startLiveInput, type LiveInput } from "./live.js";
 
 export interface TuiOptions {
   /** One capture, or two: the client-side capture then the server-side one. */
@@ -54,6 +55,11 @@ export interface TuiOptions {
   terminal?: string;
   /** Environment for the locale and colour decisions (default: process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Live capture (`kdiag tui -i IFACE`): `files` is then empty; the capture child runs until the
+   * user quits or `duration` seconds have passed, and the panes grow as packets arrive.
+   */
+  live?: { iface: string; filter?: string; write?: string; duration?: number };
   /** Tests: called with the app once the screen is up, and again when the data is in. */
   onReady?: (app: App, stage: "screen" | "data") => void;
 }
@@ -78,7 +84,11 @@ function readHead(file: string): Uint8Array | null {
 export async function runTui(opts: TuiOptions): Promise<number> {
   const err = opts.errorOutput ?? process.stderr;
   const say = (line: string) => err.write(`kdiag tui: ${line}\n`);
-  if (opts.files.length < 1 || opts.files.length > 2) {
+  if (opts.live && opts.files.length > 0) {
+    say("give a capture file or -i INTERFACE, not both");
+    return ExitCode.USAGE;
+  }
+  if (!opts.live && (opts.files.length < 1 || opts.files.length > 2)) {
     say("expected one capture, or two (client side, then server side)");
     return 2;
   }
@@ -133,6 +143,16 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // exit code says so (5).
   const loaded = loadRuleFiles([BUILTIN_RULES_DIR, ...(opts.ruleFiles ?? [])], { params: opts.params ?? {} });
   const ruleErrors = loaded.problems.filter((p) => p.severity === "error");
+  // A live capture starts before the screen opens: what stops it is said as one line, exit 8.
+  let live: LiveInput | null = null;
+  if (opts.live) {
+    const started = await startLiveInput(opts.live);
+    if ("error" in started) {
+      say(started.error);
+      return ExitCode.CAPTURE_FAILED;
+    }
+    live = started;
+  }
 
   const caps = termCaps(env, opts.terminal);
   const glyphs = caps.unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
@@ -158,6 +178,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const stopReading = new AbortController();
   const done = new Promise<number>((resolve) => (finish = resolve)).then((code) => {
     stopReading.abort();
+    live?.stop();
     return code;
   });
   let restored = false;
@@ -187,7 +208,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   for (const [sig, handler] of Object.entries(onSignal)) process.on(sig, handler);
   process.on("exit", restore);
 
-  const names = opts.files.map((f) => basename(f));
+  const names = live ? [`live on ${opts.live!.iface}`] : opts.files.map((f) => basename(f));
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
   const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
   current = app;
@@ -198,6 +219,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     app.render();
     opts.onReady?.(app, "screen");
     const load = (async () => {
+      if (live) {
+        const capture = await runLive(live, { registry, app, rules: loaded.rules, glyphs, ascii: !caps.unicode, onData: () => opts.onReady?.(app, "data"), closed: () => restored });
+        captures.push(capture);
+        return null;
+      }
       let last = 0;
       for (const file of opts.files) {
         const capture = await analyseCapture(file, {
