@@ -59,7 +59,14 @@ export interface TuiOptions {
    * Live capture (`kdiag tui -i IFACE`): `files` is then empty; the capture child runs until the
    * user quits or `duration` seconds have passed, and the panes grow as packets arrive.
    */
-  live?: { iface: string; filter?: string; write?: string; duration?: number };
+  live?: {
+    iface: string;
+    filter?: string;
+    write?: string;
+    duration?: number;
+    /** Tests: read this capture stream as if the tool wrote it (no capture child is started). */
+    stream?: AsyncIterable<Uint8Array>;
+  };
   /** Tests: called with the app once the screen is up, and again when the data is in. */
   onReady?: (app: App, stage: "screen" | "data") => void;
 }

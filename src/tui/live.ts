@@ -24,14 +24,19 @@ const REFRESH_MS = 1000;
 export interface LiveInput {
   iface: string;
   write: string | undefined;
-  capture: LiveCapture;
+  capture: LiveCapture | null;
   keeper: StreamKeeper;
   stream: AsyncIterable<Uint8Array>;
   stop(): void;
 }
 
 /** Starts the capture child; an error is one line (the caller exits with 8). */
-export async function startLiveInput(o: { iface: string; filter?: string; write?: string; duration?: number }): Promise<LiveInput | { error: string }> {
+export async function startLiveInput(o: { iface: string; filter?: string; write?: string; duration?: number; stream?: AsyncIterable<Uint8Array> }): Promise<LiveInput | { error: string }> {
+  if (o.stream) {
+    // Tests: a capture stream given, no tool to start.
+    const keeper = new StreamKeeper(o.write);
+    return { iface: o.iface, write: o.write, capture: null, keeper, stream: keep(o.stream, keeper, () => false), stop: () => {} };
+  }
   let cap: ReturnType<typeof startCapture>;
   try {
     cap = startCapture({ iface: o.iface, ...(o.filter !== undefined ? { filter: o.filter } : {}) });
