@@ -11,8 +11,9 @@
  *    the path) can add evidence to it but not overturn it (a high cause leads its runner-up by
  *    3 points or more). Medium and low causes, and connections still open (silences, boundaries),
  *    wait for the end;
- *  - exchange and packet scope: at once when the item is answered and the rule reads nothing of
- *    its connection that still changes (only its addresses and ports); else like connection scope;
+ *  - exchange and packet scope: at once (the pass stores an exchange when it is complete: answered,
+ *    or its connection closed) when the rule reads nothing of its connection that still changes
+ *    (only its addresses and ports); else like connection scope;
  *  - connection scope (counters: retransmissions, zero windows): once closed and quiet for a
  *    second (the closing handshake's last ACKs are part of its evidence).
  * A finding's identity is rule + connection + evidence packets: printed once, and at the end of
@@ -20,12 +21,12 @@
  * that the final evaluation does not confirm (same identity, severity and confidence) is counted
  * in `revised`, which kdiag watch reports.
  *
- * Every re-run evaluates the whole snapshot; kdiag watch paces them (at most every ~500 ms, and
- * never more than a third of the time), so the cost stays a fraction of the pass however long it
- * runs (bench: the live-mode section).
+ * Each re-run builds the facts over the whole snapshot but evaluates only what can still print
+ * (see step()); kdiag watch paces them (at most every ~500 ms, and never more than a third of the
+ * time), so the cost stays a fraction of the pass (bench: the live-mode section).
  */
 
-import type { AnalysedCapture, PacketByteSource } from "../model/analysed-capture.js";
+import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { CaptureSummary } from "../capture/types.js";
 import { evaluateRules, type Finding } from "../rules/evaluate.js";
@@ -80,6 +81,14 @@ export class LiveFindings {
   readonly revised: Array<{ printed: Finding; final: Finding | null }> = [];
   evaluations = 0;
   evaluationMs = 0;
+  /** What step() evaluates: every rule whose findings can print before the end, but the exchange rules in liveExchangeRules. */
+  private readonly stepRules: CompiledRule[];
+  /** Exchange rules reading connection counters that change while it lives. */
+  private readonly liveExchangeRules: CompiledRule[];
+  /** Items evaluated in their settled state: nothing left for step() to find there. */
+  private readonly exchangeDone = new WeakSet<StoredExchange>();
+  private readonly connDone = new Set<number>();
+  private readonly endDone = new Set<number>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -91,6 +100,10 @@ export class LiveFindings {
       for (const m of ruleTexts(r).matchAll(/\bconn\.([a-z_0-9]+)/g)) if (!STABLE_CONN_FACTS.has(m[1]!)) this.readsLiveConn.add(r.id);
       if (r.scope === "end" && UNBOUNDED_FUTURE.test(`${ruleTexts(r)}\n${signalTexts(r)}`)) this.endOnly.add(r.id);
     }
+    // Causes compete, so every cause runs; the rest only where a finding can print before the end.
+    const early = rules.filter((r) => r.enabled && r.window === null && r.scope !== "capture" && r.scope !== "pair");
+    this.liveExchangeRules = early.filter((r) => r.scope === "exchange" && this.readsLiveConn.has(r.id));
+    this.stepRules = early.filter((r) => !this.liveExchangeRules.includes(r));
   }
 
   get count(): number {
@@ -101,10 +114,41 @@ export class LiveFindings {
    * Mid-capture: evaluate the snapshot, emit what is settled. `nowUs`: the capture's present (the
    * last packet's time; in a live capture the clock, when later: quiet is quiet). Returns how
    * many findings were emitted.
+   *
+   * Only what can still print is evaluated (facts are still built over the whole snapshot): no
+   * windowed, capture or pair rule (printed at the end); exchange rules that read only stable
+   * facts once per exchange; those reading live connection counters (and connection rules) once
+   * the connection is quiet; causes on every connection whose end was not printed.
    */
   step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): number {
     const started = performance.now();
-    const findings = evaluateRules(this.rules, capture);
+    const conns = capture.connections;
+    const quiet = (id: number): boolean => {
+      const c = conns[id];
+      return c !== undefined && c.close.how !== "open" && nowUs - c.endUs >= QUIET_US;
+    };
+    const exchangesDone: StoredExchange[] = [];
+    const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
+      only: {
+        connection: (id) => !this.connDone.has(id) && quiet(id),
+        end: (id) => !this.endDone.has(id),
+        // An exchange is stored complete (answered, or closed unanswered): once is enough.
+        exchange: (e) => {
+          if (this.exchangeDone.has(e)) return false;
+          exchangesDone.push(e);
+          return true;
+        },
+      },
+    });
+    // Exchange rules that read live connection counters: once per connection, when it is quiet.
+    const newlyQuiet = new Set<number>();
+    for (const c of conns) if (!this.connDone.has(c.id) && quiet(c.id)) newlyQuiet.add(c.id);
+    if (this.liveExchangeRules.length > 0 && newlyQuiet.size > 0) {
+      findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { connection: () => false, end: () => false, exchange: (e) => newlyQuiet.has(e.connId) } }));
+    }
+    // Marked after the evaluation: an item is skipped from the next step on.
+    for (const e of exchangesDone) this.exchangeDone.add(e);
+    for (const id of newlyQuiet) this.connDone.add(id);
     this.evaluations++;
     this.evaluationMs += performance.now() - started;
     let n = 0;
@@ -112,6 +156,7 @@ export class LiveFindings {
       const key = findingKey(f);
       if (this.printed.has(key) || !this.settled(f, capture, swapped, nowUs)) continue;
       this.printed.set(key, f);
+      if (f.scope === "end" && f.evidence.connection !== undefined) this.endDone.add(f.evidence.connection);
       this.emit(f, true);
       n++;
     }
@@ -151,10 +196,9 @@ export class LiveFindings {
       case "end":
         return closed && f.confidence === "high" && !this.endOnly.has(f.rule);
       case "exchange":
-      case "packet": {
-        const answered = f.scope === "packet" || f.evidence.details?.["status"] === "answered";
-        return (answered && !this.readsLiveConn.has(f.rule)) || quiet;
-      }
+      case "packet":
+        // An exchange is stored complete; only the connection's counters may still change.
+        return !this.readsLiveConn.has(f.rule) || quiet;
       case "connection":
         return quiet;
       default:
