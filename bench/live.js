@@ -3,14 +3,15 @@
  * Live mode: a capture replayed into `kdiag watch -` on standard input at a fixed packet rate, as
  * tcpdump would write it on a busy broker, printing kdiag's RSS every 5 s.
  *
- *   node bench/live.js [--rate PPS] [--seconds S] [--dist DIR] FILE.pcap
+ *   node bench/live.js [--rate PPS] [--seconds S] [--dist DIR] [--args "kafka --stats -"] FILE.pcap
  *
  * The writer sends the file's packets in 10 ms slices (rate/100 packets each), looping over the
  * file with timestamps shifted forward by its span and addresses moved at each pass (new
  * connections, never a reused 4-tuple), for S seconds (default 60) at
  * PPS packets/s (default 100000). It writes only as fast as kdiag reads (a pipe), so "kept up"
  * is the rate achieved against the rate asked. After the writer ends, the time kdiag takes to
- * finish (the final evaluation) is the lag. Node built-ins only.
+ * finish (the final evaluation) is the lag. --args runs another kdiag command on the same replay
+ * (e.g. "kafka --stats -": the pass without the rules, for comparison). Node built-ins only.
  */
 
 import { spawn } from "node:child_process";
@@ -39,10 +40,10 @@ function pcapRecords(buf) {
   return { le, offsets, end: o, spanSec: last - first + 1 };
 }
 
-export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, log = (s) => process.stderr.write(`${s}\n`) }) {
+export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], log = (s) => process.stderr.write(`${s}\n`) }) {
   const buf = readFileSync(file);
   const { le, offsets, spanSec } = pcapRecords(buf);
-  const child = spawn(process.execPath, [join(dist, "bin/kdiag.js"), "watch", "--json", "-"], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(dist, "bin/kdiag.js"), ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let findings = 0;
   let stderr = "";
   let firstFindingAt = null;
@@ -156,6 +157,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (args[k] === "--rate") o.rate = Number(args[++k]);
     else if (args[k] === "--seconds") o.seconds = Number(args[++k]);
     else if (args[k] === "--dist") o.dist = args[++k];
+    else if (args[k] === "--args") o.args = args[++k].split(" ");
     else o.file = args[k];
   }
   if (!o.file || !(o.rate > 0) || !(o.seconds > 0)) {

@@ -205,6 +205,28 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
 
   let shown = 0;
   let shownLive = 0;
+  // One flush at a time (a slow reader must not pile up waiters); lines written meanwhile go with the next.
+  let flushing: Promise<void> | null = null;
+  let again = false;
+  const flushSoon = (): void => {
+    if (flushing) {
+      again = true;
+      return;
+    }
+    flushing = out
+      .flush()
+      .catch(() => {
+        outputGone = true;
+        stop();
+      })
+      .finally(() => {
+        flushing = null;
+        if (again) {
+          again = false;
+          flushSoon();
+        }
+      });
+  };
   let outputGone = false;
   const live = new LiveFindings(rules.rules, (f, asItHappened) => {
     if (outputGone || (maxFindings !== undefined && shown >= maxFindings)) return;
@@ -213,10 +235,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
     try {
       out.line(o.json ? toJson(findingObject(f)) : findingLine(f));
       // Each finding leaves at once: a log shipper or an alerting script is reading.
-      out.flush().catch(() => {
-        outputGone = true;
-        stop();
-      });
+      flushSoon();
     } catch {
       outputGone = true;
       stop();
@@ -229,7 +248,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
   let evaluatedAt = 0;
   let nextAt = 0;
   const step = () => {
-    if (so === null || so.packets.count === evaluatedAt || stopping) return;
+    if (so === null || so.packets.count === evaluatedAt || stopping || process.env.KDIAG_NO_STEP) return;
     const started = performance.now();
     evaluatedAt = so.packets.count;
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
@@ -265,7 +284,9 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
   }
   const final = evaluate(rules, capture, out);
   live.finish(final);
+  while (flushing) await flushing;
   await out.flush().catch(() => {});
+  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms`);
   out.note(`${shownLive} finding${shownLive === 1 ? "" : "s"} printed as they happened, ${shown - shownLive} at the end of the capture` +
     (maxFindings !== undefined && shown >= maxFindings ? ` (stopped at --count ${maxFindings})` : ""));
   for (const r of live.revised.slice(0, 5)) {

@@ -74,6 +74,11 @@ const FIXTURES = [
   "test/fixtures/real/rst-abort.pcap",
   "test/fixtures/kcat/message-too-large-acks0.pcap.gz",
   "test/fixtures/kcat/message-too-large-acks1.pcap.gz",
+  // The scenario matrix (all 69 were compared the same way by hand; a few here for time).
+  "test/fixtures/matrix/broker-causes/mtl-socket-request-rst-client.pcap.gz",
+  "test/fixtures/matrix/path-causes/fwr-kjs-nat-client.pcap.gz",
+  "test/fixtures/matrix/path-causes/fwr-rdk-midstart-client.pcap.gz",
+  "test/fixtures/matrix/controls/busy-one-host-client.pcap.gz",
 ];
 
 describe("kdiag watch on a file prints the findings of analyze --json, each once", () => {
