@@ -202,7 +202,8 @@ describe("kdiag watch -i: Ctrl-C ends the capture cleanly", () => {
     expect(m, stderr).not.toBeNull();
     const tshark = execFileSync("tshark", ["-r", out], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     const count = tshark.split("\n").filter((l) => l.trim() !== "").length;
-    expect(Number(m![1])).toBeGreaterThanOrEqual(5 * 7);
+    // Five connections: at least a SYN, SYN-ACK, ACK and FIN each (data and FIN may share a segment).
+    expect(Number(m![1])).toBeGreaterThanOrEqual(5 * 4);
     expect(count).toBe(Number(m![1]));
   }, 30_000);
 });
