@@ -90,14 +90,16 @@ ip netns exec $NC node "$REPO/bin/kdiag.js" watch -i c0 -f "tcp port $PORT" --js
   2>"$WORK/watch.err" > >(stamp >"$WORK/watch.out") &
 WATCH=$!
 PIDS+=("$WATCH")
-for i in $(seq 100); do grep -q "capturing on" "$WORK/watch.err" && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "capturing on" "$WORK/watch.err" && break; sleep 0.1; done
 grep -q "capturing on" "$WORK/watch.err" || { log "kdiag watch did not start: $(cat "$WORK/watch.err")"; exit 1; }
 
 TUI=""
 if [[ $WANT_TUI == yes ]]; then
   TUI=live-tui-$$
   tmux new-session -d -s "$TUI" -x 120 -y 32 "ip netns exec $NC node $REPO/bin/kdiag.js tui -i c0 -f 'tcp port $PORT' 2>$WORK/tui.err"
-  sleep 2
+  # The screen opens once the capture runs (node and the TUI take seconds to load on a busy host).
+  for i in $(seq 300); do tmux capture-pane -p -t "$TUI" 2>/dev/null | grep -q "capturing on c0" && break; sleep 0.1; done
+  tmux capture-pane -p -t "$TUI" | grep -q "capturing on c0" || { log "kdiag tui did not start: $(cat "$WORK/tui.err")"; exit 1; }
 fi
 
 # Real traffic: kcat sends, idles past the firewall's timeout, sends again (and reconnects).
