@@ -15,6 +15,9 @@
  * --no-many            skip the many-connections runs (flows, flows --json, kafka, analyze: minutes)
  * --no-merge           skip the rotation-set runs (bench/merge.js: the main capture cut into 20 files
  *                      by tcpdump -C, kdiag's merge against mergecap + kdiag on one file)
+ * --no-live            skip the live-mode replay (bench/live.js)
+ * --live-rate PPS      packets/s of the live-mode replay, default 100000
+ * --live-seconds S     how long the live-mode replay writes, default 60
  *
  * The build is copied to bench/data/snapshot/ (bin, dist, package.json) and every kdiag command
  * runs from that copy, so a rebuild by someone else halfway through cannot mix two versions.
@@ -28,6 +31,8 @@
  * Many connections (bench/make-many-connections.js, one SYN each: a SYN flood or hours of a busy
  * broker host): flows, flows --json, kafka and analyze once each, time and peak RSS, RSS per
  * connection, next to tshark -z conv,tcp on the same file.
+ * Live mode (bench/live.js): the small-payload capture replayed into `kdiag watch -` at
+ * --live-rate packets/s for --live-seconds, RSS every 5 s, the rate achieved, the time to finish.
  * Prints a table and writes bench/results.json.
  */
 
@@ -40,6 +45,7 @@ import { makeCapture } from "./make-capture.js";
 import { makeManyConnections } from "./make-many-connections.js";
 import { benchMerge, mergeReport } from "./merge.js";
 import { benchTui, tuiReport } from "./tui.js";
+import { benchLive } from "./live.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -47,7 +53,7 @@ const DATA = join(BENCH, "data");
 const MB = 1e6;
 
 function parseArgs(argv) {
-  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true };
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true, live: true, liveRate: 100_000, liveSeconds: 60 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -65,6 +71,9 @@ function parseArgs(argv) {
     else if (a === "--connections") o.connections = Math.max(1000, Math.floor(num()));
     else if (a === "--no-many") o.many = false;
     else if (a === "--no-merge") o.merge = false;
+    else if (a === "--no-live") o.live = false;
+    else if (a === "--live-rate") o.liveRate = Math.floor(num());
+    else if (a === "--live-seconds") o.liveSeconds = num();
     else if (a === "-h" || a === "--help") {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0].replace(/^#!.*\n\/\*\*\n?/, "").replace(/^ \* ?/gm, ""));
       process.exit(0);
@@ -336,6 +345,16 @@ async function main() {
     } else step(`  failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
   }
 
+  // --- Live mode: a replay into `kdiag watch -` at a fixed rate, RSS every 5 s -------------------
+  if (opts.live) {
+    step(`live mode: ${rel(small.file)} replayed into kdiag watch - at ${opts.liveRate} packets/s for ${opts.liveSeconds} s (bench/live.js)`);
+    try {
+      results.live = await benchLive({ file: small.file, rate: opts.liveRate, seconds: opts.liveSeconds, dist: SNAP, log: (m) => step(m) });
+    } catch (e) {
+      step(`  failed: ${String(e.message ?? e).split("\n")[0]}`);
+    }
+  }
+
   // --- Many connections: output streams, memory per connection ---------------------------------
   if (opts.many) {
     const file = join(DATA, `many-${opts.connections}-syn.pcap`);
@@ -491,6 +510,15 @@ async function main() {
   }
   if (results.merge) out.push("", ...mergeReport(results.merge));
   if (results.tui) out.push("", ...tuiReport(results.tui));
+  if (results.live) {
+    const l = results.live;
+    out.push(
+      "",
+      `Live mode (kdiag watch -, replay at ${l.rateAsked} packets/s): ${l.rateAchieved} packets/s achieved (${l.keptUp ? "kept up" : "did not keep up"}), ` +
+        `${l.packets} packets in ${l.seconds} s, finished ${l.lagAfterEndSec} s after the input ended, ${l.findings} findings, peak RSS ${l.peakRssMiB.toFixed(0)} MiB`,
+      `  RSS curve: ${l.rssCurve.filter((c) => c.t !== null).map((c) => `${c.t}s ${c.rssMiB === null ? "?" : c.rssMiB.toFixed(0)} MiB`).join(", ")}`,
+    );
+  }
   if (results.longConnection) out.push("", results.longConnection);
   if (results.profileTop) out.push("", results.profileTop.trimEnd());
   out.push("");

@@ -19,4 +19,9 @@ export const ExitCode = {
   FINDINGS: 6,
   /** rules test: a rule test failed (or the files declare none). */
   RULE_TESTS_FAILED: 7,
+  /**
+   * A live capture (-i) could not start: tcpdump/dumpcap missing, no permission (root or
+   * CAP_NET_RAW), no such interface, or a capture filter the tool refused (the message says which).
+   */
+  CAPTURE_FAILED: 8,
 } as const;

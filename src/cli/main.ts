@@ -16,6 +16,7 @@ import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../r
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
 import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
+import type { LiveOptions, WatchOptions } from "./watch.js";
 import { RuleUsageError, UsageError } from "./errors.js";
 import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
 import { ExitCode } from "./exit-codes.js";
@@ -196,6 +197,14 @@ async function kafkaCommand(files: string[], cmdOpts: { json?: boolean; stats?: 
 
 /** The rules engine, Ink and the TUI load only for the commands that use them: flows starts fast. */
 const loadAnalyze = () => import("./analyze.js");
+const loadWatch = () => import("./watch.js");
+
+/** `kdiag analyze -i IFACE` (or no file at all): a live capture, analysed when it ends (src/cli/watch.ts). */
+async function liveAnalyze(files: string[], cmdOpts: AnalyzeOptions & LiveOptions, opts: GlobalOptions, out: Output) {
+  if (files.length > 0) throw new UsageError(`give capture files or -i INTERFACE, not both (${files.join(" ")}, -i ${cmdOpts.interface})`);
+  const { liveAnalyzeCommand } = await loadWatch();
+  return liveAnalyzeCommand(cmdOpts, () => buildRegistry(opts, out), out);
+}
 
 async function analyzeCommand(files: string[], cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
   const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
@@ -311,6 +320,11 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
   }
   out.line(`${tests.length} test${tests.length === 1 ? "" : "s"}, ${tests.length - failed} passed, ${failed} failed`);
   if (failed > 0) out.exitCode = Math.max(out.exitCode, ExitCode.RULE_TESTS_FAILED);
+}
+
+async function watchCommand(file: string | undefined, cmdOpts: WatchOptions, opts: GlobalOptions, out: Output) {
+  const { watchCommand: run } = await loadWatch();
+  await run(file, cmdOpts, () => buildRegistry(opts, out), out);
 }
 
 /** The names filters and rules accept (the facts), then dissector fields they cannot use yet. */
@@ -434,16 +448,41 @@ export function buildProgram(out: Output): Command {
       .command("analyze")
       .alias("analyse")
       .description("run the rules over a capture: root causes with their evidence packets and what to change")
-      .argument("<files...>", FILES_HELP)
+      .argument("[files...]", `${FILES_HELP} (or -i INTERFACE: a live capture)`)
       .option("--separate", SEPARATE_HELP),
   )
+    .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap) until Ctrl-C or --duration, then analyse")
+    .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE (the tool's format: pcap from tcpdump, pcapng from dumpcap)")
+    .option("--duration <sec>", "with -i: stop the capture after SEC seconds")
     .addHelpText(
       "after",
-      "\nExamples:\n  kdiag analyze capture.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
+      "\nExamples:\n  kdiag analyze capture.pcap\n  sudo kdiag analyze -i eth0 -f 'tcp port 9092' --duration 600 -w incident.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
     )
-    .action((files: string[], o: AnalyzeOptions & { separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true || o.format === "json", out, (f) => analyzeCommand(f, o, globals(), out)),
+    .action((files: string[], o: AnalyzeOptions & LiveOptions & { separate?: boolean }) =>
+      o.interface !== undefined || files.length === 0
+        ? liveAnalyze(files, o, globals(), out)
+        : eachCapture(files, o.separate, o.json === true || o.format === "json", out, (f) => analyzeCommand(f, o, globals(), out)),
     );
+
+  ruleOptions(
+    program
+      .command("watch")
+      .description("print each finding once, as it happens: from a live capture (-i), standard input or a file")
+      .argument("[file]", "capture file, or - for standard input (read while it is written); or -i INTERFACE"),
+  )
+    .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap where tcpdump is not installed)")
+    .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE (complete after Ctrl-C; pcap from tcpdump, pcapng from dumpcap)")
+    .option("--json", "one JSON object per line (NDJSON), with the keys of analyze --json findings")
+    .option("-c, --count <n>", "stop after N findings")
+    .option("--duration <sec>", "stop after SEC seconds")
+    .addOption(new Option("--eval-packets <n>", "also re-run the rules every N packets (tests)").hideHelp())
+    .addHelpText(
+      "after",
+      "\nA finding is printed once, as soon as later packets can no longer change its verdict (a middlebox reset: at once;\ncauses with less than high confidence, reconnect storms and whole-capture rules: at the end). Ctrl-C stops the\ncapture and prints the rest.\n\nExamples:\n  sudo kdiag watch -i eth0 -f 'tcp port 9092'\n  sudo kdiag watch -i eth0 --json -w broker.pcap | my-alerting-script\n  kdiag watch -i any -c 1 --duration 3600   # wait up to an hour for the first finding\n  tcpdump -i eth0 -U -w - port 9092 | kdiag watch -\n  kdiag watch capture.pcap",
+    )
+    .action((file: string | undefined, o: WatchOptions) => watchCommand(file, o, globals(), out));
 
   findingOptions(
     program
@@ -471,25 +510,37 @@ export function buildProgram(out: Output): Command {
   const tuiCommand = program
     .command("tui")
       .description("browse findings, connections, Kafka exchanges and packets in the terminal (works over SSH)")
-      .argument("<files...>", "capture files or directories, read as one capture (merged by time); the client side with --server-side")
+      .argument("[files...]", "capture files or directories, read as one capture (merged by time); the client side with --server-side; or -i INTERFACE for a live capture")
     .addOption(new Option("--server-side <file>", "a second capture of the same traffic, taken at the broker: adds the comparison (repeatable: files merged)").argParser(collect))
+    .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap): the panes grow as packets arrive")
+    .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE")
+    .option("--duration <sec>", "with -i: stop the capture after SEC seconds (the TUI stays until q)")
     .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
     .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]));
   tuiCommand
     .addHelpText(
       "after",
-      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
+      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
     )
-    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[] }) => {
+    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string }) => {
       const g = globals();
-      const file = await captureFiles(args, out);
+      if (o.interface === undefined && args.length === 0) throw new UsageError("give a capture file, or -i INTERFACE for a live capture");
+      if (o.interface !== undefined && (args.length > 0 || o.serverSide !== undefined)) throw new UsageError(`give capture files or -i INTERFACE, not both (${[...args, ...(o.serverSide ?? [])].join(" ")}, -i ${o.interface})`);
+      if (o.interface === undefined && (o.write !== undefined || o.captureFilter !== undefined || o.duration !== undefined)) throw new UsageError("-f, -w and --duration are for a live capture: they need -i INTERFACE");
+      const duration = o.duration === undefined ? undefined : Number(o.duration);
+      if (duration !== undefined && !(duration > 0 && Number.isFinite(duration))) throw new UsageError(`--duration ${o.duration}: expected a number of seconds above 0`);
+      const file = o.interface === undefined ? await captureFiles(args, out) : undefined;
       const serverSide = o.serverSide ? await captureFiles(o.serverSide, out) : undefined;
       if (file === null || serverSide === null) return;
       await out.flush();
       const { parseParams } = await loadAnalyze();
       const { runTui } = await import("../tui/index.js");
       out.exitCode = await runTui({
-        files: serverSide ? [file, serverSide] : [file],
+        files: file === undefined ? [] : serverSide ? [file, serverSide] : [file],
+        ...(o.interface !== undefined
+          ? { live: { iface: o.interface, ...(o.captureFilter !== undefined ? { filter: o.captureFilter } : {}), ...(o.write !== undefined ? { write: o.write } : {}), ...(duration !== undefined ? { duration } : {}) } }
+          : {}),
         plugins: g.plugin,
         ruleFiles: o.rules,
         params: parseParams(o.param),
@@ -540,7 +591,8 @@ Exit codes:
   4  the capture is truncated or corrupt: output covers the packets before the damage
   5  a rule file has errors (shown with file:line:col); it was skipped, the other rules ran
   6  analyze/compare --fail-on: a finding at or above that severity
-  7  rules test: a rule test failed, or the files declare none`,
+  7  rules test: a rule test failed, or the files declare none
+  8  a live capture (-i) could not start: tcpdump/dumpcap missing, no permission, no such interface, bad capture filter`,
   );
   return program;
 }

@@ -4,7 +4,7 @@
 
 import { getHeapStatistics } from "node:v8";
 import { readMerged, type CapturePart } from "../capture/merge.js";
-import { readCapture } from "../capture/read.js";
+import { readCapture, readCaptureStream } from "../capture/read.js";
 import type { CaptureProblem, Frame } from "../capture/types.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { DecodedPacket } from "../decode/types.js";
@@ -39,6 +39,12 @@ export interface AnalyseOptions {
    * of V8's heap limit (the rest is for the rules, the reports and the TUI).
    */
   heapBudget?: number;
+  /**
+   * Read this byte stream instead of `file` (live capture: a tcpdump child's stdout), without a
+   * spool: the caller keeps the bytes (kdiag watch writes them to a file as they arrive) and sets
+   * the result's `bytes`. `file` then only names the input in problems.
+   */
+  stream?: AsyncIterable<Uint8Array>;
 }
 
 /** Share of V8's heap limit the stored PDUs and exchanges may take (see AnalyseOptions.heapBudget). */
@@ -49,6 +55,12 @@ export interface PassSoFar {
   packets: AnalysedCapture["packets"];
   pdus: readonly StoredPdu[];
   connections: readonly Connection[];
+  /** Exchanges paired so far, in the order they completed (the end of the pass sorts them). */
+  exchanges: readonly StoredExchange[];
+  notes: readonly Note[];
+  decode: DecodeCounts;
+  /** Connections whose roles a dissector turned round: applied only at the end of the pass. */
+  swapped: ReadonlySet<number>;
 }
 
 /** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
@@ -113,7 +125,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   }, { identifyOnly: opts.identifyOnly ?? false });
   const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
   const pkt = createDecodedPacket();
-  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections };
+  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped };
 
   const onFrame = (f: Frame): void => {
     current = f.number;
@@ -158,7 +170,8 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   let summary: AnalysedCapture["summary"];
   let bytes: PacketByteSource | null;
   let parts: CapturePart[] | undefined;
-  if (files.length === 1) ({ summary, bytes } = await readCapture(files[0]!, onFrame));
+  if (opts.stream) ({ summary, bytes } = await readCaptureStream(file, opts.stream, onFrame, { spool: false }));
+  else if (files.length === 1) ({ summary, bytes } = await readCapture(files[0]!, onFrame));
   else ({ summary, bytes, parts } = await readMerged(files, onFrame));
   if (shedFrom > 0) summary.problems.push(memoryProblem(file, shedFrom, shedHeap, heapBudget));
   // No frame delivered means nothing will ever be read back.

@@ -5,7 +5,7 @@
  * not thrown.
  */
 
-import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import {
   buildCaptureFacts,
   buildConnectionFacts,
@@ -77,6 +77,11 @@ export interface EvaluateOptions {
   stats?: Record<string, RuleStats>;
   /** Evaluation time per rule over the capture (default RULE_TIME_BUDGET_MS). */
   timeBudgetMs?: number;
+  /**
+   * Only these items (kdiag watch re-evaluating a growing capture skips what is settled); facts
+   * are still built over the whole capture. Absent: every item.
+   */
+  only?: { connection?: (id: number) => boolean; exchange?: (e: StoredExchange) => boolean; end?: (id: number) => boolean };
 }
 
 /** One item of a scope: its facts and where it is in the capture. */
@@ -130,6 +135,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const connRules = byScope("connection");
   if (connRules.length > 0) {
     for (const c of capture.connections) {
+      if (opts.only?.connection && !opts.only.connection(c.id)) continue;
       const facts: Facts = { conn: conns[c.id]! };
       const key = [c.synPacket, c.firstPacket, c.longestIdleEndPacket, c.close.packet, c.lastPacket];
       run.item(connRules, () =>
@@ -146,6 +152,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   if (exchangeRules.length > 0) {
     const factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
     capture.exchanges.forEach((e) => {
+      if (opts.only?.exchange && !opts.only.exchange(e)) return;
       const facts = factsOf(e);
       run.item(exchangeRules, () => {
         const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];
@@ -175,6 +182,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     // With a second capture (compare), what the broker side saw of each connection.
     const others = opts.pair ? otherSideFacts(opts.pair.clientSide, opts.pair.serverSide) : null;
     for (const c of capture.connections) {
+      if (opts.only?.end && !opts.only.end(c.id)) continue;
       const ef = ends[c.id]!;
       if (!endMatters(ef.end)) continue;
       const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]!, other: others?.get(c.id) ?? {} };

@@ -247,6 +247,60 @@ export class App {
     this.render();
   }
 
+  /**
+   * Live capture: a newer model of the same, growing capture. Nothing moves under the reader: the
+   * focus stays, and each pane's selection stays on the same item (the same finding, connection,
+   * exchange or packet) while new ones arrive; the detail pane follows only what it showed.
+   */
+  refreshModel(model: TuiModel): void {
+    const old = this.model;
+    if (!old) {
+      this.setModel(model);
+      return;
+    }
+    // Finding rows are (group index, index in group): remap them through the rule and the finding.
+    const item = this.findingList[this.lists.findings.selected];
+    const keptGroup = item ? old.findingGroups[item.group] : undefined;
+    const keptFinding = itemFinding(old.findingGroups, item);
+    const open = [...this.openGroups].map((i) => old.findingGroups[i]?.rule);
+    this.model = model;
+    this.openGroups.clear();
+    model.findingGroups.forEach((g, i) => {
+      if (open.includes(g.rule)) this.openGroups.add(i);
+    });
+    let keep: FindingItem | undefined;
+    if (keptGroup) {
+      const gi = model.findingGroups.findIndex((g) => g.rule === keptGroup.rule && g.severity === keptGroup.severity);
+      if (gi >= 0) {
+        const fi = keptFinding && item?.finding !== null ? model.findingGroups[gi]!.findings.indexOf(keptFinding) : -1;
+        keep = { group: gi, finding: fi >= 0 ? fi : null };
+      }
+    }
+    this.refreshFindings(keep);
+    this.refreshConnections();
+    const ex = this.exchangeList[this.lists.exchanges.selected];
+    const exItem = ex !== undefined ? old.capture.exchanges[ex] : undefined;
+    this.refreshExchanges();
+    if (exItem) {
+      const at = this.exchangeList.findIndex((i) => model.capture.exchanges[i] === exItem);
+      if (at >= 0) this.lists.exchanges = settle({ ...this.lists.exchanges, selected: at }, this.height("exchanges"));
+    }
+    const packet = this.selectedPacket();
+    this.refreshPackets();
+    if (packet > 0) this.selectPacketNumber(packet);
+    // The detail pane keeps its tree (what is open, where it scrolled); only its index into the
+    // lists, which new items can shift, is brought up to date.
+    const d = this.detail;
+    if (d?.kind === "finding" && keep) {
+      d.index = this.lists.findings.selected;
+    } else if (d?.kind === "exchange") {
+      const e = old.capture.exchanges[d.index];
+      const at = e ? model.capture.exchanges.indexOf(e) : -1;
+      if (at >= 0) d.index = at;
+    }
+    this.render();
+  }
+
   private refreshConnections(): void {
     if (!this.model) return;
     const keep = this.connOrder[this.lists.connections.selected];

@@ -27,6 +27,7 @@ import { TuiModel } from "./model.js";
 import { KeyInput } from "./keyinput.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
+import { runLive, startLiveInput, type LiveInput } from "./live.js";
 
 export interface TuiOptions {
   /**
@@ -57,6 +58,18 @@ export interface TuiOptions {
   terminal?: string;
   /** Environment for the locale and colour decisions (default: process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * Live capture (`kdiag tui -i IFACE`): `files` is then empty; the capture child runs until the
+   * user quits or `duration` seconds have passed, and the panes grow as packets arrive.
+   */
+  live?: {
+    iface: string;
+    filter?: string;
+    write?: string;
+    duration?: number;
+    /** Tests: read this capture stream as if the tool wrote it (no capture child is started). */
+    stream?: AsyncIterable<Uint8Array>;
+  };
   /** Tests: called with the app once the screen is up, and again when the data is in. */
   onReady?: (app: App, stage: "screen" | "data") => void;
 }
@@ -81,7 +94,11 @@ function readHead(file: string): Uint8Array | null {
 export async function runTui(opts: TuiOptions): Promise<number> {
   const err = opts.errorOutput ?? process.stderr;
   const say = (line: string) => err.write(`kdiag tui: ${line}\n`);
-  if (opts.files.length < 1 || opts.files.length > 2) {
+  if (opts.live && opts.files.length > 0) {
+    say("give a capture file or -i INTERFACE, not both");
+    return ExitCode.USAGE;
+  }
+  if (!opts.live && (opts.files.length < 1 || opts.files.length > 2)) {
     say("expected one capture, or two (client side, then server side)");
     return 2;
   }
@@ -136,6 +153,16 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // exit code says so (5).
   const loaded = loadRuleFiles([BUILTIN_RULES_DIR, ...(opts.ruleFiles ?? [])], { params: opts.params ?? {} });
   const ruleErrors = loaded.problems.filter((p) => p.severity === "error");
+  // A live capture starts before the screen opens: what stops it is said as one line, exit 8.
+  let live: LiveInput | null = null;
+  if (opts.live) {
+    const started = await startLiveInput(opts.live);
+    if ("error" in started) {
+      say(started.error);
+      return ExitCode.CAPTURE_FAILED;
+    }
+    live = started;
+  }
 
   const caps = termCaps(env, opts.terminal);
   const glyphs = caps.unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
@@ -161,6 +188,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const stopReading = new AbortController();
   const done = new Promise<number>((resolve) => (finish = resolve)).then((code) => {
     stopReading.abort();
+    live?.stop();
     return code;
   });
   let restored = false;
@@ -190,7 +218,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   for (const [sig, handler] of Object.entries(onSignal)) process.on(sig, handler);
   process.on("exit", restore);
 
-  const names = opts.files.map((f) => (typeof f === "string" ? basename(f) : f.length === 1 ? basename(f[0]!) : `${basename(f[0]!)} +${f.length - 1}`));
+  const names = live
+    ? [`live on ${opts.live!.iface}`]
+    : opts.files.map((f) => (typeof f === "string" ? basename(f) : f.length === 1 ? basename(f[0]!) : `${basename(f[0]!)} +${f.length - 1}`));
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
   const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
   current = app;
@@ -201,6 +231,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     app.render();
     opts.onReady?.(app, "screen");
     const load = (async () => {
+      if (live) {
+        const capture = await runLive(live, { registry, app, rules: loaded.rules, glyphs, ascii: !caps.unicode, onData: () => opts.onReady?.(app, "data"), closed: () => restored });
+        captures.push(capture);
+        return null;
+      }
       let last = 0;
       for (const file of opts.files) {
         const capture = await analyseCapture(file, {

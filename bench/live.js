@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * Live mode: a capture replayed into `kdiag watch -` on standard input at a fixed packet rate, as
+ * tcpdump would write it on a busy broker, printing kdiag's RSS every 5 s.
+ *
+ *   node bench/live.js [--rate PPS] [--seconds S] [--dist DIR] [--args "kafka --stats -"] FILE.pcap
+ *
+ * The writer sends the file's packets in 10 ms slices (rate/100 packets each), looping over the
+ * file with timestamps shifted forward by its span and addresses moved at each pass (new
+ * connections, never a reused 4-tuple), for S seconds (default 60) at
+ * PPS packets/s (default 100000). It writes only as fast as kdiag reads (a pipe), so "kept up"
+ * is the rate achieved against the rate asked. After the writer ends, the time kdiag takes to
+ * finish (the final evaluation) is the lag. --args runs another kdiag command on the same replay
+ * (e.g. "kafka --stats -": the pass without the rules, for comparison). Node built-ins only.
+ */
+
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** Record boundaries of a classic pcap (little- or big-endian, µs or ns). */
+function pcapRecords(buf) {
+  const magic = buf.readUInt32LE(0);
+  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  if (!le && buf.readUInt32BE(0) !== 0xa1b2c3d4 && buf.readUInt32BE(0) !== 0xa1b23c4d) throw new Error("not a classic pcap file");
+  const u32 = (o) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  const offsets = [];
+  let o = 24;
+  while (o + 16 <= buf.length) {
+    const len = u32(o + 8);
+    if (o + 16 + len > buf.length) break;
+    offsets.push(o);
+    o += 16 + len;
+  }
+  const first = u32(offsets[0]);
+  const last = u32(offsets[offsets.length - 1]);
+  return { le, offsets, end: o, spanSec: last - first + 1 };
+}
+
+export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], log = (s) => process.stderr.write(`${s}\n`) }) {
+  const buf = readFileSync(file);
+  const { le, offsets, spanSec } = pcapRecords(buf);
+  const child = spawn(process.execPath, [join(dist, "bin/kdiag.js"), ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  let findings = 0;
+  let stderr = "";
+  let firstFindingAt = null;
+  const started = performance.now();
+  child.stdout.on("data", (d) => {
+    const n = d.toString().split("\n").length - 1;
+    if (n > 0 && firstFindingAt === null) firstFindingAt = (performance.now() - started) / 1000;
+    findings += n;
+  });
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  const exited = new Promise((r) => child.on("close", (code) => r(code)));
+  child.stdin.on("error", () => {});
+
+  const rss = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      return m ? Number(m[1]) / 1024 : null;
+    } catch {
+      return null;
+    }
+  };
+  const curve = [];
+  const write = (b) => (child.stdin.write(b) ? null : new Promise((r) => child.stdin.once("drain", r)));
+  await write(buf.subarray(0, 24));
+  const perSlice = Math.max(1, Math.round(rate / 100));
+  let sent = 0;
+  let loop = 0;
+  let i = 0;
+  let nextReport = 5;
+  const t0 = performance.now();
+  for (;;) {
+    const elapsed = (performance.now() - t0) / 1000;
+    if (elapsed >= seconds) break;
+    if (elapsed >= nextReport) {
+      const r = rss();
+      curve.push({ t: nextReport, rssMiB: r, packets: sent, rate: Math.round(sent / elapsed) });
+      log(`  live: ${String(nextReport).padStart(3)} s  RSS ${r === null ? "?" : r.toFixed(0).padStart(5)} MiB  ${sent.toLocaleString("en")} packets sent (${Math.round(sent / elapsed).toLocaleString("en")}/s)  findings so far ${findings}`);
+      nextReport += 5;
+    }
+    // One slice: perSlice records, the timestamps shifted by the loops done.
+    const parts = [];
+    for (let k = 0; k < perSlice; k++) {
+      const o = offsets[i];
+      const end = i + 1 < offsets.length ? offsets[i + 1] : o + 16 + (le ? buf.readUInt32LE(o + 8) : buf.readUInt32BE(o + 8));
+      const rec = Buffer.from(buf.subarray(o, end));
+      if (loop > 0) {
+        const sec = (le ? rec.readUInt32LE(0) : rec.readUInt32BE(0)) + loop * spanSec;
+        if (le) rec.writeUInt32LE(sec >>> 0, 0);
+        else rec.writeUInt32BE(sec >>> 0, 0);
+        // Each pass its own connections: the second octet of both IPv4 addresses (Ethernet
+        // frames of the synthetic captures) moves by the pass number, so no 4-tuple is reused.
+        if (rec.length >= 16 + 34 && rec[16 + 12] === 0x08 && rec[16 + 13] === 0x00) {
+          rec[16 + 27] = (rec[16 + 27] + loop) & 0xff;
+          rec[16 + 31] = (rec[16 + 31] + loop) & 0xff;
+        }
+      }
+      parts.push(rec);
+      i++;
+      if (i === offsets.length) {
+        i = 0;
+        loop++;
+      }
+    }
+    sent += perSlice;
+    const w = write(Buffer.concat(parts));
+    if (w) await w;
+    // Pace: the slice's due time.
+    const due = t0 + (sent / rate) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const wroteFor = (performance.now() - t0) / 1000;
+  child.stdin.end();
+  const endAt = performance.now();
+  const peakPoll = setInterval(() => {
+    const r = rss();
+    if (r !== null) curve.push({ t: null, rssMiB: r, packets: sent, rate: null, finishing: true });
+  }, 1000);
+  const code = await exited;
+  clearInterval(peakPoll);
+  const lagSec = (performance.now() - endAt) / 1000;
+  const achieved = sent / wroteFor;
+  const result = {
+    file,
+    rateAsked: rate,
+    rateAchieved: Math.round(achieved),
+    keptUp: achieved >= 0.95 * rate,
+    seconds: +wroteFor.toFixed(1),
+    packets: sent,
+    loops: loop,
+    lagAfterEndSec: +lagSec.toFixed(1),
+    findings,
+    firstFindingAtSec: firstFindingAt === null ? null : +firstFindingAt.toFixed(1),
+    exitCode: code,
+    rssCurve: curve,
+    peakRssMiB: Math.max(...curve.map((c) => c.rssMiB ?? 0)),
+    stderrTail: stderr.trim().split("\n").slice(-3),
+  };
+  log(
+    `  live: ${sent.toLocaleString("en")} packets in ${wroteFor.toFixed(1)} s = ${Math.round(achieved).toLocaleString("en")}/s ` +
+      `(asked ${rate.toLocaleString("en")}/s: ${result.keptUp ? "kept up" : "DID NOT keep up"}); finished ${lagSec.toFixed(1)} s after the input ended; ` +
+      `${findings} findings; peak RSS ${result.peakRssMiB.toFixed(0)} MiB; exit ${code}`,
+  );
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const o = { rate: 100_000, seconds: 60, dist: ROOT, file: null };
+  for (let k = 0; k < args.length; k++) {
+    if (args[k] === "--rate") o.rate = Number(args[++k]);
+    else if (args[k] === "--seconds") o.seconds = Number(args[++k]);
+    else if (args[k] === "--dist") o.dist = args[++k];
+    else if (args[k] === "--args") o.args = args[++k].split(" ");
+    else o.file = args[k];
+  }
+  if (!o.file || !(o.rate > 0) || !(o.seconds > 0)) {
+    process.stderr.write("usage: node bench/live.js [--rate PPS] [--seconds S] [--dist DIR] FILE.pcap\n");
+    process.exit(2);
+  }
+  const r = await benchLive(o);
+  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+}

@@ -1,0 +1,250 @@
+/**
+ * Findings as they happen: the rules re-run over what the pass holds so far (a snapshot of the
+ * model), and a finding is printed once, as soon as nothing later in the capture can change its
+ * verdict — never earlier, so a live line is never contradicted by the end of the capture.
+ *
+ * When is a verdict settled? Each finding concerns one connection (or the whole capture):
+ *  - whole capture (scope capture, pair) and windowed rules (bursts: reconnect storms) depend on
+ *    everything still to come: printed at the end only;
+ *  - a connection's end (scope end, the causes): once the connection is closed (FIN or RST) and the
+ *    cause wins with high confidence — later packets (the client's reconnect, other connections on
+ *    the path) can add evidence to it but not overturn it (a high cause leads its runner-up by
+ *    3 points or more). Medium and low causes, and connections still open (silences, boundaries),
+ *    wait for the end;
+ *  - exchange and packet scope: at once (the pass stores an exchange when it is complete: answered,
+ *    or its connection closed) when the rule reads nothing of its connection that still changes
+ *    (only its addresses and ports); else like connection scope;
+ *  - connection scope (counters: retransmissions, zero windows): once closed and quiet for a
+ *    second (the closing handshake's last ACKs are part of its evidence).
+ * A finding's identity is rule + connection + evidence packets: printed once, and at the end of
+ * the capture every finding of the final evaluation not printed yet is printed. A printed finding
+ * that the final evaluation does not confirm (same identity, severity and confidence) is counted
+ * in `revised`, which kdiag watch reports.
+ *
+ * Each re-run builds the facts over the whole snapshot but evaluates only what can still print
+ * (see step()); kdiag watch paces them (at most every ~500 ms, and never more than a third of the
+ * time), so the cost stays a fraction of the pass (bench: the live-mode section).
+ */
+
+import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
+import type { PassSoFar } from "../model/analyse.js";
+import type { CaptureSummary } from "../capture/types.js";
+import { evaluateRules, type Finding } from "../rules/evaluate.js";
+import type { CompiledRule } from "../rules/rule.js";
+import { readFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
+
+/** Connection facts that never change once the connection exists. */
+const STABLE_CONN_FACTS = new Set(["id", "client_addr", "client_port", "server_addr", "server_port"]);
+/** Quiet time after a close before a connection's counters count as final. */
+const QUIET_US = 1_000_000;
+/**
+ * End facts that later connections keep changing without bound (attempts refused or answered
+ * after this end, the server's closes at other times, its idle closes as a cluster): a cause
+ * that reads one, in its condition, signals or texts, waits for the end of the capture.
+ * (end.reconnected and path.idle_* also change later, but only add evidence to the causes that
+ * read them; to_capture_end_ms and silences concern connections still open, which wait anyway.)
+ */
+const UNBOUNDED_FUTURE = /\bend\.(later_connects_refused|later_connects_answered|server_busy_closes_apart|servers_closes_together|idle_close_in_cluster)\b|\bpath\.broker_idle_close_/;
+
+/** A finding's identity: the same event reported twice has the same key. */
+export function findingKey(f: Finding): string {
+  return `${f.rule}|${f.evidence.connection ?? ""}|${f.evidence.packets.join(",")}`;
+}
+
+/** The model as the pass holds it now, shaped as the analysed capture the rules read. */
+export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSource, format: CaptureSummary["format"] = null): AnalysedCapture {
+  // The pass appends exchanges as they complete; the model lists them by their request.
+  const exchanges = [...so.exchanges].sort((a, b) => (a.request?.first ?? a.response?.first ?? 0) - (b.request?.first ?? b.response?.first ?? 0));
+  const summary: CaptureSummary = { format, gzip: false, frames: so.packets.count, interfaces: [], bytes: 0, problems: [] };
+  return {
+    file,
+    summary,
+    packets: so.packets,
+    connections: so.connections,
+    pdus: so.pdus as AnalysedCapture["pdus"],
+    exchanges,
+    notes: [...so.notes],
+    decode: so.decode,
+    bytes,
+  };
+}
+
+export class LiveFindings {
+  private readonly printed = new Map<string, Finding>();
+  private readonly byId = new Map<string, CompiledRule>();
+  /** Rules whose texts read a connection fact that changes while the connection lives. */
+  private readonly readsLiveConn = new Set<string>();
+  /** Causes that read what later connections change without bound: printed at the end. */
+  private readonly endOnly = new Set<string>();
+  /** Printed findings the final evaluation did not confirm. */
+  readonly revised: Array<{ printed: Finding; final: Finding | null }> = [];
+  evaluations = 0;
+  evaluationMs = 0;
+  /** What step() evaluates: every rule whose findings can print before the end, but the exchange rules in liveExchangeRules. */
+  private readonly stepRules: CompiledRule[];
+  /** Exchange rules reading connection counters that change while it lives. */
+  private readonly liveExchangeRules: CompiledRule[];
+  /** Items evaluated in their settled state: nothing left for step() to find there. */
+  private readonly exchangeDone = new WeakSet<StoredExchange>();
+  private readonly connDone = new Set<number>();
+  private readonly endDone = new Set<number>();
+
+  constructor(
+    private readonly rules: readonly CompiledRule[],
+    /** Called once per finding, when it is settled (`live`) or at the end. */
+    private readonly emit: (f: Finding, live: boolean) => void,
+  ) {
+    for (const r of rules) {
+      this.byId.set(r.id, r);
+      for (const m of ruleTexts(r).matchAll(/\bconn\.([a-z_0-9]+)/g)) if (!STABLE_CONN_FACTS.has(m[1]!)) this.readsLiveConn.add(r.id);
+      if (r.scope === "end" && UNBOUNDED_FUTURE.test(`${ruleTexts(r)}\n${signalTexts(r)}`)) this.endOnly.add(r.id);
+    }
+    // Causes compete, so every cause runs; the rest only where a finding can print before the end.
+    const early = rules.filter((r) => r.enabled && r.window === null && r.scope !== "capture" && r.scope !== "pair");
+    this.liveExchangeRules = early.filter((r) => r.scope === "exchange" && this.readsLiveConn.has(r.id));
+    this.stepRules = early.filter((r) => !this.liveExchangeRules.includes(r));
+  }
+
+  get count(): number {
+    return this.printed.size;
+  }
+
+  /**
+   * Mid-capture: evaluate the snapshot, emit what is settled. `nowUs`: the capture's present (the
+   * last packet's time; in a live capture the clock, when later: quiet is quiet). Returns how
+   * many findings were emitted.
+   *
+   * Only what can still print is evaluated (facts are still built over the whole snapshot): no
+   * windowed, capture or pair rule (printed at the end); exchange rules that read only stable
+   * facts once per exchange; those reading live connection counters (and connection rules) once
+   * the connection is quiet; causes on every connection whose end was not printed.
+   */
+  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): number {
+    const started = performance.now();
+    const conns = capture.connections;
+    const quiet = (id: number): boolean => {
+      const c = conns[id];
+      return c !== undefined && c.close.how !== "open" && nowUs - c.endUs >= QUIET_US;
+    };
+    const exchangesDone: StoredExchange[] = [];
+    const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
+      only: {
+        connection: (id) => !this.connDone.has(id) && quiet(id),
+        end: (id) => !this.endDone.has(id),
+        // An exchange is stored complete (answered, or closed unanswered): once is enough.
+        exchange: (e) => {
+          if (this.exchangeDone.has(e)) return false;
+          exchangesDone.push(e);
+          return true;
+        },
+      },
+    });
+    // Exchange rules that read live connection counters: once per connection, when it is quiet.
+    const newlyQuiet = new Set<number>();
+    for (const c of conns) if (!this.connDone.has(c.id) && quiet(c.id)) newlyQuiet.add(c.id);
+    if (this.liveExchangeRules.length > 0 && newlyQuiet.size > 0) {
+      findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { connection: () => false, end: () => false, exchange: (e) => newlyQuiet.has(e.connId) } }));
+    }
+    // Marked after the evaluation: an item is skipped from the next step on.
+    for (const e of exchangesDone) this.exchangeDone.add(e);
+    for (const id of newlyQuiet) this.connDone.add(id);
+    this.evaluations++;
+    this.evaluationMs += performance.now() - started;
+    let n = 0;
+    for (const f of ordered(findings)) {
+      const key = findingKey(f);
+      if (this.printed.has(key) || !this.settled(f, capture, swapped, nowUs)) continue;
+      this.printed.set(key, f);
+      if (f.scope === "end" && f.evidence.connection !== undefined) this.endDone.add(f.evidence.connection);
+      this.emit(f, true);
+      n++;
+    }
+    return n;
+  }
+
+  /** End of the capture: the final findings not printed yet, and the check of those printed. */
+  finish(final: readonly Finding[]): number {
+    const finalByKey = new Map(final.map((f) => [findingKey(f), f]));
+    for (const [key, p] of this.printed) {
+      const f = finalByKey.get(key);
+      if (!f || f.severity !== p.severity || f.confidence !== p.confidence) this.revised.push({ printed: p, final: f ?? null });
+    }
+    let n = 0;
+    for (const f of ordered(final)) {
+      const key = findingKey(f);
+      if (this.printed.has(key)) continue;
+      this.printed.set(key, f);
+      this.emit(f, false);
+      n++;
+    }
+    return n;
+  }
+
+  private settled(f: Finding, capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): boolean {
+    const rule = this.byId.get(f.rule);
+    if (!rule || rule.window !== null) return false;
+    if (f.scope === "capture" || f.scope === "pair") return false;
+    const id = f.evidence.connection;
+    // Roles a dissector turned round are applied at the end of the pass only.
+    if (id === undefined || swapped.has(id)) return false;
+    const c = capture.connections[id];
+    if (!c) return false;
+    const closed = c.close.how !== "open";
+    const quiet = closed && nowUs - c.endUs >= QUIET_US;
+    switch (f.scope) {
+      case "end":
+        return closed && f.confidence === "high" && !this.endOnly.has(f.rule);
+      case "exchange":
+      case "packet":
+        // An exchange is stored complete; only the connection's counters may still change.
+        return !this.readsLiveConn.has(f.rule) || quiet;
+      case "connection":
+        return quiet;
+      default:
+        return false;
+    }
+  }
+}
+
+/** Findings in capture order (their event time), so live lines come out as the events happened. */
+function ordered(findings: readonly Finding[]): Finding[] {
+  const t = (f: Finding) => f.time ?? f.evidence.times[f.evidence.times.length - 1] ?? 0;
+  return [...findings].sort((a, b) => t(a) - t(b));
+}
+
+/** The texts of a rule that read facts: condition, signals are compiled away, output and advice. */
+function ruleTexts(rule: CompiledRule): string {
+  const parts = [...rule.program.output.parts, ...(rule.program.advice?.parts ?? [])];
+  return [rule.condition, ...parts.map((p) => ("expr" in p ? p.expr : ""))].join("\n");
+}
+
+/**
+ * The texts of a cause's signals (the compiled rule keeps only their programs): read back from
+ * its rule file, with the file's macros, since a signal may name one. An unreadable file gives
+ * "" (its rule then counts as reading nothing unbounded: the final check still reports a revision).
+ */
+const fileTexts = new Map<string, { rules: Map<string, string>; macros: string }>();
+function signalTexts(rule: CompiledRule): string {
+  let t = fileTexts.get(rule.file);
+  if (!t) {
+    t = { rules: new Map(), macros: "" };
+    try {
+      for (const doc of parseAllDocuments(readFileSync(rule.file, "utf8"))) {
+        const items = doc.toJS() as unknown;
+        if (!Array.isArray(items)) continue;
+        for (const it of items as Array<Record<string, unknown>>) {
+          if (typeof it?.["macro"] === "string") t.macros += `\n${String(it["condition"] ?? "")}`;
+          if (typeof it?.["rule"] === "string" && Array.isArray(it["signals"])) {
+            t.rules.set(it["rule"], (it["signals"] as Array<Record<string, unknown>>).map((sg) => `${String(sg?.["when"] ?? "")}\n${String(sg?.["says"] ?? "")}`).join("\n"));
+          }
+        }
+      }
+    } catch {
+      // unreadable or not YAML: the loader already said so
+    }
+    fileTexts.set(rule.file, t);
+  }
+  const own = t.rules.get(rule.id) ?? "";
+  return own === "" ? "" : `${own}\n${t.macros}`;
+}

@@ -1,0 +1,111 @@
+/**
+ * `kdiag tui -i IFACE`: the TUI over a live capture. The capture child (src/live/capture-tool.ts)
+ * runs until the user quits (or --duration); about every second the panes get a newer model of
+ * what the pass holds so far (connections, exchanges, packets) with the findings settled so far
+ * (src/live/incremental.ts: the same findings, at the same moment, as kdiag watch prints), and
+ * App.refreshModel keeps every selection on its item, so nothing jumps while the user reads.
+ */
+
+import { CaptureStartError, startCapture, type LiveCapture } from "../live/capture-tool.js";
+import { LiveFindings, snapshotCapture } from "../live/incremental.js";
+import { keep, StreamKeeper } from "../live/source.js";
+import { analyseCapture, type PassSoFar } from "../model/analyse.js";
+import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { Registry } from "../plugins/registry.js";
+import { evaluateRules, type Finding } from "../rules/evaluate.js";
+import type { CompiledRule } from "../rules/rule.js";
+import type { App } from "./app.js";
+import { TuiModel } from "./model.js";
+import type { Glyphs } from "./text.js";
+
+/** Refresh pace: at most this often, and never more than a third of the time. */
+const REFRESH_MS = 1000;
+
+export interface LiveInput {
+  iface: string;
+  write: string | undefined;
+  capture: LiveCapture | null;
+  keeper: StreamKeeper;
+  stream: AsyncIterable<Uint8Array>;
+  stop(): void;
+}
+
+/** Starts the capture child; an error is one line (the caller exits with 8). */
+export async function startLiveInput(o: { iface: string; filter?: string; write?: string; duration?: number; stream?: AsyncIterable<Uint8Array> }): Promise<LiveInput | { error: string }> {
+  if (o.stream) {
+    // Tests: a capture stream given, no tool to start.
+    const keeper = new StreamKeeper(o.write);
+    return { iface: o.iface, write: o.write, capture: null, keeper, stream: keep(o.stream, keeper, () => false), stop: () => {} };
+  }
+  let cap: ReturnType<typeof startCapture>;
+  try {
+    cap = startCapture({ iface: o.iface, ...(o.filter !== undefined ? { filter: o.filter } : {}) });
+    await cap.ready;
+  } catch (e) {
+    if (e instanceof CaptureStartError) return { error: e.message };
+    throw e;
+  }
+  let keeper: StreamKeeper;
+  try {
+    keeper = new StreamKeeper(o.write);
+  } catch (e) {
+    cap.stop();
+    return { error: `-w ${o.write}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  process.once("exit", () => cap.child.kill("SIGKILL"));
+  if (o.duration !== undefined) setTimeout(() => cap.stop(), o.duration * 1000).unref();
+  return { iface: o.iface, write: o.write, capture: cap, keeper, stream: keep(cap.stream, keeper, () => false), stop: () => cap.stop() };
+}
+
+export async function runLive(
+  input: LiveInput,
+  ctx: { registry: Registry; app: App; rules: readonly CompiledRule[]; glyphs: Glyphs; ascii: boolean; onData: () => void; closed: () => boolean },
+): Promise<AnalysedCapture> {
+  const { app } = ctx;
+  const settled: Finding[] = [];
+  const findings = new LiveFindings(ctx.rules, (f) => settled.push(f));
+  let so: PassSoFar | null = null;
+  let shownAt = -1;
+  let nextAt = 0;
+  let first = true;
+  const show = (capture: AnalysedCapture) => {
+    const model = new TuiModel(capture, settled, ctx.glyphs, ctx.ascii, ctx.registry);
+    if (first) {
+      app.setModel(model);
+      ctx.onData();
+      first = false;
+    } else app.refreshModel(model);
+  };
+  const refresh = () => {
+    if (so === null || so.packets.count === shownAt || ctx.closed()) return;
+    const started = performance.now();
+    shownAt = so.packets.count;
+    const snap = snapshotCapture(`live on ${input.iface}`, so, input.keeper.bytes);
+    const lastUs = so.packets.tsUs[so.packets.count - 1]!;
+    findings.step(snap, so.swapped, Math.max(lastUs, Date.now() * 1000));
+    app.progress = "";
+    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets, q quits]`;
+    show(snap);
+    nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
+  };
+  app.progress = `capturing on ${input.iface}: waiting for packets...`;
+  app.notice = "[live]";
+  app.render();
+  const ticker = setInterval(() => {
+    if (performance.now() >= nextAt) refresh();
+  }, 200);
+  let capture: AnalysedCapture;
+  try {
+    capture = await analyseCapture(`live on ${input.iface}`, { registry: ctx.registry, stream: input.stream, onPacket: (_i, _p, s) => (so = s) });
+  } finally {
+    clearInterval(ticker);
+  }
+  capture.bytes = input.keeper.bytes;
+  // The user quit (the screen is gone): nothing more to show.
+  if (ctx.closed()) return capture;
+  // The capture ended (--duration, the tool stopped): the rules once more over all of it.
+  findings.finish(evaluateRules(ctx.rules, capture));
+  app.notice = `[capture stopped: ${capture.packets.count.toLocaleString("en-US")} packets${input.write ? `, kept in ${input.write}` : ""}]`;
+  show(capture);
+  return capture;
+}

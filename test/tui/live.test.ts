@@ -1,0 +1,73 @@
+/**
+ * `kdiag tui -i`: the panes grow while the capture is written, and nothing moves under the
+ * reader. The capture stream is the real firewall capture fed in three parts, as a capture tool
+ * would write it (the live input's test hook: no tcpdump child); the screen is read back.
+ * (scripts/live/live-check.sh --tui runs the same with tcpdump on real traffic, in tmux.)
+ */
+import { readFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { headless, type Headless } from "./harness.js";
+
+const FIREWALL = "test/fixtures/real/firewall-idle-client.pcap";
+
+/** Byte offset after record n of a classic little-endian pcap. */
+function afterRecord(buf: Buffer, n: number): number {
+  let o = 24;
+  for (let i = 0; i < n; i++) o += 16 + buf.readUInt32LE(o + 8);
+  return o;
+}
+
+async function until(h: Headless, what: string, cond: () => boolean, ms = 15_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; screen:\n${h.text()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const focused = (h: Headless) => h.lines().find((l) => /^>\d /.test(l.trimStart()) || l.includes(">2 Connections") || l.includes(">1 Findings"));
+
+describe("kdiag tui -i: live panes", () => {
+  it("lists the connection first, then its finding; selection and focus stay while the capture grows", async () => {
+    const bytes = readFileSync(FIREWALL);
+    const stream = new PassThrough();
+    // Packets 1-10: connection 0 set up, then idle (the firewall's RST is packet 12).
+    stream.write(bytes.subarray(0, afterRecord(bytes, 10)));
+    const h = await headless([], { cols: 100, rows: 30 }, { live: { iface: "test0", stream } });
+    await until(h, "10 packets", () => h.text().includes("[live: 10 packets"));
+    expect(h.lines()[0]).toMatch(/^kdiag live on test0 +\[live: 10 packets, q quits\]/);
+    expect(h.text()).toContain("Findings (0)");
+    expect(h.text()).toContain("Connections (1/1)");
+    // No finding: the connections pane has the focus.
+    expect(focused(h)).toContain(">2 Connections");
+    expect(h.app.selectedConnection()).toBe(0);
+
+    // Packets 11-20: the RST (12) and the client's new connection (13-).
+    stream.write(bytes.subarray(afterRecord(bytes, 10), afterRecord(bytes, 20)));
+    await until(h, "20 packets", () => h.text().includes("[live: 20 packets"));
+    expect(h.text()).toContain("Findings (1)");
+    expect(h.text()).toMatch(/error firewall-idle c0 /);
+    expect(h.text()).toContain("Connections (2/2)");
+    // The finding arrived, yet the focus and the selection did not move.
+    expect(focused(h)).toContain(">2 Connections");
+    expect(h.app.selectedConnection()).toBe(0);
+
+    // The user moves to connection 1; the rest of the capture (its RST, a third connection) arrives.
+    await h.press("down");
+    expect(h.app.selectedConnection()).toBe(1);
+    stream.end(bytes.subarray(afterRecord(bytes, 20)));
+    await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets]"));
+    expect(h.text()).toContain("Findings (2)");
+    expect(h.text()).toContain("Connections (3/3)");
+    expect(h.app.selectedConnection()).toBe(1);
+    expect(focused(h)).toContain(">2 Connections");
+    // The same findings as kdiag analyze on the file.
+    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
+      ["firewall-idle", 0, [1, 11, 12]],
+      ["firewall-idle", 1, [13, 23, 24]],
+    ]);
+    await h.press("q");
+    expect(await h.exit).toBe(0);
+  }, 60_000);
+});
