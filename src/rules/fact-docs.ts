@@ -3,8 +3,8 @@
  * exactly this text, so the two cannot drift). Also usable for a `kdiag fields`-style listing.
  */
 
-import { WINDOW_FACTS } from "./cel-env.js";
-import { FACTS_BY_VARIABLE, type FactSpec } from "./facts.js";
+import { WINDOW_FACTS } from "../cel/env.js";
+import { FACTS_BY_VARIABLE, type FactSpec } from "../facts/schema.js";
 
 function row(f: Pick<FactSpec, "name" | "type" | "unit" | "optional" | "values" | "description">): string {
   const notes = [f.optional ? "may be absent" : "", f.values ? `one of: ${f.values.map((v) => `\`${v}\``).join(", ")}` : ""].filter(Boolean).join("; ");
