@@ -302,7 +302,7 @@ describe("timeline", async () => {
 describe("packet filter in slices", async () => {
   const { analyseCapture } = await import("../../src/model/analyse.js");
   const { createRegistry } = await import("../../src/plugins/builtin.js");
-  const { forEachPacketFacts, PacketItems } = await import("../../src/rules/packet-item.js");
+  const { forEachPacketFacts, PacketItems } = await import("../../src/facts/packet-item.js");
   const { TuiModel } = await import("../../src/tui/model.js");
   const fixture = (f: string) => new URL(`../fixtures/${f}`, import.meta.url).pathname;
 
