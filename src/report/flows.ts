@@ -30,6 +30,8 @@ export interface FlowJson {
   events: Record<string, number>;
   /** The protocol dissector that claims the connection (by port or heuristic), or null. */
   dissector: string | null;
+  /** Set when the dissector failed on the connection: "<dissector>: <first line of the error>"; else null. */
+  malformed: string | null;
 }
 
 function dirJson(d: DirectionStats) {
@@ -62,6 +64,7 @@ export function flowToJson(c: Connection): FlowJson {
     longest_idle_ms: usToMs(c.longestIdleUs),
     events,
     dissector: c.dissector,
+    malformed: c.malformed,
   };
 }
 

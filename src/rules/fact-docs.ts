@@ -1,5 +1,5 @@
 /**
- * The fact tables of docs/rules.md, rendered from facts.ts (a test checks the document contains
+ * The fact tables of docs/rules.md, rendered from the fact schema (src/facts/schema.ts, built-in dissectors) (a test checks the document contains
  * exactly this text, so the two cannot drift). Also usable for a `kdiag fields`-style listing.
  */
 
@@ -19,4 +19,4 @@ export function factTable(variable: string): string {
   return ["| fact | type | unit | meaning |", "|---|---|---|---|", ...facts.map((f) => row(f as FactSpec))].join("\n");
 }
 
-export const FACT_GROUPS = ["frame", "ip", "ipv6", "udp", "tcp", "kafka", "conn", "exchange", "capture", "pair", "end", "path", "other", "window"] as const;
+export const FACT_GROUPS = ["frame", "ip", "ipv6", "udp", "tcp", "kafka", "tls", "conn", "exchange", "capture", "pair", "end", "path", "other", "window"] as const;
