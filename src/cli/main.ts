@@ -113,9 +113,8 @@ async function flowsCommand(file: string, cmdOpts: { json?: boolean; filter?: st
   const registry = await buildRegistry(opts, out);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("connection", cmdOpts.filter) : null;
   // The connection table needs to know which protocol a connection speaks, not its messages
-  // (a filter may ask about them: then they are decoded). JSON says whether the dissector failed
-  // on a connection ("malformed"), which only decoding tells.
-  const capture = await analyse(file, registry, out, { identifyOnly: !cmdOpts.json && (filter === null || filter.matchAll) });
+  // (a filter may ask about them: then they are decoded, and "malformed" in JSON is known).
+  const capture = await analyse(file, registry, out, { identifyOnly: filter === null || filter.matchAll });
   if (!capture) return;
   const keep = filter && !filter.matchAll ? connectionPredicate(capture, filter) : undefined;
   if (cmdOpts.json) {

@@ -30,7 +30,11 @@ export interface FlowJson {
   events: Record<string, number>;
   /** The protocol dissector that claims the connection (by port or heuristic), or null. */
   dissector: string | null;
-  /** Set when the dissector failed on the connection: "<dissector>: <first line of the error>"; else null. */
+  /**
+   * "<dissector>: <first line of the error>" when the dissector failed on the connection, else
+   * null. Known when the messages were decoded (flows -Y on decoded facts, e.g. `conn.malformed`);
+   * plain `flows` only identifies the dissector, without running it on the bytes.
+   */
   malformed: string | null;
 }
 

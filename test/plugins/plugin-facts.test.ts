@@ -97,16 +97,19 @@ describe("a plugin's fields are facts (RESP plugin via --plugin)", () => {
     expect(r.stdout).toMatch(/^resp\.error_reply\s+warning The server answered a command with an error reply$/m);
   });
 
-  it("flows --json has the documented malformed key: null, or the dissector's failure", () => {
+  it("flows --json has the documented malformed key: null, or (decoded) the dissector's failure", () => {
     const ok = JSON.parse(kdiag("--plugin", PLUGIN, "flows", "--json", CAPTURE).stdout).connections as Array<{ dissector: string; malformed: unknown }>;
     expect(ok.map((c) => [c.dissector, c.malformed])).toEqual(Array(6).fill(["resp", null]));
     // The same plugin made to throw on its first reply.
     const dir = mkdtempSync(join(tmpdir(), "kdiag-resp-"));
     const broken = join(dir, "broken.js");
     writeFileSync(broken, readFileSync(join(ROOT, PLUGIN), "utf8").replace('const fields = { "resp.type": value.type', 'throw new Error("cannot parse this reply");\n    const fields = { "resp.type": value.type'));
-    const bad = kdiag("--plugin", broken, "flows", "--json", CAPTURE);
-    const flows = JSON.parse(bad.stdout).connections as Array<{ malformed: unknown }>;
-    expect(flows.map((c) => c.malformed)).toEqual(Array(6).fill("resp: cannot parse this reply"));
+    const bad = kdiag("--plugin", broken, "flows", "--json", "-Y", "conn.malformed", CAPTURE);
+    const flows = JSON.parse(bad.stdout).connections as Array<{ id: number; malformed: unknown }>;
+    expect(flows.map((c) => [c.id, c.malformed])).toEqual([0, 1, 2, 3, 4, 5].map((id) => [id, "resp: cannot parse this reply"]));
+    // The commands that decode say it on stderr, once per connection, with the packet.
+    const warned = kdiag("--plugin", broken, "packets", CAPTURE);
+    expect(warned.stderr).toMatch(/resp\.pcap: packet 6: resp failed on this connection: cannot parse this reply/);
   });
 
   it("a rule may name the dissector it is about; an unknown one is a problem at its key", () => {
