@@ -1,6 +1,6 @@
 /**
  * Turns the analysed capture into the plain fact objects conditions read (names and types in
- * facts.ts). CEL ints are BigInt; an absent fact is an absent key (never a made-up 0).
+ * schema.ts). CEL ints are BigInt; an absent fact is an absent key (never a made-up 0).
  * Connection facts are computed once per connection and shared by packet and exchange items.
  */
 

@@ -161,9 +161,10 @@ class RuleCompiler {
 
   /**
    * `dissector: kafka` (or a list): the condition holds only on items of connections whose decoded
-   * protocols (conn.protocols) are all among those named — a connection on which nothing was
-   * decoded (a refused SYN, a reset before the first byte) counts, one that carried another
-   * protocol (a plugin's) does not; for exchanges, only on the named dissectors' exchanges. The
+   * protocols (conn.protocols) are all among those named, not counting a carrier another protocol
+   * was decoded inside (TLS around decrypted Kafka) — a connection on which nothing was decoded (a
+   * refused SYN, a reset before the first byte) counts, one that carried another protocol (a
+   * plugin's) does not; for exchanges, only on the named dissectors' exchanges. The
    * condition was checked on its own, so its problems point into the file; the guard is kdiag's.
    */
   forDissectors(checked: Checked, names: string | readonly string[]): Checked | null {
@@ -180,7 +181,7 @@ class RuleCompiler {
       return null;
     }
     const names_ = `[${list.map((n) => JSON.stringify(n)).join(", ")}]`;
-    const guard = this.scope === "exchange" ? `exchange.dissector in ${names_}` : `conn.protocols.all(p, p in ${names_})`;
+    const guard = this.scope === "exchange" ? `exchange.dissector in ${names_}` : `conn.protocols.all(p, p in ${names_} || (p == conn.dissector && conn.protocols.size() > 1))`;
     const text = `(${guard}) && (${checked.text})`;
     const parsed = this.env.parse(text);
     const linear = linearProgram(this.env, parsed, text);

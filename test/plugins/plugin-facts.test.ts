@@ -120,6 +120,20 @@ describe("a plugin's fields are facts (RESP plugin via --plugin)", () => {
     expect(r.stdout + r.stderr).toMatch(/r\.yaml:6:\d+: error RULE_BAD_VALUE \[x\]: dissector: no stream dissector named "redis" is loaded \(loaded: kafka, tls, resp;/);
   });
 
+  it("dissector: kafka applies to Kafka inside TLS once it is decrypted (conn.protocols)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-resp-"));
+    const file = join(dir, "k.yaml");
+    writeFileSync(file, '- rule: k\n  title: k\n  desc: k\n  severity: info\n  scope: connection\n  dissector: kafka\n  condition: "true"\n  output: "{conn.id} {conn.protocols}"\n');
+    const tls = "test/fixtures/tls/terminator-kafka-producer";
+    const run = (...extra: string[]) => {
+      const r = kdiag(...extra, "analyze", "--no-builtin", "--format", "json", "--rules", file, `${tls}.pcap`);
+      return (JSON.parse(r.stdout).findings as Array<{ message: string }>).map((f) => f.message).sort();
+    };
+    // Connection 0 is TLS; connection 1 plain Kafka (the terminator's back end).
+    expect(run("--tls-keylog", `${tls}.keys`)).toEqual(["0 tls, kafka", "1 kafka"]);
+    expect(run()).toEqual(["1 kafka"]);
+  });
+
   it("the registry refuses a plugin that would hide kdiag's facts or declares a list CEL cannot hold", () => {
     const dir = mkdtempSync(join(tmpdir(), "kdiag-resp-"));
     const conn = join(dir, "conn.js");
