@@ -316,9 +316,6 @@ export interface Protocol {
   fields: readonly FieldSpec[];
 }
 
-/** kdiag's own variables: a plugin may not take these names (the registry refuses them). */
-export const OWN_VARIABLES: ReadonlySet<string> = new Set(["frame", "ip", "ipv6", "udp", "tcp", "conn", "exchange", "capture", "pair", "end", "path", "other", "window", "params"]);
-
 /**
  * Variables each scope declares, in the order docs list them. Live: `useRegistry` puts the
  * protocol variables in place of "kafka" (kafka first when loaded, so listings keep their order).

@@ -234,7 +234,7 @@ export interface DissectorPlugin {
   /**
    * Short lowercase name, also the field prefix and the variable rules read: "kafka". kdiag's
    * own variables (frame, ip, ipv6, udp, tcp, conn, exchange, capture, pair, end, path, other,
-   * window, params) are taken.
+   * window, params) and CEL's words (true, false, null, in, has, dyn, cel) are taken.
    */
   name: string;
   description: string;

@@ -44,8 +44,14 @@ const FIELD_TYPES = new Set(["int", "uint", "bool", "string", "bytes", "double",
 const REPEATED_TYPES = new Set(["int", "uint", "string", "bytes"]);
 const DISPLAYS = new Set(["dec", "hex", "ms"]);
 const SEVERITIES = new Set(["note", "warning", "error"]);
-/** kdiag's own fact variables (src/facts/schema.ts OWN_VARIABLES): a plugin named so would hide them. */
-const RESERVED_NAMES = new Set(["frame", "ip", "ipv6", "udp", "conn", "exchange", "capture", "pair", "end", "path", "other", "window", "params"]);
+/**
+ * Names a plugin may not take: kdiag's own fact variables (src/facts/schema.ts), which the plugin's
+ * would hide in rules and filters, and words of the expression language (CEL).
+ */
+const RESERVED_NAMES = new Set([
+  "frame", "ip", "ipv6", "udp", "conn", "exchange", "capture", "pair", "end", "path", "other", "window", "params",
+  "true", "false", "null", "in", "has", "dyn", "cel",
+]);
 
 export class Registry {
   private readonly plugins = new Map<string, RegisteredPlugin>();
@@ -118,7 +124,7 @@ export function validatePlugin(candidate: unknown, source: string): DissectorPlu
   if (typeof p.name !== "string" || !NAME_PATTERN.test(p.name)) {
     throw invalid(source, `name must match ${NAME_PATTERN} (got ${JSON.stringify(p.name)})`);
   }
-  if (RESERVED_NAMES.has(p.name)) throw invalid(source, `name "${p.name}" is taken by kdiag's own facts (${p.name}.*)`);
+  if (RESERVED_NAMES.has(p.name)) throw invalid(source, `name "${p.name}" is taken by kdiag's own facts or rule language (${p.name}.*)`);
   if (p.label !== undefined && (typeof p.label !== "string" || p.label.length === 0 || p.label.length > 32)) {
     throw invalid(source, "label must be a short text (1-32 characters)");
   }

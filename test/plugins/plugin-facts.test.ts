@@ -140,7 +140,7 @@ describe("a plugin's fields are facts (RESP plugin via --plugin)", () => {
     writeFileSync(conn, 'export default { apiVersion: 1, name: "conn", description: "x", layer: "stream", fields: [], open() { return { data() {}, gap() {}, close() {} }; } };');
     let r = kdiag("--plugin", conn, "fields");
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe(`kdiag: ${conn}: name "conn" is taken by kdiag's own facts (conn.*)`);
+    expect(r.stderr.trim()).toBe(`kdiag: ${conn}: name "conn" is taken by kdiag's own facts or rule language (conn.*)`);
     const list = join(dir, "list.js");
     writeFileSync(list, 'export default { apiVersion: 1, name: "p", description: "x", layer: "stream", fields: [{ name: "p.ok", type: "bool", repeated: true, description: "x" }], open() { return { data() {}, gap() {}, close() {} }; } };');
     r = kdiag("--plugin", list, "fields");
