@@ -1,4 +1,4 @@
-// Rewrites the fact tables in docs/rules.md from the fact schema (src/rules/facts.ts); a test fails when they differ.
+// Rewrites the fact tables in docs/rules.md from the fact schema (src/facts/schema.ts, with the built-in dissectors); a test fails when they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import { FACT_GROUPS, factTable } from "../src/rules/fact-docs.js";
 let doc = readFileSync(new URL("../docs/rules.md", import.meta.url), "utf8");

@@ -83,13 +83,15 @@ function open(ctx) {
 export default {
   apiVersion: 1,
   name: "textline",
+  // What one line is called in each direction: trees show "textline request: …".
+  messages: { c2s: "request", s2c: "response" },
   description: "Example: newline-delimited text protocol (one PDU per line)",
   layer: "stream",
   ports: [7777],
   detect,
   fields: [
     { name: "textline.line", type: "string", description: "The line, without its line ending" },
-    { name: "textline.length", type: "uint", description: "Length of the line in characters" },
+    { name: "textline.length", type: "uint", unit: "characters", description: "Length of the line in characters" },
     { name: "textline.command", type: "string", description: "First word of a client line" },
   ],
   open,

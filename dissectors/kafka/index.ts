@@ -13,6 +13,8 @@ import { KafkaSession } from "./session.js";
 const kafka: DissectorPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   name: "kafka",
+  label: "Kafka",
+  messages: { c2s: "request", s2c: "response" },
   description: "Apache Kafka wire protocol: every API and version in the generated table, paired by correlation id",
   layer: "stream",
   ports: [9092],

@@ -8,7 +8,6 @@
  */
 
 import type { TreeNode } from "../../src/plugins/api.js";
-import { sanitize } from "../../src/report/sanitize.js";
 import { describeRecordProblem, type KafkaRecord, type RecordBatch, type RecordsResult } from "./records/index.js";
 import type { KafkaObject, KafkaValue, Span, SpanTable } from "./schema/index.js";
 
@@ -171,8 +170,8 @@ export function preview(bytes: Uint8Array | undefined, length: number): string {
   if (!bytes) return length === 0 ? '""' : `(${length} bytes, not kept)`;
   const more = length > bytes.length ? `… (+${length - bytes.length} bytes)` : "";
   const text = asText(bytes, length > bytes.length);
-  // Quoted as it is, control characters escaped (views sanitise again; sanitising is idempotent).
-  if (text !== null) return `"${sanitize(text)}"${more}`;
+  // Quoted as it is: raw text, like every label (the printers sanitise, docs/plugins.md).
+  if (text !== null) return `"${text}"${more}`;
   return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}${more}`;
 }
 

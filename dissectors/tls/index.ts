@@ -15,6 +15,7 @@ import { TlsSession } from "./session.js";
 const tls: DissectorPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   name: "tls",
+  label: "TLS",
   description: "TLS record layer (TLS 1.0-1.3): handshake, SNI, cipher suite, certificates, alerts; decryption with a key log (--tls-keylog)",
   layer: "stream",
   ports: [9093],

@@ -10,7 +10,7 @@ import { writeEvidencePcap } from "../report/evidence-pcap.js";
 import { findingsJson, findingsMarkdown, findingsText, severityRank } from "../report/findings.js";
 import { sanitize } from "../report/sanitize.js";
 import { RuleUsageError } from "./errors.js";
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import type { Output } from "./output.js";
 
 export interface RuleOptions {

@@ -8,7 +8,7 @@ import type { CapturePart } from "../capture/merge.js";
 import { resolveCaptureArgs } from "../capture/sources.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { sanitize } from "../report/sanitize.js";
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import type { Output } from "./output.js";
 
 /** The capture files the arguments name, or null (after a one-line error, exit 3). */

@@ -6,9 +6,9 @@
 
 import { compileFilter, withoutStacks, type CompiledFilter, type FilterScope } from "../filter/compile.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import { buildConnectionFacts, exchangeFactsBuilder } from "../rules/build-facts.js";
+import { buildConnectionFacts, exchangeFactsBuilder } from "../facts/build.js";
 import { buildEndFacts } from "../rules/end-facts.js";
-import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
+import { PacketItems, pdusByPacket, readsOf } from "../facts/packet-item.js";
 import type { Connection } from "../tcp/types.js";
 import { UsageError } from "./errors.js";
 

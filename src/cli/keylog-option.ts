@@ -6,7 +6,7 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { KeyLog, parseKeyLog } from "../../dissectors/tls/keylog.js";
+import { KeyLog, parseKeyLog } from "../plugins/builtin.js";
 
 const MAX_LINE_WARNINGS = 10;
 

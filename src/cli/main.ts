@@ -10,6 +10,7 @@ import { analyseCapture, type AnalyseOptions } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
+import { useRegistry } from "../facts/schema.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
 import { flowsJsonItems, flowsLines } from "../report/flows.js";
 import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../report/kafka.js";
@@ -19,9 +20,9 @@ import type { AnalyzeOptions, RuleOptions } from "./analyze.js";
 import type { LiveOptions, WatchOptions } from "./watch.js";
 import { RuleUsageError, UsageError } from "./errors.js";
 import { compileFilterOption, connectionPredicate, exchangePredicate, packetPredicate } from "./filter-option.js";
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 
-import { TLS_NOT_DECRYPTED } from "../../dissectors/tls/session.js";
+import { TLS_NOT_DECRYPTED } from "../plugins/builtin.js";
 import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
 import { captureFiles, captureLabel, eachCapture, mergeNote } from "./capture-args.js";
@@ -60,6 +61,10 @@ function portOptions(opts: GlobalOptions): { decodeAs: Array<{ port: number; dis
   return { decodeAs, kafkaPorts };
 }
 
+/**
+ * The run's dissectors (built-in, then --plugin), and the fact schema made from their fields.
+ * Every command builds it first: rules and filters are compiled against the loaded plugins' fields.
+ */
 async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry> {
   const { decodeAs, kafkaPorts } = portOptions(opts);
   const registry = createRegistry();
@@ -67,17 +72,17 @@ async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry
   for (const d of decodeAs) registry.decodeAs(d.port, d.dissector);
   for (const port of kafkaPorts) registry.decodeAs(port, "kafka");
   if (opts.tlsKeylog !== undefined) registry.preferences.set("tls.keylog", await readKeyLogOption(opts.tlsKeylog, (line) => out.warn(line)));
+  useRegistry(registry);
   return registry;
 }
 
 /** Reads and analyses the capture; reports problems; returns null when there is nothing to show. */
 async function analyse(
   files: string[],
-  opts: GlobalOptions,
+  registry: Registry,
   out: Output,
   how: { identifyOnly?: boolean; onProgress?: (packets: number, bytes: number) => void; onPacket?: AnalyseOptions["onPacket"] } = {},
 ): Promise<AnalysedCapture | null> {
-  const registry = await buildRegistry(opts, out);
   const capture = await analyseCapture(files, {
     registry,
     identifyOnly: how.identifyOnly ?? false,
@@ -117,10 +122,11 @@ function reportDamage(capture: AnalysedCapture, out: Output): void {
 }
 
 async function flowsCommand(files: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+  const registry = await buildRegistry(opts, out);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("connection", cmdOpts.filter) : null;
   // The connection table needs to know which protocol a connection speaks, not its messages
-  // (a filter may ask about them: then they are decoded).
-  const capture = await analyse(files, opts, out, { identifyOnly: filter === null || filter.matchAll });
+  // (a filter may ask about them: then they are decoded, and "malformed" in JSON is known).
+  const capture = await analyse(files, registry, out, { identifyOnly: filter === null || filter.matchAll });
   if (!capture) return;
   const keep = filter && !filter.matchAll ? connectionPredicate(capture, filter) : undefined;
   if (cmdOpts.json) {
@@ -134,11 +140,12 @@ async function flowsCommand(files: string[], cmdOpts: { json?: boolean; filter?:
 }
 
 async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+  const registry = await buildRegistry(opts, out);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("packet", cmdOpts.filter) : null;
   if (filter && !filter.matchAll) {
     // A filter may read what only the end of the pass knows (conn.*, a response's request):
     // rows are printed after it, with their original packet numbers, as tshark -Y does.
-    const capture = await analyse(files, opts, out);
+    const capture = await analyse(files, registry, out);
     if (!capture) return;
     const keep = packetPredicate(capture, filter);
     if (cmdOpts.json) await out.jsonArray("packets", packetRows(capture, keep));
@@ -155,7 +162,7 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
   if (cmdOpts.json) {
     // JSON carries each packet's direction, which a dissector may still turn round at the end of
     // the pass (roles of a connection caught mid-stream): printed after it, reading bytes back.
-    const capture = await analyse(files, opts, out);
+    const capture = await analyse(files, registry, out);
     if (!capture) return;
     await out.jsonArray("packets", packetRows(capture));
     capture.bytes.close();
@@ -165,7 +172,7 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
   // Text: printed during the one pass, so `| head` answers at once and nothing is decoded twice.
   let first = 0;
   const rows = new StreamingPacketRows((row) => out.lineNow(packetText(row, first)));
-  const capture = await analyse(files, opts, out, {
+  const capture = await analyse(files, registry, out, {
     onPacket: (index, pkt, so, frame) => {
       if (index === 0) first = so.packets.tsUs[0]! / 1e6;
       rows.packet(index, pkt, so, frame);
@@ -178,9 +185,10 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
 }
 
 async function kafkaCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+  const registry = await buildRegistry(opts, out);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
   if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
-  const capture = await analyse(files, opts, out);
+  const capture = await analyse(files, registry, out);
   if (!capture) return;
   const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
   if (cmdOpts.stats) {
@@ -210,6 +218,7 @@ async function analyzeCommand(files: string[], cmdOpts: AnalyzeOptions, opts: Gl
   const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
+  const registry = await buildRegistry(opts, out);
   const rules = loadRules(cmdOpts, out);
   // On a terminal: Ink progress while reading, then the summary; piped: plain text.
   const ink =
@@ -218,7 +227,7 @@ async function analyzeCommand(files: string[], cmdOpts: AnalyzeOptions, opts: Gl
       : null;
   let capture: AnalysedCapture | null;
   try {
-    capture = await analyse(files, opts, out, ink ? { onProgress: (p, b) => ink.progress(p, b) } : {});
+    capture = await analyse(files, registry, out, ink ? { onProgress: (p, b) => ink.progress(p, b) } : {});
   } catch (err) {
     ink?.abort();
     throw err;
@@ -242,10 +251,11 @@ async function compareCommand(clientFile: string, serverFile: string, cmdOpts: A
   const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
+  const registry = await buildRegistry(opts, out);
   const rules = loadRules(cmdOpts, out);
-  const clientSide = await analyse([clientFile], opts, out);
+  const clientSide = await analyse([clientFile], registry, out);
   if (!clientSide) return;
-  const serverSide = await analyse([serverFile], opts, out);
+  const serverSide = await analyse([serverFile], registry, out);
   if (!serverSide) return;
   // Findings of each capture on its own, then those that need both (pair scope).
   const findings = evaluate(rules, clientSide, out, { clientSide, serverSide });
@@ -256,8 +266,10 @@ async function compareCommand(clientFile: string, serverFile: string, cmdOpts: A
   reportDamage(serverSide, out);
 }
 
-async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, out: Output) {
+async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, opts: GlobalOptions, out: Output) {
   const { loadRules } = await loadAnalyze();
+  // Rules are checked against the loaded plugins' fields too.
+  await buildRegistry(opts, out);
   const result = loadRules(cmdOpts, out);
   const rows = result.rules.map((r) => ({
     rule: r.id,
@@ -285,6 +297,7 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
   const { loadRules, parseParams, evaluate } = await loadAnalyze();
   const { BUILTIN_RULES_DIR, loadRuleFiles } = await import("../rules/index.js");
   const { checkExpectations } = await import("../rules/test-runner.js");
+  await buildRegistry(opts, out);
   // Loaded once as given, to report the files' problems and find their tests.
   const declared = loadRules({ ...cmdOpts, rules: [...cmdOpts.rules, ...files], builtin: false }, out);
   const tests = declared.tests.filter((t) => files.some((f) => t.file === f || t.file.startsWith(`${f.replace(/\/$/, "")}/`)));
@@ -297,9 +310,9 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
   for (const t of tests) {
     const params = { ...parseParams(cmdOpts.param), ...Object.fromEntries(Object.entries(t.decl.params ?? {}).map(([k, v]) => [k, String(v)])) };
     const paths = [...(cmdOpts.builtin ? [BUILTIN_RULES_DIR] : []), ...cmdOpts.rules, ...files];
+    const registry = await buildRegistry({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] }, out);
     const loaded = loadRuleFiles(paths, { params });
     const where = `${sanitize(t.file)}:${t.line} ${sanitize(t.decl.test)}`;
-    const registry = await buildRegistry({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] }, out);
     const capture = await analyseCapture(t.capture, { registry });
     const fatal = capture.summary.problems.find((p) => p.fatal);
     if (fatal && UNUSABLE.has(fatal.code)) {
@@ -327,25 +340,36 @@ async function watchCommand(file: string | undefined, cmdOpts: WatchOptions, opt
   await run(file, cmdOpts, () => buildRegistry(opts, out), out);
 }
 
-/** The names filters and rules accept (the facts), then dissector fields they cannot use yet. */
+/**
+ * The names filters and rules accept: kdiag's own facts and every loaded dissector's fields
+ * (--plugin included), then Wireshark's aliases, then the expert notes the dissectors declare.
+ */
 async function fieldsCommand(registry: Registry, out: Output) {
-  const { allFacts } = await import("../rules/facts.js");
+  const { allFacts } = await import("../facts/schema.js");
   const facts = allFacts();
   const known = new Set(facts.map((f) => f.name));
   out.line("Usable in rule conditions, the TUI filter and -Y (docs/rules.md says which scope has which):");
-  for (const f of facts) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
+  for (const f of facts) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${sanitize(f.description)}${f.unit ? ` [${sanitize(f.unit)}]` : ""}`);
   // Wireshark's names that stand for facts above (docs/filters.md), in a display filter.
   const { displayFilterAliases } = await import("../filter/fields.js");
   out.line("");
   out.line("Also in display filters (TUI filter, -Y), as Wireshark names them:");
   const aliases = displayFilterAliases();
   for (const a of aliases.filter((x) => x.kind !== "protocol")) out.line(`${a.name.padEnd(44)} ${a.kind.padEnd(7)} ${a.description}`);
-  out.line(`Protocols, alone a test that the packet carries them: ${aliases.filter((x) => x.kind === "protocol").map((x) => x.name).join(" ")}`);
+  out.line(`Protocols, alone a test that the packet carries them: ${aliases.filter((x) => x.kind === "protocol").map((x) => sanitize(x.name)).join(" ")}`);
+  // A segment-layer plugin's fields are not facts (only TCP's, which kdiag computes itself).
   const others = registry.fields().filter((f) => !known.has(f.name));
-  if (others.length === 0) return;
-  out.line("");
-  out.line("Other dissector fields (in packets --json; not usable in rules yet):");
-  for (const f of others) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${f.description}`);
+  if (others.length > 0) {
+    out.line("");
+    out.line("Other dissector fields (in packets --json only):");
+    for (const f of others) out.line(`${f.name.padEnd(44)} ${f.type.padEnd(7)} ${sanitize(f.description)}`);
+  }
+  const expert = registry.list().flatMap((r) => r.plugin.expert ?? []);
+  if (expert.length > 0) {
+    out.line("");
+    out.line("Expert notes the dissectors may report:");
+    for (const e of expert) out.line(`${e.name.padEnd(44)} ${e.severity.padEnd(7)} ${sanitize(e.description)}`);
+  }
 }
 
 function captureHeadline(capture: AnalysedCapture): string {
@@ -497,7 +521,7 @@ export function buildProgram(out: Output): Command {
   ruleOptions(program.command("rules").description("list and check the rules (built-in and --rules files)"))
     .option("--json", 'print {"rules": [...], "problems": [...]}')
     .addHelpText("after", "\nExamples:\n  kdiag rules\n  kdiag rules --rules my-rules.yaml --no-builtin")
-    .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, out))
+    .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, globals(), out))
     .command("test")
     .description("run the tests rule files declare (- test: a capture and the findings expected); exit 7 when one fails")
     .argument("<files...>", "rule files (or folders of them) whose tests to run")
@@ -564,9 +588,11 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag export --out /tmp/kdiag-export /var/captures/\n  kdiag export --format ndjson --out out --host broker-1 capture.pcap\n  duckdb -c \"select host, api_name, count(*) from 'exports/*/exchanges.parquet' group by all\"\n\nSchema: README.md, Export for DuckDB.",
     )
     .action(async (files: string[], o: import("../export/command.js").ExportOptions) => {
+      // The registry first: rules may name a plugin's fields.
+      const registry = await buildRegistry(globals(), out);
       const { exportCommand } = await import("../export/command.js");
       await exportCommand(files, o, out, {
-        analyse: (f) => analyse(f, globals(), out),
+        analyse: (f) => analyse(f, registry, out),
         reportDamage: (c) => reportDamage(c, out),
       });
     });

@@ -8,7 +8,7 @@
 
 import { toJson } from "../report/json.js";
 import { sanitizeOutput } from "../report/sanitize.js";
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 
 const FLUSH_AT = 64 * 1024;
 

@@ -18,7 +18,7 @@ import { sanitize } from "../report/sanitize.js";
 import type { Finding } from "../rules/evaluate.js";
 import { evaluate, loadRules, reportFindings, type AnalyzeOptions, type RuleOptions } from "./analyze.js";
 import { UsageError } from "./errors.js";
-import { ExitCode } from "./exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import type { Output } from "./output.js";
 
 /** Options of a live capture, shared by watch, analyze -i (and tui -i). */
@@ -189,8 +189,9 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
   const maxFindings = positive("--count", o.count, true);
   const duration = positive("--duration", o.duration, false);
   const evalPackets = positive("--eval-packets", o.evalPackets, true);
-  const rules = loadRules(o, out);
+  // The registry first: rules may name a plugin's fields.
   const reg = await registry();
+  const rules = loadRules(o, out);
 
   let stopping = false;
   const input = await openInput(file, o, out, () => stopping);
@@ -305,8 +306,9 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
 export async function liveAnalyzeCommand(o: AnalyzeOptions & LiveOptions, registry: () => Promise<Registry>, out: Output): Promise<void> {
   checkSource(undefined, o);
   const duration = positive("--duration", o.duration, false);
-  const rules = loadRules(o, out);
+  // The registry first: rules may name a plugin's fields.
   const reg = await registry();
+  const rules = loadRules(o, out);
   const input = await openInput(undefined, o, out, () => false);
   if (!input) return;
   const unhook = onStopSignals(() => input.stop());

@@ -54,6 +54,7 @@ export const CONNECTIONS: TableSchema<Origin & FlowJson> = {
     { key: "longest_idle_ms", type: "DOUBLE", doc: "longest silence within the connection" },
     { key: "events", type: "JSON", doc: "TCP analysis event counts (retransmission, zero_window, ...)" },
     { key: "dissector", type: "STRING", doc: "protocol dissector of the connection (kafka, tls, ...), null for none" },
+    { key: "malformed", type: "STRING", doc: "why the dissector gave up on the connection (\"kafka: ...\": it threw), null when it did not" },
   ],
 };
 

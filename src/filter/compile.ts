@@ -7,9 +7,10 @@
  */
 
 import type { Environment } from "@marcbachmann/cel-js";
-import { createScopeEnvironment } from "../rules/cel-env.js";
-import { classifyCelError, type CelErrorLike } from "../rules/cel-errors.js";
-import { linearProgram } from "../rules/linear-regex.js";
+import { createScopeEnvironment } from "../cel/env.js";
+import { schemaGeneration } from "../facts/schema.js";
+import { classifyCelError, type CelErrorLike } from "../cel/errors.js";
+import { linearProgram } from "../cel/linear-regex.js";
 import type { FilterScope } from "./fields.js";
 import { translateDisplayFilter } from "./translate.js";
 
@@ -31,8 +32,14 @@ export type CompiledFilter =
   | { ok: false; text: string; offset: number; message: string };
 
 const envs = new Map<FilterScope, Environment>();
+let envsGeneration = -1;
 
+/** The scope's CEL environment, declared again when the fact schema changed (plugins loaded). */
 function envFor(scope: FilterScope): Environment {
+  if (envsGeneration !== schemaGeneration()) {
+    envs.clear();
+    envsGeneration = schemaGeneration();
+  }
   let env = envs.get(scope);
   if (!env) envs.set(scope, (env = createScopeEnvironment(scope, [])));
   return env;

@@ -1,12 +1,12 @@
 /**
  * The names a display filter can use in each pane's scope, and what each stands for in the
- * rules' facts (src/rules/facts.ts): every documented fact under its own name, plus Wireshark's
+ * rules' facts (src/facts/schema.ts, with the loaded plugins' fields): every documented fact under its own name, plus Wireshark's
  * names where the facts spell them differently (`ip.addr` is either address, `tcp.port` either
  * port, `tcp.flags` the flag bits as a number) and, for connections and exchanges, the packet
  * names that have a meaning there (`ip.addr` is the client's or the server's address).
  */
 
-import { scopeFacts, type FactType } from "../rules/facts.js";
+import { factProtocols, schemaGeneration, scopeFacts, type FactType } from "../facts/schema.js";
 
 export type FilterScope = "packet" | "connection" | "exchange";
 
@@ -23,8 +23,11 @@ export interface FilterField {
   description: string;
 }
 
-/** Protocol names a bare test can name, as Wireshark's frame.protocols lists them. */
-export const PROTOCOLS = ["frame", "eth", "sll", "null", "raw", "vlan", "arp", "rarp", "lldp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "sctp", "kafka", "tls"] as const;
+/**
+ * Protocol names a bare test can name, as Wireshark's frame.protocols lists them; the loaded
+ * stream dissectors (kafka, tls, a plugin's) are added to these.
+ */
+export const PROTOCOLS = ["frame", "eth", "sll", "null", "raw", "vlan", "arp", "rarp", "lldp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "sctp"] as const;
 
 const ADDRESS_FACT = /(^|[._])(src|dst|addr)$|_addr(_|$)/;
 
@@ -73,9 +76,14 @@ const EXCHANGE_ALIASES: FilterField[] = [
 ];
 
 const tables = new Map<FilterScope, Map<string, FilterField>>();
+let tablesGeneration = -1;
 
 /** Every name usable in a scope: the facts, then the aliases (which win on a shared name). */
 export function filterFields(scope: FilterScope): Map<string, FilterField> {
+  if (tablesGeneration !== schemaGeneration()) {
+    tables.clear();
+    tablesGeneration = schemaGeneration();
+  }
   let t = tables.get(scope);
   if (t) return t;
   t = new Map();
@@ -85,7 +93,9 @@ export function filterFields(scope: FilterScope): Map<string, FilterField> {
   const aliases = scope === "packet" ? PACKET_ALIASES : scope === "connection" ? CONNECTION_ALIASES : EXCHANGE_ALIASES;
   for (const a of aliases) t.set(a.name, a);
   if (scope === "packet") {
-    for (const p of PROTOCOLS) if (!t.has(p)) t.set(p, { name: p, kind: "protocol", paths: ["frame.protocols"], description: `The packet carries ${p}` });
+    for (const p of [...PROTOCOLS, ...factProtocols().map((x) => x.name)]) {
+      if (!t.has(p)) t.set(p, { name: p, kind: "protocol", paths: ["frame.protocols"], description: `The packet carries ${p}` });
+    }
   }
   tables.set(scope, t);
   return t;

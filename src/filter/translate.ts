@@ -13,8 +13,8 @@
  * set; Wireshark's is true whenever the field is present, i.e. on every TCP packet.
  */
 
-import { closest } from "../rules/cel-errors.js";
-import { parseNetwork } from "../rules/ip-functions.js";
+import { closest } from "../cel/errors.js";
+import { parseNetwork } from "../cel/ip-functions.js";
 import { filterFields, type FieldKind, type FilterField, type FilterScope } from "./fields.js";
 import { FilterSyntaxError, parseDisplayFilter, type CompareOp, type FilterNode, type Literal, type SetItem } from "./parse.js";
 

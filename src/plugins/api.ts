@@ -24,8 +24,30 @@ export interface FieldSpec {
   name: string;
   type: FieldType;
   description: string;
-  /** For enumerations: value -> name (e.g. Kafka API keys). */
+  /** For enumerations: value -> name (e.g. Kafka API keys). Trees, reports and rules show the name. */
   values?: Record<number, string>;
+  /**
+   * Optional. One value per element of the message (each topic, each error code): the PDU's
+   * field holds a list, and rules and filters see a list (CEL `list<int>` / `list<string>`),
+   * empty when the message has none. For int, uint, string and bytes fields. Without it a field
+   * has one value and is absent when the message has none.
+   */
+  repeated?: boolean;
+  /** Optional. Unit of the value: "bytes", "ms", "s", "packets"... shown in `kdiag fields` and docs. */
+  unit?: string;
+  /** Optional. How trees print the value: "dec" (default), "hex" (0x1f), or "ms" (a duration). */
+  display?: "dec" | "hex" | "ms";
+}
+
+/**
+ * An expert note the dissector may report with `ctx.note` (Wireshark's expert info): declared
+ * up front so that `kdiag fields` and docs can list what a plugin may say.
+ */
+export interface ExpertSpec {
+  /** "<plugin>.<what>", like a field name: "resp.error_reply". */
+  name: string;
+  severity: "note" | "warning" | "error";
+  description: string;
 }
 
 /** Where bytes came from: the packets that carried them. */
@@ -147,7 +169,7 @@ export interface StreamContext {
   emit(pdu: Pdu): void;
   /** Report a paired request/response (for request/response protocols). */
   exchange(ex: Exchange): void;
-  /** Report a problem that is not a PDU (expert info), tied to a packet. */
+  /** Report a problem that is not a PDU (expert info), tied to a packet (see DissectorPlugin.expert). */
   note(severity: "note" | "warning" | "error", packet: number, message: string): void;
 }
 
@@ -209,9 +231,22 @@ export type DetectResult = "yes" | "client" | "no" | "more";
 export interface DissectorPlugin {
   /** Always PLUGIN_API_VERSION (1) for plugins written against this file. */
   apiVersion: number;
-  /** Short lowercase name, also the field prefix: "kafka". */
+  /**
+   * Short lowercase name, also the field prefix and the variable rules read: "kafka". kdiag's
+   * own variables (frame, ip, ipv6, udp, tcp, conn, exchange, capture, pair, end, path, other,
+   * window, params) and CEL's words (true, false, null, in, has, dyn, cel) are taken.
+   */
   name: string;
   description: string;
+  /** Optional. How packet lists, trees and reports name the protocol ("Kafka", "Redis"); default `name`. */
+  label?: string;
+  /**
+   * Optional. What one message is called in each direction, for trees: `{ c2s: "request",
+   * s2c: "response" }` labels a PDU "Redis request". Default: "client to server"/"server to client".
+   */
+  messages?: { c2s: string; s2c: string };
+  /** Optional. The expert notes `ctx.note` may report (listed by `kdiag fields`). */
+  expert?: ExpertSpec[];
   /** "segment": sees TCP segments (the TCP dissector); "stream": sees reassembled byte streams. */
   layer: "segment" | "stream";
   /** Entries for the tcp.port table. */

@@ -1,7 +1,7 @@
 /** The dissectors that ship with kdiag, registered into a fresh registry for each run. */
 
 import kafka from "../../dissectors/kafka/index.js";
-import tcp from "../../dissectors/tcp/index.js";
+import tcp from "../tcp/descriptor.js";
 import tls from "../../dissectors/tls/index.js";
 import { Registry } from "./registry.js";
 
@@ -14,3 +14,8 @@ export function createRegistry(): Registry {
   registry.register(kafka, "builtin");
   return registry;
 }
+
+// What the command line hands the built-in TLS dissector (--tls-keylog) and reads of its notes:
+// the one place outside dissectors/ that names them.
+export { KeyLog, parseKeyLog } from "../../dissectors/tls/keylog.js";
+export { TLS_NOT_DECRYPTED } from "../../dissectors/tls/session.js";

@@ -15,11 +15,25 @@
 import type { CloseInfo, Dir, DissectorPlugin, Exchange, InnerStream, PacketRef, Pdu, StreamContext, StreamDissector } from "./api.js";
 import { Framer } from "./framer.js";
 import type { Registry } from "./registry.js";
-import type { Connection, StreamSink } from "../tcp/types.js";
+/**
+ * What dispatch reads and sets of a TCP connection (src/tcp's Connection has these and more):
+ * declared here so that plugins/ does not depend on tcp/ (tcp/ delivers the plugin API's types).
+ */
+export interface DispatchedConnection {
+  id: number;
+  client: { addr: string; port: number };
+  server: { addr: string; port: number };
+  roleInferred: boolean;
+  dissector: string | null;
+  malformed: string | null;
+}
+
+/** Where reassembled bytes go (src/tcp's StreamSink has this shape). */
+type StreamSink = InnerStream;
 
 const HEURISTIC_HEAD_LIMIT = 64 * 1024;
 
-export interface DispatchHooks {
+export interface DispatchHooks<Connection extends DispatchedConnection = DispatchedConnection> {
   /**
    * A PDU reported by the connection's dissector, or by an inner dissector (`by`, its name: Kafka
    * inside TLS); without `by` it is conn.dissector's.
@@ -50,9 +64,9 @@ export interface DispatchOptions {
 }
 
 /** Builds the `openSink` function the TCP tracker calls at a connection's first payload byte. */
-export function createDispatcher(
+export function createDispatcher<Connection extends DispatchedConnection>(
   registry: Registry,
-  hooks: DispatchHooks,
+  hooks: DispatchHooks<Connection>,
   opts: DispatchOptions = {},
 ): (conn: Connection) => StreamSink | null {
   const identifyOnly = opts.identifyOnly ?? false;
@@ -84,7 +98,7 @@ interface HeldChunk {
 
 const FLIP: Record<Dir, Dir> = { c2s: "s2c", s2c: "c2s" };
 
-class DispatchSink implements StreamSink {
+class DispatchSink<Connection extends DispatchedConnection> implements StreamSink {
   private dissector: StreamDissector | null = null;
   private plugin: DissectorPlugin | null = null;
   private framers: Record<Dir, Framer | null> = { c2s: null, s2c: null };
@@ -103,7 +117,7 @@ class DispatchSink implements StreamSink {
   constructor(
     private readonly conn: Connection,
     private readonly registry: Registry,
-    private readonly hooks: DispatchHooks,
+    private readonly hooks: DispatchHooks<Connection>,
     private readonly chosen: DissectorPlugin | null,
     look: boolean,
     private readonly identifyOnly: boolean,

@@ -40,6 +40,18 @@ export interface Heuristic {
 const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 const FIELD_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 const FIELD_TYPES = new Set(["int", "uint", "bool", "string", "bytes", "double", "time"]);
+/** Types a `repeated` field may have: rules see them as list<int> or list<string>. */
+const REPEATED_TYPES = new Set(["int", "uint", "string", "bytes"]);
+const DISPLAYS = new Set(["dec", "hex", "ms"]);
+const SEVERITIES = new Set(["note", "warning", "error"]);
+/**
+ * Names a plugin may not take: kdiag's own fact variables (src/facts/schema.ts), which the plugin's
+ * would hide in rules and filters, and words of the expression language (CEL).
+ */
+const RESERVED_NAMES = new Set([
+  "frame", "ip", "ipv6", "udp", "conn", "exchange", "capture", "pair", "end", "path", "other", "window", "params",
+  "true", "false", "null", "in", "has", "dyn", "cel",
+]);
 
 export class Registry {
   private readonly plugins = new Map<string, RegisteredPlugin>();
@@ -112,6 +124,13 @@ export function validatePlugin(candidate: unknown, source: string): DissectorPlu
   if (typeof p.name !== "string" || !NAME_PATTERN.test(p.name)) {
     throw invalid(source, `name must match ${NAME_PATTERN} (got ${JSON.stringify(p.name)})`);
   }
+  if (RESERVED_NAMES.has(p.name)) throw invalid(source, `name "${p.name}" is taken by kdiag's own facts or rule language (${p.name}.*)`);
+  if (p.label !== undefined && (typeof p.label !== "string" || p.label.length === 0 || p.label.length > 32)) {
+    throw invalid(source, "label must be a short text (1-32 characters)");
+  }
+  if (p.messages !== undefined && (typeof p.messages !== "object" || p.messages === null || typeof p.messages.c2s !== "string" || typeof p.messages.s2c !== "string")) {
+    throw invalid(source, 'messages must be { c2s: "request", s2c: "response" } (two texts)');
+  }
   if (p.layer !== "segment" && p.layer !== "stream") {
     throw invalid(source, `layer must be "segment" or "stream" (got ${JSON.stringify(p.layer)})`);
   }
@@ -136,7 +155,24 @@ export function validatePlugin(candidate: unknown, source: string): DissectorPlu
     }
     if (!FIELD_TYPES.has(f.type)) throw invalid(source, `field ${f.name} has unknown type ${JSON.stringify(f.type)}`);
     if (seen.has(f.name)) throw invalid(source, `field ${f.name} is declared twice`);
+    if (f.repeated !== undefined && typeof f.repeated !== "boolean") throw invalid(source, `field ${f.name}: repeated must be true or false`);
+    if (f.repeated && !REPEATED_TYPES.has(f.type)) throw invalid(source, `field ${f.name}: a repeated field must be int, uint, string or bytes`);
+    if (f.unit !== undefined && typeof f.unit !== "string") throw invalid(source, `field ${f.name}: unit must be a text`);
+    if (f.display !== undefined && !DISPLAYS.has(f.display)) throw invalid(source, `field ${f.name}: display must be "dec", "hex" or "ms"`);
     seen.add(f.name);
+  }
+  // Rules read fields as nested names: one name cannot be both a value and a parent.
+  for (const name of seen) {
+    const parent = name.slice(0, name.lastIndexOf("."));
+    if (seen.has(parent)) throw invalid(source, `field ${parent} is both a value and the parent of ${name} (rename one, e.g. ${parent}_value)`);
+  }
+  if (p.expert !== undefined) {
+    if (!Array.isArray(p.expert)) throw invalid(source, "expert must be a list of { name, severity, description }");
+    for (const e of p.expert) {
+      if (!e || typeof e.name !== "string" || !e.name.startsWith(`${p.name}.`)) throw invalid(source, `expert note ${JSON.stringify(e?.name)} must start with "${p.name}."`);
+      if (!SEVERITIES.has(e.severity)) throw invalid(source, `expert note ${e.name}: severity must be note, warning or error`);
+      if (typeof e.description !== "string") throw invalid(source, `expert note ${e.name}: description must be a text`);
+    }
   }
   if (p.framing !== undefined) {
     const fr = p.framing;

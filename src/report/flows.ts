@@ -30,6 +30,12 @@ export interface FlowJson {
   events: Record<string, number>;
   /** The protocol dissector that claims the connection (by port or heuristic), or null. */
   dissector: string | null;
+  /**
+   * "<dissector>: <first line of the error>" when the dissector failed on the connection, else
+   * null. Known when the messages were decoded (flows -Y on decoded facts, e.g. `conn.malformed`);
+   * plain `flows` only identifies the dissector, without running it on the bytes.
+   */
+  malformed: string | null;
 }
 
 function dirJson(d: DirectionStats) {
@@ -62,6 +68,7 @@ export function flowToJson(c: Connection): FlowJson {
     longest_idle_ms: usToMs(c.longestIdleUs),
     events,
     dissector: c.dissector,
+    malformed: c.malformed,
   };
 }
 

@@ -3,8 +3,7 @@
  * document `{"exchanges": [...]}`; and `--stats`, latency and errors per API and per client.
  */
 
-import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
-import { API_NAMES } from "../../dissectors/kafka/fields.js";
+import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { formatCount, renderTable, tableLines, usToSeconds } from "./format.js";
@@ -71,7 +70,7 @@ export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): Ex
     server: endpoint(conn.server.addr, conn.server.port),
     time: usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs),
     api_key: apiKey,
-    api_name: apiKey === null ? null : (API_NAMES[apiKey] ?? null),
+    api_name: apiKey === null ? null : (kafkaApiName(apiKey) ?? null),
     api_version: num(f["kafka.api_version"]),
     correlation_id: num(f["kafka.correlation_id"]),
     client_id: typeof f["kafka.client_id"] === "string" ? f["kafka.client_id"] : null,
@@ -88,7 +87,7 @@ export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): Ex
     unanswered_reason: typeof f["kafka.unanswered"] === "string" ? f["kafka.unanswered"] : null,
     errors: [...new Set(numbers(f["kafka.error"]).filter((c) => c !== 0))].map((code) => ({
       code,
-      name: KAFKA_ERRORS[code] ?? `UNKNOWN_ERROR_${code}`,
+      name: kafkaErrorName(code),
     })),
     summary: ex.summary,
   };

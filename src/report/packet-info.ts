@@ -5,6 +5,7 @@
  * Called per printed or displayed row, never on the per-packet path of the pass.
  */
 
+import { protocolLabel } from "../facts/schema.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import { decodeLink } from "../decode/link.js";
 import { createDecodedPacket } from "../decode/packet.js";
@@ -84,15 +85,12 @@ export function protocolName(pkt: DecodedPacket): string {
   return IP_PROTOCOLS[pkt.ipProto] ?? `IP proto ${pkt.ipProto}`;
 }
 
-/** How tshark's protocol column spells the protocols kdiag's own dissectors decode. */
-const DISSECTOR_COLUMN: Record<string, string> = { kafka: "Kafka", tls: "TLS" };
-
 /**
- * The protocol column of a packet that completed PDUs: the first PDU's dissector, spelled as
- * tshark spells it for the built-in ones, a plugin's name as it is (raw: printers sanitise).
+ * The protocol column of a packet that completed PDUs: the first PDU's dissector by its declared
+ * label (Kafka, TLS as tshark spells them; a plugin's `label`, else its name; raw: printers sanitise).
  */
 export function dissectorColumn(dissector: string): string {
-  return DISSECTOR_COLUMN[dissector] ?? dissector;
+  return protocolLabel(dissector);
 }
 
 /** Source, destination and Info of a packet that is not TCP; link addresses for one that is not IP. */

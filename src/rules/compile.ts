@@ -7,12 +7,12 @@
 
 import type { Environment } from "@marcbachmann/cel-js";
 import { nestedComprehension } from "./cost.js";
-import { linearProgram } from "./linear-regex.js";
-import { paramRefs } from "./cel-ast.js";
-import { withParams } from "./cel-env.js";
-import { classifyCelError, type CelErrorLike } from "./cel-errors.js";
+import { linearProgram } from "../cel/linear-regex.js";
+import { paramRefs } from "../cel/ast.js";
+import { withParams } from "../cel/env.js";
+import { classifyCelError, type CelErrorLike } from "../cel/errors.js";
 import { originOf, type Expanded, type MacroExpander, type TextOrigin } from "./expand.js";
-import type { Scope } from "./facts.js";
+import { factProtocols, protocolOf, type Scope } from "../facts/schema.js";
 import type { ItemLocator } from "./locate.js";
 import { displayValue, type ParamEntry } from "./params.js";
 import type { ProblemCode, RuleProblem } from "./problems.js";
@@ -159,6 +159,36 @@ class RuleCompiler {
     return { program: program as unknown as Program, text: expanded.text, type, paramNames: refs };
   }
 
+  /**
+   * `dissector: kafka` (or a list): the condition holds only on items of connections whose decoded
+   * protocols (conn.protocols) are all among those named, not counting a carrier another protocol
+   * was decoded inside (TLS around decrypted Kafka) — a connection on which nothing was decoded (a
+   * refused SYN, a reset before the first byte) counts, one that carried another protocol (a
+   * plugin's) does not; for exchanges, only on the named dissectors' exchanges. The
+   * condition was checked on its own, so its problems point into the file; the guard is kdiag's.
+   */
+  forDissectors(checked: Checked, names: string | readonly string[]): Checked | null {
+    const list = typeof names === "string" ? [names] : names;
+    const where = this.loc.at(["dissector"]);
+    if (this.scope === "capture" || this.scope === "pair") {
+      this.fail("RULE_BAD_VALUE", `dissector: the ${this.scope} scope is not about one connection; use it in the packet, connection, exchange or end scope`, where);
+      return null;
+    }
+    const unknown = list.find((n) => !protocolOf(n));
+    if (unknown !== undefined) {
+      const loaded = factProtocols().map((p) => p.name);
+      this.fail("RULE_BAD_VALUE", `dissector: no stream dissector named "${unknown}" is loaded (loaded: ${loaded.join(", ")}; a plugin's with --plugin)`, where);
+      return null;
+    }
+    const names_ = `[${list.map((n) => JSON.stringify(n)).join(", ")}]`;
+    const guard = this.scope === "exchange" ? `exchange.dissector in ${names_}` : `conn.protocols.all(p, p in ${names_} || (p == conn.dissector && conn.protocols.size() > 1))`;
+    const text = `(${guard}) && (${checked.text})`;
+    const parsed = this.env.parse(text);
+    const linear = linearProgram(this.env, parsed, text);
+    if (!linear.ok) return checked;
+    return { ...checked, text, program: linear.program as unknown as Program };
+  }
+
   private celProblem(err: CelErrorLike, expanded: Expanded, ast: Parameters<typeof classifyCelError>[1]["ast"], what: string): void {
     const c = classifyCelError(err, { scope: this.scope, ast, paramNames: this.paramNames });
     const at = originOf(expanded, c.offset);
@@ -274,7 +304,8 @@ export function compileRule(
   params: ReadonlyMap<string, ParamEntry>,
 ): CompiledRule | null {
   const rc = new RuleCompiler(decl, scope, loc, ctx, params);
-  const condition = rc.check(["condition"], rc.conditionText(), "condition", { bool: true });
+  const checked = rc.check(["condition"], rc.conditionText(), "condition", { bool: true });
+  const condition = checked && decl.dissector !== undefined ? rc.forDissectors(checked, decl.dissector) : checked;
   const output = rc.template(["output"], decl.output, "output");
   const advice = decl.advice !== undefined ? rc.template(["advice"], decl.advice, "advice") : null;
   const exceptions = (decl.exceptions ?? []).map((ex, i) => rc.exception(ex, i));

@@ -7,7 +7,7 @@
  */
 
 import type { ASTNode } from "@marcbachmann/cel-js";
-import { children } from "./cel-ast.js";
+import { children } from "../cel/ast.js";
 
 const COMPREHENSIONS: ReadonlySet<string> = new Set(["all", "exists", "exists_one", "map", "filter"]);
 

@@ -9,9 +9,9 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
-import { kafkaPerConnection } from "./kafka-per-connection.js";
+import { kafkaPerConnection } from "../facts/kafka-per-connection.js";
 import type { Connection } from "../tcp/types.js";
-import type { Facts } from "./build-facts.js";
+import type { Facts } from "../facts/build.js";
 import { describeEnd, IDLE_FLOOR_US, packetsByConnection, type EndInfo } from "./end-shape.js";
 import { bracket, largestCluster, median } from "./infer.js";
 

@@ -12,9 +12,9 @@ import {
   exchangeFactsBuilder,
   snapshotFacts,
   type Facts,
-} from "./build-facts.js";
-import { forEachPacketFacts, readsOf } from "./packet-item.js";
-import type { Scope } from "./facts.js";
+} from "../facts/build.js";
+import { forEachPacketFacts, readsOf } from "../facts/packet-item.js";
+import type { Scope } from "../facts/schema.js";
 import { buildEndFacts, endMatters } from "./end-facts.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";
 import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";

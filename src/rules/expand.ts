@@ -10,7 +10,7 @@
  */
 
 import { parse, type ASTNode } from "@marcbachmann/cel-js";
-import { identifiers } from "./cel-ast.js";
+import { identifiers } from "../cel/ast.js";
 
 /** Where a piece of expression text lives in a rule file. */
 export interface TextOrigin {

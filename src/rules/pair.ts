@@ -9,7 +9,7 @@
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import type { Connection } from "../tcp/types.js";
-import type { Facts } from "./build-facts.js";
+import type { Facts } from "../facts/build.js";
 import { pairByIsnOrTiming, type PairCandidate } from "./infer.js";
 
 export type MatchedBy = "4-tuple" | "isn" | "timing" | "none";

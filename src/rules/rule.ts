@@ -1,6 +1,6 @@
 /** A compiled rule: what the loader hands to the evaluator (and what reports may describe). */
 
-import type { Scope } from "./facts.js";
+import type { Scope } from "../facts/schema.js";
 import type { ExceptionComp, Severity } from "./schema.js";
 import type { TemplatePart } from "./template.js";
 

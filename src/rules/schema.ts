@@ -66,6 +66,8 @@ export const ruleSchema = z.strictObject({
   desc: z.string(),
   severity: z.enum(SEVERITIES),
   scope: z.string(),
+  /** The dissector(s) whose connections the rule is about (docs/rules.md, "Which protocol a rule is about"). */
+  dissector: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   params: paramsSchema.optional(),
   condition: z.string().min(1),
   output: z.string().min(1),

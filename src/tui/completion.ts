@@ -6,7 +6,7 @@
  */
 
 import { filterFields, type FilterScope } from "../filter/fields.js";
-import { scopeFacts } from "../rules/facts.js";
+import { scopeFacts } from "../facts/schema.js";
 
 export interface Completion {
   text: string;

@@ -4,7 +4,7 @@
  * Client id and topics share what is left; the detail pane has them whole.
  */
 
-import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
+import { kafkaErrorName } from "../facts/kafka-names.js";
 import type { StoredExchange } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { fit, padLeft, shareWidth } from "./text.js";
@@ -27,7 +27,7 @@ const LATENCY = 7; // shortDuration: "850us", "999.9ms", "2m05s"
 export function outcome(ex: StoredExchange, short = false): string {
   const errs = Array.isArray(ex.fields["kafka.error"]) ? (ex.fields["kafka.error"] as FieldValue[]) : [];
   const codes = [...new Set(errs.filter((c): c is number => typeof c === "number" && c !== 0))];
-  if (codes.length > 0) return codes.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`).join(",");
+  if (codes.length > 0) return codes.map((c) => kafkaErrorName(c)).join(",");
   switch (ex.status) {
     case "answered":
       return "ok";

@@ -6,7 +6,6 @@
  * crash (the error is printed after the terminal is back to normal). Returns the exit code.
  */
 
-import type { KeyLog } from "../../dissectors/tls/keylog.js";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import blessed from "blessed";
@@ -17,9 +16,10 @@ import { analyseCapture } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
+import { useRegistry } from "../facts/schema.js";
 import { PluginError } from "../plugins/registry.js";
 import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Finding } from "../rules/index.js";
-import { ExitCode } from "../cli/exit-codes.js";
+import { ExitCode } from "../exit-codes.js";
 import { App, type CompareRow } from "./app.js";
 import { compareRows } from "./compare.js";
 import { FilterHistory, historyFile } from "./history.js";
@@ -46,7 +46,7 @@ export interface TuiOptions {
   /** `--decode-as PORT=NAME`, already parsed. */
   decodeAs?: Array<{ port: number; dissector: string }>;
   /** `--tls-keylog`: a key log to decrypt TLS with (read and warned about by the caller). */
-  tlsKeyLog?: KeyLog;
+  tlsKeyLog?: unknown;
   /** Where applied filters are kept across runs (null: this session only); default historyFile(). */
   historyFile?: string | null;
   /** Terminal streams (default: the process's); tests pass in-memory streams. */
@@ -141,6 +141,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     for (const d of opts.decodeAs ?? []) registry.decodeAs(d.port, d.dissector);
     for (const port of opts.kafkaPorts ?? []) registry.decodeAs(port, "kafka");
     if (opts.tlsKeyLog) registry.preferences.set("tls.keylog", opts.tlsKeyLog);
+    // Rules and the filter bar are compiled against the loaded plugins' fields.
+    useRegistry(registry);
   } catch (e) {
     if (e instanceof PluginError) {
       say(e.message);

@@ -4,7 +4,8 @@
  * Every string that came from the capture goes through `safe` before it is returned as a row.
  */
 
-import { API_NAMES } from "../../dissectors/kafka/fields.js";
+import { kafkaApiName } from "../facts/kafka-names.js";
+import { protocolLabel } from "../facts/schema.js";
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
@@ -13,9 +14,9 @@ import { redissectPdu, type PduDetail } from "../model/redissect-pdu.js";
 import type { StreamMap } from "../model/stream-map.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
-import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../rules/build-facts.js";
+import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../facts/build.js";
 import { buildEndFacts } from "../rules/end-facts.js";
-import { PacketItems, pdusByPacket, readsOf } from "../rules/packet-item.js";
+import { PacketItems, pdusByPacket, readsOf } from "../facts/packet-item.js";
 import { severityRank } from "../report/findings.js";
 import type { Finding } from "../rules/index.js";
 import { packetRow as reportPacketRow, type PacketJson } from "../report/packets.js";
@@ -377,7 +378,8 @@ export class TuiModel {
     const cells = {
       time: time.toFixed(3),
       conn: ex.connId,
-      api: key === null ? "?" : String(API_NAMES[key] ?? key),
+      // Another protocol's exchange: its label (the summary says the rest).
+      api: key !== null ? String(kafkaApiName(key) ?? key) : ex.dissector === "kafka" ? "?" : this.safe(protocolLabel(ex.dissector)),
       version: key === null ? null : typeof version === "number" || typeof version === "string" ? version : "?",
       client: this.safe(clientId),
       topics: this.safe(topics),

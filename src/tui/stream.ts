@@ -6,8 +6,7 @@
  * exchanges and the packet index), so a long connection costs no re-reading of the capture.
  */
 
-import { API_NAMES } from "../../dissectors/kafka/fields.js";
-import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
+import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
 import { TcpFlag } from "../decode/types.js";
 import { flagsText } from "../decode/format.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
@@ -119,7 +118,7 @@ function messageText(d: StoredPdu, unanswered: StoredExchange | undefined, clean
   const size = `${shortCount(d.length)}B`;
   const malformed = d.malformed ? " [Malformed]" : "";
   if (typeof key !== "number") return `${clean(d.summary)} ${size}${malformed}`;
-  const api = `${API_NAMES[key] ?? `api ${key}`} v${typeof f["kafka.api_version"] === "number" ? f["kafka.api_version"] : "?"}`;
+  const api = `${kafkaApiName(key) ?? `api ${key}`} v${typeof f["kafka.api_version"] === "number" ? f["kafka.api_version"] : "?"}`;
   const corr = typeof f["kafka.correlation_id"] === "number" ? ` corr=${f["kafka.correlation_id"]}` : "";
   if (d.dir === "c2s") {
     const why = unanswered ? ` ${outcome(unanswered)}` : "";
@@ -134,7 +133,7 @@ function messageText(d: StoredPdu, unanswered: StoredExchange | undefined, clean
 export function resultOf(fields: Record<string, FieldValue>): string {
   const v = fields["kafka.error"];
   const codes = [...new Set((Array.isArray(v) ? v : [v]).filter((c): c is number => typeof c === "number" && c !== 0))];
-  return codes.length === 0 ? "ok" : codes.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`).join(",");
+  return codes.length === 0 ? "ok" : codes.map((c) => kafkaErrorName(c)).join(",");
 }
 
 /** The row to start on: the first about `packet` or after it, else the last. */

@@ -7,9 +7,8 @@
 
 import { relativeSeq } from "../tcp/seq.js";
 import type { Finding } from "../rules/index.js";
-import { API_NAMES } from "../../dissectors/kafka/fields.js";
-import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
-import { TCP_FLAG_BITS } from "../../dissectors/tcp/index.js";
+import { fieldSpec, messageLabel, protocolLabel, valueName } from "../facts/schema.js";
+import { TCP_FLAG_BITS } from "../tcp/descriptor.js";
 import { LinkType } from "../capture/types.js";
 import { flagsText, formatAddr } from "../decode/format.js";
 import type { DecodedPacket } from "../decode/types.js";
@@ -35,6 +34,8 @@ export interface UiNode {
   children?: UiNode[];
   /** Shown expanded when the tree is first drawn. */
   open?: boolean;
+  /** A dissector's message (Kafka's, TLS's, a plugin's): the default view opens it. */
+  pdu?: boolean;
 }
 
 export interface FlatRow {
@@ -77,7 +78,7 @@ export function allIds(roots: readonly UiNode[]): Set<string> {
 }
 
 /**
- * The default view: the most specific layers open (the Kafka or TLS messages, else TCP, else the last
+ * The default view: the most specific layers open (the dissectors' messages, else TCP, else the last
  * layer), the outer ones closed, as the question is usually about the top of the stack.
  */
 export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
@@ -86,7 +87,7 @@ export function defaultExpanded(roots: readonly UiNode[]): Set<string> {
     if (n.open && n.children?.length) out.add(String(i));
   });
   if (out.size > 0) return out;
-  const kafka = roots.map((n, i) => (n.children?.length && /^(Kafka|TLS) /.test(n.label) ? i : -1)).filter((i) => i >= 0);
+  const kafka = roots.map((n, i) => (n.children?.length && n.pdu === true ? i : -1)).filter((i) => i >= 0);
   if (kafka.length > 0) {
     for (const i of kafka) {
       out.add(String(i));
@@ -152,16 +153,26 @@ export function valueText(v: FieldValue): string {
   return String(v);
 }
 
+/**
+ * A field's value as its declaration says to show it (hex, ms), with the names its `values`
+ * give: one value's name, or for a repeated field the names of its distinct non-zero values
+ * (0 is "none" in such lists: Kafka's error codes).
+ */
+function declaredText(name: string, v: FieldValue): string {
+  const spec = fieldSpec(name);
+  const shown = (x: FieldValue): string =>
+    typeof x === "number" && spec?.display === "hex" ? `0x${x.toString(16)}` : typeof x === "number" && spec?.display === "ms" ? `${x} ms` : valueText(x);
+  let text = Array.isArray(v) ? `[${v.map(shown).join(", ")}]` : shown(v);
+  if (!spec?.values) return text;
+  if (Array.isArray(v)) {
+    const codes = [...new Set(v.filter((x): x is number => typeof x === "number" && x !== 0))];
+    if (codes.length) text += ` (${codes.map((c) => valueName(name, c) ?? String(c)).join(", ")})`;
+  } else if (typeof v === "number" && valueName(name, v) !== undefined) text += ` (${valueName(name, v)})`;
+  return text;
+}
+
 function fieldNodes(fields: Record<string, FieldValue>): UiNode[] {
-  return Object.entries(fields).map(([k, v]) => {
-    let text = valueText(v);
-    if (k === "kafka.api_key" && typeof v === "number" && API_NAMES[v]) text += ` (${API_NAMES[v]})`;
-    if (k === "kafka.error") {
-      const codes = (Array.isArray(v) ? v : [v]).filter((x): x is number => typeof x === "number" && x !== 0);
-      if (codes.length) text += ` (${[...new Set(codes)].map((c) => KAFKA_ERRORS[c] ?? `error ${c}`).join(", ")})`;
-    }
-    return leaf(`${k}: ${text}`);
-  });
+  return Object.entries(fields).map(([k, v]) => leaf(`${k}: ${declaredText(k, v)}`));
 }
 
 /**
@@ -171,18 +182,14 @@ function fieldNodes(fields: Record<string, FieldValue>): UiNode[] {
  * byte, so the hex pane can show it.
  */
 export function pduNode(pdu: StoredPdu, streams?: StreamMap): UiNode {
-  const what =
-    pdu.dissector === "kafka"
-      ? `Kafka ${pdu.dir === "c2s" ? "request" : "response"}`
-      : `${dissectorColumn(pdu.dissector)} ${pdu.dir === "c2s" ? "client to server" : "server to client"}`;
-  const label = `${what}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
+  const label = `${messageLabel(pdu.dissector, pdu.dir)}: ${pdu.summary}${pdu.malformed ? ` [Malformed: ${pdu.malformed}]` : ""}`;
   const place = (offset: number | undefined, length: number | undefined) => (streams ? inFrames(streams, pdu, offset, length) : {});
   const length: UiNode = { ...place(0, pdu.length), label: `Length on the wire: ${pdu.length} bytes (packets ${pdu.ref.first}-${pdu.ref.last})` };
   if (pdu.tree && pdu.tree.length > 0) {
     const fromTree = (n: TreeNode): UiNode => ({ label: n.label, ...place(n.offset, n.length), ...(n.children ? { children: n.children.map(fromTree) } : {}) });
-    return { label, ...place(0, pdu.length), children: [length, ...pdu.tree.map(fromTree), { label: "Fields (for filters and rules)", children: fieldNodes(pdu.fields) }] };
+    return { label, pdu: true, ...place(0, pdu.length), children: [length, ...pdu.tree.map(fromTree), { label: "Fields (for filters and rules)", children: fieldNodes(pdu.fields) }] };
   }
-  return { label, ...place(0, pdu.length), children: [length, ...fieldNodes(pdu.fields)] };
+  return { label, pdu: true, ...place(0, pdu.length), children: [length, ...fieldNodes(pdu.fields)] };
 }
 
 /**
@@ -331,19 +338,26 @@ function mac(b: Uint8Array, o: number): string {
   return Array.from(b.subarray(o, o + 6), (x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
+/** "Produce v9 corr=12" for Kafka (names from kafka.api_key's declared values); a plugin's summary. */
+function exchangeHead(ex: StoredExchange): string {
+  const f = ex.fields;
+  if (ex.dissector !== "kafka") return ex.summary;
+  const apiKey = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
+  const name = apiKey === null ? "?" : (valueName("kafka.api_key", apiKey) ?? `api ${apiKey}`);
+  return `${name} v${valueText(f["kafka.api_version"] ?? "?")} corr=${valueText(f["kafka.correlation_id"] ?? "?")}`;
+}
+
 /** The tree of an exchange: status, both sides with their packets, the fields, the PDUs. */
 /** `result`: the exchanges pane's result column (errors, `NO RESPONSE (RST)`), said in full on the first line. */
 export function exchangeTree(capture: AnalysedCapture, ex: StoredExchange, pdus: readonly StoredPdu[], streams: ReadonlyMap<StoredPdu, StreamMap> = new Map(), result = ""): UiNode[] {
   const f = ex.fields;
-  const apiKey = typeof f["kafka.api_key"] === "number" ? f["kafka.api_key"] : null;
-  const name = apiKey === null ? "?" : (API_NAMES[apiKey] ?? `api ${apiKey}`);
   const conn = capture.connections[ex.connId];
   const side = (what: string, s: StoredExchange["request"]): UiNode =>
     s ? leaf(`${what}: packets ${s.first}-${s.last}, ${s.length} bytes`) : leaf(`${what}: none`);
   const latency = ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-";
   const roots: UiNode[] = [
     {
-      label: `Kafka exchange: ${name} v${valueText(f["kafka.api_version"] ?? "?")} corr=${valueText(f["kafka.correlation_id"] ?? "?")} ${ex.status}${result ? `, result ${result}` : ""}`,
+      label: `${protocolLabel(ex.dissector)} exchange: ${exchangeHead(ex)} ${ex.status}${result ? `, result ${result}` : ""}`,
       children: [
         leaf(`Connection: ${ex.connId}${conn ? ` ${conn.client.addr}:${conn.client.port} -> ${conn.server.addr}:${conn.server.port}` : ""}`),
         leaf(`Status: ${ex.status} (${ex.confidence})`),

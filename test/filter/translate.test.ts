@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileFilter } from "../../src/filter/compile.js";
-import { ipCompare, ipMatch } from "../../src/rules/ip-functions.js";
+import { ipCompare, ipMatch } from "../../src/cel/ip-functions.js";
 
 const packet = (text: string) => compileFilter("packet", text);
 

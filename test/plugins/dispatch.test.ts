@@ -116,12 +116,12 @@ describe("dispatch", () => {
 
   it("a port-table match its own heuristic declines goes to another heuristic that claims it", () => {
     const own = portAndHeuristic("own", "A");
-    const other = recorder("other", (head) => (head[0] === 0x42 ? "yes" : "no"));
+    const other = recorder("rival", (head) => (head[0] === 0x42 ? "yes" : "no"));
     const { open } = setup(own.plugin, other.plugin);
     const conn = connection(4000);
     const sink = open(conn)!;
     sink.data("c2s", text("B-request"), at(4));
-    expect(conn.dissector).toBe("other");
+    expect(conn.dissector).toBe("rival");
     expect(other.seen).toEqual(["c2s:B-request"]);
     expect(own.seen).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe("dispatch", () => {
   it("the port table stands when its heuristic claims the bytes, or when nobody does", () => {
     for (const [bytes, expected] of [["A-request", "own"], ["Z-unknown", "own"]] as const) {
       const own = portAndHeuristic("own", "A");
-      const other = recorder("other", (head) => (head[0] === 0x42 ? "yes" : "no"));
+      const other = recorder("rival", (head) => (head[0] === 0x42 ? "yes" : "no"));
       const { open } = setup(own.plugin, other.plugin);
       const conn = connection(4000);
       open(conn)!.data("c2s", text(bytes), at(4));
@@ -140,7 +140,7 @@ describe("dispatch", () => {
 
   it("a gap before any byte on a port-table connection goes to the port table's dissector", () => {
     const own = portAndHeuristic("own", "A");
-    const other = recorder("other", () => "no");
+    const other = recorder("rival", () => "no");
     const { open } = setup(own.plugin, other.plugin);
     const conn = connection(4000);
     open(conn)!.gap("c2s", 100, at(4));

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bracket, inCluster, largestCluster, median } from "../../src/rules/infer.js";
-import { formatBytes, formatClock, formatDuration } from "../../src/rules/cel-functions.js";
+import { formatBytes, formatClock, formatDuration } from "../../src/cel/functions.js";
 
 describe("bracket: a limit between what got through and what did not", () => {
   it("lies between the largest accepted and the smallest refused", () => {

@@ -43,7 +43,7 @@ describe("loading: shape problems", () => {
         line: 8,
         col: 3,
         message:
-          'unknown key "priority" in rule; allowed: rule, title, desc, severity, scope, params, condition, output, advice, tags, enabled, exceptions, window, prior, signals',
+          'unknown key "priority" in rule; allowed: rule, title, desc, severity, scope, dissector, params, condition, output, advice, tags, enabled, exceptions, window, prior, signals',
       },
     ]);
   });

@@ -204,12 +204,13 @@ describe("detail tree", () => {
     expect(flatten(tree, new Set(["1"])).map((r) => r.node.label)).toEqual(["Frame 1", "TCP", "port", "Flags", "leaf"]);
     expect(flatten(tree, allIds(tree)).map((r) => `${r.depth}:${r.node.label}`)).toEqual(["0:Frame 1", "1:time", "0:TCP", "1:port", "1:Flags", "2:SYN", "0:leaf"]);
     expect([...defaultExpanded(tree)]).toEqual(["1"]);
-    expect([...defaultExpanded([...tree, { label: "Kafka request: Produce", children: [{ label: "x" }] }])]).toEqual(["3"]);
+    expect([...defaultExpanded([...tree, { label: "Kafka request: Produce", pdu: true, children: [{ label: "x" }] }])]).toEqual(["3"]);
   });
 
   it("opens a Kafka response down to its non-zero error codes, and no further", () => {
     const response: UiNode = {
       label: "Kafka response: Produce v7 Response MESSAGE_TOO_LARGE",
+      pdu: true,
       children: [
         { label: "Response header", children: [{ label: "correlation_id: 3" }] },
         {
@@ -302,7 +303,8 @@ describe("timeline", async () => {
 describe("packet filter in slices", async () => {
   const { analyseCapture } = await import("../../src/model/analyse.js");
   const { createRegistry } = await import("../../src/plugins/builtin.js");
-  const { forEachPacketFacts, PacketItems } = await import("../../src/rules/packet-item.js");
+  const { forEachPacketFacts, PacketItems } = await import("../../src/facts/packet-item.js");
+  const { snapshotFacts } = await import("../../src/facts/build.js");
   const { TuiModel } = await import("../../src/tui/model.js");
   const fixture = (f: string) => new URL(`../fixtures/${f}`, import.meta.url).pathname;
 
@@ -311,7 +313,7 @@ describe("packet filter in slices", async () => {
     const model = new TuiModel(capture, [], ASCII_GLYPHS, true);
     const expected: Array<[number, unknown]> = [];
     // Items are read through their getters: compare what a condition sees (their snapshots).
-    const plain = (f: unknown) => (f as { snapshot(): unknown }).snapshot();
+    const plain = (f: unknown) => snapshotFacts(f as Record<string, unknown>);
     forEachPacketFacts(capture, model.connFacts(), (frame, facts) => expected.push([frame, plain(facts)]));
     const got: Array<[number, unknown]> = [];
     const facts = new PacketItems(capture, model.connFacts(), model.pdusByPacket);

@@ -141,6 +141,9 @@ export async function loadIsolatedPlugin(path: string, opts: { shownAs?: string;
     fields: d.fields as FieldSpec[],
   };
   if (d.ports !== undefined) plugin.ports = d.ports;
+  if (d.label !== undefined) plugin.label = d.label;
+  if (d.messages !== undefined) plugin.messages = d.messages;
+  if (d.expert !== undefined) plugin.expert = d.expert;
   if (d.hasDetect) plugin.detect = (head: Uint8Array, dir: Dir) => host.call({ op: "detect", head: head.slice(), dir });
   if (d.hasOpen) plugin.open = (ctx: StreamContext) => host.open(ctx);
   if (d.framing) {

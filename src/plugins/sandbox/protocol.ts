@@ -10,6 +10,9 @@ export interface Descriptor {
   layer: unknown;
   ports: unknown;
   fields: FieldSpec[] | unknown;
+  label: unknown;
+  messages: unknown;
+  expert: unknown;
   hasDetect: boolean;
   hasOpen: boolean;
   framing: { headerLength: unknown; maxPduLength: unknown; bufferLimit: unknown; hasResync: boolean } | null;

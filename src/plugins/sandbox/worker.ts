@@ -39,6 +39,21 @@ function read(o: unknown, key: string): unknown {
   }
 }
 
+/** An object's own data under `keys` only (absent keys left out), so the descriptor stays plain data. */
+function plain(o: unknown, keys: readonly string[]): unknown {
+  if (typeof o !== "object" || o === null) return o;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = read(o, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function list(o: unknown, keys: readonly string[]): unknown {
+  return Array.isArray(o) ? o.map((x) => plain(x, keys)) : o;
+}
+
 function descriptor(p: unknown): Descriptor {
   const framing = read(p, "framing");
   const fields = read(p, "fields");
@@ -49,7 +64,10 @@ function descriptor(p: unknown): Descriptor {
     layer: read(p, "layer"),
     ports: read(p, "ports"),
     // Fields are data: a clone check happens when the descriptor is posted.
-    fields: Array.isArray(fields) ? fields.map((f) => ({ name: read(f, "name"), type: read(f, "type"), description: read(f, "description"), values: read(f, "values") })) : fields,
+    label: read(p, "label"),
+    messages: plain(read(p, "messages"), ["c2s", "s2c"]),
+    expert: list(read(p, "expert"), ["name", "severity", "description"]),
+    fields: list(fields, ["name", "type", "description", "values", "repeated", "unit", "display"]),
     hasDetect: typeof read(p, "detect") === "function",
     hasOpen: typeof read(p, "open") === "function",
     framing:

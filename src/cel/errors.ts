@@ -5,10 +5,19 @@
  */
 
 import type { ASTNode } from "@marcbachmann/cel-js";
-import { chainText, parentOf } from "./cel-ast.js";
-import { ALL_VARIABLES, knownFunctions } from "./cel-env.js";
-import { SCOPE_VARIABLES, scopeFacts, type Scope } from "./facts.js";
-import type { ProblemCode } from "./problems.js";
+import { chainText, parentOf } from "./ast.js";
+import { ALL_VARIABLES, knownFunctions } from "./env.js";
+import { SCOPE_VARIABLES, scopeFacts, type Scope } from "../facts/schema.js";
+
+/** The problem codes a CEL error maps to (a subset of the rule loader's ProblemCode). */
+export type CelProblemCode =
+  | "RULE_SYNTAX_ERROR"
+  | "RULE_UNKNOWN_LIST"
+  | "RULE_UNKNOWN_FIELD"
+  | "RULE_UNKNOWN_MACRO"
+  | "RULE_BAD_PARAM"
+  | "RULE_UNKNOWN_FUNCTION"
+  | "RULE_TYPE_ERROR";
 
 export interface CelErrorLike {
   name?: string;
@@ -20,7 +29,7 @@ export interface CelErrorLike {
 }
 
 export interface Classified {
-  code: ProblemCode;
+  code: CelProblemCode;
   message: string;
   /** Offset in the checked text the problem points at. */
   offset: number;

@@ -12,7 +12,7 @@ import type { ASTNode, Environment } from "@marcbachmann/cel-js";
 /** A parsed expression, as Environment.parse returns it. */
 type Parsed = ReturnType<Environment["parse"]>;
 import { RE2JS } from "re2js";
-import { walk } from "./cel-ast.js";
+import { walk } from "./ast.js";
 
 /** The name conditions call instead of matches() once checked. */
 export const LINEAR_MATCHES = "re2Matches";

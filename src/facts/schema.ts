@@ -1,9 +1,13 @@
 /**
- * The documented facts each rule scope exposes: one table that drives the CEL declarations
- * (cel-env.ts), docs/rules.md (a test keeps them in step) and any `kdiag fields`-style listing.
+ * The fact schema: the documented facts each rule scope exposes, one table that drives the CEL
+ * declarations (src/cel/env.ts), the display filter's names (src/filter/fields.ts), docs/rules.md
+ * (a test keeps them in step) and `kdiag fields`.
  *
- * Naming: Wireshark's names where Wireshark has the field (frame.*, ip.*, tcp.*, kafka.*), and
- * kdiag's own aggregates under conn.*, exchange.*, capture.* and pair.*.
+ * Two sources: kdiag's own facts (frame.*, ip.*, tcp.*, and the aggregates under conn.*,
+ * exchange.*, capture.*, pair.*, end.*, path.*, other.*), written here; and the protocol facts,
+ * built at run time from the registry's declared fields (kafka.*, tls.*, any plugin's), so that a
+ * plugin's fields reach rules and filters exactly as Kafka's do. Naming: Wireshark's where
+ * Wireshark has the field.
  *
  * CEL cannot make one name both a value and a parent, so where Wireshark has both (`tcp.flags`
  * the number and `tcp.flags.reset` the bit) the parent is the group of bools and the number moves
@@ -14,9 +18,10 @@
  * (as a Wireshark filter on a missing field); test for it with `has(conn.handshake_rtt_ms)`.
  */
 
-import { KAFKA_FIELDS } from "../../dissectors/kafka/fields.js";
-import tcpDissector, { TCP_FLAG_BITS } from "../../dissectors/tcp/index.js";
-import type { FieldType } from "../plugins/api.js";
+import type { FieldSpec, FieldType } from "../plugins/api.js";
+import { createRegistry } from "../plugins/builtin.js";
+import type { Registry } from "../plugins/registry.js";
+import tcpDescriptor, { TCP_FLAG_BITS } from "../tcp/descriptor.js";
 
 export const SCOPES = ["packet", "connection", "exchange", "capture", "pair", "end"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -37,32 +42,28 @@ export interface FactSpec {
   description: string;
 }
 
-/** Kafka fields that carry one value per topic/partition/error in the message: CEL lists. */
-export const KAFKA_LIST_FIELDS: ReadonlySet<string> = new Set([
-  "kafka.topic_name",
-  "kafka.topic_id",
-  "kafka.partition_id",
-  "kafka.error",
-  "kafka.error_message",
-  "kafka.records_length",
-  "kafka.batch_size",
-]);
-
-function celType(t: FieldType, list: boolean): FactType {
+/** The CEL type of a dissector field: one value, or (`repeated`) a list of them. */
+export function celType(t: FieldType, repeated: boolean): FactType {
   const base: FactType = t === "int" || t === "uint" ? "int" : t === "bool" ? "bool" : t === "double" || t === "time" ? "double" : "string";
-  if (!list) return base;
+  if (!repeated) return base;
   return base === "int" ? "list<int>" : "list<string>";
 }
 
-/** kafka.* facts, from the Kafka dissector's own field declarations (one source of names). */
-const KAFKA_FACTS: FactSpec[] = KAFKA_FIELDS.map((f) => ({
-  name: f.name,
-  type: celType(f.type, KAFKA_LIST_FIELDS.has(f.name)),
-  optional: !KAFKA_LIST_FIELDS.has(f.name),
-  ...(f.name === "kafka.response_time" ? { unit: "ms" } : {}),
-  ...(f.name.endsWith("_size") || f.name === "kafka.records_length" || f.name === "kafka.batch_size" || f.name === "kafka.len" ? { unit: "bytes" } : {}),
-  description: KAFKA_LIST_FIELDS.has(f.name) ? `${f.description}; a list, empty when the message has none` : f.description,
-}));
+/**
+ * A protocol field as a fact: the declaration decides everything (type, list, unit), so a
+ * plugin's fields become facts exactly as Kafka's do. A repeated field is a list, present on
+ * every item (empty when the message has none); a single one may be absent.
+ */
+export function protocolFact(f: FieldSpec): FactSpec {
+  const repeated = f.repeated === true;
+  return {
+    name: f.name,
+    type: celType(f.type, repeated),
+    optional: !repeated,
+    ...(f.unit ? { unit: f.unit } : {}),
+    description: repeated ? `${f.description}; a list, empty when the message has none` : f.description,
+  };
+}
 
 const CLOSE_HOW = ["fin", "rst", "open"] as const;
 const SIDE = ["client", "server", "none"] as const;
@@ -92,10 +93,8 @@ const PACKET_FACTS: FactSpec[] = [
   { name: "udp.srcport", type: "int", optional: true, description: "UDP source port" },
   { name: "udp.dstport", type: "int", optional: true, description: "UDP destination port" },
   { name: "udp.length", type: "int", optional: true, unit: "bytes", description: "UDP length field (header included)" },
-  // tcp.* as the TCP dissector declares them, plus two of kdiag's own.
-  ...tcpDissector.fields.map(
-    (f): FactSpec => ({ name: f.name, type: celType(f.type, false), optional: true, ...(f.name === "tcp.len" ? { unit: "bytes" } : {}), description: f.description }),
-  ),
+  // tcp.* as the TCP descriptor declares them (src/tcp/descriptor.ts), plus two of kdiag's own.
+  ...tcpDescriptor.fields.map((f): FactSpec => ({ ...protocolFact(f), optional: true })),
   { name: "tcp.from", type: "string", optional: true, values: ["client", "server"], description: "Which end of the connection sent the packet (kdiag's own)" },
   { name: "tcp.flags_value", type: "int", optional: true, description: "The flag bits as a number (Wireshark's tcp.flags)" },
 ];
@@ -151,6 +150,7 @@ const CONNECTION_FACTS: FactSpec[] = [
   { name: "conn.handshakes_from_client", type: "int", description: "Connections with a SYN from the same client address to the same server address and port, this one included" },
   { name: "conn.next_connection_gap_ms", type: "double", unit: "ms", optional: true, description: "From this connection's FIN/RST (its last packet when it ended without either) to the next SYN from the same client address to the same server endpoint; absent when none follows" },
   { name: "conn.dissector", type: "string", description: "Stream dissector that took the connection (kafka...), or none" },
+  { name: "conn.protocols", type: "list<string>", description: "Stream dissectors that decoded the connection: the one that took it and any inside it (Kafka in decrypted TLS: [\"tls\", \"kafka\"]); what a rule's `dissector:` tests" },
   { name: "conn.malformed", type: "bool", description: "The dissector failed on this connection" },
   { name: "conn.kafka_requests", type: "int", description: "Kafka requests seen on the connection" },
   { name: "conn.kafka_unanswered", type: "int", description: "Kafka requests that got no response before the close or the end of the capture" },
@@ -160,6 +160,7 @@ const CONNECTION_FACTS: FactSpec[] = [
 
 const EXCHANGE_FACTS: FactSpec[] = [
   { name: "exchange.status", type: "string", values: ["answered", "no-response-expected", "unanswered", "orphan-response"], description: "answered; no-response-expected (Produce acks=0); unanswered (closed or capture ended first); orphan-response (request not captured)" },
+  { name: "exchange.dissector", type: "string", description: "Dissector that paired the exchange (kafka, or a plugin's name)" },
   { name: "exchange.confidence", type: "string", values: ["certain", "likely", "guess"], description: "How sure the pairing/decoding is (orphans are inferred)" },
   { name: "exchange.api_name", type: "string", optional: true, description: "Name of the API (Produce, Fetch...); absent when unknown" },
   { name: "exchange.connection", type: "int", description: "Connection index (conn.id)" },
@@ -300,7 +301,25 @@ const PATH_FACTS: FactSpec[] = [
   { name: "path.broker_idle_close_max_ms", type: "double", unit: "ms", optional: true, description: "Longest idle before a close in that cluster" },
 ];
 
-/** Variables each scope declares, in the order docs list them. */
+/**
+ * The protocols whose fields are facts: the registry's stream dissectors (Kafka, TLS, and any
+ * plugin loaded with --plugin). Each one is a top-level variable named after the dissector, in
+ * the packet scope (the fields of the PDU completing in the packet) and the exchange scope (the
+ * exchange's fields).
+ */
+export interface Protocol {
+  name: string;
+  /** How packet lists and trees name it ("Kafka"); the plugin's `label`, else its name. */
+  label: string;
+  /** What a message is called in each direction ("request", "response"); null: by direction. */
+  messages: { c2s: string; s2c: string } | null;
+  fields: readonly FieldSpec[];
+}
+
+/**
+ * Variables each scope declares, in the order docs list them. Live: `useRegistry` puts the
+ * protocol variables in place of "kafka" (kafka first when loaded, so listings keep their order).
+ */
 export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
   packet: ["frame", "ip", "ipv6", "udp", "tcp", "kafka", "conn"],
   connection: ["conn"],
@@ -310,10 +329,8 @@ export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
   end: ["end", "path", "conn", "other"],
 };
 
-/** Every documented fact, grouped by its top-level variable. */
-export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = groupByVariable([
+const OWN_FACTS: FactSpec[] = [
   ...PACKET_FACTS,
-  ...KAFKA_FACTS,
   ...CONNECTION_FACTS,
   ...EXCHANGE_FACTS,
   ...CAPTURE_FACTS,
@@ -321,7 +338,91 @@ export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = 
   ...END_FACTS,
   ...PATH_FACTS,
   ...OTHER_FACTS,
-]);
+];
+
+/** Every documented fact, grouped by its top-level variable. Live, like SCOPE_VARIABLES. */
+export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = {};
+
+let protocols: Protocol[] = [];
+const protocolByName = new Map<string, Protocol>();
+const fieldByName = new Map<string, FieldSpec>();
+let generation = 0;
+
+/**
+ * Makes the registry's stream dissectors the protocols the facts know: every command calls it
+ * once its registry is complete (after --plugin), before rules or filters are compiled.
+ */
+export function useRegistry(registry: Registry): void {
+  installProtocols(
+    registry
+      .list()
+      .filter((r) => r.plugin.layer === "stream")
+      .map(({ plugin }) => ({
+        name: plugin.name,
+        label: plugin.label ?? plugin.name,
+        messages: plugin.messages ?? null,
+        fields: plugin.fields,
+      })),
+  );
+}
+
+function installProtocols(list: Protocol[]): void {
+  // Kafka first: kafka.* keeps its place in listings and docs whatever else is loaded.
+  protocols = [...list].sort((a, b) => (a.name === "kafka" ? -1 : b.name === "kafka" ? 1 : 0));
+  protocolByName.clear();
+  fieldByName.clear();
+  for (const p of protocols) {
+    protocolByName.set(p.name, p);
+    for (const f of p.fields) fieldByName.set(f.name, f);
+  }
+  const names = protocols.map((p) => p.name);
+  const vars = SCOPE_VARIABLES as Record<Scope, string[]>;
+  vars.packet = ["frame", "ip", "ipv6", "udp", "tcp", ...names, "conn"];
+  vars.exchange = ["exchange", ...names, "conn", "path"];
+  const byVar = FACTS_BY_VARIABLE as Record<string, FactSpec[]>;
+  for (const k of Object.keys(byVar)) delete byVar[k];
+  Object.assign(byVar, groupByVariable([...OWN_FACTS, ...protocols.flatMap((p) => p.fields.map(protocolFact))]));
+  generation++;
+}
+
+/** Changes each time the schema does: caches of compiled environments and filter tables key on it. */
+export function schemaGeneration(): number {
+  return generation;
+}
+
+/** The protocols whose fields are facts (stream dissectors), Kafka first. */
+export function factProtocols(): readonly Protocol[] {
+  return protocols;
+}
+
+export function protocolOf(name: string): Protocol | undefined {
+  return protocolByName.get(name);
+}
+
+/** A dissector field's declaration (any loaded protocol's). */
+export function fieldSpec(name: string): FieldSpec | undefined {
+  return fieldByName.get(name);
+}
+
+/** The name a field's declaration gives a value ("Produce" for kafka.api_key 0), if any. */
+export function valueName(field: string, value: number): string | undefined {
+  return fieldByName.get(field)?.values?.[value];
+}
+
+/** How a protocol is labelled on screen ("Kafka"); an unknown name as it is. */
+export function protocolLabel(name: string): string {
+  return protocolByName.get(name)?.label ?? name;
+}
+
+/** "Kafka request", "RESP response", "TLS client to server": a PDU's label in trees. */
+export function messageLabel(name: string, dir: "c2s" | "s2c"): string {
+  const p = protocolByName.get(name);
+  const what = p?.messages ? p.messages[dir] : dir === "c2s" ? "client to server" : "server to client";
+  return `${protocolLabel(name)} ${what}`;
+}
+
+// Until a command installs its registry: the built-in dissectors (tests, docs, scripts).
+useRegistry(createRegistry());
 
 function groupByVariable(facts: FactSpec[]): Record<string, FactSpec[]> {
   const out: Record<string, FactSpec[]> = {};
@@ -341,9 +442,9 @@ export function allFacts(): FactSpec[] {
 
 /** What each scope iterates over, for docs and messages. */
 export const SCOPE_ITEMS: Readonly<Record<Scope, string>> = {
-  packet: "each packet (once per Kafka PDU completing in it, so kafka.* is one message's fields)",
+  packet: "each packet (once per PDU completing in it, so kafka.* or a plugin's fields are one message's)",
   connection: "each TCP connection",
-  exchange: "each Kafka request/response pair (and each orphan response)",
+  exchange: "each request/response pair a dissector paired (Kafka's, a plugin's; and each orphan response)",
   capture: "the capture as a whole, once",
   pair: "each connection of two captures of the same traffic (client side and server side), matched by 4-tuple, else by initial sequence number or timing (NAT)",
   end: "each connection that ended in a way that needs a cause (causes compete: the best-supported one becomes the finding)",

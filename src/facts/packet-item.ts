@@ -1,11 +1,12 @@
 /**
- * Packet-scope items for rules and filters: one object per packet (per Kafka PDU completing in
- * it), its top-level variables (frame, ip, ipv6, udp, tcp, kafka, conn) built on first read.
+ * Packet-scope items for rules and filters: one object per packet (per PDU completing in it),
+ * its top-level variables (frame, ip, ipv6, udp, tcp, conn, and each loaded protocol's: kafka,
+ * tls, a plugin's) built on first read.
  * What the packet index holds (time, lengths, flags, analysis events, connection) costs nothing
  * to read; header fields it does not hold (TTL, sequence numbers, windows, non-TCP packets) come
  * from decoding the packet's bytes again, once per item and only when a condition reads them
  * (about 0.2 µs a packet). CEL reads a top-level variable as a plain property, so getters on the
- * prototype serve (see ExchangeItem in build-facts.ts).
+ * prototype serve (see ExchangeItem in build.ts).
  */
 
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
@@ -15,8 +16,9 @@ import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { relativeSeq } from "../tcp/seq.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
-import { kafkaFacts, type Facts } from "./build-facts.js";
-import { TCP_FLAGS } from "./facts.js";
+import { protocolVariables, SNAPSHOT } from "./build.js";
+import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
+import { TCP_FLAGS } from "./schema.js";
 
 const big = (n: number): bigint => BigInt(Math.trunc(n));
 const EMPTY: Facts = Object.freeze({}) as Facts;
@@ -66,7 +68,6 @@ export class PacketItems {
   readonly t0: number;
   /** Set before a run to what its conditions read; by default everything. */
   reads: PacketReads = { tcpHeader: true, protocols: true };
-  private readonly emptyKafka = kafkaFacts(null);
   private readonly flagObjects = new Map<number, Facts>();
   private readonly eventObjects = new Map<number, Facts>();
   private readonly pkt: DecodedPacket = createDecodedPacket();
@@ -79,13 +80,14 @@ export class PacketItems {
     readonly pdusByPacket: ReadonlyMap<number, ReadonlyArray<{ dissector?: string; fields: Record<string, FieldValue> }>>,
   ) {
     this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
+    defineProtocolGetters(PacketItem.prototype);
   }
 
   /** Calls `visit` with each item of packet `i` (0-based) until it returns true; returns whether one did. */
   some(i: number, visit: (facts: Facts) => boolean): boolean {
     const pdus = this.pdusByPacket.get(i + 1);
     if (!pdus || pdus.length === 0) return visit(new PacketItem(this, i, null) as unknown as Facts);
-    for (const pdu of pdus) if (visit(new PacketItem(this, i, pdu.fields) as unknown as Facts)) return true;
+    for (const pdu of pdus) if (visit(new PacketItem(this, i, pdu) as unknown as Facts)) return true;
     return false;
   }
 
@@ -110,8 +112,9 @@ export class PacketItems {
     return a;
   }
 
-  kafka(fields: Record<string, FieldValue> | null): Facts {
-    return fields ? kafkaFacts(fields) : this.emptyKafka;
+  /** `name`.* of an item: its PDU's fields when the PDU is that protocol's, else the empty facts. */
+  protocol(name: string, pdu: { dissector?: string; fields: Record<string, FieldValue> } | null): Facts {
+    return protocolFacts(name, pdu && (pdu.dissector === undefined || pdu.dissector === name) ? pdu.fields : null);
   }
 
   previousInConnection(i: number): number {
@@ -187,15 +190,17 @@ export class PacketItems {
 }
 
 /** One packet item; each top-level variable is made on first read and kept. */
-class PacketItem {
+class PacketItem implements ProtocolItem {
   private decodedCache: Decoded | null = null;
+  private protocolCache: Facts | null = null;
+  private protocolName = "";
   private tcpCache: Facts | null = null;
   private frameCache: Facts | null = null;
 
   constructor(
     private readonly items: PacketItems,
     private readonly i: number,
-    private readonly pduFields: Record<string, FieldValue> | null,
+    private readonly pdu: { dissector?: string; fields: Record<string, FieldValue> } | null,
   ) {}
 
   private decoded(): Decoded {
@@ -206,7 +211,7 @@ class PacketItem {
     if (this.frameCache) return this.frameCache;
     const p = this.items.capture.packets;
     const i = this.i;
-    const protocols = this.items.reads.protocols ? this.decoded().protocols + (this.pduFields ? `:${this.pdu()}` : "") : "";
+    const protocols = this.items.reads.protocols ? this.decoded().protocols + (this.pdu ? `:${this.pduProtocol()}` : "") : "";
     return (this.frameCache = {
       number: big(i + 1),
       time: p.tsUs[i]! / 1e6,
@@ -219,7 +224,7 @@ class PacketItem {
   }
 
   /** The protocol name of the PDU (its dissector's, as in frame.protocols). */
-  private pdu(): string {
+  private pduProtocol(): string {
     const list = this.items.pdusByPacket.get(this.i + 1);
     return (list?.[0]?.dissector ?? "kafka").toLowerCase();
   }
@@ -263,13 +268,16 @@ class PacketItem {
     });
   }
 
-  get kafka(): Facts {
-    return this.items.kafka(this.pduFields);
+  /** A protocol's variable (getters from defineProtocolGetters); the last one read is kept. */
+  [PROTOCOL](name: string): Facts {
+    if (this.protocolCache && this.protocolName === name) return this.protocolCache;
+    this.protocolName = name;
+    return (this.protocolCache = this.items.protocol(name, this.pdu));
   }
 
   /** A plain copy of every variable (for a finding's output, after the pass has moved on). */
-  snapshot(): Facts {
-    return { frame: this.frame, ip: this.ip, ipv6: this.ipv6, udp: this.udp, tcp: this.tcp, kafka: this.kafka, conn: this.conn };
+  [SNAPSHOT](): Facts {
+    return { frame: this.frame, ip: this.ip, ipv6: this.ipv6, udp: this.udp, tcp: this.tcp, ...protocolVariables(this), conn: this.conn };
   }
 
   get conn(): Facts {

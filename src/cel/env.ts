@@ -1,15 +1,15 @@
 /**
- * CEL environments, one per scope, declared from the fact table (facts.ts): the type checker
+ * CEL environments, one per scope, declared from the fact schema (src/facts/schema.ts, with the
+ * loaded plugins' fields): the type checker
  * then rejects an unknown field or a type mismatch at load time, with a position. Shared lists
  * are CEL constants; each rule gets a cheap clone declaring its `params`.
  */
 
 import { Environment } from "@marcbachmann/cel-js";
-import { registerFormatFunctions } from "./cel-functions.js";
+import { registerFormatFunctions } from "./functions.js";
 import { registerIpFunctions } from "./ip-functions.js";
 import { registerLinearMatches } from "./linear-regex.js";
-import { FACTS_BY_VARIABLE, SCOPE_VARIABLES, type Scope } from "./facts.js";
-import type { ParamType } from "./schema.js";
+import { FACTS_BY_VARIABLE, SCOPE_VARIABLES, type Scope } from "../facts/schema.js";
 
 /** Limits on what a rule may ask of the evaluator (parse time). */
 const LIMITS = { maxAstNodes: 5000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 };
@@ -49,7 +49,7 @@ export function createScopeEnvironment(scope: Scope, lists: readonly ListConstan
 }
 
 /** A rule's environment: its scope's, plus `params` typed by the rule's visible parameters. */
-export function withParams(env: Environment, params: Readonly<Record<string, ParamType>>, opts: { window?: boolean } = {}): Environment {
+export function withParams(env: Environment, params: Readonly<Record<string, string>>, opts: { window?: boolean } = {}): Environment {
   const child = env.clone();
   child.registerVariable({ name: "params", schema: { ...params } });
   if (opts.window) child.registerVariable({ name: "window", schema: WINDOW_SCHEMA });
@@ -64,11 +64,17 @@ export const WINDOW_FACTS = [
 ] as const;
 const WINDOW_SCHEMA = Object.fromEntries(WINDOW_FACTS.map((f) => [f.name.slice(7), f.type]));
 
-/** Every variable name some scope declares (to say "not in this scope" instead of "unknown"). */
-export const ALL_VARIABLES: ReadonlySet<string> = new Set(Object.values(SCOPE_VARIABLES).flat());
+/** Every variable name some scope declares (to say "not in this scope" instead of "unknown"); follows the loaded plugins. */
+export const ALL_VARIABLES: { has(name: string): boolean } = {
+  has: (name) => Object.values(SCOPE_VARIABLES).some((vars) => vars.includes(name)),
+};
 
-/** Names a macro or list may not take: they would hide facts. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set([...ALL_VARIABLES, "params", "true", "false", "null", "in", "has", "dyn", "cel"]);
+const OTHER_RESERVED: ReadonlySet<string> = new Set(["params", "true", "false", "null", "in", "has", "dyn", "cel"]);
+
+/** Names a macro or list may not take: they would hide facts (a loaded plugin's variable included). */
+export const RESERVED_NAMES: { has(name: string): boolean } = {
+  has: (name) => OTHER_RESERVED.has(name) || ALL_VARIABLES.has(name),
+};
 
 /** CEL's parse-time macros: calls the function table does not list. */
 export const CEL_MACROS: ReadonlySet<string> = new Set(["has", "all", "exists", "exists_one", "map", "filter", "bind", "optMap", "optFlatMap"]);

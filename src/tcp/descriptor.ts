@@ -5,9 +5,9 @@
  * `kdiag fields`.
  */
 
-import type { DissectorPlugin, FieldSpec } from "../../src/plugins/api.js";
-import { PLUGIN_API_VERSION } from "../../src/plugins/api.js";
-import { TCP_EVENT_NAMES } from "../../src/tcp/types.js";
+import type { DissectorPlugin, FieldSpec } from "../plugins/api.js";
+import { PLUGIN_API_VERSION } from "../plugins/api.js";
+import { TCP_EVENT_NAMES } from "./types.js";
 
 const EVENT_DESCRIPTIONS: Record<string, string> = {
   retransmission: "This segment repeats sequence space already seen",
@@ -45,7 +45,7 @@ const fields: FieldSpec[] = [
   { name: "tcp.srcport", type: "uint", description: "Source port" },
   { name: "tcp.dstport", type: "uint", description: "Destination port" },
   { name: "tcp.stream", type: "uint", description: "Connection index (same numbering as Wireshark); conn.id" },
-  { name: "tcp.len", type: "uint", description: "TCP payload length" },
+  { name: "tcp.len", type: "uint", unit: "bytes", description: "TCP payload length" },
   { name: "tcp.seq", type: "uint", description: "Sequence number, relative to the sender's first (as Wireshark shows it)" },
   { name: "tcp.ack", type: "uint", description: "Acknowledgement number, relative to the peer's first; 0 without the ACK flag" },
   { name: "tcp.seq_raw", type: "uint", description: "Sequence number as sent" },
@@ -65,6 +65,7 @@ const fields: FieldSpec[] = [
 const tcp: DissectorPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   name: "tcp",
+  label: "TCP",
   description: "Transmission Control Protocol: connections, analysis events, reassembly",
   layer: "segment",
   fields,

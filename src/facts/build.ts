@@ -1,18 +1,19 @@
 /**
  * Turns the analysed capture into the plain fact objects conditions read (names and types in
- * facts.ts). CEL ints are BigInt; an absent fact is an absent key (never a made-up 0).
+ * schema.ts). CEL ints are BigInt; an absent fact is an absent key (never a made-up 0).
  * Connection facts are computed once per connection and shared by packet and exchange items.
  */
 
-import { API_NAMES } from "../../dissectors/kafka/fields.js";
-import { KAFKA_ERRORS } from "../../dissectors/kafka/generated/errors.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
-import { FACTS_BY_VARIABLE, TCP_FLAGS } from "./facts.js";
 import { kafkaPerConnection } from "./kafka-per-connection.js";
+import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
+import { kafkaApiName, kafkaErrorName } from "./kafka-names.js";
+import { factProtocols } from "./schema.js";
 
-export type Facts = Record<string, unknown>;
+export type { Facts } from "./protocol-facts.js";
+export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
 
 const RST = 0x004;
 const FIN = 0x001;
@@ -103,6 +104,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
   const groups = handshakeGroups(conns);
   const paths = idlePaths(conns, capture, scan);
   const kafka = kafkaPerConnection(capture);
+  const protocols = protocolsPerConnection(capture);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   return conns.map((c) => {
     const s = scan[c.id]!;
@@ -138,6 +140,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
       lost_segments: big(c.events["lost_segment"] ?? 0),
       handshakes_from_client: big(groups.get(endpointKey(c))?.length ?? 0),
       dissector: c.dissector ?? "none",
+      protocols: protocols[c.id]!,
       malformed: c.malformed !== null,
       kafka_requests: big(k.requests),
       kafka_unanswered: big(k.unanswered),
@@ -183,6 +186,25 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
     if (interval !== null) f.keepalive_interval_ms = ms(interval);
     if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
     return f;
+  });
+}
+
+/**
+ * The stream dissectors that decoded something on each connection: the one that took it, and any
+ * it opened inside (Kafka in decrypted TLS: ["tls", "kafka"]). Index = connection id; connections
+ * with the same protocols share one list.
+ */
+function protocolsPerConnection(capture: AnalysedCapture): string[][] {
+  const seen: Array<Set<string> | null> = capture.connections.map((c) => (c.dissector ? new Set([c.dissector]) : null));
+  for (const pdu of capture.pdus) (seen[pdu.connId] ??= new Set()).add(pdu.dissector);
+  for (const e of capture.exchanges) (seen[e.connId] ??= new Set()).add(e.dissector);
+  const shared = new Map<string, string[]>();
+  return seen.map((set) => {
+    const list = set ? [...set] : [];
+    const key = list.join(",");
+    let s = shared.get(key);
+    if (!s) shared.set(key, (s = Object.freeze(list) as string[]));
+    return s;
   });
 }
 
@@ -255,61 +277,8 @@ function nextHandshake(group: Connection[] | undefined, c: Connection, endedUs: 
   return group[lo];
 }
 
-/** Converts a dissector field value to the declared CEL type of its fact; undefined = absent. */
-function celValue(type: string, v: FieldValue | undefined): unknown {
-  if (v === undefined || v === null) return type.startsWith("list<") ? [] : undefined;
-  // Plain loops: this runs for every list field of every exchange.
-  if (type === "list<int>") {
-    const out: bigint[] = [];
-    if (Array.isArray(v)) {
-      for (const x of v) if (typeof x === "number") out.push(BigInt(x));
-      else if (typeof x === "bigint") out.push(x);
-    } else if (typeof v === "number") out.push(BigInt(v));
-    else if (typeof v === "bigint") out.push(v);
-    return out;
-  }
-  if (type === "list<string>") {
-    if (!Array.isArray(v)) return typeof v === "string" ? [v] : [];
-    const out: string[] = [];
-    for (const x of v) if (typeof x === "string") out.push(x);
-    return out;
-  }
-  if (Array.isArray(v)) return undefined;
-  if (type === "int") return typeof v === "number" ? big(v) : typeof v === "bigint" ? v : undefined;
-  if (type === "double") return typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : undefined;
-  if (type === "bool") return typeof v === "boolean" ? v : undefined;
-  if (type === "string") return typeof v === "string" ? v : undefined;
-  return undefined;
-}
-
-/** kafka.* facts by dissector field name: the fact's name without the prefix, and its CEL type. */
-const KAFKA_SPECS: ReadonlyMap<string, { short: string; type: string }> = new Map(
-  (FACTS_BY_VARIABLE["kafka"] ?? []).map((f) => [f.name, { short: f.name.slice(6), type: f.type }]),
-);
-/** kafka.* list facts (without the prefix): present on every item, empty when the message has none. */
-const KAFKA_LISTS: readonly string[] = [...KAFKA_SPECS.values()].filter((f) => f.type.startsWith("list<")).map((f) => f.short);
 /** Shared by every exchange without path facts. */
 const NO_PATH: Facts = Object.freeze({}) as Facts;
-/** Shared by every item without a value: conditions only read facts. */
-const NO_VALUES: readonly unknown[] = Object.freeze([]);
-
-/**
- * kafka.* from a PDU's or exchange's flat fields; lists default to empty. Runs once per exchange
- * and per PDU, so it walks the fields the message has, not every declared one.
- */
-export function kafkaFacts(fields: Record<string, FieldValue> | null): Facts {
-  const out: Facts = {};
-  for (const name of KAFKA_LISTS) out[name] = NO_VALUES;
-  if (fields) {
-    for (const name in fields) {
-      const spec = KAFKA_SPECS.get(name);
-      if (spec === undefined) continue;
-      const v = celValue(spec.type, fields[name]);
-      if (v !== undefined) out[spec.short] = v;
-    }
-  }
-  return out;
-}
 
 /** Shared by every exchange without errors (most of them): conditions only read facts. */
 const NO_CODES: readonly never[] = Object.freeze([]);
@@ -321,32 +290,52 @@ function nonZeroCodes(v: FieldValue | undefined): readonly number[] {
 }
 
 /**
- * One exchange's facts: exchange.*, conn.*, path.*, and kafka.* built on first read (most
- * conditions decide on exchange.* alone: API, status). CEL reads a top-level variable as a plain
- * property, so a getter on the prototype serves; a getter in an object literal would make every
- * item a slow dictionary object, and tens of thousands are built.
+ * One exchange's facts: exchange.*, conn.*, path.*, and the protocol variables (kafka.*, a
+ * plugin's) built on first read (most conditions decide on exchange.* alone: API, status). CEL
+ * reads a top-level variable as a plain property, so getters on the prototype serve (see
+ * defineProtocolGetters); a getter in an object literal would make every item a slow dictionary
+ * object, and tens of thousands are built.
  */
-class ExchangeItem {
+class ExchangeItem implements ProtocolItem {
   [fact: string]: unknown;
   #kafka: Facts | undefined;
+  #others: Map<string, Facts> | undefined;
+  readonly #fields: Record<string, FieldValue>;
   constructor(
     readonly exchange: Facts,
     readonly conn: Facts,
     readonly path: Facts,
-    readonly fields: Record<string, FieldValue>,
-  ) {}
+    fields: Record<string, FieldValue>,
+  ) {
+    this.#fields = fields;
+  }
 
-  get kafka(): Facts {
-    return (this.#kafka ??= kafkaFacts(this.fields));
+  [PROTOCOL](name: string): Facts {
+    // Kafka's own slot: the pass reads kafka.* of tens of thousands of exchanges.
+    if (name === "kafka") return (this.#kafka ??= protocolFacts("kafka", this.#fields));
+    this.#others ??= new Map();
+    let f = this.#others.get(name);
+    if (!f) this.#others.set(name, (f = protocolFacts(name, this.#fields)));
+    return f;
   }
 }
 
-/** A copy of an item's facts that keeps kafka.* (a spread copies own properties only). */
+/** Symbol of the method an item whose variables are getters implements to give a plain copy. */
+export const SNAPSHOT = Symbol("snapshot");
+
+/** A copy of an item's facts that keeps the protocol variables (a spread copies own properties only). */
 export function snapshotFacts(facts: Facts): Facts {
-  if (facts instanceof ExchangeItem) return { ...facts, kafka: facts.kafka };
+  if (facts instanceof ExchangeItem) return { ...facts, ...protocolVariables(facts) };
   // Items whose variables are getters (packet-item.ts) say what they hold.
-  const own = (facts as { snapshot?: () => Facts }).snapshot;
+  const own = (facts as { [SNAPSHOT]?: () => Facts })[SNAPSHOT];
   return typeof own === "function" ? own.call(facts) : { ...facts };
+}
+
+/** Every loaded protocol's variable of an item, read through its getters. */
+export function protocolVariables(item: ProtocolItem): Facts {
+  const out: Facts = {};
+  for (const { name } of factProtocols()) out[name] = item[PROTOCOL](name);
+  return out;
 }
 
 /**
@@ -365,6 +354,7 @@ export function exchangeFactsBuilder(
   }
   // One BigInt per connection id, not one per exchange (tens of thousands of exchanges).
   const connIds = capture.connections.map((c) => big(c.id));
+  defineProtocolGetters(ExchangeItem.prototype);
   return (e) => {
     const conn = capture.connections[e.connId];
     const errors = nonZeroCodes(e.fields["kafka.error"]);
@@ -387,12 +377,15 @@ export function exchangeFactsBuilder(
       connection: connIds[e.connId] ?? big(e.connId),
       time: at.tsUs / 1e6,
       errors: errors.length > 0 ? errors.map(big) : NO_CODES,
-      error_names: errors.length > 0 ? errors.map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`) : NO_CODES,
+      error_names: errors.length > 0 ? errors.map(kafkaErrorName) : NO_CODES,
       records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
       last_on_connection: e.request ? lastRequest.get(e.connId) === e.request.last : false,
       close_by: "none",
+      dissector: e.dissector,
     };
-    if (typeof apiKey === "number" && API_NAMES[apiKey]) x.api_name = API_NAMES[apiKey];
+    // Names from the Kafka dissector's declared field values, as every consumer reads them.
+    const api = typeof apiKey === "number" ? kafkaApiName(apiKey) : undefined;
+    if (api !== undefined) x.api_name = api;
     if (e.status === "answered" && e.request && e.response) x.latency_ms = ms(e.response.tsUs - e.request.tsUs);
     if (e.request) {
       x.request_size = big(e.request.length);
