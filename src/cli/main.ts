@@ -443,7 +443,18 @@ export function buildProgram(out: Output): Command {
     .addOption(new Option("--param <name=value>", "override a rule parameter for every test (repeatable)").argParser(collect).default([]))
     .option("--no-builtin", "do not load the built-in rules next to the files under test")
     .addHelpText("after", "\nExamples:\n  kdiag rules test my-rules.yaml\n  kdiag rules test --no-builtin rules/")
-    .action((files: string[], o: RuleOptions) => rulesTestCommand(files, o, globals(), out));
+    // `rules` declares the same options, and commander gives them to it wherever they are
+    // written: read them from both commands, or `rules test --param x=1 f.yaml` ignores --param.
+    .action((files: string[], o: RuleOptions, cmd: Command) => {
+      const parent = (cmd.parent?.opts() ?? {}) as Partial<RuleOptions>;
+      const merged: RuleOptions = {
+        ...o,
+        rules: [...(parent.rules ?? []), ...o.rules],
+        param: [...(parent.param ?? []), ...o.param],
+        builtin: o.builtin && parent.builtin !== false,
+      };
+      return rulesTestCommand(files, merged, globals(), out);
+    });
 
   const tuiCommand = program
     .command("tui")

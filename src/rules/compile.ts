@@ -282,6 +282,10 @@ export function compileRule(
     rc.failed = true;
     ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but the capture scope has a single item: use the packet, connection, exchange or pair scope", loc.at(["window"], { key: true })));
   }
+  if (decl.window && scope === "group") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but a group already gathers its items over the whole capture: use group.reconnects_per_minute or group.connects_per_minute, or the connection or exchange scope", loc.at(["window"], { key: true })));
+  }
   const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
   if (decl.window && scope === "end") {
     rc.failed = true;

@@ -17,8 +17,9 @@
 import { KAFKA_FIELDS } from "../../dissectors/kafka/fields.js";
 import tcpDissector, { TCP_FLAG_BITS } from "../../dissectors/tcp/index.js";
 import type { FieldType } from "../plugins/api.js";
+import { GROUP_FACTS } from "./aggregate-facts.js";
 
-export const SCOPES = ["packet", "connection", "exchange", "capture", "pair", "end"] as const;
+export const SCOPES = ["packet", "connection", "exchange", "capture", "pair", "end", "group"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** CEL types used by facts. Integers are CEL int (BigInt at run time), times in ms are double. */
@@ -308,6 +309,7 @@ export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
   capture: ["capture"],
   pair: ["pair"],
   end: ["end", "path", "conn", "other"],
+  group: ["group"],
 };
 
 /** Every documented fact, grouped by its top-level variable. */
@@ -321,6 +323,8 @@ export const FACTS_BY_VARIABLE: Readonly<Record<string, readonly FactSpec[]>> = 
   ...END_FACTS,
   ...PATH_FACTS,
   ...OTHER_FACTS,
+  // Aggregates (scope group): aggregate-facts.ts.
+  ...GROUP_FACTS,
 ]);
 
 function groupByVariable(facts: FactSpec[]): Record<string, FactSpec[]> {
@@ -347,4 +351,5 @@ export const SCOPE_ITEMS: Readonly<Record<Scope, string>> = {
   capture: "the capture as a whole, once",
   pair: "each connection of two captures of the same traffic (client side and server side), matched by 4-tuple, else by initial sequence number or timing (NAT)",
   end: "each connection that ended in a way that needs a cause (causes compete: the best-supported one becomes the finding)",
+  group: "each group of Kafka exchanges: per API, per client id, per API and client id, per connection (aggregate facts)",
 };

@@ -76,8 +76,13 @@ export interface RuleSource {
 export function loadRuleFiles(paths: readonly string[], opts: LoadOptions = {}): LoadResult {
   const sources: RuleSource[] = [];
   const problems: RuleProblem[] = [];
+  // A file named twice (the built-in folder and one of its files, as `kdiag rules test
+  // rules/x.yaml` does) is loaded once: its rules would otherwise collide with themselves.
+  const seen = new Set<string>();
   for (const path of paths) {
     for (const file of expandPath(path)) {
+      if (seen.has(resolve(file))) continue;
+      seen.add(resolve(file));
       try {
         sources.push({ file, text: readFileSync(file, "utf8") });
       } catch (err) {

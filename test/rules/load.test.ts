@@ -68,7 +68,7 @@ describe("loading: shape problems", () => {
         code: "RULE_UNKNOWN_SCOPE",
         line: 5,
         col: 10,
-        message: 'unknown scope "conection": one of packet, connection, exchange, capture, pair, end (did you mean "connection"?)',
+        message: 'unknown scope "conection": one of packet, connection, exchange, capture, pair, end, group (did you mean "connection"?)',
       },
     ]);
   });
