@@ -10,7 +10,7 @@
  * the connections, never from a dissector.
  */
 
-import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "./build-facts.js";
 import type { FactSpec } from "./facts.js";
@@ -54,10 +54,8 @@ const MINUTE_US = 60_000_000;
 /** What one exchange contributes to its groups. */
 interface Row {
   connId: number;
-  /** Request time, else the response's (orphans). */
-  tsUs: number;
-  /** Packets of the request and the response (first and last segment). */
-  frames: number[];
+  /** The exchange (its packets are the evidence; kept by reference, not copied per group). */
+  e: StoredExchange;
   /** Time of the response's last segment, or of the request when unanswered. */
   endUs: number;
   latencyMs: number | null;
@@ -123,11 +121,9 @@ export function buildGroupItems(capture: AnalysedCapture, exchangeFacts: (i: num
     const k = f.kafka as Facts;
     const latencyMs = typeof x.latency_ms === "number" ? x.latency_ms : null;
     const wait = typeof k.max_wait_time === "bigint" ? Number(k.max_wait_time) : null;
-    const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0].filter((n) => n > 0);
     const row: Row = {
       connId: e.connId,
-      tsUs: (e.request ?? e.response)!.tsUs,
-      frames,
+      e,
       endUs: (e.response ?? e.request)!.tsUs,
       latencyMs,
       waitMs: wait,
@@ -286,7 +282,7 @@ export function groupEvidence(g: GroupItem, condition: string): GroupEvidence {
   let timeUs: number | undefined;
   const takeRows = (rows: Row[]): void => {
     for (const r of rows.slice(0, MAX_EVIDENCE_EXCHANGES)) {
-      for (const f of r.frames) frames.add(f);
+      for (const f of [r.e.request?.first ?? 0, r.e.request?.last ?? 0, r.e.response?.first ?? 0, r.e.response?.last ?? 0]) if (f > 0) frames.add(f);
       conns.add(r.connId);
     }
     if (timeUs === undefined && rows.length > 0) timeUs = rows[0]!.endUs;
