@@ -18,6 +18,8 @@ export interface KafkaFacts {
   throttleMs: number | null;
   acks: number | null;
   timeoutMs: number | null;
+  /** Fetch MaxWaitMs: how long the broker may hold the request when data is short (a long poll). */
+  maxWaitMs: number | null;
   transactionalId: string | null;
   groupId: string | null;
   memberId: string | null;
@@ -42,6 +44,7 @@ export function emptyFacts(): KafkaFacts {
     throttleMs: null,
     acks: null,
     timeoutMs: null,
+    maxWaitMs: null,
     transactionalId: null,
     groupId: null,
     memberId: null,
@@ -96,6 +99,7 @@ function record(def: FieldDef, v: KafkaValue, topLevel: boolean, inTopic: boolea
   else if (k === "throttle_time_ms" && topLevel && typeof v === "number") facts.throttleMs = v;
   else if (k === "acks" && topLevel && typeof v === "number") facts.acks = v;
   else if (k === "timeout_ms" && topLevel && typeof v === "number") facts.timeoutMs = v;
+  else if (k === "max_wait_ms" && topLevel && typeof v === "number") facts.maxWaitMs = v;
   else if (k === "transactional_id" && typeof v === "string") facts.transactionalId = v;
   else if (k === "group_id" && typeof v === "string") facts.groupId = v;
   else if (k === "member_id" && typeof v === "string" && v !== "") facts.memberId = v;

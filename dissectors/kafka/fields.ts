@@ -34,6 +34,7 @@ export const KAFKA_FIELDS: readonly FieldSpec[] = [
   { name: "kafka.error_message", type: "string", repeated: true, description: "Error message sent with an error code, when the version carries one" },
   { name: "kafka.required_acks", type: "int", description: "Produce acks: 0 none, 1 leader, -1 all in-sync replicas" },
   { name: "kafka.timeout", type: "int", unit: "ms", description: "Produce request timeout, milliseconds" },
+  { name: "kafka.max_wait_time", type: "int", unit: "ms", description: "Fetch: how long the broker may hold the request waiting for data (MaxWaitMs), milliseconds" },
   { name: "kafka.throttle_time", type: "int", unit: "ms", description: "Time the broker throttled the client, milliseconds" },
   { name: "kafka.transactional_id", type: "string", description: "Transactional id of a producer" },
   { name: "kafka.consumer_group", type: "string", description: "Consumer group id" },

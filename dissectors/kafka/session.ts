@@ -431,6 +431,7 @@ function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId:
   if (f.throttleMs !== null) out["kafka.throttle_time"] = f.throttleMs;
   if (f.acks !== null) out["kafka.required_acks"] = f.acks;
   if (f.timeoutMs !== null) out["kafka.timeout"] = f.timeoutMs;
+  if (f.maxWaitMs !== null) out["kafka.max_wait_time"] = f.maxWaitMs;
   if (f.transactionalId !== null) out["kafka.transactional_id"] = f.transactionalId;
   if (f.groupId !== null) out["kafka.consumer_group"] = f.groupId;
   if (f.memberId !== null) out["kafka.member_id"] = f.memberId;

@@ -39,8 +39,20 @@ export interface ListConstant {
 }
 
 export function createScopeEnvironment(scope: Scope, lists: readonly ListConstant[]): Environment {
+  return createEnvironment(SCOPE_VARIABLES[scope], lists);
+}
+
+/**
+ * Every scope's variables at once: what lint checks an expression against when it has no scope
+ * (an unused macro, a rule whose scope is misspelt), so its other mistakes are still found.
+ */
+export function createAnyScopeEnvironment(lists: readonly ListConstant[]): Environment {
+  return createEnvironment([...new Set(Object.values(SCOPE_VARIABLES).flat())], lists);
+}
+
+function createEnvironment(variables: readonly string[], lists: readonly ListConstant[]): Environment {
   const env = new Environment({ enableOptionalTypes: true, limits: LIMITS });
-  for (const v of SCOPE_VARIABLES[scope]) env.registerVariable({ name: v, schema: variableSchema(v) });
+  for (const v of variables) env.registerVariable({ name: v, schema: variableSchema(v) });
   for (const l of lists) env.registerConstant(l.name, l.type, l.values);
   registerFormatFunctions(env);
   registerIpFunctions(env);

@@ -7,7 +7,7 @@
 import type { ASTNode } from "@marcbachmann/cel-js";
 import { chainText, parentOf } from "./ast.js";
 import { ALL_VARIABLES, knownFunctions } from "./env.js";
-import { SCOPE_VARIABLES, scopeFacts, type Scope } from "../facts/schema.js";
+import { allFacts, SCOPE_VARIABLES, scopeFacts, type Scope } from "../facts/schema.js";
 
 /** The problem codes a CEL error maps to (a subset of the rule loader's ProblemCode). */
 export type CelProblemCode =
@@ -36,13 +36,15 @@ export interface Classified {
 }
 
 export interface ClassifyContext {
-  scope: Scope;
+  /** null: checked against every scope at once (the rule's scope is unknown, an unused macro). */
+  scope: Scope | null;
   ast: ASTNode | null;
   paramNames: readonly string[];
 }
 
 export function classifyCelError(err: CelErrorLike, ctx: ClassifyContext): Classified {
   const summary = err.summary ?? err.message.split("\n")[0]!;
+  const inScope = ctx.scope === null ? "in any scope" : `in the ${ctx.scope} scope`;
   const offset = err.range?.start ?? 0;
   if (err.name === "ParseError") return { code: "RULE_SYNTAX_ERROR", message: `syntax error: ${summary}`, offset };
   const node = (err.node ?? null) as ASTNode | null;
@@ -57,11 +59,11 @@ export function classifyCelError(err: CelErrorLike, ctx: ClassifyContext): Class
       const where = Object.entries(SCOPE_VARIABLES)
         .filter(([, vars]) => vars.includes(name))
         .map(([s]) => s);
-      return { code: "RULE_UNKNOWN_FIELD", message: `${name}.* facts are not available in the ${ctx.scope} scope (they are in: ${where.join(", ")})`, offset };
+      return { code: "RULE_UNKNOWN_FIELD", message: `${name}.* facts are not available ${inScope} (they are in: ${where.join(", ")})`, offset };
     }
     if (parent && (parent.op === "." || parent.op === ".?")) {
       const chain = outermostChain(ctx.ast, parent);
-      return { code: "RULE_UNKNOWN_FIELD", message: `unknown field "${chain}" in the ${ctx.scope} scope${suggest(chain, ctx)}`, offset };
+      return { code: "RULE_UNKNOWN_FIELD", message: `unknown field "${chain}" ${inScope}${suggest(chain, ctx)}`, offset };
     }
     return { code: "RULE_UNKNOWN_MACRO", message: `unknown macro or field "${name}"${suggest(name, ctx)}`, offset };
   }
@@ -73,7 +75,7 @@ export function classifyCelError(err: CelErrorLike, ctx: ClassifyContext): Class
       return { code: "RULE_BAD_PARAM", message: `unknown parameter "${chain.slice(7)}"${declared}`, offset };
     }
     const text = chain ?? summary.replace(/^No such key: /, "");
-    return { code: "RULE_UNKNOWN_FIELD", message: `unknown field "${text}" in the ${ctx.scope} scope${suggest(text, ctx)}`, offset };
+    return { code: "RULE_UNKNOWN_FIELD", message: `unknown field "${text}" ${inScope}${suggest(text, ctx)}`, offset };
   }
 
   if (err.code === "no_matching_overload" && node && (node.op === "call" || node.op === "rcall")) {
@@ -95,7 +97,7 @@ function outermostChain(root: ASTNode | null, node: ASTNode): string {
 }
 
 function suggest(name: string, ctx: ClassifyContext): string {
-  const candidates = [...scopeFacts(ctx.scope).map((f) => f.name), ...ctx.paramNames.map((p) => `params.${p}`)];
+  const candidates = [...(ctx.scope === null ? allFacts() : scopeFacts(ctx.scope)).map((f) => f.name), ...ctx.paramNames.map((p) => `params.${p}`)];
   const best = closest(name, candidates);
   return best ? ` (did you mean "${best}"?)` : "";
 }

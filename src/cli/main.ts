@@ -290,6 +290,21 @@ async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, opts: Glo
 }
 
 /**
+ * `rules` declares the same options as its subcommands, and commander gives them to `rules`
+ * wherever they are written: read them from both, or `rules test --param x=1 f.yaml` ignores --param.
+ */
+function withParentRuleOptions<T extends RuleOptions & { json?: boolean }>(o: T, cmd: Command): T {
+  const parent = (cmd.parent?.opts() ?? {}) as Partial<RuleOptions> & { json?: boolean };
+  return {
+    ...o,
+    rules: [...(parent.rules ?? []), ...o.rules],
+    param: [...(parent.param ?? []), ...o.param],
+    builtin: o.builtin && parent.builtin !== false,
+    ...(o.json || parent.json ? { json: true } : {}),
+  };
+}
+
+/**
  * `kdiag rules test FILE…`: runs the `- test:` items of the rule files (with the built-in rules
  * unless --no-builtin), each on its capture with its params; PASS/FAIL per test, exit 7 on a FAIL.
  */
@@ -338,6 +353,29 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
 async function watchCommand(file: string | undefined, cmdOpts: WatchOptions, opts: GlobalOptions, out: Output) {
   const { watchCommand: run } = await loadWatch();
   await run(file, cmdOpts, () => buildRegistry(opts, out), out);
+}
+
+/**
+ * `kdiag rules lint FILE…`: every problem of the rule files in one run, each at file:line:col with
+ * its source line, then a count; exit 5 when there is an error (for a CI job or an editor).
+ * The built-in rules are loaded too (their macros and lists are shared) unless --no-builtin.
+ */
+async function rulesLintCommand(files: string[], cmdOpts: RuleOptions & { json?: boolean }, opts: GlobalOptions, out: Output) {
+  const { parseParams } = await loadAnalyze();
+  // The registry first: rules may name a plugin's fields.
+  await buildRegistry(opts, out);
+  const { BUILTIN_RULES_DIR, formatProblem, loadRuleFiles } = await import("../rules/index.js");
+  const result = loadRuleFiles([...(cmdOpts.builtin ? [BUILTIN_RULES_DIR] : []), ...cmdOpts.rules, ...files], { params: parseParams(cmdOpts.param) });
+  const errors = result.problems.filter((p) => p.severity === "error").length;
+  const warnings = result.problems.length - errors;
+  if (cmdOpts.json) out.json({ problems: result.problems, errors, warnings });
+  else {
+    // Multi-line (the problem, its source line, a caret): the CLI's output sanitising escapes the rest.
+    for (const p of result.problems) out.line(formatProblem(p, { snippet: true }));
+    const n = files.length;
+    out.line(`${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${n} file${n === 1 ? "" : "s"} (${result.rules.length} rules loaded)`);
+  }
+  if (errors > 0) out.exitCode = Math.max(out.exitCode, ExitCode.RULE_ERRORS);
 }
 
 /**
@@ -518,7 +556,8 @@ export function buildProgram(out: Output): Command {
     .addHelpText("after", "\nExamples:\n  kdiag compare client.pcap broker.pcap\n  kdiag compare --json client.pcap broker.pcap")
     .action((client: string, server: string, o: AnalyzeOptions) => compareCommand(client, server, o, globals(), out));
 
-  ruleOptions(program.command("rules").description("list and check the rules (built-in and --rules files)"))
+  const rulesCmd = ruleOptions(program.command("rules").description("list and check the rules (built-in and --rules files)"));
+  rulesCmd
     .option("--json", 'print {"rules": [...], "problems": [...]}')
     .addHelpText("after", "\nExamples:\n  kdiag rules\n  kdiag rules --rules my-rules.yaml --no-builtin")
     .action((o: RuleOptions & { json?: boolean }) => rulesCommand(o, globals(), out))
@@ -529,7 +568,18 @@ export function buildProgram(out: Output): Command {
     .addOption(new Option("--param <name=value>", "override a rule parameter for every test (repeatable)").argParser(collect).default([]))
     .option("--no-builtin", "do not load the built-in rules next to the files under test")
     .addHelpText("after", "\nExamples:\n  kdiag rules test my-rules.yaml\n  kdiag rules test --no-builtin rules/")
-    .action((files: string[], o: RuleOptions) => rulesTestCommand(files, o, globals(), out));
+    .action((files: string[], o: RuleOptions, cmd: Command) => rulesTestCommand(files, withParentRuleOptions(o, cmd), globals(), out));
+
+  rulesCmd
+    .command("lint")
+    .description("check rule files and report every problem at once, at file:line:col; exit 5 on an error")
+    .argument("<files...>", "rule files (or folders of them)")
+    .addOption(new Option("--rules <path>", "also load rule files from PATH (repeatable)").argParser(collect).default([]))
+    .addOption(new Option("--param <name=value>", "check with this parameter value (repeatable)").argParser(collect).default([]))
+    .option("--no-builtin", "do not load the built-in rules (their macros and lists) next to the files")
+    .option("--json", 'print {"problems": [...], "errors": N, "warnings": N}')
+    .addHelpText("after", "\nExamples:\n  kdiag rules lint my-rules.yaml\n  kdiag rules lint --json rules/ | jq '.problems[] | select(.severity == \"error\")'")
+    .action((files: string[], o: RuleOptions & { json?: boolean }, cmd: Command) => rulesLintCommand(files, withParentRuleOptions(o, cmd), globals(), out));
 
   const tuiCommand = program
     .command("tui")

@@ -22,8 +22,9 @@ import type { FieldSpec, FieldType } from "../plugins/api.js";
 import { createRegistry } from "../plugins/builtin.js";
 import type { Registry } from "../plugins/registry.js";
 import tcpDescriptor, { TCP_FLAG_BITS } from "../tcp/descriptor.js";
+import { GROUP_FACTS } from "./aggregate.js";
 
-export const SCOPES = ["packet", "connection", "exchange", "capture", "pair", "end"] as const;
+export const SCOPES = ["packet", "connection", "exchange", "capture", "pair", "end", "group"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** CEL types used by facts. Integers are CEL int (BigInt at run time), times in ms are double. */
@@ -327,6 +328,7 @@ export const SCOPE_VARIABLES: Readonly<Record<Scope, readonly string[]>> = {
   capture: ["capture"],
   pair: ["pair"],
   end: ["end", "path", "conn", "other"],
+  group: ["group"],
 };
 
 const OWN_FACTS: FactSpec[] = [
@@ -338,6 +340,8 @@ const OWN_FACTS: FactSpec[] = [
   ...END_FACTS,
   ...PATH_FACTS,
   ...OTHER_FACTS,
+  // Aggregates (scope group): aggregate.ts.
+  ...GROUP_FACTS,
 ];
 
 /** Every documented fact, grouped by its top-level variable. Live, like SCOPE_VARIABLES. */
@@ -448,4 +452,5 @@ export const SCOPE_ITEMS: Readonly<Record<Scope, string>> = {
   capture: "the capture as a whole, once",
   pair: "each connection of two captures of the same traffic (client side and server side), matched by 4-tuple, else by initial sequence number or timing (NAT)",
   end: "each connection that ended in a way that needs a cause (causes compete: the best-supported one becomes the finding)",
+  group: "each group of Kafka exchanges: per API, per client id, per API and client id, per connection (aggregate facts)",
 };

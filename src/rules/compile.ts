@@ -30,6 +30,11 @@ export interface CompileContext {
   used: Set<string>;
   /** Names of the rule files' lists (bounded ranges for the cost check). */
   lists?: ReadonlySet<string>;
+  /**
+   * The rule's scope is unknown (its problem is reported): `env` declares every scope's variables,
+   * so the rest of the rule is still checked, and scope-specific checks are skipped.
+   */
+  anyScope?: boolean;
 }
 
 interface Checked {
@@ -55,7 +60,8 @@ class RuleCompiler {
     private readonly params: ReadonlyMap<string, ParamEntry>,
   ) {
     const types: Record<string, ParamType> = {};
-    for (const p of params.values()) types[p.name] = p.type;
+    // A broken parameter of unknown type is dyn: whatever reads it checks, nothing runs.
+    for (const p of params.values()) types[p.name] = (p.broken?.celType ?? p.type) as ParamType;
     this.env = withParams(ctx.env(scope), types);
     this.templateEnv = decl.window ? withParams(ctx.env(scope), types, { window: true }) : this.env;
     this.paramNames = [...params.keys()];
@@ -78,6 +84,7 @@ class RuleCompiler {
    */
   conditionText(): string {
     const text = this.decl.condition;
+    if (this.ctx.anyScope) return text;
     if (this.scope !== "packet" && this.scope !== "connection" && this.scope !== "exchange") return text;
     try {
       if (this.env.parse(text).check().valid) return text;
@@ -130,6 +137,8 @@ class RuleCompiler {
     }
     const refs = paramRefs(parsed.ast).map((r) => r.name);
     for (const name of refs) {
+      // Its declaration's problem is reported where it is declared: the rule is only not run.
+      if (this.params.get(name)?.broken) this.failed = true;
       const bad = this.params.get(name)?.badOverride;
       if (bad) {
         this.fail("RULE_BAD_PARAM", `rule not run: parameter "${name}" has a bad --param value (${bad})`, origin.locate(0));
@@ -190,7 +199,7 @@ class RuleCompiler {
   }
 
   private celProblem(err: CelErrorLike, expanded: Expanded, ast: Parameters<typeof classifyCelError>[1]["ast"], what: string): void {
-    const c = classifyCelError(err, { scope: this.scope, ast, paramNames: this.paramNames });
+    const c = classifyCelError(err, { scope: this.ctx.anyScope ? null : this.scope, ast, paramNames: this.paramNames });
     const at = originOf(expanded, c.offset);
     const inMacro = at.origin.item.kind === "macro" ? `in macro "${at.origin.item.name}": ` : "";
     this.fail(c.code, `${inMacro}${c.message} (in ${what})`, at.origin.locate(at.offset), at.origin.file, at.origin.item);
@@ -309,11 +318,22 @@ export function compileRule(
   const output = rc.template(["output"], decl.output, "output");
   const advice = decl.advice !== undefined ? rc.template(["advice"], decl.advice, "advice") : null;
   const exceptions = (decl.exceptions ?? []).map((ex, i) => rc.exception(ex, i));
+  const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
+  const signals: CompiledSignal[] = [];
+  (decl.signals ?? []).forEach((sig, i) => {
+    const when = rc.check(["signals", i, "when"], sig.when, `signal "${sig.signal}" when`, { bool: true });
+    const says = sig.says !== undefined ? rc.template(["signals", i, "says"], sig.says, `signal "${sig.signal}" says`) : null;
+    if (when && (sig.says === undefined || says)) signals.push({ name: sig.signal, weight: sig.weight, when: when.program, says });
+  });
+  if (ctx.anyScope) return null;
   if (decl.window && scope === "capture") {
     rc.failed = true;
     ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but the capture scope has a single item: use the packet, connection, exchange or pair scope", loc.at(["window"], { key: true })));
   }
-  const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
+  if (decl.window && scope === "group") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_BAD_VALUE", "window counts items over time, but a group already gathers its items over the whole capture: use group.reconnects_per_minute or group.connects_per_minute, or the connection or exchange scope", loc.at(["window"], { key: true })));
+  }
   if (decl.window && scope === "end") {
     rc.failed = true;
     ctx.report(loc.problem("RULE_BAD_VALUE", "causes (scope end) compete for each connection's end, one finding each: a window does not apply", loc.at(["window"], { key: true })));
@@ -322,12 +342,6 @@ export function compileRule(
     rc.failed = true;
     ctx.report(loc.problem("RULE_BAD_VALUE", 'signals and prior weigh competing causes: they belong to rules of scope "end"', loc.at([decl.signals !== undefined ? "signals" : "prior"], { key: true })));
   }
-  const signals: CompiledSignal[] = [];
-  (decl.signals ?? []).forEach((sig, i) => {
-    const when = rc.check(["signals", i, "when"], sig.when, `signal "${sig.signal}" when`, { bool: true });
-    const says = sig.says !== undefined ? rc.template(["signals", i, "says"], sig.says, `signal "${sig.signal}" says`) : null;
-    if (when && (sig.says === undefined || says)) signals.push({ name: sig.signal, weight: sig.weight, when: when.program, says });
-  });
   if (rc.failed || !condition || !output) return null;
 
   const paramValues: Record<string, ParamValue> = {};
@@ -360,4 +374,16 @@ export function compileRule(
       groupBy: groupBy?.program ?? null,
     },
   };
+}
+
+/**
+ * Checks a macro no rule uses, in an environment of every scope's variables (`ctx.env` gives it):
+ * an unused macro is otherwise never type-checked, and its mistakes would wait for the day a rule
+ * uses it. Reports like a rule's condition, naming the macro.
+ */
+export function checkUnusedMacro(name: string, text: string, loc: ItemLocator, ctx: CompileContext, params: ReadonlyMap<string, ParamEntry>): void {
+  const decl = { rule: "", title: "", desc: "", severity: "info", scope: "", condition: text, output: "?" } as RuleDecl;
+  const rc = new RuleCompiler(decl, "capture", loc, { ...ctx, anyScope: true }, params);
+  // Not required to be a bool: a macro may stand for any expression (a group_by key...).
+  rc.check(["condition"], text, "condition");
 }

@@ -21,6 +21,7 @@ import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.j
 import type { Severity } from "./schema.js";
 import { renderValue } from "./template.js";
 import { findBursts, type Timed } from "./window.js";
+import { buildGroupItems, groupEvidence } from "../facts/aggregate.js";
 
 export interface Finding {
   rule: string;
@@ -92,6 +93,8 @@ interface Item {
   packets: number[];
   times: number[];
   details?: Record<string, unknown>;
+  /** The finding's time when it is not the last evidence packet's (group findings: the worst item). */
+  time?: number;
 }
 
 export function evaluateRules(rules: readonly CompiledRule[], capture: AnalysedCapture, opts: EvaluateOptions = {}): Finding[] {
@@ -197,6 +200,24 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     }
   }
 
+  // Aggregates (facts/aggregate.ts): one item per group; the evidence depends on what the rule reads.
+  const groupRules = byScope("group");
+  if (groupRules.length > 0) {
+    const factsOf = exchangeFactsBuilder(capture, conns);
+    for (const g of buildGroupItems(capture, (i) => factsOf(capture.exchanges[i]!))) {
+      for (const rule of groupRules) {
+        run.item([rule], () => {
+          const ev = groupEvidence(g, rule.condition);
+          const item = itemAt(ev.packets, { facts: g.facts, timeUs: ev.timeUs ?? 0, details: { group: g.kind, key: g.key, evidence: ev.kinds, connections: ev.connections } });
+          if (ev.connections.length === 1) item.connection = ev.connections[0]!;
+          // The finding's time is the worst item's, not the last evidence packet's.
+          if (ev.timeUs !== undefined) item.time = ev.timeUs / 1e6;
+          return item;
+        }, g.facts);
+      }
+    }
+  }
+
   const pairRules = byScope("pair");
   if (pairRules.length > 0 && opts.pair) {
     for (const p of buildPairItems(opts.pair.clientSide, opts.pair.serverSide)) {
@@ -251,7 +272,7 @@ class Runner {
         list.push({ timeUs: item.timeUs, item: { item, facts: snapshotFacts(facts) } });
         groups.set(key, list);
       } else {
-        this.emit(rule, facts, item.packets, item.times, item.connection, item.details);
+        this.emit(rule, facts, item.packets, item.times, item.connection, item.details, undefined, item.time);
       }
     }
   }
@@ -381,6 +402,7 @@ class Runner {
     connection: number | undefined,
     details: Record<string, unknown> | undefined,
     cause?: { severity: Severity; confidence: "high" | "medium" | "low"; time: number; why: string[]; despite: string[]; against: Array<{ cause: string; score: number; supported: boolean; against: string[] }> },
+    time?: number,
   ): void {
     const n = this.counts.get(rule.id) ?? 0;
     if (n >= this.maxPerRule) {
@@ -410,7 +432,7 @@ class Runner {
       title: rule.title,
       severity: cause?.severity ?? rule.severity,
       scope: rule.scope,
-      ...(cause ? { time: cause.time, confidence: cause.confidence } : times.length > 0 ? { time: times[times.length - 1]! } : {}),
+      ...(cause ? { time: cause.time, confidence: cause.confidence } : time !== undefined ? { time } : times.length > 0 ? { time: times[times.length - 1]! } : {}),
       message,
       advice: rule.program.advice ? this.render(rule.program.advice, facts) : null,
       evidence: { ...(connection !== undefined ? { connection } : {}), packets, times, ...(details ? { details } : {}) },

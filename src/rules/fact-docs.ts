@@ -19,4 +19,4 @@ export function factTable(variable: string): string {
   return ["| fact | type | unit | meaning |", "|---|---|---|---|", ...facts.map((f) => row(f as FactSpec))].join("\n");
 }
 
-export const FACT_GROUPS = ["frame", "ip", "ipv6", "udp", "tcp", "kafka", "tls", "conn", "exchange", "capture", "pair", "end", "path", "other", "window"] as const;
+export const FACT_GROUPS = ["frame", "ip", "ipv6", "udp", "tcp", "kafka", "tls", "conn", "exchange", "capture", "pair", "end", "path", "other", "group", "window"] as const;

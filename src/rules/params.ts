@@ -14,6 +14,12 @@ export interface ParamEntry {
   description?: string;
   /** Set when a --param override for it was rejected: rules using it are not run. */
   badOverride?: string;
+  /**
+   * Set when its declaration is wrong (its problem is already reported): declared anyway so that
+   * rules reading it are still checked without an echo of that problem, but they are not run.
+   * "dyn" when even its type is unknown.
+   */
+  broken?: { celType: ParamType | "dyn" };
 }
 
 /** The declared type, or the default's: 5 -> int, 0.5 -> double, "x" -> string, true -> bool. */

@@ -194,6 +194,7 @@ describe("exit codes, formats and evidence", () => {
         "connection-refused",
         "firewall-idle",
         "firewall-silent-drop",
+        "fetch-slow",
         "kafka-error-responses",
         "kafka-throttled",
         "keepalive-mismatch",

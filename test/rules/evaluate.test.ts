@@ -35,6 +35,7 @@ describe("built-in rules", () => {
     const all = loadRuleFiles([BUILTIN_RULES_DIR]);
     expect(all.problems).toEqual([]);
     expect(all.rules.map((r) => [r.id, r.scope, r.severity])).toEqual([
+      ["fetch-slow", "group", "warning"],
       ["message-too-large", "end", "error"],
       ["firewall-idle", "end", "error"],
       ["keepalive-mismatch", "end", "error"],

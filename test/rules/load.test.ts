@@ -51,8 +51,8 @@ describe("loading: shape problems", () => {
   it("reports missing keys at the item, bad values at the value", () => {
     const r = load("- rule: a\n  title: T\n  desc: D\n  severity: bad\n  scope: connection\n  output: x\n");
     expect(r.problems.map(brief)).toEqual([
-      { code: "RULE_BAD_VALUE", line: 4, col: 13, message: 'severity must be one of info, warning, error, critical, not "bad"' },
       { code: "RULE_MISSING_KEY", line: 1, col: 3, message: 'missing required key "condition"' },
+      { code: "RULE_BAD_VALUE", line: 4, col: 13, message: 'severity must be one of info, warning, error, critical, not "bad"' },
     ]);
   });
 
@@ -68,7 +68,7 @@ describe("loading: shape problems", () => {
         code: "RULE_UNKNOWN_SCOPE",
         line: 5,
         col: 10,
-        message: 'unknown scope "conection": one of packet, connection, exchange, capture, pair, end (did you mean "connection"?)',
+        message: 'unknown scope "conection": one of packet, connection, exchange, capture, pair, end, group (did you mean "connection"?)',
       },
     ]);
   });
@@ -204,9 +204,9 @@ describe("loading: condition problems point into the condition", () => {
       rule("r", "connection", "ping"),
     ].join("\n");
     expect(load(text).problems.map(brief)).toEqual([
+      { code: "RULE_UNUSED_MACRO", line: 1, col: 10, message: 'macro "broken" is not used by any rule: use it in a condition or remove it' },
       { code: "RULE_SYNTAX_ERROR", line: 2, col: 24, message: "syntax error in macro condition: Unexpected token: EOF" },
       { code: "RULE_BAD_VALUE", line: 6, col: 14, message: "macros use each other in a cycle: ping -> pong -> ping" },
-      { code: "RULE_UNUSED_MACRO", line: 1, col: 10, message: 'macro "broken" is not used by any rule: use it in a condition or remove it' },
     ]);
   });
 
@@ -285,12 +285,13 @@ describe("loading: lists, macros, params", () => {
       rule("b", "connection", "conn.id > params.limit", "  params:\n    limit: {default: 5}"),
     ].join("\n");
     const r = load(text, { params: { limit: "abc", nothere: "1" } });
+    // In the file's order (a parameter with a bad default is still declared: no echo of it), then --param.
     expect(r.problems.map((p) => formatProblem(p))).toEqual([
+      't.yaml:6:21: error RULE_BAD_PARAM [a]: unknown parameter "nope" (declared: n) (in condition)',
       't.yaml:9:18: error RULE_BAD_PARAM [a]: parameter "n" (int): default "abc" is not an int',
+      't.yaml:15:14: error RULE_BAD_PARAM [b]: rule not run: parameter "limit" has a bad --param value ("abc" is not an int)',
       '--param limit=abc: error RULE_BAD_PARAM [param-override limit]: parameter "limit" is an int: "abc" is not an int; rules using it are not run',
       '--param nothere=1: error RULE_BAD_PARAM [param-override nothere]: no parameter "nothere"',
-      't.yaml:6:21: error RULE_BAD_PARAM [a]: unknown parameter "nope" (this rule declares none) (in condition)',
-      't.yaml:15:14: error RULE_BAD_PARAM [b]: rule not run: parameter "limit" has a bad --param value ("abc" is not an int)',
     ]);
     expect(r.rules).toEqual([]);
   });
