@@ -595,7 +595,7 @@ export function buildProgram(out: Output): Command {
   tuiCommand
     .addHelpText(
       "after",
-      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap broker-side.pcap\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
+      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap --server-side broker-side.pcap\n  kdiag tui /var/captures/   (a rotation set: its files as one capture)\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
     )
     .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string }) => {
       const g = globals();
