@@ -1,10 +1,10 @@
 /**
  * Hand-written, one-line explanations of the Kafka error codes an operator meets, in our words
- * (the generated KAFKA_ERRORS only has names). Shown next to the code in reports and the TUI.
+ * (the generated KAFKA_ERRORS only has names). Declared as the `valueHelp` of kafka.error, so
+ * rule advice (`exchange.error_help`), reports and the TUI show them through the fact schema.
  */
-import { KAFKA_ERRORS } from "./generated/errors.js";
 
-const HELP: Readonly<Record<number, string>> = {
+export const KAFKA_ERROR_HELP: Readonly<Record<number, string>> = {
   [-1]: "The broker hit an unexpected exception; its server log has the stack trace.",
   1: "The consumer asked for an offset the partition no longer (or does not yet) hold; auto.offset.reset decides what happens next.",
   2: "A record batch failed its CRC or could not be parsed: corruption on the client, in transit, or on disk.",
@@ -38,18 +38,3 @@ const HELP: Readonly<Record<number, string>> = {
   89: "A topic/partition mutation was throttled by a controller mutation quota.",
   100: "The topic id is not known to this broker (topic deleted or metadata stale).",
 };
-
-/** The protocol name of an error code, or UNKNOWN_ERROR_<code> for codes the table lacks. */
-export function kafkaErrorName(code: number): string {
-  return KAFKA_ERRORS[code] ?? `UNKNOWN_ERROR_${code}`;
-}
-
-/** One-line operator explanation, when we have written one. */
-export function kafkaErrorHelp(code: number): string | undefined {
-  return HELP[code];
-}
-
-/** The codes with a hand-written explanation (for tests and `kdiag fields`-style listings). */
-export const EXPLAINED_ERROR_CODES: readonly number[] = Object.keys(HELP)
-  .map(Number)
-  .sort((a, b) => a - b);

@@ -6,6 +6,7 @@
 import type { FieldSpec } from "../../src/plugins/api.js";
 import { APIS } from "./generated/protocol.js";
 import { KAFKA_ERRORS } from "./generated/errors.js";
+import { KAFKA_ERROR_HELP } from "./error-help.js";
 
 /** API key → API name, from the generated table. */
 export const API_NAMES: Readonly<Record<number, string>> = Object.fromEntries(APIS.map((a) => [a.key, a.name]));
@@ -30,7 +31,7 @@ export const KAFKA_FIELDS: readonly FieldSpec[] = [
   { name: "kafka.client_id", type: "string", description: "Client id from the request header" },
   { name: "kafka.topic_name", type: "string", repeated: true, description: "Topic name (each topic in the message)" },
   { name: "kafka.partition_id", type: "int", repeated: true, description: "Partition index (each partition in the message)" },
-  { name: "kafka.error", type: "int", repeated: true, description: "Error code (each one in the message; 0 = none)", values: KAFKA_ERRORS },
+  { name: "kafka.error", type: "int", repeated: true, description: "Error code (each one in the message; 0 = none)", values: KAFKA_ERRORS, valueHelp: KAFKA_ERROR_HELP },
   { name: "kafka.error_message", type: "string", repeated: true, description: "Error message sent with an error code, when the version carries one" },
   { name: "kafka.required_acks", type: "int", description: "Produce acks: 0 none, 1 leader, -1 all in-sync replicas" },
   { name: "kafka.timeout", type: "int", unit: "ms", description: "Produce request timeout, milliseconds" },

@@ -9,7 +9,7 @@ import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection } from "./kafka-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
-import { kafkaApiName, kafkaErrorName } from "./kafka-names.js";
+import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols } from "./schema.js";
 
 export type { Facts } from "./protocol-facts.js";
@@ -283,6 +283,16 @@ const NO_PATH: Facts = Object.freeze({}) as Facts;
 /** Shared by every exchange without errors (most of them): conditions only read facts. */
 const NO_CODES: readonly never[] = Object.freeze([]);
 
+/** "MESSAGE_TOO_LARGE: The request ... NOT_LEADER...: ..." for the codes that have help; "" otherwise. */
+function errorHelp(codes: readonly number[]): string {
+  const parts: string[] = [];
+  for (const c of codes) {
+    const help = kafkaErrorHelp(c);
+    if (help) parts.push(`${kafkaErrorName(c)}: ${help}`);
+  }
+  return parts.join(" ");
+}
+
 /** The distinct non-zero error codes of a kafka.error value (most exchanges have none: no allocation). */
 function nonZeroCodes(v: FieldValue | undefined): readonly number[] {
   if (!Array.isArray(v) || !v.some((x) => typeof x === "number" && x !== 0)) return NO_CODES;
@@ -378,6 +388,7 @@ export function exchangeFactsBuilder(
       time: at.tsUs / 1e6,
       errors: errors.length > 0 ? errors.map(big) : NO_CODES,
       error_names: errors.length > 0 ? errors.map(kafkaErrorName) : NO_CODES,
+      error_help: errorHelp(errors),
       records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
       last_on_connection: e.request ? lastRequest.get(e.connId) === e.request.last : false,
       close_by: "none",

@@ -4,7 +4,7 @@
  * rules, reports and the TUI (none of them imports the dissector).
  */
 
-import { valueName } from "./schema.js";
+import { valueHelp, valueName } from "./schema.js";
 
 /** "Produce" for 0; undefined for a key the protocol table does not know. */
 export function kafkaApiName(key: number): string | undefined {
@@ -14,4 +14,9 @@ export function kafkaApiName(key: number): string | undefined {
 /** "MESSAGE_TOO_LARGE" for 10; ERROR_<code> for a code the protocol table does not know. */
 export function kafkaErrorName(code: number): string {
   return valueName("kafka.error", code) ?? `ERROR_${code}`;
+}
+
+/** One sentence on what an error code means for an operator; undefined where none is written. */
+export function kafkaErrorHelp(code: number): string | undefined {
+  return valueHelp("kafka.error", code);
 }

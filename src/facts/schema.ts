@@ -173,6 +173,7 @@ const EXCHANGE_FACTS: FactSpec[] = [
   { name: "exchange.response_frame", type: "int", optional: true, description: "Packet that completed the response" },
   { name: "exchange.errors", type: "list<int>", description: "Distinct non-zero error codes in the response" },
   { name: "exchange.error_names", type: "list<string>", description: "Names of those error codes (MESSAGE_TOO_LARGE...)" },
+  { name: "exchange.error_help", type: "string", description: "What those errors mean and where to look, one sentence per error kdiag explains (\"\" when none)" },
   { name: "exchange.records_max", type: "int", unit: "bytes", optional: true, description: "Largest records field (one partition's record batches) in the request; absent without records" },
   { name: "exchange.records_total", type: "int", unit: "bytes", description: "Sum of the request's records fields (0 without records)" },
   { name: "exchange.last_on_connection", type: "bool", description: "No later request was sent on this connection" },
@@ -411,6 +412,11 @@ export function fieldSpec(name: string): FieldSpec | undefined {
 /** The name a field's declaration gives a value ("Produce" for kafka.api_key 0), if any. */
 export function valueName(field: string, value: number): string | undefined {
   return fieldByName.get(field)?.values?.[value];
+}
+
+/** The declared one-sentence help for a field's value, if its dissector wrote one. */
+export function valueHelp(field: string, value: number): string | undefined {
+  return fieldByName.get(field)?.valueHelp?.[value];
 }
 
 /** How a protocol is labelled on screen ("Kafka"); an unknown name as it is. */

@@ -27,6 +27,11 @@ export interface FieldSpec {
   /** For enumerations: value -> name (e.g. Kafka API keys). Trees, reports and rules show the name. */
   values?: Record<number, string>;
   /**
+   * Optional, for enumerations: value -> one sentence for an operator (what it means, what to look
+   * at). Reports, rule advice (`exchange.error_help` for Kafka errors) and the TUI show it.
+   */
+  valueHelp?: Record<number, string>;
+  /**
    * Optional. One value per element of the message (each topic, each error code): the PDU's
    * field holds a list, and rules and filters see a list (CEL `list<int>` / `list<string>`),
    * empty when the message has none. For int, uint, string and bytes fields. Without it a field

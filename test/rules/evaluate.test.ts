@@ -20,6 +20,7 @@ beforeAll(async () => {
   for (const name of ["firewall-idle-client", "firewall-idle-broker", "port-reuse", "keepalive"]) caps[name] = await analyse(`${REAL}/${name}.pcap`);
   caps["fetch-unknown"] = await analyse("test/fixtures/public/deepflow-kafka/01-fetch-v12-unknown.pcap");
   caps["produce-v9"] = await analyse("test/fixtures/public/deepflow-kafka/00-produce-v9.pcap");
+  caps["sync-group"] = await analyse("test/fixtures/public/deepflow-kafka/14-sync-group-v5.pcap");
 });
 
 describe("built-in rules", () => {
@@ -56,6 +57,13 @@ describe("built-in rules", () => {
     ]);
   });
 
+  it("kafka-error-responses: the advice explains the error kdiag knows (the dissector's declared value help)", () => {
+    const f = evaluateRules(builtin(), caps["sync-group"]!);
+    expect(f.map((x) => x.rule)).toContain("kafka-error-responses");
+    const advice = f.find((x) => x.rule === "kafka-error-responses")!.advice;
+    expect(advice).toMatch(/^UNKNOWN_SERVER_ERROR: The broker hit an unexpected exception; its server log has the stack trace\. The Kafka protocol error table/);
+  });
+
   it("kafka-error-responses: a deepflow Fetch response carrying an error code", () => {
     const f = evaluateRules(builtin(), caps["fetch-unknown"]!);
     expect(f).toEqual([
@@ -66,7 +74,7 @@ describe("built-in rules", () => {
         scope: "exchange",
         time: 1647312708,
         message: "Fetch response with ERROR_5120 to client 10.50.71.3:50020 (client id consumer-console-consumer-84107-1), 13000 ms after the request",
-        advice: expect.stringContaining("MESSAGE_TOO_LARGE / RECORD_LIST_TOO_LARGE"),
+        advice: "The Kafka protocol error table (kafka.apache.org/protocol#protocol_error_codes) lists every code; the broker's server log at the response's time says more.",
         evidence: {
           connection: 0,
           packets: [1, 2],
