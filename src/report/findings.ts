@@ -4,12 +4,13 @@
  * document `{"findings": [...]}`.
  */
 
-import type { Finding } from "../rules/index.js";
+import { SEVERITIES, type Finding, type Severity } from "../rules/index.js";
 import { formatAbsoluteTime, wrapWords } from "./format.js";
 import { sanitize } from "./sanitize.js";
 
-export const SEVERITY_ORDER = ["critical", "error", "warning", "info"] as const;
-export type SeverityName = (typeof SEVERITY_ORDER)[number];
+/** Most severe first: the rule schema's list (least severe first) turned around. */
+export const SEVERITY_ORDER: readonly Severity[] = [...SEVERITIES].reverse();
+export type SeverityName = Severity;
 
 export function severityRank(s: string): number {
   const i = SEVERITY_ORDER.indexOf(s as SeverityName);
