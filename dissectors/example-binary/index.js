@@ -21,6 +21,8 @@
 
 /** The protocol's own limit on a message body: a longer length field is not BinKV (or corrupt). */
 const MAX_BODY = 1024 * 1024;
+/** The shortest body: kind, opcode and correlation id. */
+const MIN_BODY = 6;
 const OPCODE = { 1: "GET", 2: "PUT", 3: "DELETE", 4: "MGET", 5: "PING" };
 const STATUS = { 0: "OK", 1: "NOT_FOUND", 2: "BAD_REQUEST", 3: "VALUE_TOO_LARGE", 4: "SERVER_BUSY", 5: "INTERNAL_ERROR" };
 /** Statuses from here on are errors (NOT_FOUND is an answer, not a failure). */
@@ -36,18 +38,18 @@ function detect(head) {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const length = view.getUint32(0);
   const kind = head[4];
-  if (length < 6 || length > MAX_BODY || kind > 1 || !(head[5] in OPCODE)) return "no";
+  if (length < MIN_BODY || length > MAX_BODY || kind > 1 || !(head[5] in OPCODE)) return "no";
   return kind === 0 ? "client" : "yes";
 }
 
 /**
- * Framing: kdiag gathers whole messages. A length over the protocol's limit is not resynchronised
+ * Framing: kdiag gathers whole messages. A length no message can have is not resynchronised
  * over: the plugin asks for the 4-byte length field alone, so that pdu() can report it and give up.
  * @param {Uint8Array} head
  */
 function pduLength(head) {
   const length = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0);
-  return length > MAX_BODY ? 4 : length + 4;
+  return length > MAX_BODY || length < MIN_BODY ? 4 : length + 4;
 }
 
 /** Reads one message's fields, with the place of each in the message (PDU-relative offsets). */
@@ -163,10 +165,10 @@ function open(ctx) {
   return {
     /** One whole message, framed by kdiag from the length field (see `framing`). */
     pdu(dir, bytes, at, wireLength) {
-      if (bytes.length === 4 && wireLength === 4) {
-        // pduLength() asked for the length field alone: it is over the protocol's limit.
+      if (wireLength === 4) {
+        // pduLength() asked for the length field alone: no message can have that length.
         const length = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
-        const why = `length field ${length} is absurd (the protocol allows ${MAX_BODY})`;
+        const why = length > MAX_BODY ? `length field ${length} is absurd (the protocol allows ${MAX_BODY})` : `length field ${length} is shorter than a header (${MIN_BODY})`;
         ctx.emit({
           dir, ref: at, length: 4, summary: `Length ${length}: not a BinKV message`, malformed: why,
           fields: { "binkv.length": length, "binkv.key": [], "binkv.value_length": [] },
