@@ -204,7 +204,8 @@ function open(ctx) {
         response: side(at, wireLength),
         status: "answered",
         confidence: "certain",
-        summary: `${req.summary} -> ${STATUS[status] ?? status}`,
+        // The status first: the TUI's exchanges pane shows as much of this line as fits.
+        summary: `${OPCODE[m.fields["binkv.opcode"]] ?? "?"} #${id} ${STATUS[status] ?? status}${req.fields["binkv.key"].map((k) => ` ${k || "\"\""}`).join("")}`,
         // The request's keys and the response's status together; the time from the packets' `at`.
         fields: {
           ...req.fields,

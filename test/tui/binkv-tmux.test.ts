@@ -32,7 +32,8 @@ describe.skipIf(!hasTmux)("the binary example plugin in the TUI (tmux)", () => {
     expect(s).toMatch(/^warni binkv-slow-response ▸ \d connections?: BinKV response slower than expected/m);
     expect(s).toContain("3 BinKV exchanges - all connections (13)");
     expect(s).not.toContain("Kafka exchanges");
-    expect(s).toMatch(/^0\.003 0 BinKV\s+-\s+-\s+70k\s+60\s+\S+ ok$/m);
+    // A plugin's exchange: its label as the API, its own summary, "answered" (not Kafka's "ok").
+    expect(s).toMatch(/^0\.003 0 BinKV\s+-\s+PUT #1 VALUE_TOO_LARGE photo:1\s+70k\s+60\s+\S+ answered$/m);
 
     // The packets pane's filter on one of its fields: the one VALUE_TOO_LARGE response.
     sh.keys("4", "/");
@@ -53,7 +54,7 @@ describe.skipIf(!hasTmux)("the binary example plugin in the TUI (tmux)", () => {
     s = await sh.waitFor("BinKV exchanges - all connections (3) [filter: binkv.response_time > 300.0]");
     const rows = s.split("\n").filter((l) => /^\d+\.\d{3} 1 BinKV /.test(l));
     expect(rows).toHaveLength(3);
-    for (const r of rows) expect(r).toMatch(/4\d\d(\.\d+)?ms ok$/);
+    for (const r of rows) expect(r).toMatch(/ (GET #[245] (OK|NOT_FOUND) slow:\w+)\s+\S+\s+\S+\s+4\d\d(\.\d+)?ms answered$/);
 
     sh.keys("q");
     s = await sh.waitFor(/^EXIT=\d+$/m);
