@@ -159,8 +159,11 @@ function decode(bytes) {
 function open(ctx) {
   /** Requests waiting for their response, by correlation id (responses may come in any order). */
   const waiting = new Map();
-  /** @param {import("kdiag/plugin").PacketRef} ref @param {number} length */
-  const side = (ref, length) => ({ first: ref.first, last: ref.last, tsUs: ref.tsUs, length });
+  /**
+   * One side of an exchange. `streamOffset` tells apart pipelined messages that share packets.
+   * @param {import("kdiag/plugin").PacketRef} ref @param {number} length
+   */
+  const side = (ref, length) => ({ first: ref.first, last: ref.last, tsUs: ref.tsUs, length, streamOffset: ref.streamOffset });
 
   return {
     /** One whole message, framed by kdiag from the length field (see `framing`). */
