@@ -14,7 +14,7 @@ import {
   type Facts,
 } from "../facts/build.js";
 import { forEachPacketFacts, readsOf } from "../facts/packet-item.js";
-import type { Scope } from "../facts/schema.js";
+import { protocolLabel, type Scope } from "../facts/schema.js";
 import { buildEndFacts, endMatters } from "./end-facts.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";
 import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";
@@ -424,7 +424,14 @@ class Runner {
       const end = facts.end as Record<string, unknown> | undefined;
       const conn = facts.conn as Record<string, unknown> | undefined;
       const carried = conn?.payload_c2s !== 0n || conn?.payload_s2c !== 0n;
-      const blind = end?.kafka_decoded === false && carried ? " (from TCP/IP alone: no Kafka decoded on this connection)" : "";
+      // A plugin's connection (only TCP/IP causes apply to it) says what it carried instead.
+      const other = Array.isArray(conn?.protocols) ? (conn.protocols as unknown[]).filter((p): p is string => typeof p === "string" && p !== "kafka" && p !== "tls") : [];
+      const blind =
+        end?.kafka_decoded === false && carried
+          ? other.length > 0
+            ? ` (from TCP/IP alone: the connection carried ${other.map(protocolLabel).join(", ")}, not Kafka)`
+            : " (from TCP/IP alone: no Kafka decoded on this connection)"
+          : "";
       message += ` Confidence: ${cause.confidence}${blind}.`;
     }
     this.findings.push({

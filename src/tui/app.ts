@@ -23,6 +23,7 @@ import { packetMatches, packetSearchJob, type PacketSearchJob } from "./packet-s
 import { titleText, type QuotedPart } from "./pane-title.js";
 import { rowAtPacket, streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
+import { exchangesPaneName } from "./exchange-title.js";
 import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
@@ -47,7 +48,8 @@ export interface AppOptions {
 const TITLES: Record<ViewId, string> = {
   findings: "Findings",
   connections: "Connections",
-  exchanges: "Kafka exchanges",
+  // The protocol's label is put in front when one protocol paired them (see paneName()).
+  exchanges: "Exchanges",
   packets: "Packets",
   detail: "Detail",
   hex: "Hex",
@@ -128,6 +130,8 @@ export class App {
   zoom = false;
   lower: ViewId = "detail";
   connScope: number | null = null;
+  /** The exchanges pane's name, kept while the scope and the number of exchanges stay the same. */
+  private exchangesName: { key: string; name: string } | null = null;
   evidence = new Set<number>();
   /** What the `●` marks in the packets pane mean, when not a finding's evidence. */
   evidenceLabel = "";
@@ -1109,7 +1113,7 @@ export class App {
       return;
     }
     const n = this.lists[v].count;
-    this.message = compiled.matchAll ? `${TITLES[v]}: filter cleared` : `${TITLES[v]}: ${n} match${n === 1 ? "" : "es"}`;
+    this.message = compiled.matchAll ? `${this.paneName(v)}: filter cleared` : `${this.paneName(v)}: ${n} match${n === 1 ? "" : "es"}`;
     if (v === "packets" || v === "exchanges") this.followSelection(v);
   }
 
@@ -1217,10 +1221,19 @@ export class App {
    * always; a long filter or search text shortened in the middle, or down to `[filter]` (`/`
    * shows it whole in the filter bar); then the markers and the position.
    */
+  /** A pane's name; the exchanges pane's names the protocol that paired them (its label). */
+  private paneName(v: ViewId): string {
+    if (v !== "exchanges" || !this.model) return TITLES[v];
+    const exchanges = this.model.capture.exchanges;
+    const key = `${this.connScope}:${exchanges.length}`;
+    if (this.exchangesName?.key !== key) this.exchangesName = { key, name: exchangesPaneName(exchanges, this.connScope) };
+    return this.exchangesName.name;
+  }
+
   private paneTitle(v: ViewId, focused: boolean, width: number): string {
     const m = this.model;
     const s = this.lists[v];
-    const name = v === "detail" && this.detail?.kind === "stream" ? `Stream - connection ${this.detail.index}` : TITLES[v];
+    const name = v === "detail" && this.detail?.kind === "stream" ? `Stream - connection ${this.detail.index}` : this.paneName(v);
     const head: string[] = [`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""}`, name];
     const tail: string[] = [];
     if (v === "findings" && m) head.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
@@ -1291,7 +1304,7 @@ export class App {
     if (s.count === 0) {
       const empty: Partial<Record<ViewId, string>> = {
         findings: "no findings: no rule matched this capture",
-        exchanges: this.connScope === null ? "no Kafka exchanges" : "no Kafka exchanges on this connection",
+        exchanges: this.connScope === null ? "no exchanges" : "no exchanges on this connection",
         packets: this.filters.packets ? "no packet matches the filter" : "no packets",
         connections: "no connections",
         detail: "select a packet or an exchange",
@@ -1405,7 +1418,7 @@ export class App {
     if (this.filterBar) {
       const f = this.filterBar;
       const scope = FILTER_SCOPES[f.view];
-      const prompt = f.find ? "find packet (text of its row or Kafka fields): " : scope ? `filter ${TITLES[f.view].toLowerCase()} (${scope} fields): ` : `search ${TITLES[f.view].toLowerCase()}: `;
+      const prompt = f.find ? "find packet (text of its row or Kafka fields): " : scope ? `filter ${this.paneName(f.view).toLowerCase()} (${scope} fields): ` : `search ${this.paneName(f.view).toLowerCase()}: `;
       // A line longer than the screen scrolls so the cursor stays in view (`…` marks the cut start).
       const full = `${prompt}${f.text}`;
       const shift = Math.max(0, prompt.length + f.cursor - (width - 2));

@@ -20,7 +20,7 @@ const SIZE = 4; // shortCount: "999", "1.2k", "600k", "3.4M"
 const LATENCY = 7; // shortDuration: "850us", "999.9ms", "2m05s"
 
 /**
- * What came of an exchange: the error names of its response, else ok, acks=0, why no response
+ * What came of an exchange: the error names of its response, else ok (answered, for a plugin's), acks=0, why no response
  * came, or an orphan response. `short`: the forms a narrow result column shows (`NO RESP (RST)`,
  * `no resp (end)`); error names are never shortened, they are what an operator searches for.
  */
@@ -30,7 +30,8 @@ export function outcome(ex: StoredExchange, short = false): string {
   if (codes.length > 0) return codes.map((c) => kafkaErrorName(c)).join(",");
   switch (ex.status) {
     case "answered":
-      return "ok";
+      // "ok" is Kafka's error code 0; of another protocol's response kdiag knows only that it came.
+      return ex.dissector === "kafka" ? "ok" : "answered";
     case "no-response-expected":
       return "acks=0";
     case "unanswered": {

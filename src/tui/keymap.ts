@@ -81,7 +81,7 @@ export const GLOBAL_KEYMAP: Keymap = [
   { keys: ["escape", "backspace"], description: "back", action: "back", visible: true, hint: "back" },
   { keys: ["1"], description: "findings pane", action: "pane:findings" },
   { keys: ["2"], description: "connections pane", action: "pane:connections" },
-  { keys: ["3"], description: "Kafka exchanges pane", action: "pane:exchanges" },
+  { keys: ["3"], description: "exchanges pane (requests and responses)", action: "pane:exchanges" },
   { keys: ["4"], description: "packets pane", action: "pane:packets" },
   { keys: ["5"], description: "detail (protocol tree) pane", action: "pane:detail" },
   { keys: ["6"], description: "hex pane", action: "pane:hex" },

@@ -482,6 +482,8 @@ function endpointText(e: { addr: string; port: number }): string {
 /** An exchange's client id and topics as the exchanges pane shows them ("-" for none). */
 function exchangeTexts(ex: StoredExchange): { clientId: string; topics: string } {
   const f = ex.fields;
+  // Another protocol has no client id or topics: its own one-line summary says what the exchange was.
+  if (ex.dissector !== "kafka") return { clientId: "-", topics: ex.summary || "-" };
   return { clientId: typeof f["kafka.client_id"] === "string" ? f["kafka.client_id"] : "-", topics: strings(f["kafka.topic_name"]).join(",") || "-" };
 }
 

@@ -25,7 +25,9 @@ describe.skipIf(!hasTmux)("a plugin's messages and fields in the TUI (tmux)", ()
     sh.keys(`${KDIAG} --plugin ${PLUGIN} tui ${CAPTURE}; echo EXIT=$?`, "Enter");
     let s = await sh.waitFor(/6 conns, 30 exchanges, 0 findings/);
     // The exchanges pane names the protocol by the plugin's label, never as Kafka's.
-    expect(s).toMatch(/^0\.000 0 Redis\s+-\s+-\s+36\s+5\s+\S+ ok$/m);
+    expect(s).toMatch(/^0\.000 0 Redis\s+-\s+SET \+OK\s+36\s+5\s+\S+ answered$/m);
+    expect(s).toContain("3 Redis exchanges - all connections (30)");
+    expect(s).not.toContain("Kafka exchanges");
 
     sh.keys("4", "/");
     sh.literal("resp.error");

@@ -1,0 +1,79 @@
+/**
+ * The binary example plugin's tree offsets are PDU-relative: the TUI maps them to the frame that
+ * holds the bytes, and the hex pane highlights exactly the field's bytes (headless TUI, loaded with
+ * the plugin as `--plugin` does, on the real capture of scripts/fixtures/make-binkv-capture.sh).
+ */
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { headless, type Headless } from "./harness.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const PLUGIN = join(ROOT, "dissectors", "example-binary", "index.js");
+const CAPTURE = join(ROOT, "test", "fixtures", "plugins", "binkv.pcap");
+
+let open: Headless | null = null;
+afterEach(async () => {
+  if (open) {
+    await open.press("C-c");
+    await open.exit;
+    open = null;
+  }
+});
+
+function selectedDetailRow(h: Headless): string {
+  const inv = h.inverse();
+  const lines = h.lines();
+  const title = lines.findIndex((l) => /^[ >]5 Detail/.test(l));
+  for (let y = title + 1; y < lines.length; y++) if (inv[y]!.length > 0) return inv[y]!.join("").trimEnd();
+  return "";
+}
+
+/** The highlighted bytes of the (maximised) hex pane, hex column and ASCII column. */
+function hexRuns(h: Headless): { hex: string; ascii: string } {
+  const rows = h.lines().map((line, y) => ({ line, runs: h.inverse()[y]! })).filter((r) => /^[0-9a-f]{4} {2}/.test(r.line) && r.runs.length > 0);
+  const hex: string[] = [];
+  let ascii = "";
+  for (const r of rows) {
+    for (const run of r.runs) {
+      if (/^[0-9a-f]{2}( [0-9a-f]{2})*$/.test(run)) hex.push(run);
+      else ascii += run;
+    }
+  }
+  return { hex: hex.join(" "), ascii };
+}
+
+async function selectField(h: Headless, search: string): Promise<void> {
+  await h.press("5", "/", "C-u");
+  await h.type(search);
+  await h.press("enter");
+}
+
+describe("BinKV's fields in the hex pane (headless TUI)", () => {
+  it("highlights the bytes of the field selected in its tree", async () => {
+    open = await headless([CAPTURE], { cols: 100, rows: 40 }, { plugins: [PLUGIN] });
+    const h = open;
+    await h.press("4", "/");
+    await h.type("binkv.status == 3");
+    await h.press("enter");
+    expect(h.text()).toContain("▾ BinKV response: PUT response #1 VALUE_TOO_LARGE");
+
+    await selectField(h, "Status:");
+    expect(selectedDetailRow(h)).toMatch(/Status: 3 \(VALUE_TOO_LARGE\)$/);
+    await h.press("6", "z");
+    expect(h.lines().find((l) => /^[ >]6 Hex/.test(l))).toContain("Hex - packet 9");
+    // Bytes 10-11 of the PDU: the uint16 status.
+    expect(hexRuns(h).hex).toBe("00 03");
+
+    await h.press("z");
+    await selectField(h, "Correlation id:");
+    expect(selectedDetailRow(h)).toMatch(/Correlation id: 0x1$/);
+    await h.press("6", "z");
+    expect(hexRuns(h).hex).toBe("00 00 00 01");
+
+    await h.press("z");
+    await selectField(h, "Message:");
+    await h.press("6", "z");
+    // The uint16 length (46) and the text after it.
+    expect(hexRuns(h).ascii).toBe("..value of 70000 bytes over the 65536 byte limit");
+  });
+});
