@@ -6,15 +6,13 @@ import { getHeapStatistics } from "node:v8";
 import { readMerged, type CapturePart } from "../capture/merge.js";
 import { readCapture, readCaptureStream } from "../capture/read.js";
 import type { CaptureProblem, Frame } from "../capture/types.js";
-import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { DecodedPacket } from "../decode/types.js";
-import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
 import { swapRoles } from "../tcp/roles.js";
-import { TcpTracker } from "../tcp/tracker.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
 import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredExchange, StoredPdu } from "./analysed-capture.js";
 import { PacketIndex } from "./packet-index.js";
+import { PacketStep } from "./packet-step.js";
 import { StringPool } from "./string-pool.js";
 
 export interface AnalyseOptions {
@@ -89,7 +87,6 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   const notes: Note[] = [];
   const exchanges: StoredExchange[] = [];
   const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
-  let current = 0;
   const swapped = new Set<number>();
   const strings = new StringPool();
   const heapBudget = opts.heapBudget ?? getHeapStatistics().heap_size_limit * HEAP_SHARE;
@@ -97,13 +94,13 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   let shedFrom = 0;
   let shedHeap = 0;
 
-  const openSink = createDispatcher(opts.registry, {
+  const step: PacketStep = new PacketStep(opts.registry, {
     pdu(conn: Connection, pdu, by) {
       // The plugin hands over a fresh object: annotate it in place rather than copy it.
       const stored = pdu as StoredPdu;
       stored.connId = conn.id;
       stored.dissector = by ?? conn.dissector ?? "";
-      stored.packet = current;
+      stored.packet = step.current;
       if (shedFrom > 0) return;
       strings.fields(stored.fields);
       pdus.push(stored);
@@ -122,20 +119,17 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     note(conn: Connection, severity, packet, message) {
       notes.push({ severity, packet, connId: conn.id, message });
     },
-  }, { identifyOnly: opts.identifyOnly ?? false });
-  const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
-  const pkt = createDecodedPacket();
+  }, { identifyOnly: opts.identifyOnly ?? false, ...(opts.limits ? { limits: opts.limits } : {}) });
+  const { tracker, pkt } = step;
   const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped };
 
   const onFrame = (f: Frame): void => {
-    current = f.number;
     const tsUs = f.tsSec * 1e6 + f.tsNsec / 1000;
-    decodePacket(f.data, f.linkType, pkt);
+    const v = step.step(f.number, tsUs, f.origLen, f.linkType, f.data);
     let connId = -1;
     let dir = 0;
     let events = 0;
-    if (pkt.hasTcp) {
-      const v = tracker.track(f.number, tsUs, f.origLen, pkt, f.data);
+    if (v) {
       connId = v.connId;
       dir = v.dir;
       events = v.events;
@@ -176,8 +170,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   if (shedFrom > 0) summary.problems.push(memoryProblem(file, shedFrom, shedHeap, heapBudget));
   // No frame delivered means nothing will ever be read back.
   const byteSource = bytes ?? NO_BYTES;
-  current = packets.count;
-  tracker.finish();
+  step.finish(packets.count);
   applyRoleSwaps(tracker.connections, packets, swapped);
   opts.onProgress?.(packets.count, summary.bytes);
   exchanges.sort(byRequestPacket);

@@ -19,12 +19,10 @@
  * the capture-wide out-of-order budget with others gets at least as much here.
  */
 
-import { createDecodedPacket, decodePacket } from "../decode/packet.js";
-import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
-import { TcpTracker } from "../tcp/tracker.js";
-import type { Connection, ReassemblyLimits, StreamSink } from "../tcp/types.js";
+import type { Connection, ReassemblyLimits } from "../tcp/types.js";
 import type { AnalysedCapture, StoredPdu } from "./analysed-capture.js";
+import { PacketStep } from "./packet-step.js";
 import { StreamMap } from "./stream-map.js";
 
 export interface RedissectOptions {
@@ -48,19 +46,22 @@ export function redissectConnection(capture: AnalysedCapture, connId: number, re
   const original = capture.connections[connId];
   if (!original) return { pdus, streams };
   const packets = opts.packets ?? packetsOf(capture, original);
-  let current = 0;
   /** The dispatcher turned the tracker's guessed roles round: PDU directions are the other way. */
   let flipped = false;
   /** End of each packet's captured payload in its frame (the reassembler delivers tails of it). */
   const payloadEnd = new Map<number, number>();
-  const dispatch = createDispatcher(
+  // Bytes of the packet being stepped: its payload's end is in the decoded packet (the map has
+  // the packets before it).
+  const payloadEndOf = (packet: number): number =>
+    packet === step.current && step.pkt.hasTcp ? step.pkt.payloadOffset + step.pkt.capturedPayloadLen : (payloadEnd.get(packet) ?? 0);
+  const step: PacketStep = new PacketStep(
     registry,
     {
       pdu(conn: Connection, pdu, by) {
         const stored = pdu as StoredPdu;
         stored.connId = connId;
         stored.dissector = by ?? conn.dissector ?? "";
-        stored.packet = current;
+        stored.packet = step.current;
         pdus.push(stored);
       },
       // The dispatcher already hands the PDUs over with the corrected directions; the fresh
@@ -71,36 +72,31 @@ export function redissectConnection(capture: AnalysedCapture, connId: number, re
       exchange() {},
       note() {},
     },
-    { detail: opts.detail ?? true },
+    {
+      detail: opts.detail ?? true,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      // Where each stream byte was captured: the hex pane highlights a field in its frame.
+      tapSink: (_conn, sink) => ({
+        data(dir, bytes, at) {
+          streams.add(dir, at.streamOffset, bytes.length, at.first, payloadEndOf(at.first));
+          sink.data(dir, bytes, at);
+        },
+        gap: (dir, length, at) => sink.gap(dir, length, at),
+        close: (how) => sink.close(how),
+      }),
+    },
   );
-  const openSink = (conn: Connection): StreamSink | null => {
-    const sink = dispatch(conn);
-    if (!sink) return null;
-    return {
-      data(dir, bytes, at) {
-        streams.add(dir, at.streamOffset, bytes.length, at.first, payloadEnd.get(at.first) ?? 0);
-        sink.data(dir, bytes, at);
-      },
-      gap: (dir, length, at) => sink.gap(dir, length, at),
-      close: (how) => sink.close(how),
-    };
-  };
-  const tracker = new TcpTracker({ openSink, ...(opts.limits ? { limits: opts.limits } : {}) });
-  const pkt = createDecodedPacket();
   const p = capture.packets;
   for (let k = 0; k < packets.length; k++) {
     const i = packets[k]!;
     // The byte source reuses its view; the reassembler may keep segment bytes (out of order).
     const frame = capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!).slice();
-    decodePacket(frame, p.linkType[i]!, pkt);
-    if (!pkt.hasTcp) continue;
-    current = i + 1;
-    if (pkt.capturedPayloadLen > 0) payloadEnd.set(current, pkt.payloadOffset + pkt.capturedPayloadLen);
-    tracker.track(current, p.tsUs[i]!, p.origLen[i]!, pkt, frame);
+    step.step(i + 1, p.tsUs[i]!, p.origLen[i]!, p.linkType[i]!, frame);
+    // Kept for bytes of this packet the reassembler delivers later (after a gap is filled).
+    if (step.pkt.hasTcp && step.pkt.capturedPayloadLen > 0) payloadEnd.set(i + 1, step.pkt.payloadOffset + step.pkt.capturedPayloadLen);
   }
   // As in the analysis pass: what completes at the end of the capture belongs to its last packet.
-  current = p.count;
-  tracker.finish();
+  step.finish(p.count);
   if (flipped) streams.swapDirections();
   return { pdus, streams };
 }
