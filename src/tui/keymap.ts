@@ -80,7 +80,7 @@ export function keyProblem(key: string): string | null {
     if (ctrl[1] === "i" || ctrl[1] === "m" || ctrl[1] === "h") return `"${key}" is the same byte as ${ctrl[1] === "i" ? "tab" : ctrl[1] === "m" ? "enter" : "backspace"}: bind that instead`;
     return null;
   }
-  return `unknown key name "${key}" (one character such as "j" or "?", C-<letter>, or one of: ${[...NAMED_KEYS].filter((k) => !k.startsWith("f") || k === "f1").join(", ")}, f1-f12)`;
+  return `unknown key name "${key}" (one character such as "j" or "?", C-<letter>, or one of: ${[...NAMED_KEYS].filter((k) => !/^f\d+$/.test(k)).join(", ")}, f1-f12)`;
 }
 
 /** A key that types a character into the filter bar, so cannot be one of its editing keys. */

@@ -13,7 +13,6 @@
  */
 
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { closest } from "../cel/errors.js";
@@ -32,10 +31,13 @@ export interface UserKeys {
 /** Actions that may not be left without a key: without them the user cannot find, leave or close anything. */
 const NEEDS_A_KEY: ReadonlySet<string> = new Set(["quit", "help", "help.close", "bar.apply", "bar.cancel"]);
 
-/** Where the keys file is looked for when --keys is not given. */
-export function defaultKeysFile(env: Record<string, string | undefined> = process.env): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
-  return join(base, "kdiag", "keys.yaml");
+/**
+ * Where the keys file is looked for when --keys is not given: `$XDG_CONFIG_HOME/kdiag/keys.yaml`,
+ * else `$HOME/.config/kdiag/keys.yaml`; null in an environment with neither (no home to read).
+ */
+export function defaultKeysFile(env: Record<string, string | undefined> = process.env): string | null {
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "kdiag", "keys.yaml");
+  return env.HOME ? join(env.HOME, ".config", "kdiag", "keys.yaml") : null;
 }
 
 interface Entry {
@@ -112,7 +114,8 @@ export function parseUserKeys(file: string, text: string): UserKeys {
       problems.push(`${at.at}: ${id}: needs at least one key`);
       continue;
     }
-    entries.push({ action: id, keys, ...at });
+    // A conflict is reported where the keys are written.
+    entries.push({ action: id, keys, ...where(value ?? keyNode) });
   }
   // Conflicts are judged on the whole keymap, so two entries may swap keys; an entry that takes
   // another action's key where both apply is left out, the later of two entries of the file first.
