@@ -8,7 +8,6 @@
 
 import type { Widgets } from "blessed";
 import blessed from "blessed";
-import sparkline from "blessed-contrib/lib/widget/sparkline.js";
 import type { StoredPdu } from "../model/analysed-capture.js";
 import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
@@ -28,7 +27,7 @@ import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
 import { view } from "./views/index.js";
-import type { CompareRow, DetailSource, ViewContext, ViewId } from "./views/types.js";
+import type { CompareRow, DetailSource, Overlay, ViewContext, ViewId } from "./views/types.js";
 
 export type { CompareRow };
 
@@ -91,10 +90,10 @@ export class App implements ViewContext {
   private readonly status: Widgets.BoxElement;
   private readonly bar: Widgets.BoxElement;
   private readonly help: Widgets.BoxElement;
-  /** The timeline's traffic chart (blessed-contrib), on Unicode terminals only. */
-  private readonly chart: sparkline.SparklineElement | null;
-  /** Where the chart goes on this render, null: hidden (set by paneBody, used by render). */
-  private chartAt: { rect: Rect; titles: string[]; data: number[][] } | null = null;
+  /** Widgets a pane draws over its box (the timeline's chart), made by its view where the terminal can show them. */
+  private readonly overlays = new Map<ViewId, Overlay>();
+  /** Where each overlay goes on this render, with its data (set by paneBody); absent: hidden. */
+  private overlayAt = new Map<ViewId, { rect: Rect; data: unknown }>();
   private rects = new Map<ViewId, Rect>();
 
   model: TuiModel | null = null;
@@ -180,25 +179,15 @@ export class App implements ViewContext {
     const box = () => blessed.box({ parent: this.screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1 });
     this.header = box();
     this.status = box();
-    for (const v of paneOrder(true)) this.boxes.set(v, box());
+    for (const v of paneOrder(true)) {
+      this.boxes.set(v, box());
+      const overlay = view(v).overlay?.(this.screen, this.caps);
+      if (overlay) this.overlays.set(v, overlay);
+    }
     this.bar = box();
     this.bar.hide();
     this.help = box();
     this.help.hide();
-    // blessed-contrib draws block characters: Unicode terminals only, the text cells otherwise.
-    this.chart = this.caps.unicode
-      ? sparkline({
-          parent: this.screen,
-          label: "Traffic (bytes on the wire per time bucket)",
-          tags: true,
-          top: 0,
-          left: 0,
-          width: 1,
-          height: 1,
-          style: this.caps.colour ? { fg: "green", titleFg: "white" } : { titleFg: "default" },
-        })
-      : null;
-    this.chart?.hide();
     this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.batched(() => this.onKey(ch, key)));
     this.screen.on("resize", () => this.render());
     if (this.caps.colour) {
@@ -445,8 +434,8 @@ export class App implements ViewContext {
       const item = this.findingList[this.detail.index];
       const group = item ? m.findingGroups[item.group] : undefined;
       const f = itemFinding(m.findingGroups, item);
-      if (f) this.tree = findingTree(f);
-      else if (group) this.tree = groupTree(group);
+      if (f) this.tree = findingTree(f, this.keys.say("enter"));
+      else if (group) this.tree = groupTree(group, this.keys.say("enter"));
     } else if (m && this.detail?.kind === "connection") {
       const c = m.capture.connections[this.detail.index];
       if (c) this.tree = connectionTree(c, m.rstCount(c.id), m.findingsOf(c.id));
@@ -798,7 +787,7 @@ export class App implements ViewContext {
   }
 
   setFocus(v: ViewId): void {
-    if (v === "compare" && this.compareRows === null) return;
+    if (view(v).comparison && this.compareRows === null) return;
     this.focus = v;
     if (view(v).lower) this.lower = v;
     this.followSelection(v);
@@ -1131,12 +1120,12 @@ export class App implements ViewContext {
     return this.rects.get(v);
   }
 
-  canChart(): boolean {
-    return this.chart !== null;
+  hasOverlay(v: ViewId): boolean {
+    return this.overlays.has(v);
   }
 
-  showChart(at: { rect: Rect; titles: string[]; data: number[][] }): void {
-    this.chartAt = at;
+  showOverlay(v: ViewId, rect: Rect, data: unknown): void {
+    this.overlayAt.set(v, { rect, data });
   }
 
   /**
@@ -1193,7 +1182,7 @@ export class App implements ViewContext {
       .join("  ");
     // The progress line names the file as given: a file name is text from outside too.
     this.place(this.header, { top: 0, left: 0, width, height: 1 }, `{inverse}${escapeTags(fit(safe(head, !this.caps.unicode), width))}{/inverse}`);
-    this.chartAt = null;
+    this.overlayAt = new Map();
     for (const [v, b] of this.boxes) {
       const r = this.rects.get(v);
       if (!r || r.height <= 0) {
@@ -1206,7 +1195,7 @@ export class App implements ViewContext {
       const body = this.paneBody(v, r.width, r.height - 1);
       this.place(b, r, [titleLine, ...body].join("\n"));
     }
-    this.placeChart();
+    this.placeOverlays();
     this.place(this.status, { top: height - 1, left: 0, width, height: 1 }, this.statusLine(width));
     if (this.filterBar) {
       const f = this.filterBar;
@@ -1253,22 +1242,13 @@ export class App implements ViewContext {
     if (this.filterBar) this.screen.program.cup(this.barCursor.row, this.barCursor.col);
   }
 
-  /** The contrib chart over the timeline pane's first body rows, when paneBody asked for it. */
-  private placeChart(): void {
-    const chart = this.chart;
-    if (!chart) return;
-    const at = this.chartAt;
-    if (!at) {
-      chart.hide();
-      return;
+  /** The overlays paneBody asked for this render (the timeline's chart over its first body rows); the others hidden. */
+  private placeOverlays(): void {
+    for (const [v, overlay] of this.overlays) {
+      const at = this.overlayAt.get(v);
+      if (at) overlay.show(at.rect, at.data);
+      else overlay.hide();
     }
-    chart.top = at.rect.top;
-    chart.left = at.rect.left;
-    chart.width = at.rect.width;
-    chart.height = at.rect.height;
-    chart.show();
-    chart.setFront();
-    chart.setData(at.titles, at.data);
   }
 
   private statusLine(width: number): string {

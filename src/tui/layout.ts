@@ -26,6 +26,8 @@ export const WIDE = 120;
 /** The panes that share the bottom slot below 120 columns (the right-hand column from 120). */
 const LOWER_PANES: readonly ViewId[] = VIEWS.filter((v) => v.lower).map((v) => v.id);
 const LOWER: ReadonlySet<ViewId> = new Set(LOWER_PANES);
+/** Panes there only with two captures. */
+const COMPARISON: ReadonlySet<ViewId> = new Set(VIEWS.filter((v) => v.comparison).map((v) => v.id));
 /** Panes with a column header row under their title. */
 export const HEADED: ReadonlySet<ViewId> = new Set(VIEWS.filter((v) => v.header).map((v) => v.id));
 /** Below this many rows per pane (an even split), unused panes shrink to their title and selected row. */
@@ -54,7 +56,7 @@ export interface LayoutInput {
 
 /** The panes in Tab order (hidden ones included: Tab brings them into their slot). */
 export function paneOrder(compare: boolean): ViewId[] {
-  return PANE_ORDER.filter((p) => p !== "compare" || compare);
+  return PANE_ORDER.filter((p) => compare || !COMPARISON.has(p));
 }
 
 /**

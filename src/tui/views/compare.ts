@@ -8,6 +8,7 @@ export const compareView: ViewDescriptor = {
   paneKey: "8",
   paneDescription: "two-capture comparison pane",
   placeAfter: "findings",
+  comparison: true,
   title: () => "Comparison (client side vs server side)",
   list: true,
   detailOf: (ctx) => (ctx.compareRows?.[ctx.lists.compare.selected] ? { kind: "compare", index: ctx.lists.compare.selected } : null),

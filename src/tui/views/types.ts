@@ -5,6 +5,7 @@
  * table (views/index.ts), plus its id below.
  */
 
+import type { Widgets } from "blessed";
 import type { Finding } from "../../rules/index.js";
 import type { CompiledFilter, FilterScope } from "../filter.js";
 import type { FindingItem } from "../finding-groups.js";
@@ -77,11 +78,24 @@ export interface ViewContext {
   refreshFindings(keep?: FindingItem): void;
   clearDetail(): void;
   /** Where pane v is on screen this render, if it is. */
-  rectOf(v: ViewId): { top: number; left: number; width: number; height: number } | undefined;
-  /** The terminal can draw the timeline's chart (blessed-contrib, Unicode only). */
-  canChart(): boolean;
-  /** Puts the chart over the timeline's first body rows on this render. */
-  showChart(at: { rect: { top: number; left: number; width: number; height: number }; titles: string[]; data: number[][] }): void;
+  rectOf(v: ViewId): Rect | undefined;
+  /** Pane v has its overlay on this terminal (see ViewDescriptor.overlay). */
+  hasOverlay(v: ViewId): boolean;
+  /** Shows pane v's overlay at `rect` with `data` on this render (hidden on a render that does not ask). */
+  showOverlay(v: ViewId, rect: Rect, data: unknown): void;
+}
+
+export interface Rect {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+}
+
+/** A widget a pane draws over part of its box (the timeline's blessed-contrib chart). */
+export interface Overlay {
+  show(rect: Rect, data: unknown): void;
+  hide(): void;
 }
 
 export interface ViewDescriptor {
@@ -97,6 +111,8 @@ export interface ViewDescriptor {
   titleInfo?(ctx: ViewContext): string[];
   /** Markers after the filter in the title ("[field continues to packet 77]"). */
   titleTail?(ctx: ViewContext): string[];
+  /** Only there with two captures (client side and server side): kdiag tui A --server-side B. */
+  comparison?: boolean;
   /** Below 120 columns it shares the bottom slot with the other lower panes. */
   lower?: boolean;
   /** The list keys move its selection (and the selection's position is in its title). */
@@ -115,6 +131,11 @@ export interface ViewDescriptor {
   body?(ctx: ViewContext, width: number, rows: number): string[] | null;
   /** What an empty pane says. */
   empty?(ctx: ViewContext): string;
+  /**
+   * How it creates a widget of its own, beyond the plain box every pane has (null: not on this
+   * terminal); its body asks for it with showOverlay.
+   */
+  overlay?(screen: Widgets.Screen, caps: TermCaps): Overlay | null;
   /** Enter ("select") in this pane. */
   onSelect?(ctx: ViewContext): void;
   /** Its own actions (ActionDef) and its uses of shared ones (ActionUse), in help order. */
