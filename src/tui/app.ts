@@ -18,7 +18,7 @@ import { DEFAULT_KEYS } from "./actions.js";
 import { keyName, type KeyTable } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
 import { findingItems, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
-import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.js";
+import { TuiModel, outcome, type PacketFilterJob } from "./model.js";
 import { compareTree, connectionTree } from "./row-detail.js";
 import { packetMatches, packetSearchJob, type PacketSearchJob } from "./packet-search.js";
 import { titleText, type QuotedPart } from "./pane-title.js";
@@ -26,7 +26,7 @@ import { rowAtPacket, streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
-import { view } from "./views/index.js";
+import { actionHandler, view } from "./views/index.js";
 import type { CompareRow, DetailSource, Overlay, ViewContext, ViewId } from "./views/types.js";
 
 export type { CompareRow };
@@ -265,7 +265,7 @@ export class App implements ViewContext {
     this.render();
   }
 
-  private refreshConnections(): void {
+  refreshConnections(): void {
     if (!this.model) return;
     const keep = this.connOrder[this.lists.connections.selected];
     this.connOrder = this.model.filterConnections(this.filters.connections ?? null, this.sortKey, this.sortDesc);
@@ -402,6 +402,12 @@ export class App implements ViewContext {
     return c === undefined ? null : c;
   }
 
+  /** Selects row i of pane v, and the detail pane follows. */
+  selectRow(v: ViewId, i: number): void {
+    this.lists[v] = select(this.lists[v], i, this.height(v));
+    this.followSelection(v);
+  }
+
   selectPacketNumber(n: number): void {
     const pos = lowerBound(this.packetList, n - 1);
     if (pos < this.packetList.length) this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
@@ -533,9 +539,18 @@ export class App implements ViewContext {
     }
   }
 
-  /** Runs an action of the keymap (actions.ts, views/*.ts) by its id. */
+  /**
+   * Runs an action of the keymap by its id: a pane's own action by its view (views/*.ts, `run`),
+   * the others here.
+   */
   run(action: string): void {
     const v = this.focus;
+    const own = actionHandler(action);
+    if (own) {
+      own(this);
+      this.render();
+      return;
+    }
     switch (action) {
       case "quit":
         this.stopFilter();
@@ -567,15 +582,6 @@ export class App implements ViewContext {
       case "find":
         this.filterBar = { view: v, find: true, text: this.findText, cursor: this.findText.length, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
         break;
-      case "toggle-mark":
-        this.toggleMark();
-        break;
-      case "clear-marks": {
-        const n = this.userMarks.size;
-        this.userMarks.clear();
-        this.message = n === 0 ? `no marks to clear (${this.keys.say("toggle-mark")} marks a packet)` : `${n} mark${n === 1 ? "" : "s"} cleared`;
-        break;
-      }
       case "time-ref":
         this.toggleTimeRef();
         break;
@@ -598,19 +604,6 @@ export class App implements ViewContext {
         break;
       case "enter":
         if (this.model) view(v).onSelect?.(this);
-        break;
-      case "sort-next": {
-        const i = CONN_COLUMNS.findIndex((c) => c.key === this.sortKey);
-        this.sortKey = CONN_COLUMNS[(i + 1) % CONN_COLUMNS.length]!.key;
-        // Numbers read best largest first; names alphabetically.
-        this.sortDesc = !["id", "client", "server", "close"].includes(this.sortKey);
-        this.refreshConnections();
-        this.message = `sorted by ${CONN_COLUMNS.find((c) => c.key === this.sortKey)!.title}`;
-        break;
-      }
-      case "sort-reverse":
-        this.sortDesc = !this.sortDesc;
-        this.refreshConnections();
         break;
       case "toggle":
       case "expand":
@@ -636,10 +629,6 @@ export class App implements ViewContext {
         this.expanded = new Set();
         this.reflatten(0);
         break;
-      case "next-mark":
-      case "prev-mark":
-        this.nextMark(action === "next-mark" ? 1 : -1);
-        break;
       case "scope-all":
         if (this.connScope === null) {
           const c = this.selectedConnection();
@@ -650,37 +639,6 @@ export class App implements ViewContext {
         if (action.startsWith("pane.")) this.setFocus(action.slice(5) as ViewId);
     }
     this.render();
-  }
-
-  /** Selects the next (or previous) marked packet in the packets pane (evidence `●`, or the user's), wrapping round. */
-  private nextMark(step: 1 | -1): void {
-    const n = this.packetList.length;
-    if ((this.evidence.size === 0 && this.userMarks.size === 0) || n === 0) {
-      this.message = `no marked packets: ${this.keys.say("toggle-mark")} marks one, ${this.keys.say("enter")} on a finding marks its evidence`;
-      return;
-    }
-    const from = this.lists.packets.selected;
-    for (let k = 1; k <= n; k++) {
-      const i = (((from + step * k) % n) + n) % n;
-      const number = this.packetList[i]! + 1;
-      if (this.evidence.has(number) || this.userMarks.has(number)) {
-        this.lists.packets = select(this.lists.packets, i, this.height("packets"));
-        this.followSelection("packets");
-        return;
-      }
-    }
-    this.message = "no marked packet in this list";
-  }
-
-  /** m: marks the selected packet, or unmarks it. Marks are packet numbers: filters and scope keep them. */
-  private toggleMark(): void {
-    const n = this.selectedPacket();
-    if (n < 0) return;
-    if (this.userMarks.delete(n)) this.message = `packet ${n} unmarked`;
-    else {
-      this.userMarks.add(n);
-      this.message = `packet ${n} marked (${this.userMarks.size} marked; ${this.keys.say("next-mark")} next, ${this.keys.say("clear-marks")} clears)`;
-    }
   }
 
   /** t: the selected packet becomes the time reference (Wireshark's Set Time Reference), or stops being it. */

@@ -1,5 +1,6 @@
 /** Pane 2: the `kdiag flows` table, sortable; Enter scopes the exchanges and packets to a connection. */
 
+import { CONN_COLUMNS } from "../model.js";
 import type { ViewDescriptor } from "./types.js";
 
 export const connectionsView: ViewDescriptor = {
@@ -34,7 +35,29 @@ export const connectionsView: ViewDescriptor = {
   actions: [
     { use: "enter", description: "show this connection's exchanges and packets", visible: true, hint: "drill" },
     { use: "follow-stream", description: "follow the connection: its Kafka messages in order", visible: true, hint: "follow" },
-    { id: "sort-next", keys: ["s"], description: "sort by the next column", visible: true, hint: "sort" },
-    { id: "sort-reverse", keys: ["r"], description: "reverse the sort" },
+    {
+      id: "sort-next",
+      keys: ["s"],
+      description: "sort by the next column",
+      visible: true,
+      hint: "sort",
+      run: (ctx) => {
+        const i = CONN_COLUMNS.findIndex((c) => c.key === ctx.sortKey);
+        ctx.sortKey = CONN_COLUMNS[(i + 1) % CONN_COLUMNS.length]!.key;
+        // Numbers read best largest first; names alphabetically.
+        ctx.sortDesc = !["id", "client", "server", "close"].includes(ctx.sortKey);
+        ctx.refreshConnections();
+        ctx.message = `sorted by ${CONN_COLUMNS.find((c) => c.key === ctx.sortKey)!.title}`;
+      },
+    },
+    {
+      id: "sort-reverse",
+      keys: ["r"],
+      description: "reverse the sort",
+      run: (ctx) => {
+        ctx.sortDesc = !ctx.sortDesc;
+        ctx.refreshConnections();
+      },
+    },
   ],
 };

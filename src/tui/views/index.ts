@@ -11,7 +11,7 @@ import { findingsView } from "./findings.js";
 import { hexView } from "./hex.js";
 import { packetsView } from "./packets.js";
 import { timelineView } from "./timeline.js";
-import type { ViewDescriptor, ViewId } from "./types.js";
+import type { ViewContext, ViewDescriptor, ViewId } from "./types.js";
 
 export const VIEWS: readonly ViewDescriptor[] = [findingsView, connectionsView, exchangesView, packetsView, detailView, hexView, timelineView, compareView];
 
@@ -27,3 +27,12 @@ export const PANE_ORDER: readonly ViewId[] = (() => {
   for (const v of VIEWS) if (v.placeAfter) order.splice(order.indexOf(v.placeAfter) + 1, 0, v.id);
   return order;
 })();
+
+/** The panes' own actions that say what they do (ViewAction.run), by action id. */
+const HANDLERS: ReadonlyMap<string, (ctx: ViewContext) => void> = new Map(
+  VIEWS.flatMap((v) => v.actions.flatMap((a) => ("run" in a && a.run ? [[a.id, a.run] as const] : []))),
+);
+
+export function actionHandler(id: string): ((ctx: ViewContext) => void) | undefined {
+  return HANDLERS.get(id);
+}

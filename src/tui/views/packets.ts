@@ -1,7 +1,43 @@
 /** Pane 4: one line per packet, tshark's columns and Wireshark's colouring; marks, find, time reference. */
 
 import { styleTags } from "../packet-row.js";
-import type { ViewDescriptor } from "./types.js";
+import type { ViewContext, ViewDescriptor } from "./types.js";
+
+/** Selects the next (or previous) marked packet (evidence `●`, or the user's), wrapping round. */
+function nextMark(ctx: ViewContext, step: 1 | -1): void {
+  const n = ctx.packetList.length;
+  if ((ctx.evidence.size === 0 && ctx.userMarks.size === 0) || n === 0) {
+    ctx.message = `no marked packets: ${ctx.keys.say("toggle-mark")} marks one, ${ctx.keys.say("enter")} on a finding marks its evidence`;
+    return;
+  }
+  const from = ctx.lists.packets.selected;
+  for (let k = 1; k <= n; k++) {
+    const i = (((from + step * k) % n) + n) % n;
+    const number = ctx.packetList[i]! + 1;
+    if (ctx.evidence.has(number) || ctx.userMarks.has(number)) {
+      ctx.selectRow("packets", i);
+      return;
+    }
+  }
+  ctx.message = "no marked packet in this list";
+}
+
+/** m: marks the selected packet, or unmarks it. Marks are packet numbers: filters and scope keep them. */
+function toggleMark(ctx: ViewContext): void {
+  const n = ctx.selectedPacket();
+  if (n < 0) return;
+  if (ctx.userMarks.delete(n)) ctx.message = `packet ${n} unmarked`;
+  else {
+    ctx.userMarks.add(n);
+    ctx.message = `packet ${n} marked (${ctx.userMarks.size} marked; ${ctx.keys.say("next-mark")} next, ${ctx.keys.say("clear-marks")} clears)`;
+  }
+}
+
+function clearMarks(ctx: ViewContext): void {
+  const n = ctx.userMarks.size;
+  ctx.userMarks.clear();
+  ctx.message = n === 0 ? `no marks to clear (${ctx.keys.say("toggle-mark")} marks a packet)` : `${n} mark${n === 1 ? "" : "s"} cleared`;
+}
 
 export const packetsView: ViewDescriptor = {
   id: "packets",
@@ -38,12 +74,12 @@ export const packetsView: ViewDescriptor = {
   },
   actions: [
     { use: "enter", description: "open the packet's protocol tree", visible: true, hint: "tree" },
-    { id: "next-mark", keys: ["]"], description: "next marked packet (yours, evidence, one side only)", visible: true, hint: "mark" },
-    { id: "prev-mark", keys: ["["], description: "previous marked packet" },
+    { id: "next-mark", keys: ["]"], description: "next marked packet (yours, evidence, one side only)", visible: true, hint: "mark", run: (ctx) => nextMark(ctx, 1) },
+    { id: "prev-mark", keys: ["["], description: "previous marked packet", run: (ctx) => nextMark(ctx, -1) },
     { id: "find", keys: ["f", "C-f"], description: "find a packet by text (Info, addresses, Kafka fields)" },
     { use: "follow-stream", description: "follow the packet's connection: its Kafka messages" },
-    { id: "toggle-mark", keys: ["m"], description: "mark / unmark the packet" },
-    { id: "clear-marks", keys: ["M"], description: "clear every mark of yours" },
+    { id: "toggle-mark", keys: ["m"], description: "mark / unmark the packet", run: toggleMark },
+    { id: "clear-marks", keys: ["M"], description: "clear every mark of yours", run: clearMarks },
     { id: "time-ref", keys: ["t"], description: "set / clear the packet as time reference (*REF*)" },
     { use: "scope-all", visible: true },
   ],

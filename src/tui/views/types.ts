@@ -50,7 +50,8 @@ export interface ViewContext {
   readonly connScope: number | null;
   evidence: Set<number>;
   evidenceLabel: string;
-  readonly userMarks: ReadonlySet<number>;
+  /** The packets the user marked (m), by number. */
+  readonly userMarks: Set<number>;
   readonly timeRef: number;
   readonly connOrder: readonly number[];
   readonly exchangeList: readonly number[];
@@ -62,12 +63,17 @@ export interface ViewContext {
   readonly hexBytes: Uint8Array;
   readonly hexPacket: number;
   readonly compareRows: readonly CompareRow[] | null;
-  readonly sortKey: string;
-  readonly sortDesc: boolean;
+  sortKey: string;
+  sortDesc: boolean;
   message: string;
   hexPerLine(): number;
   selectedField(): { node: UiNode | undefined; packet: number };
   selectedConnection(): number | null;
+  /** Packet number (1-based) selected in the packets pane, or -1. */
+  selectedPacket(): number;
+  /** Selects row i of pane v; the detail pane follows. */
+  selectRow(v: ViewId, i: number): void;
+  refreshConnections(): void;
   selectedFinding(): Finding | undefined;
   /** Remembers where the user is, for Esc. */
   pushHistory(): void;
@@ -138,6 +144,12 @@ export interface ViewDescriptor {
   overlay?(screen: Widgets.Screen, caps: TermCaps): Overlay | null;
   /** Enter ("select") in this pane. */
   onSelect?(ctx: ViewContext): void;
-  /** Its own actions (ActionDef) and its uses of shared ones (ActionUse), in help order. */
-  actions: ReadonlyArray<ActionDef | ActionUse>;
+  /** Its own actions (ViewAction) and its uses of shared ones (ActionUse), in help order. */
+  actions: ReadonlyArray<ViewAction | ActionUse>;
+}
+
+/** A pane's own action: declared as every action is (keymap.ts), and what it does. */
+export interface ViewAction extends ActionDef {
+  /** What the action does (else App.run has it: actions tied to the app's own state). */
+  run?(ctx: ViewContext): void;
 }
