@@ -6,8 +6,10 @@
 
 import { KeyTable, type ActionDef } from "./keymap.js";
 import { VIEWS } from "./views/index.js";
+import type { ViewDescriptor } from "./views/types.js";
 
-const GLOBAL: readonly ActionDef[] = [
+/** The actions of every pane, with one `pane.<id>` action per pane of `views`. */
+const globalActions = (views: readonly ViewDescriptor[]): ActionDef[] => [
   { id: "next-pane", keys: ["tab"], description: "next pane", where: "global", visible: true, hint: "pane" },
   { id: "prev-pane", keys: ["S-tab"], description: "previous pane", where: "global" },
   { id: "filter", keys: ["/"], description: "filter / search", where: "global", visible: true },
@@ -16,7 +18,7 @@ const GLOBAL: readonly ActionDef[] = [
   { id: "zoom", keys: ["z"], description: "maximise / restore this pane", where: "global", visible: true, hint: "zoom" },
   { id: "back", keys: ["escape", "backspace"], description: "back", where: "global", visible: true, hint: "back" },
   // One per pane of the views table: "pane.packets" on 4.
-  ...VIEWS.map((v): ActionDef => ({ id: `pane.${v.id}`, keys: [v.paneKey], description: v.paneDescription, where: "global" })),
+  ...views.map((v): ActionDef => ({ id: `pane.${v.id}`, keys: [v.paneKey], description: v.paneDescription, where: "global" })),
   { id: "help", keys: ["?"], description: "help: every key", where: "global", visible: true, pinned: true },
   // Ctrl-C quits in the help and the filter bar too (there `q` is theirs).
   { id: "quit", keys: ["q", "C-c"], description: "quit", where: "always", visible: true, pinned: true },
@@ -66,11 +68,16 @@ const BAR: readonly ActionDef[] = [
 ];
 
 /** Every action that is no single pane's, in help order. */
-export const SHARED_ACTIONS: readonly ActionDef[] = [...GLOBAL, ...SHARED, ...LIST, ...HELP, ...BAR];
+export function sharedActions(views: readonly ViewDescriptor[] = VIEWS): ActionDef[] {
+  return [...globalActions(views), ...SHARED, ...LIST, ...HELP, ...BAR];
+}
 
-/** The keymap: every action's default keys, or the user's where `overrides` gives them. */
-export function keyTable(overrides: ReadonlyMap<string, readonly string[]> = new Map()): KeyTable {
-  return new KeyTable(SHARED_ACTIONS, VIEWS.map((v) => ({ id: v.id, actions: v.actions, list: v.list })), overrides);
+/**
+ * The keymap: every action's default keys, or the user's where `overrides` gives them, for the
+ * panes of the views table (tests pass a table with a pane of their own).
+ */
+export function keyTable(overrides: ReadonlyMap<string, readonly string[]> = new Map(), views: readonly ViewDescriptor[] = VIEWS): KeyTable {
+  return new KeyTable(sharedActions(views), views.map((v) => ({ id: v.id, actions: v.actions, list: v.list })), overrides);
 }
 
 /** The built-in keymap. */
