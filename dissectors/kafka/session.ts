@@ -237,7 +237,7 @@ export class KafkaSession implements StreamDissector {
     // rest was never sent, so it was not delivered, even with acks=0.
     const endedAfter = at.endedAfter;
     const unfinished = endedAfter !== undefined ? ` [only ${endedAfter} of ${wireLength} bytes sent before the stream ended]` : "";
-    const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength };
+    const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength, streamOffset: at.streamOffset };
 
     const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
     fields["kafka.len"] = wireLength - 4;
@@ -289,7 +289,7 @@ export class KafkaSession implements StreamDissector {
     const cut = bytes.length < wireLength;
     if (bytes.length < 8) return;
     const corr = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(4);
-    const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength };
+    const side: ExchangeSide = { first: at.first, last: at.last, tsUs: at.tsUs, length: wireLength, streamOffset: at.streamOffset };
     const req = this.pending.get(corr);
     let apiKey: number;
     let apiVersion: number;

@@ -9,6 +9,13 @@ export function formatProblem(p: CaptureProblem): string {
   return `${p.file}: ${where}: ${p.message}`;
 }
 
+/** Problems that leave nothing to analyse: the file is missing, unreadable, empty or not a capture. */
+const UNUSABLE: ReadonlySet<CaptureProblemCode> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
+
+export function isUnusable(p: CaptureProblem): boolean {
+  return p.fatal && UNUSABLE.has(p.code);
+}
+
 /** Non-fatal problems of one code reported one by one before they are only counted. */
 export const PROBLEMS_PER_CODE = 20;
 

@@ -7,7 +7,7 @@ import { CaptureParser } from "./parser.js";
 import { ProblemLog } from "./problems.js";
 import type { CaptureSummary } from "./types.js";
 
-export { formatProblem } from "./problems.js";
+export { formatProblem, isUnusable } from "./problems.js";
 export { PacketBytes } from "./packet-bytes.js";
 
 export interface ReadOptions {

@@ -5,7 +5,7 @@
  */
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, RULE_TIME_BUDGET_MS, type Finding, type LoadResult, type RuleStats } from "../rules/index.js";
+import { evaluateRules, formatProblem, RULE_TIME_BUDGET_MS, type Finding, type LoadResult, type RuleStats } from "../rules/index.js";
 import { writeEvidencePcap } from "../report/evidence-pcap.js";
 import { findingsJson, findingsMarkdown, findingsText, severityRank } from "../report/findings.js";
 import { sanitize } from "../report/sanitize.js";
@@ -38,13 +38,10 @@ export function parseParams(specs: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** Loads the rules and prints every problem; rule files with errors are skipped by the loader. */
-export function loadRules(opts: RuleOptions, out: Output): LoadResult {
-  const paths = [...(opts.builtin ? [BUILTIN_RULES_DIR] : []), ...opts.rules];
-  const result = loadRuleFiles(paths, { params: parseParams(opts.param) });
+/** Prints every problem of the loaded rules (rule files with errors were skipped by the loader). */
+export function reportRuleProblems(result: LoadResult, out: Output): void {
   for (const p of result.problems) out.rawErr(`${formatProblem(p, { snippet: true })}\n`);
   if (result.problems.some((p) => p.severity === "error")) out.exitCode = ExitCode.RULE_ERRORS;
-  return result;
 }
 
 export function checkFailOn(value: string | undefined): string | undefined {

@@ -4,14 +4,11 @@
  */
 
 import { Command, CommanderError, Option } from "commander";
-import { formatProblem } from "../capture/read.js";
-import type { CaptureProblem } from "../capture/types.js";
+import { formatProblem, isUnusable } from "../capture/read.js";
 import { analyseCapture, type AnalyseOptions } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import { createRegistry } from "../plugins/builtin.js";
-import { loadPluginFile } from "../plugins/load.js";
-import { useRegistry } from "../facts/schema.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
+import { openSession, type RuledSession, type Session } from "../session/open.js";
 import { flowsJsonItems, flowsLines } from "../report/flows.js";
 import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../report/kafka.js";
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
@@ -35,7 +32,6 @@ interface GlobalOptions {
   tlsKeylog?: string;
 }
 
-const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
 const MAX_WARNINGS = 10;
 
 const FILES_HELP = "capture files (pcap, pcapng, optionally gzip-compressed) or directories of them, read as one capture merged by time; or - for standard input";
@@ -62,18 +58,33 @@ function portOptions(opts: GlobalOptions): { decodeAs: Array<{ port: number; dis
 }
 
 /**
- * The run's dissectors (built-in, then --plugin), and the fact schema made from their fields.
- * Every command builds it first: rules and filters are compiled against the loaded plugins' fields.
+ * The run's session (src/session/open.ts): dissectors (built-in, then --plugin, port mappings, the
+ * TLS key log), the fact schema made from their fields, and, when `rules` is given, the rules
+ * compiled against it. Every command opens it first; the caller reports rule problems its own way.
  */
-async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry> {
+async function openRun(opts: GlobalOptions, out: Output, rules?: RuleOptions): Promise<Session> {
   const { decodeAs, kafkaPorts } = portOptions(opts);
-  const registry = createRegistry();
-  for (const path of opts.plugin) await loadPluginFile(registry, path);
-  for (const d of decodeAs) registry.decodeAs(d.port, d.dissector);
-  for (const port of kafkaPorts) registry.decodeAs(port, "kafka");
-  if (opts.tlsKeylog !== undefined) registry.preferences.set("tls.keylog", await readKeyLogOption(opts.tlsKeylog, (line) => out.warn(line)));
-  useRegistry(registry);
-  return registry;
+  const tlsKeyLog = opts.tlsKeylog !== undefined ? await readKeyLogOption(opts.tlsKeylog, (line) => out.warn(line)) : undefined;
+  const params = rules ? (await loadAnalyze()).parseParams(rules.param) : {};
+  return openSession({
+    plugins: opts.plugin,
+    decodeAs,
+    kafkaPorts,
+    ...(tlsKeyLog ? { tlsKeyLog } : {}),
+    ...(rules ? { rules: { files: rules.rules, builtin: rules.builtin, params } } : {}),
+  });
+}
+
+/** A session without rules, for the commands that only dissect (flows, packets, kafka, fields). */
+async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry> {
+  return (await openRun(opts, out)).registry;
+}
+
+/** A session with rules whose problems are printed (file:line:col) and set exit code 5. */
+async function openRunWithRules(opts: GlobalOptions, out: Output, rules: RuleOptions): Promise<RuledSession> {
+  const session = await openRun(opts, out, rules);
+  (await loadAnalyze()).reportRuleProblems(session.rules!, out);
+  return { registry: session.registry, rules: session.rules! };
 }
 
 /** Reads and analyses the capture; reports problems; returns null when there is nothing to show. */
@@ -90,7 +101,7 @@ async function analyse(
     ...(how.onPacket ? { onPacket: how.onPacket } : {}),
   });
   const fatal = capture.summary.problems.find((p) => p.fatal);
-  if (fatal && UNUSABLE.has(fatal.code)) {
+  if (fatal && isUnusable(fatal)) {
     out.error(formatProblem(fatal));
     out.exitCode = ExitCode.INPUT_UNUSABLE;
     return null;
@@ -211,15 +222,14 @@ const loadWatch = () => import("./watch.js");
 async function liveAnalyze(files: string[], cmdOpts: AnalyzeOptions & LiveOptions, opts: GlobalOptions, out: Output) {
   if (files.length > 0) throw new UsageError(`give capture files or -i INTERFACE, not both (${files.join(" ")}, -i ${cmdOpts.interface})`);
   const { liveAnalyzeCommand } = await loadWatch();
-  return liveAnalyzeCommand(cmdOpts, () => buildRegistry(opts, out), out);
+  return liveAnalyzeCommand(cmdOpts, () => openRunWithRules(opts, out, cmdOpts), out);
 }
 
 async function analyzeCommand(files: string[], cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
-  const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
+  const { checkFailOn, checkFormat, evaluate, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
-  const registry = await buildRegistry(opts, out);
-  const rules = loadRules(cmdOpts, out);
+  const { registry, rules } = await openRunWithRules(opts, out, cmdOpts);
   // On a terminal: Ink progress while reading, then the summary; piped: plain text.
   const ink =
     out.isTerminal() && checkFormat(cmdOpts) === "text"
@@ -248,11 +258,10 @@ async function analyzeCommand(files: string[], cmdOpts: AnalyzeOptions, opts: Gl
 }
 
 async function compareCommand(clientFile: string, serverFile: string, cmdOpts: AnalyzeOptions, opts: GlobalOptions, out: Output) {
-  const { checkFailOn, checkFormat, evaluate, loadRules, reportFindings } = await loadAnalyze();
+  const { checkFailOn, checkFormat, evaluate, reportFindings } = await loadAnalyze();
   checkFormat(cmdOpts);
   checkFailOn(cmdOpts.failOn);
-  const registry = await buildRegistry(opts, out);
-  const rules = loadRules(cmdOpts, out);
+  const { registry, rules } = await openRunWithRules(opts, out, cmdOpts);
   const clientSide = await analyse([clientFile], registry, out);
   if (!clientSide) return;
   const serverSide = await analyse([serverFile], registry, out);
@@ -267,10 +276,8 @@ async function compareCommand(clientFile: string, serverFile: string, cmdOpts: A
 }
 
 async function rulesCommand(cmdOpts: RuleOptions & { json?: boolean }, opts: GlobalOptions, out: Output) {
-  const { loadRules } = await loadAnalyze();
   // Rules are checked against the loaded plugins' fields too.
-  await buildRegistry(opts, out);
-  const result = loadRules(cmdOpts, out);
+  const { rules: result } = await openRunWithRules(opts, out, cmdOpts);
   const rows = result.rules.map((r) => ({
     rule: r.id,
     severity: r.severity,
@@ -309,12 +316,10 @@ function withParentRuleOptions<T extends RuleOptions & { json?: boolean }>(o: T,
  * unless --no-builtin), each on its capture with its params; PASS/FAIL per test, exit 7 on a FAIL.
  */
 async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: GlobalOptions, out: Output) {
-  const { loadRules, parseParams, evaluate } = await loadAnalyze();
-  const { BUILTIN_RULES_DIR, loadRuleFiles } = await import("../rules/index.js");
+  const { evaluate } = await loadAnalyze();
   const { checkExpectations } = await import("../rules/test-runner.js");
-  await buildRegistry(opts, out);
   // Loaded once as given, to report the files' problems and find their tests.
-  const declared = loadRules({ ...cmdOpts, rules: [...cmdOpts.rules, ...files], builtin: false }, out);
+  const { rules: declared } = await openRunWithRules(opts, out, { ...cmdOpts, rules: [...cmdOpts.rules, ...files], builtin: false });
   const tests = declared.tests.filter((t) => files.some((f) => t.file === f || t.file.startsWith(`${f.replace(/\/$/, "")}/`)));
   if (tests.length === 0) {
     out.error(`no tests in ${files.map((f) => sanitize(f)).join(", ")}: add "- test:" items (docs/rules.md, Rule tests)`);
@@ -323,20 +328,23 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
   }
   let failed = 0;
   for (const t of tests) {
-    const params = { ...parseParams(cmdOpts.param), ...Object.fromEntries(Object.entries(t.decl.params ?? {}).map(([k, v]) => [k, String(v)])) };
-    const paths = [...(cmdOpts.builtin ? [BUILTIN_RULES_DIR] : []), ...cmdOpts.rules, ...files];
-    const registry = await buildRegistry({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] }, out);
-    const loaded = loadRuleFiles(paths, { params });
+    // Each test its own session: its kafka_ports and params (after --param, so the test's win).
+    const testParams = Object.entries(t.decl.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
+    const { registry, rules: loaded } = await openRun({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] }, out, {
+      ...cmdOpts,
+      rules: [...cmdOpts.rules, ...files],
+      param: [...cmdOpts.param, ...testParams],
+    });
     const where = `${sanitize(t.file)}:${t.line} ${sanitize(t.decl.test)}`;
     const capture = await analyseCapture(t.capture, { registry });
     const fatal = capture.summary.problems.find((p) => p.fatal);
-    if (fatal && UNUSABLE.has(fatal.code)) {
+    if (fatal && isUnusable(fatal)) {
       failed++;
       out.line(`FAIL ${where}`);
       out.line(`  - ${formatProblem(fatal)}`);
       continue;
     }
-    const findings = evaluate(loaded, capture, out);
+    const findings = evaluate(loaded!, capture, out);
     capture.bytes.close();
     const r = checkExpectations(t, findings);
     if (r.passed) out.line(`PASS ${where} (${findings.length} finding${findings.length === 1 ? "" : "s"})`);
@@ -352,7 +360,7 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
 
 async function watchCommand(file: string | undefined, cmdOpts: WatchOptions, opts: GlobalOptions, out: Output) {
   const { watchCommand: run } = await loadWatch();
-  await run(file, cmdOpts, () => buildRegistry(opts, out), out);
+  await run(file, cmdOpts, () => openRunWithRules(opts, out, cmdOpts), out);
 }
 
 /**
@@ -361,11 +369,10 @@ async function watchCommand(file: string | undefined, cmdOpts: WatchOptions, opt
  * The built-in rules are loaded too (their macros and lists are shared) unless --no-builtin.
  */
 async function rulesLintCommand(files: string[], cmdOpts: RuleOptions & { json?: boolean }, opts: GlobalOptions, out: Output) {
-  const { parseParams } = await loadAnalyze();
-  // The registry first: rules may name a plugin's fields.
-  await buildRegistry(opts, out);
-  const { BUILTIN_RULES_DIR, formatProblem, loadRuleFiles } = await import("../rules/index.js");
-  const result = loadRuleFiles([...(cmdOpts.builtin ? [BUILTIN_RULES_DIR] : []), ...cmdOpts.rules, ...files], { params: parseParams(cmdOpts.param) });
+  const { formatProblem } = await import("../rules/index.js");
+  // Lint prints the problems its own way (every one, then a count).
+  const { rules } = await openRun(opts, out, { ...cmdOpts, rules: [...cmdOpts.rules, ...files] });
+  const result = rules!;
   const errors = result.problems.filter((p) => p.severity === "error").length;
   const warnings = result.problems.length - errors;
   if (cmdOpts.json) out.json({ problems: result.problems, errors, warnings });
@@ -608,20 +615,18 @@ export function buildProgram(out: Output): Command {
       const file = o.interface === undefined ? await captureFiles(args, out) : undefined;
       const serverSide = o.serverSide ? await captureFiles(o.serverSide, out) : undefined;
       if (file === null || serverSide === null) return;
+      // The session is opened before the screen: a plugin that cannot load is a usage error (2),
+      // and the TUI shows rule problems itself (status line, then in full on quit: exit 5).
+      const session = (await openRun(g, out, { rules: o.rules, param: o.param, builtin: true })) as RuledSession;
       await out.flush();
-      const { parseParams } = await loadAnalyze();
       const { runTui } = await import("../tui/index.js");
       out.exitCode = await runTui({
         files: file === undefined ? [] : serverSide ? [file, serverSide] : [file],
         ...(o.interface !== undefined
           ? { live: { iface: o.interface, ...(o.captureFilter !== undefined ? { filter: o.captureFilter } : {}), ...(o.write !== undefined ? { write: o.write } : {}), ...(duration !== undefined ? { duration } : {}) } }
           : {}),
-        plugins: g.plugin,
-        ruleFiles: o.rules,
-        params: parseParams(o.param),
+        session,
         ...(o.keys !== undefined ? { keysFile: o.keys } : {}),
-        ...portOptions(g),
-        ...(g.tlsKeylog !== undefined ? { tlsKeyLog: await readKeyLogOption(g.tlsKeylog, (line) => out.warn(line)) } : {}),
       });
     });
 
@@ -640,10 +645,11 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag export --out /tmp/kdiag-export /var/captures/\n  kdiag export --format ndjson --out out --host broker-1 capture.pcap\n  duckdb -c \"select host, api_name, count(*) from 'exports/*/exchanges.parquet' group by all\"\n\nSchema: README.md, Export for DuckDB.",
     )
     .action(async (files: string[], o: import("../export/command.js").ExportOptions) => {
-      // The registry first: rules may name a plugin's fields.
-      const registry = await buildRegistry(globals(), out);
+      // The session first: rules may name a plugin's fields.
+      const { registry, rules } = await openRunWithRules(globals(), out, o);
       const { exportCommand } = await import("../export/command.js");
       await exportCommand(files, o, out, {
+        rules,
         analyse: (f) => analyse(f, registry, out),
         reportDamage: (c) => reportDamage(c, out),
       });

@@ -4,19 +4,18 @@
  * written, and print each finding once, as soon as its verdict is settled (src/live/incremental.ts).
  */
 
-import { formatProblem } from "../capture/read.js";
-import type { CaptureProblem } from "../capture/types.js";
+import { formatProblem, isUnusable } from "../capture/read.js";
 import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
 import { fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import type { Registry } from "../plugins/registry.js";
+import type { RuledSession } from "../session/open.js";
 import { formatAbsoluteTime } from "../report/format.js";
 import { toJson } from "../report/json.js";
 import { sanitize } from "../report/sanitize.js";
 import type { Finding } from "../rules/evaluate.js";
-import { evaluate, loadRules, reportFindings, type AnalyzeOptions, type RuleOptions } from "./analyze.js";
+import { evaluate, reportFindings, type AnalyzeOptions, type RuleOptions } from "./analyze.js";
 import { UsageError } from "./errors.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Output } from "./output.js";
@@ -38,7 +37,6 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
   evalPackets?: string;
 }
 
-const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
 /** Re-evaluation pace: at most this often, and never more than a third of the time. */
 const EVAL_EVERY_MS = 500;
 
@@ -119,7 +117,7 @@ async function openInput(file: string | undefined, o: LiveOptions, out: Output, 
 /** Problems of the pass: unusable input ends it (exit 3); warnings are said. Returns false when nothing can be shown. */
 function checkProblems(capture: AnalysedCapture, out: Output): boolean {
   const fatal = capture.summary.problems.find((p) => p.fatal);
-  if (fatal && UNUSABLE.has(fatal.code)) {
+  if (fatal && isUnusable(fatal)) {
     out.error(formatProblem(fatal));
     out.exitCode = ExitCode.INPUT_UNUSABLE;
     return false;
@@ -132,7 +130,7 @@ function checkProblems(capture: AnalysedCapture, out: Output): boolean {
 
 function reportDamage(capture: AnalysedCapture, out: Output): void {
   const fatal = capture.summary.problems.find((p) => p.fatal);
-  if (!fatal || UNUSABLE.has(fatal.code)) return;
+  if (!fatal || isUnusable(fatal)) return;
   out.error(`${formatProblem(fatal)} (results cover the ${capture.packets.count} packets before it)`);
   out.exitCode = Math.max(out.exitCode, ExitCode.INPUT_DAMAGED);
 }
@@ -184,14 +182,13 @@ function onStopSignals(stop: () => void): () => void {
   };
 }
 
-export async function watchCommand(file: string | undefined, o: WatchOptions, registry: () => Promise<Registry>, out: Output): Promise<void> {
+export async function watchCommand(file: string | undefined, o: WatchOptions, session: () => Promise<RuledSession>, out: Output): Promise<void> {
   checkSource(file, o);
   const maxFindings = positive("--count", o.count, true);
   const duration = positive("--duration", o.duration, false);
   const evalPackets = positive("--eval-packets", o.evalPackets, true);
-  // The registry first: rules may name a plugin's fields.
-  const reg = await registry();
-  const rules = loadRules(o, out);
+  // The session first (registry, then the rules compiled against its fields).
+  const { registry: reg, rules } = await session();
 
   let stopping = false;
   const input = await openInput(file, o, out, () => stopping);
@@ -303,12 +300,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, re
 }
 
 /** `kdiag analyze -i IFACE`: capture until Ctrl-C or --duration, then the usual analysis of what was captured. */
-export async function liveAnalyzeCommand(o: AnalyzeOptions & LiveOptions, registry: () => Promise<Registry>, out: Output): Promise<void> {
+export async function liveAnalyzeCommand(o: AnalyzeOptions & LiveOptions, session: () => Promise<RuledSession>, out: Output): Promise<void> {
   checkSource(undefined, o);
   const duration = positive("--duration", o.duration, false);
-  // The registry first: rules may name a plugin's fields.
-  const reg = await registry();
-  const rules = loadRules(o, out);
+  // The session first (registry, then the rules compiled against its fields).
+  const { registry: reg, rules } = await session();
   const input = await openInput(undefined, o, out, () => false);
   if (!input) return;
   const unhook = onStopSignals(() => input.stop());

@@ -10,6 +10,7 @@ import { UsageError } from "../cli/errors.js";
 import type { Output } from "../cli/output.js";
 import { captureFiles } from "../cli/capture-args.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { LoadResult } from "../rules/index.js";
 import { flowsJsonItems } from "../report/flows.js";
 import { findingsJson } from "../report/findings.js";
 import { kafkaJsonItems } from "../report/kafka.js";
@@ -26,6 +27,8 @@ export interface ExportOptions extends RuleOptions {
 
 /** What the export needs from the CLI: the one analysis path every command uses. */
 export interface ExportDeps {
+  /** The rules of the run's session, compiled against its registry's fields. */
+  rules: LoadResult;
   analyse(files: string[]): Promise<AnalysedCapture | null>;
   reportDamage(capture: AnalysedCapture): void;
 }
@@ -34,8 +37,8 @@ export async function exportCommand(args: string[], opts: ExportOptions, out: Ou
   const format = opts.format ?? "parquet";
   if (format !== "ndjson" && format !== "parquet") throw new UsageError(`--format ${format}: expected ndjson or parquet`);
   if (opts.out === undefined) throw new UsageError("export needs --out DIR: where to write connections, exchanges and findings");
-  const { loadRules, evaluate } = await import("../cli/analyze.js");
-  const rules = loadRules(opts, out);
+  const { evaluate } = await import("../cli/analyze.js");
+  const { rules } = deps;
   const files = await captureFiles(args, out);
   if (files === null) return;
   try {

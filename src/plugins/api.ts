@@ -110,6 +110,12 @@ export interface ExchangeSide {
   tsUs: number;
   /** Bytes of the PDU on the wire. */
   length: number;
+  /**
+   * Its PDU's `ref.streamOffset`. Optional, but without it two PDUs that start and end in the same
+   * packets (several small requests in one segment) cannot be told apart when a view goes from an
+   * exchange back to its PDUs.
+   */
+  streamOffset?: number;
 }
 
 /**

@@ -10,15 +10,13 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import blessed from "blessed";
 import { sniff, SNIFF_BYTES } from "../capture/detect.js";
-import { formatProblem as formatCaptureProblem } from "../capture/read.js";
-import type { CaptureProblem } from "../capture/types.js";
+import { formatProblem as formatCaptureProblem, isUnusable } from "../capture/read.js";
 import { analyseCapture } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import { createRegistry } from "../plugins/builtin.js";
-import { loadPluginFile } from "../plugins/load.js";
-import { useRegistry } from "../facts/schema.js";
+import type { KeyLog } from "../plugins/builtin.js";
 import { PluginError } from "../plugins/registry.js";
-import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Finding } from "../rules/index.js";
+import { evaluateRules, formatProblem, type Finding } from "../rules/index.js";
+import { openSession, type RuledSession } from "../session/open.js";
 import { ExitCode } from "../exit-codes.js";
 import { App, type CompareRow } from "./app.js";
 import { compareRows } from "./compare.js";
@@ -36,6 +34,11 @@ export interface TuiOptions {
    * a list of files read as one capture (merged by time: a rotation set, several hosts).
    */
   files: Array<string | string[]>;
+  /**
+   * The session the command line opened (src/session/open.ts): registry and rules. Without it the
+   * TUI opens one from the options below, through the same builder (tests call runTui directly).
+   */
+  session?: RuledSession;
   /** `--plugin` files (dissector plugins). */
   plugins?: string[];
   /** User rule files or directories, loaded after the built-in rules. */
@@ -47,7 +50,7 @@ export interface TuiOptions {
   /** `--decode-as PORT=NAME`, already parsed. */
   decodeAs?: Array<{ port: number; dissector: string }>;
   /** `--tls-keylog`: a key log to decrypt TLS with (read and warned about by the caller). */
-  tlsKeyLog?: unknown;
+  tlsKeyLog?: KeyLog;
   /**
    * `--keys FILE`: the user's keys file (user-keys.ts); undefined: the default one if it exists
    * ($XDG_CONFIG_HOME/kdiag/keys.yaml, ~/.config/kdiag/keys.yaml); null: none.
@@ -80,7 +83,6 @@ export interface TuiOptions {
   onReady?: (app: App, stage: "screen" | "data") => void;
 }
 
-const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
 
 /** The first bytes of a file, enough to tell its format; null when it cannot be read. */
 function readHead(file: string): Uint8Array | null {
@@ -106,25 +108,25 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   }
   if (!opts.live && (opts.files.length < 1 || opts.files.length > 2)) {
     say("expected one capture, or two (client side, then server side)");
-    return 2;
+    return ExitCode.USAGE;
   }
   for (const f of opts.files.flat()) {
     if (f === "-") {
       say("the TUI reads the keyboard on standard input: give a capture file, not -");
-      return 2;
+      return ExitCode.USAGE;
     }
     try {
       if (!statSync(f).isFile()) throw new Error("not a file");
     } catch {
       say(`${f}: cannot read this capture file`);
-      return 3;
+      return ExitCode.INPUT_UNUSABLE;
     }
     // A file that is not a capture at all is refused before the screen is taken over.
     const head = readHead(f);
     const kind = head ? sniff(head) : null;
     if (!kind || kind.kind === "unknown") {
       say(`${f}: offset 0: ${kind?.kind === "unknown" ? kind.what : "cannot read this capture file"}`);
-      return 3;
+      return ExitCode.INPUT_UNUSABLE;
     }
   }
   // Without a terminal (a script, a pipe, cron) there is nothing to draw on and no keyboard.
@@ -141,25 +143,28 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     say(`${problem}; set TERM=xterm-256color or use kdiag analyze`);
     return ExitCode.USAGE;
   }
-  const registry = createRegistry();
+  let session: RuledSession;
   try {
-    for (const p of opts.plugins ?? []) await loadPluginFile(registry, p);
-    for (const d of opts.decodeAs ?? []) registry.decodeAs(d.port, d.dissector);
-    for (const port of opts.kafkaPorts ?? []) registry.decodeAs(port, "kafka");
-    if (opts.tlsKeyLog) registry.preferences.set("tls.keylog", opts.tlsKeyLog);
-    // Rules and the filter bar are compiled against the loaded plugins' fields.
-    useRegistry(registry);
+    session =
+      opts.session ??
+      ((await openSession({
+        plugins: opts.plugins ?? [],
+        decodeAs: opts.decodeAs ?? [],
+        kafkaPorts: opts.kafkaPorts ?? [],
+        ...(opts.tlsKeyLog ? { tlsKeyLog: opts.tlsKeyLog } : {}),
+        rules: { files: opts.ruleFiles ?? [], builtin: true, params: opts.params ?? {} },
+      })) as RuledSession);
   } catch (e) {
     if (e instanceof PluginError) {
       say(e.message);
-      return 2;
+      return ExitCode.USAGE;
     }
     throw e;
   }
+  const { registry, rules: loaded } = session;
   // A rule file with errors is skipped and the other rules run (as in kdiag analyze); its
   // problems show on the status line, are printed in full once the terminal is back, and the
   // exit code says so (5).
-  const loaded = loadRuleFiles([BUILTIN_RULES_DIR, ...(opts.ruleFiles ?? [])], { params: opts.params ?? {} });
   const ruleErrors = loaded.problems.filter((p) => p.severity === "error");
   // A live capture starts before the screen opens: what stops it is said as one line, exit 8.
   let live: LiveInput | null = null;
@@ -221,7 +226,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     const error = e instanceof Error ? e : new Error(String(e));
     say(`internal error: ${error.message} (please report this with the command line)`);
     if (env.KDIAG_DEBUG) err.write(`${error.stack}\n`);
-    finish(1);
+    finish(ExitCode.INTERNAL);
   };
   // The shell's convention: 128 + the signal's number. SIGHUP is an SSH session that dropped.
   const onSignal: Record<string, () => void> = { SIGINT: () => finish(130), SIGTERM: () => finish(143), SIGHUP: () => finish(129) };
@@ -268,7 +273,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         });
         captures.push(capture);
         const fatal = capture.summary.problems.find((p) => p.fatal);
-        if (fatal && UNUSABLE.has(fatal.code)) return formatCaptureProblem(fatal);
+        if (fatal && isUnusable(fatal)) return formatCaptureProblem(fatal);
       }
       app.progress = "running the rules...";
       app.render();
@@ -304,15 +309,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (typeof first === "number") exitCode = first;
     else if ("error" in first) {
       crash(first.error);
-      exitCode = 1;
+      exitCode = ExitCode.INTERNAL;
     } else if (first.problem) {
       restore();
       say(first.problem);
-      exitCode = 3;
+      exitCode = ExitCode.INPUT_UNUSABLE;
     } else exitCode = await done;
   } catch (e) {
     crash(e);
-    exitCode = 1;
+    exitCode = ExitCode.INTERNAL;
   } finally {
     restore();
     for (const p of userKeys.problems) say(p);

@@ -185,15 +185,24 @@ export class TuiModel {
     return done;
   }
 
-  /** The stored request a stored response answers, through the exchange the pass paired. */
+  /**
+   * The stored request a stored response answers, through the exchange the pass paired. Sides are
+   * matched by stream offset where the dissector gives it: several responses can start and end in
+   * the same packets, and packet numbers alone would pair the wrong ones.
+   */
   private requestOf(response: StoredPdu): StoredPdu | null {
+    const key = (connId: number, first: number, last: number, offset: number | undefined) => `${connId}/${first}/${last}/${offset ?? ""}`;
     if (!this.exchangeByResponse) {
       this.exchangeByResponse = new Map();
-      for (const ex of this.capture.exchanges) if (ex.request && ex.response) this.exchangeByResponse.set(`${ex.connId}/${ex.response.first}/${ex.response.last}`, ex);
+      for (const ex of this.capture.exchanges) {
+        if (ex.request && ex.response) this.exchangeByResponse.set(key(ex.connId, ex.response.first, ex.response.last, ex.response.streamOffset), ex);
+      }
     }
-    const req = this.exchangeByResponse.get(`${response.connId}/${response.ref.first}/${response.ref.last}`)?.request;
+    const byOffset = this.exchangeByResponse.get(key(response.connId, response.ref.first, response.ref.last, response.ref.streamOffset));
+    const req = (byOffset ?? this.exchangeByResponse.get(key(response.connId, response.ref.first, response.ref.last, undefined)))?.request;
     if (!req) return null;
-    return (this.pdusByPacket.get(req.last) ?? []).find((d) => d.connId === response.connId && d.dir === "c2s" && d.ref.first === req.first) ?? null;
+    const candidates = (this.pdusByPacket.get(req.last) ?? []).filter((d) => d.connId === response.connId && d.dir === "c2s" && d.ref.first === req.first);
+    return (req.streamOffset !== undefined ? candidates.find((d) => d.ref.streamOffset === req.streamOffset) : undefined) ?? candidates[0] ?? null;
   }
 
   private redissected(connId: number): Redissected {

@@ -132,12 +132,15 @@ export function cleanPdu(v: unknown): Pdu {
 
 function cleanSide(v: unknown, what: string): ExchangeSide | null {
   if (v === null || v === undefined) return null;
-  return {
+  const side: ExchangeSide = {
     first: finite(prop(v, "first", what), `${what}.first`),
     last: finite(prop(v, "last", what), `${what}.last`),
     tsUs: finite(prop(v, "tsUs", what), `${what}.tsUs`),
     length: finite(prop(v, "length", what), `${what}.length`),
   };
+  const offset = prop(v, "streamOffset", what);
+  if (offset !== undefined) side.streamOffset = finite(offset, `${what}.streamOffset`);
+  return side;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(["answered", "no-response-expected", "unanswered", "orphan-response"]);
