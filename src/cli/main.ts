@@ -598,13 +598,14 @@ export function buildProgram(out: Output): Command {
     .option("-w, --write <file>", "with -i: also keep what was captured in FILE")
     .option("--duration <sec>", "with -i: stop the capture after SEC seconds (the TUI stays until q)")
     .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
-    .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]));
+    .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]))
+    .option("--keys <file>", "your key bindings: YAML mapping action ids to keys (default: ~/.config/kdiag/keys.yaml if it exists; docs/tui.md)");
   tuiCommand
     .addHelpText(
       "after",
-      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap --server-side broker-side.pcap\n  kdiag tui /var/captures/   (a rotation set: its files as one capture)\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
+      "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap --server-side broker-side.pcap\n  kdiag tui /var/captures/   (a rotation set: its files as one capture)\n  kdiag tui --keys my-keys.yaml capture.pcap   (e.g. toggle-mark: \"*\")\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
     )
-    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string }) => {
+    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string; keys?: string }) => {
       const g = globals();
       if (o.interface === undefined && args.length === 0) throw new UsageError("give a capture file, or -i INTERFACE for a live capture");
       if (o.interface !== undefined && (args.length > 0 || o.serverSide !== undefined)) throw new UsageError(`give capture files or -i INTERFACE, not both (${[...args, ...(o.serverSide ?? [])].join(" ")}, -i ${o.interface})`);
@@ -625,6 +626,7 @@ export function buildProgram(out: Output): Command {
           ? { live: { iface: o.interface, ...(o.captureFilter !== undefined ? { filter: o.captureFilter } : {}), ...(o.write !== undefined ? { write: o.write } : {}), ...(duration !== undefined ? { duration } : {}) } }
           : {}),
         session,
+        ...(o.keys !== undefined ? { keysFile: o.keys } : {}),
       });
     });
 

@@ -1,40 +1,35 @@
 /**
- * The terminal UI: panes over one blessed screen, every key through the keymaps (keymap.ts), every
- * list virtualised (vlist.ts), all geometry from layout.ts. State lives here; the panes are plain
- * boxes whose content is rebuilt for the visible rows on each render.
+ * The terminal UI: the wiring of the panes. What each pane is (its title, rows, Enter, keys) is
+ * its view descriptor (views/*.ts, listed in views/index.ts); every key goes through one keymap
+ * (keymap.ts, actions.ts, the user's keys file), every list is virtualised (vlist.ts), all
+ * geometry comes from layout.ts. State lives here (the views read it through ViewContext); the
+ * panes are plain boxes whose content is rebuilt for the visible rows on each render.
  */
 
 import type { Widgets } from "blessed";
 import blessed from "blessed";
-import sparkline from "blessed-contrib/lib/widget/sparkline.js";
 import type { StoredPdu } from "../model/analysed-capture.js";
 import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
 import { complete } from "./completion.js";
-import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
+import { bytesPerLine, hexLineCount } from "./hex.js";
 import { FilterHistory } from "./history.js";
-import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, helpLines, hints, keyName, lookup, lookupIn, type Action, type ViewId } from "./keymap.js";
+import { DEFAULT_KEYS } from "./actions.js";
+import { keyName, type KeyTable } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
-import { findingItems, findingItemText, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
-import { CONN_COLUMNS, TuiModel, outcome, type PacketFilterJob } from "./model.js";
+import { findingItems, groupTree, itemFinding, type FindingItem } from "./finding-groups.js";
+import { TuiModel, outcome, type PacketFilterJob } from "./model.js";
 import { compareTree, connectionTree } from "./row-detail.js";
-import { styleTags } from "./packet-row.js";
 import { packetMatches, packetSearchJob, type PacketSearchJob } from "./packet-search.js";
 import { titleText, type QuotedPart } from "./pane-title.js";
 import { rowAtPacket, streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
-import { exchangesPaneName } from "./exchange-title.js";
-import { seriesTitles, timelineBuckets, timelineMarkRows, timelineRows } from "./timeline.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
+import { actionHandler, view } from "./views/index.js";
+import type { CompareRow, DetailSource, Overlay, ViewContext, ViewId } from "./views/types.js";
 
-export interface CompareRow {
-  text: string;
-  /** The connection on the client side (id in the first capture), null when only the server side has it. */
-  clientConn?: number | null;
-  /** Client-side packets (0-based indices) with no counterpart in the server-side capture. */
-  clientOnly?: () => number[];
-}
+export type { CompareRow };
 
 export interface AppOptions {
   screen: Widgets.Screen;
@@ -43,24 +38,9 @@ export interface AppOptions {
   title: string;
   /** Called once when the user quits. */
   onQuit: () => void;
+  /** The keymap in force (the user's keys file applied); default: the built-in keys. */
+  keys?: KeyTable;
 }
-
-const TITLES: Record<ViewId, string> = {
-  findings: "Findings",
-  connections: "Connections",
-  // The protocol's label is put in front when one protocol paired them (see paneName()).
-  exchanges: "Exchanges",
-  packets: "Packets",
-  detail: "Detail",
-  hex: "Hex",
-  timeline: "Timeline",
-  compare: "Comparison (client side vs server side)",
-};
-
-/** Rows the traffic chart takes (label, then title and sparkline for each direction). */
-const CHART_ROWS = 6;
-
-const FILTER_SCOPES: Partial<Record<ViewId, FilterScope>> = { packets: "packet", exchanges: "exchange", connections: "connection" };
 
 /** Time a packet-filter slice may take before keys get their turn, and packets tested between clock reads. */
 const FILTER_SLICE_MS = 16;
@@ -68,19 +48,8 @@ const FILTER_STEP = 1000;
 /** Packets the find (f) tests between clock reads: each reads its packet's bytes back. */
 const FIND_STEP = 32;
 
-/** List panes whose selected row the detail pane shows. */
-type Followed = "findings" | "packets" | "exchanges" | "connections" | "compare";
-const FOLLOWED: ReadonlySet<ViewId> = new Set<Followed>(["findings", "packets", "exchanges", "connections", "compare"]);
-
-type DetailSource =
-  | { kind: "packet"; index: number }
-  | { kind: "exchange"; index: number }
-  | { kind: "finding"; index: number }
-  | { kind: "connection"; index: number }
-  | { kind: "compare"; index: number }
-  /** Follow stream: a connection's Kafka messages and TCP events (index: the connection). */
-  | { kind: "stream"; index: number }
-  | null;
+/** The filter scope of a pane: `/` filters it with the rule language; null: `/` searches its rows. */
+const filterScope = (v: ViewId): FilterScope | null => view(v).filterScope ?? null;
 
 interface Snapshot {
   focus: ViewId;
@@ -110,19 +79,21 @@ interface FilterBar {
   choices: string[];
 }
 
-export class App {
+export class App implements ViewContext {
   readonly screen: Widgets.Screen;
-  private readonly caps: TermCaps;
-  private readonly g: Glyphs;
+  readonly caps: TermCaps;
+  readonly g: Glyphs;
+  /** The keymap every key goes through; the hints and the help are generated from it. */
+  readonly keys: KeyTable;
   private readonly boxes = new Map<ViewId, Widgets.BoxElement>();
   private readonly header: Widgets.BoxElement;
   private readonly status: Widgets.BoxElement;
   private readonly bar: Widgets.BoxElement;
   private readonly help: Widgets.BoxElement;
-  /** The timeline's traffic chart (blessed-contrib), on Unicode terminals only. */
-  private readonly chart: sparkline.SparklineElement | null;
-  /** Where the chart goes on this render, null: hidden (set by paneBody, used by render). */
-  private chartAt: { rect: Rect; titles: string[]; data: number[][] } | null = null;
+  /** Widgets a pane draws over its box (the timeline's chart), made by its view where the terminal can show them. */
+  private readonly overlays = new Map<ViewId, Overlay>();
+  /** Where each overlay goes on this render, with its data (set by paneBody); absent: hidden. */
+  private overlayAt = new Map<ViewId, { rect: Rect; data: unknown }>();
   private rects = new Map<ViewId, Rect>();
 
   model: TuiModel | null = null;
@@ -130,12 +101,10 @@ export class App {
   zoom = false;
   lower: ViewId = "detail";
   connScope: number | null = null;
-  /** The exchanges pane's name, kept while the scope and the number of exchanges stay the same. */
-  private exchangesName: { key: string; name: string } | null = null;
   evidence = new Set<number>();
   /** What the `●` marks in the packets pane mean, when not a finding's evidence. */
   evidenceLabel = "";
-  private readonly lists: Record<ViewId, ListState> = {
+  readonly lists: Record<ViewId, ListState> = {
     findings: emptyList(),
     connections: emptyList(),
     exchanges: emptyList(),
@@ -145,23 +114,23 @@ export class App {
     timeline: emptyList(),
     compare: emptyList(),
   };
-  private readonly filters: Partial<Record<ViewId, CompiledFilter>> = {};
+  readonly filters: Partial<Record<ViewId, CompiledFilter>> = {};
   private readonly searches: Partial<Record<ViewId, string>> = {};
-  private connOrder: number[] = [];
+  connOrder: number[] = [];
   /** Rows of the findings pane, and the groups (by index) opened into their connections. */
-  private findingList: FindingItem[] = [];
-  private readonly openGroups = new Set<number>();
-  private exchangeList: number[] = [];
-  private packetList: Int32Array = new Int32Array(0);
+  findingList: FindingItem[] = [];
+  readonly openGroups = new Set<number>();
+  exchangeList: number[] = [];
+  packetList: Int32Array = new Int32Array(0);
   sortKey = "id";
   sortDesc = false;
-  private detail: DetailSource = null;
+  detail: DetailSource = null;
   private tree: UiNode[] = [];
   private expanded = new Set<string>();
-  private flat: FlatRow[] = [];
-  private hexBytes: Uint8Array = new Uint8Array(0);
+  flat: FlatRow[] = [];
+  hexBytes: Uint8Array = new Uint8Array(0);
   /** The packet (1-based) whose bytes the hex pane holds, 0 for none. */
-  private hexPacket = 0;
+  hexPacket = 0;
   /** The packet the detail tree is about (a packet, or an exchange's first); its nodes without a packet of their own are in it. */
   private treePacket = 0;
   private history: Snapshot[] = [];
@@ -206,28 +175,19 @@ export class App {
     this.g = opts.glyphs;
     this.title = opts.title;
     this.onQuit = opts.onQuit;
+    this.keys = opts.keys ?? DEFAULT_KEYS;
     const box = () => blessed.box({ parent: this.screen, tags: true, wrap: false, top: 0, left: 0, width: 1, height: 1 });
     this.header = box();
     this.status = box();
-    for (const v of paneOrder(true)) this.boxes.set(v, box());
+    for (const v of paneOrder(true)) {
+      this.boxes.set(v, box());
+      const overlay = view(v).overlay?.(this.screen, this.caps);
+      if (overlay) this.overlays.set(v, overlay);
+    }
     this.bar = box();
     this.bar.hide();
     this.help = box();
     this.help.hide();
-    // blessed-contrib draws block characters: Unicode terminals only, the text cells otherwise.
-    this.chart = this.caps.unicode
-      ? sparkline({
-          parent: this.screen,
-          label: "Traffic (bytes on the wire per time bucket)",
-          tags: true,
-          top: 0,
-          left: 0,
-          width: 1,
-          height: 1,
-          style: this.caps.colour ? { fg: "green", titleFg: "white" } : { titleFg: "default" },
-        })
-      : null;
-    this.chart?.hide();
     this.screen.on("keypress", (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => this.batched(() => this.onKey(ch, key)));
     this.screen.on("resize", () => this.render());
     if (this.caps.colour) {
@@ -305,7 +265,7 @@ export class App {
     this.render();
   }
 
-  private refreshConnections(): void {
+  refreshConnections(): void {
     if (!this.model) return;
     const keep = this.connOrder[this.lists.connections.selected];
     this.connOrder = this.model.filterConnections(this.filters.connections ?? null, this.sortKey, this.sortDesc);
@@ -356,7 +316,7 @@ export class App {
       this.running = null;
       this.showPackets(job.result());
       const n = job.result().length;
-      this.message = `${TITLES.packets}: ${n} match${n === 1 ? "" : "es"}`;
+      this.message = `${view("packets").title(this)}: ${n} match${n === 1 ? "" : "es"}`;
       this.followSelection("packets");
       this.render();
     };
@@ -399,7 +359,7 @@ export class App {
     delete this.filters.packets;
     this.refreshPackets();
     this.followSelection("packets");
-    this.message = `${TITLES.packets}: filter cancelled`;
+    this.message = `${view("packets").title(this)}: filter cancelled`;
     this.render();
   }
 
@@ -417,7 +377,7 @@ export class App {
   }
 
   /** Rebuilds the findings rows (groups, and the connections of the open ones), keeping the selected row. */
-  private refreshFindings(keep?: FindingItem): void {
+  refreshFindings(keep?: FindingItem): void {
     const m = this.model;
     if (!m) return;
     this.findingList = findingItems(m.findingGroups, this.openGroups);
@@ -442,7 +402,13 @@ export class App {
     return c === undefined ? null : c;
   }
 
-  private selectPacketNumber(n: number): void {
+  /** Selects row i of pane v, and the detail pane follows. */
+  selectRow(v: ViewId, i: number): void {
+    this.lists[v] = select(this.lists[v], i, this.height(v));
+    this.followSelection(v);
+  }
+
+  selectPacketNumber(n: number): void {
     const pos = lowerBound(this.packetList, n - 1);
     if (pos < this.packetList.length) this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
   }
@@ -452,24 +418,18 @@ export class App {
    * in full (a packet's or an exchange's tree, a finding, a connection, a comparison row), so text
    * a narrow terminal cuts from a row is always there.
    */
-  private followSelection(from: Followed): void {
-    if (!this.model) return;
-    let src: DetailSource = null;
-    if (from === "findings") {
-      if (this.model.findings.length > 0) src = { kind: "finding", index: this.lists.findings.selected };
-    } else if (from === "packets") {
-      const i = this.packetList[this.lists.packets.selected];
-      if (i !== undefined && this.packetList.length > 0) src = { kind: "packet", index: i };
-    } else if (from === "exchanges") {
-      const e = this.exchangeList[this.lists.exchanges.selected];
-      if (e !== undefined) src = { kind: "exchange", index: e };
-    } else if (from === "connections") {
-      const c = this.connOrder[this.lists.connections.selected];
-      if (c !== undefined) src = { kind: "connection", index: c };
-    } else if (this.compareRows?.[this.lists.compare.selected]) src = { kind: "compare", index: this.lists.compare.selected };
+  followSelection(from: ViewId): void {
+    const detailOf = view(from).detailOf;
+    if (!this.model || !detailOf) return;
+    const src = detailOf(this);
     if (src?.kind === this.detail?.kind && src?.index === this.detail?.index) return;
     this.detail = src;
     this.buildTree();
+  }
+
+  /** The detail pane forgets what it showed (the next followSelection rebuilds it). */
+  clearDetail(): void {
+    this.detail = null;
   }
 
   private buildTree(): void {
@@ -480,8 +440,8 @@ export class App {
       const item = this.findingList[this.detail.index];
       const group = item ? m.findingGroups[item.group] : undefined;
       const f = itemFinding(m.findingGroups, item);
-      if (f) this.tree = findingTree(f);
-      else if (group) this.tree = groupTree(group);
+      if (f) this.tree = findingTree(f, this.keys.say("enter"));
+      else if (group) this.tree = groupTree(group, this.keys.say("enter"));
     } else if (m && this.detail?.kind === "connection") {
       const c = m.capture.connections[this.detail.index];
       if (c) this.tree = connectionTree(c, m.rstCount(c.id), m.findingsOf(c.id));
@@ -530,12 +490,12 @@ export class App {
     this.followTreeSelection();
   }
 
-  private hexPerLine(): number {
+  hexPerLine(): number {
     return bytesPerLine(this.rects.get("hex")?.width ?? 80);
   }
 
   /** The selected tree node, and the packet its bytes are in (0: it has no bytes of its own). */
-  private selectedField(): { node: UiNode | undefined; packet: number } {
+  selectedField(): { node: UiNode | undefined; packet: number } {
     const node = this.flat[this.lists.detail.selected]?.node;
     return { node, packet: node?.offset !== undefined ? (node.packet ?? this.treePacket) : 0 };
   }
@@ -567,20 +527,30 @@ export class App {
   onKey(ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined): void {
     const name = keyName(ch, key);
     if (name === null) return;
-    if (name === "C-c") return this.run("quit");
     if (this.helpOpen) return this.helpKey(name);
     if (this.filterBar) return this.filterKey(name, ch);
-    if (this.running && (name === "escape" || name === "x")) return this.cancelFilter();
-    if (this.finding && name === "escape") return this.cancelFind();
-    const b = lookup(this.focus, name);
+    const b = this.keys.lookup(this.focus, name);
+    // While a filter or a find runs, back (Esc) stops it, as clear-filter (x) does a filter.
+    if (this.running && (b?.action === "back" || b?.action === "clear-filter")) return this.cancelFilter();
+    if (this.finding && b?.action === "back") return this.cancelFind();
     if (b) {
       this.message = "";
       this.run(b.action);
     }
   }
 
-  run(action: Action): void {
+  /**
+   * Runs an action of the keymap by its id: a pane's own action by its view (views/*.ts, `run`),
+   * the others here.
+   */
+  run(action: string): void {
     const v = this.focus;
+    const own = actionHandler(action);
+    if (own) {
+      own(this);
+      this.render();
+      return;
+    }
     switch (action) {
       case "quit":
         this.stopFilter();
@@ -601,7 +571,7 @@ export class App {
         this.back();
         break;
       case "filter":
-        this.filterBar = { view: v, text: (FILTER_SCOPES[v] ? this.filters[v]?.text : this.searches[v]) ?? "", cursor: 0, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
+        this.filterBar = { view: v, text: (filterScope(v) ? this.filters[v]?.text : this.searches[v]) ?? "", cursor: 0, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
         this.filterBar.cursor = this.filterBar.text.length;
         this.checkFilter();
         break;
@@ -612,15 +582,6 @@ export class App {
       case "find":
         this.filterBar = { view: v, find: true, text: this.findText, cursor: this.findText.length, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
         break;
-      case "toggle-mark":
-        this.toggleMark();
-        break;
-      case "clear-marks": {
-        const n = this.userMarks.size;
-        this.userMarks.clear();
-        this.message = n === 0 ? "no marks to clear (m marks a packet)" : `${n} mark${n === 1 ? "" : "s"} cleared`;
-        break;
-      }
       case "time-ref":
         this.toggleTimeRef();
         break;
@@ -639,23 +600,10 @@ export class App {
       case "page-down":
       case "top":
       case "bottom":
-        this.moveIn(v, action);
+        this.moveIn(v, action as Move);
         break;
       case "enter":
-        this.enter();
-        break;
-      case "sort-next": {
-        const i = CONN_COLUMNS.findIndex((c) => c.key === this.sortKey);
-        this.sortKey = CONN_COLUMNS[(i + 1) % CONN_COLUMNS.length]!.key;
-        // Numbers read best largest first; names alphabetically.
-        this.sortDesc = !["id", "client", "server", "close"].includes(this.sortKey);
-        this.refreshConnections();
-        this.message = `sorted by ${CONN_COLUMNS.find((c) => c.key === this.sortKey)!.title}`;
-        break;
-      }
-      case "sort-reverse":
-        this.sortDesc = !this.sortDesc;
-        this.refreshConnections();
+        if (this.model) view(v).onSelect?.(this);
         break;
       case "toggle":
       case "expand":
@@ -681,10 +629,6 @@ export class App {
         this.expanded = new Set();
         this.reflatten(0);
         break;
-      case "next-mark":
-      case "prev-mark":
-        this.nextMark(action === "next-mark" ? 1 : -1);
-        break;
       case "scope-all":
         if (this.connScope === null) {
           const c = this.selectedConnection();
@@ -692,40 +636,9 @@ export class App {
         } else this.scopeTo(null);
         break;
       default:
-        if (action.startsWith("pane:")) this.setFocus(action.slice(5) as ViewId);
+        if (action.startsWith("pane.")) this.setFocus(action.slice(5) as ViewId);
     }
     this.render();
-  }
-
-  /** Selects the next (or previous) marked packet in the packets pane (evidence `●`, or the user's), wrapping round. */
-  private nextMark(step: 1 | -1): void {
-    const n = this.packetList.length;
-    if ((this.evidence.size === 0 && this.userMarks.size === 0) || n === 0) {
-      this.message = "no marked packets: m marks one, Enter on a finding marks its evidence";
-      return;
-    }
-    const from = this.lists.packets.selected;
-    for (let k = 1; k <= n; k++) {
-      const i = (((from + step * k) % n) + n) % n;
-      const number = this.packetList[i]! + 1;
-      if (this.evidence.has(number) || this.userMarks.has(number)) {
-        this.lists.packets = select(this.lists.packets, i, this.height("packets"));
-        this.followSelection("packets");
-        return;
-      }
-    }
-    this.message = "no marked packet in this list";
-  }
-
-  /** m: marks the selected packet, or unmarks it. Marks are packet numbers: filters and scope keep them. */
-  private toggleMark(): void {
-    const n = this.selectedPacket();
-    if (n < 0) return;
-    if (this.userMarks.delete(n)) this.message = `packet ${n} unmarked`;
-    else {
-      this.userMarks.add(n);
-      this.message = `packet ${n} marked (${this.userMarks.size} marked; ] next, M clears)`;
-    }
   }
 
   /** t: the selected packet becomes the time reference (Wireshark's Set Time Reference), or stops being it. */
@@ -733,7 +646,7 @@ export class App {
     const n = this.selectedPacket();
     if (n < 0) return;
     this.timeRef = this.timeRef === n ? 0 : n;
-    this.message = this.timeRef ? `packet ${n} is the time reference (*REF*): times count from it (t clears)` : "time reference cleared: times count from the first packet";
+    this.message = this.timeRef ? `packet ${n} is the time reference (*REF*): times count from it (${this.keys.say("time-ref")} clears)` : "time reference cleared: times count from the first packet";
     // The trees and the stream show times too.
     const selected = this.lists.detail.selected;
     if (this.detail?.kind === "packet") this.buildTree();
@@ -771,7 +684,7 @@ export class App {
     this.buildTree();
     this.lists.detail = select(this.lists.detail, rowAtPacket(this.stream, at), this.height("detail"));
     this.setFocus("detail");
-    this.message = this.stream.length === 0 ? `connection ${conn}: no Kafka message or TCP event to show` : `connection ${conn}, ${this.stream.length} rows: Enter selects a row's packet, Esc back`;
+    this.message = this.stream.length === 0 ? `connection ${conn}: no Kafka message or TCP event to show` : `connection ${conn}, ${this.stream.length} rows: ${this.keys.say("toggle")} selects a row's packet, ${this.keys.say("back")} back`;
   }
 
   /** Enter in a followed stream: its packet selected in the packets pane (the stream stays). */
@@ -780,11 +693,11 @@ export class App {
     if (!row) return;
     const pos = lowerBound(this.packetList, row.packet - 1);
     if (this.packetList[pos] !== row.packet - 1) {
-      this.message = `packet ${row.packet} is not in the packets pane's list: x clears its filter, a shows all connections`;
+      this.message = `packet ${row.packet} is not in the packets pane's list: ${this.keys.say("clear-filter")} clears its filter, ${this.keys.say("scope-all")} shows all connections`;
       return;
     }
     this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
-    this.message = `packet ${row.packet} selected in the packets pane (4 goes there)`;
+    this.message = `packet ${row.packet} selected in the packets pane (${this.keys.say("pane.packets")} goes there)`;
   }
 
   /**
@@ -796,7 +709,7 @@ export class App {
     const m = this.model;
     if (!m) return;
     if (!this.findText) {
-      this.message = "nothing to find: f finds a packet by its text";
+      this.message = `nothing to find: ${this.keys.say("find")} finds a packet by its text`;
       return;
     }
     const list = this.packetList;
@@ -817,7 +730,7 @@ export class App {
         const number = list[job.found]! + 1;
         this.selectPacketNumber(number);
         this.followSelection("packets");
-        this.message = `found "${job.text}": packet ${number} (n next)`;
+        this.message = `found "${job.text}": packet ${number} (${this.keys.say("search-next")} next)`;
       } else this.message = `not found: ${job.text}`;
       if (later) this.render();
     };
@@ -831,17 +744,21 @@ export class App {
     this.render();
   }
 
-  private setFocus(v: ViewId): void {
-    if (v === "compare" && this.compareRows === null) return;
+  setFocus(v: ViewId): void {
+    if (view(v).comparison && this.compareRows === null) return;
     this.focus = v;
-    if (v === "detail" || v === "hex" || v === "timeline") this.lower = v;
-    if (FOLLOWED.has(v)) this.followSelection(v as Followed);
+    if (view(v).lower) this.lower = v;
+    this.followSelection(v);
   }
 
   private moveIn(v: ViewId, m: Move): void {
     this.lists[v] = move(this.lists[v], m, this.height(v));
-    if (FOLLOWED.has(v)) this.followSelection(v as Followed);
+    this.followSelection(v);
     if (v === "detail") this.followTreeSelection();
+  }
+
+  pushHistory(): void {
+    this.history.push(this.snapshot());
   }
 
   private snapshot(): Snapshot {
@@ -874,7 +791,7 @@ export class App {
     this.followSelection(s.focus === "exchanges" ? "exchanges" : "packets");
   }
 
-  private scopeTo(conn: number | null): void {
+  scopeTo(conn: number | null): void {
     this.connScope = conn;
     this.lists.exchanges = { ...this.lists.exchanges, selected: 0, top: 0 };
     this.lists.packets = { ...this.lists.packets, selected: 0, top: 0 };
@@ -886,114 +803,37 @@ export class App {
     }
   }
 
-  private enter(): void {
-    const m = this.model;
-    if (!m) return;
-    switch (this.focus) {
-      case "findings": {
-        const item = this.findingList[this.lists.findings.selected];
-        const f = this.selectedFinding();
-        if (item && !f) {
-          // A cause that hit several connections: Enter opens (or closes) its rows, one per connection.
-          if (this.openGroups.has(item.group)) this.openGroups.delete(item.group);
-          else this.openGroups.add(item.group);
-          this.refreshFindings(item);
-          return;
-        }
-        if (!f) return;
-        this.history.push(this.snapshot());
-        this.scopeTo(f.evidence.connection ?? null);
-        this.evidence = new Set(f.evidence.packets);
-        this.evidenceLabel = "";
-        const first = f.evidence.packets[0];
-        if (first !== undefined) this.selectPacketNumber(first);
-        this.setFocus("packets");
-        this.followSelection("packets");
-        this.message = `${f.rule}: evidence packet${f.evidence.packets.length === 1 ? "" : "s"} ${f.evidence.packets.slice(0, 8).join(", ")}${f.evidence.packets.length > 8 ? " ..." : ""}${f.evidence.packets.length > 1 ? " (] next)" : ""}`;
-        return;
-      }
-      case "connections": {
-        const c = this.connOrder[this.lists.connections.selected];
-        if (c === undefined) return;
-        this.history.push(this.snapshot());
-        this.scopeTo(c);
-        this.evidence = new Set(m.findingsOf(c).flatMap((f) => f.evidence.packets));
-        this.evidenceLabel = "";
-        this.setFocus(this.exchangeList.length > 0 ? "exchanges" : "packets");
-        return;
-      }
-      case "exchanges": {
-        const e = this.exchangeList[this.lists.exchanges.selected];
-        if (e === undefined) return;
-        this.history.push(this.snapshot());
-        const ex = m.capture.exchanges[e]!;
-        const first = ex.request?.first ?? ex.response?.first;
-        if (first !== undefined) this.selectPacketNumber(first);
-        this.detail = null;
-        this.followSelection("exchanges");
-        this.setFocus("detail");
-        return;
-      }
-      case "packets":
-        this.history.push(this.snapshot());
-        this.followSelection("packets");
-        this.setFocus("detail");
-        return;
-      case "compare": {
-        const row = this.compareRows?.[this.lists.compare.selected];
-        if (!row?.clientOnly) return;
-        if (row.clientConn === null || row.clientConn === undefined) {
-          this.message = "this connection is in the server-side capture only";
-          return;
-        }
-        const only = row.clientOnly().map((i) => i + 1);
-        this.history.push(this.snapshot());
-        this.scopeTo(row.clientConn);
-        this.evidence = new Set(only);
-        this.evidenceLabel = "client side only";
-        if (only[0] !== undefined) this.selectPacketNumber(only[0]);
-        this.setFocus("packets");
-        this.followSelection("packets");
-        this.message =
-          only.length === 0
-            ? `connection ${row.clientConn}: every client-side packet was seen on the server side`
-            : `seen on the client side only: packet${only.length === 1 ? "" : "s"} ${only.slice(0, 8).join(", ")}${only.length > 8 ? " ..." : ""}${only.length > 1 ? " (] next)" : ""}`;
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
   private helpKey(name: string): void {
     const page = Math.max(1, this.helpRows() - 1);
-    switch (lookupIn(HELP_KEYMAP, name)?.action) {
-      case "close":
+    switch (this.keys.lookup("help", name)?.action) {
+      case "quit":
+        return this.run("quit");
+      case "help.close":
         this.helpOpen = false;
         break;
-      case "down":
+      case "help.down":
         this.helpTop++;
         break;
-      case "up":
+      case "help.up":
         this.helpTop = Math.max(0, this.helpTop - 1);
         break;
-      case "page-down":
+      case "help.page-down":
         this.helpTop += page;
         break;
-      case "page-up":
+      case "help.page-up":
         this.helpTop = Math.max(0, this.helpTop - page);
         break;
-      case "top":
+      case "help.top":
         this.helpTop = 0;
         break;
-      case "bottom":
+      case "help.bottom":
         this.helpTop = Number.MAX_SAFE_INTEGER;
         break;
       default:
         return;
     }
     // Clamped at once, not when drawn: the next key of a burst starts from the last page.
-    this.helpTop = clampHelpTop(this.helpTop, helpLines(this.focus).length, this.helpRows());
+    this.helpTop = clampHelpTop(this.helpTop, this.keys.helpLines(this.focus).length, this.helpRows());
     this.render();
   }
 
@@ -1004,13 +844,14 @@ export class App {
 
   private filterKey(name: string, ch: string | undefined): void {
     const f = this.filterBar!;
-    const action = lookupIn(FILTER_BAR_KEYMAP, name)?.action;
-    if (action !== "complete") f.choices = [];
+    const action = this.keys.lookup("bar", name)?.action;
+    if (action === "quit") return this.run("quit");
+    if (action !== "bar.complete") f.choices = [];
     switch (action) {
-      case "cancel":
+      case "bar.cancel":
         this.filterBar = null;
         break;
-      case "apply": {
+      case "bar.apply": {
         const compiled = f.compiled;
         if (compiled && !compiled.ok) {
           this.message = `filter not applied: ${filterStatus(compiled, this.g)}`;
@@ -1023,12 +864,12 @@ export class App {
           this.find(this.lists.packets.selected + 1);
           break;
         }
-        if (FILTER_SCOPES[f.view]) this.filterHistory.add(f.text);
+        if (filterScope(f.view)) this.filterHistory.add(f.text);
         this.applyFilter(f.view, f.text);
         break;
       }
-      case "complete": {
-        const scope = FILTER_SCOPES[f.view];
+      case "bar.complete": {
+        const scope = filterScope(f.view);
         if (!scope || f.find) break;
         const c = complete(scope, f.text, f.cursor);
         f.text = c.text;
@@ -1036,38 +877,38 @@ export class App {
         f.choices = c.candidates.length > 1 ? c.candidates : [];
         break;
       }
-      case "history-back":
-      case "history-forward": {
+      case "bar.history-back":
+      case "bar.history-forward": {
         if (f.find) break;
         const entries = this.filterHistory.entries;
         if (f.historyAt === entries.length) f.draft = f.text;
-        f.historyAt = Math.max(0, Math.min(entries.length, f.historyAt + (action === "history-back" ? -1 : 1)));
+        f.historyAt = Math.max(0, Math.min(entries.length, f.historyAt + (action === "bar.history-back" ? -1 : 1)));
         f.text = f.historyAt === entries.length ? f.draft : entries[f.historyAt]!;
         f.cursor = f.text.length;
         break;
       }
-      case "delete-back":
+      case "bar.delete-back":
         if (f.cursor > 0) {
           f.text = f.text.slice(0, f.cursor - 1) + f.text.slice(f.cursor);
           f.cursor--;
         }
         break;
-      case "delete":
+      case "bar.delete":
         f.text = f.text.slice(0, f.cursor) + f.text.slice(f.cursor + 1);
         break;
-      case "left":
+      case "bar.left":
         f.cursor = Math.max(0, f.cursor - 1);
         break;
-      case "right":
+      case "bar.right":
         f.cursor = Math.min(f.text.length, f.cursor + 1);
         break;
-      case "start":
+      case "bar.start":
         f.cursor = 0;
         break;
-      case "end":
+      case "bar.end":
         f.cursor = f.text.length;
         break;
-      case "clear":
+      case "bar.clear":
         f.text = "";
         f.cursor = 0;
         break;
@@ -1084,7 +925,7 @@ export class App {
   /** Compiles the bar's text as the user types (CEL panes); other panes search as you type. */
   private checkFilter(): void {
     const f = this.filterBar!;
-    const scope = FILTER_SCOPES[f.view];
+    const scope = filterScope(f.view);
     if (f.find) f.compiled = null;
     else if (scope) f.compiled = compileFilter(scope, f.text);
     else {
@@ -1095,7 +936,7 @@ export class App {
   }
 
   private applyFilter(v: ViewId, text: string): void {
-    const scope = FILTER_SCOPES[v];
+    const scope = filterScope(v);
     if (!scope) {
       this.searches[v] = text;
       this.search(this.lists[v].selected);
@@ -1109,11 +950,12 @@ export class App {
     else if (v === "exchanges") this.refreshExchanges();
     else this.refreshConnections();
     if (v === "packets" && this.running) {
-      this.message = `${TITLES.packets}: filtering (Esc or x cancels)`;
+      this.message = `${view("packets").title(this)}: filtering (${this.keys.say("back")} or ${this.keys.say("clear-filter")} cancels)`;
       return;
     }
     const n = this.lists[v].count;
-    this.message = compiled.matchAll ? `${this.paneName(v)}: filter cleared` : `${this.paneName(v)}: ${n} match${n === 1 ? "" : "es"}`;
+    const title = view(v).title(this);
+    this.message = compiled.matchAll ? `${title}: filter cleared` : `${title}: ${n} match${n === 1 ? "" : "es"}`;
     if (v === "packets" || v === "exchanges") this.followSelection(v);
   }
 
@@ -1129,7 +971,7 @@ export class App {
     const found = searchRows(s.count, (i) => this.rowText(v, i, 400), needle, from);
     if (found >= 0) {
       this.lists[v] = select(s, found, this.height(v));
-      if (FOLLOWED.has(v)) this.followSelection(v as Followed);
+      this.followSelection(v);
     } else if (needle) this.message = `not found: ${needle}`;
   }
 
@@ -1167,7 +1009,7 @@ export class App {
         const row = data.y - r.top - 1 - (HEADED.has(v) ? 1 : 0);
         if (row >= 0) this.lists[v] = select(this.lists[v], this.lists[v].top + row, this.height(v));
       } else return;
-      if (FOLLOWED.has(v)) this.followSelection(v as Followed);
+      this.followSelection(v);
       if (v === "detail") this.followTreeSelection();
       this.render();
       return;
@@ -1176,44 +1018,10 @@ export class App {
 
   // ---- drawing ----------------------------------------------------------------------------
 
-  /** Plain text of row `i` of a pane (search and tests), built like the drawn row. */
+  /** Plain text of row `i` of a pane (search and tests), built like the drawn row (views/*.ts). */
   rowText(v: ViewId, i: number, width: number): string {
-    const m = this.model;
-    if (!m) return "";
-    switch (v) {
-      case "findings": {
-        const item = this.findingList[i];
-        return item ? findingItemText(m.findingGroups, item, this.openGroups.has(item.group), width, this.g, (t) => m.safe(t)) : "";
-      }
-      case "connections": {
-        const c = m.capture.connections[this.connOrder[i]!];
-        return c ? m.connRow(c, width) : "";
-      }
-      case "exchanges": {
-        const e = m.capture.exchanges[this.exchangeList[i]!];
-        return e ? m.exchangeRow(e, width) : "";
-      }
-      case "packets": {
-        const p = this.packetList[i];
-        if (p === undefined) return "";
-        // The user's own mark shows over the evidence marker: it is the feedback for m.
-        const mark = this.userMarks.has(p + 1) ? this.g.userMark : this.evidence.has(p + 1);
-        return m.packetRow(p, width, mark, i > 0 ? (this.packetList[i - 1] ?? -1) : -1, this.timeRef - 1);
-      }
-      case "detail": {
-        const r = this.flat[i];
-        if (!r) return "";
-        if (this.detail?.kind === "stream") return fit(m.safe(r.node.label), width, this.g.ellipsis);
-        const icon = r.hasChildren ? (r.expanded ? this.g.expanded : this.g.collapsed) : this.g.leaf;
-        return fit(`${"  ".repeat(r.depth)}${icon} ${m.safe(r.node.label)}`, width, this.g.ellipsis);
-      }
-      case "hex":
-        return hexLine(this.hexBytes, i, { perLine: this.hexPerLine() });
-      case "compare":
-        return fit(m.safe(this.compareRows?.[i]?.text ?? ""), width, this.g.ellipsis);
-      default:
-        return "";
-    }
+    if (!this.model) return "";
+    return view(v).rowText?.(this, i, width) ?? "";
   }
 
   /**
@@ -1221,36 +1029,11 @@ export class App {
    * always; a long filter or search text shortened in the middle, or down to `[filter]` (`/`
    * shows it whole in the filter bar); then the markers and the position.
    */
-  /** A pane's name; the exchanges pane's names the protocol that paired them (its label). */
-  private paneName(v: ViewId): string {
-    if (v !== "exchanges" || !this.model) return TITLES[v];
-    const exchanges = this.model.capture.exchanges;
-    const key = `${this.connScope}:${exchanges.length}`;
-    if (this.exchangesName?.key !== key) this.exchangesName = { key, name: exchangesPaneName(exchanges, this.connScope) };
-    return this.exchangesName.name;
-  }
-
   private paneTitle(v: ViewId, focused: boolean, width: number): string {
-    const m = this.model;
     const s = this.lists[v];
-    const name = v === "detail" && this.detail?.kind === "stream" ? `Stream - connection ${this.detail.index}` : this.paneName(v);
-    const head: string[] = [`${focused ? ">" : " "}${GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)?.keys[0] ?? ""}`, name];
-    const tail: string[] = [];
-    if (v === "findings" && m) head.push(m.findingGroups.length === m.findings.length ? `(${m.findings.length})` : `(${m.findings.length}) - ${m.findingGroups.length} cause${m.findingGroups.length === 1 ? "" : "s"}`);
-    if (v === "connections" && m) head.push(`(${s.count}/${m.capture.connections.length})`);
-    if ((v === "exchanges" || v === "packets") && m) {
-      head.push(this.connScope === null ? "- all connections" : `- connection ${this.connScope}`);
-      head.push(`(${s.count})`);
-    }
-    if (v === "timeline") {
-      const c = this.selectedConnection();
-      head.push(c === null ? "" : `- connection ${c}`);
-    }
-    if (v === "hex" && this.hexPacket > 0) {
-      head.push(`- packet ${this.hexPacket}`);
-      const { node, packet } = this.selectedField();
-      if (packet > 0 && node?.continuesTo) tail.push(`[field continues to packet ${node.continuesTo}]`);
-    }
+    const d = view(v);
+    const head: string[] = [`${focused ? ">" : " "}${this.keys.keyOf(`pane.${v}`)}`, d.title(this), ...(d.titleInfo?.(this) ?? [])];
+    const tail: string[] = [...(d.titleTail?.(this) ?? [])];
     let quoted: QuotedPart | null = null;
     const filter = this.filters[v];
     const running = v === "packets" ? this.filterProgress() : null;
@@ -1261,89 +1044,46 @@ export class App {
     if (v === "packets" && this.finding) tail.push(`[finding ${this.finding.done.toLocaleString("en-US")}/${this.finding.total.toLocaleString("en-US")}${this.caps.unicode ? "…" : "..."} ${this.finding.text}]`);
     if (v === "packets" && this.evidenceLabel && this.evidence.size > 0) tail.push(`[${this.g.marker.slice(0, 1)} ${this.evidenceLabel}]`);
     const search = this.searches[v];
-    if (search && !FILTER_SCOPES[v]) {
+    if (search && !filterScope(v)) {
       if (quoted) tail.push(`[search: ${search}]`);
       else quoted = { open: "[search: ", text: search, close: "]", bare: "[search]" };
     }
-    if (s.count > 0 && v !== "timeline") tail.push(`${s.selected + 1}/${s.count}`);
+    if (s.count > 0 && d.list) tail.push(`${s.selected + 1}/${s.count}`);
     return titleText({ head: head.filter(Boolean).join(" "), quoted, tail }, width, this.g.ellipsis);
   }
 
+  /** A pane's rows for this render: its view's own body (hex, timeline), else the visible rows of its list. */
   private paneBody(v: ViewId, width: number, rows: number): string[] {
     const m = this.model;
     if (!m) return rows > 0 ? [escapeTags(this.progress || "reading the capture...")] : [];
+    const d = view(v);
     const lines: string[] = [];
-    const s = (this.lists[v] = settle(this.lists[v], Math.max(1, rows - (HEADED.has(v) ? 1 : 0))));
-    if (v === "connections") lines.push(`{underline}${escapeTags(m.connHeader(width, this.sortKey, this.sortDesc))}{/underline}`);
-    if (v === "exchanges") lines.push(`{underline}${escapeTags(m.exchangeHeader(width))}{/underline}`);
-    if (v === "packets") lines.push(`{underline}${escapeTags(m.packetHeader(width))}{/underline}`);
-    if (v === "timeline") {
-      const c = this.selectedConnection();
-      if (c === null) return ["select a connection"];
-      const evidence = new Set([...this.evidence, ...m.findingsOf(c).flatMap((f) => f.evidence.packets)]);
-      const input = { capture: m.capture, packets: m.packetsOf(c), evidence, width, glyphs: this.g };
-      const rect = this.rects.get("timeline");
-      // The chart needs its rows plus the marks row under it; a shorter pane gets the text cells.
-      if (this.chart && rect && input.packets.length > 0 && rows >= CHART_ROWS + 2 && width >= 12) {
-        // One sparkline character per bucket: the widget shows width - 2 values.
-        const b = timelineBuckets(input, width - 2);
-        // sparkline scales each series to its own range with 32-bit shifts: hand it small integers.
-        const scale = (v: number[]) => {
-          const max = Math.max(1, ...v);
-          return v.map((x) => Math.ceil((x / max) * 1000));
-        };
-        this.chartAt = { rect: { top: rect.top + 1, left: rect.left, width, height: CHART_ROWS }, titles: seriesTitles(b), data: [scale(b.c2sBytes), scale(b.s2cBytes)] };
-        const under = timelineMarkRows(b).map((l) => escapeTags(fit(l, width)));
-        return [...new Array<string>(CHART_ROWS).fill(""), ...under].slice(0, rows);
-      }
-      return timelineRows(input)
-        .slice(0, rows)
-        .map((l) => escapeTags(fit(l, width)));
-    }
-    const body = rows - lines.length;
+    const s = (this.lists[v] = settle(this.lists[v], Math.max(1, rows - (d.header ? 1 : 0))));
+    if (d.header) lines.push(`{underline}${escapeTags(d.header(this, width))}{/underline}`);
+    const own = d.body?.(this, width, rows - lines.length);
+    if (own) return [...lines, ...own];
     if (s.count === 0) {
-      const empty: Partial<Record<ViewId, string>> = {
-        findings: "no findings: no rule matched this capture",
-        exchanges: this.connScope === null ? "no exchanges" : "no exchanges on this connection",
-        packets: this.filters.packets ? "no packet matches the filter" : "no packets",
-        connections: "no connections",
-        detail: "select a packet or an exchange",
-        hex: "select a packet",
-      };
-      lines.push(escapeTags(empty[v] ?? ""));
+      lines.push(escapeTags(d.empty?.(this) ?? ""));
       return lines;
     }
-    const top = s.top;
-    const end = Math.min(s.count, top + body);
-    for (let i = top; i < end; i++) {
-      let text: string;
-      if (v === "hex") {
-        const { node, packet } = this.selectedField();
-        const mark = packet > 0 && packet === this.hexPacket && node!.length ? { start: node!.offset!, end: node!.offset! + node!.length } : null;
-        text = hexLine(this.hexBytes, i, { perLine: this.hexPerLine(), mark, open: "\u0001", close: "\u0002", escape: escapeTags });
-        text = text.replace(/\u0001/g, "{inverse}").replace(/\u0002/g, "{/inverse}");
-        lines.push(text);
-        continue;
-      }
-      text = escapeTags(this.rowText(v, i, width));
-      if (i === s.selected) text = `{inverse}${text}{/inverse}`;
-      else if (v === "packets") text = this.packetLine(text, this.packetList[i]!);
-      else if (v === "findings" && this.caps.colour) {
-        const item = this.findingList[i];
-        const sev = item ? m.findingGroups[item.group]?.severity : undefined;
-        if (sev === "critical" || sev === "error") text = `{red-fg}${text}{/red-fg}`;
-        else if (sev === "warning") text = `{yellow-fg}${text}{/yellow-fg}`;
-      }
-      lines.push(text);
+    const end = Math.min(s.count, s.top + rows - lines.length);
+    for (let i = s.top; i < end; i++) {
+      const text = escapeTags(this.rowText(v, i, width));
+      lines.push(i === s.selected ? `{inverse}${text}{/inverse}` : (d.rowStyle?.(this, i, text) ?? text));
     }
     return lines;
   }
 
-  /** A packet row with its colouring rule (packet-row.ts), and bold when it is marked (evidence or the user's). */
-  private packetLine(text: string, index: number): string {
-    const [open, close] = styleTags(this.model!.packetStyle(index), this.caps.colour);
-    const line = `${open}${text}${close}`;
-    return this.evidence.has(index + 1) || this.userMarks.has(index + 1) ? `{bold}${line}{/bold}` : line;
+  rectOf(v: ViewId): Rect | undefined {
+    return this.rects.get(v);
+  }
+
+  hasOverlay(v: ViewId): boolean {
+    return this.overlays.has(v);
+  }
+
+  showOverlay(v: ViewId, rect: Rect, data: unknown): void {
+    this.overlayAt.set(v, { rect, data });
   }
 
   /**
@@ -1377,7 +1117,7 @@ export class App {
   /** Where each pane goes for the current size, focus and list lengths (layout.ts). */
   private relayout(): void {
     const need: Needs = {};
-    for (const v of ["findings", "connections", "exchanges", "packets", "compare"] as ViewId[]) need[v] = this.lists[v].count + 1 + (HEADED.has(v) ? 1 : 0);
+    for (const v of paneOrder(true)) if (view(v).detailOf) need[v] = this.lists[v].count + 1 + (HEADED.has(v) ? 1 : 0);
     this.rects = layout({ width: this.screen.width as number, height: this.screen.height as number, focus: this.focus, zoom: this.zoom, lower: this.lower, compare: this.compareRows !== null, need });
   }
 
@@ -1400,7 +1140,7 @@ export class App {
       .join("  ");
     // The progress line names the file as given: a file name is text from outside too.
     this.place(this.header, { top: 0, left: 0, width, height: 1 }, `{inverse}${escapeTags(fit(safe(head, !this.caps.unicode), width))}{/inverse}`);
-    this.chartAt = null;
+    this.overlayAt = new Map();
     for (const [v, b] of this.boxes) {
       const r = this.rects.get(v);
       if (!r || r.height <= 0) {
@@ -1413,12 +1153,13 @@ export class App {
       const body = this.paneBody(v, r.width, r.height - 1);
       this.place(b, r, [titleLine, ...body].join("\n"));
     }
-    this.placeChart();
+    this.placeOverlays();
     this.place(this.status, { top: height - 1, left: 0, width, height: 1 }, this.statusLine(width));
     if (this.filterBar) {
       const f = this.filterBar;
-      const scope = FILTER_SCOPES[f.view];
-      const prompt = f.find ? "find packet (text of its row or Kafka fields): " : scope ? `filter ${this.paneName(f.view).toLowerCase()} (${scope} fields): ` : `search ${this.paneName(f.view).toLowerCase()}: `;
+      const scope = filterScope(f.view);
+      const name = view(f.view).title(this).toLowerCase();
+      const prompt = f.find ? "find packet (text of its row or Kafka fields): " : scope ? `filter ${name} (${scope} fields): ` : `search ${name}: `;
       // A line longer than the screen scrolls so the cursor stays in view (`…` marks the cut start).
       const full = `${prompt}${f.text}`;
       const shift = Math.max(0, prompt.length + f.cursor - (width - 2));
@@ -1429,7 +1170,10 @@ export class App {
       const lines = [fit(input, width)];
       if (caretAt >= 0) lines.push(fit(`${" ".repeat(Math.min(caretAt, width - 1))}^`, width));
       this.barCursor = { row: 0, col: prompt.length + f.cursor - shift };
-      const idle = f.find ? "Enter finds the next packet (case-insensitive), n the one after, Esc cancels" : "Enter applies, Esc cancels, Tab completes, Up/Down history";
+      const k = this.keys;
+      const idle = f.find
+        ? `${k.say("bar.apply")} finds the next packet (case-insensitive), ${k.say("search-next")} the one after, ${k.say("bar.cancel")} cancels`
+        : `${k.say("bar.apply")} applies, ${k.say("bar.cancel")} cancels, ${k.say("bar.complete")} completes, ${k.say("bar.history-back")}/${k.say("bar.history-forward")} history`;
       lines.push(...wrap(st || idle, width, 3));
       this.place(this.bar, { top: Math.max(0, height - 1 - lines.length), left: 0, width, height: lines.length }, lines.map(escapeTags).join("\n"));
       this.barCursor.row = Math.max(0, height - 1 - lines.length);
@@ -1440,12 +1184,13 @@ export class App {
       this.bar.hide();
     }
     if (this.helpOpen) {
-      const lines = helpLines(this.focus);
+      const lines = this.keys.helpLines(this.focus);
       const h = Math.max(3, height - 2);
       this.helpTop = clampHelpTop(this.helpTop, lines.length, h - 1);
       const last = Math.min(lines.length, this.helpTop + h - 1);
       // Where you are in it: at 80x24 the help is four screens long.
-      const shown = [`Help: every key, lines ${this.helpTop + 1}-${last} of ${lines.length} (Esc closes, j/k PgDn scroll)`, ...lines.slice(this.helpTop, last)];
+      const k = this.keys;
+      const shown = [`Help: every key, lines ${this.helpTop + 1}-${last} of ${lines.length} (${k.say("help.close")} closes, ${k.say("help.down")}/${k.say("help.up")} ${k.say("help.page-down")} scroll)`, ...lines.slice(this.helpTop, last)];
       this.place(this.help, { top: 1, left: 0, width, height: h }, shown.map((l, i) => (i === 0 ? `{inverse}${escapeTags(fit(l, width))}{/inverse}` : escapeTags(fit(l, width)))).join("\n"));
       this.help.show();
       this.help.setFront();
@@ -1455,29 +1200,20 @@ export class App {
     if (this.filterBar) this.screen.program.cup(this.barCursor.row, this.barCursor.col);
   }
 
-  /** The contrib chart over the timeline pane's first body rows, when paneBody asked for it. */
-  private placeChart(): void {
-    const chart = this.chart;
-    if (!chart) return;
-    const at = this.chartAt;
-    if (!at) {
-      chart.hide();
-      return;
+  /** The overlays paneBody asked for this render (the timeline's chart over its first body rows); the others hidden. */
+  private placeOverlays(): void {
+    for (const [v, overlay] of this.overlays) {
+      const at = this.overlayAt.get(v);
+      if (at) overlay.show(at.rect, at.data);
+      else overlay.hide();
     }
-    chart.top = at.rect.top;
-    chart.left = at.rect.left;
-    chart.width = at.rect.width;
-    chart.height = at.rect.height;
-    chart.show();
-    chart.setFront();
-    chart.setData(at.titles, at.data);
   }
 
   private statusLine(width: number): string {
-    if (this.helpOpen) return escapeTags(fit("<esc> close help  <j/k> scroll  <pgdn/pgup> page  <g/G> top/bottom", width));
+    if (this.helpOpen) return escapeTags(fit(this.keys.hints("help", width), width));
     // A message (what Enter did, filter results) wins over the hints, help and quit stay. It may
     // quote a plugin's error or a capture problem: sanitised like every text from outside.
-    const line = this.message ? `${safe(this.message, !this.caps.unicode)}  |  ${hints(this.focus, 0)}` : hints(this.focus, width);
+    const line = this.message ? `${safe(this.message, !this.caps.unicode)}  |  ${this.keys.hints(this.focus, 0)}` : this.keys.hints(this.focus, width);
     return escapeTags(fit(line, width));
   }
 
@@ -1491,7 +1227,6 @@ export class App {
   }
 }
 
-export { GLOBAL_KEYMAP };
 
 /** The first help line shown: the last page at most, `rows` lines of `total` a page. */
 function clampHelpTop(top: number, total: number, rows: number): number {

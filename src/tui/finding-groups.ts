@@ -89,8 +89,8 @@ const WRAP = 74;
  * The detail pane for a group of several: the cause, then each connection with its message and
  * evidence packets, then the advice (once when every finding gives the same).
  */
-export function groupTree(group: FindingGroup): UiNode[] {
-  if (group.findings.length === 1) return findingTree(group.findings[0]!);
+export function groupTree(group: FindingGroup, enterKey = "Enter"): UiNode[] {
+  if (group.findings.length === 1) return findingTree(group.findings[0]!, enterKey);
   const advice = [...new Set(group.findings.map((f) => f.advice).filter((a): a is string => !!a))];
   const connections: UiNode[] = group.findings.map((f) => ({
     label: `${f.evidence.connection !== undefined ? `connection ${f.evidence.connection}` : "capture"}: packets ${f.evidence.packets.join(", ") || "-"}`,
@@ -102,7 +102,7 @@ export function groupTree(group: FindingGroup): UiNode[] {
   }));
   const nodes: UiNode[] = [
     { label: `${group.severity.toUpperCase()} ${group.rule}: ${group.title}` },
-    { label: `${count(group)} (Enter in the findings pane lists them; Enter on one selects its evidence)`, open: true, children: connections },
+    { label: `${count(group)} (${enterKey} in the findings pane lists them; ${enterKey} on one selects its evidence)`, open: true, children: connections },
   ];
   if (advice.length === 1) nodes.push({ label: "Advice", open: true, children: wrapWords(advice[0]!, WRAP).map((label) => ({ label })) });
   return nodes;

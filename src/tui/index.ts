@@ -23,6 +23,7 @@ import { compareRows } from "./compare.js";
 import { FilterHistory, historyFile } from "./history.js";
 import { TuiModel } from "./model.js";
 import { KeyInput } from "./keyinput.js";
+import { defaultKeysFile, loadUserKeys } from "./user-keys.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 import { runLive, startLiveInput, type LiveInput } from "./live.js";
@@ -50,6 +51,11 @@ export interface TuiOptions {
   decodeAs?: Array<{ port: number; dissector: string }>;
   /** `--tls-keylog`: a key log to decrypt TLS with (read and warned about by the caller). */
   tlsKeyLog?: KeyLog;
+  /**
+   * `--keys FILE`: the user's keys file (user-keys.ts); undefined: the default one if it exists
+   * ($XDG_CONFIG_HOME/kdiag/keys.yaml, ~/.config/kdiag/keys.yaml); null: none.
+   */
+  keysFile?: string | null;
   /** Where applied filters are kept across runs (null: this session only); default historyFile(). */
   historyFile?: string | null;
   /** Terminal streams (default: the process's); tests pass in-memory streams. */
@@ -171,6 +177,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     live = started;
   }
 
+  // A keys file with problems leaves those entries (or the whole file) out: the TUI starts with
+  // the default keys for them, says so, and lists every problem on quit.
+  const userKeys = loadUserKeys(opts.keysFile === undefined ? defaultKeysFile(env) : opts.keysFile, { explicit: typeof opts.keysFile === "string" });
   const caps = termCaps(env, opts.terminal);
   const glyphs = caps.unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
   // blessed reads keys through this: whole escape sequences, and Esc then a key as two keys.
@@ -229,7 +238,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     ? [`live on ${opts.live!.iface}`]
     : opts.files.map((f) => (typeof f === "string" ? basename(f) : f.length === 1 ? basename(f[0]!) : `${basename(f[0]!)} +${f.length - 1}`));
   const label = safe(names.length === 2 ? `${names[0]} vs ${names[1]}` : names[0]!, !caps.unicode);
-  const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0) });
+  const app = new App({ screen, caps, glyphs, title: label, onQuit: () => finish(0), keys: userKeys.table });
+  const keyProblems = userKeys.problems.map((p) => safe(p, !caps.unicode));
+  if (keyProblems.length > 0) {
+    const n = keyProblems.length;
+    app.notice = `[keys file: ${n} problem${n === 1 ? "" : "s"}, listed on quit]`;
+    app.message = keyProblems[0]!;
+  }
   current = app;
   app.filterHistory = new FilterHistory(opts.historyFile === undefined ? historyFile() : opts.historyFile);
   let exitCode = 0;
@@ -271,10 +286,10 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       app.progress = "";
       const shed = captures.flatMap((c) => c.summary.problems.filter((p) => p.code === "memory_limit"))[0];
       if (damage) {
-        app.notice = `[damaged at ${damage.packet !== undefined ? `packet ${damage.packet}` : `offset ${damage.offset}`}]`;
+        app.notice = [`[damaged at ${damage.packet !== undefined ? `packet ${damage.packet}` : `offset ${damage.offset}`}]`, app.notice].filter(Boolean).join(" ");
         app.message = safe(`capture damaged, read up to there: ${formatCaptureProblem({ ...damage, file: basename(damage.file) })}`, !caps.unicode);
       } else if (shed) {
-        app.notice = `[Kafka messages after packet ${shed.packet} not kept: memory]`;
+        app.notice = [`[Kafka messages after packet ${shed.packet} not kept: memory]`, app.notice].filter(Boolean).join(" ");
         app.message = safe(formatCaptureProblem({ ...shed, file: basename(shed.file) }), !caps.unicode);
       }
       if (ruleErrors.length > 0) {
@@ -305,6 +320,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     exitCode = ExitCode.INTERNAL;
   } finally {
     restore();
+    for (const p of userKeys.problems) say(p);
     if (ruleErrors.length > 0) {
       for (const p of ruleErrors) err.write(`${formatProblem(p, { snippet: true })}\n`);
       if (exitCode === 0) exitCode = ExitCode.RULE_ERRORS;

@@ -1,160 +1,92 @@
 /**
- * Keymaps, k9s style: one table per view, plus the global one. A binding is data; the status-line
- * hints and the `?` help are derived from the same tables, so they cannot drift from what the keys
- * do. Actions are names the app resolves (`app.ts`), which keeps these tables pure and testable.
- * No Ctrl-A/Ctrl-B bindings: tmux and screen use them as prefixes over SSH.
+ * One keymap, k9s style. Every action is declared once (an id, its default keys, a description,
+ * where it applies); a pane's own actions are declared by its view (views/*.ts), the actions that
+ * work everywhere, the list keys, the help's and the filter bar's here (actions.ts puts them
+ * together). The key dispatch, the status-line hints and the `?` help are all generated from the
+ * one KeyTable built from those declarations and the user's keys file (user-keys.ts), so none of
+ * them can drift from what the keys do. No Ctrl-A/Ctrl-B bindings: tmux and screen use them as
+ * prefixes over SSH.
  */
 
-export type ViewId = "findings" | "connections" | "exchanges" | "packets" | "detail" | "hex" | "timeline" | "compare";
+export type { ViewId } from "./views/types.js";
+import type { ViewId } from "./views/types.js";
 
-export type Action =
-  | "quit"
-  | "help"
-  | "next-pane"
-  | "prev-pane"
-  | "back"
-  | "filter"
-  | "search-next"
-  | "zoom"
-  | "clear-filter"
-  | "up"
-  | "down"
-  | "page-up"
-  | "page-down"
-  | "top"
-  | "bottom"
-  | "enter"
-  | "sort-next"
-  | "sort-reverse"
-  | "toggle"
-  | "expand"
-  | "collapse"
-  | "expand-all"
-  | "collapse-all"
-  | "scope-all"
-  | "next-mark"
-  | "prev-mark"
-  | "toggle-mark"
-  | "clear-marks"
-  | "follow-stream"
-  | "find"
-  | "time-ref"
-  | `pane:${ViewId}`;
+/**
+ * Where an action applies, besides the panes that use it: "global" every pane; "always" every
+ * pane and also the help and the filter bar (Ctrl-C); "list" every pane with a list (see
+ * ViewDescriptor.list); "help" the `?` help; "bar" the filter bar (`/`).
+ */
+export type Where = "global" | "always" | "list" | "help" | "bar" | "pane";
 
-/** Keys of the `?` help while it is open. */
-export type HelpAction = "close" | "up" | "down" | "page-up" | "page-down" | "top" | "bottom";
-
-/** Editing keys of the filter bar (`/`); printable characters are typed into it. */
-export type BarAction = "cancel" | "apply" | "delete-back" | "delete" | "left" | "right" | "start" | "end" | "clear" | "complete" | "history-back" | "history-forward";
-
-export interface Binding<A extends string = Action> {
-  /** Normalised key names (see keyName): "j", "down", "C-d", "S-tab", "?", "G". */
+export interface ActionDef {
+  /** What the user's keys file names it by: "quit", "toggle-mark", "help.close", "bar.apply". */
+  id: string;
+  /** Default keys, as keyName names them: "j", "down", "C-d", "S-tab", "?", "G". */
   keys: readonly string[];
   description: string;
-  action: A;
-  /** Shown on the status line (all bindings are listed in help). */
+  /** "pane": only in the panes whose view lists it (the default for a view's own actions). */
+  where?: Where;
+  /** Shown on the status line (every action is listed in help). */
   visible?: boolean;
   /** One word for the status line (default: the description's first word). */
   hint?: string;
-  /** Loses state (quit): asked for in help, never bound to a key a typo hits alone. */
-  dangerous?: boolean;
+  /** Always on the status line, after the others (help, quit): every other key can be found from them. */
+  pinned?: boolean;
 }
 
-export type Keymap<A extends string = Action> = readonly Binding<A>[];
+/** A pane's use of an action declared elsewhere, with what it means in that pane. */
+export interface ActionUse {
+  use: string;
+  description?: string;
+  hint?: string;
+  visible?: boolean;
+}
 
-const LIST: Keymap = [
-  { keys: ["up", "k"], description: "up", action: "up" },
-  { keys: ["down", "j"], description: "down", action: "down" },
-  { keys: ["pageup", "C-u"], description: "page up", action: "page-up" },
-  { keys: ["pagedown", "C-d", "space"], description: "page down", action: "page-down" },
-  { keys: ["home", "g"], description: "first row", action: "top" },
-  { keys: ["end", "G"], description: "last row", action: "bottom" },
-];
+/** What a view tells the keymap: its id, its actions in order, whether the list keys work in it. */
+export interface ViewKeys {
+  id: ViewId;
+  /** The pane's own actions (ActionDef) and uses of shared ones (ActionUse), in help order. */
+  actions: ReadonlyArray<ActionDef | ActionUse>;
+  /** The list keys (up, down, page, first, last) move its selection. */
+  list: boolean;
+}
 
-export const GLOBAL_KEYMAP: Keymap = [
-  { keys: ["tab"], description: "next pane", action: "next-pane", visible: true, hint: "pane" },
-  { keys: ["S-tab"], description: "previous pane", action: "prev-pane" },
-  { keys: ["/"], description: "filter / search", action: "filter", visible: true },
-  { keys: ["n"], description: "next search match", action: "search-next" },
-  { keys: ["x"], description: "clear the filter of this pane", action: "clear-filter" },
-  { keys: ["z"], description: "maximise / restore this pane", action: "zoom", visible: true, hint: "zoom" },
-  { keys: ["escape", "backspace"], description: "back", action: "back", visible: true, hint: "back" },
-  { keys: ["1"], description: "findings pane", action: "pane:findings" },
-  { keys: ["2"], description: "connections pane", action: "pane:connections" },
-  { keys: ["3"], description: "exchanges pane (requests and responses)", action: "pane:exchanges" },
-  { keys: ["4"], description: "packets pane", action: "pane:packets" },
-  { keys: ["5"], description: "detail (protocol tree) pane", action: "pane:detail" },
-  { keys: ["6"], description: "hex pane", action: "pane:hex" },
-  { keys: ["7"], description: "timeline pane", action: "pane:timeline" },
-  { keys: ["8"], description: "two-capture comparison pane", action: "pane:compare" },
-  { keys: ["?"], description: "help: every key", action: "help", visible: true },
-  { keys: ["q", "C-c"], description: "quit", action: "quit", visible: true, dangerous: true },
-];
+/** An action as bound in one context: the keys after the user's file, the text for that pane. */
+export interface Binding {
+  action: string;
+  keys: readonly string[];
+  description: string;
+  visible?: boolean;
+  hint?: string;
+  pinned?: boolean;
+}
 
-export const VIEW_KEYMAPS: Readonly<Record<ViewId, Keymap>> = {
-  findings: [{ keys: ["enter"], description: "open a cause / go to a finding's evidence packets", action: "enter", visible: true, hint: "evidence" }, ...LIST],
-  connections: [
-    { keys: ["enter"], description: "show this connection's exchanges and packets", action: "enter", visible: true, hint: "drill" },
-    { keys: ["F"], description: "follow the connection: its Kafka messages in order", action: "follow-stream", visible: true, hint: "follow" },
-    { keys: ["s"], description: "sort by the next column", action: "sort-next", visible: true, hint: "sort" },
-    { keys: ["r"], description: "reverse the sort", action: "sort-reverse" },
-    ...LIST,
-  ],
-  exchanges: [
-    { keys: ["enter"], description: "open the exchange's tree and request packet", action: "enter", visible: true, hint: "tree" },
-    { keys: ["F"], description: "follow its connection: the Kafka messages in order", action: "follow-stream" },
-    { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
-    ...LIST,
-  ],
-  packets: [
-    { keys: ["enter"], description: "open the packet's protocol tree", action: "enter", visible: true, hint: "tree" },
-    { keys: ["]"], description: "next marked packet (yours, evidence, one side only)", action: "next-mark", visible: true, hint: "mark" },
-    { keys: ["["], description: "previous marked packet", action: "prev-mark" },
-    { keys: ["f", "C-f"], description: "find a packet by text (Info, addresses, Kafka fields)", action: "find" },
-    { keys: ["F"], description: "follow the packet's connection: its Kafka messages", action: "follow-stream" },
-    { keys: ["m"], description: "mark / unmark the packet", action: "toggle-mark" },
-    { keys: ["M"], description: "clear every mark of yours", action: "clear-marks" },
-    { keys: ["t"], description: "set / clear the packet as time reference (*REF*)", action: "time-ref" },
-    { keys: ["a"], description: "all connections / selected connection", action: "scope-all", visible: true, hint: "all/conn" },
-    ...LIST,
-  ],
-  detail: [
-    { keys: ["enter"], description: "expand / collapse; in a stream, select the packet", action: "toggle", visible: true, hint: "fold" },
-    { keys: ["right", "l"], description: "expand", action: "expand" },
-    { keys: ["left", "h"], description: "collapse", action: "collapse" },
-    { keys: ["e"], description: "expand all", action: "expand-all", visible: true, hint: "all" },
-    { keys: ["c"], description: "collapse all", action: "collapse-all" },
-    ...LIST,
-  ],
-  hex: [...LIST],
-  timeline: [],
-  compare: [{ keys: ["enter"], description: "its packets, those seen client side only marked", action: "enter", visible: true, hint: "one-side" }, ...LIST],
-};
+export type Keymap = readonly Binding[];
 
-export const HELP_KEYMAP: Keymap<HelpAction> = [
-  { keys: ["escape", "q", "?", "enter", "backspace"], description: "close the help", action: "close" },
-  { keys: ["down", "j"], description: "scroll down", action: "down" },
-  { keys: ["up", "k"], description: "scroll up", action: "up" },
-  { keys: ["pagedown", "C-d", "space"], description: "page down", action: "page-down" },
-  { keys: ["pageup", "C-u"], description: "page up", action: "page-up" },
-  { keys: ["home", "g"], description: "top", action: "top" },
-  { keys: ["end", "G"], description: "bottom", action: "bottom" },
-];
+/** Named keys a keys file may use, besides one printable character and C-<letter>. */
+export const NAMED_KEYS: ReadonlySet<string> = new Set([
+  "up", "down", "left", "right", "pageup", "pagedown", "home", "end", "insert", "delete",
+  "enter", "escape", "backspace", "tab", "S-tab", "space",
+  ...Array.from({ length: 12 }, (_, i) => `f${i + 1}`),
+]);
 
-export const FILTER_BAR_KEYMAP: Keymap<BarAction> = [
-  { keys: ["enter"], description: "apply (not while the filter is invalid)", action: "apply" },
-  { keys: ["escape"], description: "cancel", action: "cancel" },
-  { keys: ["C-u"], description: "clear (an empty filter shows everything)", action: "clear" },
-  { keys: ["backspace"], description: "delete the character before the cursor", action: "delete-back" },
-  { keys: ["delete"], description: "delete the character under the cursor", action: "delete" },
-  { keys: ["left"], description: "cursor left", action: "left" },
-  { keys: ["right"], description: "cursor right", action: "right" },
-  { keys: ["home"], description: "start of the line", action: "start" },
-  { keys: ["end", "C-e"], description: "end of the line", action: "end" },
-  { keys: ["tab"], description: "complete the field name or value, or list the choices", action: "complete" },
-  { keys: ["up"], description: "previous filter from the history (kept across runs)", action: "history-back" },
-  { keys: ["down"], description: "next filter from the history", action: "history-forward" },
-];
+/** Why `key` cannot be bound, or null when it can. */
+export function keyProblem(key: string): string | null {
+  if (NAMED_KEYS.has(key)) return null;
+  if (key.length === 1 && key >= "!" && key <= "~") return null;
+  const ctrl = /^C-([a-z])$/.exec(key);
+  if (ctrl) {
+    if (ctrl[1] === "a" || ctrl[1] === "b") return `"${key}" is the tmux/screen prefix: it would not reach kdiag over SSH`;
+    if (ctrl[1] === "i" || ctrl[1] === "m" || ctrl[1] === "h") return `"${key}" is the same byte as ${ctrl[1] === "i" ? "tab" : ctrl[1] === "m" ? "enter" : "backspace"}: bind that instead`;
+    return null;
+  }
+  return `unknown key name "${key}" (one character such as "j" or "?", C-<letter>, or one of: ${[...NAMED_KEYS].filter((k) => !/^f\d+$/.test(k)).join(", ")}, f1-f12)`;
+}
+
+/** A key that types a character into the filter bar, so cannot be one of its editing keys. */
+export function typesText(key: string): boolean {
+  return key.length === 1 || key === "space";
+}
 
 /**
  * A key as the keymaps name it: printable characters as themselves ("G", "?", "/"), everything
@@ -170,98 +102,196 @@ export function keyName(ch: string | undefined, key: { name?: string; full?: str
   return key?.full ?? name ?? null;
 }
 
-/** The binding a key triggers in a view: the view's own first, then the global one. */
-export function lookup(view: ViewId, key: string): Binding | undefined {
-  return VIEW_KEYMAPS[view].find((b) => b.keys.includes(key)) ?? GLOBAL_KEYMAP.find((b) => b.keys.includes(key));
-}
-
-/** The binding a key triggers in a keymap of its own (the help, the filter bar). */
-export function lookupIn<A extends string>(map: Keymap<A>, key: string): Binding<A> | undefined {
-  return map.find((b) => b.keys.includes(key));
-}
-
-/** Two bindings of one map sharing a key, and view bindings hiding a global one: named, both sides. */
-export function keymapConflicts(): string[] {
-  const out: string[] = [];
-  const maps: Array<[string, Keymap<string>]> = [["global", GLOBAL_KEYMAP], ...Object.entries(VIEW_KEYMAPS), ["help", HELP_KEYMAP], ["filter bar", FILTER_BAR_KEYMAP]];
-  for (const [name, map] of maps) {
-    const seen = new Map<string, Binding<string>>();
-    for (const b of map) {
-      for (const k of b.keys) {
-        const prev = seen.get(k);
-        if (prev) out.push(`${name}: key ${k} is bound to both "${prev.description}" and "${b.description}"`);
-        seen.set(k, b);
-        if (name !== "global" && name !== "help" && name !== "filter bar") {
-          const g = GLOBAL_KEYMAP.find((x) => x.keys.includes(k));
-          if (g) out.push(`${name}: key ${k} ("${b.description}") overrides global "${g.description}"`);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** How a key is written on screen: "<enter>", "</>", "<C-d>". */
+/** How a key is written in the help and on the status line: "<enter>", "</>", "<C-d>". */
 export function keyLabel(k: string): string {
   return `<${k}>`;
 }
 
+/** How a key is written in a sentence (messages, prompts): "Esc", "Enter", "Ctrl-F", "]". */
+export function keyText(k: string): string {
+  const named: Record<string, string> = { escape: "Esc", enter: "Enter", backspace: "Backspace", tab: "Tab", "S-tab": "Shift-Tab", space: "Space", up: "Up", down: "Down", left: "Left", right: "Right", pageup: "PgUp", pagedown: "PgDn", home: "Home", end: "End", delete: "Delete", insert: "Insert" };
+  if (named[k]) return named[k];
+  if (/^C-[a-z]$/.test(k)) return `Ctrl-${k.slice(2).toUpperCase()}`;
+  if (/^f\d+$/.test(k)) return k.toUpperCase();
+  return k;
+}
+
+/** A context keys are looked up in: a pane, the help, or the filter bar. */
+export type Context = ViewId | "help" | "bar";
+
 /**
- * Status-line hints for a view: its visible bindings then the global ones, cut to fit `width`;
- * help and quit are always shown, so every other key can be found.
+ * The keymap in force: actions declared by the views and the shared ones, with the user's keys
+ * (user-keys.ts) in place of their defaults. Pure: lookups, hints and help are functions of it.
  */
-export function hints(view: ViewId, width: number): string {
+export class KeyTable {
+  /** Every action by id, with its keys in force. */
+  readonly actions: ReadonlyMap<string, ActionDef>;
+  private readonly views: readonly ViewKeys[];
+  private readonly byContext = new Map<Context, Binding[]>();
+
+  constructor(shared: readonly ActionDef[], views: readonly ViewKeys[], overrides: ReadonlyMap<string, readonly string[]> = new Map()) {
+    const actions = new Map<string, ActionDef>();
+    const add = (d: ActionDef) => {
+      if (actions.has(d.id)) throw new Error(`keymap: action "${d.id}" declared twice`);
+      actions.set(d.id, overrides.has(d.id) ? { ...d, keys: overrides.get(d.id)! } : d);
+    };
+    for (const d of shared) add(d);
+    for (const v of views) for (const a of v.actions) if (!("use" in a)) add({ ...a, where: "pane" });
+    this.actions = actions;
+    this.views = views;
+    const bind = (d: ActionDef, use?: ActionUse): Binding => ({
+      action: d.id,
+      keys: d.keys,
+      description: use?.description ?? d.description,
+      ...(use?.visible ?? d.visible ? { visible: true } : {}),
+      ...((use?.hint ?? d.hint) !== undefined ? { hint: use?.hint ?? d.hint } : {}),
+      ...(d.pinned ? { pinned: true } : {}),
+    });
+    const where = (w: Where) => [...actions.values()].filter((d) => d.where === w).map((d) => bind(d));
+    for (const v of views) {
+      const own = v.actions.map((a) => {
+        const d = actions.get("use" in a ? a.use : a.id);
+        if (!d) throw new Error(`keymap: pane ${v.id} uses undeclared action "${(a as ActionUse).use}"`);
+        return bind(d, "use" in a ? a : undefined);
+      });
+      this.byContext.set(v.id, [...own, ...(v.list ? where("list") : [])]);
+    }
+    this.byContext.set("help", where("help"));
+    this.byContext.set("bar", where("bar"));
+    this.globals = [...actions.values()].filter((d) => d.where === "global" || d.where === "always").map((d) => bind(d));
+    this.always = where("always");
+  }
+
+  /** The actions that work in every pane, in help order. */
+  readonly globals: Binding[];
+  /** The actions that work even in the help and the filter bar. */
+  readonly always: Binding[];
+
+  /** The panes, in the order the views table gives. */
+  viewIds(): ViewId[] {
+    return this.views.map((v) => v.id);
+  }
+
+  /** A context's own bindings (a pane's: its actions then the list keys), without the global ones. */
+  bindings(context: Context): Binding[] {
+    return this.byContext.get(context) ?? [];
+  }
+
+  /** The binding a key triggers: the context's own first, then the global (or, in help and bar, the always) ones. */
+  lookup(context: Context, key: string): Binding | undefined {
+    return this.bindings(context).find((b) => b.keys.includes(key)) ?? this.fallback(context).find((b) => b.keys.includes(key));
+  }
+
+  /**
+   * What applies in a context besides its own bindings: in a pane the global actions; in the help
+   * and the filter bar the "always" ones, by their keys that type no text (in the filter bar `q`
+   * is a letter of the filter, Ctrl-C still quits).
+   */
+  private fallback(context: Context): Binding[] {
+    if (context !== "help" && context !== "bar") return this.globals;
+    return this.always.map((b) => ({ ...b, keys: b.keys.filter((k) => !typesText(k)) }));
+  }
+
+  /** The first key of an action ("" when it has none), as keyName names it. */
+  keyOf(action: string): string {
+    return this.actions.get(action)?.keys[0] ?? "";
+  }
+
+  /** The first key of an action as written in a sentence: "]", "Esc", "Ctrl-F". */
+  say(action: string): string {
+    const k = this.keyOf(action);
+    return k ? keyText(k) : `(${action} has no key)`;
+  }
+
+  /**
+   * Two actions on one key where both apply (a pane's own and a global one included), each once:
+   * `packets: key "m" is bound to both "toggle-mark" (mark / unmark the packet) and "zoom" (...)`.
+   */
+  conflicts(): Array<{ context: Context; key: string; actions: [string, string]; text: string }> {
+    const out: Array<{ context: Context; key: string; actions: [string, string]; text: string }> = [];
+    const seen = new Set<string>();
+    const contexts: Array<[Context, Binding[]]> = [
+      ...this.viewIds().map((v) => [v, [...this.bindings(v), ...this.globals]] as [Context, Binding[]]),
+      ["help", [...this.bindings("help"), ...this.fallback("help")]],
+      ["bar", [...this.bindings("bar"), ...this.fallback("bar")]],
+    ];
+    for (const [context, bindings] of contexts) {
+      const byKey = new Map<string, Binding>();
+      for (const b of bindings) {
+        for (const k of b.keys) {
+          const prev = byKey.get(k);
+          if (prev && prev.action !== b.action) {
+            const id = [prev.action, b.action, k].join("\u0000");
+            if (!seen.has(`${context}\u0000${id}`)) {
+              seen.add(`${context}\u0000${id}`);
+              const where = context === "help" ? "the help" : context === "bar" ? "the filter bar" : `the ${context} pane`;
+              out.push({ context, key: k, actions: [prev.action, b.action], text: `key "${k}" is bound to both "${prev.action}" (${prev.description}) and "${b.action}" (${b.description}) in ${where}` });
+            }
+          }
+          if (!prev) byKey.set(k, b);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Status-line hints for a pane: its visible bindings then the global ones, cut to fit `width`;
+   * the pinned ones (help, quit) always shown, so every other key can be found.
+   */
+  hints(view: Context, width: number): string {
+    const all = [...this.bindings(view), ...(view === "help" || view === "bar" ? [] : this.globals)].filter((b) => b.visible && b.keys.length > 0);
+    return fitHints(all, width);
+  }
+
+  /**
+   * The `?` help: every key of every pane, generated from this table. The focused pane's own
+   * keys come first (what the user is most likely after), then the keys that work everywhere,
+   * every other pane's, and once only the list keys; then the keys of the help itself and of the
+   * filter bar. Lines fit 80 columns; the help scrolls.
+   */
+  helpLines(focus: ViewId): string[] {
+    // Keys in a column of 24; a longer key list puts its description on the next line.
+    const line = (b: Binding) => {
+      const keys = b.keys.length > 0 ? `  ${b.keys.map(keyLabel).join(" ")}` : "  (no key)";
+      return keys.length <= 26 ? [`${keys.padEnd(26)} ${b.description}`] : [keys, `${"".padEnd(26)} ${b.description}`];
+    };
+    const lineAll = (map: readonly Binding[]) => map.flatMap(line);
+    const lists = new Set([...this.actions.values()].filter((d) => d.where === "list").map((d) => d.id));
+    const paneKey = (v: ViewId) => this.keyOf(`pane.${v}`);
+    const paneName = (v: ViewId) => `the ${this.actions.get(`pane.${v}`)?.description ?? `${v} pane`}${paneKey(v) ? ` (${paneKey(v)})` : ""}`;
+    const listViews = this.views.filter((v) => v.list).map((v) => v.id);
+    const paneSection = (v: ViewId) => {
+      const own = this.bindings(v).filter((b) => !lists.has(b.action));
+      const hasLists = listViews.includes(v);
+      const head = `In ${paneName(v)}${v === focus ? ", where you are" : ""}`;
+      if (own.length === 0) return [`${head}: ${hasLists ? "the list keys only" : "only the keys that work everywhere"}`, ""];
+      return [`${head}:`, ...lineAll(own), ...(hasLists ? ["  and the list keys (below)"] : []), ""];
+    };
+    const lines = [...paneSection(focus), "Everywhere:", ...lineAll(this.globals), ""];
+    for (const v of this.viewIds()) if (v !== focus) lines.push(...paneSection(v));
+    const listBindings = [...this.actions.values()].filter((d) => d.where === "list").map((d) => ({ action: d.id, keys: d.keys, description: d.description }));
+    lines.push(`List keys (panes ${listViews.map(paneKey).filter(Boolean).join(" ")}):`, ...lineAll(listBindings), "");
+    lines.push("In this help:", ...lineAll(this.bindings("help")), "");
+    lines.push(`In the filter bar (${this.keyOf("filter")}), typed text goes into the filter, and:`, ...lineAll(this.bindings("bar")));
+    lines.push("Packets, exchanges and connections take the rule language (names: kdiag");
+    lines.push(`fields); other panes search for the text, as ${this.keyOf("find")} does in the packets pane.`);
+    lines.push("Mouse: click a pane or a row, wheel to scroll.");
+    lines.push("Your own keys: ~/.config/kdiag/keys.yaml or --keys FILE (docs/tui.md).");
+    return lines;
+  }
+}
+
+/** Hints as `<key> word`, the pinned ones last and always, the others while they fit `width`. */
+export function fitHints(bindings: readonly Binding[], width: number): string {
   const label = (b: Binding) => `${keyLabel(b.keys[0] === "escape" ? "esc" : b.keys[0]!)} ${b.hint ?? b.description.split(/[ ,:]/)[0]}`;
-  const all = [...VIEW_KEYMAPS[view], ...GLOBAL_KEYMAP].filter((b) => b.visible);
-  const always = all.filter((b) => b.action === "help" || b.action === "quit").map(label).join("  ");
+  const always = bindings.filter((b) => b.pinned).map(label).join("  ");
   let out = "";
-  for (const b of all) {
-    if (b.action === "help" || b.action === "quit") continue;
+  for (const b of bindings) {
+    if (b.pinned) continue;
     const next = out ? `${out}  ${label(b)}` : label(b);
     if (next.length + 2 + always.length > width) break;
     out = next;
   }
-  return out ? `${out}  ${always}` : always;
-}
-
-/**
- * The `?` help: every key of every pane, generated from the tables above. The focused pane's own
- * keys come first (what the user is most likely after), then the keys that work everywhere, every
- * other pane's, and once only the keys several panes share (the list keys); then the keys of the
- * help itself and of the filter bar. Lines fit 80 columns; the help scrolls.
- */
-export function helpLines(focus: ViewId): string[] {
-  // Keys in a column of 24; a longer key list puts its description on the next line.
-  const line = (b: Binding<string>) => {
-    const keys = `  ${b.keys.map(keyLabel).join(" ")}`;
-    return keys.length <= 26 ? [`${keys.padEnd(26)} ${b.description}`] : [keys, `${"".padEnd(26)} ${b.description}`];
-  };
-  const lineAll = (map: Keymap<string>) => map.flatMap(line);
-  const views = Object.keys(VIEW_KEYMAPS) as ViewId[];
-  // Bindings found in more than one pane's table, grouped by the panes that have them.
-  const shared = new Map<Binding, ViewId[]>();
-  for (const v of views) for (const b of VIEW_KEYMAPS[v]) if (views.some((o) => o !== v && VIEW_KEYMAPS[o].includes(b))) shared.set(b, [...(shared.get(b) ?? []), v]);
-  const paneBinding = (v: ViewId) => GLOBAL_KEYMAP.find((b) => b.action === `pane:${v}`)!;
-  const paneName = (v: ViewId) => `the ${paneBinding(v).description} (${paneBinding(v).keys[0]})`;
-  const paneSection = (v: ViewId) => {
-    const own = VIEW_KEYMAPS[v].filter((b) => !shared.has(b));
-    const lists = VIEW_KEYMAPS[v].some((b) => shared.has(b));
-    const head = `In ${paneName(v)}${v === focus ? ", where you are" : ""}`;
-    if (own.length === 0) return [`${head}: ${lists ? "the list keys only" : "only the keys that work everywhere"}`, ""];
-    return [`${head}:`, ...lineAll(own), ...(lists ? ["  and the list keys (below)"] : []), ""];
-  };
-  const lines = [...paneSection(focus), "Everywhere:", ...lineAll(GLOBAL_KEYMAP), ""];
-  for (const v of views) if (v !== focus) lines.push(...paneSection(v));
-  const groups = new Map<string, Binding[]>();
-  for (const [b, vs] of shared) groups.set(vs.join(), [...(groups.get(vs.join()) ?? []), b]);
-  for (const [vs, bindings] of groups) {
-    const names = vs.split(",").map((v) => paneBinding(v as ViewId).keys[0]).join(" ");
-    lines.push(`List keys (panes ${names}):`, ...lineAll(bindings), "");
-  }
-  lines.push("In this help:", ...lineAll(HELP_KEYMAP), "");
-  lines.push("In the filter bar (/), typed text goes into the filter, and:", ...lineAll(FILTER_BAR_KEYMAP));
-  lines.push("Packets, exchanges and connections take the rule language (names: kdiag");
-  lines.push("fields); other panes search for the text, as f does in the packets pane.");
-  lines.push("Mouse: click a pane or a row, wheel to scroll.");
-  return lines;
+  return out && always ? `${out}  ${always}` : out || always;
 }

@@ -11,7 +11,8 @@
  * Wireshark's list over tree.
  */
 
-import type { ViewId } from "./keymap.js";
+import { PANE_ORDER, VIEWS } from "./views/index.js";
+import type { ViewId } from "./views/types.js";
 
 export interface Rect {
   top: number;
@@ -20,11 +21,15 @@ export interface Rect {
   height: number;
 }
 
-export const PANE_ORDER: readonly ViewId[] = ["findings", "compare", "connections", "exchanges", "packets", "detail", "hex", "timeline"];
+export { PANE_ORDER };
 export const WIDE = 120;
-const LOWER: ReadonlySet<ViewId> = new Set(["detail", "hex", "timeline"]);
+/** The panes that share the bottom slot below 120 columns (the right-hand column from 120). */
+const LOWER_PANES: readonly ViewId[] = VIEWS.filter((v) => v.lower).map((v) => v.id);
+const LOWER: ReadonlySet<ViewId> = new Set(LOWER_PANES);
+/** Panes there only with two captures. */
+const COMPARISON: ReadonlySet<ViewId> = new Set(VIEWS.filter((v) => v.comparison).map((v) => v.id));
 /** Panes with a column header row under their title. */
-export const HEADED: ReadonlySet<ViewId> = new Set(["connections", "exchanges", "packets"]);
+export const HEADED: ReadonlySet<ViewId> = new Set(VIEWS.filter((v) => v.header).map((v) => v.id));
 /** Below this many rows per pane (an even split), unused panes shrink to their title and selected row. */
 const COMPACT_BELOW = 6;
 
@@ -51,7 +56,7 @@ export interface LayoutInput {
 
 /** The panes in Tab order (hidden ones included: Tab brings them into their slot). */
 export function paneOrder(compare: boolean): ViewId[] {
-  return PANE_ORDER.filter((p) => p !== "compare" || compare);
+  return PANE_ORDER.filter((p) => compare || !COMPARISON.has(p));
 }
 
 /**
@@ -128,7 +133,7 @@ export function layout(input: LayoutInput): Map<ViewId, Rect> {
   if (input.width >= WIDE) {
     const leftW = Math.floor(input.width * 0.55);
     stack(main, input.focus, 1, 0, leftW, body, out);
-    stack(["detail", "hex", "timeline"], input.focus, 1, leftW, input.width - leftW, body, out);
+    stack(LOWER_PANES, input.focus, 1, leftW, input.width - leftW, body, out);
     return out;
   }
   const lower = LOWER.has(input.focus) ? input.focus : input.lower;

@@ -84,7 +84,7 @@ export async function runLive(
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     findings.step(snap, so.swapped, Math.max(lastUs, Date.now() * 1000));
     app.progress = "";
-    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets, q quits]`;
+    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets, ${app.keys.say("quit")} quits]`;
     show(snap);
     nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
   };

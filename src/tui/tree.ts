@@ -381,10 +381,11 @@ const FINDING_WRAP = 74;
  * A finding in the detail pane: the whole message, the evidence and the advice, wrapped, since the
  * findings list shows one line each. Labels are sanitised when drawn.
  */
-export function findingTree(f: Finding): UiNode[] {
+/** `enterKey`: the key of the findings pane's Enter in the keymap in force, as the text names it. */
+export function findingTree(f: Finding, enterKey = "Enter"): UiNode[] {
   const evidence: UiNode[] = [];
   if (f.evidence.connection !== undefined) evidence.push({ label: `connection ${f.evidence.connection}` });
-  evidence.push({ label: `packets ${f.evidence.packets.join(", ") || "-"} (Enter in the findings pane selects them)` });
+  evidence.push({ label: `packets ${f.evidence.packets.join(", ") || "-"} (${enterKey} in the findings pane selects them)` });
   const nodes: UiNode[] = [
     { label: `${f.severity.toUpperCase()} ${f.rule}: ${f.title}` },
     { label: "Message", open: true, children: wrapWords(f.message, FINDING_WRAP).map((label) => ({ label })) },

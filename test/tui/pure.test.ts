@@ -1,16 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { compileFilter, filterStatus, searchRows } from "../../src/tui/filter.js";
 import { hexLine, bytesPerLine } from "../../src/tui/hex.js";
-import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, VIEW_KEYMAPS, helpLines, hints, keyName, keymapConflicts, lookup, type ViewId } from "../../src/tui/keymap.js";
+import { DEFAULT_KEYS } from "../../src/tui/actions.js";
+import { keyName } from "../../src/tui/keymap.js";
+import type { ViewId } from "../../src/tui/views/types.js";
 import { layout, splitRows, type Rect } from "../../src/tui/layout.js";
 import { ASCII_GLYPHS, UNICODE_GLYPHS, escapeTags, fit, fitEnd, safe, termCaps } from "../../src/tui/text.js";
 import { allIds, defaultExpanded, flatten, type UiNode } from "../../src/tui/tree.js";
 import { lowerBound, move, renderWindow, settle } from "../../src/tui/vlist.js";
 
 describe("keymaps", () => {
+  const K = DEFAULT_KEYS;
+  const views = K.viewIds();
   it("have no conflicts and no tmux/screen prefix keys", () => {
-    expect(keymapConflicts()).toEqual([]);
-    const all = [GLOBAL_KEYMAP, ...Object.values(VIEW_KEYMAPS)].flat().flatMap((b) => b.keys);
+    expect(K.conflicts()).toEqual([]);
+    const all = [...K.actions.values()].flatMap((a) => a.keys);
     expect(all).not.toContain("C-a");
     expect(all).not.toContain("C-b");
   });
@@ -29,29 +33,33 @@ describe("keymaps", () => {
   });
 
   it("looks up view bindings before global ones", () => {
-    expect(lookup("detail", "enter")?.action).toBe("toggle");
-    expect(lookup("findings", "enter")?.action).toBe("enter");
-    expect(lookup("packets", "q")?.action).toBe("quit");
-    expect(lookup("packets", "G")?.action).toBe("bottom");
-    expect(lookup("hex", "s")).toBeUndefined();
+    expect(K.lookup("detail", "enter")?.action).toBe("toggle");
+    expect(K.lookup("findings", "enter")?.action).toBe("enter");
+    expect(K.lookup("packets", "q")?.action).toBe("quit");
+    expect(K.lookup("packets", "G")?.action).toBe("bottom");
+    expect(K.lookup("hex", "s")).toBeUndefined();
+    // In the filter bar q is text, Ctrl-C still quits; in the help q closes it.
+    expect(K.lookup("bar", "q")).toBeUndefined();
+    expect(K.lookup("bar", "C-c")?.action).toBe("quit");
+    expect(K.lookup("help", "q")?.action).toBe("help.close");
   });
 
   it("derives the status hints and the help from the same tables", () => {
-    for (const view of Object.keys(VIEW_KEYMAPS) as ViewId[]) {
-      const help = helpLines(view).join("\n");
+    for (const view of views) {
+      const help = K.helpLines(view).join("\n");
       // Every key of every pane, whichever pane the help is opened from.
-      const every = [...Object.values(VIEW_KEYMAPS).flat(), ...GLOBAL_KEYMAP, ...HELP_KEYMAP, ...FILTER_BAR_KEYMAP];
+      const every = [...views.flatMap((v) => K.bindings(v)), ...K.globals, ...K.bindings("help"), ...K.bindings("bar")];
       for (const b of every) expect(help).toContain(b.description);
       for (const b of every) for (const k of b.keys) expect(help).toContain(`<${k}>`);
       // The help is read on an 80-column terminal too: no line cut.
-      for (const line of helpLines(view)) expect(line.length, line).toBeLessThanOrEqual(80);
-      const h = hints(view, 80);
+      for (const line of K.helpLines(view)) expect(line.length, line).toBeLessThanOrEqual(80);
+      const h = K.hints(view, 80);
       expect(h.length).toBeLessThanOrEqual(80);
-      expect(hints(view, 0)).toBe("<?> help  <q> quit");
+      expect(K.hints(view, 0)).toBe("<?> help  <q> quit");
       expect(h).toContain("<?> help");
     }
-    expect(hints("findings", 200)).toContain("<enter> evidence");
-    expect(hints("findings", 200)).toContain("<q> quit");
+    expect(K.hints("findings", 200)).toContain("<enter> evidence");
+    expect(K.hints("findings", 200)).toContain("<q> quit");
   });
 });
 
