@@ -37,7 +37,8 @@ function headerFields(f: Copied) {
 }
 
 describe("public fixtures", () => {
-  beforeAll(() => prefetchTshark(fixtures));
+  // tshark on every fixture: minutes on a busy two-core machine, more than the default hook time.
+  beforeAll(() => prefetchTshark(fixtures), 600_000);
 
   it("are all 17 there", () => {
     expect(fixtures).toHaveLength(17);
@@ -98,7 +99,7 @@ describe("variants", () => {
     tool("mergecap", ["-F", "pcapng", "-w", join(tmp.dir, "two-if.pcapng"), fixtures[0]!, SLL2]);
     const made = fixtures.flatMap((p) => [".pcapng", ".ns.pcap", ".be.pcap", ".s60.pcap"].map((s) => variant(p, s)));
     return prefetchTshark([...made, join(tmp.dir, "sll2.pcapng"), join(tmp.dir, "two-if.pcapng"), SLL2]);
-  });
+  }, 600_000);
 
   for (const path of fixtures) {
     const name = shortName(path);
