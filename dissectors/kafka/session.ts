@@ -116,7 +116,7 @@ export class KafkaSession implements StreamDissector {
       shared?.set(BUDGET_KEY, captureBudget);
     }
     this.budgets = [{ left: DECOMPRESS_PER_CONNECTION }, captureBudget];
-    this.sasl = new SaslState(ctx.preferences?.get("kdiag.show_secrets") === true, !!opts.trees);
+    this.sasl = new SaslState(ctx.preferences?.get("kdiag.show_secrets") === true /* SHOW_SECRETS: dissectors use only the plugin API */, !!opts.trees);
     this.spans = opts.trees ? new WeakMap() : null;
     if (opts.trees && !opts.records) {
       const details = new WeakMap<object, RecordDetail>();

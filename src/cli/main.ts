@@ -11,7 +11,7 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
 import { useRegistry } from "../facts/schema.js";
-import { PluginError, type Registry } from "../plugins/registry.js";
+import { PluginError, SHOW_SECRETS, type Registry } from "../plugins/registry.js";
 import { flowsJsonItems, flowsLines } from "../report/flows.js";
 import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../report/kafka.js";
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
@@ -33,6 +33,7 @@ interface GlobalOptions {
   decodeAs: string[];
   kafkaPort: string[];
   tlsKeylog?: string;
+  showSecrets?: boolean;
 }
 
 const UNUSABLE: ReadonlySet<CaptureProblem["code"]> = new Set(["not_found", "unreadable", "empty", "unknown_format"]);
@@ -72,6 +73,7 @@ async function buildRegistry(opts: GlobalOptions, out: Output): Promise<Registry
   for (const d of decodeAs) registry.decodeAs(d.port, d.dissector);
   for (const port of kafkaPorts) registry.decodeAs(port, "kafka");
   if (opts.tlsKeylog !== undefined) registry.preferences.set("tls.keylog", await readKeyLogOption(opts.tlsKeylog, (line) => out.warn(line)));
+  if (opts.showSecrets === true) registry.preferences.set(SHOW_SECRETS, true);
   useRegistry(registry);
   return registry;
 }
@@ -440,6 +442,7 @@ export function buildProgram(out: Output): Command {
         .default([]),
     )
     .addOption(new Option("--tls-keylog <file>", "decrypt TLS with the secrets of key log FILE (SSLKEYLOGFILE format) and decode the Kafka inside"))
+    .addOption(new Option("--show-secrets", "show SASL passwords, SCRAM proofs and OAUTHBEARER tokens decoded from the capture (masked everywhere otherwise: text, --json, TUI, evidence pcaps)"))
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => out.raw(s),
@@ -620,6 +623,7 @@ export function buildProgram(out: Output): Command {
         params: parseParams(o.param),
         ...portOptions(g),
         ...(g.tlsKeylog !== undefined ? { tlsKeyLog: await readKeyLogOption(g.tlsKeylog, (line) => out.warn(line)) } : {}),
+        ...(g.showSecrets === true ? { showSecrets: true } : {}),
       });
     });
 

@@ -10,6 +10,7 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { DecodedPacket } from "../decode/types.js";
 import { createDispatcher } from "../plugins/dispatch.js";
 import type { Registry } from "../plugins/registry.js";
+import { SHOW_SECRETS } from "../plugins/registry.js";
 import { swapRoles } from "../tcp/roles.js";
 import { TcpTracker } from "../tcp/tracker.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
@@ -192,6 +193,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     decode,
     bytes: byteSource,
     ...(parts ? { parts } : {}),
+    ...(opts.registry.preferences.get(SHOW_SECRETS) === true ? { showSecrets: true } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
 import { complete } from "./completion.js";
 import { bytesPerLine, hexLine, hexLineCount } from "./hex.js";
+import { maskFrame } from "../model/secret-bytes.js";
 import { FilterHistory } from "./history.js";
 import { FILTER_BAR_KEYMAP, GLOBAL_KEYMAP, HELP_KEYMAP, helpLines, hints, keyName, lookup, lookupIn, type Action, type ViewId } from "./keymap.js";
 import { HEADED, layout, paneOrder, type Needs, type Rect } from "./layout.js";
@@ -548,7 +549,11 @@ export class App {
     if (want !== this.hexPacket) {
       this.hexPacket = want;
       const p = m?.capture.packets;
-      this.hexBytes = p && want > 0 && want <= p.count ? Uint8Array.from(m.capture.bytes.view(p.fileOffset[want - 1]!, p.capLen[want - 1]!)) : new Uint8Array(0);
+      // Secrets (a SASL password) show as '*' unless the TUI runs with --show-secrets.
+      this.hexBytes =
+        p && want > 0 && want <= p.count
+          ? Uint8Array.from(maskFrame(m.capture, want - 1, m.capture.bytes.view(p.fileOffset[want - 1]!, p.capLen[want - 1]!), m.capture.showSecrets === true))
+          : new Uint8Array(0);
       this.lists.hex = { ...this.lists.hex, selected: 0, top: 0 };
     }
     const per = this.hexPerLine();

@@ -17,7 +17,7 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { createRegistry } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
 import { useRegistry } from "../facts/schema.js";
-import { PluginError } from "../plugins/registry.js";
+import { PluginError, SHOW_SECRETS } from "../plugins/registry.js";
 import { BUILTIN_RULES_DIR, evaluateRules, formatProblem, loadRuleFiles, type Finding } from "../rules/index.js";
 import { ExitCode } from "../exit-codes.js";
 import { App, type CompareRow } from "./app.js";
@@ -47,6 +47,8 @@ export interface TuiOptions {
   decodeAs?: Array<{ port: number; dissector: string }>;
   /** `--tls-keylog`: a key log to decrypt TLS with (read and warned about by the caller). */
   tlsKeyLog?: unknown;
+  /** `--show-secrets`: SASL passwords and proofs shown in the tree and hex pane (masked otherwise). */
+  showSecrets?: boolean;
   /** Where applied filters are kept across runs (null: this session only); default historyFile(). */
   historyFile?: string | null;
   /** Terminal streams (default: the process's); tests pass in-memory streams. */
@@ -141,6 +143,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     for (const d of opts.decodeAs ?? []) registry.decodeAs(d.port, d.dissector);
     for (const port of opts.kafkaPorts ?? []) registry.decodeAs(port, "kafka");
     if (opts.tlsKeyLog) registry.preferences.set("tls.keylog", opts.tlsKeyLog);
+    if (opts.showSecrets) registry.preferences.set(SHOW_SECRETS, true);
     // Rules and the filter bar are compiled against the loaded plugins' fields.
     useRegistry(registry);
   } catch (e) {
