@@ -62,6 +62,15 @@ function scramAttributes(b: Uint8Array): Map<string, { value: string; offset: nu
   return out;
 }
 
+/** Where ASCII `text` starts in `b`, or -1. */
+function indexOfText(b: Uint8Array, text: string): number {
+  outer: for (let i = 0; i + text.length <= b.length; i++) {
+    for (let j = 0; j < text.length; j++) if (b[i + j] !== text.charCodeAt(j)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 /** SCRAM escapes "," and "=" in user names as =2C and =3D (RFC 5802 5.1). */
 const scramName = (s: string): string => s.replace(/=2C/g, ",").replace(/=3D/g, "=");
 
@@ -165,17 +174,23 @@ export function decodeSaslToken(mechanism: string | null, token: Uint8Array, opt
 
   if (mech === "OAUTHBEARER") {
     if (opts.dir === "c2s") {
-      // gs2-header, then \x01-separated key=value pairs; auth=Bearer <token>.
-      const text = latin(token, 0, token.length);
-      const m = /auth=Bearer ([^\x01]*)/.exec(text);
-      const secrets = m ? [{ offset: m.index + "auth=Bearer ".length, length: m[1]!.length }] : [];
-      if (m && opts.show) fields["kafka.sasl.oauth_token"] = m[1]!;
+      // gs2-header, then \x01-separated key=value pairs; auth=Bearer <token>. Located in the
+      // bytes (a token is often longer than the text kept for display).
+      const at = indexOfText(token, "auth=Bearer ");
+      let end = at;
+      if (at >= 0) {
+        end = at + "auth=Bearer ".length;
+        while (end < token.length && token[end] !== 0x01) end++;
+      }
+      const secrets = at >= 0 ? [{ offset: at + "auth=Bearer ".length, length: end - at - "auth=Bearer ".length }] : [];
+      const value = at >= 0 ? latin(token, secrets[0]!.offset, end) : "";
+      if (at >= 0 && opts.show) fields["kafka.sasl.oauth_token"] = value;
       return {
         step: "oauthbearer-client",
         fields,
-        secrets,
-        text: `OAUTHBEARER ${m ? `token=${secret(m[1]!)}` : "client message"}`,
-        nodes: secrets.map((s) => ({ label: `bearer token: ${opts.show ? JSON.stringify(m![1]) : `${MASK} (masked; --show-secrets shows it)`}`, ...s })),
+        secrets: secrets.filter((r) => r.length > 0),
+        text: `OAUTHBEARER ${at >= 0 ? `token=${secret(value)}` : "client message"}`,
+        nodes: secrets.map((r) => ({ label: `bearer token: ${opts.show ? JSON.stringify(value) : `${MASK} (masked; --show-secrets shows it)`}`, ...r })),
       };
     }
     return { step: "oauthbearer-server", fields, secrets: [], text: `OAUTHBEARER server message (${token.length} bytes)`, nodes: [{ label: `server message: ${JSON.stringify(latin(token, 0, token.length))}`, offset: 0, length: token.length }] };
@@ -205,7 +220,7 @@ function guessMechanism(token: Uint8Array, dir: "c2s" | "s2c"): string | null {
   const head = latin(token, 0, Math.min(token.length, 64));
   if (dir === "c2s") {
     if (/^[ny],[^,]*,n=/.test(head) || /^c=[^,]*,r=/.test(head)) return "SCRAM";
-    if (head.includes("auth=Bearer")) return "OAUTHBEARER";
+    if (indexOfText(token, "auth=Bearer ") >= 0) return "OAUTHBEARER";
     const nul1 = token.indexOf(0);
     if (nul1 >= 0 && token.indexOf(0, nul1 + 1) > nul1) return "PLAIN";
   } else if (/^r=[^,]*,s=/.test(head) || /^[ve]=/.test(head)) return "SCRAM";
