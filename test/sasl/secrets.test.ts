@@ -72,6 +72,8 @@ describe("secrets are masked in every output", () => {
         ["analyze", "--json", file],
         ["analyze", "--format", "md", file],
         ["watch", "--json", file],
+        ["compare", file, file],
+        ["compare", "--json", file, file],
         ["export", "--format", "ndjson", "--out", join(tmp, "ndjson"), file],
         ["export", "--format", "parquet", "--out", join(tmp, "parquet"), file],
       ];
