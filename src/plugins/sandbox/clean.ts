@@ -132,6 +132,7 @@ export function cleanPdu(v: unknown): Pdu {
     // Ranges to mask: kept when they are numbers inside the PDU; a bad one is dropped, not fatal.
     const ok = secrets
       .slice(0, OUTPUT_LIMITS.listItems)
+      .filter((x) => typeof x === "object" && x !== null)
       .map((s) => ({ offset: prop(s, "offset", "pdu.secrets"), length: prop(s, "length", "pdu.secrets") }))
       .filter((s): s is { offset: number; length: number } => Number.isInteger(s.offset) && Number.isInteger(s.length) && (s.offset as number) >= 0 && (s.length as number) > 0);
     if (ok.length > 0) pdu.secrets = ok;
