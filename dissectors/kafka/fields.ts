@@ -21,6 +21,17 @@ export const KAFKA_OWN_FIELDS: ReadonlySet<string> = new Set([
   "kafka.unanswered",
   "kafka.record_count",
   "kafka.batch_crc_ok",
+  "kafka.sasl.mechanism",
+  "kafka.sasl.enabled_mechanisms",
+  "kafka.sasl.username",
+  "kafka.sasl.authzid",
+  "kafka.sasl.scram_step",
+  "kafka.sasl.scram_iterations",
+  "kafka.sasl.scram_error",
+  "kafka.sasl.raw_token",
+  "kafka.sasl.password",
+  "kafka.sasl.scram_proof",
+  "kafka.sasl.oauth_token",
 ]);
 
 export const KAFKA_FIELDS: readonly FieldSpec[] = [
@@ -61,4 +72,18 @@ export const KAFKA_FIELDS: readonly FieldSpec[] = [
     type: "string",
     description: "Why a request has no response: fin, rst, gap (it may be in bytes not captured) or end-of-capture",
   },
+  // SASL (dissectors/kafka/sasl.ts). Wireshark has kafka.sasl_mechanism and the opaque
+  // kafka.sasl_auth_bytes; kdiag decodes the tokens by mechanism and never shows a secret
+  // unless run with --show-secrets.
+  { name: "kafka.sasl.mechanism", type: "string", description: "SASL mechanism the client asked for in SaslHandshake (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI), on the handshake and every token after it; SCRAM when guessed from a token without the handshake" },
+  { name: "kafka.sasl.enabled_mechanisms", type: "string", repeated: true, description: "Mechanisms the broker's listener enables (SaslHandshake response: sasl.enabled.mechanisms)" },
+  { name: "kafka.sasl.username", type: "string", description: "User name of a PLAIN token or a SCRAM client-first message" },
+  { name: "kafka.sasl.authzid", type: "string", description: "Authorization id of a PLAIN token, when the client sent one" },
+  { name: "kafka.sasl.scram_step", type: "string", description: "SCRAM message: client-first, server-first, client-final or server-final" },
+  { name: "kafka.sasl.scram_iterations", type: "int", description: "SCRAM server-first iteration count (i=)" },
+  { name: "kafka.sasl.scram_error", type: "string", description: "SCRAM server-final error (e=), e.g. invalid-proof" },
+  { name: "kafka.sasl.raw_token", type: "bool", description: "A bare SASL token after a SaslHandshake v0 (no Kafka header, framed by its length alone)" },
+  { name: "kafka.sasl.password", type: "string", description: "PLAIN password: only with --show-secrets (masked otherwise, and absent)" },
+  { name: "kafka.sasl.scram_proof", type: "string", description: "SCRAM client proof (p=): only with --show-secrets" },
+  { name: "kafka.sasl.oauth_token", type: "string", description: "OAUTHBEARER bearer token: only with --show-secrets" },
 ];

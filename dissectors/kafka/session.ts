@@ -4,7 +4,7 @@
  * and exchanges. Pairing happens here, once; the model stores the result.
  */
 
-import type { CloseInfo, Dir, ExchangeSide, FieldValue, PacketRef, StreamContext, StreamDissector, TreeNode } from "../../src/plugins/api.js";
+import type { CloseInfo, Dir, ExchangeSide, FieldValue, Framing, PacketRef, Pdu, StreamContext, StreamDissector, TreeNode } from "../../src/plugins/api.js";
 import { collectFacts, emptyFacts, type KafkaFacts } from "./facts.js";
 import { findMessageStart } from "./framing.js";
 import { API_NAMES } from "./fields.js";
@@ -31,6 +31,7 @@ import {
   type DecompressBudget,
 } from "./records-summary.js";
 import { flat } from "./flat.js";
+import { SaslState } from "./sasl-state.js";
 import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./tree.js";
 
 /** A records field decoded in detail mode: where its bytes start in the PDU, and what they hold. */
@@ -66,6 +67,8 @@ interface PendingRequest {
   gapAfter: boolean;
   /** The stream ended inside this request, after that many of its bytes. */
   endedAfter?: number;
+  /** kafka.sasl.* of a SaslHandshake/SaslAuthenticate request, for its exchange. */
+  saslFields?: Record<string, FieldValue>;
 }
 
 export interface KafkaSessionOptions {
@@ -98,6 +101,8 @@ export class KafkaSession implements StreamDissector {
   private budgetNoted = false;
   /** The packet that completed the message being decoded (for notes from inside the decode). */
   private packet = 0;
+  /** The connection's SASL exchange: mechanism, raw tokens after a SaslHandshake v0. */
+  private readonly sasl: SaslState;
 
   constructor(
     private readonly ctx: StreamContext,
@@ -111,6 +116,7 @@ export class KafkaSession implements StreamDissector {
       shared?.set(BUDGET_KEY, captureBudget);
     }
     this.budgets = [{ left: DECOMPRESS_PER_CONNECTION }, captureBudget];
+    this.sasl = new SaslState(ctx.preferences?.get("kdiag.show_secrets") === true /* SHOW_SECRETS: dissectors use only the plugin API */, !!opts.trees);
     this.spans = opts.trees ? new WeakMap() : null;
     if (opts.trees && !opts.records) {
       const details = new WeakMap<object, RecordDetail>();
@@ -181,7 +187,16 @@ export class KafkaSession implements StreamDissector {
     return [headerNode, bodyNode];
   }
 
+  framingFor(dir: Dir): Framing | undefined {
+    return this.sasl.framingFor(dir);
+  }
+
   pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    const raw = this.sasl.rawToken(dir, bytes, at, wireLength);
+    if (raw) {
+      this.ctx.emit(raw);
+      return;
+    }
     if (dir === "c2s") this.request(bytes, at, wireLength);
     else this.response(bytes, at, wireLength);
   }
@@ -202,7 +217,7 @@ export class KafkaSession implements StreamDissector {
         confidence: "certain",
         summary: flat`${requestLabel(p.apiKey, p.apiVersion)} corr=${corr}${sent} no response before the ${reason}${lost}`,
         fields: withField(
-          kafkaFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts),
+          Object.assign(kafkaFields(p.apiKey, p.apiVersion, corr, p.clientId, p.facts), p.saslFields),
           "kafka.unanswered",
           how.how === "end-of-capture" ? "end-of-capture" : p.gapAfter ? "gap" : how.how,
         ),
@@ -242,6 +257,8 @@ export class KafkaSession implements StreamDissector {
     const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
     fields["kafka.len"] = wireLength - 4;
     if (problem.unknown) fields["kafka.unknown_api"] = true;
+    const sasl = this.sasl.request(apiKey, apiVersion, r.body, bytes, r.bodyOffset);
+    if (sasl) Object.assign(fields, sasl.fields);
     const tree = this.tree(
       "Request",
       requestLabel(apiKey, apiVersion),
@@ -261,9 +278,10 @@ export class KafkaSession implements StreamDissector {
       dir: "c2s",
       ref: at,
       length: wireLength,
-      summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${recordsTag(facts)}${unfinished || problem.tag}`,
+      summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${sasl && sasl.text ? ` ${sasl.text}` : ""}${recordsTag(facts)}${unfinished || problem.tag}`,
       fields,
-      ...(tree ? { tree } : {}),
+      ...(tree ? { tree: sasl ? withSaslNode(tree, sasl.node) : tree } : {}),
+      ...(sasl && sasl.secrets.length > 0 ? { secrets: sasl.secrets } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 
@@ -281,7 +299,7 @@ export class KafkaSession implements StreamDissector {
     if (this.pending.has(corr)) {
       this.ctx.note("warning", at.last, `Kafka correlation id ${corr} reused while a request with it is still waiting`);
     }
-    this.pending.set(corr, { apiKey, apiVersion, clientId, side, facts, gapAfter: false, ...(endedAfter !== undefined ? { endedAfter } : {}) });
+    this.pending.set(corr, { apiKey, apiVersion, clientId, side, facts, gapAfter: false, ...(endedAfter !== undefined ? { endedAfter } : {}), ...(sasl ? { saslFields: sasl.fields } : {}) });
   }
 
   private response(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
@@ -333,6 +351,8 @@ export class KafkaSession implements StreamDissector {
 
     const fields = kafkaFields(apiKey, apiVersion, corr, clientId, facts);
     fields["kafka.len"] = wireLength - 4;
+    const sasl = r.ok || r.body ? this.sasl.response(apiKey, apiVersion, r.body, bytes, r.bodyOffset) : null;
+    if (sasl) Object.assign(fields, sasl.fields);
     if (req) {
       fields["kafka.request_frame"] = req.side.last;
       fields["kafka.response_time"] = latencyMs;
@@ -357,15 +377,18 @@ export class KafkaSession implements StreamDissector {
       dir: "s2c",
       ref: at,
       length: wireLength,
-      summary: flat`${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
+      summary: flat`${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${sasl && sasl.text ? ` ${sasl.text}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
       fields,
-      ...(tree ? { tree } : {}),
+      ...(tree ? { tree: sasl ? withSaslNode(tree, sasl.node) : tree } : {}),
+      ...(sasl && sasl.secrets.length > 0 ? { secrets: sasl.secrets } : {}),
       ...(problem.malformed ? { malformed: problem.malformed } : {}),
     });
 
     const merged = req ? mergeFacts(req.facts, facts) : facts;
     const exchangeFields = kafkaFields(apiKey, apiVersion, corr, clientId, merged);
     exchangeFields["kafka.response_size"] = wireLength;
+    if (req?.saslFields) Object.assign(exchangeFields, req.saslFields);
+    if (sasl) Object.assign(exchangeFields, sasl.fields);
     if (req) {
       exchangeFields["kafka.request_frame"] = req.side.last;
       exchangeFields["kafka.response_frame"] = side.last;
@@ -443,6 +466,11 @@ function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId:
     out["kafka.batch_crc_ok"] = f.batchCrcOk;
   }
   return out;
+}
+
+/** The decoded SASL token, under the body of the message's tree. */
+function withSaslNode(tree: TreeNode[], node: TreeNode | null): TreeNode[] {
+  return node ? [...tree, node] : tree;
 }
 
 function withField(fields: Record<string, FieldValue>, name: string, value: FieldValue): Record<string, FieldValue> {

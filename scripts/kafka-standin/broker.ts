@@ -8,7 +8,8 @@
  *   npx tsx scripts/kafka-standin/broker.ts [--host 127.0.0.1] [--port 9092] [--partitions 1]
  *       [--advertised-host H] [--message-max-bytes N] [--socket-request-max-bytes N]
  *       [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...
- *       [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]... [--quiet]
+ *       [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]...
+ *       [--sasl MECH[,MECH]] [--sasl-user USER:PASSWORD]... [--sasl-v0] [--quiet]
  *
  * What it answers: ApiVersions, Metadata (itself as node 0, every topic asked for, auto-created
  * with --partitions partitions, leader 0), Produce (record batches are kept per topic-partition,
@@ -48,6 +49,17 @@
  * --delay-ms API=N (repeatable; API is a key number or name such as Produce) makes a slow broker:
  *     requests of that API are handled and answered only N ms after they arrive (in order).
  *
+ * --sasl MECH[,MECH] makes the listener SASL (SASL_PLAINTEXT, or SASL_SSL with --tls), like
+ *     Kafka's sasl.enabled.mechanisms: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 with the users of
+ *     --sasl-user USER:PASSWORD (repeatable; SCRAM proofs are really verified, scripts/kafka-standin/
+ *     sasl.ts). SaslHandshake v0-1 and SaslAuthenticate v0-2 are advertised; before a successful
+ *     login any other request but ApiVersions closes the connection (Kafka: ILLEGAL_SASL_STATE is
+ *     logged and the channel closed). A mechanism not enabled gets UNSUPPORTED_SASL_MECHANISM (33);
+ *     a wrong password SASL_AUTHENTICATION_FAILED (58) with Kafka's message, then the close.
+ *     --sasl-v0 advertises SaslHandshake v0 only and no SaslAuthenticate, as brokers before 1.0 do:
+ *     clients then send bare SASL tokens framed by an int32 length (KIP-43), and a failed login is
+ *     answered by closing the connection.
+ *
  * Every request and what was done with it is logged on stderr, one line each.
  */
 import { readFileSync } from "node:fs";
@@ -63,6 +75,7 @@ import {
 } from "../../dissectors/kafka/schema/index.js";
 import { inRange, type FieldDef } from "../../dissectors/kafka/schema/table.js";
 import { encodeResponseHeader, writeStruct, Writer } from "../../test/kafka/encoder.js";
+import { createSaslServer, type SaslServer } from "./sasl.js";
 
 // ---- options ---------------------------------------------------------------------------------
 
@@ -78,6 +91,10 @@ interface Options {
   topicMaxBytes: Map<string, number>;
   refuseClose: "fin" | "rst";
   tls: { cert: string; key: string } | null;
+  /** --sasl: enabled mechanisms (empty: no SASL). */
+  sasl: string[];
+  saslUsers: Map<string, string>;
+  saslV0: boolean;
   /** --delay-ms API=N (repeatable): requests of that API are handled only after N ms. */
   delayMs: Map<number, number>;
   quiet: boolean;
@@ -96,6 +113,9 @@ function parseArgs(argv: string[]): Options {
     topicMaxBytes: new Map(),
     refuseClose: "fin",
     tls: null,
+    sasl: [],
+    saslUsers: new Map(),
+    saslV0: false,
     delayMs: new Map(),
     quiet: false,
   };
@@ -147,6 +167,15 @@ function parseArgs(argv: string[]): Options {
         o.delayMs.set(key, Number(m[2]));
         break;
       }
+      case "--sasl": o.sasl = next().split(",").map((m) => m.trim().toUpperCase()).filter(Boolean); break;
+      case "--sasl-user": {
+        const v = next();
+        const colon = v.indexOf(":");
+        if (colon < 1) throw new Error(`--sasl-user: USER:PASSWORD, not ${v}`);
+        o.saslUsers.set(v.slice(0, colon), v.slice(colon + 1));
+        break;
+      }
+      case "--sasl-v0": o.saslV0 = true; break;
       case "--quiet": o.quiet = true; break;
       case "-h":
       case "--help":
@@ -188,6 +217,8 @@ const CAPS: Record<number, number> = {
   // lz4" otherwise: its feature map treats such a broker as older than 0.8.2).
   10: 4, // FindCoordinator
   18: 3, // ApiVersions
+  // --sasl: SaslHandshake v1 + SaslAuthenticate (KIP-152), or with --sasl-v0 SaslHandshake v0 alone.
+  ...(opts.sasl.length > 0 ? (opts.saslV0 ? { 17: 0 } : { 17: 1, 36: 2 }) : {}),
 };
 const API_BY_KEY = new Map(APIS.map((a) => [a.key, a]));
 const ADVERTISED = Object.entries(CAPS).map(([key, cap]) => {
@@ -343,6 +374,12 @@ interface Conn {
   peer: string;
   /** Closes the connection: FIN (close(2)), or RST with style "rst"; over TLS close_notify first. */
   close(why: string, style?: "fin" | "rst"): void;
+  /** --sasl: the login in progress, and whether it succeeded. */
+  sasl?: SaslServer;
+  saslMechanism?: string;
+  /** After SaslHandshake v0: the next frames are bare SASL tokens. */
+  saslRaw?: boolean;
+  authenticated?: boolean;
 }
 
 /** Answers one request; `version` overrides the request's (ApiVersions fallback to v0). */
@@ -538,7 +575,54 @@ function handleFindCoordinator(c: Conn, r: Request, reply: Reply): void {
   reply({ throttle_time_ms: 0, ...me, coordinators: keys.map((key) => ({ key, ...me })) });
 }
 
+function handleSaslHandshake(c: Conn, r: Request, reply: Reply): void {
+  const mechanism = str(r.body.mechanism);
+  const server = opts.sasl.includes(mechanism.toUpperCase()) ? createSaslServer(mechanism.toUpperCase(), opts.saslUsers) : null;
+  if (!server) {
+    log(`#${c.id} SaslHandshake ${JSON.stringify(mechanism)}: not enabled (${opts.sasl.join(",")}): UNSUPPORTED_SASL_MECHANISM`);
+    reply({ error_code: 33, mechanisms: opts.sasl });
+    // Kafka closes the channel after the failed handshake.
+    setImmediate(() => c.close("unsupported SASL mechanism"));
+    return;
+  }
+  c.sasl = server;
+  c.saslMechanism = mechanism.toUpperCase();
+  c.saslRaw = r.version === 0;
+  log(`#${c.id} SaslHandshake v${r.version} ${c.saslMechanism}${c.saslRaw ? ": raw tokens follow" : ""}`);
+  reply({ error_code: 0, mechanisms: opts.sasl });
+}
+
+/** One SASL token, from SaslAuthenticate or (after SaslHandshake v0) bare; the reply token or null. */
+function saslToken(c: Conn, token: Uint8Array): { reply: Uint8Array | null; error?: string } {
+  if (!c.sasl) return { reply: null, error: "Unexpected SASL token: no SaslHandshake before it" };
+  const step = c.sasl.step(token);
+  if (step.error) {
+    log(`#${c.id} SASL ${c.saslMechanism} login of ${JSON.stringify(step.user ?? "")} failed: ${step.error}`);
+    return { reply: null, error: step.error };
+  }
+  if (step.done) {
+    c.authenticated = true;
+    c.saslRaw = false;
+    log(`#${c.id} SASL ${c.saslMechanism} login of ${JSON.stringify(step.user ?? "")} succeeded`);
+  }
+  return { reply: step.reply };
+}
+
+function handleSaslAuthenticate(c: Conn, r: Request, reply: Reply): void {
+  const hex = str(r.body.auth_bytes);
+  const token = Uint8Array.from(Buffer.from(hex, "hex"));
+  const out = saslToken(c, token);
+  if (out.error) {
+    reply({ error_code: c.sasl ? 58 : 34, error_message: out.error, auth_bytes: "", session_lifetime_ms: 0n });
+    setImmediate(() => c.close("SASL authentication failed"));
+    return;
+  }
+  reply({ error_code: 0, error_message: null, auth_bytes: Buffer.from(out.reply ?? new Uint8Array(0)).toString("hex"), session_lifetime_ms: 0n });
+}
+
 const HANDLERS: Record<number, (c: Conn, r: Request, reply: Reply) => void> = {
+  17: handleSaslHandshake,
+  36: handleSaslAuthenticate,
   0: handleProduce,
   1: handleFetch,
   2: handleListOffsets,
@@ -619,6 +703,21 @@ function serve(socket: Socket): void {
   });
 
   function handle(bytes: Uint8Array, size: number): void {
+    if (c.saslRaw) {
+      // KIP-43: after SaslHandshake v0, a bare token; the answer is a bare token too, and a failed
+      // login is answered by closing the connection.
+      const out = saslToken(c, bytes);
+      if (out.error) {
+        c.close("SASL authentication failed (raw token)");
+        return;
+      }
+      const frame = Buffer.alloc(4 + (out.reply?.length ?? 0));
+      frame.writeInt32BE(out.reply?.length ?? 0, 0);
+      if (out.reply) frame.set(out.reply, 4);
+      queue.push({ bytes: frame });
+      flush();
+      return;
+    }
     const d = decodeRequest(bytes, 0, bytes.length);
     const h = d.header;
     if (h.api_key === undefined || h.api_version === undefined || h.correlation_id === undefined) {
@@ -627,6 +726,10 @@ function serve(socket: Socket): void {
     }
     const name = API_BY_KEY.get(h.api_key)?.name ?? `api${h.api_key}`;
     log(`#${id} <- ${name} v${h.api_version} corr ${h.correlation_id} client ${JSON.stringify(h.client_id)} (${size} bytes)`);
+    if (opts.sasl.length > 0 && !c.authenticated && h.api_key !== 18 && h.api_key !== 17 && h.api_key !== 36) {
+      c.close(`${name} before SASL authentication (ILLEGAL_SASL_STATE)`);
+      return;
+    }
     const handler = HANDLERS[h.api_key];
     if (!handler || (h.api_key !== 18 && !supported(h.api_key, h.api_version))) {
       c.close(`${name} v${h.api_version} not supported`);

@@ -30,6 +30,7 @@ interface GlobalOptions {
   decodeAs: string[];
   kafkaPort: string[];
   tlsKeylog?: string;
+  showSecrets?: boolean;
 }
 
 const MAX_WARNINGS = 10;
@@ -71,6 +72,7 @@ async function openRun(opts: GlobalOptions, out: Output, rules?: RuleOptions): P
     decodeAs,
     kafkaPorts,
     ...(tlsKeyLog ? { tlsKeyLog } : {}),
+    ...(opts.showSecrets === true ? { showSecrets: true } : {}),
     ...(rules ? { rules: { files: rules.rules, builtin: rules.builtin, params } } : {}),
   });
 }
@@ -447,6 +449,7 @@ export function buildProgram(out: Output): Command {
         .default([]),
     )
     .addOption(new Option("--tls-keylog <file>", "decrypt TLS with the secrets of key log FILE (SSLKEYLOGFILE format) and decode the Kafka inside"))
+    .addOption(new Option("--show-secrets", "show SASL passwords, SCRAM proofs and OAUTHBEARER tokens decoded from the capture (masked everywhere otherwise: text, --json, TUI, evidence pcaps)"))
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => out.raw(s),

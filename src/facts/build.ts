@@ -8,6 +8,7 @@ import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analys
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection } from "./kafka-per-connection.js";
+import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols } from "./schema.js";
@@ -104,6 +105,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
   const groups = handshakeGroups(conns);
   const paths = idlePaths(conns, capture, scan);
   const kafka = kafkaPerConnection(capture);
+  const auth = authPerConnection(capture);
   const protocols = protocolsPerConnection(capture);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   return conns.map((c) => {
@@ -151,6 +153,26 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
     if (c.c2s.firstTtl >= 0) f.client_ttl = big(c.c2s.firstTtl);
     if (c.s2c.firstTtl >= 0) f.server_ttl = big(c.s2c.firstTtl);
     if (k.clientId !== null) f.kafka_client_id = k.clientId;
+    const a = auth[c.id]!;
+    f.sasl_enabled_mechanisms = a.saslEnabled ?? NO_STRINGS;
+    if (a.saslMechanism !== null) {
+      f.sasl_mechanism = a.saslMechanism;
+      f.sasl_authenticated = a.saslServed;
+      f.sasl_last_frame = big(a.saslLastFrame);
+    }
+    if (a.saslUsername !== null) f.sasl_username = a.saslUsername;
+    if (a.saslError !== null) {
+      f.sasl_error = a.saslError;
+      f.sasl_error_frame = big(a.saslErrorFrame);
+      if (a.saslErrorMessage !== null) f.sasl_error_message = a.saslErrorMessage;
+    }
+    if (a.tlsSeen) f.tls_handshake_complete = tlsHandshakeComplete(a);
+    if (a.tlsClientHelloFrame > 0) f.tls_client_hello_frame = big(a.tlsClientHelloFrame);
+    if (a.tlsAlert !== null) {
+      f.tls_alert = a.tlsAlert;
+      f.tls_alert_from = a.tlsAlertFrom!;
+      f.tls_alert_frame = big(a.tlsAlertFrame);
+    }
     if (closed) {
       f.close_frame = big(c.close.packet);
       f.idle_before_close_ms = ms(c.close.idleBeforeUs);
@@ -276,6 +298,9 @@ function nextHandshake(group: Connection[] | undefined, c: Connection, endedUs: 
   while (lo < group.length && group[lo] === c) lo++;
   return group[lo];
 }
+
+/** Shared by every connection without a list of strings. */
+const NO_STRINGS: readonly string[] = Object.freeze([]) as readonly string[];
 
 /** Shared by every exchange without path facts. */
 const NO_PATH: Facts = Object.freeze({}) as Facts;

@@ -157,6 +157,19 @@ const CONNECTION_FACTS: FactSpec[] = [
   { name: "conn.kafka_unanswered", type: "int", description: "Kafka requests that got no response before the close or the end of the capture" },
   { name: "conn.kafka_error_responses", type: "int", description: "Kafka responses carrying a non-zero error code" },
   { name: "conn.kafka_client_id", type: "string", optional: true, description: "Client id of the first Kafka request that carried one" },
+  { name: "conn.sasl_mechanism", type: "string", optional: true, description: "SASL mechanism the client asked for in SaslHandshake (kafka.sasl.mechanism); absent without a SASL login" },
+  { name: "conn.sasl_username", type: "string", optional: true, description: "User name of the SASL login (PLAIN, SCRAM); absent when not decoded" },
+  { name: "conn.sasl_enabled_mechanisms", type: "list<string>", description: "Mechanisms the broker's listener enables (its SaslHandshake response); empty when not seen" },
+  { name: "conn.sasl_error", type: "string", optional: true, description: "Name of the first error the broker answered SaslHandshake or SaslAuthenticate with (SASL_AUTHENTICATION_FAILED, UNSUPPORTED_SASL_MECHANISM, ILLEGAL_SASL_STATE...); absent when none" },
+  { name: "conn.sasl_error_frame", type: "int", optional: true, description: "Packet of that error response" },
+  { name: "conn.sasl_error_message", type: "string", optional: true, description: "The error message the broker sent with it (SaslAuthenticate)" },
+  { name: "conn.sasl_last_frame", type: "int", optional: true, description: "Last packet that carried a SASL message (handshake or token); absent without SASL" },
+  { name: "conn.sasl_authenticated", type: "bool", optional: true, description: "After the SASL login the broker answered a Kafka request other than ApiVersions/SaslHandshake/SaslAuthenticate (it serves only authenticated clients); absent without SASL" },
+  { name: "conn.tls_alert", type: "string", optional: true, description: "First TLS alert other than close_notify, by name (bad_certificate, unknown_ca, certificate_expired, handshake_failure, protocol_version...; \"encrypted\" when it could not be read); absent when none" },
+  { name: "conn.tls_alert_from", type: "string", optional: true, values: ["client", "server"], description: "Which side sent that alert" },
+  { name: "conn.tls_alert_frame", type: "int", optional: true, description: "Packet of that alert" },
+  { name: "conn.tls_client_hello_frame", type: "int", optional: true, description: "Packet of the client's first ClientHello; absent without one" },
+  { name: "conn.tls_handshake_complete", type: "bool", optional: true, description: "The TLS handshake completed: the server's ChangeCipherSpec (TLS 1.2), or application data from the client answered by the server (TLS 1.3); absent without TLS" },
 ];
 
 const EXCHANGE_FACTS: FactSpec[] = [

@@ -8,6 +8,7 @@ import { readCapture, readCaptureStream } from "../capture/read.js";
 import type { CaptureProblem, Frame } from "../capture/types.js";
 import type { DecodedPacket } from "../decode/types.js";
 import type { Registry } from "../plugins/registry.js";
+import { SHOW_SECRETS } from "../plugins/registry.js";
 import { swapRoles } from "../tcp/roles.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
 import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredExchange, StoredPdu } from "./analysed-capture.js";
@@ -185,6 +186,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     decode,
     bytes: byteSource,
     ...(parts ? { parts } : {}),
+    ...(opts.registry.preferences.get(SHOW_SECRETS) === true ? { showSecrets: true } : {}),
   };
 }
 

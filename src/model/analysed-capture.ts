@@ -73,4 +73,10 @@ export interface AnalysedCapture {
    * Absent for a single file.
    */
   parts?: CapturePart[];
+  /**
+   * `--show-secrets`: captured bytes are shown and written as they are. Otherwise (absent or
+   * false) the secrets dissectors marked (a SASL password, a SCRAM proof) are overwritten
+   * wherever kdiag shows or writes packet bytes (src/model/secret-bytes.ts).
+   */
+  showSecrets?: boolean;
 }

@@ -65,6 +65,7 @@ export function redissectPdu(
     client: conn.client,
     server: conn.server,
     detail: true,
+    preferences: registry.preferences,
     emit: (pdu) => emitted.push({ ...pdu, connId: conn.id, dissector: plugin.name, packet: 0 }),
     exchange: () => {},
     note: () => {},

@@ -104,6 +104,14 @@ export interface Pdu {
   tree?: TreeNode[];
   /** Set when the bytes did not parse as the protocol says they should. */
   malformed?: string;
+  /**
+   * Optional. Byte ranges of the PDU (offsets into it, like tree offsets) that hold a secret: a
+   * password, a SCRAM proof, a bearer token. kdiag masks them in every place it shows or writes
+   * the captured bytes (the TUI hex pane, evidence pcaps) unless the user runs with
+   * `--show-secrets`; the dissector itself keeps secrets out of `summary`, `fields` and `tree`
+   * unless the preference "show_secrets" is true.
+   */
+  secrets?: Array<{ offset: number; length: number }>;
 }
 
 /** One side of an exchange: the PDU's packets and size. */
@@ -212,6 +220,14 @@ export interface StreamDissector {
    * correlation ids still waiting for a response). Takes precedence over Framing.resync.
    */
   resync?(dir: Dir, bytes: Uint8Array): number;
+  /**
+   * Optional, with `framing`: the framing of the next PDU of this direction when the connection's
+   * state changes it (Kafka after a SaslHandshake v0: raw SASL tokens framed by a bare int32
+   * length, no Kafka header); undefined for the plugin's `framing`. Asked before each PDU.
+   * Honoured for dissectors that run in kdiag's process (the built-in ones); a sandboxed
+   * plugin's framing stays the plugin's.
+   */
+  framingFor?(dir: Dir): Framing | undefined;
 }
 
 /** Length-prefixed framing done by the framework (Wireshark's tcp_dissect_pdus). */

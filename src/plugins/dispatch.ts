@@ -257,6 +257,7 @@ class DispatchSink<Connection extends DispatchedConnection> implements StreamSin
             framingError: (_offset, packet, what) =>
               this.hooks.note(this.conn, "warning", packet, `${plugin.name} framing (${dir}): ${what}; resynchronising`),
             ...(this.dissector?.resync ? { resync: (bytes: Uint8Array) => this.dissector!.resync!(dir, bytes) } : {}),
+            ...(this.dissector?.framingFor ? { framingFor: () => this.dissector?.framingFor?.(dir) } : {}),
           });
         }
       }
@@ -300,6 +301,7 @@ class DispatchSink<Connection extends DispatchedConnection> implements StreamSin
           framingError: (_offset, packet, what) =>
             this.hooks.note(this.conn, "warning", packet, `${name} framing inside ${outer} (${dir}): ${what}; resynchronising`),
           ...(dissector.resync ? { resync: (bytes: Uint8Array) => dissector?.resync?.(dir, bytes) ?? -1 } : {}),
+          ...(dissector.framingFor ? { framingFor: () => dissector?.framingFor?.(dir) } : {}),
         });
       }
     }

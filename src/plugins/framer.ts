@@ -21,6 +21,8 @@ export interface FramerOutput {
   framingError(streamOffset: number, packet: number, what: string): void;
   /** A stateful resync (the connection's dissector), preferred over framing.resync. */
   resync?(bytes: Uint8Array): number;
+  /** The connection's framing for the next PDU (StreamDissector.framingFor), when it differs. */
+  framingFor?(): Framing | undefined;
 }
 
 export class Framer {
@@ -42,6 +44,8 @@ export class Framer {
   private window: Uint8Array | null = null;
   private windowFill = 0;
   private readonly bufferLimit: number;
+  /** The framing of the PDU in progress: the plugin's, or the one the connection asked for. */
+  private current: Framing;
   /** The packet (and its time) that brought the latest bytes: where a PDU cut by the end ends. */
   private lastPacket = 0;
   private lastTsUs = 0;
@@ -52,6 +56,7 @@ export class Framer {
     private readonly out: FramerOutput,
   ) {
     this.header = new Uint8Array(framing.headerLength);
+    this.current = framing;
     this.bufferLimit = framing.bufferLimit ?? DEFAULT_PDU_BUFFER_LIMIT;
   }
 
@@ -99,10 +104,11 @@ export class Framer {
     const n = bytes.length;
     while (pos < n) {
       if (this.pduLength < 0) {
-        const headerLength = this.header.length;
+        if (this.headerFill === 0) this.current = this.pick();
+        const headerLength = this.current.headerLength;
         // Fast path: a whole PDU inside this call, no copy.
         if (this.headerFill === 0 && n - pos >= headerLength) {
-          const len = this.framing.pduLength(bytes.subarray(pos, pos + headerLength), this.dir);
+          const len = this.current.pduLength(bytes.subarray(pos, pos + headerLength), this.dir);
           if (!this.lengthOk(len, at, pos)) {
             this.startResync();
             this.resync(bytes.subarray(pos), { ...at, streamOffset: at.streamOffset + pos });
@@ -123,9 +129,9 @@ export class Framer {
         this.headerFill += take;
         pos += take;
         if (this.headerFill < headerLength) return;
-        const len = this.framing.pduLength(this.header, this.dir);
+        const len = this.current.pduLength(this.header.subarray(0, headerLength), this.dir);
         if (!this.lengthOk(len, at, pos - headerLength)) {
-          const head = this.header.slice();
+          const head = this.header.slice(0, headerLength);
           this.reset();
           this.startResync();
           this.appendWindow(head);
@@ -134,7 +140,7 @@ export class Framer {
         }
         this.pduLength = len;
         this.buffer = this.gatherSpace(Math.min(len, this.bufferLimit));
-        this.buffer.set(this.header, 0);
+        this.buffer.set(this.header.subarray(0, headerLength), 0);
         this.kept = headerLength;
         this.consumed = headerLength;
         this.keeping = true;
@@ -154,14 +160,21 @@ export class Framer {
     }
   }
 
+  /** The connection's framing for the next PDU, or the plugin's; never a longer header than the plugin's. */
+  private pick(): Framing {
+    const f = this.out.framingFor?.();
+    return f && f.headerLength <= this.header.length ? f : this.framing;
+  }
+
   private lengthOk(len: number, at: PacketRef, pos: number): boolean {
-    if (Number.isInteger(len) && len >= this.header.length && len <= this.framing.maxPduLength) return true;
+    const hl = this.current.headerLength;
+    if (Number.isInteger(len) && len >= hl && len <= this.current.maxPduLength) return true;
     this.out.framingError(
       at.streamOffset + pos,
       at.last,
       len < 0 || !Number.isInteger(len)
         ? "bytes that cannot start a PDU"
-        : `PDU length ${len} outside ${this.header.length}..${this.framing.maxPduLength}`,
+        : `PDU length ${len} outside ${hl}..${this.current.maxPduLength}`,
     );
     return false;
   }

@@ -7,6 +7,12 @@
 import type { DissectorPlugin, FieldSpec } from "./api.js";
 import { PLUGIN_API_VERSION } from "./api.js";
 
+/**
+ * The preference `--show-secrets` sets (StreamContext.preferences): dissectors put secrets they
+ * decode (a SASL password, a SCRAM proof) in fields, summaries and trees only when it is true.
+ */
+export const SHOW_SECRETS = "kdiag.show_secrets";
+
 export type PluginErrorCode =
   | "plugin_not_found"
   | "plugin_load_failed"

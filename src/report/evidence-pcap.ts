@@ -6,6 +6,7 @@
 
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
+import { maskFrame } from "../model/secret-bytes.js";
 
 export interface EvidenceExport {
   packets: number;
@@ -41,7 +42,8 @@ export function writeEvidencePcap(capture: AnalysedCapture, packetNumbers: Itera
       record.writeUInt32LE(p.capLen[i]!, 8);
       record.writeUInt32LE(p.origLen[i]!, 12);
       writeSync(fd, record);
-      writeSync(fd, capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!));
+      // Secrets (a SASL password) are overwritten unless --show-secrets: evidence gets passed around.
+      writeSync(fd, maskFrame(capture, i, capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!), capture.showSecrets === true));
       written++;
     }
     return { packets: written, skipped };

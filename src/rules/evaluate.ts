@@ -141,10 +141,14 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
       if (opts.only?.connection && !opts.only.connection(c.id)) continue;
       const facts: Facts = { conn: conns[c.id]! };
       const key = [c.synPacket, c.firstPacket, c.longestIdleEndPacket, c.close.packet, c.lastPacket];
+      // A connection whose login failed (TLS alert, SASL error, a handshake or login that never
+      // finished): its findings show the packets of that failure, at its time.
+      const failure = authFailure(conns[c.id]!);
+      if (failure) key.push(...failure.frames);
       run.item(connRules, () =>
         itemAt(key, {
           facts,
-          timeUs: c.startUs,
+          timeUs: failure ? (capture.packets.tsUs[failure.at - 1] ?? c.startUs) : c.startUs,
           connection: c.id,
           details: { client: `${c.client.addr}:${c.client.port}`, server: `${c.server.addr}:${c.server.port}` },
         }), facts);
@@ -523,4 +527,22 @@ function compare(a: unknown, comp: string, b: unknown): boolean {
 function ruleTexts(rule: CompiledRule): string {
   const parts = [...rule.program.output.parts, ...(rule.program.advice?.parts ?? [])];
   return [rule.condition, ...parts.map((p) => ("expr" in p ? p.expr : ""))].join("\n");
+}
+
+/**
+ * The packets of a connection's failed login (conn.tls_* and conn.sasl_* facts) and the one that
+ * marks the event: the TLS alert, the broker's SASL error, the last SASL message of a login the
+ * broker never followed with service, or the ClientHello of a handshake that never completed.
+ * null for a connection without such a failure (its findings keep their usual evidence).
+ */
+function authFailure(conn: Facts): { frames: number[]; at: number } | null {
+  const frame = (k: string): number => (typeof conn[k] === "bigint" ? Number(conn[k]) : 0);
+  const at =
+    frame("tls_alert_frame") ||
+    frame("sasl_error_frame") ||
+    (conn.sasl_authenticated === false ? frame("sasl_last_frame") : 0) ||
+    (conn.tls_handshake_complete === false ? frame("tls_client_hello_frame") : 0);
+  if (at <= 0) return null;
+  const frames = ["tls_client_hello_frame", "tls_alert_frame", "sasl_error_frame", "sasl_last_frame"].map(frame).filter((n) => n > 0);
+  return { frames, at };
 }

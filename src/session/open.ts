@@ -7,7 +7,7 @@
 
 import { createRegistry, type KeyLog } from "../plugins/builtin.js";
 import { loadPluginFile } from "../plugins/load.js";
-import type { Registry } from "../plugins/registry.js";
+import { SHOW_SECRETS, type Registry } from "../plugins/registry.js";
 import { useRegistry } from "../facts/schema.js";
 import { BUILTIN_RULES_DIR, loadRuleFiles, type LoadResult } from "../rules/index.js";
 
@@ -20,6 +20,8 @@ export interface SessionOptions {
   kafkaPorts?: readonly number[];
   /** `--tls-keylog`, already read (its problems were warned about by whoever read it). */
   tlsKeyLog?: KeyLog;
+  /** `--show-secrets`: SASL passwords and proofs shown (masked everywhere otherwise). */
+  showSecrets?: boolean;
   /** The rules to load; absent: the session has no rules (flows, packets, fields). */
   rules?: { files: readonly string[]; builtin: boolean; params: Readonly<Record<string, string>> };
 }
@@ -43,6 +45,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   for (const d of o.decodeAs ?? []) registry.decodeAs(d.port, d.dissector);
   for (const port of o.kafkaPorts ?? []) registry.decodeAs(port, "kafka");
   if (o.tlsKeyLog) registry.preferences.set("tls.keylog", o.tlsKeyLog);
+  if (o.showSecrets) registry.preferences.set(SHOW_SECRETS, true);
   // Rules and filters compile against the loaded plugins' fields: the schema comes first.
   useRegistry(registry);
   const rules = o.rules ? loadRuleFiles([...(o.rules.builtin ? [BUILTIN_RULES_DIR] : []), ...o.rules.files], { params: { ...o.rules.params } }) : null;

@@ -13,6 +13,7 @@ import type { Finding } from "../rules/index.js";
 import { compileFilter, filterStatus, searchRows, type CompiledFilter, type FilterScope } from "./filter.js";
 import { complete } from "./completion.js";
 import { bytesPerLine, hexLineCount } from "./hex.js";
+import { maskFrame } from "../model/secret-bytes.js";
 import { FilterHistory } from "./history.js";
 import { DEFAULT_KEYS } from "./actions.js";
 import { keyName, type KeyTable } from "./keymap.js";
@@ -512,7 +513,11 @@ export class App implements ViewContext {
     if (want !== this.hexPacket) {
       this.hexPacket = want;
       const p = m?.capture.packets;
-      this.hexBytes = p && want > 0 && want <= p.count ? Uint8Array.from(m.capture.bytes.view(p.fileOffset[want - 1]!, p.capLen[want - 1]!)) : new Uint8Array(0);
+      // Secrets (a SASL password) show as '*' unless the TUI runs with --show-secrets.
+      this.hexBytes =
+        p && want > 0 && want <= p.count
+          ? Uint8Array.from(maskFrame(m.capture, want - 1, m.capture.bytes.view(p.fileOffset[want - 1]!, p.capLen[want - 1]!), m.capture.showSecrets === true))
+          : new Uint8Array(0);
       this.lists.hex = { ...this.lists.hex, selected: 0, top: 0 };
     }
     const per = this.hexPerLine();

@@ -56,6 +56,8 @@ export interface TuiOptions {
    * ($XDG_CONFIG_HOME/kdiag/keys.yaml, ~/.config/kdiag/keys.yaml); null: none.
    */
   keysFile?: string | null;
+  /** `--show-secrets`: SASL passwords and proofs shown in the tree and hex pane (masked otherwise). */
+  showSecrets?: boolean;
   /** Where applied filters are kept across runs (null: this session only); default historyFile(). */
   historyFile?: string | null;
   /** Terminal streams (default: the process's); tests pass in-memory streams. */
@@ -152,6 +154,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         decodeAs: opts.decodeAs ?? [],
         kafkaPorts: opts.kafkaPorts ?? [],
         ...(opts.tlsKeyLog ? { tlsKeyLog: opts.tlsKeyLog } : {}),
+        ...(opts.showSecrets ? { showSecrets: true } : {}),
         rules: { files: opts.ruleFiles ?? [], builtin: true, params: opts.params ?? {} },
       })) as RuledSession);
   } catch (e) {

@@ -186,6 +186,7 @@ describe("exit codes, formats and evidence", () => {
     const ids = JSON.parse(r.stdout).rules.map((x: { rule: string }) => x.rule).sort();
     expect(ids).toEqual(
       [
+        "auth-failure",
         "broker-gone",
         "broker-idle-close",
         "capture-boundary",
@@ -201,6 +202,18 @@ describe("exit codes, formats and evidence", () => {
         "message-too-large",
         "reconnect-storm",
         "record-batch-corrupt",
+        "sasl-authentication-failed",
+        "sasl-error",
+        "sasl-illegal-state",
+        "sasl-login-closed",
+        "sasl-unsupported-mechanism",
+        "tls-alert",
+        "tls-bad-certificate",
+        "tls-certificate-expired",
+        "tls-handshake-failure",
+        "tls-handshake-incomplete",
+        "tls-protocol-version",
+        "tls-unknown-ca",
         "retransmission-hotspot",
         "rst-not-from-broker",
         "zero-window",

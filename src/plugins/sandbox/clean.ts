@@ -127,6 +127,16 @@ export function cleanPdu(v: unknown): Pdu {
   if (tree !== undefined) pdu.tree = cleanTree(tree, { left: OUTPUT_LIMITS.treeNodes });
   const malformed = prop(v, "malformed", "pdu");
   if (malformed !== undefined && malformed !== null) pdu.malformed = safeString(malformed, 1000);
+  const secrets = prop(v, "secrets", "pdu");
+  if (Array.isArray(secrets)) {
+    // Ranges to mask: kept when they are numbers inside the PDU; a bad one is dropped, not fatal.
+    const ok = secrets
+      .slice(0, OUTPUT_LIMITS.listItems)
+      .filter((x) => typeof x === "object" && x !== null)
+      .map((s) => ({ offset: prop(s, "offset", "pdu.secrets"), length: prop(s, "length", "pdu.secrets") }))
+      .filter((s): s is { offset: number; length: number } => Number.isInteger(s.offset) && Number.isInteger(s.length) && (s.offset as number) >= 0 && (s.length as number) > 0);
+    if (ok.length > 0) pdu.secrets = ok;
+  }
   return pdu;
 }
 
