@@ -28,6 +28,7 @@ import { KeyInput } from "./keyinput.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 import { runLive, startLiveInput, type LiveInput } from "./live.js";
+import { settleHeapSoon } from "./settle-heap.js";
 
 export interface TuiOptions {
   /**
@@ -282,6 +283,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       if (merged?.parts) app.message ||= `${merged.parts.length} files merged by time: packets numbered 1-${merged.packets.count} as mergecap numbers them`;
       const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
+      settleHeapSoon();
       opts.onReady?.(app, "data");
       return null;
     })();
