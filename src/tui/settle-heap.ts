@@ -12,6 +12,12 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
+/**
+ * Captures smaller than this leave little garbage (a few MB): no pause for them. Measured at 1M
+ * packets: 185 MB of garbage, 60 MiB of RSS returned.
+ */
+export const SETTLE_FROM_PACKETS = 100_000;
+
 let collect: (() => void) | null | undefined;
 
 function collector(): (() => void) | null {
