@@ -18,6 +18,8 @@
  * --no-live            skip the live-mode replay (bench/live.js)
  * --live-rate PPS      packets/s of the live-mode replay, default 100000
  * --live-seconds S     how long the live-mode replay writes, default 60
+ * --no-memory          skip the memory breakdown (bench/memory.js: bytes per packet of each part of
+ *                      the analysed million-packet capture, and kdiag tui's RSS on it in tmux)
  *
  * The build is copied to bench/data/snapshot/ (bin, dist, package.json) and every kdiag command
  * runs from that copy, so a rebuild by someone else halfway through cannot mix two versions.
@@ -31,6 +33,8 @@
  * Many connections (bench/make-many-connections.js, one SYN each: a SYN flood or hours of a busy
  * broker host): flows, flows --json, kafka and analyze once each, time and peak RSS, RSS per
  * connection, next to tshark -z conv,tcp on the same file.
+ * Memory (bench/memory.js): the --tui-packets capture analysed part by part (packet index, connection
+ * table, PDUs, exchanges, facts, TUI model), bytes per packet of each, and `kdiag tui`'s VmRSS.
  * Live mode (bench/live.js): the small-payload capture replayed into `kdiag watch -` at
  * --live-rate packets/s for --live-seconds, RSS every 5 s, the rate achieved, the time to finish.
  * Prints a table and writes bench/results.json.
@@ -46,6 +50,7 @@ import { makeManyConnections } from "./make-many-connections.js";
 import { benchMerge, mergeReport } from "./merge.js";
 import { benchTui, tuiReport } from "./tui.js";
 import { benchLive } from "./live.js";
+import { benchMemory, memoryTable } from "./memory.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -53,7 +58,7 @@ const DATA = join(BENCH, "data");
 const MB = 1e6;
 
 function parseArgs(argv) {
-  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true, live: true, liveRate: 100_000, liveSeconds: 60 };
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true, memory: true, live: true, liveRate: 100_000, liveSeconds: 60 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -72,6 +77,7 @@ function parseArgs(argv) {
     else if (a === "--no-many") o.many = false;
     else if (a === "--no-merge") o.merge = false;
     else if (a === "--no-live") o.live = false;
+    else if (a === "--no-memory") o.memory = false;
     else if (a === "--live-rate") o.liveRate = Math.floor(num());
     else if (a === "--live-seconds") o.liveSeconds = num();
     else if (a === "-h" || a === "--help") {
@@ -345,6 +351,17 @@ async function main() {
     } else step(`  failed: ${r.stderr.trim().split("\n").slice(-1)[0]}`);
   }
 
+  // --- Memory: bytes per packet of each part, kdiag tui's RSS on a million packets --------------
+  if (opts.memory) {
+    step(`memory: the parts of the analysed capture and kdiag tui's RSS (bench/memory.js)`);
+    try {
+      const file = join(DATA, `kafka-small-${opts.tuiPackets}p-seed1.pcap`);
+      results.memory = await benchMemory({ file, dist: join(SNAP, "dist"), kdiag: `node ${join(SNAP, "bin", "kdiag.js")}`, log: (m) => step(m) });
+    } catch (e) {
+      step(`  failed: ${String(e.message ?? e).split("\n")[0]}`);
+    }
+  }
+
   // --- Live mode: a replay into `kdiag watch -` at a fixed rate, RSS every 5 s -------------------
   if (opts.live) {
     step(`live mode: ${rel(small.file)} replayed into kdiag watch - at ${opts.liveRate} packets/s for ${opts.liveSeconds} s (bench/live.js)`);
@@ -519,6 +536,7 @@ async function main() {
       `  RSS curve: ${l.rssCurve.filter((c) => c.t !== null).map((c) => `${c.t}s ${c.rssMiB === null ? "?" : c.rssMiB.toFixed(0)} MiB`).join(", ")}`,
     );
   }
+  if (results.memory) out.push("", "Memory (bench/memory.js): what each part of the analysed capture retains", memoryTable(results.memory));
   if (results.longConnection) out.push("", results.longConnection);
   if (results.profileTop) out.push("", results.profileTop.trimEnd());
   out.push("");

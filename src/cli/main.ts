@@ -549,6 +549,7 @@ export function buildProgram(out: Output): Command {
     .option("--json", "one JSON object per line (NDJSON), with the keys of analyze --json findings")
     .option("-c, --count <n>", "stop after N findings")
     .option("--duration <sec>", "stop after SEC seconds")
+    .option("--window <size>", "keep Kafka messages for the last N packets or a duration (90s, 10m, 1h), or all; older closed connections keep a summary and their findings (default 200000)")
     .addOption(new Option("--eval-packets <n>", "also re-run the rules every N packets (tests)").hideHelp())
     .addHelpText(
       "after",

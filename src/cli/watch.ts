@@ -7,6 +7,7 @@
 import { formatProblem, isUnusable } from "../capture/read.js";
 import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
+import { DEFAULT_WINDOW, describeWindow, LiveWindow, parseWindow } from "../live/window.js";
 import { fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
@@ -33,6 +34,8 @@ export interface LiveOptions {
 export interface WatchOptions extends RuleOptions, LiveOptions {
   json?: boolean;
   count?: string;
+  /** --window: detail kept for the last N packets or a duration ("10m"); "all" keeps everything. */
+  window?: string;
   /** Hidden (tests): also re-evaluate every N packets, so a small file exercises live printing. */
   evalPackets?: string;
 }
@@ -187,6 +190,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   const maxFindings = positive("--count", o.count, true);
   const duration = positive("--duration", o.duration, false);
   const evalPackets = positive("--eval-packets", o.evalPackets, true);
+  const windowSize = o.window === undefined ? DEFAULT_WINDOW : o.window === "all" ? null : parseWindow(o.window);
+  if (o.window !== undefined && o.window !== "all" && windowSize === null) {
+    throw new UsageError(`--window ${o.window}: expected a number of packets (200000), a duration (90s, 10m, 1h) or all`);
+  }
+  const window = windowSize ? new LiveWindow(windowSize) : null;
   // The session first (registry, then the rules compiled against its fields).
   const { registry: reg, rules } = await session();
 
@@ -252,6 +260,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
     live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs);
+    if (window) {
+      const pass = so;
+      // Roles a dissector turned round are applied at the end only: such a connection stays.
+      live.retire(window.retire(pass, (c) => live.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs));
+    }
     const took = performance.now() - started;
     nextAt = performance.now() + Math.max(EVAL_EVERY_MS, 2 * took);
   };
@@ -287,6 +300,10 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms`);
   out.note(`${shownLive} finding${shownLive === 1 ? "" : "s"} printed as they happened, ${shown - shownLive} at the end of the capture` +
     (maxFindings !== undefined && shown >= maxFindings ? ` (stopped at --count ${maxFindings})` : ""));
+  if (window && window.summary.connections > 0) {
+    const w = window.summary;
+    out.note(`${w.connections} closed connection${w.connections === 1 ? "" : "s"} left the window (${describeWindow(window.size)}) with ${w.exchanges} exchanges: their findings were printed as they left; rules over the whole capture saw the window only`);
+  }
   for (const r of live.revised.slice(0, 5)) {
     const p = r.printed;
     out.warn(

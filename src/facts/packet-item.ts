@@ -12,7 +12,8 @@
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { formatAddr } from "../decode/format.js";
 import { TcpFlag, type DecodedPacket } from "../decode/types.js";
-import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
+import type { AnalysedCapture } from "../model/analysed-capture.js";
+import { PdusByPacket } from "../model/pdus-by-packet.js";
 import type { FieldValue } from "../plugins/api.js";
 import { relativeSeq } from "../tcp/seq.js";
 import { TCP_EVENT_NAMES } from "../tcp/types.js";
@@ -77,7 +78,7 @@ export class PacketItems {
   constructor(
     readonly capture: AnalysedCapture,
     readonly conns: Facts[],
-    readonly pdusByPacket: ReadonlyMap<number, ReadonlyArray<{ dissector?: string; fields: Record<string, FieldValue> }>>,
+    readonly pdusByPacket: { get(packet: number): ReadonlyArray<{ dissector?: string; fields: Record<string, FieldValue> }> | undefined },
   ) {
     this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
     defineProtocolGetters(PacketItem.prototype);
@@ -302,12 +303,6 @@ export function forEachPacketFacts(capture: AnalysedCapture, conns: Facts[], vis
 }
 
 /** The stored PDUs by the packet (number) that completed them. */
-export function pdusByPacket(capture: AnalysedCapture): Map<number, StoredPdu[]> {
-  const out = new Map<number, StoredPdu[]>();
-  for (const pdu of capture.pdus) {
-    const list = out.get(pdu.packet);
-    if (list) list.push(pdu);
-    else out.set(pdu.packet, [pdu]);
-  }
-  return out;
+export function pdusByPacket(capture: AnalysedCapture): PdusByPacket {
+  return new PdusByPacket(capture.pdus);
 }

@@ -104,6 +104,8 @@ export async function analyseCapture(input: string | readonly string[], opts: An
       stored.packet = step.current;
       if (shedFrom > 0) return;
       strings.fields(stored.fields);
+      // A packet list's line: a few thousand distinct among hundreds of thousands of messages.
+      stored.summary = strings.get(stored.summary);
       pdus.push(stored);
     },
     swapRoles(conn: Connection) {

@@ -27,6 +27,7 @@ import { defaultKeysFile, loadUserKeys } from "./user-keys.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 import { runLive, startLiveInput, type LiveInput } from "./live.js";
+import { SETTLE_FROM_PACKETS, settleHeapSoon } from "./settle-heap.js";
 
 export interface TuiOptions {
   /**
@@ -305,6 +306,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       if (merged?.parts) app.message ||= `${merged.parts.length} files merged by time: packets numbered 1-${merged.packets.count} as mergecap numbers them`;
       const model = new TuiModel(client!, findings, glyphs, !caps.unicode, registry);
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
+      // Only a large capture leaves garbage worth a full collection's pause.
+      if (captures.reduce((n, c) => n + c.packets.count, 0) >= SETTLE_FROM_PACKETS) settleHeapSoon();
       opts.onReady?.(app, "data");
       return null;
     })();

@@ -12,6 +12,7 @@ import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analys
 import { redissectConnection, type Redissected } from "../model/redissect.js";
 import { redissectPdu, type PduDetail } from "../model/redissect-pdu.js";
 import type { StreamMap } from "../model/stream-map.js";
+import type { PdusByPacket } from "../model/pdus-by-packet.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
 import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../facts/build.js";
@@ -57,7 +58,7 @@ export const CONN_COLUMNS: readonly ConnColumn[] = [
 ];
 
 export class TuiModel {
-  readonly pdusByPacket: Map<number, StoredPdu[]>;
+  readonly pdusByPacket: PdusByPacket;
   readonly findings: Finding[];
   /** The findings by cause (rule), as the findings pane lists them. */
   readonly findingGroups: FindingGroup[];

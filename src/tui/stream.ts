@@ -10,6 +10,7 @@ import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
 import { TcpFlag } from "../decode/types.js";
 import { flagsText } from "../decode/format.js";
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { PdusAtPacket } from "../model/pdus-by-packet.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TcpEvent } from "../tcp/types.js";
 import { EVENT_LABELS } from "../report/packet-info.js";
@@ -41,7 +42,7 @@ export interface StreamInput {
   /** The connection's packets (0-based indices, ascending), as TuiModel.packetsOf gives them. */
   packets: Int32Array;
   /** PDUs by the packet (1-based) they completed at, as TuiModel.pdusByPacket. */
-  pdusByPacket: ReadonlyMap<number, readonly StoredPdu[]>;
+  pdusByPacket: PdusAtPacket;
   glyphs: Glyphs;
   ascii: boolean;
   /** Times are shown relative to this (the first packet of the capture, or the time reference). */

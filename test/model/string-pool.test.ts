@@ -20,4 +20,24 @@ describe("StringPool", () => {
     for (const s of ["a", "b", "c", "a", "x".repeat(9)]) expect(pool.get(s)).toBe(s);
     expect(pool.size).toBe(2);
   });
+
+  it("shares one frozen copy of each short list of plain values, telling apart types and -0", () => {
+    const pool = new StringPool();
+    const a: Record<string, FieldValue> = { e: [0], t: ["orders"], n: ["1"], z: [-0], long: [1, 2, 3, 4, 5], big: [1n] };
+    const b: Record<string, FieldValue> = { e: [0], t: ["orders"], n: [1], z: [0], long: [1, 2, 3, 4, 5], big: [1n] };
+    pool.fields(a);
+    pool.fields(b);
+    expect(a.e).toBe(b.e);
+    expect(a.t).toBe(b.t);
+    expect(Object.isFrozen(a.e)).toBe(true);
+    // "1" and 1, -0 and 0 are different lists.
+    expect(a.n).not.toBe(b.n);
+    expect(b.n).toEqual([1]);
+    expect(Object.is((a.z as number[])[0], -0)).toBe(true);
+    expect(Object.is((b.z as number[])[0], 0)).toBe(true);
+    // Longer lists and lists of BigInts are copied, not shared.
+    expect(a.long).not.toBe(b.long);
+    expect(a.big).not.toBe(b.big);
+    expect(Object.isFrozen(a.long)).toBe(false);
+  });
 });

@@ -13,13 +13,13 @@ describe("TUI detail of a PDU", () => {
     const registry = createRegistry();
     const capture = await analyseCapture(fixture("rotation/kafka-mixed.pcap.gz"), { registry });
     const model = new TuiModel(capture, [], UNICODE_GLYPHS, false, registry);
-    const shared: StoredPdu[] = [];
-    for (const list of model.pdusByPacket.values()) {
-      const responses = list.filter((d) => d.dir === "s2c" && d.dissector === "kafka");
-      const groups = new Map<string, StoredPdu[]>();
-      for (const d of responses) groups.set(`${d.connId}/${d.ref.first}/${d.ref.last}`, [...(groups.get(`${d.connId}/${d.ref.first}/${d.ref.last}`) ?? []), d]);
-      for (const g of groups.values()) if (g.length > 1) shared.push(...g);
+    const groups = new Map<string, StoredPdu[]>();
+    for (const d of capture.pdus) {
+      if (d.dir !== "s2c" || d.dissector !== "kafka") continue;
+      const key = `${d.connId}/${d.ref.first}/${d.ref.last}`;
+      groups.set(key, [...(groups.get(key) ?? []), d]);
     }
+    const shared = [...groups.values()].filter((g) => g.length > 1).flat();
     expect(shared.length).toBeGreaterThan(20);
     const { pdus, error } = model.withTrees(shared);
     expect(error).toBeNull();
