@@ -75,7 +75,8 @@ export function redissectPdu(
   const again = emitted.filter((p) => p.dir === target.dir).pop();
   // The pass had the connection's history (an orphan's guessed API, a resync): if the PDU does
   // not come out the same, only the whole connection can say what the pass saw.
-  if (!again || again.summary !== target.summary) return null;
+  // (A SASL token's mechanism, say, comes from the SaslHandshake earlier on the connection.)
+  if (!again || again.summary !== target.summary || !sameFields(again.fields, target.fields)) return null;
   again.packet = target.packet;
   return { pdu: again, streams };
 }
@@ -146,4 +147,18 @@ function upperBound(list: ArrayLike<number>, x: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The same declared fields with the same values (lists element by element). */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (Array.isArray(x) && Array.isArray(y)) {
+      if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
+    } else if (x !== y) return false;
+  }
+  return true;
 }
