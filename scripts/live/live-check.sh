@@ -15,9 +15,10 @@
 # The script prints how long after the RST the middlebox-reset finding (firewall-idle) came out of
 # `kdiag watch` (no timing is asserted), then stops kdiag with SIGINT and checks that:
 #   - the finding was printed while the capture still ran (before the SIGINT),
-#   - the -w file is a capture tshark reads, with the packet count kdiag reported.
+#   - the -w file is a capture tshark reads, with the packet count kdiag reported, and it is
+#     pcapng (capinfos -t) although tcpdump wrote classic pcap, with the interface named c0.
 # With --tui it also runs `kdiag tui -i c0` in tmux (see docs/tui.md) and saves its screens.
-# Needs root, iproute2, nftables, tcpdump, tshark, kcat, node. Everything it creates (namespaces
+# Needs root, iproute2, nftables, tcpdump, tshark (and capinfos), kcat, node. Everything it creates (namespaces
 # live-*, processes, temp files) is removed on exit. Exit 0 when every check passed.
 set -euo pipefail
 
@@ -86,7 +87,7 @@ grep -q "listening on" "$WORK/broker.log" || { log "broker did not start: $(cat 
 
 # kdiag watch, each output line stamped with the wall clock when it arrived.
 stamp() { while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done; }
-ip netns exec $NC node "$REPO/bin/kdiag.js" watch -i c0 -f "tcp port $PORT" --json -w "$WORK/live.pcap" \
+ip netns exec $NC node "$REPO/bin/kdiag.js" watch -i c0 -f "tcp port $PORT" --json -w "$WORK/live.pcapng" \
   2>"$WORK/watch.err" > >(stamp >"$WORK/watch.out") &
 WATCH=$!
 PIDS+=("$WATCH")
@@ -138,10 +139,14 @@ else
 fi
 
 REPORTED=$(sed -n 's/.*kdiag: \([0-9]*\) packets captured on c0.*/\1/p' "$WORK/watch.err")
-TSHARK=$(tshark -r "$WORK/live.pcap" 2>"$WORK/tshark.err" | wc -l)
+TSHARK=$(tshark -r "$WORK/live.pcapng" 2>"$WORK/tshark.err" | wc -l)
 # tshark run as root says so on stderr; anything else (a cut record) is a failure.
 if grep -v 'Running as user "root"' "$WORK/tshark.err" | grep -q .; then fail "tshark: $(cat "$WORK/tshark.err")"; fi
 if [[ -n "$REPORTED" && "$REPORTED" == "$TSHARK" ]]; then pass "-w file: tshark reads ${TSHARK} packets, kdiag reported ${REPORTED}"; else fail "-w file: tshark reads ${TSHARK} packets, kdiag reported '${REPORTED}'"; fi
+# tcpdump wrote classic pcap; what -w kept must be pcapng, its interface named as captured.
+FORMAT=$(capinfos -t "$WORK/live.pcapng" 2>/dev/null | sed -n 's/^File type: *//p')
+IFNAME=$(tshark -r "$WORK/live.pcapng" -c 1 -T fields -e frame.interface_name 2>/dev/null || true)
+if [[ "$FORMAT" == *pcapng && "$IFNAME" == c0 ]]; then pass "-w file is pcapng (capinfos: ${FORMAT}; interface ${IFNAME})"; else fail "-w file: capinfos says '${FORMAT}', interface '${IFNAME}' (want pcapng, c0)"; fi
 if [[ -n "$TUI" ]]; then
   echo "--- kdiag tui -i, while kcat idles ---"; cat "$WORK/tui-before.txt"
   echo "--- kdiag tui -i, after the firewall's RST ---"; cat "$WORK/tui-after.txt"

@@ -8,7 +8,7 @@ import { formatProblem, isUnusable } from "../capture/read.js";
 import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
 import { DEFAULT_WINDOW, describeWindow, LiveWindow, parseWindow } from "../live/window.js";
-import { fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
+import { asPcapng, fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import type { RuledSession } from "../session/open.js";
@@ -105,7 +105,10 @@ async function openInput(file: string | undefined, o: LiveOptions, out: Output, 
     // If kdiag dies, its child must not go on capturing.
     process.once("exit", () => cap.child.kill("SIGKILL"));
     out.note(`capturing on ${o.interface} with ${cap.tool}${o.captureFilter ? ` (filter: ${o.captureFilter})` : ""}${o.write ? `, writing ${o.write}` : ""}; Ctrl-C stops`);
-    return { name: `${o.interface}`, stream: keep(cap.stream, keeper, () => false), keeper, live: cap, stop: () => cap.stop() };
+    // What is kept (and analysed) is pcapng whatever the tool wrote; see asPcapng for why here.
+    const iface = o.interface;
+    const stream = asPcapng(cap.stream, { ifName: iface, onProblem: (m) => out.warn(`${sanitize(iface)}: ${m}`) });
+    return { name: `${iface}`, stream: keep(stream, keeper, () => false), keeper, live: cap, stop: () => cap.stop() };
   }
   const src = await fileStream(file!);
   if ("error" in src) {
@@ -145,7 +148,7 @@ async function reportCapture(input: Input, capture: AnalysedCapture, o: LiveOpti
   const dropped = droppedByKernel(e.stderr);
   out.note(
     `${capture.packets.count} packets captured on ${sanitize(input.name)}` +
-      (o.write ? `, written to ${sanitize(o.write)}` : "") +
+      (o.write ? `, written to ${sanitize(o.write)} (pcapng)` : "") +
       (dropped !== null && dropped > 0 ? `; ${dropped} dropped by the kernel (not in the capture)` : ""),
   );
 }

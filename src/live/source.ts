@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { PacketBytes } from "../capture/packet-bytes.js";
+import { PcapToPcapng } from "../capture/pcap-to-pcapng.js";
 
 /** The file the stream is kept in, appended synchronously, readable at once through `bytes`. */
 export class StreamKeeper {
@@ -53,6 +54,36 @@ export async function* keep(input: AsyncIterable<Uint8Array>, keeper: StreamKeep
     yield chunk;
     if (stop()) return;
   }
+}
+
+/**
+ * A live capture stream as pcapng, whatever the tool wrote (tcpdump: classic pcap, converted;
+ * dumpcap: pcapng, unchanged), so that what -w keeps is pcapng. The conversion sits here, before
+ * the keeper *and* the parser, rather than as a second copy written beside the kept stream: the
+ * parser then reads the very bytes the keeper wrote, so the packet offsets it records
+ * (fileOffset) point into the kept pcapng file as they are, with no offset mapping between a
+ * pcap the analysis read and a pcapng the user keeps, and one file on disk instead of two. The
+ * price is one memory copy of each packet, and the analysis reads pcapng (which it reads as
+ * fully as pcap). `onProblem` hears, once, why bytes were dropped (a record cut short at the
+ * end, an impossible record length).
+ */
+export async function* asPcapng(input: AsyncIterable<Uint8Array>, opts: { ifName?: string; onProblem: (message: string) => void }): AsyncGenerator<Uint8Array> {
+  const conv = new PcapToPcapng({ userAppl: "kdiag", ...(opts.ifName !== undefined ? { ifName: opts.ifName } : {}) });
+  let said = false;
+  const say = () => {
+    if (conv.problem !== null && !said) {
+      said = true;
+      opts.onProblem(conv.problem);
+    }
+  };
+  for await (const chunk of input) {
+    const out = conv.push(chunk);
+    say();
+    if (out.length > 0) yield out;
+  }
+  const rest = conv.end();
+  say();
+  if (rest.length > 0) yield rest;
 }
 
 /**

@@ -327,6 +327,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   } finally {
     restore();
     for (const p of userKeys.problems) say(p);
+    // A live stream cut inside a record (said once the terminal is back, like the others).
+    for (const p of live?.problems ?? []) say(`${opts.live!.iface}: ${p}`);
     if (ruleErrors.length > 0) {
       for (const p of ruleErrors) err.write(`${formatProblem(p, { snippet: true })}\n`);
       if (exitCode === 0) exitCode = ExitCode.RULE_ERRORS;

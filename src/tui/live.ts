@@ -8,7 +8,7 @@
 
 import { CaptureStartError, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
-import { keep, StreamKeeper } from "../live/source.js";
+import { asPcapng, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import type { Registry } from "../plugins/registry.js";
@@ -27,6 +27,8 @@ export interface LiveInput {
   capture: LiveCapture | null;
   keeper: StreamKeeper;
   stream: AsyncIterable<Uint8Array>;
+  /** Bytes of the stream dropped on the way to pcapng (a record cut short at the end): said when the capture stops. */
+  problems: string[];
   stop(): void;
 }
 
@@ -35,7 +37,9 @@ export async function startLiveInput(o: { iface: string; filter?: string; write?
   if (o.stream) {
     // Tests: a capture stream given, no tool to start.
     const keeper = new StreamKeeper(o.write);
-    return { iface: o.iface, write: o.write, capture: null, keeper, stream: keep(o.stream, keeper, () => false), stop: () => {} };
+    const problems: string[] = [];
+    const stream = asPcapng(o.stream, { ifName: o.iface, onProblem: (m) => problems.push(m) });
+    return { iface: o.iface, write: o.write, capture: null, keeper, stream: keep(stream, keeper, () => false), problems, stop: () => {} };
   }
   let cap: ReturnType<typeof startCapture>;
   try {
@@ -54,7 +58,10 @@ export async function startLiveInput(o: { iface: string; filter?: string; write?
   }
   process.once("exit", () => cap.child.kill("SIGKILL"));
   if (o.duration !== undefined) setTimeout(() => cap.stop(), o.duration * 1000).unref();
-  return { iface: o.iface, write: o.write, capture: cap, keeper, stream: keep(cap.stream, keeper, () => false), stop: () => cap.stop() };
+  // What is kept (and analysed) is pcapng whatever the tool wrote; see asPcapng for why here.
+  const problems: string[] = [];
+  const stream = asPcapng(cap.stream, { ifName: o.iface, onProblem: (m) => problems.push(m) });
+  return { iface: o.iface, write: o.write, capture: cap, keeper, stream: keep(stream, keeper, () => false), problems, stop: () => cap.stop() };
 }
 
 export async function runLive(

@@ -176,12 +176,12 @@ describe("kdiag watch: what cannot start says why, with its exit code", () => {
 describe("kdiag watch -i: Ctrl-C ends the capture cleanly", () => {
   const root = process.getuid?.() === 0;
   const tools = spawnSync("sh", ["-c", "command -v tcpdump && command -v tshark"]).status === 0;
-  it.skipIf(!root || !tools)("-w keeps a capture tshark reads with the packet count kdiag reported", async () => {
+  it.skipIf(!root || !tools)("-w keeps a pcapng capture tshark reads with the packet count kdiag reported", async () => {
     // Real TCP traffic on the loopback, on a port of our own.
     const server = createServer((s) => s.on("data", (d) => s.write(d)));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    const out = join(tmp, "lo.pcap");
+    const out = join(tmp, "lo.pcapng");
     const child = spawn(process.execPath, ["bin/kdiag.js", "watch", "-i", "lo", "-f", `tcp port ${port}`, "-w", out], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -207,5 +207,9 @@ describe("kdiag watch -i: Ctrl-C ends the capture cleanly", () => {
     // Five connections: at least a SYN, SYN-ACK, ACK and FIN each (data and FIN may share a segment).
     expect(Number(m![1])).toBeGreaterThanOrEqual(5 * 4);
     expect(count).toBe(Number(m![1]));
+    // tcpdump wrote classic pcap; what -w kept is pcapng, its interface named as captured.
+    expect(stderr).toContain(`written to ${out} (pcapng)`);
+    expect(execFileSync("capinfos", ["-t", out], { encoding: "utf8" })).toMatch(/File type:\s+Wireshark\/\.\.\. - pcapng/);
+    expect(execFileSync("tshark", ["-r", out, "-c", "1", "-T", "fields", "-e", "frame.interface_name"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()).toBe("lo");
   }, 30_000);
 });

@@ -4,7 +4,10 @@
  * would write it (the live input's test hook: no tcpdump child); the screen is read back.
  * (scripts/live/live-check.sh --tui runs the same with tcpdump on real traffic, in tmux.)
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { headless, type Headless } from "./harness.js";
@@ -69,5 +72,28 @@ describe("kdiag tui -i: live panes", () => {
     ]);
     await h.press("q");
     expect(await h.exit).toBe(0);
+  }, 60_000);
+
+  it("-w keeps pcapng though the stream is classic pcap; a stream cut inside a record keeps the complete packets and says so on quit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-live-"));
+    try {
+      const out = join(dir, "kept.pcapng");
+      const bytes = readFileSync(FIREWALL);
+      const stream = new PassThrough();
+      // The capture tool dies 10 bytes into packet 25's data.
+      stream.write(bytes.subarray(0, afterRecord(bytes, 12)));
+      const h = await headless([], { cols: 100, rows: 30 }, { live: { iface: "test0", stream, write: out } });
+      stream.end(bytes.subarray(afterRecord(bytes, 12), afterRecord(bytes, 24) + 16 + 10));
+      await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 24 packets"));
+      await h.press("q");
+      expect(await h.exit).toBe(0);
+      expect(h.errors()).toContain(`kdiag tui: test0: capture stream ended inside a record at offset ${afterRecord(bytes, 24)} (record cut short: 26 of `);
+      const env = { ...process.env, HOME: tmpdir() };
+      expect(execFileSync("capinfos", ["-t", out], { encoding: "utf8", env })).toMatch(/File type:\s+Wireshark\/\.\.\. - pcapng/);
+      const frames = execFileSync("tshark", ["-r", out, "-T", "fields", "-e", "frame.interface_name"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env }).trim().split("\n");
+      expect(frames).toEqual(Array(24).fill("test0"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
