@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { headless, type Headless } from "./harness.js";
+import { headless, hexRuns, selectedDetailRow, type Headless } from "./harness.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const PLUGIN = join(ROOT, "dissectors", "example-binary", "index.js");
@@ -20,27 +20,7 @@ afterEach(async () => {
   }
 });
 
-function selectedDetailRow(h: Headless): string {
-  const inv = h.inverse();
-  const lines = h.lines();
-  const title = lines.findIndex((l) => /^[ >]5 Detail/.test(l));
-  for (let y = title + 1; y < lines.length; y++) if (inv[y]!.length > 0) return inv[y]!.join("").trimEnd();
-  return "";
-}
 
-/** The highlighted bytes of the (maximised) hex pane, hex column and ASCII column. */
-function hexRuns(h: Headless): { hex: string; ascii: string } {
-  const rows = h.lines().map((line, y) => ({ line, runs: h.inverse()[y]! })).filter((r) => /^[0-9a-f]{4} {2}/.test(r.line) && r.runs.length > 0);
-  const hex: string[] = [];
-  let ascii = "";
-  for (const r of rows) {
-    for (const run of r.runs) {
-      if (/^[0-9a-f]{2}( [0-9a-f]{2})*$/.test(run)) hex.push(run);
-      else ascii += run;
-    }
-  }
-  return { hex: hex.join(" "), ascii };
-}
 
 async function selectField(h: Headless, search: string): Promise<void> {
   await h.press("5", "/", "C-u");

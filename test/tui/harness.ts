@@ -121,3 +121,26 @@ export async function headless(files: string[], size: { cols: number; rows: numb
     errors: () => errors,
   };
 }
+
+/** The selected row of the detail pane (drawn in inverse). */
+export function selectedDetailRow(h: Headless): string {
+  const inv = h.inverse();
+  const lines = h.lines();
+  const title = lines.findIndex((l) => /^[ >]5 Detail/.test(l));
+  for (let y = title + 1; y < lines.length; y++) if (inv[y]!.length > 0) return inv[y]!.join("").trimEnd();
+  return "";
+}
+
+/** The highlighted bytes of the (maximised) hex pane: hex column and ASCII column, runs joined. */
+export function hexRuns(h: Headless): { hex: string; ascii: string } {
+  const rows = h.lines().map((line, y) => ({ line, runs: h.inverse()[y]! })).filter((r) => /^[0-9a-f]{4} {2}/.test(r.line) && r.runs.length > 0);
+  const hex: string[] = [];
+  let ascii = "";
+  for (const r of rows) {
+    for (const run of r.runs) {
+      if (/^[0-9a-f]{2}( [0-9a-f]{2})*$/.test(run)) hex.push(run);
+      else ascii += run;
+    }
+  }
+  return { hex: hex.join(" "), ascii };
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compileFilter } from "../../src/tui/filter.js";
-import { headless, type Headless } from "./harness.js";
+import { headless, hexRuns, selectedDetailRow, type Headless } from "./harness.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 const FIREWALL = join(FIXTURES, "real", "firewall-idle-client.pcap");
@@ -28,28 +28,7 @@ async function start(files: string[], size = { cols: 80, rows: 24 }, extra = {})
   return open;
 }
 
-/** The selected row of the detail pane (drawn in inverse). */
-function selectedRow(h: Headless): string {
-  const inv = h.inverse();
-  const lines = h.lines();
-  const title = lines.findIndex((l) => /^[ >]5 Detail/.test(l));
-  for (let y = title + 1; y < lines.length; y++) if (inv[y]!.length > 0) return inv[y]!.join("").trimEnd();
-  return "";
-}
 
-/** The highlighted bytes of the (maximised) hex pane: hex column and ASCII column, runs joined. */
-function hexRuns(h: Headless): { hex: string; ascii: string } {
-  const rows = h.lines().map((line, y) => ({ line, runs: h.inverse()[y]! })).filter((r) => /^[0-9a-f]{4} {2}/.test(r.line) && r.runs.length > 0);
-  const hex: string[] = [];
-  let ascii = "";
-  for (const r of rows) {
-    for (const run of r.runs) {
-      if (/^[0-9a-f]{2}( [0-9a-f]{2})*$/.test(run)) hex.push(run);
-      else ascii += run;
-    }
-  }
-  return { hex: hex.join(" "), ascii };
-}
 
 function paneTitle(h: Headless, name: string): string | undefined {
   return h.lines().find((l) => new RegExp(`^[ >]\\d ${name}`).test(l));
@@ -95,11 +74,11 @@ describe("kdiag tui, headless at 80x24", () => {
     await h.press("5", "/");
     await h.type("RST:");
     await h.press("enter");
-    expect(selectedRow(h)).toMatch(/^ *. RST: Set$/);
+    expect(selectedDetailRow(h)).toMatch(/^ *. RST: Set$/);
     await h.press("/", "C-u");
     await h.type("SYN:");
     await h.press("enter");
-    expect(selectedRow(h)).toMatch(/^ *. SYN: Not set$/);
+    expect(selectedDetailRow(h)).toMatch(/^ *. SYN: Not set$/);
   });
 
   it("takes mouse clicks and the wheel: a click focuses a pane and selects a row", async () => {
@@ -358,9 +337,9 @@ describe("kdiag tui, headless at 80x24", () => {
     await h.press("enter");
     // The first match is the exchange's kafka.client_id field (no bytes of its own); `n` goes on
     // to the request header's client_id, inside a folded node.
-    expect(selectedRow(h)).toContain('kafka.client_id: "kcat-producer"');
+    expect(selectedDetailRow(h)).toContain('kafka.client_id: "kcat-producer"');
     await h.press("n");
-    expect(selectedRow(h)).toMatch(/^ *. client_id: "kcat-producer"/);
+    expect(selectedDetailRow(h)).toMatch(/^ *. client_id: "kcat-producer"/);
     await h.press("6", "z");
     expect(paneTitle(h, "Hex")).toContain(`Hex - packet ${request.first}`);
     // Highlighted: the int16 length (00 0d) and the 13 bytes of "kcat-producer", in hex and ASCII.
@@ -391,7 +370,7 @@ describe("kdiag tui, headless at 80x24", () => {
     await h.press("z", "5", "/", "C-u");
     await h.type("error_code: 10");
     await h.press("enter");
-    expect(selectedRow(h)).toMatch(/^ *. error_code: 10$/);
+    expect(selectedDetailRow(h)).toMatch(/^ *. error_code: 10$/);
     await h.press("6", "z");
     expect(paneTitle(h, "Hex")).toContain(`Hex - packet ${response.first} `);
     expect(hexRuns(h).hex).toBe("00 0a");
