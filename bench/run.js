@@ -18,6 +18,9 @@
  * --no-live            skip the live-mode replay (bench/live.js)
  * --live-rate PPS      packets/s of the live-mode replay, default 100000
  * --live-seconds S     how long the live-mode replay writes, default 60
+ * --no-tls             skip the TLS decryption runs (bench/tls.js: a TLS twin of a plaintext capture,
+ *                      `kdiag --tls-keylog KEYS kafka --stats` on it against `kafka --stats` on the
+ *                      plaintext; --tls-size-mb N: size of the plaintext capture, default 200)
  * --no-memory          skip the memory breakdown (bench/memory.js: bytes per packet of each part of
  *                      the analysed million-packet capture, and kdiag tui's RSS on it in tmux)
  *
@@ -51,6 +54,7 @@ import { benchMerge, mergeReport } from "./merge.js";
 import { benchTui, tuiReport } from "./tui.js";
 import { benchLive } from "./live.js";
 import { benchMemory, memoryTable } from "./memory.js";
+import { benchTls, tlsReport } from "./tls.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -58,7 +62,7 @@ const DATA = join(BENCH, "data");
 const MB = 1e6;
 
 function parseArgs(argv) {
-  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true, memory: true, live: true, liveRate: 100_000, liveSeconds: 60 };
+  const o = { sizeMb: 100, packetsSizeMb: 50, runs: 3, build: true, profile: false, tui: true, tuiPackets: 1_000_000, connections: 1_000_000, many: true, merge: true, memory: true, tls: true, tlsSizeMb: 200, live: true, liveRate: 100_000, liveSeconds: 60 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = () => {
@@ -78,6 +82,8 @@ function parseArgs(argv) {
     else if (a === "--no-merge") o.merge = false;
     else if (a === "--no-live") o.live = false;
     else if (a === "--no-memory") o.memory = false;
+    else if (a === "--no-tls") o.tls = false;
+    else if (a === "--tls-size-mb") o.tlsSizeMb = num();
     else if (a === "--live-rate") o.liveRate = Math.floor(num());
     else if (a === "--live-seconds") o.liveSeconds = num();
     else if (a === "-h" || a === "--help") {
@@ -413,6 +419,32 @@ async function main() {
     });
   }
 
+  // --- TLS decryption: the same Kafka in TLS records against the plaintext pass (issue 13: <= 2x) ---
+  if (opts.tls) {
+    try {
+      const plain = capture(`kafka-large-${opts.tlsSizeMb}mb-seed1`, { sizeMb: opts.tlsSizeMb, payload: "large", seed: 1 });
+      warm(plain.file);
+      results.tls = await benchTls({
+        data: DATA,
+        root: ROOT,
+        plain,
+        dist: join(SNAP, "dist"),
+        K,
+        KA,
+        runs: opts.runs,
+        time: (cmd, runs) => timeCommand(cmd, runs, hyperfine),
+        step,
+        q,
+      });
+      for (const [name, x] of Object.entries(results.tls.ratios)) step(`  ${name}: ${fmt.x(x)}${x <= 2 ? "" : " (over the 2x target)"}`);
+    } catch (e) {
+      // Loudly: a TLS pass that does not reproduce the plaintext Kafka fails the whole bench.
+      step(`TLS decryption FAILED: ${String(e.message ?? e)}`);
+      process.exitCode = 1;
+      results.tls = { failed: String(e.message ?? e) };
+    }
+  }
+
   // --- Optional CPU profile ----------------------------------------------------------------
   if (opts.profile) {
     const dir = join(DATA, "profile");
@@ -526,6 +558,7 @@ async function main() {
     );
   }
   if (results.merge) out.push("", ...mergeReport(results.merge));
+  if (results.tls) out.push("", ...(results.tls.failed ? [`TLS decryption: FAILED: ${results.tls.failed}`] : tlsReport(results.tls)));
   if (results.tui) out.push("", ...tuiReport(results.tui));
   if (results.live) {
     const l = results.live;
