@@ -120,7 +120,7 @@ function readHello(body: Uint8Array, client: boolean): HandshakeInfo {
   const sid = r.vector(1, "session id");
   tree.push(node(`Session ID Length: ${sid.left}`, sidAt, 1 + sid.left));
   const retry = !client && hex(random) === HELLO_RETRY_RANDOM;
-  const info: HandshakeInfo = { type: client ? 1 : 2, summary: client ? "Client Hello" : retry ? "Hello Retry Request" : "Server Hello", fields, tree, random: random.slice() };
+  const info: HandshakeInfo = { type: client ? 1 : 2, summary: client ? "Client Hello" : retry ? "Hello Retry Request" : "Server Hello", fields, tree, random: copy(random) };
   if (client) {
     const suitesAt = r.at;
     const suites = r.vector(2, "cipher suites");
@@ -281,4 +281,13 @@ function parseCertificate(der: Uint8Array): CertificateText | null {
 /** An alert's two bytes, as tshark shows them. */
 export function alertLevelName(level: number): string {
   return ALERT_LEVELS[level] ?? `Unknown (${level})`;
+}
+
+/**
+ * A copy that owns its bytes. The message may be a Buffer view of the capture reader's chunk,
+ * which the reader reuses: Buffer's own slice() is a view too, so a random kept that way changed
+ * under a later chunk and the key log lookup at the Finished failed on large captures.
+ */
+export function copy(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
 }

@@ -21,7 +21,7 @@ import { DecryptError, RecordCipher } from "./decrypt.js";
 import { KeyLog } from "./keylog.js";
 import { SUITES, tls12Keys, tls13TrafficKeys } from "./keys.js";
 import { RECORD_HEADER } from "./framing.js";
-import { HandshakeError, alertLevelName, handshakeName, readHandshake, type HandshakeInfo } from "./handshake.js";
+import { HandshakeError, alertLevelName, copy, handshakeName, readHandshake, type HandshakeInfo } from "./handshake.js";
 import { ALERT_NAMES, ALERT_TITLES, CONTENT_TYPES, cipherSuiteName, versionName } from "./names.js";
 
 /**
@@ -272,7 +272,8 @@ export class TlsSession implements StreamDissector {
       if (this.ctx.detail) nodes.push(messageNode(info, len, offset));
       pos += 4 + len;
     }
-    if (!side.lost && pos < data.length) side.pending = data.slice(pos);
+    // A copy: `data` may be a view of the capture reader's chunk, reused before the next record.
+    if (!side.lost && pos < data.length) side.pending = copy(data.subarray(pos));
     record.summary = messages.length > 0 ? messages.map((m) => m.summary).join(", ") : "Handshake (fragment of a message spanning records)";
     if (messages.length > 0) {
       record.fields["tls.handshake.type"] = messages.length === 1 ? messages[0]!.type : messages.map((m) => m.type);
