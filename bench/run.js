@@ -501,7 +501,7 @@ async function main() {
   const memRatio = R["kdiag flows, large payload"] / R["kdiag flows, small payload"];
   const payloadDeltaMB = (large.payloadBytes - small.payloadBytes) / MB;
   const rssDeltaMiB = (R["kdiag flows, large payload"] - R["kdiag flows, small payload"]) / 1024;
-  results.memory = {
+  results.payloadMemory = {
     packets: large.packets,
     payloadMB: { large: large.payloadBytes / MB, small: small.payloadBytes / MB },
     kdiagRssRatioLargeOverSmall: memRatio,
@@ -534,8 +534,8 @@ async function main() {
   out.push(
     `memory vs payload (same ${large.packets} packets, ${(large.payloadBytes / MB).toFixed(0)} MB vs ${(small.payloadBytes / MB).toFixed(0)} MB of TCP payload): ` +
       `kdiag large/small RSS ${fmt.x(memRatio)} (${rssDeltaMiB >= 0 ? "+" : ""}${rssDeltaMiB.toFixed(0)} MiB for +${payloadDeltaMB.toFixed(0)} MB payload) -> ` +
-      (results.memory.kdiagFlatInPayload ? "FLAT (ok)" : "GROWS WITH PAYLOAD") +
-      (results.memory.tsharkRssRatioLargeOverSmall ? `; tshark ${fmt.x(results.memory.tsharkRssRatioLargeOverSmall)}` : ""),
+      (results.payloadMemory.kdiagFlatInPayload ? "FLAT (ok)" : "GROWS WITH PAYLOAD") +
+      (results.payloadMemory.tsharkRssRatioLargeOverSmall ? `; tshark ${fmt.x(results.payloadMemory.tsharkRssRatioLargeOverSmall)}` : ""),
   );
   for (const [k, a] of Object.entries(results.alloc)) {
     out.push(`allocations, analysis pass, ${k}: ${a.bytesPerPacket.toFixed(0)} bytes/packet (${(a.allocatedBytes / MB).toFixed(0)} MB over ${a.packets} packets, ${a.gcs} GCs)`);
