@@ -3,7 +3,7 @@
  * counting the implicit sequence number (RFC 8446 5.3, RFC 5246 6.2.3.3).
  */
 
-import { createDecipheriv, type DecipherChaCha20Poly1305, type DecipherGCM } from "node:crypto";
+import { createDecipheriv, createSecretKey, type DecipherChaCha20Poly1305, type DecipherGCM, type KeyObject } from "node:crypto";
 import type { SuiteInfo } from "./keys.js";
 
 const TAG = 16;
@@ -24,7 +24,7 @@ export interface Opened {
  * (TLS 1.3 and ChaCha20-Poly1305 in TLS 1.2), or, for TLS 1.2 AES-GCM, the 4-byte salt followed
  * by the record's explicit 8-byte nonce.
  */
-export function recordNonce(suite: SuiteInfo, iv: Uint8Array, seq: bigint, explicit?: Uint8Array): Uint8Array {
+export function recordNonce(suite: SuiteInfo, iv: Uint8Array, seq: bigint | number, explicit?: Uint8Array): Uint8Array {
   if (suite.explicitNonce) {
     const nonce = new Uint8Array(12);
     nonce.set(iv.subarray(0, 4), 0);
@@ -32,19 +32,33 @@ export function recordNonce(suite: SuiteInfo, iv: Uint8Array, seq: bigint, expli
     return nonce;
   }
   const nonce = iv.slice(0, 12);
-  for (let i = 0; i < 8; i++) nonce[11 - i]! ^= Number((seq >> BigInt(8 * i)) & 0xffn);
+  const [hi, lo] = seqHalves(seq);
+  for (let i = 0; i < 4; i++) {
+    nonce[11 - i]! ^= (lo >>> (8 * i)) & 0xff;
+    nonce[7 - i]! ^= (hi >>> (8 * i)) & 0xff;
+  }
   return nonce;
 }
 
+/** The 64-bit sequence number as two 32-bit halves (a record count stays far below 2^53). */
+function seqHalves(seq: bigint | number): [number, number] {
+  if (typeof seq === "bigint") return [Number((seq >> 32n) & 0xffffffffn), Number(seq & 0xffffffffn)];
+  return [Math.floor(seq / 0x100000000) >>> 0, seq >>> 0];
+}
+
 export class RecordCipher {
-  /** Sequence number of the next record, reset by each key change. */
-  seq = 0n;
+  /** Sequence number of the next record, reset by each key change (a number: one per record). */
+  seq = 0;
+  /** The key imported once, not on every record. */
+  private readonly key: KeyObject;
 
   constructor(
     readonly suite: SuiteInfo,
-    private readonly key: Uint8Array,
+    key: Uint8Array,
     private readonly iv: Uint8Array,
-  ) {}
+  ) {
+    this.key = createSecretKey(key);
+  }
 
   /** Opens one record; `header` is its 5 bytes, `body` the rest. Throws DecryptError when it does not authenticate. */
   open(header: Uint8Array, body: Uint8Array): Opened {
@@ -60,7 +74,10 @@ export class RecordCipher {
     } else {
       // TLS 1.2: seq_num(8) + type + version + length of the plaintext (RFC 5246 6.2.3.3).
       aad = new Uint8Array(13);
-      new DataView(aad.buffer).setBigUint64(0, this.seq);
+      const [hi, lo] = seqHalves(this.seq);
+      const view = new DataView(aad.buffer);
+      view.setUint32(0, hi);
+      view.setUint32(4, lo);
       aad.set(header.subarray(0, 3), 8);
       aad[11] = ciphertext.length >> 8;
       aad[12] = ciphertext.length & 0xff;
@@ -70,7 +87,10 @@ export class RecordCipher {
     decipher.setAuthTag(tag);
     let plain: Uint8Array;
     try {
-      plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+      // An AEAD's final() adds no bytes: no copy of the record into a new buffer.
+      const head = decipher.update(ciphertext);
+      const tail = decipher.final();
+      plain = tail.length > 0 ? Buffer.concat([head, tail]) : head;
     } catch {
       throw new DecryptError("a record failed authentication");
     }
