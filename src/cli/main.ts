@@ -525,7 +525,7 @@ export function buildProgram(out: Output): Command {
   )
     .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap) until Ctrl-C or --duration, then analyse")
     .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
-    .option("-w, --write <file>", "with -i: also keep what was captured in FILE (the tool's format: pcap from tcpdump, pcapng from dumpcap)")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE, as pcapng (complete after Ctrl-C)")
     .option("--duration <sec>", "with -i: stop the capture after SEC seconds")
     .addHelpText(
       "after",
@@ -545,7 +545,7 @@ export function buildProgram(out: Output): Command {
   )
     .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap where tcpdump is not installed)")
     .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
-    .option("-w, --write <file>", "with -i: also keep what was captured in FILE (complete after Ctrl-C; pcap from tcpdump, pcapng from dumpcap)")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE, as pcapng (complete after Ctrl-C)")
     .option("--json", "one JSON object per line (NDJSON), with the keys of analyze --json findings")
     .option("-c, --count <n>", "stop after N findings")
     .option("--duration <sec>", "stop after SEC seconds")
@@ -599,7 +599,7 @@ export function buildProgram(out: Output): Command {
     .addOption(new Option("--server-side <file>", "a second capture of the same traffic, taken at the broker: adds the comparison (repeatable: files merged)").argParser(collect))
     .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap): the panes grow as packets arrive")
     .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
-    .option("-w, --write <file>", "with -i: also keep what was captured in FILE")
+    .option("-w, --write <file>", "with -i: also keep what was captured in FILE, as pcapng")
     .option("--duration <sec>", "with -i: stop the capture after SEC seconds (the TUI stays until q)")
     .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
     .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]))

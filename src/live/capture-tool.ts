@@ -33,7 +33,7 @@ export interface LiveCaptureOptions {
   path?: string;
 }
 
-/** A running capture child: its stdout is the capture stream (pcap from tcpdump, pcapng from dumpcap). */
+/** A running capture child: its stdout is the capture stream (pcap from tcpdump, pcapng from dumpcap; converted to pcapng by live/source.ts asPcapng). */
 export interface LiveCapture {
   tool: CaptureToolName;
   command: string[];
