@@ -332,7 +332,13 @@ async function rulesTestCommand(files: string[], cmdOpts: RuleOptions, opts: Glo
   for (const t of tests) {
     // Each test its own session: its kafka_ports and params (after --param, so the test's win).
     const testParams = Object.entries(t.decl.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
-    const { registry, rules: loaded } = await openRun({ ...opts, kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)] }, out, {
+    // A test's key log (tls_keylog) decrypts its capture; it replaces --tls-keylog for that test.
+    const testOpts = {
+      ...opts,
+      kafkaPort: [...opts.kafkaPort, ...(t.decl.kafka_ports ?? []).map(String)],
+      ...(t.tlsKeylog !== undefined ? { tlsKeylog: t.tlsKeylog } : {}),
+    };
+    const { registry, rules: loaded } = await openRun(testOpts, out, {
       ...cmdOpts,
       rules: [...cmdOpts.rules, ...files],
       param: [...cmdOpts.param, ...testParams],

@@ -12,6 +12,7 @@ import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.j
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols } from "./schema.js";
+import { connectionEnds } from "./end-shape.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
@@ -107,6 +108,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
   const kafka = kafkaPerConnection(capture);
   const auth = authPerConnection(capture);
   const protocols = protocolsPerConnection(capture);
+  const ends = connectionEnds(capture);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   return conns.map((c) => {
     const s = scan[c.id]!;
@@ -130,7 +132,8 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
       payload_c2s: big(c.c2s.payloadBytes),
       payload_s2c: big(c.s2c.payloadBytes),
       close_how: c.close.how,
-      close_by: c.close.by ?? "none",
+      // A TLS close_notify names the side that closed, even when the peer's FIN came first.
+      close_by: ends[c.id]!.closeNotify ? ends[c.id]!.by : (c.close.by ?? "none"),
       longest_idle_ms: ms(c.longestIdleUs),
       rst_from: c.close.how === "rst" && c.close.by ? c.close.by : "none",
       rst_packets: big(s.rstPackets),
@@ -434,7 +437,8 @@ export function exchangeFactsBuilder(
     if (recordsMax >= 0) x.records_max = big(recordsMax);
     if (conn && e.request && conn.close.how !== "open" && conn.close.packet >= e.request.last) {
       x.close_after_ms = ms(conn.close.tsUs - e.request.tsUs);
-      x.close_by = conn.close.by ?? "none";
+      // As conn.close_by: a TLS close_notify names the closing side.
+      x.close_by = typeof conns[e.connId]?.close_by === "string" ? (conns[e.connId]!.close_by as string) : (conn.close.by ?? "none");
     }
     const throttle = e.fields["kafka.throttle_time"];
     if (typeof throttle === "number") x.throttle_time_ms = big(throttle);

@@ -54,7 +54,8 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
   }));
   for (const e of capture.exchanges) {
     const k = out[e.connId];
-    if (!k) continue;
+    // Only Kafka's exchanges: a plugin's requests (Redis, BinKV) are not Kafka requests.
+    if (!k || e.dissector !== "kafka") continue;
     const f = e.fields;
     const id = f["kafka.client_id"];
     if (k.clientId === null && typeof id === "string") k.clientId = id;

@@ -12,7 +12,7 @@ import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.
 import { kafkaPerConnection } from "../facts/kafka-per-connection.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
-import { describeEnd, IDLE_FLOOR_US, packetsByConnection, type EndInfo } from "./end-shape.js";
+import { connectionEnds, IDLE_FLOOR_US, type EndInfo } from "../facts/end-shape.js";
 import { bracket, largestCluster, median } from "./infer.js";
 
 /** A close this soon after the packet that triggered it answers that packet. */
@@ -28,8 +28,7 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
 /** end.* and path.* for every connection (index = connection id), ready for the end scope. */
 export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
-  const { start, list } = packetsByConnection(capture);
-  const ends = conns.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
+  const ends = connectionEnds(capture);
   const kafka = kafkaPerConnection(capture);
   const p = capture.packets;
   const captureEndUs = p.count > 0 ? p.tsUs[p.count - 1]! : 0;
@@ -97,7 +96,9 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     for (let i = l.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + (ends[l[i]!.id]!.connectFailed ? 0 : 1);
     acceptedFrom.set(k, suffix);
   }
-  const kafkaPorts = new Set(conns.filter((c) => c.dissector === "kafka").map((c) => c.server.port));
+  // Kafka was decoded on the connection, in the clear or inside TLS.
+  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka[c.id]!.requests > 0;
+  const kafkaPorts = new Set(conns.filter(carriesKafka).map((c) => c.server.port));
   const closesByServer = new Map<string, number[]>();
   // Closes of busy Kafka connections with nothing asked of the server: an outage closes many at
   // once; the same close spread over time is this server's habit (a proxy, a scripted server).
@@ -106,7 +107,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     const e = ends[id]!;
     if (e.by !== "server" || e.how === "none") return;
     pushTo(closesByServer, serverKey(c), e.tsUs);
-    if (e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && c.dissector === "kafka") pushTo(busyClosesByServer, serverKey(c), e.tsUs);
+    if (e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && carriesKafka(c)) pushTo(busyClosesByServer, serverKey(c), e.tsUs);
   });
   for (const l of [...closesByServer.values(), ...busyClosesByServer.values()]) l.sort((a, b) => a - b);
 
@@ -229,7 +230,8 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       server_port_kafka: kafkaPorts.has(c.server.port),
       to_capture_end_ms: (captureEndUs - endedUs) / 1000,
       from_capture_start_ms: (c.startUs - captureStartUs) / 1000,
-      kafka_decoded: c.dissector === "kafka" && k.lastRequest !== null,
+      kafka_decoded: k.lastRequest !== null,
+      close_notify: e.closeNotify,
       survived_idle_ms: e.survivedIdleUs / 1000,
     };
     if (e.trigger > 0) {

@@ -63,12 +63,13 @@ export interface LoadResult {
   tests: RuleTest[];
 }
 
-/** A `- test:` item, its capture path resolved against its rule file's folder. */
+/** A `- test:` item, its capture (and key log) paths resolved against its rule file's folder. */
 export interface RuleTest {
   decl: TestDecl;
   file: string;
   line: number;
   capture: string;
+  tlsKeylog?: string;
 }
 
 export interface RuleSource {
@@ -252,7 +253,14 @@ class Loader {
       this.rules.push({ decl, loc, fileIndex, scope, checkOnly, params: new Map(), brokenParams: salvaged?.brokenParams ?? new Map() });
     } else if (kind === "test") {
       const decl = data as TestDecl;
-      this.tests.push({ decl, file: loc.src.file, line: loc.at([]).line, capture: resolve(dirname(loc.src.file), decl.capture) });
+      const here = dirname(loc.src.file);
+      this.tests.push({
+        decl,
+        file: loc.src.file,
+        line: loc.at([]).line,
+        capture: resolve(here, decl.capture),
+        ...(decl.tls_keylog !== undefined ? { tlsKeylog: resolve(here, decl.tls_keylog) } : {}),
+      });
     } else if (kind === "macro" || kind === "list") {
       const decl = data as MacroDecl & ListDecl;
       const name = kind === "macro" ? decl.macro : decl.list;

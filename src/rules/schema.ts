@@ -109,13 +109,15 @@ export type ExpectationDecl = z.infer<typeof expectationSchema>;
 
 /**
  * A test a rule file declares (`kdiag rules test FILE`): a capture (path relative to the rule
- * file), optional --param values, the findings expected and the rules expected silent.
+ * file), optional --param values, Kafka ports and TLS key log, the findings expected and the rules expected silent.
  */
 export const testSchema = z.strictObject({
   test: z.string().min(1),
   capture: z.string().min(1),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   kafka_ports: z.array(z.number().int().min(1).max(65535)).optional(),
+  /** A key log (SSLKEYLOGFILE format, path relative to the rule file) to decrypt the capture's TLS. */
+  tls_keylog: z.string().min(1).optional(),
   expect: z.array(expectationSchema).optional(),
   expect_absent: z.array(z.string().min(1)).optional(),
 });

@@ -25,9 +25,14 @@ export type EndKind = "rst" | "fin" | "silence" | "boundary" | "refused" | "open
 /** What one connection's end looks like, before any cause is chosen. */
 export interface EndInfo {
   kind: EndKind;
-  /** Who sent the first FIN or RST ("none" for silence/boundary/open). */
+  /**
+   * Who closed: the side of the first FIN or RST, or of the TLS close_notify just before it (the
+   * application's close, even when the peer's FIN wins the race); "none" for silence/boundary/open.
+   */
   by: "client" | "server" | "none";
   how: "fin" | "rst" | "none";
+  /** The close began with a TLS close_notify (packet `frame`), not with the FIN/RST itself. */
+  closeNotify: boolean;
   /** Packet (1-based) of the event: the first FIN/RST, else the last packet; and its time. */
   frame: number;
   tsUs: number;
@@ -60,6 +65,19 @@ export interface EndInfo {
   connectFailed: boolean;
   /** SYNs the client sent (1 + its retransmissions), 0 when the SYN is not in the capture. */
   syns: number;
+}
+
+const endsCache = new WeakMap<AnalysedCapture, EndInfo[]>();
+
+/** describeEnd of every connection (index = connection id), computed once per capture: conn.* and end.* share it. */
+export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
+  let ends = endsCache.get(capture);
+  if (!ends) {
+    const { start, list } = packetsByConnection(capture);
+    ends = capture.connections.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
+    endsCache.set(capture, ends);
+  }
+  return ends;
 }
 
 /** Per-connection packet numbers (0-based indexes), grouped by a counting sort: one pass, no objects per packet. */
@@ -262,6 +280,7 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
     kind: how === "rst" ? "rst" : how === "fin" ? "fin" : "open",
     by,
     how,
+    closeNotify: closeAt >= 0 && seqBy >= 0,
     frame: endI + 1,
     tsUs: ts(endI),
     trigger: trigI >= 0 ? trigI + 1 : -1,
