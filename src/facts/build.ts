@@ -11,7 +11,7 @@ import { kafkaPerConnection } from "./kafka-per-connection.js";
 import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
-import { factProtocols } from "./schema.js";
+import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds } from "./end-shape.js";
 
 export type { Facts } from "./protocol-facts.js";
@@ -321,6 +321,11 @@ function errorHelp(codes: readonly number[]): string {
   return parts.join(" ");
 }
 
+function unknownCodes(codes: readonly number[]): readonly bigint[] | readonly never[] {
+  const unknown = codes.filter((c) => valueName("kafka.error", c) === undefined);
+  return unknown.length > 0 ? unknown.map(big) : NO_CODES;
+}
+
 /** The distinct non-zero error codes of a kafka.error value (most exchanges have none: no allocation). */
 function nonZeroCodes(v: FieldValue | undefined): readonly number[] {
   if (!Array.isArray(v) || !v.some((x) => typeof x === "number" && x !== 0)) return NO_CODES;
@@ -417,6 +422,7 @@ export function exchangeFactsBuilder(
       errors: errors.length > 0 ? errors.map(big) : NO_CODES,
       error_names: errors.length > 0 ? errors.map(kafkaErrorName) : NO_CODES,
       error_help: errorHelp(errors),
+      unknown_errors: errors.length > 0 ? unknownCodes(errors) : NO_CODES,
       records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
       last_on_connection: e.request ? lastRequest.get(e.connId) === e.request.last : false,
       close_by: "none",

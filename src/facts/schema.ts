@@ -186,6 +186,7 @@ const EXCHANGE_FACTS: FactSpec[] = [
   { name: "exchange.response_frame", type: "int", optional: true, description: "Packet that completed the response" },
   { name: "exchange.errors", type: "list<int>", description: "Distinct non-zero error codes in the response" },
   { name: "exchange.error_names", type: "list<string>", description: "Names of those error codes (MESSAGE_TOO_LARGE...)" },
+  { name: "exchange.unknown_errors", type: "list<int>", description: "Those error codes that Kafka's error table does not define (a broker newer than kdiag's table, or bytes that are not Kafka)" },
   { name: "exchange.error_help", type: "string", description: "What those errors mean and where to look, one sentence per error kdiag explains (\"\" when none)" },
   { name: "exchange.records_max", type: "int", unit: "bytes", optional: true, description: "Largest records field (one partition's record batches) in the request; absent without records" },
   { name: "exchange.records_total", type: "int", unit: "bytes", description: "Sum of the request's records fields (0 without records)" },
