@@ -198,6 +198,7 @@ describe("exit codes, formats and evidence", () => {
         "fetch-slow",
         "kafka-error-responses",
         "kafka-throttled",
+        "kafka-unknown-error-code",
         "keepalive-mismatch",
         "message-too-large",
         "reconnect-storm",

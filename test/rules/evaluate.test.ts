@@ -62,6 +62,7 @@ describe("built-in rules", () => {
       ["connection-end-unexplained", "end", "info"],
       ["rst-not-from-broker", "pair", "error"],
       ["kafka-error-responses", "exchange", "warning"],
+      ["kafka-unknown-error-code", "exchange", "info"],
       ["reconnect-storm", "connection", "warning"],
       ["retransmission-hotspot", "connection", "warning"],
       ["zero-window", "connection", "warning"],
@@ -77,17 +78,18 @@ describe("built-in rules", () => {
     expect(advice).toMatch(/^UNKNOWN_SERVER_ERROR: The broker hit an unexpected exception; its server log has the stack trace\. The Kafka protocol error table/);
   });
 
-  it("kafka-error-responses: a deepflow Fetch response carrying an error code", () => {
+  it("an error code Kafka does not define (deepflow's Fetch v12 \"unknown\": 5120) is information, not a broker error", () => {
     const f = evaluateRules(builtin(), caps["fetch-unknown"]!);
     expect(f).toEqual([
       {
-        rule: "kafka-error-responses",
-        title: "Kafka broker answered with an error",
-        severity: "warning",
+        rule: "kafka-unknown-error-code",
+        title: "Kafka response with an error code Kafka does not define",
+        severity: "info",
         scope: "exchange",
         time: 1647312708,
-        message: "Fetch response with ERROR_5120 to client 10.50.71.3:50020 (client id consumer-console-consumer-84107-1), 13000 ms after the request",
-        advice: "The Kafka protocol error table (kafka.apache.org/protocol#protocol_error_codes) lists every code; the broker's server log at the response's time says more.",
+        message: "Fetch response to client 10.50.71.3:50020 carries error code(s) 5120, which Kafka does not define (packet 2)",
+        advice:
+          "Compare the response with tshark (tshark -r FILE -Y kafka -V) and check the broker's version: a code from a newer Kafka than kdiag's table is real; otherwise the connection may not carry Kafka as decoded (kdiag --decode-as PORT=NAME, or kdiag packets -Y 'tcp.port == PORT').",
         evidence: {
           connection: 0,
           packets: [1, 2],
