@@ -10,6 +10,7 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
 import { openSession, type RuledSession, type Session } from "../session/open.js";
 import { flowsJsonItems, flowsLines } from "../report/flows.js";
+import { exchangeJsonItems, exchangeLines, exchangeStatsJson, exchangeStatsText, selectProtocols } from "../report/exchanges.js";
 import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../report/kafka.js";
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
@@ -211,6 +212,28 @@ async function kafkaCommand(files: string[], cmdOpts: { json?: boolean; stats?: 
     await out.jsonArray("exchanges", kafkaJsonItems(capture, keep));
   } else {
     await out.lines(kafkaLines(capture, keep));
+  }
+  capture.bytes.close();
+  reportDamage(capture, out);
+}
+
+async function exchangesCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string; protocol?: string }, opts: GlobalOptions, out: Output) {
+  const registry = await buildRegistry(opts, out);
+  // After the registry (and its plugins): the protocols are the loaded stream dissectors.
+  const protocols = selectProtocols(cmdOpts.protocol);
+  if (!Array.isArray(protocols)) throw new UsageError(`--protocol ${protocols.unknown}: no stream dissector of that name is loaded (loaded: ${protocols.loaded.join(", ")}; a plugin's with --plugin)`);
+  const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
+  if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
+  const capture = await analyse(files, registry, out);
+  if (!capture) return;
+  const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
+  if (cmdOpts.stats) {
+    if (cmdOpts.json) out.json(exchangeStatsJson(capture, protocols));
+    else out.line(exchangeStatsText(capture, protocols));
+  } else if (cmdOpts.json) {
+    await out.jsonArray("exchanges", exchangeJsonItems(capture, protocols, keep));
+  } else {
+    await out.lines(exchangeLines(capture, protocols, keep));
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -503,6 +526,23 @@ export function buildProgram(out: Output): Command {
       eachCapture(files, o.separate, o.json === true, out, (f) => kafkaCommand(f, o, globals(), out)),
     );
 
+  program
+    .command("exchanges")
+    .description("one row per request/response of any protocol (Kafka, a --plugin's): operation, client, sizes, latency, errors")
+    .argument("<files...>", FILES_HELP)
+    .option("--protocol <name>", "only this dissector's exchanges (kafka, or a plugin's name); default: every protocol's")
+    .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys; each with its protocol\'s fields)')
+    .option("--separate", SEPARATE_HELP)
+    .option("--stats", "latency percentiles, bytes and errors per operation and per client id (the fields each protocol declares)")
+    .option("-Y, --filter <filter>", "only the exchanges the filter keeps: a Wireshark display filter or a CEL condition over exchange.*, conn.* and the protocols' fields (kdiag fields)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag --plugin resp.js exchanges --protocol resp capture.pcap\n  kdiag --plugin resp.js exchanges --stats capture.pcap\n  kdiag exchanges -Y 'exchange.latency_ms > 100' --json capture.pcap\n\nkdiag kafka is the Kafka view, with Kafka's own columns (API version, correlation id, topics).",
+    )
+    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; protocol?: string; separate?: boolean }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out)),
+    );
+
   const ruleOptions = (cmd: Command) =>
     cmd
       .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
@@ -667,7 +707,7 @@ export function buildProgram(out: Output): Command {
   program.addHelpText(
     "after",
     `
-Several files (or a directory) given to flows, packets, kafka, analyze or tui are one capture:
+Several files (or a directory) given to flows, packets, kafka, exchanges, analyze or tui are one capture:
 merged by time as mergecap does, a tcpdump rotation set (-C/-W/-G) read in sequence, packets
 numbered over the merged capture. --separate analyses each file on its own.
 
