@@ -45,6 +45,9 @@ export interface Headless {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** How long an Esc may take to reach the app before the harness gives up: far over ESC_DELAY_MS, for a loaded machine. */
+const ESC_DELIVERY_LIMIT_MS = ESC_DELAY_MS * 100;
+
 export async function headless(files: string[], size: { cols: number; rows: number } = { cols: 80, rows: 24 }, extra: Partial<TuiOptions> = {}): Promise<Headless> {
   const input = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (b: boolean) => void };
   input.isTTY = true;
@@ -87,6 +90,24 @@ export async function headless(files: string[], size: { cols: number; rows: numb
       if (run) runs.push(run);
       return runs;
     });
+  /**
+   * Resolves once the app has handled an Esc key (the app's own keypress listener runs first);
+   * rejects, naming the wait, if it never comes, rather than leaving the test to time out.
+   */
+  const escDelivered = () =>
+    new Promise<void>((resolve, reject) => {
+      const limit = setTimeout(() => {
+        app.screen.removeListener("keypress", onKey);
+        reject(new Error(`Esc was not delivered to the app within ${ESC_DELIVERY_LIMIT_MS} ms`));
+      }, ESC_DELIVERY_LIMIT_MS);
+      const onKey = (_ch: unknown, key: { name?: string } | undefined) => {
+        if (key?.name !== "escape") return;
+        clearTimeout(limit);
+        app.screen.removeListener("keypress", onKey);
+        resolve();
+      };
+      app.screen.on("keypress", onKey);
+    });
   return {
     app,
     lines,
@@ -95,11 +116,16 @@ export async function headless(files: string[], size: { cols: number; rows: numb
     async press(...keys) {
       for (const k of keys) {
         const bytes = KEYS[k] ?? k;
+        // A lone Esc reaches the app only once the wait for the rest of a sequence is over
+        // (ESC_DELAY_MS). Waiting for that time and no more was a race on a loaded machine: the
+        // wait and the key's delivery could end in the same turn of the event loop, and the test
+        // read the screen before the draw the key asked for. So: wait for the key itself.
+        const delivered = bytes.endsWith("\x1b") ? escDelivered() : null;
         input.write(bytes);
+        if (delivered) await delivered;
+        // The draw a key asks for happens at the end of the event loop's turn (App.render).
         await tick();
         await tick();
-        // A lone Esc reaches the app once the wait for the rest of a sequence is over.
-        if (bytes.endsWith("\x1b")) await new Promise((r) => setTimeout(r, ESC_DELAY_MS + 20));
       }
     },
     async type(text) {
