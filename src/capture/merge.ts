@@ -63,15 +63,8 @@ export interface MergeOptions {
   chunkSize?: number;
 }
 
-interface Slot {
-  number: number;
-  tsSec: number;
-  tsNsec: number;
-  capLen: number;
-  origLen: number;
-  linkType: number;
-  interfaceId: number;
-  fileOffset: number;
+/** A frame waiting in a file's queue: the frame's fields, its bytes where the chunk holds them. */
+interface Slot extends Omit<Frame, "data"> {
   buf: Uint8Array;
   start: number;
 }

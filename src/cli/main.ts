@@ -198,42 +198,43 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
   reportDamage(capture, out);
 }
 
-async function kafkaCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
-  const registry = await buildRegistry(opts, out);
-  const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
-  if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
-  const capture = await analyse(files, registry, out);
-  if (!capture) return;
-  const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
-  if (cmdOpts.stats) {
-    if (cmdOpts.json) out.json(kafkaStatsJson(capture));
-    else out.line(kafkaStatsText(capture));
-  } else if (cmdOpts.json) {
-    await out.jsonArray("exchanges", kafkaJsonItems(capture, keep));
-  } else {
-    await out.lines(kafkaLines(capture, keep));
-  }
-  capture.bytes.close();
-  reportDamage(capture, out);
+/** What `kafka` and `exchanges` print: rows (text or JSON) or stats, of the capture's exchanges. */
+interface ExchangeView {
+  statsJson(capture: AnalysedCapture): unknown;
+  statsText(capture: AnalysedCapture): string;
+  items(capture: AnalysedCapture, keep?: (index: number) => boolean): Iterable<unknown>;
+  lines(capture: AnalysedCapture, keep?: (index: number) => boolean): Iterable<string>;
 }
 
-async function exchangesCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string; protocol?: string }, opts: GlobalOptions, out: Output) {
-  const registry = await buildRegistry(opts, out);
-  // After the registry (and its plugins): the protocols are the loaded stream dissectors.
-  const protocols = selectProtocols(cmdOpts.protocol);
+const KAFKA_VIEW: ExchangeView = { statsJson: kafkaStatsJson, statsText: kafkaStatsText, items: kafkaJsonItems, lines: kafkaLines };
+
+/** `exchanges`: the view of the protocols `--protocol` selects, known once the registry (and its plugins) is. */
+function protocolView(protocol: string | undefined): ExchangeView {
+  const protocols = selectProtocols(protocol);
   if (!Array.isArray(protocols)) throw new UsageError(`--protocol ${protocols.unknown}: no stream dissector of that name is loaded (loaded: ${protocols.loaded.join(", ")}; a plugin's with --plugin)`);
+  return {
+    statsJson: (c) => exchangeStatsJson(c, protocols),
+    statsText: (c) => exchangeStatsText(c, protocols),
+    items: (c, keep) => exchangeJsonItems(c, protocols, keep),
+    lines: (c, keep) => exchangeLines(c, protocols, keep),
+  };
+}
+
+async function exchangesCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string; protocol?: string }, opts: GlobalOptions, out: Output, kafkaOnly: boolean) {
+  const registry = await buildRegistry(opts, out);
+  const view = kafkaOnly ? KAFKA_VIEW : protocolView(cmdOpts.protocol);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
   if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
   const capture = await analyse(files, registry, out);
   if (!capture) return;
   const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
   if (cmdOpts.stats) {
-    if (cmdOpts.json) out.json(exchangeStatsJson(capture, protocols));
-    else out.line(exchangeStatsText(capture, protocols));
+    if (cmdOpts.json) out.json(view.statsJson(capture));
+    else out.line(view.statsText(capture));
   } else if (cmdOpts.json) {
-    await out.jsonArray("exchanges", exchangeJsonItems(capture, protocols, keep));
+    await out.jsonArray("exchanges", view.items(capture, keep));
   } else {
-    await out.lines(exchangeLines(capture, protocols, keep));
+    await out.lines(view.lines(capture, keep));
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -523,7 +524,7 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
     )
     .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => kafkaCommand(f, o, globals(), out)),
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, true)),
     );
 
   program
@@ -540,7 +541,7 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag --plugin resp.js exchanges --protocol resp capture.pcap\n  kdiag --plugin resp.js exchanges --stats capture.pcap\n  kdiag exchanges -Y 'exchange.latency_ms > 100' --json capture.pcap\n\nkdiag kafka is the Kafka view, with Kafka's own columns (API version, correlation id, topics).",
     )
     .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; protocol?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out)),
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, false)),
     );
 
   const ruleOptions = (cmd: Command) =>

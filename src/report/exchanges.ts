@@ -10,6 +10,7 @@ import { factProtocols, protocolOf, type Protocol } from "../facts/schema.js";
 import type { FieldSpec, FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { formatCount, renderTable, tableLines, usToSeconds } from "./format.js";
+import type { ExchangeJson } from "./kafka.js";
 import { sanitize } from "./sanitize.js";
 
 /** What the stats of a group of exchanges are computed from (this module's rows, `kafka`'s too). */
@@ -33,29 +34,17 @@ export interface LatencyStats {
   unanswered: number;
 }
 
-export interface GenericExchangeJson {
-  connection: number;
+/** The keys every protocol's exchange has, as `kdiag kafka --json` documents them (README). */
+type CommonKeys = "connection" | "client" | "server" | "time" | "status" | "confidence" | "request_packets" | "response_packets" | "request_size" | "response_size" | "latency_ms" | "summary" | "client_id";
+
+export interface GenericExchangeJson extends Pick<ExchangeJson, CommonKeys> {
   /** The dissector that paired it (kafka, or a plugin's name), and how it names itself. */
   protocol: string;
   protocol_label: string;
-  client: string;
-  server: string;
-  /** Time of the request (or of the response, for an orphan), seconds since the epoch. */
-  time: number;
   /** The value of the protocol's "operation" field, by its value name when it has one. */
   operation: string | null;
-  /** The value of its "client" field (Kafka's client id). */
-  client_id: string | null;
-  status: StoredExchange["status"];
-  confidence: StoredExchange["confidence"];
-  request_packets: [number, number] | null;
-  response_packets: [number, number] | null;
-  request_size: number | null;
-  response_size: number | null;
-  latency_ms: number | null;
   /** Each error value of its "error" field once: the raw value and its name. */
   errors: Array<{ value: number | string; name: string }>;
-  summary: string;
   /** Every field the dissector gave the exchange, by its declared name. */
   fields: Record<string, FieldValue>;
 }
@@ -74,7 +63,7 @@ function rolesOf(protocol: Protocol): Roles {
   return roles;
 }
 
-export function endpoint(addr: string, port: number): string {
+function endpoint(addr: string, port: number): string {
   return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
@@ -103,26 +92,26 @@ function errorsOf(spec: FieldSpec | undefined, fields: Record<string, FieldValue
 }
 
 /** Request's last segment to response's last segment, as Wireshark's response_time fields. */
-export function latencyMs(ex: StoredExchange): number | null {
+function latencyMs(ex: StoredExchange): number | null {
   if (!ex.request || !ex.response) return null;
   return Math.round(ex.response.tsUs - ex.request.tsUs) / 1000;
 }
 
-function toJson(capture: AnalysedCapture, ex: StoredExchange, roles: Roles): GenericExchangeJson {
+/** Where and when an exchange was, as every exchange row (Kafka's too) starts. */
+export function exchangePlace(capture: AnalysedCapture, ex: StoredExchange): Pick<ExchangeJson, "connection" | "client" | "server" | "time"> {
   const conn = capture.connections[ex.connId]!;
-  const f = ex.fields;
   const side = ex.request ?? ex.response!;
-  const op = roles.operation ? f[roles.operation.name] : undefined;
-  const client = roles.client ? f[roles.client.name] : undefined;
   return {
     connection: ex.connId,
-    protocol: roles.protocol.name,
-    protocol_label: roles.protocol.label,
     client: endpoint(conn.client.addr, conn.client.port),
     server: endpoint(conn.server.addr, conn.server.port),
     time: usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs),
-    operation: op === undefined || op === null ? null : shown(roles.operation!, op),
-    client_id: client === undefined || client === null ? null : String(client),
+  };
+}
+
+/** How an exchange went: pairing, packets, sizes on the wire, latency. */
+export function exchangeOutcome(ex: StoredExchange): Pick<ExchangeJson, "status" | "confidence" | "request_packets" | "response_packets" | "request_size" | "response_size" | "latency_ms"> {
+  return {
     status: ex.status,
     confidence: ex.confidence,
     request_packets: ex.request ? [ex.request.first, ex.request.last] : null,
@@ -130,6 +119,20 @@ function toJson(capture: AnalysedCapture, ex: StoredExchange, roles: Roles): Gen
     request_size: ex.request?.length ?? null,
     response_size: ex.response?.length ?? null,
     latency_ms: latencyMs(ex),
+  };
+}
+
+function toJson(capture: AnalysedCapture, ex: StoredExchange, roles: Roles): GenericExchangeJson {
+  const f = ex.fields;
+  const op = roles.operation ? f[roles.operation.name] : undefined;
+  const client = roles.client ? f[roles.client.name] : undefined;
+  return {
+    ...exchangePlace(capture, ex),
+    protocol: roles.protocol.name,
+    protocol_label: roles.protocol.label,
+    operation: op === undefined || op === null ? null : shown(roles.operation!, op),
+    client_id: client === undefined || client === null ? null : String(client),
+    ...exchangeOutcome(ex),
     errors: errorsOf(roles.error, f),
     summary: ex.summary,
     fields: f,

@@ -8,8 +8,8 @@
 import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
-import { endpoint, groupBy, latencyMs, statsTable, summarise, truncate, type LatencyStats } from "./exchanges.js";
-import { formatCount, tableLines, usToSeconds } from "./format.js";
+import { exchangeOutcome, exchangePlace, groupBy, statsTable, summarise, truncate, type LatencyStats } from "./exchanges.js";
+import { formatCount, tableLines } from "./format.js";
 import { sanitize } from "./sanitize.js";
 
 export interface ExchangeJson {
@@ -53,28 +53,17 @@ function numbers(v: FieldValue | undefined): number[] {
 }
 
 export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): ExchangeJson {
-  const conn = capture.connections[ex.connId]!;
   const f = ex.fields;
   const apiKey = num(f["kafka.api_key"]);
-  const side = ex.request ?? ex.response!;
   return {
-    connection: ex.connId,
-    client: endpoint(conn.client.addr, conn.client.port),
-    server: endpoint(conn.server.addr, conn.server.port),
-    time: usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs),
+    ...exchangePlace(capture, ex),
     api_key: apiKey,
     api_name: apiKey === null ? null : (kafkaApiName(apiKey) ?? null),
     api_version: num(f["kafka.api_version"]),
     correlation_id: num(f["kafka.correlation_id"]),
     client_id: typeof f["kafka.client_id"] === "string" ? f["kafka.client_id"] : null,
     topics: strings(f["kafka.topic_name"]),
-    status: ex.status,
-    confidence: ex.confidence,
-    request_packets: ex.request ? [ex.request.first, ex.request.last] : null,
-    response_packets: ex.response ? [ex.response.first, ex.response.last] : null,
-    request_size: ex.request?.length ?? null,
-    response_size: ex.response?.length ?? null,
-    latency_ms: latencyMs(ex),
+    ...exchangeOutcome(ex),
     acks: num(f["kafka.required_acks"]),
     throttle_time_ms: num(f["kafka.throttle_time"]),
     unanswered_reason: typeof f["kafka.unanswered"] === "string" ? f["kafka.unanswered"] : null,

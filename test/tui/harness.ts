@@ -4,6 +4,7 @@
  */
 
 import { PassThrough } from "node:stream";
+import { afterEach } from "vitest";
 import type { App } from "../../src/tui/app.js";
 import { ESC_DELAY_MS } from "../../src/tui/keyinput.js";
 import { runTui, type TuiOptions } from "../../src/tui/index.js";
@@ -40,7 +41,28 @@ export interface Headless {
   /** Everything written to the terminal so far. */
   written(): string;
   exit: Promise<number>;
+  /** The TUI has exited (quit by a key, or on an error). */
+  exited(): boolean;
   errors(): string;
+}
+
+type Size = { cols: number; rows: number };
+
+/**
+ * One headless TUI per test, quit after the test (Ctrl-C, its exit awaited) unless the test quit
+ * it itself. Call once at the top of a test file; start each test's TUI with what it returns.
+ */
+export function headlessPerTest(): (files: string[], size?: Size, extra?: Partial<TuiOptions>) => Promise<Headless> {
+  let open: Headless | null = null;
+  afterEach(async () => {
+    const h = open;
+    open = null;
+    if (h && !h.exited()) {
+      await h.press("C-c");
+      await h.exit;
+    }
+  });
+  return async (files, size, extra) => (open = await headless(files, size, extra));
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -75,6 +97,8 @@ export async function headless(files: string[], size: { cols: number; rows: numb
       if (stage === "data") resolveData(a);
     },
   });
+  let exited = false;
+  void exit.then(() => (exited = true));
   const app = await Promise.race([data, exit.then((code) => Promise.reject(new Error(`tui exited early with ${code}: ${errors}`)))]);
   await tick();
   const lines = () => (app.screen as unknown as { lines: Array<Array<[number, string]>> }).lines.map((row) => row.map((c) => c[1]).join("").trimEnd());
@@ -144,6 +168,7 @@ export async function headless(files: string[], size: { cols: number; rows: numb
     },
     written: () => written,
     exit,
+    exited: () => exited,
     errors: () => errors,
   };
 }

@@ -4,25 +4,17 @@
  * reference (t).
  */
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { headless, type Headless } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { headlessPerTest, type Headless } from "./harness.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 const TOO_LARGE = join(FIXTURES, "kcat", "message-too-large-acks1.pcap.gz");
 const FIREWALL = join(FIXTURES, "real", "firewall-idle-client.pcap");
 
-let open: Headless | null = null;
-afterEach(async () => {
-  if (open) {
-    await open.press("C-c");
-    await open.exit;
-    open = null;
-  }
-});
+const startTui = headlessPerTest();
 
-async function start(file: string, size = { cols: 80, rows: 24 }): Promise<Headless> {
-  open = await headless([file], size);
-  return open;
+function start(file: string, size = { cols: 80, rows: 24 }): Promise<Headless> {
+  return startTui([file], size);
 }
 
 /** The drawn row of packet `n` in the packets pane, or undefined. */
