@@ -17,7 +17,7 @@
  */
 
 import { basename } from "node:path";
-import { ReusedFrame, type FrameSink } from "./framer.js";
+import { ReusedFrame, type FrameSink } from "./record-framer.js";
 import { openChunks, type ChunkSource } from "./file-chunks.js";
 import { PacketBytes } from "./packet-bytes.js";
 import { CaptureParser } from "./parser.js";
