@@ -63,7 +63,7 @@ function rolesOf(protocol: Protocol): Roles {
   return roles;
 }
 
-function endpoint(addr: string, port: number): string {
+export function endpoint(addr: string, port: number): string {
   return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
@@ -92,26 +92,32 @@ function errorsOf(spec: FieldSpec | undefined, fields: Record<string, FieldValue
 }
 
 /** Request's last segment to response's last segment, as Wireshark's response_time fields. */
-function latencyMs(ex: StoredExchange): number | null {
+export function latencyMs(ex: StoredExchange): number | null {
   if (!ex.request || !ex.response) return null;
   return Math.round(ex.response.tsUs - ex.request.tsUs) / 1000;
 }
 
-/** Where and when an exchange was, as every exchange row (Kafka's too) starts. */
-export function exchangePlace(capture: AnalysedCapture, ex: StoredExchange): Pick<ExchangeJson, "connection" | "client" | "server" | "time"> {
-  const conn = capture.connections[ex.connId]!;
+/** Time of the request (of the response, for an orphan), seconds since the epoch. */
+export function exchangeTime(capture: AnalysedCapture, ex: StoredExchange): number {
   const side = ex.request ?? ex.response!;
+  return usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs);
+}
+
+/** One literal with every key (see kafka.ts exchangeToJson: spreads made a slow object shape). */
+function toJson(capture: AnalysedCapture, ex: StoredExchange, roles: Roles): GenericExchangeJson {
+  const conn = capture.connections[ex.connId]!;
+  const f = ex.fields;
+  const op = roles.operation ? f[roles.operation.name] : undefined;
+  const client = roles.client ? f[roles.client.name] : undefined;
   return {
     connection: ex.connId,
     client: endpoint(conn.client.addr, conn.client.port),
     server: endpoint(conn.server.addr, conn.server.port),
-    time: usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs),
-  };
-}
-
-/** How an exchange went: pairing, packets, sizes on the wire, latency. */
-export function exchangeOutcome(ex: StoredExchange): Pick<ExchangeJson, "status" | "confidence" | "request_packets" | "response_packets" | "request_size" | "response_size" | "latency_ms"> {
-  return {
+    time: exchangeTime(capture, ex),
+    protocol: roles.protocol.name,
+    protocol_label: roles.protocol.label,
+    operation: op === undefined || op === null ? null : shown(roles.operation!, op),
+    client_id: client === undefined || client === null ? null : String(client),
     status: ex.status,
     confidence: ex.confidence,
     request_packets: ex.request ? [ex.request.first, ex.request.last] : null,
@@ -119,20 +125,6 @@ export function exchangeOutcome(ex: StoredExchange): Pick<ExchangeJson, "status"
     request_size: ex.request?.length ?? null,
     response_size: ex.response?.length ?? null,
     latency_ms: latencyMs(ex),
-  };
-}
-
-function toJson(capture: AnalysedCapture, ex: StoredExchange, roles: Roles): GenericExchangeJson {
-  const f = ex.fields;
-  const op = roles.operation ? f[roles.operation.name] : undefined;
-  const client = roles.client ? f[roles.client.name] : undefined;
-  return {
-    ...exchangePlace(capture, ex),
-    protocol: roles.protocol.name,
-    protocol_label: roles.protocol.label,
-    operation: op === undefined || op === null ? null : shown(roles.operation!, op),
-    client_id: client === undefined || client === null ? null : String(client),
-    ...exchangeOutcome(ex),
     errors: errorsOf(roles.error, f),
     summary: ex.summary,
     fields: f,
