@@ -143,6 +143,7 @@ function decode(bytes) {
     const start = r.pos;
     const message = r.text(r.u16("message length"), "message");
     node(`Message: ${JSON.stringify(message)}`, start, r.pos - start);
+    fields["binkv.error"] = status;
     fields["binkv.error_message"] = message;
     detail = ` ${message}`;
   } else if (status === 0 && opcode === 1) value(false);
@@ -245,9 +246,10 @@ export default {
   fields: [
     { name: "binkv.length", type: "uint", unit: "bytes", description: "Length field: bytes of the message after it" },
     { name: "binkv.kind", type: "uint", values: { 0: "request", 1: "response" }, description: "Request (0) or response (1)" },
-    { name: "binkv.opcode", type: "uint", values: OPCODE, description: "Operation: GET, PUT, DELETE, MGET, PING" },
+    { name: "binkv.opcode", type: "uint", values: OPCODE, exchange: "operation", description: "Operation: GET, PUT, DELETE, MGET, PING" },
     { name: "binkv.correlation_id", type: "uint", display: "hex", description: "Chosen by the client, echoed by the server's response" },
     { name: "binkv.status", type: "uint", values: STATUS, description: "Response status: OK, NOT_FOUND, or an error (2 and up)" },
+    { name: "binkv.error", type: "uint", values: STATUS, exchange: "error", description: "The status of a response that is an error (2 and up); absent with OK and NOT_FOUND" },
     { name: "binkv.error_message", type: "string", description: "The server's text with an error status" },
     { name: "binkv.key", type: "string", repeated: true, description: "Keys of the request (one, or several for MGET)" },
     { name: "binkv.value_length", type: "uint", repeated: true, unit: "bytes", description: "Length of each value carried (PUT request, GET and MGET responses)" },

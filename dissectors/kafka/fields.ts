@@ -36,13 +36,13 @@ export const KAFKA_OWN_FIELDS: ReadonlySet<string> = new Set([
 
 export const KAFKA_FIELDS: readonly FieldSpec[] = [
   { name: "kafka.len", type: "int", unit: "bytes", description: "Length of the Kafka message after the int32 size prefix" },
-  { name: "kafka.api_key", type: "int", description: "API key of the request (or of the request a response answers)", values: API_NAMES },
+  { name: "kafka.api_key", type: "int", description: "API key of the request (or of the request a response answers)", values: API_NAMES, exchange: "operation" },
   { name: "kafka.api_version", type: "int", description: "API version of the request (or of the request a response answers)" },
   { name: "kafka.correlation_id", type: "int", description: "Correlation id pairing a response with its request" },
-  { name: "kafka.client_id", type: "string", description: "Client id from the request header" },
+  { name: "kafka.client_id", type: "string", description: "Client id from the request header", exchange: "client" },
   { name: "kafka.topic_name", type: "string", repeated: true, description: "Topic name (each topic in the message)" },
   { name: "kafka.partition_id", type: "int", repeated: true, description: "Partition index (each partition in the message)" },
-  { name: "kafka.error", type: "int", repeated: true, description: "Error code (each one in the message; 0 = none)", values: KAFKA_ERRORS, valueHelp: KAFKA_ERROR_HELP },
+  { name: "kafka.error", type: "int", repeated: true, description: "Error code (each one in the message; 0 = none)", values: KAFKA_ERRORS, valueHelp: KAFKA_ERROR_HELP, exchange: "error" },
   { name: "kafka.error_message", type: "string", repeated: true, description: "Error message sent with an error code, when the version carries one" },
   { name: "kafka.required_acks", type: "int", description: "Produce acks: 0 none, 1 leader, -1 all in-sync replicas" },
   { name: "kafka.timeout", type: "int", unit: "ms", description: "Produce request timeout, milliseconds" },

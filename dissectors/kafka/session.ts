@@ -32,7 +32,7 @@ import {
 } from "./records-summary.js";
 import { flat } from "./flat.js";
 import { SaslState } from "./sasl-state.js";
-import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./tree.js";
+import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./message-tree.js";
 
 /** A records field decoded in detail mode: where its bytes start in the PDU, and what they hold. */
 interface RecordDetail {

@@ -17,7 +17,7 @@
  */
 
 import { basename } from "node:path";
-import { ReusedFrame, type FrameSink } from "./framer.js";
+import { ReusedFrame, type FrameSink } from "./record-framer.js";
 import { openChunks, type ChunkSource } from "./file-chunks.js";
 import { PacketBytes } from "./packet-bytes.js";
 import { CaptureParser } from "./parser.js";
@@ -63,15 +63,8 @@ export interface MergeOptions {
   chunkSize?: number;
 }
 
-interface Slot {
-  number: number;
-  tsSec: number;
-  tsNsec: number;
-  capLen: number;
-  origLen: number;
-  linkType: number;
-  interfaceId: number;
-  fileOffset: number;
+/** A frame waiting in a file's queue: the frame's fields, its bytes where the chunk holds them. */
+interface Slot extends Omit<Frame, "data"> {
   buf: Uint8Array;
   start: number;
 }

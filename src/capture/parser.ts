@@ -1,5 +1,5 @@
 import { SNIFF_BYTES, sniff } from "./detect.js";
-import type { FrameSink, RecordFramer } from "./framer.js";
+import type { FrameSink, RecordFramer } from "./record-framer.js";
 import { PcapParser } from "./pcap.js";
 import { PcapngParser } from "./pcapng.js";
 import { ProblemLog } from "./problems.js";

@@ -1,5 +1,5 @@
 import { u16, u32 } from "./endian.js";
-import { RecordFramer, type FrameSink } from "./framer.js";
+import { RecordFramer, type FrameSink } from "./record-framer.js";
 import type { ProblemLog } from "./problems.js";
 import type { InterfaceInfo } from "./types.js";
 

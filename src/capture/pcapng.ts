@@ -1,5 +1,5 @@
 import { u16, u32, u32le } from "./endian.js";
-import { RecordFramer, type FrameSink } from "./framer.js";
+import { RecordFramer, type FrameSink } from "./record-framer.js";
 import { MAX_PACKET_BYTES } from "./pcap.js";
 import type { ProblemLog } from "./problems.js";
 import { MICROSECONDS, splitTimestamp, tsResolution, type TsResolution } from "./timestamp.js";

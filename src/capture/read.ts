@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, open as fsOpen, read as fsRead } from "node:fs";
 import { stat } from "node:fs/promises";
-import type { FrameSink } from "./framer.js";
+import type { FrameSink } from "./record-framer.js";
 import { gunzipMembers, GzipError } from "./gunzip.js";
 import { PacketBytes, Spool } from "./packet-bytes.js";
 import { CaptureParser } from "./parser.js";

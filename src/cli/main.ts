@@ -10,6 +10,7 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { PluginError, type Registry } from "../plugins/registry.js";
 import { openSession, type RuledSession, type Session } from "../session/open.js";
 import { flowsJsonItems, flowsLines } from "../report/flows.js";
+import { exchangeJsonItems, exchangeLines, exchangeStatsJson, exchangeStatsText, selectProtocols } from "../report/exchanges.js";
 import { kafkaJsonItems, kafkaLines, kafkaStatsJson, kafkaStatsText } from "../report/kafka.js";
 import { packetRows, packetText, StreamingPacketRows } from "../report/packets.js";
 import { sanitize } from "../report/sanitize.js";
@@ -197,20 +198,43 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
   reportDamage(capture, out);
 }
 
-async function kafkaCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string }, opts: GlobalOptions, out: Output) {
+/** What `kafka` and `exchanges` print: rows (text or JSON) or stats, of the capture's exchanges. */
+interface ExchangeView {
+  statsJson(capture: AnalysedCapture): unknown;
+  statsText(capture: AnalysedCapture): string;
+  items(capture: AnalysedCapture, keep?: (index: number) => boolean): Iterable<unknown>;
+  lines(capture: AnalysedCapture, keep?: (index: number) => boolean): Iterable<string>;
+}
+
+const KAFKA_VIEW: ExchangeView = { statsJson: kafkaStatsJson, statsText: kafkaStatsText, items: kafkaJsonItems, lines: kafkaLines };
+
+/** `exchanges`: the view of the protocols `--protocol` selects, known once the registry (and its plugins) is. */
+function protocolView(protocol: string | undefined): ExchangeView {
+  const protocols = selectProtocols(protocol);
+  if (!Array.isArray(protocols)) throw new UsageError(`--protocol ${protocols.unknown}: no stream dissector of that name is loaded (loaded: ${protocols.loaded.join(", ")}; a plugin's with --plugin)`);
+  return {
+    statsJson: (c) => exchangeStatsJson(c, protocols),
+    statsText: (c) => exchangeStatsText(c, protocols),
+    items: (c, keep) => exchangeJsonItems(c, protocols, keep),
+    lines: (c, keep) => exchangeLines(c, protocols, keep),
+  };
+}
+
+async function exchangesCommand(files: string[], cmdOpts: { json?: boolean; stats?: boolean; filter?: string; protocol?: string }, opts: GlobalOptions, out: Output, kafkaOnly: boolean) {
   const registry = await buildRegistry(opts, out);
+  const view = kafkaOnly ? KAFKA_VIEW : protocolView(cmdOpts.protocol);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
   if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
   const capture = await analyse(files, registry, out);
   if (!capture) return;
   const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;
   if (cmdOpts.stats) {
-    if (cmdOpts.json) out.json(kafkaStatsJson(capture));
-    else out.line(kafkaStatsText(capture));
+    if (cmdOpts.json) out.json(view.statsJson(capture));
+    else out.line(view.statsText(capture));
   } else if (cmdOpts.json) {
-    await out.jsonArray("exchanges", kafkaJsonItems(capture, keep));
+    await out.jsonArray("exchanges", view.items(capture, keep));
   } else {
-    await out.lines(kafkaLines(capture, keep));
+    await out.lines(view.lines(capture, keep));
   }
   capture.bytes.close();
   reportDamage(capture, out);
@@ -506,7 +530,24 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
     )
     .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => kafkaCommand(f, o, globals(), out)),
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, true)),
+    );
+
+  program
+    .command("exchanges")
+    .description("one row per request/response of any protocol (Kafka, a --plugin's): operation, client, sizes, latency, errors")
+    .argument("<files...>", FILES_HELP)
+    .option("--protocol <name>", "only this dissector's exchanges (kafka, or a plugin's name); default: every protocol's")
+    .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys; each with its protocol\'s fields)')
+    .option("--separate", SEPARATE_HELP)
+    .option("--stats", "latency percentiles, bytes and errors per operation and per client id (the fields each protocol declares)")
+    .option("-Y, --filter <filter>", "only the exchanges the filter keeps: a Wireshark display filter or a CEL condition over exchange.*, conn.* and the protocols' fields (kdiag fields)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kdiag --plugin resp.js exchanges --protocol resp capture.pcap\n  kdiag --plugin resp.js exchanges --stats capture.pcap\n  kdiag exchanges -Y 'exchange.latency_ms > 100' --json capture.pcap\n\nkdiag kafka is the Kafka view, with Kafka's own columns (API version, correlation id, topics).",
+    )
+    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; protocol?: string; separate?: boolean }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, false)),
     );
 
   const ruleOptions = (cmd: Command) =>
@@ -673,7 +714,7 @@ export function buildProgram(out: Output): Command {
   program.addHelpText(
     "after",
     `
-Several files (or a directory) given to flows, packets, kafka, analyze or tui are one capture:
+Several files (or a directory) given to flows, packets, kafka, exchanges, analyze or tui are one capture:
 merged by time as mergecap does, a tcpdump rotation set (-C/-W/-G) read in sequence, packets
 numbered over the merged capture. --separate analyses each file on its own.
 

@@ -42,7 +42,19 @@ export interface FieldSpec {
   unit?: string;
   /** Optional. How trees print the value: "dec" (default), "hex" (0x1f), or "ms" (a duration). */
   display?: "dec" | "hex" | "ms";
+  /**
+   * Optional, for a field of the exchanges: what it tells `kdiag exchanges` (and its `--stats`)
+   * about an exchange. "operation": what was asked (kafka.api_key, a command name), a column and
+   * the first grouping of the stats; "client": who asked (kafka.client_id), a column and the
+   * second grouping; "error": the exchange failed when the field is present and not 0, "" or
+   * false (a repeated field: any such element), named by `values` when it has them. At most one
+   * field of a protocol per role.
+   */
+  exchange?: ExchangeRole;
 }
+
+/** What a field tells about an exchange (FieldSpec.exchange). */
+export type ExchangeRole = "operation" | "client" | "error";
 
 /**
  * An expert note the dissector may report with `ctx.note` (Wireshark's expert info): declared

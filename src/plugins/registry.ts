@@ -49,6 +49,7 @@ const FIELD_TYPES = new Set(["int", "uint", "bool", "string", "bytes", "double",
 /** Types a `repeated` field may have: rules see them as list<int> or list<string>. */
 const REPEATED_TYPES = new Set(["int", "uint", "string", "bytes"]);
 const DISPLAYS = new Set(["dec", "hex", "ms"]);
+const EXCHANGE_ROLES = new Set(["operation", "client", "error"]);
 const SEVERITIES = new Set(["note", "warning", "error"]);
 /**
  * Names a plugin may not take: kdiag's own fact variables (src/facts/schema.ts), which the plugin's
@@ -165,6 +166,11 @@ export function validatePlugin(candidate: unknown, source: string): DissectorPlu
     if (f.repeated && !REPEATED_TYPES.has(f.type)) throw invalid(source, `field ${f.name}: a repeated field must be int, uint, string or bytes`);
     if (f.unit !== undefined && typeof f.unit !== "string") throw invalid(source, `field ${f.name}: unit must be a text`);
     if (f.display !== undefined && !DISPLAYS.has(f.display)) throw invalid(source, `field ${f.name}: display must be "dec", "hex" or "ms"`);
+    if (f.exchange !== undefined) {
+      if (!EXCHANGE_ROLES.has(f.exchange)) throw invalid(source, `field ${f.name}: exchange must be "operation", "client" or "error"`);
+      const other = p.fields.find((g) => g !== f && g?.exchange === f.exchange && seen.has(g.name));
+      if (other) throw invalid(source, `fields ${other.name} and ${f.name} both declare exchange: "${f.exchange}" (one field per role)`);
+    }
     seen.add(f.name);
   }
   // Rules read fields as nested names: one name cannot be both a value and a parent.

@@ -1,12 +1,15 @@
 /**
  * `kdiag kafka`: one row per exchange (request and response), as text or as the stable JSON
- * document `{"exchanges": [...]}`; and `--stats`, latency and errors per API and per client.
+ * document `{"exchanges": [...]}`; and `--stats`, latency and errors per API and per client (the
+ * stats as `kdiag exchanges --stats` computes them, report/exchanges.ts). The Kafka view keeps
+ * Kafka's own columns (API version, correlation id, topics, acks, throttle).
  */
 
 import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
-import { formatCount, renderTable, tableLines, usToSeconds } from "./format.js";
+import { endpoint, exchangeTime, groupBy, latencyMs, statsTable, summarise, truncate, type LatencyStats } from "./exchanges.js";
+import { formatCount, tableLines } from "./format.js";
 import { sanitize } from "./sanitize.js";
 
 export interface ExchangeJson {
@@ -49,26 +52,20 @@ function numbers(v: FieldValue | undefined): number[] {
   return Array.isArray(v) ? v.filter((x): x is number => typeof x === "number") : typeof v === "number" ? [v] : [];
 }
 
-function endpoint(addr: string, port: number): string {
-  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
-}
-
-/** Latency as Wireshark's kafka.response_time: request's last segment to response's last segment. */
-function latencyMs(ex: StoredExchange): number | null {
-  if (!ex.request || !ex.response) return null;
-  return Math.round(ex.response.tsUs - ex.request.tsUs) / 1000;
-}
-
+/**
+ * One literal with every key, not spreads of the shared builders (exchanges.ts): for 40,000
+ * exchanges spread objects made `kafka --stats` 1.6x slower (a slow object shape, read again by
+ * the stats), so the shared parts are values, not objects.
+ */
 export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): ExchangeJson {
   const conn = capture.connections[ex.connId]!;
   const f = ex.fields;
   const apiKey = num(f["kafka.api_key"]);
-  const side = ex.request ?? ex.response!;
   return {
     connection: ex.connId,
     client: endpoint(conn.client.addr, conn.client.port),
     server: endpoint(conn.server.addr, conn.server.port),
-    time: usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs),
+    time: exchangeTime(capture, ex),
     api_key: apiKey,
     api_name: apiKey === null ? null : (kafkaApiName(apiKey) ?? null),
     api_version: num(f["kafka.api_version"]),
@@ -144,46 +141,6 @@ export function kafkaLines(capture: AnalysedCapture, keep: (index: number) => bo
   }, new Set([1, 3, 6, 7, 8]));
 }
 
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
-}
-
-export interface LatencyStats {
-  count: number;
-  bytes: number;
-  answered: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-  max_ms: number | null;
-  errors: Record<string, number>;
-  unanswered: number;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
-
-function summarise(rows: ExchangeJson[]): LatencyStats {
-  const latencies = rows.map((r) => r.latency_ms).filter((x): x is number => x !== null).sort((a, b) => a - b);
-  const errors: Record<string, number> = {};
-  for (const r of rows) for (const e of r.errors) errors[e.name] = (errors[e.name] ?? 0) + 1;
-  return {
-    count: rows.length,
-    bytes: rows.reduce((n, r) => n + (r.request_size ?? 0) + (r.response_size ?? 0), 0),
-    answered: latencies.length,
-    p50_ms: percentile(latencies, 50),
-    p95_ms: percentile(latencies, 95),
-    p99_ms: percentile(latencies, 99),
-    max_ms: latencies.length > 0 ? latencies[latencies.length - 1]! : null,
-    errors,
-    unanswered: rows.filter((r) => r.status === "unanswered").length,
-  };
-}
-
 export function kafkaStatsJson(capture: AnalysedCapture): {
   by_api: Array<{ api_key: number | null; api_name: string | null } & LatencyStats>;
   by_client: Array<{ client_id: string | null } & LatencyStats>;
@@ -201,37 +158,9 @@ export function kafkaStatsJson(capture: AnalysedCapture): {
   };
 }
 
-function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
-}
-
-function statsRow(label: string, s: LatencyStats): string[] {
-  const ms = (v: number | null) => (v === null ? "-" : v.toFixed(1));
-  const errors = Object.entries(s.errors).map(([name, n]) => `${name}=${n}`);
-  if (s.unanswered > 0) errors.push(`NO_RESPONSE=${s.unanswered}`);
-  return [label, String(s.count), formatCount(s.bytes), ms(s.p50_ms), ms(s.p95_ms), ms(s.p99_ms), ms(s.max_ms), errors.join(" ") || "-"];
-}
-
 export function kafkaStatsText(capture: AnalysedCapture): string {
   const stats = kafkaStatsJson(capture);
-  const cols = ["count", "bytes", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"];
-  const right = new Set([1, 2, 3, 4, 5, 6]);
-  const api = renderTable(
-    ["api", ...cols],
-    stats.by_api.map((s) => statsRow(s.api_name ?? `key ${s.api_key ?? "?"}`, s)),
-    right,
-  );
-  const client = renderTable(
-    ["client id", ...cols],
-    stats.by_client.map((s) => statsRow(sanitize(s.client_id ?? "(none)"), s)),
-    right,
-  );
+  const api = statsTable("api", stats.by_api.map((s) => [s.api_name ?? `key ${s.api_key ?? "?"}`, s]));
+  const client = statsTable("client id", stats.by_client.map((s) => [sanitize(s.client_id ?? "(none)"), s]));
   return `By API\n${api}\n\nBy client id\n${client}`;
 }

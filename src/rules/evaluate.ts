@@ -255,15 +255,24 @@ class Runner {
     private readonly timeBudgetMs: number,
   ) {}
 
+  /**
+   * Whether a rule's condition holds on the item, counted in its stats: its stats when it does,
+   * null when not or when the rule was stopped (too many findings, too slow).
+   */
+  private holds(rule: CompiledRule, facts: Facts): RuleStats | null {
+    const st = this.stats[rule.id]!;
+    if (st.stoppedAfter !== undefined) return null;
+    st.evaluated++;
+    facts.params = rule.program.paramValues;
+    return this.matches(rule, facts, st) ? st : null;
+  }
+
   /** Evaluates `rules` on one item; `describe` builds its evidence only when something matched. */
   item(rules: CompiledRule[], describe: () => Item, facts: Facts): void {
     let item: Item | null = null;
     for (const rule of rules) {
-      const st = this.stats[rule.id]!;
-      if (st.stoppedAfter !== undefined) continue;
-      st.evaluated++;
-      facts.params = rule.program.paramValues;
-      if (!this.matches(rule, facts, st)) continue;
+      const st = this.holds(rule, facts);
+      if (!st) continue;
       st.matched++;
       item ??= describe();
       if (rule.window) {
@@ -292,11 +301,8 @@ class Runner {
     type Fired = { name: string; weight: number; says: CompiledTemplate | null; params: Record<string, unknown> };
     const scored: Array<{ rule: CompiledRule; score: number; fired: Fired[] }> = [];
     for (const rule of rules) {
-      const st = this.stats[rule.id]!;
-      if (st.stoppedAfter !== undefined) continue;
-      st.evaluated++;
-      facts.params = rule.program.paramValues;
-      if (!this.matches(rule, facts, st)) continue;
+      const st = this.holds(rule, facts);
+      if (!st) continue;
       const started = performance.now();
       let score = rule.prior;
       const fired: Fired[] = [];

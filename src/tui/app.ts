@@ -23,7 +23,7 @@ import { TuiModel, outcome, type PacketFilterJob } from "./model.js";
 import { compareTree, connectionTree } from "./row-detail.js";
 import { packetMatches, packetSearchJob, type PacketSearchJob } from "./packet-search.js";
 import { titleText, type QuotedPart } from "./pane-title.js";
-import { rowAtPacket, streamRows, type StreamRow } from "./stream.js";
+import { streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
@@ -126,8 +126,8 @@ export class App implements ViewContext {
   sortKey = "id";
   sortDesc = false;
   detail: DetailSource = null;
-  private tree: UiNode[] = [];
-  private expanded = new Set<string>();
+  tree: UiNode[] = [];
+  expanded = new Set<string>();
   flat: FlatRow[] = [];
   hexBytes: Uint8Array = new Uint8Array(0);
   /** The packet (1-based) whose bytes the hex pane holds, 0 for none. */
@@ -157,7 +157,7 @@ export class App implements ViewContext {
   /** The time reference (t), a packet number; 0: times count from the first packet. */
   timeRef = 0;
   /** The rows of the followed stream while the detail pane shows one. */
-  private stream: StreamRow[] = [];
+  stream: StreamRow[] = [];
   /** The text of the packets pane's find (f), repeated by n, and the find still running. */
   private findText = "";
   private finding: PacketSearchJob | null = null;
@@ -433,6 +433,15 @@ export class App implements ViewContext {
     this.detail = null;
   }
 
+  showDetail(src: DetailSource): void {
+    this.detail = src;
+    this.buildTree();
+  }
+
+  rebuildDetail(): void {
+    this.buildTree();
+  }
+
   private buildTree(): void {
     const m = this.model;
     this.tree = [];
@@ -485,7 +494,7 @@ export class App implements ViewContext {
     return this.timeRef > 0 && this.timeRef <= p.count ? p.tsUs[this.timeRef - 1]! : p.tsUs[0]!;
   }
 
-  private reflatten(selected: number): void {
+  reflatten(selected: number): void {
     this.flat = flatten(this.tree, this.expanded);
     this.lists.detail = settle({ count: this.flat.length, selected, top: this.lists.detail.top }, this.height("detail"));
     this.followTreeSelection();
@@ -550,7 +559,7 @@ export class App implements ViewContext {
    */
   run(action: string): void {
     const v = this.focus;
-    const own = actionHandler(action);
+    const own = actionHandler(v, action);
     if (own) {
       own(this);
       this.render();
@@ -576,22 +585,10 @@ export class App implements ViewContext {
         this.back();
         break;
       case "filter":
-        this.filterBar = { view: v, text: (filterScope(v) ? this.filters[v]?.text : this.searches[v]) ?? "", cursor: 0, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
-        this.filterBar.cursor = this.filterBar.text.length;
-        this.checkFilter();
+        this.openBar("filter");
         break;
       case "search-next":
-        if (v === "packets") this.find(this.lists.packets.selected + 1);
-        else this.search(this.lists[v].selected + 1);
-        break;
-      case "find":
-        this.filterBar = { view: v, find: true, text: this.findText, cursor: this.findText.length, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
-        break;
-      case "time-ref":
-        this.toggleTimeRef();
-        break;
-      case "follow-stream":
-        this.followStream();
+        this.searchNext();
         break;
       case "clear-filter":
         this.applyFilter(v, "");
@@ -610,30 +607,6 @@ export class App implements ViewContext {
       case "enter":
         if (this.model) view(v).onSelect?.(this);
         break;
-      case "toggle":
-      case "expand":
-      case "collapse": {
-        if (action === "toggle" && this.detail?.kind === "stream") {
-          this.streamEnter();
-          break;
-        }
-        const row = this.flat[this.lists.detail.selected];
-        if (row?.hasChildren) {
-          const open = action === "toggle" ? !row.expanded : action === "expand";
-          if (open) this.expanded.add(row.id);
-          else this.expanded.delete(row.id);
-          this.reflatten(this.lists.detail.selected);
-        }
-        break;
-      }
-      case "expand-all":
-        this.expanded = allIds(this.tree);
-        this.reflatten(this.lists.detail.selected);
-        break;
-      case "collapse-all":
-        this.expanded = new Set();
-        this.reflatten(0);
-        break;
       case "scope-all":
         if (this.connScope === null) {
           const c = this.selectedConnection();
@@ -646,63 +619,22 @@ export class App implements ViewContext {
     this.render();
   }
 
-  /** t: the selected packet becomes the time reference (Wireshark's Set Time Reference), or stops being it. */
-  private toggleTimeRef(): void {
-    const n = this.selectedPacket();
-    if (n < 0) return;
-    this.timeRef = this.timeRef === n ? 0 : n;
-    this.message = this.timeRef ? `packet ${n} is the time reference (*REF*): times count from it (${this.keys.say("time-ref")} clears)` : "time reference cleared: times count from the first packet";
-    // The trees and the stream show times too.
-    const selected = this.lists.detail.selected;
-    if (this.detail?.kind === "packet") this.buildTree();
-    if (this.detail?.kind === "stream") {
-      this.buildTree();
-      this.lists.detail = select(this.lists.detail, selected, this.height("detail"));
-    }
-  }
-
-  /**
-   * F: the connection of the selected packet, exchange or connection as a conversation of Kafka
-   * messages (Wireshark's Follow TCP Stream), in the detail pane, starting on the selected packet.
-   */
-  private followStream(): void {
-    const m = this.model;
-    if (!m) return;
-    let conn: number | undefined;
-    let at = 0;
-    if (this.focus === "packets") {
-      at = this.selectedPacket();
-      if (at < 0) return;
-      conn = m.capture.packets.connId[at - 1]!;
-      if (conn < 0) {
-        this.message = `packet ${at} is not TCP: there is no stream to follow`;
-        return;
-      }
-    } else if (this.focus === "exchanges") {
-      const ex = m.capture.exchanges[this.exchangeList[this.lists.exchanges.selected] ?? -1];
-      conn = ex?.connId;
-      at = ex?.request?.first ?? ex?.response?.first ?? 0;
-    } else if (this.focus === "connections") conn = this.connOrder[this.lists.connections.selected];
-    if (conn === undefined) return;
-    this.history.push(this.snapshot());
-    this.detail = { kind: "stream", index: conn };
-    this.buildTree();
-    this.lists.detail = select(this.lists.detail, rowAtPacket(this.stream, at), this.height("detail"));
-    this.setFocus("detail");
-    this.message = this.stream.length === 0 ? `connection ${conn}: no Kafka message or TCP event to show` : `connection ${conn}, ${this.stream.length} rows: ${this.keys.say("toggle")} selects a row's packet, ${this.keys.say("back")} back`;
-  }
-
-  /** Enter in a followed stream: its packet selected in the packets pane (the stream stays). */
-  private streamEnter(): void {
-    const row = this.stream[this.lists.detail.selected];
-    if (!row) return;
-    const pos = lowerBound(this.packetList, row.packet - 1);
-    if (this.packetList[pos] !== row.packet - 1) {
-      this.message = `packet ${row.packet} is not in the packets pane's list: ${this.keys.say("clear-filter")} clears its filter, ${this.keys.say("scope-all")} shows all connections`;
+  /** Opens the filter bar: the focused pane's filter (or search) to edit, or the packets pane's find. */
+  openBar(mode: "filter" | "find"): void {
+    const v = this.focus;
+    const base = { view: v, compiled: null, historyAt: this.filterHistory.entries.length, draft: "", choices: [] };
+    if (mode === "find") {
+      this.filterBar = { ...base, find: true, text: this.findText, cursor: this.findText.length };
       return;
     }
-    this.lists.packets = select(this.lists.packets, pos, this.height("packets"));
-    this.message = `packet ${row.packet} selected in the packets pane (${this.keys.say("pane.packets")} goes there)`;
+    const text = (filterScope(v) ? this.filters[v]?.text : this.searches[v]) ?? "";
+    this.filterBar = { ...base, text, cursor: text.length };
+    this.checkFilter();
+  }
+
+  /** n: the next match of the focused pane's search. */
+  searchNext(): void {
+    this.search(this.lists[this.focus].selected + 1);
   }
 
   /**
@@ -710,7 +642,7 @@ export class App implements ViewContext {
    * The first slice runs at once (a small list is searched before the key returns); the rest
    * runs between key presses, as a big packet filter does, with its progress in the title.
    */
-  private find(from: number): void {
+  findPacket(from: number): void {
     const m = this.model;
     if (!m) return;
     if (!this.findText) {
@@ -866,7 +798,7 @@ export class App implements ViewContext {
         this.filterBar = null;
         if (f.find) {
           this.findText = f.text;
-          this.find(this.lists.packets.selected + 1);
+          this.findPacket(this.lists.packets.selected + 1);
           break;
         }
         if (filterScope(f.view)) this.filterHistory.add(f.text);

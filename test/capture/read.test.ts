@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { constants as zc, createGzip, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ReusedFrame } from "../../src/capture/framer.js";
+import type { ReusedFrame } from "../../src/capture/record-framer.js";
 import { formatProblem } from "../../src/capture/problems.js";
 import { readCapture, readCaptureStream } from "../../src/capture/read.js";
 import type { Frame } from "../../src/capture/types.js";

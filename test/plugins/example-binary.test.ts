@@ -40,7 +40,7 @@ function numbers(r: ReturnType<typeof kdiag>): number[] {
   return r.stdout.trim().split("\n").filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
-function findings(...args: string[]): Array<{ rule: string; message: string; connection?: number }> {
+function findings(...args: string[]): Array<{ rule: string; message: string; advice?: string | null; connection?: number }> {
   const r = kdiag(...args);
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout).findings;
@@ -140,6 +140,11 @@ describe("the binary example plugin (BinKV) through the CLI", () => {
     // Negative control: the two server resets are TCP-level ends, never Kafka's size limit or broker.
     expect([...new Set(all.map((f) => f.rule))].sort()).toEqual(["binkv-error-status", "binkv-malformed", "binkv-slow-response", "binkv-unanswered", "connection-end-unexplained"]);
     expect(all.find((f) => f.rule === "connection-end-unexplained")!.message).toMatch(/Confidence: low \(from TCP\/IP alone: the connection carried BinKV, not Kafka\)\.$/);
+    // The generic cause speaks of a server and of TCP, not of a Kafka broker or Kafka settings.
+    const unexplained = all.find((f) => f.rule === "connection-end-unexplained")!;
+    expect(unexplained.message).toContain("Ruled out: not firewall-idle (the RST's TTL is the server's own (64);");
+    expect(unexplained.advice).toBe("A capture on the other side (kdiag compare) or the client's and server's logs around that time can tell more.");
+    expect(`${unexplained.message} ${unexplained.advice}`).not.toMatch(/broker|connections\.max\.idle\.ms|librdkafka|Kafka client id/);
   });
 
   it("negative control: no built-in rule fires on healthy BinKV or on the Redis capture", () => {

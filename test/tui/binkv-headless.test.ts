@@ -4,21 +4,14 @@
  * the plugin as `--plugin` does, on the real capture of scripts/fixtures/make-binkv-capture.sh).
  */
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { headless, hexRuns, selectedDetailRow, type Headless } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { headlessPerTest, hexRuns, selectedDetailRow, type Headless } from "./harness.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const PLUGIN = join(ROOT, "dissectors", "example-binary", "index.js");
 const CAPTURE = join(ROOT, "test", "fixtures", "plugins", "binkv.pcap");
 
-let open: Headless | null = null;
-afterEach(async () => {
-  if (open) {
-    await open.press("C-c");
-    await open.exit;
-    open = null;
-  }
-});
+const startTui = headlessPerTest();
 
 
 
@@ -30,8 +23,7 @@ async function selectField(h: Headless, search: string): Promise<void> {
 
 describe("BinKV's fields in the hex pane (headless TUI)", () => {
   it("highlights the bytes of the field selected in its tree", async () => {
-    open = await headless([CAPTURE], { cols: 100, rows: 40 }, { plugins: [PLUGIN] });
-    const h = open;
+    const h = await startTui([CAPTURE], { cols: 100, rows: 40 }, { plugins: [PLUGIN] });
     await h.press("4", "/");
     await h.type("binkv.status == 3");
     await h.press("enter");

@@ -6,24 +6,18 @@
  * (build first).
  */
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { hasTmux, KDIAG, ROOT, startShell, type Shell } from "./tmux-shell.js";
+import { describe, expect, it } from "vitest";
+import { hasTmux, KDIAG, ROOT, shellPerTest } from "./tmux-shell.js";
 
 const PLUGIN = join(ROOT, "dissectors", "example-binary", "index.js");
 const RULES = join(ROOT, "dissectors", "example-binary", "rules.yaml");
 const CAPTURE = join(ROOT, "test", "fixtures", "plugins", "binkv.pcap");
 
-let shell: Shell | null = null;
-
-afterEach(() => {
-  shell?.kill();
-  shell = null;
-});
+const newShell = shellPerTest();
 
 describe.skipIf(!hasTmux)("the binary example plugin in the TUI (tmux)", () => {
   it("labels its exchanges, packets and tree BinKV, filters on its fields, shows its findings", async () => {
-    shell = await startShell(undefined, { cols: 100, rows: 30 });
-    const sh = shell;
+    const sh = await newShell(undefined, { cols: 100, rows: 30 });
     sh.keys(`${KDIAG} --plugin ${PLUGIN} tui --rules ${RULES} ${CAPTURE} 2>/dev/null; echo EXIT=$?`, "Enter");
     let s = await sh.waitFor(/4 conns, 13 exchanges, 10 findings/);
     // Its rules' findings, most severe first; its exchanges pane named by its label, never Kafka's.

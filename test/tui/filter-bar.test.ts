@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { complete } from "../../src/tui/completion.js";
 import { FilterHistory, historyFile } from "../../src/tui/history.js";
-import { hasTmux, ROOT, startShell, type Shell } from "./tmux-shell.js";
+import { hasTmux, ROOT, shellPerTest } from "./tmux-shell.js";
 
 describe("completion", () => {
   it("completes a unique field name", () => {
@@ -42,16 +42,12 @@ describe("history", () => {
   });
 });
 
-let shell: Shell | null = null;
-afterEach(() => {
-  shell?.kill();
-  shell = null;
-});
+const newShell = shellPerTest();
 
 describe.skipIf(!hasTmux)("the filter bar in tmux at 80x24", () => {
   it("Tab completes, Enter applies, and the next run finds the filter with Up", async () => {
     const state = mkdtempSync(join(tmpdir(), "kdiag-state-"));
-    const s = (shell = await startShell("xterm-256color"));
+    const s = await newShell("xterm-256color");
     await s.waitFor(/^\$/m);
     const run = `cd ${ROOT} && XDG_STATE_HOME=${state} node bin/kdiag.js tui test/fixtures/real/rst-abort.pcap`;
     s.keys(run, "Enter");
@@ -82,7 +78,7 @@ describe.skipIf(!hasTmux)("the filter bar in tmux at 80x24", () => {
   }, 60_000);
 
   it("a wrong field's error, with its suggestion, is readable in full at 80 columns", async () => {
-    const s = (shell = await startShell("xterm-256color"));
+    const s = await newShell("xterm-256color");
     await s.waitFor(/^\$/m);
     s.keys(`cd ${ROOT} && XDG_STATE_HOME=/nonexistent/state node bin/kdiag.js tui test/fixtures/real/rst-abort.pcap`, "Enter");
     await s.waitFor(/Findings \(\d+\)/);

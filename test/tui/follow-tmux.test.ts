@@ -4,20 +4,16 @@
  * error name not cut).
  */
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { hasTmux, KDIAG, ROOT, startShell, type Shell } from "./tmux-shell.js";
+import { describe, expect, it } from "vitest";
+import { hasTmux, KDIAG, ROOT, shellPerTest } from "./tmux-shell.js";
 
 const CAPTURE = join(ROOT, "test", "fixtures", "kcat", "message-too-large-acks1.pcap.gz");
 
-let shell: Shell | null = null;
-afterEach(() => {
-  shell?.kill();
-  shell = null;
-});
+const newShell = shellPerTest();
 
 describe.skipIf(!hasTmux)("follow stream in tmux at 80x24", () => {
   it("F shows the connection's Kafka messages one per row, readable at 80 columns; Enter selects the response", async () => {
-    const s = (shell = await startShell("xterm-256color"));
+    const s = await newShell("xterm-256color");
     await s.waitFor(/^\$/m);
     s.keys(`LANG=C.UTF-8 ${KDIAG} tui ${CAPTURE}; echo EXIT=$?`, "Enter");
     await s.waitFor(/Findings \(\d+\)/);

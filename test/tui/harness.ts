@@ -4,6 +4,7 @@
  */
 
 import { PassThrough } from "node:stream";
+import { afterEach } from "vitest";
 import type { App } from "../../src/tui/app.js";
 import { ESC_DELAY_MS } from "../../src/tui/keyinput.js";
 import { runTui, type TuiOptions } from "../../src/tui/index.js";
@@ -40,10 +41,34 @@ export interface Headless {
   /** Everything written to the terminal so far. */
   written(): string;
   exit: Promise<number>;
+  /** The TUI has exited (quit by a key, or on an error). */
+  exited(): boolean;
   errors(): string;
 }
 
+type Size = { cols: number; rows: number };
+
+/**
+ * One headless TUI per test, quit after the test (Ctrl-C, its exit awaited) unless the test quit
+ * it itself. Call once at the top of a test file; start each test's TUI with what it returns.
+ */
+export function headlessPerTest(): (files: string[], size?: Size, extra?: Partial<TuiOptions>) => Promise<Headless> {
+  let open: Headless | null = null;
+  afterEach(async () => {
+    const h = open;
+    open = null;
+    if (h && !h.exited()) {
+      await h.press("C-c");
+      await h.exit;
+    }
+  });
+  return async (files, size, extra) => (open = await headless(files, size, extra));
+}
+
 const tick = () => new Promise((r) => setImmediate(r));
+
+/** How long an Esc may take to reach the app before the harness gives up: far over ESC_DELAY_MS, for a loaded machine. */
+const ESC_DELIVERY_LIMIT_MS = ESC_DELAY_MS * 100;
 
 export async function headless(files: string[], size: { cols: number; rows: number } = { cols: 80, rows: 24 }, extra: Partial<TuiOptions> = {}): Promise<Headless> {
   const input = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (b: boolean) => void };
@@ -72,6 +97,8 @@ export async function headless(files: string[], size: { cols: number; rows: numb
       if (stage === "data") resolveData(a);
     },
   });
+  let exited = false;
+  void exit.then(() => (exited = true));
   const app = await Promise.race([data, exit.then((code) => Promise.reject(new Error(`tui exited early with ${code}: ${errors}`)))]);
   await tick();
   const lines = () => (app.screen as unknown as { lines: Array<Array<[number, string]>> }).lines.map((row) => row.map((c) => c[1]).join("").trimEnd());
@@ -87,6 +114,24 @@ export async function headless(files: string[], size: { cols: number; rows: numb
       if (run) runs.push(run);
       return runs;
     });
+  /**
+   * Resolves once the app has handled an Esc key (the app's own keypress listener runs first);
+   * rejects, naming the wait, if it never comes, rather than leaving the test to time out.
+   */
+  const escDelivered = () =>
+    new Promise<void>((resolve, reject) => {
+      const limit = setTimeout(() => {
+        app.screen.removeListener("keypress", onKey);
+        reject(new Error(`Esc was not delivered to the app within ${ESC_DELIVERY_LIMIT_MS} ms`));
+      }, ESC_DELIVERY_LIMIT_MS);
+      const onKey = (_ch: unknown, key: { name?: string } | undefined) => {
+        if (key?.name !== "escape") return;
+        clearTimeout(limit);
+        app.screen.removeListener("keypress", onKey);
+        resolve();
+      };
+      app.screen.on("keypress", onKey);
+    });
   return {
     app,
     lines,
@@ -95,11 +140,16 @@ export async function headless(files: string[], size: { cols: number; rows: numb
     async press(...keys) {
       for (const k of keys) {
         const bytes = KEYS[k] ?? k;
+        // A lone Esc reaches the app only once the wait for the rest of a sequence is over
+        // (ESC_DELAY_MS). Waiting for that time and no more was a race on a loaded machine: the
+        // wait and the key's delivery could end in the same turn of the event loop, and the test
+        // read the screen before the draw the key asked for. So: wait for the key itself.
+        const delivered = bytes.endsWith("\x1b") ? escDelivered() : null;
         input.write(bytes);
+        if (delivered) await delivered;
+        // The draw a key asks for happens at the end of the event loop's turn (App.render).
         await tick();
         await tick();
-        // A lone Esc reaches the app once the wait for the rest of a sequence is over.
-        if (bytes.endsWith("\x1b")) await new Promise((r) => setTimeout(r, ESC_DELAY_MS + 20));
       }
     },
     async type(text) {
@@ -118,6 +168,7 @@ export async function headless(files: string[], size: { cols: number; rows: numb
     },
     written: () => written,
     exit,
+    exited: () => exited,
     errors: () => errors,
   };
 }

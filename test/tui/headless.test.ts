@@ -6,26 +6,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compileFilter } from "../../src/tui/filter.js";
-import { headless, hexRuns, selectedDetailRow, type Headless } from "./harness.js";
+import { headlessPerTest, hexRuns, selectedDetailRow, type Headless } from "./harness.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 const FIREWALL = join(FIXTURES, "real", "firewall-idle-client.pcap");
 const BROKER_SIDE = join(FIXTURES, "real", "firewall-idle-broker.pcap");
 
-let open: Headless | null = null;
-afterEach(async () => {
-  if (open) {
-    await open.press("C-c");
-    await open.exit;
-    open = null;
-  }
-});
+const startTui = headlessPerTest();
 
-async function start(files: string[], size = { cols: 80, rows: 24 }, extra = {}): Promise<Headless> {
-  open = await headless(files, size, extra);
-  return open;
+function start(files: string[], size = { cols: 80, rows: 24 }, extra = {}): Promise<Headless> {
+  return startTui(files, size, extra);
 }
 
 
@@ -458,7 +450,6 @@ describe("kdiag tui, headless at 80x24", () => {
     const before = h.written().length;
     await h.press("kkq");
     expect(await h.exit).toBe(0);
-    open = null;
     expect(h.errors()).toBe("");
     expect(h.written().slice(before)).not.toMatch(/Packets/);
   });
@@ -521,7 +512,6 @@ describe("kdiag tui, headless at 80x24", () => {
     expect(h.written()).not.toContain("\x1b[2J\x1b]");
     await h.press("q");
     expect(await h.exit).toBe(0);
-    open = null;
     // the alternate screen is left and the cursor shown again
     expect(h.written()).toMatch(/\x1b\[\?1049l/);
     expect(h.written()).toMatch(/\x1b\[\?25h/);
@@ -607,7 +597,6 @@ describe("kdiag tui, headless at 80x24", () => {
       }
       await h.press("C-c");
       await h.exit;
-      open = null;
     }
   });
 
@@ -690,7 +679,6 @@ describe("kdiag tui exit codes", () => {
     // As the other commands: said again once the terminal is back, exit code 4.
     await h.press("q");
     expect(await h.exit).toBe(4);
-    open = null;
     expect(h.errors()).toMatch(/^kdiag tui: .*cut\.pcap: packet 40: .* \(the TUI showed the 39 packets before it\)\n$/);
   });
 
@@ -723,7 +711,6 @@ describe("kdiag tui exit codes", () => {
     expect(h.lines()[23]).toMatch(/mine\.yaml:6:\d+: error RULE_UNKNOWN_FIELD/);
     await h.press("q");
     expect(await h.exit).toBe(5);
-    open = null;
     expect(h.errors()).toMatch(/mine\.yaml:6:19: error RULE_UNKNOWN_FIELD \[mine\]: unknown field "conn\.idel_ms".*\n +condition: conn\.idel_ms > 1\.0\n +\^/);
   });
 

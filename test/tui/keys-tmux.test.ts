@@ -7,23 +7,19 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { hasTmux, KDIAG, ROOT, startShell, type Shell } from "./tmux-shell.js";
+import { describe, expect, it } from "vitest";
+import { hasTmux, KDIAG, ROOT, shellPerTest } from "./tmux-shell.js";
 
 const CAPTURE = join(ROOT, "samples", "firewall-idle-client.pcap");
 
-let shell: Shell | null = null;
-afterEach(() => {
-  shell?.kill();
-  shell = null;
-});
+const newShell = shellPerTest();
 
 describe.skipIf(!hasTmux)("the user's keys file in tmux at 80x24", () => {
   it("rebinds next-mark and the packets pane: hint line, title, messages and ? help show the new keys", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kdiag-keys-"));
     const file = join(dir, "keys.yaml");
     writeFileSync(file, '# mine\nnext-mark: "}"\npane.packets: p\n');
-    const s = (shell = await startShell("xterm-256color"));
+    const s = await newShell("xterm-256color");
     await s.waitFor(/^\$/m);
     s.keys(`LANG=C.UTF-8 ${KDIAG} tui --keys ${file} ${CAPTURE}; echo EXIT=$?`, "Enter");
     await s.waitFor(/Findings \(\d+\)/);
@@ -70,7 +66,7 @@ describe.skipIf(!hasTmux)("the user's keys file in tmux at 80x24", () => {
     const config = mkdtempSync(join(tmpdir(), "kk-"));
     mkdirSync(join(config, "kdiag"));
     writeFileSync(join(config, "kdiag", "keys.yaml"), 'togle-mark: "*"\n');
-    const s = (shell = await startShell("xterm-256color"));
+    const s = await newShell("xterm-256color");
     await s.waitFor(/^\$/m);
     s.keys(`XDG_CONFIG_HOME=${config} LANG=C.UTF-8 ${KDIAG} tui ${CAPTURE}; echo EXIT=$?`, "Enter");
     let screen = await s.waitFor("[keys file: 1 problem, listed on quit]");

@@ -7,14 +7,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { hasTmux, KDIAG, ROOT, startShell, type Shell } from "./tmux-shell.js";
+import { describe, expect, it } from "vitest";
+import { hasTmux, KDIAG, ROOT, shellPerTest } from "./tmux-shell.js";
 
-let shell: Shell | null = null;
-afterEach(() => {
-  shell?.kill();
-  shell = null;
-});
+const newShell = shellPerTest();
 
 describe.skipIf(!hasTmux)("kdiag tui on several files", () => {
   it("a directory of the pieces of a capture reads as the capture: title, findings, last packet's file and bytes", async () => {
@@ -22,7 +18,7 @@ describe.skipIf(!hasTmux)("kdiag tui on several files", () => {
     execFileSync("editcap", ["-F", "pcap", "-c", "10", join(ROOT, "test", "fixtures", "real", "firewall-idle-client.pcap"), join(dir, "fw.pcap")]);
     const files = readdirSync(dir).sort();
     expect(files).toHaveLength(4);
-    shell = await startShell(undefined, { cols: 100, rows: 30 });
+    const shell = await newShell(undefined, { cols: 100, rows: 30 });
     shell.keys(`${KDIAG} tui ${dir}; echo EXIT=$?`, "Enter");
     let s = await shell.waitFor(/Findings \(2\)/);
     expect(s.split("\n")[0]).toMatch(new RegExp(`^kdiag ${files[0]!.replace(".", "\\.")} \\+3 +40 pkts, 3 conns, 9 exchanges, 2 findings`));

@@ -3,26 +3,21 @@
  * key bytes: marks of your own (m, M, ] and [), follow stream (F), find (f, n) and the time
  * reference (t).
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { headless, type Headless } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { parseUserKeys } from "../../src/tui/user-keys.js";
+import { headlessPerTest, type Headless } from "./harness.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 const TOO_LARGE = join(FIXTURES, "kcat", "message-too-large-acks1.pcap.gz");
 const FIREWALL = join(FIXTURES, "real", "firewall-idle-client.pcap");
 
-let open: Headless | null = null;
-afterEach(async () => {
-  if (open) {
-    await open.press("C-c");
-    await open.exit;
-    open = null;
-  }
-});
+const startTui = headlessPerTest();
 
-async function start(file: string, size = { cols: 80, rows: 24 }): Promise<Headless> {
-  open = await headless([file], size);
-  return open;
+function start(file: string, size = { cols: 80, rows: 24 }): Promise<Headless> {
+  return startTui([file], size);
 }
 
 /** The drawn row of packet `n` in the packets pane, or undefined. */
@@ -172,5 +167,30 @@ describe("the packets pane's tools, headless", () => {
     await h.press("4", "down", "down", "t");
     expect(packetLine(h, 3)).toMatch(/^ +3  \*REF\* 10\.99\.1\.1 → 10\.99\.2\.2 TCP/);
     expect(h.lines()[23]).toContain("packet 3 is the time reference (*REF*)");
+  });
+
+  it("a keys file rebinds them like every action: time reference, find, follow and the tree's keys move; a clash is refused", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "kdiag-keys-")), "keys.yaml");
+    writeFileSync(file, 'time-ref: T\nfind: C-g\nfollow-stream: "#"\nexpand-all: E\n');
+    const h = await startTui([FIREWALL], { cols: 80, rows: 24 }, { keysFile: file });
+    await h.press("4", "down", "down", "t", "f");
+    expect([h.app.timeRef, h.app.filterBar]).toEqual([0, null]);
+    await h.press("T");
+    expect(h.app.timeRef).toBe(3);
+    expect(h.lines()[23]).toContain("packet 3 is the time reference (*REF*): times count from it (T clears)");
+    await h.press("\x07");
+    expect(h.text()).toMatch(/^find packet \(text of its row or Kafka fields\):$/m);
+    await h.press("escape", "enter");
+    const folded = h.app.flat.length;
+    await h.press("e");
+    expect(h.app.flat.length).toBe(folded);
+    await h.press("E");
+    expect(h.app.flat.length).toBeGreaterThan(folded);
+    await h.press("4", "#");
+    expect(h.lines().find((l) => l.startsWith(">5 "))).toMatch(/^>5 Stream - connection 0/);
+    // t is free now, but it cannot take find's key where both apply.
+    expect(parseUserKeys("keys.yaml", "time-ref: f\n").problems).toEqual([
+      'keys.yaml:1:11: time-ref: "f" is already the built-in key of "find" (find a packet by text (Info, addresses, Kafka fields)) in the packets pane; time-ref keeps its default keys (t)',
+    ]);
   });
 });

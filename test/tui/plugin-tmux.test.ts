@@ -5,23 +5,17 @@
  * Runs `node bin/kdiag.js tui` (build first).
  */
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { hasTmux, KDIAG, ROOT, startShell, type Shell } from "./tmux-shell.js";
+import { describe, expect, it } from "vitest";
+import { hasTmux, KDIAG, ROOT, shellPerTest } from "./tmux-shell.js";
 
 const PLUGIN = join(ROOT, "test", "fixtures", "plugins", "resp.js");
 const CAPTURE = join(ROOT, "test", "fixtures", "plugins", "resp.pcap");
 
-let shell: Shell | null = null;
-
-afterEach(() => {
-  shell?.kill();
-  shell = null;
-});
+const newShell = shellPerTest();
 
 describe.skipIf(!hasTmux)("a plugin's messages and fields in the TUI (tmux)", () => {
   it("labels them with the plugin's name and filters on its fields", async () => {
-    shell = await startShell(undefined, { cols: 100, rows: 30 });
-    const sh = shell;
+    const sh = await newShell(undefined, { cols: 100, rows: 30 });
     sh.keys(`${KDIAG} --plugin ${PLUGIN} tui ${CAPTURE}; echo EXIT=$?`, "Enter");
     let s = await sh.waitFor(/6 conns, 30 exchanges, 0 findings/);
     // The exchanges pane names the protocol by the plugin's label, never as Kafka's.

@@ -2,6 +2,7 @@
  * A shell in a tmux pane for end-to-end TUI tests: started with a given TERM (what the shell and
  * kdiag see inside the pane), keys sent as a user types them, the pane read back as text.
  */
+import { afterEach } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 
@@ -57,4 +58,17 @@ export async function startShell(term?: string | null, size = { cols: 80, rows: 
     kill: () => void spawnSync("tmux", ["kill-session", "-t", session]),
   };
   return shell;
+}
+
+/**
+ * One tmux session per test, killed after the test: call once at the top of a test file; start
+ * each test's shell with what it returns (startShell's arguments).
+ */
+export function shellPerTest(): (term?: string | null, size?: { cols: number; rows: number }) => Promise<Shell> {
+  let shell: Shell | null = null;
+  afterEach(() => {
+    shell?.kill();
+    shell = null;
+  });
+  return async (term, size) => (shell = await startShell(term, size));
 }

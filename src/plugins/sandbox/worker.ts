@@ -67,7 +67,7 @@ function descriptor(p: unknown): Descriptor {
     label: read(p, "label"),
     messages: plain(read(p, "messages"), ["c2s", "s2c"]),
     expert: list(read(p, "expert"), ["name", "severity", "description"]),
-    fields: list(fields, ["name", "type", "description", "values", "repeated", "unit", "display"]),
+    fields: list(fields, ["name", "type", "description", "values", "repeated", "unit", "display", "exchange"]),
     hasDetect: typeof read(p, "detect") === "function",
     hasOpen: typeof read(p, "open") === "function",
     framing:

@@ -1,6 +1,7 @@
 /** Pane 2: the `kdiag flows` table, sortable; Enter scopes the exchanges and packets to a connection. */
 
 import { CONN_COLUMNS } from "../model.js";
+import { followStream } from "./follow.js";
 import type { ViewDescriptor } from "./types.js";
 
 export const connectionsView: ViewDescriptor = {
@@ -34,7 +35,7 @@ export const connectionsView: ViewDescriptor = {
   },
   actions: [
     { use: "enter", description: "show this connection's exchanges and packets", visible: true, hint: "drill" },
-    { use: "follow-stream", description: "follow the connection: its Kafka messages in order", visible: true, hint: "follow" },
+    { use: "follow-stream", description: "follow the connection: its Kafka messages in order", visible: true, hint: "follow", run: (ctx) => followStream(ctx, ctx.connOrder[ctx.lists.connections.selected], 0) },
     {
       id: "sort-next",
       keys: ["s"],

@@ -1,6 +1,7 @@
 /** Pane 3: one row per request/response; Enter opens the exchange's tree with its request packet selected. */
 
 import { exchangesPaneName } from "../exchange-title.js";
+import { followStream } from "./follow.js";
 import type { ViewContext, ViewDescriptor } from "./types.js";
 
 /** The last name worked out: the title is drawn on every render, the exchanges change rarely. */
@@ -48,7 +49,14 @@ export const exchangesView: ViewDescriptor = {
   },
   actions: [
     { use: "enter", description: "open the exchange's tree and request packet", visible: true, hint: "tree" },
-    { use: "follow-stream", description: "follow its connection: its messages in order" },
+    {
+      use: "follow-stream",
+      description: "follow its connection: its messages in order",
+      run: (ctx) => {
+        const ex = ctx.model?.capture.exchanges[ctx.exchangeList[ctx.lists.exchanges.selected] ?? -1];
+        followStream(ctx, ex?.connId, ex?.request?.first ?? ex?.response?.first ?? 0);
+      },
+    },
     { use: "scope-all", visible: true },
   ],
 };

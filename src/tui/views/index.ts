@@ -28,11 +28,15 @@ export const PANE_ORDER: readonly ViewId[] = (() => {
   return order;
 })();
 
-/** The panes' own actions that say what they do (ViewAction.run), by action id. */
-const HANDLERS: ReadonlyMap<string, (ctx: ViewContext) => void> = new Map(
-  VIEWS.flatMap((v) => v.actions.flatMap((a) => ("run" in a && a.run ? [[a.id, a.run] as const] : []))),
+/**
+ * What an action does in a pane, where the pane says (ViewAction.run for its own actions,
+ * ViewActionUse.run for a shared one): by pane, then action id.
+ */
+const HANDLERS: ReadonlyMap<ViewId, ReadonlyMap<string, (ctx: ViewContext) => void>> = new Map(
+  VIEWS.map((v) => [v.id, new Map(v.actions.flatMap((a) => (a.run ? [["use" in a ? a.use : a.id, a.run] as const] : [])))]),
 );
 
-export function actionHandler(id: string): ((ctx: ViewContext) => void) | undefined {
-  return HANDLERS.get(id);
+/** The handler of `action` in pane `v`; undefined: the action is the app's (App.run). */
+export function actionHandler(v: ViewId, action: string): ((ctx: ViewContext) => void) | undefined {
+  return HANDLERS.get(v)?.get(action);
 }

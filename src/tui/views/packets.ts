@@ -1,6 +1,7 @@
 /** Pane 4: one line per packet, tshark's columns and Wireshark's colouring; marks, find, time reference. */
 
 import { styleTags } from "../packet-row.js";
+import { followStream } from "./follow.js";
 import type { ViewContext, ViewDescriptor } from "./types.js";
 
 /** Selects the next (or previous) marked packet (evidence `●`, or the user's), wrapping round. */
@@ -37,6 +38,33 @@ function clearMarks(ctx: ViewContext): void {
   const n = ctx.userMarks.size;
   ctx.userMarks.clear();
   ctx.message = n === 0 ? `no marks to clear (${ctx.keys.say("toggle-mark")} marks a packet)` : `${n} mark${n === 1 ? "" : "s"} cleared`;
+}
+
+/** t: the selected packet becomes the time reference (Wireshark's Set Time Reference), or stops being it. */
+function toggleTimeRef(ctx: ViewContext): void {
+  const n = ctx.selectedPacket();
+  if (n < 0) return;
+  ctx.timeRef = ctx.timeRef === n ? 0 : n;
+  ctx.message = ctx.timeRef ? `packet ${n} is the time reference (*REF*): times count from it (${ctx.keys.say("time-ref")} clears)` : "time reference cleared: times count from the first packet";
+  // The trees and the stream show times too; a stream keeps its selected row.
+  const selected = ctx.lists.detail.selected;
+  if (ctx.detail?.kind === "packet") ctx.rebuildDetail();
+  if (ctx.detail?.kind === "stream") {
+    ctx.rebuildDetail();
+    ctx.selectRow("detail", selected);
+  }
+}
+
+/** F: the selected packet's connection, from that packet. */
+function followPacket(ctx: ViewContext): void {
+  const at = ctx.selectedPacket();
+  if (!ctx.model || at < 0) return;
+  const conn = ctx.model.capture.packets.connId[at - 1]!;
+  if (conn < 0) {
+    ctx.message = `packet ${at} is not TCP: there is no stream to follow`;
+    return;
+  }
+  followStream(ctx, conn, at);
 }
 
 export const packetsView: ViewDescriptor = {
@@ -76,11 +104,12 @@ export const packetsView: ViewDescriptor = {
     { use: "enter", description: "open the packet's protocol tree", visible: true, hint: "tree" },
     { id: "next-mark", keys: ["]"], description: "next marked packet (yours, evidence, one side only)", visible: true, hint: "mark", run: (ctx) => nextMark(ctx, 1) },
     { id: "prev-mark", keys: ["["], description: "previous marked packet", run: (ctx) => nextMark(ctx, -1) },
-    { id: "find", keys: ["f", "C-f"], description: "find a packet by text (Info, addresses, Kafka fields)" },
-    { use: "follow-stream", description: "follow the packet's connection: its Kafka messages" },
+    { id: "find", keys: ["f", "C-f"], description: "find a packet by text (Info, addresses, Kafka fields)", run: (ctx) => ctx.openBar("find") },
+    { use: "search-next", description: "next packet the find (f) matches", run: (ctx) => ctx.findPacket(ctx.lists.packets.selected + 1) },
+    { use: "follow-stream", description: "follow the packet's connection: its Kafka messages", run: followPacket },
     { id: "toggle-mark", keys: ["m"], description: "mark / unmark the packet", run: toggleMark },
     { id: "clear-marks", keys: ["M"], description: "clear every mark of yours", run: clearMarks },
-    { id: "time-ref", keys: ["t"], description: "set / clear the packet as time reference (*REF*)" },
+    { id: "time-ref", keys: ["t"], description: "set / clear the packet as time reference (*REF*)", run: toggleTimeRef },
     { use: "scope-all", visible: true },
   ],
 };

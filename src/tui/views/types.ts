@@ -12,6 +12,7 @@ import type { FindingItem } from "../finding-groups.js";
 import type { ActionDef, ActionUse, KeyTable } from "../keymap.js";
 import type { TuiModel } from "../model.js";
 import type { Glyphs, TermCaps } from "../text.js";
+import type { StreamRow } from "../stream.js";
 import type { FlatRow, UiNode } from "../tree.js";
 import type { ListState } from "../vlist.js";
 
@@ -52,13 +53,19 @@ export interface ViewContext {
   evidenceLabel: string;
   /** The packets the user marked (m), by number. */
   readonly userMarks: Set<number>;
-  readonly timeRef: number;
+  /** The time reference (t), a packet number; 0: times count from the first packet. */
+  timeRef: number;
   readonly connOrder: readonly number[];
   readonly exchangeList: readonly number[];
   readonly packetList: Int32Array;
   readonly findingList: readonly FindingItem[];
   readonly openGroups: Set<number>;
   readonly flat: readonly FlatRow[];
+  /** The detail pane's whole tree, and the ids of its open nodes (reflatten shows a change). */
+  readonly tree: readonly UiNode[];
+  expanded: Set<string>;
+  /** The rows of the followed stream while the detail pane shows one. */
+  readonly stream: readonly StreamRow[];
   readonly detail: DetailSource;
   readonly hexBytes: Uint8Array;
   readonly hexPacket: number;
@@ -83,6 +90,18 @@ export interface ViewContext {
   followSelection(v: ViewId): void;
   refreshFindings(keep?: FindingItem): void;
   clearDetail(): void;
+  /** The detail pane shows `src` (a followed stream...), its tree built now. */
+  showDetail(src: DetailSource): void;
+  /** Rebuilds the detail pane's tree for what it shows (after the time reference changed). */
+  rebuildDetail(): void;
+  /** Shows the tree with the open nodes of `expanded`, row `selected` selected. */
+  reflatten(selected: number): void;
+  /** Opens the filter bar on the focused pane: its filter or search, or (find) the packets pane's find. */
+  openBar(mode: "filter" | "find"): void;
+  /** The packets pane's find: the next packet from list position `from` whose text has the find text. */
+  findPacket(from: number): void;
+  /** Moves the focused pane's search to its next match. */
+  searchNext(): void;
   /** Where pane v is on screen this render, if it is. */
   rectOf(v: ViewId): Rect | undefined;
   /** Pane v has its overlay on this terminal (see ViewDescriptor.overlay). */
@@ -144,8 +163,14 @@ export interface ViewDescriptor {
   overlay?(screen: Widgets.Screen, caps: TermCaps): Overlay | null;
   /** Enter ("select") in this pane. */
   onSelect?(ctx: ViewContext): void;
-  /** Its own actions (ViewAction) and its uses of shared ones (ActionUse), in help order. */
-  actions: ReadonlyArray<ViewAction | ActionUse>;
+  /** Its own actions (ViewAction) and its uses of shared ones (ViewActionUse), in help order. */
+  actions: ReadonlyArray<ViewAction | ViewActionUse>;
+}
+
+/** A pane's use of a shared action, and what the action does in that pane. */
+export interface ViewActionUse extends ActionUse {
+  /** What it does here (else App.run has it: the actions of every pane). */
+  run?(ctx: ViewContext): void;
 }
 
 /** A pane's own action: declared as every action is (keymap.ts), and what it does. */
