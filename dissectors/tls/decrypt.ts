@@ -1,23 +1,22 @@
 /**
  * One direction's record protection with known keys: opens AEAD-protected records in order,
  * counting the implicit sequence number (RFC 8446 5.3, RFC 5246 6.2.3.3).
+ *
+ * Called once per record, so the per-record work allocates as little as node:crypto allows: the
+ * nonce and the additional data are written into buffers owned by the cipher, and what a record
+ * opened to is left in the cipher's fields instead of a result object. The one allocation left is
+ * node:crypto's own (a decipher object and its output buffer per record: an AEAD context cannot be
+ * re-keyed with a new nonce through node's API).
  */
 
-import { createDecipheriv, createSecretKey, type DecipherChaCha20Poly1305, type DecipherGCM, type KeyObject } from "node:crypto";
+import { createDecipheriv, createSecretKey, type DecipherGCM, type KeyObject } from "node:crypto";
 import type { SuiteInfo } from "./keys.js";
 
 const TAG = 16;
+const NONCE = 12;
 
 /** The record did not authenticate (wrong keys, or bytes that are not what the peer sent). */
 export class DecryptError extends Error {}
-
-export interface Opened {
-  /** The real content type: the record's own in TLS 1.2, the inner plaintext's in TLS 1.3. */
-  type: number;
-  plaintext: Uint8Array;
-  /** Bytes of the record body before the ciphertext (TLS 1.2 AES-GCM's explicit nonce). */
-  prefix: number;
-}
 
 /**
  * The per-record nonce: the IV with the 64-bit sequence number xored into its last 8 bytes
@@ -25,32 +24,42 @@ export interface Opened {
  * by the record's explicit 8-byte nonce.
  */
 export function recordNonce(suite: SuiteInfo, iv: Uint8Array, seq: bigint | number, explicit?: Uint8Array): Uint8Array {
-  if (suite.explicitNonce) {
-    const nonce = new Uint8Array(12);
-    nonce.set(iv.subarray(0, 4), 0);
-    nonce.set(explicit!.subarray(0, 8), 4);
-    return nonce;
-  }
-  const nonce = iv.slice(0, 12);
-  const [hi, lo] = seqHalves(seq);
-  for (let i = 0; i < 4; i++) {
-    nonce[11 - i]! ^= (lo >>> (8 * i)) & 0xff;
-    nonce[7 - i]! ^= (hi >>> (8 * i)) & 0xff;
-  }
+  const nonce = new Uint8Array(NONCE);
+  const n = typeof seq === "bigint" ? seq : BigInt(seq);
+  writeRecordNonce(nonce, suite.explicitNonce, iv, Number((n >> 32n) & 0xffffffffn), Number(n & 0xffffffffn), explicit ?? nonce, 0);
   return nonce;
 }
 
-/** The 64-bit sequence number as two 32-bit halves (a record count stays far below 2^53). */
-function seqHalves(seq: bigint | number): [number, number] {
-  if (typeof seq === "bigint") return [Number((seq >> 32n) & 0xffffffffn), Number(seq & 0xffffffffn)];
-  return [Math.floor(seq / 0x100000000) >>> 0, seq >>> 0];
+/**
+ * Writes a record's nonce into `out` (12 bytes), with no allocation: the sequence number as its
+ * two 32-bit halves; with an explicit nonce (TLS 1.2 AES-GCM), its 8 bytes are read from `body` at `at`.
+ */
+function writeRecordNonce(out: Uint8Array, explicitNonce: boolean, iv: Uint8Array, seqHi: number, seqLo: number, body: Uint8Array, at: number): void {
+  if (explicitNonce) {
+    for (let i = 0; i < 4; i++) out[i] = iv[i]!;
+    for (let i = 0; i < 8; i++) out[4 + i] = body[at + i]!;
+    return;
+  }
+  for (let i = 0; i < 4; i++) out[i] = iv[i]!;
+  for (let i = 0; i < 4; i++) {
+    out[7 - i] = iv[7 - i]! ^ ((seqHi >>> (8 * i)) & 0xff);
+    out[11 - i] = iv[11 - i]! ^ ((seqLo >>> (8 * i)) & 0xff);
+  }
 }
 
 export class RecordCipher {
   /** Sequence number of the next record, reset by each key change (a number: one per record). */
   seq = 0;
+  /** Of the record last opened: its real content type (the record's own in TLS 1.2, the inner plaintext's in TLS 1.3). */
+  type = 0;
+  /** Bytes of the record body before the ciphertext (TLS 1.2 AES-GCM's explicit nonce): 8 or 0. */
+  readonly prefix: number;
   /** The key imported once, not on every record. */
   private readonly key: KeyObject;
+  private readonly tls13: boolean;
+  /** Reused for every record: the nonce, and TLS 1.2's additional data (TLS 1.3's is the record header itself). */
+  private readonly nonce = Buffer.alloc(NONCE);
+  private readonly aad = Buffer.alloc(13);
 
   constructor(
     readonly suite: SuiteInfo,
@@ -58,48 +67,62 @@ export class RecordCipher {
     private readonly iv: Uint8Array,
   ) {
     this.key = createSecretKey(key);
+    this.tls13 = suite.tls === 13;
+    this.prefix = suite.explicitNonce ? 8 : 0;
   }
 
-  /** Opens one record; `header` is its 5 bytes, `body` the rest. Throws DecryptError when it does not authenticate. */
-  open(header: Uint8Array, body: Uint8Array): Opened {
-    const tls13 = this.suite.tls === 13;
-    const prefix = this.suite.explicitNonce ? 8 : 0;
-    if (body.length < prefix + TAG) throw new DecryptError(`record of ${body.length} bytes is too short for ${this.suite.name}`);
-    const nonce = recordNonce(this.suite, this.iv, this.seq, body.subarray(0, prefix));
-    const ciphertext = body.subarray(prefix, body.length - TAG);
-    const tag = body.subarray(body.length - TAG);
-    let aad: Uint8Array;
-    if (tls13) {
-      aad = header;
+  /**
+   * Opens one record: `record` holds its 5-byte header and body (`record.length` bytes, all of
+   * them). Returns the plaintext (the content, without TLS 1.3's type byte and padding) and sets
+   * `type`. Throws DecryptError when it does not authenticate.
+   */
+  open(record: Uint8Array): Uint8Array {
+    const prefix = this.prefix;
+    const bodyLength = record.length - 5;
+    if (bodyLength < prefix + TAG) throw new DecryptError(`record of ${bodyLength} bytes is too short for ${this.suite.name}`);
+    // The sequence number as two halves: a record count stays far below 2^53.
+    const seq = this.seq;
+    const seqHi = Math.floor(seq / 0x100000000) >>> 0;
+    const seqLo = seq >>> 0;
+    writeRecordNonce(this.nonce, this.suite.explicitNonce, this.iv, seqHi, seqLo, record, 5);
+    const cipherEnd = record.length - TAG;
+    const cipherLength = cipherEnd - 5 - prefix;
+    // Typed as GCM: ChaCha20-Poly1305 takes the same calls (plaintextLength is needed by CCM only).
+    const decipher = createDecipheriv(this.suite.aead as "aes-128-gcm", this.key, this.nonce, { authTagLength: TAG }) as DecipherGCM;
+    if (this.tls13) {
+      decipher.setAAD(record.subarray(0, 5));
     } else {
       // TLS 1.2: seq_num(8) + type + version + length of the plaintext (RFC 5246 6.2.3.3).
-      aad = new Uint8Array(13);
-      const [hi, lo] = seqHalves(this.seq);
-      const view = new DataView(aad.buffer);
-      view.setUint32(0, hi);
-      view.setUint32(4, lo);
-      aad.set(header.subarray(0, 3), 8);
-      aad[11] = ciphertext.length >> 8;
-      aad[12] = ciphertext.length & 0xff;
+      const aad = this.aad;
+      aad.writeUInt32BE(seqHi, 0);
+      aad.writeUInt32BE(seqLo, 4);
+      aad[8] = record[0]!;
+      aad[9] = record[1]!;
+      aad[10] = record[2]!;
+      aad[11] = cipherLength >> 8;
+      aad[12] = cipherLength & 0xff;
+      decipher.setAAD(aad);
     }
-    const decipher = createDecipheriv(this.suite.aead as "aes-128-gcm", this.key, nonce, { authTagLength: TAG }) as DecipherGCM | DecipherChaCha20Poly1305;
-    (decipher as DecipherGCM).setAAD(aad, { plaintextLength: ciphertext.length });
-    decipher.setAuthTag(tag);
-    let plain: Uint8Array;
+    decipher.setAuthTag(record.subarray(cipherEnd));
+    let plain: Buffer;
     try {
       // An AEAD's final() adds no bytes: no copy of the record into a new buffer.
-      const head = decipher.update(ciphertext);
-      const tail = decipher.final();
-      plain = tail.length > 0 ? Buffer.concat([head, tail]) : head;
+      plain = decipher.update(record.subarray(5 + prefix, cipherEnd));
+      decipher.final();
     } catch {
       throw new DecryptError("a record failed authentication");
     }
     this.seq++;
-    if (!tls13) return { type: header[0]!, plaintext: plain, prefix };
+    // Plain Uint8Array views: their subarrays (the inner framer's) are cheaper than a Buffer's.
+    if (!this.tls13) {
+      this.type = record[0]!;
+      return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
+    }
     // TLSInnerPlaintext: content, the real type, then zero padding (RFC 8446 5.2).
     let end = plain.length;
     while (end > 0 && plain[end - 1] === 0) end--;
     if (end === 0) throw new DecryptError("a decrypted record has no content type (all padding)");
-    return { type: plain[end - 1]!, plaintext: plain.subarray(0, end - 1), prefix };
+    this.type = plain[end - 1]!;
+    return new Uint8Array(plain.buffer, plain.byteOffset, end - 1);
   }
 }
