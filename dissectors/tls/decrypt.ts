@@ -4,19 +4,34 @@
  *
  * Called once per record, so the per-record work allocates as little as node:crypto allows: the
  * nonce and the additional data are written into buffers owned by the cipher, and what a record
- * opened to is left in the cipher's fields instead of a result object. The one allocation left is
- * node:crypto's own (a decipher object and its output buffer per record: an AEAD context cannot be
- * re-keyed with a new nonce through node's API).
+ * opened to is left in the cipher's fields instead of a result object.
+ *
+ * The first record under each key is opened with node:crypto's AEAD (`createDecipheriv`), so a
+ * wrong key is found before any of its plaintext is used. After it, AES-GCM records go through
+ * gcm.ts: decrypted at once, authenticated in batches of up to BATCH_RECORDS records, which the
+ * caller checks with `check()` at each key change, gap and close (and `open` checks when a batch
+ * is full). ChaCha20-Poly1305 records are all opened one by one.
  */
 
 import { createDecipheriv, createSecretKey, type DecipherGCM, type KeyObject } from "node:crypto";
+import { GcmBatchOpener } from "./gcm.js";
 import type { SuiteInfo } from "./keys.js";
 
 const TAG = 16;
 const NONCE = 12;
 
 /** The record did not authenticate (wrong keys, or bytes that are not what the peer sent). */
-export class DecryptError extends Error {}
+export class DecryptError extends Error {
+  /** The packet of the record that failed, when it is not the record being opened (a batch's). */
+  constructor(
+    message: string,
+    readonly packet?: number,
+  ) {
+    super(message);
+  }
+}
+
+const FAILED = "a record failed authentication";
 
 /**
  * The per-record nonce: the IV with the 64-bit sequence number xored into its last 8 bytes
@@ -60,6 +75,8 @@ export class RecordCipher {
   /** Reused for every record: the nonce, and TLS 1.2's additional data (TLS 1.3's is the record header itself). */
   private readonly nonce = Buffer.alloc(NONCE);
   private readonly aad = Buffer.alloc(13);
+  /** AES-GCM after the first record: decryption by key stream, authentication in batches. */
+  private batch: GcmBatchOpener | null = null;
 
   constructor(
     readonly suite: SuiteInfo,
@@ -72,11 +89,26 @@ export class RecordCipher {
   }
 
   /**
-   * Opens one record: `record` holds its 5-byte header and body (`record.length` bytes, all of
-   * them). Returns the plaintext (the content, without TLS 1.3's type byte and padding) and sets
-   * `type`. Throws DecryptError when it does not authenticate.
+   * Checks the records opened but not yet authenticated. Throws DecryptError naming the packet
+   * of the first that failed; the caller then gives up on the connection.
    */
-  open(record: Uint8Array): Uint8Array {
+  check(): void {
+    const failed = this.batch?.check() ?? -1;
+    if (failed >= 0) throw new DecryptError(FAILED, failed);
+  }
+
+  /** Forgets the records not yet authenticated (decryption was given up). */
+  discard(): void {
+    this.batch?.discard();
+  }
+
+  /**
+   * Opens one record: `record` holds its 5-byte header and body (`record.length` bytes, all of
+   * them), `packet` the packet that completed it. Returns the plaintext (the content, without TLS
+   * 1.3's type byte and padding) and sets `type`. Throws DecryptError when it does not
+   * authenticate, or when a batch checked on the way did not.
+   */
+  open(record: Uint8Array, packet: number): Uint8Array {
     const prefix = this.prefix;
     const bodyLength = record.length - 5;
     if (bodyLength < prefix + TAG) throw new DecryptError(`record of ${bodyLength} bytes is too short for ${this.suite.name}`);
@@ -87,42 +119,62 @@ export class RecordCipher {
     writeRecordNonce(this.nonce, this.suite.explicitNonce, this.iv, seqHi, seqLo, record, 5);
     const cipherEnd = record.length - TAG;
     const cipherLength = cipherEnd - 5 - prefix;
-    // Typed as GCM: ChaCha20-Poly1305 takes the same calls (plaintextLength is needed by CCM only).
-    const decipher = createDecipheriv(this.suite.aead as "aes-128-gcm", this.key, this.nonce, { authTagLength: TAG }) as DecipherGCM;
-    if (this.tls13) {
-      decipher.setAAD(record.subarray(0, 5));
+    const aad = this.tls13 ? record.subarray(0, 5) : this.additionalData(record, seqHi, seqLo, cipherLength);
+    let plain: Uint8Array;
+    const batch = this.batch;
+    if (batch !== null && GcmBatchOpener.fits(cipherLength)) {
+      if (batch.full()) this.check();
+      plain = batch.open(this.nonce, aad, record.subarray(5 + prefix, cipherEnd), record.subarray(cipherEnd), packet);
     } else {
-      // TLS 1.2: seq_num(8) + type + version + length of the plaintext (RFC 5246 6.2.3.3).
-      const aad = this.aad;
-      aad.writeUInt32BE(seqHi, 0);
-      aad.writeUInt32BE(seqLo, 4);
-      aad[8] = record[0]!;
-      aad[9] = record[1]!;
-      aad[10] = record[2]!;
-      aad[11] = cipherLength >> 8;
-      aad[12] = cipherLength & 0xff;
-      decipher.setAAD(aad);
-    }
-    decipher.setAuthTag(record.subarray(cipherEnd));
-    let plain: Buffer;
-    try {
-      // An AEAD's final() adds no bytes: no copy of the record into a new buffer.
-      plain = decipher.update(record.subarray(5 + prefix, cipherEnd));
-      decipher.final();
-    } catch {
-      throw new DecryptError("a record failed authentication");
+      plain = this.openOne(aad, record.subarray(5 + prefix, cipherEnd), record.subarray(cipherEnd));
+      // The key is right: the records after this one are authenticated in batches.
+      if (batch === null && this.suite.aead !== "chacha20-poly1305") this.batch = new GcmBatchOpener(this.suite.aead, this.key);
     }
     this.seq++;
-    // Plain Uint8Array views: their subarrays (the inner framer's) are cheaper than a Buffer's.
     if (!this.tls13) {
       this.type = record[0]!;
-      return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
+      return plain;
     }
     // TLSInnerPlaintext: content, the real type, then zero padding (RFC 8446 5.2).
     let end = plain.length;
     while (end > 0 && plain[end - 1] === 0) end--;
-    if (end === 0) throw new DecryptError("a decrypted record has no content type (all padding)");
+    if (end === 0) {
+      // Garbage from a record of the batch that does not authenticate says so first.
+      this.check();
+      throw new DecryptError("a decrypted record has no content type (all padding)");
+    }
     this.type = plain[end - 1]!;
     return new Uint8Array(plain.buffer, plain.byteOffset, end - 1);
+  }
+
+  /** TLS 1.2: seq_num(8) + type + version + length of the plaintext (RFC 5246 6.2.3.3). */
+  private additionalData(record: Uint8Array, seqHi: number, seqLo: number, cipherLength: number): Uint8Array {
+    const aad = this.aad;
+    aad.writeUInt32BE(seqHi, 0);
+    aad.writeUInt32BE(seqLo, 4);
+    aad[8] = record[0]!;
+    aad[9] = record[1]!;
+    aad[10] = record[2]!;
+    aad[11] = cipherLength >> 8;
+    aad[12] = cipherLength & 0xff;
+    return aad;
+  }
+
+  /** One record with node:crypto's AEAD: a context of its own, the tag checked at once. */
+  private openOne(aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array {
+    // Typed as GCM: ChaCha20-Poly1305 takes the same calls (plaintextLength is needed by CCM only).
+    const decipher = createDecipheriv(this.suite.aead as "aes-128-gcm", this.key, this.nonce, { authTagLength: TAG }) as DecipherGCM;
+    decipher.setAAD(aad);
+    decipher.setAuthTag(tag);
+    let plain: Buffer;
+    try {
+      // An AEAD's final() adds no bytes: no copy of the record into a new buffer.
+      plain = decipher.update(ciphertext);
+      decipher.final();
+    } catch {
+      throw new DecryptError(FAILED);
+    }
+    // A plain Uint8Array view: its subarrays (the inner framer's) are cheaper than a Buffer's.
+    return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
   }
 }

@@ -148,10 +148,10 @@ export class TlsSession implements StreamDissector {
     let plaintext: Uint8Array;
     try {
       // A plain Uint8Array view of the record: its subarrays are cheaper than a Buffer's.
-      plaintext = cipher.open(bytes instanceof Buffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes);
+      plaintext = cipher.open(bytes instanceof Buffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes, at.last);
     } catch (err) {
       if (!(err instanceof DecryptError)) throw err;
-      this.giveUp(`${err.message} (${dir === "c2s" ? "client to server" : "server to client"}, ${cipher.suite.name}): wrong or mismatched key log entry`);
+      this.failed(dir, cipher, err);
       const record = this.newRecord(dir, bytes, at, wireLength);
       record.summary = bytes[0] === 22 ? "Encrypted Handshake Message" : CONTENT_TYPES[bytes[0]!] ?? "Record";
       return this.emit(record);
@@ -205,13 +205,40 @@ export class TlsSession implements StreamDissector {
     this.inner.data(dir, plaintext, ref);
   }
 
-  /** One note per connection, then its records stay opaque (TCP-level analysis is unaffected). */
-  private giveUp(reason: string): void {
+  /**
+   * One note per connection, then its records stay opaque (TCP-level analysis is unaffected).
+   * `packet`: the packet the note is about, by default that of the record being read.
+   */
+  private giveUp(reason: string, packet = this.packet): void {
+    this.dirs.c2s.cipher?.discard();
+    this.dirs.s2c.cipher?.discard();
     this.dirs.c2s.cipher = null;
     this.dirs.s2c.cipher = null;
     if (this.undecryptable) return;
     this.undecryptable = true;
-    this.ctx.note("warning", this.packet, `${TLS_NOT_DECRYPTED}${reason}`);
+    this.ctx.note("warning", packet, `${TLS_NOT_DECRYPTED}${reason}`);
+  }
+
+  /** A record of `dir` did not authenticate: the note names it (its packet, when it is not the one being read). */
+  private failed(dir: Dir, cipher: RecordCipher, err: DecryptError): void {
+    this.giveUp(`${err.message} (${dir === "c2s" ? "client to server" : "server to client"}, ${cipher.suite.name}): wrong or mismatched key log entry`, err.packet);
+  }
+
+  /**
+   * Authenticates the records of `dir` decrypted but not yet checked (decrypt.ts checks AES-GCM
+   * records in batches): at each key change, gap and close. False when one failed (given up).
+   */
+  private settle(dir: Dir): boolean {
+    const cipher = this.dirs[dir].cipher;
+    if (!cipher) return true;
+    try {
+      cipher.check();
+      return true;
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      this.failed(dir, cipher, err);
+      return false;
+    }
   }
 
   /** The suite, if kdiag decrypts it; otherwise gives up, naming it. */
@@ -244,7 +271,7 @@ export class TlsSession implements StreamDissector {
   /** TLS 1.3, after a side's Finished: its application traffic keys (sequence numbers restart). */
   private switchTls13(dir: Dir): void {
     const cipher = this.dirs[dir].cipher;
-    if (!this.keyLog || !cipher || !this.state.clientRandom) return;
+    if (!this.keyLog || !cipher || !this.state.clientRandom || !this.settle(dir)) return;
     const secret = this.keyLog.get(dir === "c2s" ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0", this.state.clientRandom);
     if (!secret) return this.giveUp("the key log lacks this connection's application traffic secrets");
     const k = tls13TrafficKeys(cipher.suite, secret);
@@ -253,7 +280,7 @@ export class TlsSession implements StreamDissector {
 
   /** TLS 1.2, at a side's ChangeCipherSpec: its write keys from the master secret. */
   private startTls12(dir: Dir): void {
-    if (!this.keyLog || this.undecryptable) return;
+    if (!this.keyLog || this.undecryptable || !this.settle(dir)) return;
     const cr = this.state.clientRandom;
     const sr = this.state.serverRandom;
     if (!cr || !sr) return this.giveUp("the handshake's hellos were not seen");
@@ -392,7 +419,8 @@ export class TlsSession implements StreamDissector {
     // The handshake message in progress lost bytes: drop it (the framer finds the next record).
     this.dropPending(this.dirs[dir]);
     // Records were lost with the bytes: the sequence number, hence the nonce, is unknown now.
-    if (this.dirs[dir].cipher) {
+    // Those read before the gap are authenticated first (a failure among them is the better reason).
+    if (this.settle(dir) && this.dirs[dir].cipher) {
       this.packet = at.last;
       this.giveUp(`${length} bytes were not captured (${dir === "c2s" ? "client to server" : "server to client"}); the records after them cannot be decrypted`);
     }
@@ -400,6 +428,8 @@ export class TlsSession implements StreamDissector {
   }
 
   close(how: CloseInfo): void {
+    // The last records' authentication, before the connection's notes are final.
+    if (this.settle("c2s")) this.settle("s2c");
     this.inner?.close(how);
     this.inner = null;
   }
