@@ -4,30 +4,12 @@
  * record is named by its packet wherever it sits in a batch; a wrong key fails on the first
  * record; GHASH's multiplication against the GCM specification's test case.
  */
-import { createCipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DecryptError, RecordCipher } from "../../dissectors/tls/decrypt.js";
 import { BATCH_RECORDS, gfMul } from "../../dissectors/tls/gcm.js";
 import { SUITES, type SuiteInfo } from "../../dissectors/tls/keys.js";
-
-/** One record as a peer writes it (nonce and additional data computed here, not by kdiag). */
-function seal(suite: SuiteInfo, key: Uint8Array, iv: Uint8Array, seq: number, type: number, plaintext: Uint8Array): Uint8Array {
-  const tls13 = suite.tls === 13;
-  const inner = tls13 ? Buffer.concat([plaintext, Buffer.from([type])]) : Buffer.from(plaintext);
-  const explicit = suite.explicitNonce ? 8 : 0;
-  const length = explicit + inner.length + 16;
-  const header = Buffer.from([tls13 ? 23 : type, 3, 3, length >> 8, length & 0xff]);
-  const seqBytes = Buffer.alloc(8);
-  seqBytes.writeBigUInt64BE(BigInt(seq));
-  let nonce: Buffer;
-  if (explicit) nonce = Buffer.concat([Buffer.from(iv.subarray(0, 4)), seqBytes]);
-  else nonce = Buffer.from(iv.map((b, i) => (i < 4 ? b : b ^ seqBytes[i - 4]!)));
-  const aad = tls13 ? header : Buffer.concat([seqBytes, Buffer.from([type, 3, 3, inner.length >> 8, inner.length & 0xff])]);
-  const c = createCipheriv(suite.aead as "aes-128-gcm", key, nonce, { authTagLength: 16 });
-  c.setAAD(aad, { plaintextLength: inner.length });
-  const sealed = Buffer.concat([c.update(inner), c.final()]);
-  return Buffer.concat([header, explicit ? seqBytes : Buffer.alloc(0), sealed, c.getAuthTag()]);
-}
+import { seal } from "./helpers.js";
 
 /** Lengths that hit block boundaries and the record size limit, then 1,400-byte segments. */
 const LENGTHS = [1, 15, 16, 17, 31, 32, 33, 255, 1400, 16384, 0, 4096, 1399];
