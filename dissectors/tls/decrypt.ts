@@ -75,6 +75,7 @@ export class RecordCipher {
   /** Reused for every record: the nonce, and TLS 1.2's additional data (TLS 1.3's is the record header itself). */
   private readonly nonce = Buffer.alloc(NONCE);
   private readonly aad = Buffer.alloc(13);
+  private readonly header = new Uint8Array(5);
   /** AES-GCM after the first record: decryption by key stream, authentication in batches. */
   private batch: GcmBatchOpener | null = null;
 
@@ -119,36 +120,48 @@ export class RecordCipher {
     writeRecordNonce(this.nonce, this.suite.explicitNonce, this.iv, seqHi, seqLo, record, 5);
     const cipherEnd = record.length - TAG;
     const cipherLength = cipherEnd - 5 - prefix;
-    const aad = this.tls13 ? record.subarray(0, 5) : this.additionalData(record, seqHi, seqLo, cipherLength);
-    let plain: Uint8Array;
+    const aad = this.additionalData(record, seqHi, seqLo, cipherLength);
     const batch = this.batch;
+    // The plaintext: `length` bytes of `plain` from `at`.
+    let plain: Uint8Array;
+    let at = 0;
     if (batch !== null && GcmBatchOpener.fits(cipherLength)) {
       if (batch.full()) this.check();
-      plain = batch.open(this.nonce, aad, record.subarray(5 + prefix, cipherEnd), record.subarray(cipherEnd), packet);
+      plain = batch.open(this.nonce, aad, record, 5 + prefix, cipherEnd, packet);
+      at = 16;
     } else {
       plain = this.openOne(aad, record.subarray(5 + prefix, cipherEnd), record.subarray(cipherEnd));
       // The key is right: the records after this one are authenticated in batches.
       if (batch === null && this.suite.aead !== "chacha20-poly1305") this.batch = new GcmBatchOpener(this.suite.aead, this.key);
     }
     this.seq++;
-    if (!this.tls13) {
+    let end = at + cipherLength;
+    if (this.tls13) {
+      // TLSInnerPlaintext: content, the real type, then zero padding (RFC 8446 5.2).
+      while (end > at && plain[end - 1] === 0) end--;
+      if (end === at) {
+        // Garbage from a record of the batch that does not authenticate says so first.
+        this.check();
+        throw new DecryptError("a decrypted record has no content type (all padding)");
+      }
+      this.type = plain[--end]!;
+    } else {
       this.type = record[0]!;
-      return plain;
     }
-    // TLSInnerPlaintext: content, the real type, then zero padding (RFC 8446 5.2).
-    let end = plain.length;
-    while (end > 0 && plain[end - 1] === 0) end--;
-    if (end === 0) {
-      // Garbage from a record of the batch that does not authenticate says so first.
-      this.check();
-      throw new DecryptError("a decrypted record has no content type (all padding)");
-    }
-    this.type = plain[end - 1]!;
-    return new Uint8Array(plain.buffer, plain.byteOffset, end - 1);
+    // A plain Uint8Array view: its subarrays (the inner framer's) are cheaper than a Buffer's.
+    return new Uint8Array(plain.buffer, plain.byteOffset + at, end - at);
   }
 
-  /** TLS 1.2: seq_num(8) + type + version + length of the plaintext (RFC 5246 6.2.3.3). */
+  /**
+   * The record's additional data, in a buffer reused: TLS 1.3's is the record header (RFC 8446
+   * 5.2); TLS 1.2's seq_num(8) + type + version + length of the plaintext (RFC 5246 6.2.3.3).
+   */
   private additionalData(record: Uint8Array, seqHi: number, seqLo: number, cipherLength: number): Uint8Array {
+    if (this.tls13) {
+      const header = this.header;
+      for (let i = 0; i < 5; i++) header[i] = record[i]!;
+      return header;
+    }
     const aad = this.aad;
     aad.writeUInt32BE(seqHi, 0);
     aad.writeUInt32BE(seqLo, 4);
@@ -174,7 +187,6 @@ export class RecordCipher {
     } catch {
       throw new DecryptError(FAILED);
     }
-    // A plain Uint8Array view: its subarrays (the inner framer's) are cheaper than a Buffer's.
-    return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
+    return plain;
   }
 }

@@ -52,6 +52,8 @@ const aligned = new Uint8Array(Math.ceil(MAX_CIPHERTEXT / 4) * 4);
 const alignedWords = new Int32Array(aligned.buffer);
 const tail = new Uint8Array(3 * BLOCK);
 const tailView = new DataView(tail.buffer);
+/** The tail's views by padding length: what setAAD is given, made once. */
+const TAIL_VIEWS = Array.from({ length: BLOCK }, (_, pad) => tail.subarray(0, pad + 2 * BLOCK));
 const head = new Uint8Array(BLOCK);
 
 /** A 128-bit block as four big-endian 32-bit words. */
@@ -110,11 +112,13 @@ export class GcmBatchOpener {
 
   /**
    * Decrypts one record and adds it to the batch (check `full()` first). `nonce`: its 12 bytes;
-   * `aad`: its additional data (up to 16 bytes: TLS uses 5 or 13); `ciphertext` (at most
-   * 2^14 + 2048 bytes) and `tag` from the record. Returns the plaintext (a view of a new buffer).
+   * `aad`: its additional data (up to 16 bytes: TLS uses 5 or 13); the ciphertext is
+   * `record[start..end)` (at most 2^14 + 2048 bytes), the tag the 16 bytes after it. Returns the
+   * key stream buffer, whose bytes from 16 on are now the plaintext (`end - start` of them).
+   * Offsets instead of views: this runs once per record, and each view is an allocation.
    */
-  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, packet: number): Uint8Array {
-    const n = ciphertext.length;
+  open(nonce: Uint8Array, aad: Uint8Array, record: Uint8Array, start: number, end: number, packet: number): Buffer {
+    const n = end - start;
     const stream = this.keyStream(nonce, Math.ceil(n / BLOCK));
     // The record's GHASH input, streamed into the batch's GMAC: aad, padded; ciphertext, padded;
     // the length block; then S as the record claims it, T xor E(K, J0).
@@ -122,28 +126,33 @@ export class GcmBatchOpener {
     head.fill(0);
     head.set(aad);
     gmac.setAAD(head);
+    const ciphertext = new Uint8Array(record.buffer, record.byteOffset + start, n);
     gmac.setAAD(ciphertext);
     const pad = (BLOCK - (n % BLOCK)) % BLOCK;
     tail.fill(0);
     // [len(A)]64 || [len(C)]64, in bits.
     tailView.setUint32(pad + 4, aad.length * 8);
     tailView.setUint32(pad + 12, n * 8);
-    for (let i = 0; i < BLOCK; i++) tail[pad + BLOCK + i] = tag[i]! ^ stream[i]!;
-    gmac.setAAD(tail.subarray(0, pad + 2 * BLOCK));
-    this.bytes += BLOCK + n + pad + 2 * BLOCK;
     const r = this.records++;
+    const saved = this.saved;
+    for (let i = 0; i < BLOCK; i++) {
+      const s = record[end + i]! ^ stream[i]!;
+      tail[pad + BLOCK + i] = s;
+      saved[48 * r + 32 + i] = s;
+    }
+    gmac.setAAD(TAIL_VIEWS[pad]!);
+    this.bytes += BLOCK + n + pad + 2 * BLOCK;
     this.packets[r] = packet;
     this.lengths[r] = n;
     this.aadLengths[r] = aad.length;
-    this.saved.set(nonce.subarray(0, 12), 48 * r);
-    this.saved.set(head, 48 * r + 16);
-    this.saved.set(tail.subarray(pad + BLOCK, pad + 2 * BLOCK), 48 * r + 32);
+    saved.set(nonce, 48 * r);
+    saved.set(head, 48 * r + 16);
     this.streams[r] = stream;
     // Plaintext = ciphertext xor key stream, in place in the key stream (a buffer of our own),
     // a word at a time from an aligned copy of the ciphertext.
     aligned.set(ciphertext);
     xorAligned(stream, BLOCK, n);
-    return new Uint8Array(stream.buffer, stream.byteOffset + BLOCK, n);
+    return stream;
   }
 
   /**
@@ -206,7 +215,7 @@ export class GcmBatchOpener {
 
   /** E(K, J0), E(K, nonce || 2), ...: `1 + blocks` blocks of key stream for one record. */
   private keyStream(nonce: Uint8Array, blocks: number): Buffer {
-    nonceBytes.set(nonce.subarray(0, 12));
+    nonceBytes.set(nonce);
     const w0 = nonceWords[0]!;
     const w1 = nonceWords[1]!;
     const w2 = nonceWords[2]!;

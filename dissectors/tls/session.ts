@@ -147,8 +147,7 @@ export class TlsSession implements StreamDissector {
   private decrypted(dir: Dir, side: DirState, cipher: RecordCipher, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
     let plaintext: Uint8Array;
     try {
-      // A plain Uint8Array view of the record: its subarrays are cheaper than a Buffer's.
-      plaintext = cipher.open(bytes instanceof Buffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes, at.last);
+      plaintext = cipher.open(bytes, at.last);
     } catch (err) {
       if (!(err instanceof DecryptError)) throw err;
       this.failed(dir, cipher, err);
@@ -165,12 +164,7 @@ export class TlsSession implements StreamDissector {
         ref: at,
         length: wireLength,
         summary: decryptedSummary(plaintext.length),
-        fields: {
-          "tls.record.content_type": bytes[0]!,
-          "tls.record.version": (bytes[1]! << 8) | bytes[2]!,
-          "tls.record.length": wireLength - RECORD_HEADER,
-          "tls.record.decrypted_type": 23,
-        },
+        fields: decryptedFields(bytes[0]!, (bytes[1]! << 8) | bytes[2]!, wireLength - RECORD_HEADER),
       });
       return;
     }
@@ -459,6 +453,28 @@ function decryptedSummary(length: number): string {
     if (DECRYPTED_SUMMARIES.size < 20_000) DECRYPTED_SUMMARIES.set(length, summary);
   }
   return summary;
+}
+
+/**
+ * The fields of a decrypted application data record, one frozen object per (content type,
+ * version, length), shared by every record alike: the PDU store keeps one per record, and a
+ * decrypted connection has a record per segment or so. Frozen, since every record holding it shares it.
+ */
+const DECRYPTED_FIELDS = new Map<number, Record<string, FieldValue>>();
+
+function decryptedFields(type: number, version: number, length: number): Record<string, FieldValue> {
+  const key = (type * 65536 + version) * 65536 + length;
+  let fields = DECRYPTED_FIELDS.get(key);
+  if (fields === undefined) {
+    fields = Object.freeze({
+      "tls.record.content_type": type,
+      "tls.record.version": version,
+      "tls.record.length": length,
+      "tls.record.decrypted_type": 23,
+    }) as Record<string, FieldValue>;
+    if (DECRYPTED_FIELDS.size < 40_000) DECRYPTED_FIELDS.set(key, fields);
+  }
+  return fields;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
