@@ -16,10 +16,10 @@
  * records stay opaque, as without a key log. Not done: TLS 1.3 KeyUpdate, 0-RTT early data.
  */
 
-import type { Dir, FieldValue, InnerStream, PacketRef, StreamContext, StreamDissector, TreeNode, CloseInfo } from "../../src/plugins/api.js";
+import type { Dir, FieldValue, InnerStream, PacketRef, Pdu, StreamContext, StreamDissector, TreeNode, CloseInfo } from "../../src/plugins/api.js";
 import { DecryptError, RecordCipher } from "./decrypt.js";
 import { KeyLog } from "./keylog.js";
-import { SUITES, tls12Keys, tls13TrafficKeys } from "./keys.js";
+import { SUITES, tls12Keys, tls13TrafficKeys, type Tls12Keys } from "./keys.js";
 import { RECORD_HEADER } from "./framing.js";
 import { HandshakeError, alertLevelName, copy, handshakeName, readHandshake, type HandshakeInfo } from "./handshake.js";
 import { ALERT_NAMES, ALERT_TITLES, CONTENT_TYPES, cipherSuiteName, versionName } from "./names.js";
@@ -75,6 +75,8 @@ export class TlsSession implements StreamDissector {
   /** The packet of the record being read, for notes. */
   private packet = 0;
   private inner: InnerStream | null = null;
+  /** TLS 1.2: the key block, derived at the first ChangeCipherSpec. */
+  private keyBlock: Tls12Keys | null = null;
   private innerTried = false;
 
   constructor(private readonly ctx: StreamContext) {
@@ -84,25 +86,18 @@ export class TlsSession implements StreamDissector {
 
   pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
     const type = bytes[0]!;
-    const version = (bytes[1]! << 8) | bytes[2]!;
-    const length = wireLength - RECORD_HEADER;
-    const fields: Record<string, FieldValue> = {
-      "tls.record.content_type": type,
-      "tls.record.version": version,
-      "tls.record.length": length,
-    };
-    const record = { dir, at, wireLength, fields, tree: [] as TreeNode[], summary: "", malformed: undefined as string | undefined };
+    const side = this.dirs[dir];
     // A record cut by a gap or by the end of the capture: its header is all we can trust.
     const whole = bytes.length === wireLength && at.endedAfter === undefined;
-    const body = bytes.subarray(RECORD_HEADER);
-    const side = this.dirs[dir];
     this.packet = at.last;
     side.recordOffset = at.streamOffset;
+    // The hot path of a decrypted connection: one whole record under known keys.
+    if (whole && side.cipher !== null && type !== 20) return this.decrypted(dir, side, side.cipher, bytes, at, wireLength);
+    const record = this.newRecord(dir, bytes, at, wireLength);
+    const body = bytes.subarray(RECORD_HEADER);
     if (!whole) {
       record.summary = `${CONTENT_TYPES[type] ?? "Record"} (incomplete: ${Math.min(bytes.length, at.endedAfter ?? bytes.length)} of ${wireLength} bytes seen)`;
       if (type === 22) this.dropPending(side);
-    } else if (side.cipher && type !== 20) {
-      this.decrypted(dir, bytes, record, at);
     } else if (type === 22 && side.encrypted) {
       record.summary = "Encrypted Handshake Message";
     } else if (type === 22) {
@@ -123,7 +118,17 @@ export class TlsSession implements StreamDissector {
     } else {
       record.summary = CONTENT_TYPES[type] ?? `Unknown Record (${type})`;
     }
-    this.emit(record, type, version, length);
+    this.emit(record);
+  }
+
+  /** A record's PDU in the making: its header fields, summary and tree to come. */
+  private newRecord(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): RecordOut {
+    const fields: Record<string, FieldValue> = {
+      "tls.record.content_type": bytes[0]!,
+      "tls.record.version": (bytes[1]! << 8) | bytes[2]!,
+      "tls.record.length": wireLength - RECORD_HEADER,
+    };
+    return { dir, at, wireLength, fields, tree: [], summary: "", malformed: undefined };
   }
 
   /**
@@ -134,30 +139,48 @@ export class TlsSession implements StreamDissector {
     return "Application Data";
   }
 
-  /** A record under known keys: opened, then read as its real content type says. */
-  private decrypted(dir: Dir, bytes: Uint8Array, record: RecordOut, at: PacketRef): void {
-    const side = this.dirs[dir];
-    let opened;
+  /**
+   * A whole record under known keys: opened, then read as its real content type says. Decrypted
+   * application data, nearly every record of a decrypted connection, takes the short way: its
+   * plaintext straight to the inner dissector, its PDU built in one go (no tree unless asked for).
+   */
+  private decrypted(dir: Dir, side: DirState, cipher: RecordCipher, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    let plaintext: Uint8Array;
     try {
-      opened = side.cipher!.open(bytes.subarray(0, RECORD_HEADER), bytes.subarray(RECORD_HEADER));
+      plaintext = cipher.open(bytes, at.last);
     } catch (err) {
       if (!(err instanceof DecryptError)) throw err;
-      this.giveUp(`${err.message} (${dir === "c2s" ? "client to server" : "server to client"}, ${side.cipher!.suite.name}): wrong or mismatched key log entry`);
-      record.summary = record.fields["tls.record.content_type"] === 22 ? "Encrypted Handshake Message" : CONTENT_TYPES[bytes[0]!] ?? "Record";
+      this.failed(dir, cipher, err);
+      const record = this.newRecord(dir, bytes, at, wireLength);
+      record.summary = bytes[0] === 22 ? "Encrypted Handshake Message" : CONTENT_TYPES[bytes[0]!] ?? "Record";
+      return this.emit(record);
+    }
+    const type = cipher.type;
+    if (type === 23 && !this.ctx.detail) {
+      // The inner PDUs this record completes are reported before the record's own, as below.
+      this.feedInner(dir, plaintext, at, cipher.prefix);
+      this.ctx.emit({
+        dir,
+        ref: at,
+        length: wireLength,
+        summary: decryptedSummary(plaintext.length),
+        fields: decryptedFields(bytes[0]!, (bytes[1]! << 8) | bytes[2]!, wireLength - RECORD_HEADER),
+      });
       return;
     }
-    const { type, plaintext } = opened;
+    const record = this.newRecord(dir, bytes, at, wireLength);
     record.fields["tls.record.decrypted_type"] = type;
     if (type === 22) {
       this.handshake(dir, plaintext, record, false);
     } else if (type === 21) {
       this.alert(side, plaintext, record, true);
     } else if (type === 23) {
-      record.summary = `Application Data (decrypted, ${plaintext.length} bytes)`;
-      this.feedInner(dir, plaintext, at, opened.prefix);
+      record.summary = decryptedSummary(plaintext.length);
+      this.feedInner(dir, plaintext, at, cipher.prefix);
     } else {
       record.summary = `${CONTENT_TYPES[type] ?? `Unknown Record (${type})`} (decrypted)`;
     }
+    this.emit(record);
   }
 
   /**
@@ -176,13 +199,40 @@ export class TlsSession implements StreamDissector {
     this.inner.data(dir, plaintext, ref);
   }
 
-  /** One note per connection, then its records stay opaque (TCP-level analysis is unaffected). */
-  private giveUp(reason: string): void {
+  /**
+   * One note per connection, then its records stay opaque (TCP-level analysis is unaffected).
+   * `packet`: the packet the note is about, by default that of the record being read.
+   */
+  private giveUp(reason: string, packet = this.packet): void {
+    this.dirs.c2s.cipher?.discard();
+    this.dirs.s2c.cipher?.discard();
     this.dirs.c2s.cipher = null;
     this.dirs.s2c.cipher = null;
     if (this.undecryptable) return;
     this.undecryptable = true;
-    this.ctx.note("warning", this.packet, `${TLS_NOT_DECRYPTED}${reason}`);
+    this.ctx.note("warning", packet, `${TLS_NOT_DECRYPTED}${reason}`);
+  }
+
+  /** A record of `dir` did not authenticate: the note names it (its packet, when it is not the one being read). */
+  private failed(dir: Dir, cipher: RecordCipher, err: DecryptError): void {
+    this.giveUp(`${err.message} (${dir === "c2s" ? "client to server" : "server to client"}, ${cipher.suite.name}): wrong or mismatched key log entry`, err.packet);
+  }
+
+  /**
+   * Authenticates the records of `dir` decrypted but not yet checked (decrypt.ts checks AES-GCM
+   * records in batches): at each key change, gap and close. False when one failed (given up).
+   */
+  private settle(dir: Dir): boolean {
+    const cipher = this.dirs[dir].cipher;
+    if (!cipher) return true;
+    try {
+      cipher.check();
+      return true;
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      this.failed(dir, cipher, err);
+      return false;
+    }
   }
 
   /** The suite, if kdiag decrypts it; otherwise gives up, naming it. */
@@ -215,7 +265,7 @@ export class TlsSession implements StreamDissector {
   /** TLS 1.3, after a side's Finished: its application traffic keys (sequence numbers restart). */
   private switchTls13(dir: Dir): void {
     const cipher = this.dirs[dir].cipher;
-    if (!this.keyLog || !cipher || !this.state.clientRandom) return;
+    if (!this.keyLog || !cipher || !this.state.clientRandom || !this.settle(dir)) return;
     const secret = this.keyLog.get(dir === "c2s" ? "CLIENT_TRAFFIC_SECRET_0" : "SERVER_TRAFFIC_SECRET_0", this.state.clientRandom);
     if (!secret) return this.giveUp("the key log lacks this connection's application traffic secrets");
     const k = tls13TrafficKeys(cipher.suite, secret);
@@ -224,7 +274,7 @@ export class TlsSession implements StreamDissector {
 
   /** TLS 1.2, at a side's ChangeCipherSpec: its write keys from the master secret. */
   private startTls12(dir: Dir): void {
-    if (!this.keyLog || this.undecryptable) return;
+    if (!this.keyLog || this.undecryptable || !this.settle(dir)) return;
     const cr = this.state.clientRandom;
     const sr = this.state.serverRandom;
     if (!cr || !sr) return this.giveUp("the handshake's hellos were not seen");
@@ -232,7 +282,8 @@ export class TlsSession implements StreamDissector {
     if (!master) return this.giveUp("the key log has no entry for this connection's client random");
     const suite = this.suite(12);
     if (!suite) return;
-    const keys = tls12Keys(suite, master, cr, sr);
+    // One key block for both sides: the second ChangeCipherSpec reuses the first's.
+    const keys = (this.keyBlock ??= tls12Keys(suite, master, cr, sr));
     const k = dir === "c2s" ? keys.client : keys.server;
     this.dirs[dir].cipher = new RecordCipher(suite, k.key, k.iv);
   }
@@ -335,38 +386,35 @@ export class TlsSession implements StreamDissector {
     side.lost = false;
   }
 
-  private emit(record: RecordOut, type: number, version: number, length: number): void {
-    const tree: TreeNode[] | undefined = this.ctx.detail
-      ? [
-          {
-            label: `Record Layer: ${CONTENT_TYPES[type] ?? `Unknown (${type})`} Protocol: ${record.summary}`,
-            offset: 0,
-            length: record.wireLength,
-            children: [
-              { label: `Content Type: ${CONTENT_TYPES[type] ?? "Unknown"} (${type})`, offset: 0, length: 1 },
-              { label: `Version: ${versionName(version)} (0x${version.toString(16).padStart(4, "0")})`, offset: 1, length: 2 },
-              { label: `Length: ${length}`, offset: 3, length: 2 },
-              ...record.tree,
-            ],
-          },
-        ]
-      : undefined;
-    this.ctx.emit({
-      dir: record.dir,
-      ref: record.at,
-      length: record.wireLength,
-      summary: record.summary,
-      fields: record.fields,
-      ...(tree ? { tree } : {}),
-      ...(record.malformed ? { malformed: record.malformed } : {}),
-    });
+  private emit(record: RecordOut): void {
+    const pdu: Pdu = { dir: record.dir, ref: record.at, length: record.wireLength, summary: record.summary, fields: record.fields };
+    if (this.ctx.detail) {
+      const type = record.fields["tls.record.content_type"] as number;
+      const version = record.fields["tls.record.version"] as number;
+      pdu.tree = [
+        {
+          label: `Record Layer: ${CONTENT_TYPES[type] ?? `Unknown (${type})`} Protocol: ${record.summary}`,
+          offset: 0,
+          length: record.wireLength,
+          children: [
+            { label: `Content Type: ${CONTENT_TYPES[type] ?? "Unknown"} (${type})`, offset: 0, length: 1 },
+            { label: `Version: ${versionName(version)} (0x${version.toString(16).padStart(4, "0")})`, offset: 1, length: 2 },
+            { label: `Length: ${record.wireLength - RECORD_HEADER}`, offset: 3, length: 2 },
+            ...record.tree,
+          ],
+        },
+      ];
+    }
+    if (record.malformed) pdu.malformed = record.malformed;
+    this.ctx.emit(pdu);
   }
 
   gap(dir: Dir, length: number, at: PacketRef): void {
     // The handshake message in progress lost bytes: drop it (the framer finds the next record).
     this.dropPending(this.dirs[dir]);
     // Records were lost with the bytes: the sequence number, hence the nonce, is unknown now.
-    if (this.dirs[dir].cipher) {
+    // Those read before the gap are authenticated first (a failure among them is the better reason).
+    if (this.settle(dir) && this.dirs[dir].cipher) {
       this.packet = at.last;
       this.giveUp(`${length} bytes were not captured (${dir === "c2s" ? "client to server" : "server to client"}); the records after them cannot be decrypted`);
     }
@@ -374,6 +422,8 @@ export class TlsSession implements StreamDissector {
   }
 
   close(how: CloseInfo): void {
+    // The last records' authentication, before the connection's notes are final.
+    if (this.settle("c2s")) this.settle("s2c");
     this.inner?.close(how);
     this.inner = null;
   }
@@ -387,6 +437,44 @@ interface RecordOut {
   tree: TreeNode[];
   summary: string;
   malformed: string | undefined;
+}
+
+/**
+ * "Application Data (decrypted, N bytes)", one string per length: a decrypted connection has a
+ * record per segment or so, and the same string each time costs the PDU store nothing to pool.
+ */
+const DECRYPTED_SUMMARIES = new Map<number, string>();
+
+function decryptedSummary(length: number): string {
+  let summary = DECRYPTED_SUMMARIES.get(length);
+  if (summary === undefined) {
+    summary = `Application Data (decrypted, ${length} bytes)`;
+    // Bounded by the record size limit (2^14 bytes of plaintext, and a few more from a peer that exceeds it).
+    if (DECRYPTED_SUMMARIES.size < 20_000) DECRYPTED_SUMMARIES.set(length, summary);
+  }
+  return summary;
+}
+
+/**
+ * The fields of a decrypted application data record, one frozen object per (content type,
+ * version, length), shared by every record alike: the PDU store keeps one per record, and a
+ * decrypted connection has a record per segment or so. Frozen, since every record holding it shares it.
+ */
+const DECRYPTED_FIELDS = new Map<number, Record<string, FieldValue>>();
+
+function decryptedFields(type: number, version: number, length: number): Record<string, FieldValue> {
+  const key = (type * 65536 + version) * 65536 + length;
+  let fields = DECRYPTED_FIELDS.get(key);
+  if (fields === undefined) {
+    fields = Object.freeze({
+      "tls.record.content_type": type,
+      "tls.record.version": version,
+      "tls.record.length": length,
+      "tls.record.decrypted_type": 23,
+    }) as Record<string, FieldValue>;
+    if (DECRYPTED_FIELDS.size < 40_000) DECRYPTED_FIELDS.set(key, fields);
+  }
+  return fields;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -272,96 +272,23 @@ class DispatchSink<Connection extends DispatchedConnection> implements StreamSin
     const plugin = this.registry.get(name);
     if (!plugin || plugin.layer !== "stream" || !plugin.open || this.identifyOnly) return null;
     const outer = this.plugin?.name ?? "dissector";
-    let dissector: StreamDissector | null = null;
-    const framers: Record<Dir, Framer | null> = { c2s: null, s2c: null };
-    const guard = (fn: () => void): void => {
-      if (!dissector) return;
-      try {
-        fn();
-      } catch (err) {
-        dissector = null;
-        this.hooks.note(this.conn, "error", this.lastPacket, `${name} (inside ${outer}) failed on this connection: ${message(err)}`);
-      }
-    };
     const ctx: StreamContext = {
       ...this.sharedContext(),
       emit: (pdu) => this.hooks.pdu(this.conn, pdu, name),
       exchange: (ex) => this.hooks.exchange(this.conn, ex, name),
     };
+    const failed = (err: unknown): void =>
+      this.hooks.note(this.conn, "error", this.lastPacket, `${name} (inside ${outer}) failed on this connection: ${message(err)}`);
+    let dissector: StreamDissector;
     try {
       dissector = plugin.open(ctx);
     } catch (err) {
-      this.hooks.note(this.conn, "error", this.lastPacket, `${name} (inside ${outer}) failed on this connection: ${message(err)}`);
+      failed(err);
       return null;
     }
-    if (plugin.framing) {
-      for (const dir of ["c2s", "s2c"] as const) {
-        framers[dir] = new Framer(plugin.framing, dir, {
-          pdu: (bytes, at, wireLength) => guard(() => dissector!.pdu?.(dir, bytes, at, wireLength)),
-          framingError: (_offset, packet, what) =>
-            this.hooks.note(this.conn, "warning", packet, `${name} framing inside ${outer} (${dir}): ${what}; resynchronising`),
-          ...(dissector.resync ? { resync: (bytes: Uint8Array) => dissector?.resync?.(dir, bytes) ?? -1 } : {}),
-          ...(dissector.framingFor ? { framingFor: () => dissector?.framingFor?.(dir) } : {}),
-        });
-      }
-    }
-    const feed = (dir: Dir, bytes: Uint8Array, at: PacketRef): void =>
-      guard(() => {
-        const framer = framers[dir];
-        if (framer) framer.data(bytes, at);
-        else dissector!.data?.(dir, bytes, at);
-      });
-    // The inner bytes must look like the protocol before it sees them (what the heuristic tells a
-    // connection's dissector): TLS to a port not carrying Kafka is left as TLS. Held meanwhile.
-    let deciding = plugin.detect !== undefined;
-    const held: HeldChunk[] = [];
-    const heldBytes: Record<Dir, number> = { c2s: 0, s2c: 0 };
-    const decide = (): void => {
-      let waiting = false;
-      for (const d of ["c2s", "s2c"] as const) {
-        if (heldBytes[d] === 0) continue;
-        const head = concatChunks(held.filter((c) => c.dir === d).map((c) => c.bytes), heldBytes[d]);
-        let answer: string;
-        try {
-          answer = plugin.detect!(head, d);
-        } catch {
-          answer = "no";
-        }
-        if (answer === "yes" || answer === "client") {
-          deciding = false;
-          for (const c of held.splice(0)) feed(c.dir, c.bytes, c.at);
-          return;
-        }
-        if (answer === "more") waiting = true;
-      }
-      // The client's first bytes decide; the server's alone may not (a response is no request).
-      if ((!waiting && heldBytes.c2s > 0) || heldBytes.c2s + heldBytes.s2c >= HEURISTIC_HEAD_LIMIT) {
-        deciding = false;
-        dissector = null;
-        held.length = 0;
-      }
-    };
-    return {
-      data: (dir, bytes, at) => {
-        if (!deciding) return feed(dir, bytes, at);
-        held.push({ dir, bytes: bytes.slice(), at: { ...at } });
-        heldBytes[dir] += bytes.length;
-        decide();
-      },
-      gap: (dir, length, at) =>
-        guard(() => {
-          if (deciding) return;
-          framers[dir]?.gap(length, at);
-          dissector!.gap(dir, length, at);
-        }),
-      close: (how) =>
-        guard(() => {
-          framers.c2s?.end();
-          framers.s2c?.end();
-          dissector!.close(how);
-          dissector = null;
-        }),
-    };
+    const framingNote = (dir: Dir, packet: number, what: string): void =>
+      this.hooks.note(this.conn, "warning", packet, `${name} framing inside ${outer} (${dir}): ${what}; resynchronising`);
+    return new InnerSink(plugin, dissector, failed, framingNote);
   }
 
   private deliver(tracked: Dir, bytes: Uint8Array, at: PacketRef): void {
@@ -382,6 +309,122 @@ class DispatchSink<Connection extends DispatchedConnection> implements StreamSin
       if (this.conn.malformed === null) this.conn.malformed = `${name}: ${message(err)}`;
       this.hooks.note(this.conn, "error", this.lastPacket, `${name} failed on this connection: ${message(err)}`);
       this.dissector = null;
+    }
+  }
+}
+
+/**
+ * An inner dissector's stream (InnerStream): the outer dissector feeds it a record at a time, so
+ * the path from data() to the framer and the dissector allocates nothing of its own.
+ */
+class InnerSink implements InnerStream {
+  private dissector: StreamDissector | null;
+  private readonly framers: Record<Dir, Framer | null> = { c2s: null, s2c: null };
+  /**
+   * The inner bytes must look like the protocol before it sees them (what the heuristic tells a
+   * connection's dissector): TLS to a port not carrying Kafka is left as TLS. Held meanwhile.
+   */
+  private deciding: boolean;
+  private held: HeldChunk[] = [];
+  private readonly heldBytes: Record<Dir, number> = { c2s: 0, s2c: 0 };
+
+  constructor(
+    private readonly plugin: DissectorPlugin,
+    dissector: StreamDissector,
+    /** Reports a throw of the inner dissector; it is then dropped, the outer one goes on. */
+    private readonly failed: (err: unknown) => void,
+    framingNote: (dir: Dir, packet: number, what: string) => void,
+  ) {
+    this.dissector = dissector;
+    this.deciding = plugin.detect !== undefined;
+    if (plugin.framing) {
+      for (const dir of ["c2s", "s2c"] as const) {
+        this.framers[dir] = new Framer(plugin.framing, dir, {
+          pdu: (bytes, at, wireLength) => this.pdu(dir, bytes, at, wireLength),
+          framingError: (_offset, packet, what) => framingNote(dir, packet, what),
+          ...(dissector.resync ? { resync: (bytes: Uint8Array) => this.dissector?.resync?.(dir, bytes) ?? -1 } : {}),
+          ...(dissector.framingFor ? { framingFor: () => this.dissector?.framingFor?.(dir) } : {}),
+        });
+      }
+    }
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: PacketRef): void {
+    if (!this.deciding) return this.feed(dir, bytes, at);
+    if (!this.dissector) return;
+    this.held.push({ dir, bytes: bytes.slice(), at: { ...at } });
+    this.heldBytes[dir] += bytes.length;
+    this.decide();
+  }
+
+  gap(dir: Dir, length: number, at: PacketRef): void {
+    if (!this.dissector || this.deciding) return;
+    try {
+      this.framers[dir]?.gap(length, at);
+      this.dissector.gap(dir, length, at);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  close(how: CloseInfo): void {
+    if (!this.dissector) return;
+    try {
+      this.framers.c2s?.end();
+      this.framers.s2c?.end();
+      this.dissector?.close(how);
+    } catch (err) {
+      this.fail(err);
+    }
+    this.dissector = null;
+  }
+
+  private feed(dir: Dir, bytes: Uint8Array, at: PacketRef): void {
+    const dissector = this.dissector;
+    if (!dissector) return;
+    try {
+      const framer = this.framers[dir];
+      if (framer) framer.data(bytes, at);
+      else dissector.data?.(dir, bytes, at);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** A framed PDU, from inside feed()'s guard: a throw there is caught by feed(). */
+  private pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
+    this.dissector?.pdu?.(dir, bytes, at, wireLength);
+  }
+
+  private fail(err: unknown): void {
+    if (!this.dissector) return;
+    this.dissector = null;
+    this.failed(err);
+  }
+
+  private decide(): void {
+    let waiting = false;
+    for (const d of ["c2s", "s2c"] as const) {
+      if (this.heldBytes[d] === 0) continue;
+      const head = concatChunks(this.held.filter((c) => c.dir === d).map((c) => c.bytes), this.heldBytes[d]);
+      let answer: string;
+      try {
+        answer = this.plugin.detect!(head, d);
+      } catch {
+        answer = "no";
+      }
+      if (answer === "yes" || answer === "client") {
+        this.deciding = false;
+        for (const c of this.held.splice(0)) this.feed(c.dir, c.bytes, c.at);
+        return;
+      }
+      if (answer === "more") waiting = true;
+    }
+    // The client's first bytes decide; the server's alone may not (a response is no request).
+    if ((!waiting && this.heldBytes.c2s > 0) || this.heldBytes.c2s + this.heldBytes.s2c >= HEURISTIC_HEAD_LIMIT) {
+      this.deciding = false;
+      this.dissector = null;
+      this.held = [];
     }
   }
 }

@@ -1,10 +1,12 @@
 /** Shared by the TLS tests: running the CLI, and moving a capture's connections to another port. */
 import { spawnSync } from "node:child_process";
+import { createCipheriv } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
+import type { SuiteInfo } from "../../dissectors/tls/keys.js";
 
 export const TLS_DIR = fileURLToPath(new URL("../fixtures/tls/", import.meta.url));
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -50,4 +52,23 @@ export function withPort(file: string, from: number, to: number): string {
   const out = join(mkdtempSync(join(tmpdir(), "kdiag-tls-")), `port${to}.pcap`);
   writeFileSync(out, b);
   return out;
+}
+
+/** One record as a peer writes it (nonce and additional data computed here, not by kdiag). */
+export function seal(suite: SuiteInfo, key: Uint8Array, iv: Uint8Array, seq: number, type: number, plaintext: Uint8Array): Uint8Array {
+  const tls13 = suite.tls === 13;
+  const inner = tls13 ? Buffer.concat([plaintext, Buffer.from([type])]) : Buffer.from(plaintext);
+  const explicit = suite.explicitNonce ? 8 : 0;
+  const length = explicit + inner.length + 16;
+  const header = Buffer.from([tls13 ? 23 : type, 3, 3, length >> 8, length & 0xff]);
+  const seqBytes = Buffer.alloc(8);
+  seqBytes.writeBigUInt64BE(BigInt(seq));
+  let nonce: Buffer;
+  if (explicit) nonce = Buffer.concat([Buffer.from(iv.subarray(0, 4)), seqBytes]);
+  else nonce = Buffer.from(iv.map((b, i) => (i < 4 ? b : b ^ seqBytes[i - 4]!)));
+  const aad = tls13 ? header : Buffer.concat([seqBytes, Buffer.from([type, 3, 3, inner.length >> 8, inner.length & 0xff])]);
+  const c = createCipheriv(suite.aead as "aes-128-gcm", key, nonce, { authTagLength: 16 });
+  c.setAAD(aad, { plaintextLength: inner.length });
+  const sealed = Buffer.concat([c.update(inner), c.final()]);
+  return Buffer.concat([header, explicit ? seqBytes : Buffer.alloc(0), sealed, c.getAuthTag()]);
 }
