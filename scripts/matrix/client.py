@@ -6,6 +6,8 @@ Debian's /usr/bin/python3 (python3-kafka = kafka-python, python3-confluent-kafka
                                              stdout, sleeping between them (for kcat -P -K:)
   client.py kafka-python|confluent BOOTSTRAP TOPIC PLAN [--acks A] [--max N] [--client-id ID]
                                              [-X key=value ...]   (librdkafka settings)
+                                             [--ssl-cafile CA.pem [--ssl-keylog FILE]]
+                                             (kafka-python over TLS; the key log in NSS format)
 
 PLAN is a comma-separated list of steps:
   send:N     one message with an N-byte value; N followed by z: a highly compressible value
@@ -68,12 +70,14 @@ def main() -> None:
         return
     lib, bootstrap, topic, plan = sys.argv[1:5]
     rest = sys.argv[5:]
-    acks, maxb, cid, extra = "1", 10000000, f"matrix-{lib}", {}
+    acks, maxb, cid, extra, tls = "1", 10000000, f"matrix-{lib}", {}, {}
     while rest:
         o = rest.pop(0)
         if o == "--acks": acks = rest.pop(0)
         elif o == "--max": maxb = int(rest.pop(0))
         elif o == "--client-id": cid = rest.pop(0)
+        elif o == "--ssl-cafile": tls["cafile"] = rest.pop(0)
+        elif o == "--ssl-keylog": tls["keylog"] = rest.pop(0)
         elif o == "-X":
             k, _, v = rest.pop(0).partition("=")
             extra[k] = v
@@ -82,7 +86,15 @@ def main() -> None:
         import logging
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
         from kafka import KafkaProducer
-        p = KafkaProducer(bootstrap_servers=bootstrap, client_id=cid,
+        if tls:
+            import ssl
+            ctx = ssl.create_default_context(cafile=tls["cafile"])
+            if "keylog" in tls:
+                ctx.keylog_filename = tls["keylog"]
+            extra_tls = dict(security_protocol="SSL", ssl_context=ctx)
+        else:
+            extra_tls = {}
+        p = KafkaProducer(**extra_tls, bootstrap_servers=bootstrap, client_id=cid,
                           acks=("all" if acks in ("all", "-1") else int(acks)),
                           max_request_size=maxb, linger_ms=0, retries=0, **{k: int(v) for k, v in extra.items()})
         i = 0

@@ -35,7 +35,8 @@
 # a RST forged by the firewall has 64. Static neighbours (no ARP/ND in captures), one MSS-sized
 # segment per skb (gso_max_segs 1). $WORK is a private temporary folder, removed at exit.
 # Helpers: log MSG; in_ns NS CMD...; bg NS LOG CMD... (pid in $LAST, killed at exit); stop PID...;
-# cap NS IFACE FILE FILTER (pid in $LAST); save NAME [DEST_NAME]; standin NAME [broker options].
+# cap NS IFACE FILE FILTER (pid in $LAST); save NAME [DEST_NAME]; standin NAME [broker options];
+# tls_cert (a self-signed broker certificate: $TLSDIR/cert.pem, key.pem).
 
 PREFIX="${PREFIX:-kdma}"
 V4="${V4:-10.98}"
@@ -244,4 +245,15 @@ standin() {
   local i
   for i in $(seq 200); do grep -q "listening on" "$blog" && return 0; sleep 0.1; done
   log "broker did not start: $(cat "$blog")"; return 1
+}
+
+# tls_cert: a self-signed EC P-256 certificate for the stand-in broker's TLS listener (standin
+# --tls "$TLSDIR/cert.pem,$TLSDIR/key.pem"), valid for $B4 and $B6 (clients verify it with it as
+# their CA file); made once per run, in $WORK.
+TLSDIR=""
+tls_cert() {
+  [[ -n "$TLSDIR" ]] && return 0
+  TLSDIR="$WORK/tls"; mkdir -p "$TLSDIR"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=kdiag-standin \
+    -addext "subjectAltName=IP:$B4,IP:$B6" -days 2 -keyout "$TLSDIR/key.pem" -out "$TLSDIR/cert.pem" 2>/dev/null
 }

@@ -203,14 +203,6 @@ mtl_record() {
     "{\"message-too-large\": $B_REFCONNS}" "$notes" "$fmt"
 }
 
-TLSDIR=""
-tls_cert() {
-  [[ -n "$TLSDIR" ]] && return 0
-  TLSDIR="$WORK/tls"; mkdir -p "$TLSDIR"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=kdiag-standin \
-    -addext "subjectAltName=IP:$B4,IP:$B6" -days 2 -keyout "$TLSDIR/key.pem" -out "$TLSDIR/cert.pem" 2>/dev/null
-}
-
 # ------------------------------------------------------------------ scenarios
 
 sc_mtl_kcat_acks1() {

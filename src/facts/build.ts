@@ -134,6 +134,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
       close_how: c.close.how,
       // A TLS close_notify names the side that closed, even when the peer's FIN came first.
       close_by: ends[c.id]!.closeNotify ? ends[c.id]!.by : (c.close.by ?? "none"),
+      close_notify: ends[c.id]!.closeNotify,
       longest_idle_ms: ms(c.longestIdleUs),
       rst_from: c.close.how === "rst" && c.close.by ? c.close.by : "none",
       rst_packets: big(s.rstPackets),

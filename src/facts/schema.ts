@@ -121,6 +121,7 @@ const CONNECTION_FACTS: FactSpec[] = [
   { name: "conn.payload_s2c", type: "int", unit: "bytes", description: "TCP payload bytes server to client (retransmissions included)" },
   { name: "conn.close_how", type: "string", values: CLOSE_HOW, description: "How the connection ended: fin, rst, or open (neither seen)" },
   { name: "conn.close_by", type: "string", values: SIDE, description: "Who closed: the side of the first FIN or RST, or of the TLS close_notify just before it (the peer's FIN may win the race); none while open" },
+  { name: "conn.close_notify", type: "bool", description: "The close began with a TLS close_notify from conn.close_by, before the FIN/RST (an application's orderly TLS close)" },
   { name: "conn.close_frame", type: "int", optional: true, description: "Packet number of that FIN or RST; absent while open" },
   { name: "conn.idle_before_close_ms", type: "double", unit: "ms", optional: true, description: "Silence (no packet either way) just before the FIN/RST; absent while open" },
   { name: "conn.longest_idle_ms", type: "double", unit: "ms", description: "Longest silence on the connection" },

@@ -13,6 +13,10 @@
  * same (the connection falls silent and the client comes back on a new one), so there the three
  * path causes are all expected as firewall-idle.
  *
+ * A TLS capture whose client key log was kept (`tls_keylog` in expected.json) is also analysed
+ * decrypted (`kdiag --tls-keylog`): the causes must be the same, and the Kafka inside must be
+ * decoded (`decrypted.produce_answered`: the Produce requests the broker's log shows answered).
+ *
  * `KDIAG_MATRIX_PRINT=1` prints the matrix (scenarios x causes) with the test output.
  */
 import { spawnSync } from "node:child_process";
@@ -29,6 +33,10 @@ interface Expected {
   scenario: string;
   expect: Record<string, number>;
   notes?: string;
+  /** The client's TLS key log (NSS format), beside the capture. */
+  tls_keylog?: string;
+  /** What the decrypted run must decode, from the broker's log. */
+  decrypted?: { produce_answered: number };
 }
 
 interface Finding {
@@ -57,10 +65,22 @@ function sets(): Array<{ dir: string; entries: Expected[] }> {
     .map((d) => ({ dir: join(MATRIX, d.name), entries: JSON.parse(readFileSync(join(MATRIX, d.name, "expected.json"), "utf8")) as Expected[] }));
 }
 
-function analyze(file: string): Finding[] {
-  const r = spawnSync("node", ["bin/kdiag.js", "analyze", file, "--json"], { encoding: "utf8", cwd: REPO_ROOT });
+function keylogArgs(keylog?: string): string[] {
+  return keylog ? ["--tls-keylog", keylog] : [];
+}
+
+function analyze(file: string, keylog?: string): Finding[] {
+  const r = spawnSync("node", ["bin/kdiag.js", ...keylogArgs(keylog), "analyze", file, "--json"], { encoding: "utf8", cwd: REPO_ROOT });
   if (r.status !== 0 && r.status !== 6) throw new Error(`kdiag analyze ${file}: exit ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout).findings;
+}
+
+/** Produce requests kdiag decoded with an answer (the Kafka-level view a key log gives). */
+function answeredProduces(file: string, keylog: string): number {
+  const r = spawnSync("node", ["bin/kdiag.js", ...keylogArgs(keylog), "kafka", file, "--json"], { encoding: "utf8", cwd: REPO_ROOT });
+  if (r.status !== 0) throw new Error(`kdiag kafka ${file}: exit ${r.status}: ${r.stderr}`);
+  const ex = JSON.parse(r.stdout).exchanges as Array<{ api_name: string; status: string }>;
+  return ex.filter((x) => x.api_name === "Produce" && x.status === "answered").length;
 }
 
 /** What the capture should show: broker-side path causes all read as firewall-idle. */
@@ -96,22 +116,32 @@ describe.skipIf(all.length === 0)("scenario matrix: the right cause on every rea
   for (const set of all) {
     describe(set.dir.slice(MATRIX.length + 1), () => {
       for (const e of set.entries) {
-        const name = `${set.dir.slice(MATRIX.length + 1)}/${e.file}`;
-        const test = KNOWN_WRONG[name] ? it.fails : it;
-        test(`${e.file} (${e.side} side): ${JSON.stringify(e.expect)}`, () => {
-          const findings = analyze(join(set.dir, e.file));
+        const setName = set.dir.slice(MATRIX.length + 1);
+        const name = `${setName}/${e.file}`;
+        const check = (keylog: string | undefined, label: string) => () => {
+          const findings = analyze(join(set.dir, e.file), keylog);
           const want = expectedOnThisSide(e);
           const { hard, soft } = got(findings);
           const wantHard = Object.fromEntries(Object.entries(want).filter(([c]) => !INFO_CAUSES.has(c)));
           const wantSoft = Object.fromEntries(Object.entries(want).filter(([c]) => INFO_CAUSES.has(c)));
-          rows.push(row(set.dir.slice(MATRIX.length + 1), e, want, hard, soft));
-          expect(hard, `${e.file}: causes at warning or above`).toEqual(wantHard);
+          rows.push(row(setName, { ...e, file: e.file + label }, want, hard, soft));
+          expect(hard, `${e.file}${label}: causes at warning or above`).toEqual(wantHard);
           // A soft cause may be missing, never more than happened.
           for (const [cause, n] of Object.entries(soft)) {
             if (cause === "connection-end-unexplained") continue;
-            expect(n, `${e.file}: ${cause} on more connections than happened`).toBeLessThanOrEqual(wantSoft[cause] ?? 0);
+            expect(n, `${e.file}${label}: ${cause} on more connections than happened`).toBeLessThanOrEqual(wantSoft[cause] ?? 0);
           }
-        });
+        };
+        (KNOWN_WRONG[name] ? it.fails : it)(`${e.file} (${e.side} side): ${JSON.stringify(e.expect)}`, check(undefined, ""));
+        if (e.tls_keylog) {
+          const keylog = join(set.dir, e.tls_keylog);
+          const test = KNOWN_WRONG[`${name}+keylog`] ? it.fails : it;
+          test(`${e.file} decrypted with ${e.tls_keylog} (${e.side} side): ${JSON.stringify(e.expect)}`, () => {
+            check(keylog, "+keylog")();
+            expect(answeredProduces(join(set.dir, e.file), keylog), `${e.file}: answered Produce requests decoded with the key log`)
+              .toBe(e.decrypted?.produce_answered);
+          });
+        }
       }
     });
   }

@@ -4,6 +4,7 @@ scenario-matrix captures (scripts/matrix/make-set-b.sh). Real client, real recon
 
   kp-client.py BOOTSTRAP TOPIC ROLE PLAN [--client-id ID] [--keepalive] [--request-timeout-ms N]
                [--fetch-max-wait-ms N] [--api-version X.Y.Z] [--retries N] [--no-close]
+               [--ssl-cafile CA.pem [--ssl-keylog FILE]]
 
 ROLE is producer or consumer (the consumer is group-less: assign() partition 0, offsets from the
 end, so the stand-in broker needs no group APIs). PLAN is a comma-separated list of steps:
@@ -14,6 +15,9 @@ end, so the stand-in broker needs no group APIs). PLAN is a comma-separated list
   hang      sleep forever (the script kills the process)
 At the end the client is closed (FIN) unless --no-close (os._exit without closing sockets: the
 kernel closes them). --keepalive sets SO_KEEPALIVE (timing from the namespace's sysctls).
+--ssl-cafile connects over TLS (security_protocol SSL, the broker's certificate checked against
+CA.pem); --ssl-keylog makes Python's ssl module write the TLS secrets there (NSS key log format,
+for kdiag --tls-keylog / Wireshark).
 Everything is logged to stderr with a timestamp.
 """
 import argparse
@@ -30,6 +34,15 @@ def say(msg: str) -> None:
     print(f"% {time.time() - T0:7.3f}s {msg}", file=sys.stderr, flush=True)
 
 
+def tls_context(cafile: str, keylog: "str | None"):
+    """A client TLS context that trusts CA.pem; with keylog, the session secrets go to that file."""
+    import ssl
+    ctx = ssl.create_default_context(cafile=cafile)
+    if keylog:
+        ctx.keylog_filename = keylog
+    return ctx
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("bootstrap")
@@ -44,6 +57,8 @@ def main() -> None:
     ap.add_argument("--retries", type=int, default=3)
     ap.add_argument("--no-close", action="store_true")
     ap.add_argument("--debug", action="store_true")
+    ap.add_argument("--ssl-cafile")
+    ap.add_argument("--ssl-keylog")
     a = ap.parse_args()
     logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if a.debug else logging.INFO,
                         format="%(relativeCreated)9.0fms %(name)s %(levelname)s %(message)s")
@@ -53,6 +68,8 @@ def main() -> None:
     common = dict(bootstrap_servers=a.bootstrap, client_id=a.client_id, socket_options=opts,
                   api_version=tuple(int(x) for x in a.api_version.split(".")),
                   request_timeout_ms=a.request_timeout_ms)
+    if a.ssl_cafile:
+        common.update(security_protocol="SSL", ssl_context=tls_context(a.ssl_cafile, a.ssl_keylog))
     say(f"{a.role} {common}")
     if a.role == "producer":
         from kafka import KafkaProducer
