@@ -21,15 +21,22 @@
  * that the final evaluation does not confirm (same identity, severity and confidence) is counted
  * in `revised`, which kdiag watch reports.
  *
- * Each re-run builds the facts over the whole snapshot but evaluates only what can still print
- * (see step()); kdiag watch paces them (at most every ~500 ms, and never more than a third of the
- * time), so the cost stays a fraction of the pass (bench: the live-mode section).
+ * Each re-run evaluates only what can still print and has changed (see step()), and builds the
+ * facts of those connections alone: the per-connection walk over the packets is kept between
+ * re-runs and advanced over the new packets (src/facts/packet-stats.ts), each connection's end
+ * shape is described again only when it had new packets, and a connection's cause is evaluated
+ * again only when it had new packets — or in a full round, every FULL_ROUND_EVERY re-runs, since
+ * what other connections on its path or server do (path.*, reconnects, closes together) can still
+ * raise its confidence. The aggregates per path and per server are gathered over every connection
+ * in each re-run (a few operations per connection). kdiag watch paces the re-runs (at most every
+ * ~500 ms, never more than a third of the time); bench: the live-mode section.
  */
 
 import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { CaptureSummary } from "../capture/types.js";
 import { evaluateRules, type Finding } from "../rules/evaluate.js";
+import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
 import type { CompiledRule } from "../rules/rule.js";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -38,6 +45,12 @@ import { parseAllDocuments } from "yaml";
 const STABLE_CONN_FACTS = new Set(["id", "client_addr", "client_port", "server_addr", "server_port"]);
 /** Quiet time after a close before a connection's counters count as final. */
 const QUIET_US = 1_000_000;
+/**
+ * Every this many re-runs, the causes of every unsettled connection are evaluated again (a full
+ * round), not only those of connections with new packets; the detail window lets connections go
+ * after a full round only, so what a connection leaves with was evaluated against its neighbours.
+ */
+export const FULL_ROUND_EVERY = 5;
 /**
  * End facts that later connections keep changing without bound (attempts refused or answered
  * after this end, the server's closes at other times, its idle closes as a cluster): a cause
@@ -91,8 +104,14 @@ export class LiveFindings {
   private readonly endDone = new Set<number>();
   /** Connections whose detail left the window (src/live/window.ts): never evaluated again. */
   private readonly retired = new Set<number>();
-  /** The last step's findings not printed yet, by connection: printed when it leaves the window. */
+  /** Findings not printed yet, by connection, as last evaluated: printed when it leaves the window. */
   private pending = new Map<number, Finding[]>();
+  /** Per connection: its last packet when its cause was last evaluated (changed since = evaluate again). */
+  private readonly endSeenAt = new Map<number, number>();
+  /** The walk over the packets, per connection, kept between re-runs. */
+  private readonly scan = new ConnectionPacketScan(true);
+  /** Whether the last step was a full round (every unsettled cause evaluated). */
+  lastStepFull = false;
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -134,10 +153,18 @@ export class LiveFindings {
       return c !== undefined && c.close.how !== "open" && nowUs - c.endUs >= QUIET_US;
     };
     const exchangesDone: StoredExchange[] = [];
+    useConnectionPacketScan(capture, this.scan);
+    const full = this.evaluations % FULL_ROUND_EVERY === 0;
+    this.lastStepFull = full;
+    const endNow = new Set<number>();
+    for (const c of conns) {
+      if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
+      if (full || this.endSeenAt.get(c.id) !== c.lastPacket) endNow.add(c.id);
+    }
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
       only: {
         connection: (id) => !this.connDone.has(id) && quiet(id),
-        end: (id) => !this.endDone.has(id) && !this.retired.has(id),
+        end: (id) => endNow.has(id),
         // An exchange is stored complete (answered, or closed unanswered): once is enough.
         exchange: (e) => {
           if (this.exchangeDone.has(e)) return false;
@@ -155,10 +182,16 @@ export class LiveFindings {
     // Marked after the evaluation: an item is skipped from the next step on.
     for (const e of exchangesDone) this.exchangeDone.add(e);
     for (const id of newlyQuiet) this.connDone.add(id);
+    for (const id of endNow) this.endSeenAt.set(id, conns[id]!.lastPacket);
     this.evaluations++;
     this.evaluationMs += performance.now() - started;
     let n = 0;
+    // What was evaluated now replaces what was pending of it; the rest stays as it was.
     const pending = new Map<number, Finding[]>();
+    for (const [id, fs] of this.pending) {
+      const kept = fs.filter((f) => !this.printed.has(findingKey(f)) && !(f.scope === "end" ? endNow.has(id) : f.scope === "connection" || f.scope === "exchange" ? newlyQuiet.has(id) : false));
+      if (kept.length > 0) pending.set(id, kept);
+    }
     for (const f of ordered(findings)) {
       const key = findingKey(f);
       if (this.printed.has(key)) continue;
@@ -193,8 +226,10 @@ export class LiveFindings {
    */
   retire(ids: readonly number[]): number {
     let n = 0;
+    this.scan.forget(ids);
     for (const id of ids) {
       this.retired.add(id);
+      this.endSeenAt.delete(id);
       for (const f of this.pending.get(id) ?? []) {
         const key = findingKey(f);
         if (this.printed.has(key)) continue;

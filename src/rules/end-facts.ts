@@ -12,6 +12,7 @@ import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.
 import { kafkaPerConnection } from "../facts/kafka-per-connection.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
+import { connectionPacketScan } from "../facts/packet-stats.js";
 import { describeEnd, IDLE_FLOOR_US, packetsByConnection, type EndInfo } from "./end-shape.js";
 import { bracket, largestCluster, median } from "./infer.js";
 
@@ -25,11 +26,23 @@ const NO_TOPICS: readonly string[] = Object.freeze([]);
 const serverKey = (c: Connection): string => `${c.server.addr}|${c.server.port}`;
 const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
-/** end.* and path.* for every connection (index = connection id), ready for the end scope. */
-export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; path: Facts }> {
+/**
+ * end.* and path.* for every connection (index = connection id), ready for the end scope.
+ * `need`: only these connections' facts are built (what they read of the others, per path and per
+ * server, is still gathered over every connection). In a live capture each connection's end shape
+ * is kept between evaluations and described again only when the connection had new packets.
+ */
+export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
-  const { start, list } = packetsByConnection(capture);
-  const ends = conns.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
+  const live = connectionPacketScan(capture);
+  let ends: EndInfo[];
+  if (live) {
+    live.advance(capture);
+    ends = conns.map((c) => live.memo("end", c.id, () => describeEnd(capture, c, live.packetsOf(c.id))));
+  } else {
+    const { start, list } = packetsByConnection(capture);
+    ends = conns.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
+  }
   const kafka = kafkaPerConnection(capture);
   const p = capture.packets;
   const captureEndUs = p.count > 0 ? p.tsUs[p.count - 1]! : 0;
@@ -154,7 +167,11 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     return out;
   };
 
-  return conns.map((c, id) => {
+  const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
+  for (const c of conns) if (!need || need(c.id)) out[c.id] = endOf(c, c.id);
+  return out;
+
+  function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
     const e = ends[id]!;
     const k = kafka[id]!;
     const endedUs = e.how !== "none" ? e.tsUs : e.lastUs;
@@ -277,7 +294,7 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       end.idle_close_in_cluster = Math.abs(e.idleBeforeCloseUs - idleCloseMedian) <= 0.2 * idleCloseMedian;
     }
     return { end, path };
-  });
+  }
 }
 
 function maxOf(v: readonly number[]): number {
