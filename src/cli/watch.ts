@@ -301,7 +301,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   live.finish(final);
   while (flushing) await flushing;
   await out.flush().catch(() => {});
-  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms`);
+  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms (CPU ${Math.round(live.evaluationCpuMs)} ms); process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
   out.note(`${shownLive} finding${shownLive === 1 ? "" : "s"} printed as they happened, ${shown - shownLive} at the end of the capture` +
     (maxFindings !== undefined && shown >= maxFindings ? ` (stopped at --count ${maxFindings})` : ""));
   if (window && window.summary.connections > 0) {

@@ -94,6 +94,8 @@ export class LiveFindings {
   readonly revised: Array<{ printed: Finding; final: Finding | null }> = [];
   evaluations = 0;
   evaluationMs = 0;
+  /** CPU time of the evaluations (user + system), ms: wall time on a loaded machine says little. */
+  evaluationCpuMs = 0;
   /** What step() evaluates: every rule whose findings can print before the end, but the exchange rules in liveExchangeRules. */
   private readonly stepRules: CompiledRule[];
   /** Exchange rules reading connection counters that change while it lives. */
@@ -147,6 +149,7 @@ export class LiveFindings {
    */
   step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): number {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const conns = capture.connections;
     const quiet = (id: number): boolean => {
       const c = conns[id];
@@ -185,6 +188,8 @@ export class LiveFindings {
     for (const id of endNow) this.endSeenAt.set(id, conns[id]!.lastPacket);
     this.evaluations++;
     this.evaluationMs += performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    this.evaluationCpuMs += (used.user + used.system) / 1000;
     let n = 0;
     // What was evaluated now replaces what was pending of it; the rest stays as it was.
     const pending = new Map<number, Finding[]>();
