@@ -38,7 +38,7 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   let ends: EndInfo[];
   if (live) {
     live.advance(capture);
-    ends = conns.map((c) => live.memo("end", c.id, () => describeEnd(capture, c, live.packetsOf(c.id))));
+    ends = conns.map((c) => live.memo("end", c.id, () => keptEnd(describeEnd(capture, c, live.packetsOf(c.id)))));
   } else {
     const { start, list } = packetsByConnection(capture);
     ends = conns.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
@@ -295,6 +295,11 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     }
     return { end, path };
   }
+}
+
+/** An end shape as a live capture keeps it for every connection: of the earlier bursts only the largest is read. */
+function keptEnd(e: EndInfo): EndInfo {
+  return e.earlierBursts.length > 1 ? { ...e, earlierBursts: [maxOf(e.earlierBursts)] } : e;
 }
 
 function maxOf(v: readonly number[]): number {
