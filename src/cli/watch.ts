@@ -262,9 +262,10 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     evaluatedAt = so.packets.count;
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
-    live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs);
-    // Connections leave after a full round only: their last word was weighed against their neighbours.
-    if (window && live.lastStepFull) {
+    const newest = so.packets.count;
+    live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    // A connection leaves once the step before evaluated its cause (src/live/incremental.ts).
+    if (window) {
       const pass = so;
       // Roles a dissector turned round are applied at the end only: such a connection stays.
       live.retire(window.retire(pass, (c) => live.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs));

@@ -27,7 +27,8 @@
  * shape is described again only when it had new packets, and a connection's cause is evaluated
  * again only when it had new packets — or in a full round, every FULL_ROUND_EVERY re-runs, since
  * what other connections on its path or server do (path.*, reconnects, closes together) can still
- * raise its confidence. The aggregates per path and per server are gathered over every connection
+ * raise its confidence; a connection about to leave the detail window is evaluated in the step
+ * before it leaves. The aggregates per path and per server are gathered over every connection
  * in each re-run (a few operations per connection). kdiag watch paces the re-runs (at most every
  * ~500 ms, never more than a third of the time); bench: the live-mode section.
  */
@@ -35,6 +36,7 @@
 import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { CaptureSummary } from "../capture/types.js";
+import type { Connection } from "../tcp/types.js";
 import { evaluateRules, type Finding } from "../rules/evaluate.js";
 import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
 import type { CompiledRule } from "../rules/rule.js";
@@ -47,8 +49,7 @@ const STABLE_CONN_FACTS = new Set(["id", "client_addr", "client_port", "server_a
 const QUIET_US = 1_000_000;
 /**
  * Every this many re-runs, the causes of every unsettled connection are evaluated again (a full
- * round), not only those of connections with new packets; the detail window lets connections go
- * after a full round only, so what a connection leaves with was evaluated against its neighbours.
+ * round), not only those of connections with new packets.
  */
 export const FULL_ROUND_EVERY = 5;
 /**
@@ -112,8 +113,8 @@ export class LiveFindings {
   private readonly endSeenAt = new Map<number, number>();
   /** The walk over the packets, per connection, kept between re-runs. */
   private readonly scan = new ConnectionPacketScan(true);
-  /** Whether the last step was a full round (every unsettled cause evaluated). */
-  lastStepFull = false;
+  /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
+  private lastEnds = new Set<number>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -147,7 +148,7 @@ export class LiveFindings {
    * facts once per exchange; those reading live connection counters (and connection rules) once
    * the connection is quiet; causes on every connection whose end was not printed.
    */
-  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): number {
+  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number, leaving?: (c: Connection) => boolean): number {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const conns = capture.connections;
@@ -158,12 +159,13 @@ export class LiveFindings {
     const exchangesDone: StoredExchange[] = [];
     useConnectionPacketScan(capture, this.scan);
     const full = this.evaluations % FULL_ROUND_EVERY === 0;
-    this.lastStepFull = full;
     const endNow = new Set<number>();
     for (const c of conns) {
       if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
-      if (full || this.endSeenAt.get(c.id) !== c.lastPacket) endNow.add(c.id);
+      // A connection about to leave the window is evaluated against its neighbours as they are now.
+      if (full || this.endSeenAt.get(c.id) !== c.lastPacket || (leaving !== undefined && this.connDone.has(c.id) && leaving(c))) endNow.add(c.id);
     }
+    this.lastEnds = endNow;
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
       only: {
         connection: (id) => !this.connDone.has(id) && quiet(id),
@@ -219,8 +221,9 @@ export class LiveFindings {
    * exchanges seen by the rules): its detail may then leave the window.
    */
   evaluatedFinal(id: number): boolean {
-    // A cause that waits for what later connections bring (a broker gone, refused reconnects) keeps its detail.
-    return this.connDone.has(id) && !(this.pending.get(id) ?? []).some((f) => this.endOnly.has(f.rule));
+    // Its cause evaluated by the last step (or printed); a cause that waits for what later
+    // connections bring (a broker gone, refused reconnects) keeps its detail.
+    return this.connDone.has(id) && (this.endDone.has(id) || this.lastEnds.has(id)) && !(this.pending.get(id) ?? []).some((f) => this.endOnly.has(f.rule));
   }
 
   /**

@@ -96,8 +96,9 @@ export async function runLive(
     const snap = snapshotCapture(`live on ${input.iface}`, so, input.keeper.bytes);
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     const nowUs = Math.max(lastUs, Date.now() * 1000);
-    findings.step(snap, so.swapped, nowUs);
-    if (window && findings.lastStepFull) {
+    const newest = so.packets.count;
+    findings.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    if (window) {
       const pass = so;
       findings.retire(window.retire(pass, (c) => findings.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs));
     }
