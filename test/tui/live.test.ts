@@ -83,10 +83,11 @@ describe("kdiag tui -i: live panes", () => {
     const h = await headless([], { cols: 120, rows: 30 }, { live: { iface: "test0", stream, window: { packets: 1 } } });
     await until(h, "10 packets", () => h.text().includes("[live: 10 packets"));
     expect(h.app.selectedConnection()).toBe(0);
-    for (let n = 11; n <= 20; n++) {
-      stream.write(bytes.subarray(afterRecord(bytes, n - 1), afterRecord(bytes, n)));
-      await until(h, `${n} packets`, () => h.text().includes(`[live: ${n} packets`));
-      if (h.text().includes("older connection")) break;
+    let written = 10;
+    while (written < 20 && !h.text().includes("older connection")) {
+      written++;
+      stream.write(bytes.subarray(afterRecord(bytes, written - 1), afterRecord(bytes, written)));
+      await until(h, `${written} packets`, () => h.text().includes(`[live: ${written} packets`));
     }
     expect(h.lines()[0]).toMatch(/\[live: \d+ packets, 1 older connection summarised \(\d+ exchanges\), q quits\]/);
     // Its row and its finding are still listed; the user's selection stayed on it.
@@ -94,7 +95,7 @@ describe("kdiag tui -i: live panes", () => {
     expect(h.text()).toMatch(/error firewall-idle c0 /);
     expect(h.app.selectedConnection()).toBe(0);
     expect(focused(h)).toContain(">2 Connections");
-    stream.end(bytes.subarray(afterRecord(bytes, 20)));
+    stream.end(bytes.subarray(afterRecord(bytes, written)));
     await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
     // The findings are still kdiag analyze's: connection 0's was settled before it left.
     expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
