@@ -272,6 +272,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     }
     const took = performance.now() - started;
     nextAt = performance.now() + Math.max(EVAL_EVERY_MS, 2 * took);
+    if (process.env.KDIAG_DEBUG) {
+      const m = process.memoryUsage();
+      const mib = (n: number) => Math.round(n / 1048576);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window`);
+    }
   };
   const ticker = setInterval(() => {
     if (performance.now() >= nextAt) step();
