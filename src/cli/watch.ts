@@ -42,6 +42,8 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
 
 /** Re-evaluation pace: at most this often, and never more than a third of the time. */
 const EVAL_EVERY_MS = 500;
+/** A live capture with no new packets is evaluated again this often (settling by time). */
+const IDLE_STEP_MS = 1000;
 
 /** An input being read: a live capture child, or a file/stdin. */
 interface Input {
@@ -256,8 +258,13 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   let seen = 0;
   let evaluatedAt = 0;
   let nextAt = 0;
+  let steppedAt = 0;
   const step = () => {
-    if (so === null || so.packets.count === evaluatedAt || stopping || process.env.KDIAG_NO_STEP) return;
+    if (so === null || stopping || process.env.KDIAG_NO_STEP) return;
+    // A live capture is evaluated again when time passed, even without new packets: "closed and
+    // quiet for a second" is wall-clock time there, so a verdict can settle while nothing arrives.
+    if (so.packets.count === evaluatedAt && !(input.live && performance.now() - steppedAt >= IDLE_STEP_MS)) return;
+    steppedAt = performance.now();
     const started = performance.now();
     evaluatedAt = so.packets.count;
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;

@@ -90,18 +90,28 @@ export async function runLive(
     } else app.refreshModel(model);
   };
   const refresh = () => {
-    if (so === null || so.packets.count === shownAt || ctx.closed()) return;
+    if (so === null || ctx.closed()) return;
+    // Without new packets the rules still run (about every second): "closed and quiet for a
+    // second" is wall-clock time in a live capture, so a verdict can settle while nothing arrives.
+    const idle = so.packets.count === shownAt;
     const started = performance.now();
     shownAt = so.packets.count;
     const snap = snapshotCapture(`live on ${input.iface}`, so, input.keeper.bytes);
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     const nowUs = Math.max(lastUs, Date.now() * 1000);
     const newest = so.packets.count;
+    const before = settled.length;
     findings.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    let left = 0;
     if (window) {
       const pass = so;
-      findings.retire(window.retire(pass, (c) => findings.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs));
+      const leaving = window.retire(pass, (c) => findings.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs);
+      findings.retire(leaving);
+      left = leaving.length;
     }
+    nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
+    // Nothing new to show: the panes stay as they are.
+    if (idle && settled.length === before && left === 0) return;
     app.progress = "";
     app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets${summarised(window)}, ${app.keys.say("quit")} quits]`;
     show(snap);
