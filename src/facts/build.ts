@@ -62,7 +62,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   const groups = handshakeGroups(conns);
   const paths = idlePaths(conns, capture, scan);
   const kafka = kafkaPerConnection(capture);
-  const auth = authPerConnection(capture);
+  const auth = authPerConnection(capture, need);
   const protocols = protocolsPerConnection(capture, need);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
