@@ -42,6 +42,8 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
 
 /** Re-evaluation pace: at most this often, and never more than a third of the time. */
 const EVAL_EVERY_MS = 500;
+/** A live capture with no new packets is evaluated again this often (settling by time). */
+const IDLE_STEP_MS = 1000;
 
 /** An input being read: a live capture child, or a file/stdin. */
 interface Input {
@@ -256,13 +258,20 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   let seen = 0;
   let evaluatedAt = 0;
   let nextAt = 0;
+  let steppedAt = 0;
   const step = () => {
-    if (so === null || so.packets.count === evaluatedAt || stopping || process.env.KDIAG_NO_STEP) return;
+    if (so === null || stopping || process.env.KDIAG_NO_STEP) return;
+    // A live capture is evaluated again when time passed, even without new packets: "closed and
+    // quiet for a second" is wall-clock time there, so a verdict can settle while nothing arrives.
+    if (so.packets.count === evaluatedAt && !(input.live && performance.now() - steppedAt >= IDLE_STEP_MS)) return;
+    steppedAt = performance.now();
     const started = performance.now();
     evaluatedAt = so.packets.count;
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
-    live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs);
+    const newest = so.packets.count;
+    live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    // A connection leaves once the step before evaluated its cause (src/live/incremental.ts).
     if (window) {
       const pass = so;
       // Roles a dissector turned round are applied at the end only: such a connection stays.
@@ -270,6 +279,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     }
     const took = performance.now() - started;
     nextAt = performance.now() + Math.max(EVAL_EVERY_MS, 2 * took);
+    if (process.env.KDIAG_DEBUG) {
+      const m = process.memoryUsage();
+      const mib = (n: number) => Math.round(n / 1048576);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window`);
+    }
   };
   const ticker = setInterval(() => {
     if (performance.now() >= nextAt) step();
@@ -300,7 +314,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   live.finish(final);
   while (flushing) await flushing;
   await out.flush().catch(() => {});
-  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms`);
+  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms (CPU ${Math.round(live.evaluationCpuMs)} ms); process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
   out.note(`${shownLive} finding${shownLive === 1 ? "" : "s"} printed as they happened, ${shown - shownLive} at the end of the capture` +
     (maxFindings !== undefined && shown >= maxFindings ? ` (stopped at --count ${maxFindings})` : ""));
   if (window && window.summary.connections > 0) {

@@ -7,7 +7,7 @@
  * come from the fields' declared values (valueName), never from the dissectors.
  */
 
-import type { AnalysedCapture } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
 import { valueName } from "./schema.js";
 
 export interface AuthOfConnection {
@@ -49,7 +49,12 @@ const TLS13 = 0x0304;
 
 const cache = new WeakMap<AnalysedCapture, AuthOfConnection[]>();
 
-export function authPerConnection(capture: AnalysedCapture): AuthOfConnection[] {
+/**
+ * Index = connection id. Computed once per capture; with `need` (a live re-run), only for those
+ * connections (the others' entries are absent) and not kept.
+ */
+export function authPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): AuthOfConnection[] {
+  if (need) return walk(capture, need);
   let out = cache.get(capture);
   if (!out) cache.set(capture, (out = walk(capture)));
   return out;
@@ -58,8 +63,25 @@ export function authPerConnection(capture: AnalysedCapture): AuthOfConnection[] 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
-function walk(capture: AnalysedCapture): AuthOfConnection[] {
-  const out: AuthOfConnection[] = capture.connections.map(() => ({
+function walk(capture: AnalysedCapture, need?: (id: number) => boolean): AuthOfConnection[] {
+  const out: AuthOfConnection[] = [];
+  for (const c of capture.connections) if (!need || need(c.id)) out[c.id] = fresh();
+  for (const pdu of capture.pdus) {
+    const a = out[pdu.connId];
+    if (!a) continue;
+    observePdu(a, pdu);
+  }
+  for (const e of capture.exchanges) {
+    const a = out[e.connId];
+    if (!a || a.saslMechanism === null || e.status !== "answered") continue;
+    const key = e.fields["kafka.api_key"];
+    if (typeof key === "number" && !SASL_APIS.has(key)) a.saslServed = true;
+  }
+  return out;
+}
+
+function fresh(): AuthOfConnection {
+  return {
     saslMechanism: null,
     saslUsername: null,
     saslEnabled: null,
@@ -77,61 +99,53 @@ function walk(capture: AnalysedCapture): AuthOfConnection[] {
     serverCcs: false,
     clientAppDataFrame: 0,
     serverAppDataAfterClient: false,
-  }));
-  for (const pdu of capture.pdus) {
-    const a = out[pdu.connId];
-    if (!a) continue;
-    const f = pdu.fields;
-    if (pdu.dissector === "tls") {
-      a.tlsSeen = true;
-      const type = num(f["tls.record.content_type"]);
-      const frame = pdu.ref.last;
-      if (pdu.dir === "c2s" && list(f["tls.handshake.type"]).includes(CLIENT_HELLO) && a.tlsClientHelloFrame === 0) a.tlsClientHelloFrame = frame;
-      if (pdu.dir === "s2c" && type === CONTENT_HANDSHAKE && list(f["tls.handshake.extensions.supported_version"]).includes(TLS13)) a.tls13 = true;
-      if (pdu.dir === "s2c" && type === CONTENT_CCS) a.serverCcs = true;
-      const decrypted = num(f["tls.record.decrypted_type"]);
-      const isAlert = type === CONTENT_ALERT || decrypted === CONTENT_ALERT || pdu.summary === "Encrypted Alert";
-      if (isAlert && a.tlsAlert === null) {
-        const desc = num(f["tls.alert_message.desc"]);
-        if (desc !== CLOSE_NOTIFY) {
-          a.tlsAlert = desc === null ? "encrypted" : (valueName("tls.alert_message.desc", desc) ?? `alert_${desc}`);
-          a.tlsAlertFrom = pdu.dir === "c2s" ? "client" : "server";
-          a.tlsAlertFrame = frame;
-        }
+  };
+}
+
+function observePdu(a: AuthOfConnection, pdu: StoredPdu): void {
+  const f = pdu.fields;
+  if (pdu.dissector === "tls") {
+    a.tlsSeen = true;
+    const type = num(f["tls.record.content_type"]);
+    const frame = pdu.ref.last;
+    if (pdu.dir === "c2s" && list(f["tls.handshake.type"]).includes(CLIENT_HELLO) && a.tlsClientHelloFrame === 0) a.tlsClientHelloFrame = frame;
+    if (pdu.dir === "s2c" && type === CONTENT_HANDSHAKE && list(f["tls.handshake.extensions.supported_version"]).includes(TLS13)) a.tls13 = true;
+    if (pdu.dir === "s2c" && type === CONTENT_CCS) a.serverCcs = true;
+    const decrypted = num(f["tls.record.decrypted_type"]);
+    const isAlert = type === CONTENT_ALERT || decrypted === CONTENT_ALERT || pdu.summary === "Encrypted Alert";
+    if (isAlert && a.tlsAlert === null) {
+      const desc = num(f["tls.alert_message.desc"]);
+      if (desc !== CLOSE_NOTIFY) {
+        a.tlsAlert = desc === null ? "encrypted" : (valueName("tls.alert_message.desc", desc) ?? `alert_${desc}`);
+        a.tlsAlertFrom = pdu.dir === "c2s" ? "client" : "server";
+        a.tlsAlertFrame = frame;
       }
-      if (type === CONTENT_APP_DATA && !isAlert) {
-        if (pdu.dir === "c2s" && a.clientAppDataFrame === 0) a.clientAppDataFrame = frame;
-        else if (pdu.dir === "s2c" && a.clientAppDataFrame > 0) a.serverAppDataAfterClient = true;
-      }
-      continue;
     }
-    const mech = f["kafka.sasl.mechanism"];
-    if (typeof mech === "string") {
-      a.saslMechanism ??= mech;
-      a.saslLastFrame = Math.max(a.saslLastFrame, pdu.ref.last);
+    if (type === CONTENT_APP_DATA && !isAlert) {
+      if (pdu.dir === "c2s" && a.clientAppDataFrame === 0) a.clientAppDataFrame = frame;
+      else if (pdu.dir === "s2c" && a.clientAppDataFrame > 0) a.serverAppDataAfterClient = true;
     }
-    const user = f["kafka.sasl.username"];
-    if (typeof user === "string") a.saslUsername ??= user;
-    const enabled = f["kafka.sasl.enabled_mechanisms"];
-    if (Array.isArray(enabled) && a.saslEnabled === null) a.saslEnabled = enabled.filter((x): x is string => typeof x === "string");
-    const key = f["kafka.api_key"];
-    if (pdu.dir === "s2c" && (key === 17 || key === 36) && a.saslError === null) {
-      const code = list(f["kafka.error"]).find((x) => typeof x === "number" && x !== 0) as number | undefined;
-      if (code !== undefined) {
-        a.saslError = valueName("kafka.error", code) ?? `ERROR_${code}`;
-        a.saslErrorFrame = pdu.ref.last;
-        const msg = list(f["kafka.error_message"]).find((x) => typeof x === "string" && x !== "");
-        if (typeof msg === "string") a.saslErrorMessage = msg;
-      }
+    return;
+  }
+  const mech = f["kafka.sasl.mechanism"];
+  if (typeof mech === "string") {
+    a.saslMechanism ??= mech;
+    a.saslLastFrame = Math.max(a.saslLastFrame, pdu.ref.last);
+  }
+  const user = f["kafka.sasl.username"];
+  if (typeof user === "string") a.saslUsername ??= user;
+  const enabled = f["kafka.sasl.enabled_mechanisms"];
+  if (Array.isArray(enabled) && a.saslEnabled === null) a.saslEnabled = enabled.filter((x): x is string => typeof x === "string");
+  const key = f["kafka.api_key"];
+  if (pdu.dir === "s2c" && (key === 17 || key === 36) && a.saslError === null) {
+    const code = list(f["kafka.error"]).find((x) => typeof x === "number" && x !== 0) as number | undefined;
+    if (code !== undefined) {
+      a.saslError = valueName("kafka.error", code) ?? `ERROR_${code}`;
+      a.saslErrorFrame = pdu.ref.last;
+      const msg = list(f["kafka.error_message"]).find((x) => typeof x === "string" && x !== "");
+      if (typeof msg === "string") a.saslErrorMessage = msg;
     }
   }
-  for (const e of capture.exchanges) {
-    const a = out[e.connId];
-    if (!a || a.saslMechanism === null || e.status !== "answered") continue;
-    const key = e.fields["kafka.api_key"];
-    if (typeof key === "number" && !SASL_APIS.has(key)) a.saslServed = true;
-  }
-  return out;
 }
 
 /** The TLS handshake completed: TLS 1.2 server ChangeCipherSpec, or application data both ways. */

@@ -6,69 +6,20 @@
 
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
-import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
+import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection } from "./kafka-per-connection.js";
 import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds } from "./end-shape.js";
+import { connectionPacketScan, scanPackets, type PacketStats } from "./packet-stats.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
 
-const RST = 0x004;
-const FIN = 0x001;
-
 const big = (n: number): bigint => BigInt(Math.trunc(n));
 const ms = (us: number): number => us / 1000;
-
-/** What one pass over the packet index learns per connection that the Connection lacks. */
-interface PacketStats {
-  rstPackets: number;
-  finPackets: number;
-  /** Keep-alive probe times, per direction (0 = from client, 1 = from server). */
-  keepalive: [number[], number[]];
-  /** Silence before the first probe, µs (-1 before any). */
-  keepaliveIdleUs: number;
-  afterIdleClientRetransmissions: number;
-  afterIdleServerPackets: number;
-}
-
-function scanPackets(capture: AnalysedCapture): PacketStats[] {
-  const stats: PacketStats[] = capture.connections.map(() => ({
-    rstPackets: 0,
-    finPackets: 0,
-    keepalive: [[], []],
-    keepaliveIdleUs: -1,
-    afterIdleClientRetransmissions: 0,
-    afterIdleServerPackets: 0,
-  }));
-  const lastTs = new Float64Array(capture.connections.length).fill(-1);
-  const p = capture.packets;
-  for (let i = 0; i < p.count; i++) {
-    const c = p.connId[i]!;
-    if (c < 0) continue;
-    const s = stats[c]!;
-    const flags = p.tcpFlags[i]!;
-    if (flags & RST) s.rstPackets++;
-    if (flags & FIN) s.finPackets++;
-    const ts = p.tsUs[i]!;
-    // What happened once the longest silence ended: a silent drop shows the client retransmitting
-    // into nothing, with no packet from the server.
-    const conn = capture.connections[c]!;
-    if (conn.longestIdleEndPacket > 0 && i + 1 >= conn.longestIdleEndPacket) {
-      if (p.dir[i] === 0 && p.events[i]! & TcpEvent.RETRANSMISSION) s.afterIdleClientRetransmissions++;
-      if (p.dir[i] === 1) s.afterIdleServerPackets++;
-    }
-    if (p.events[i]! & TcpEvent.KEEP_ALIVE) {
-      if (s.keepaliveIdleUs < 0 && lastTs[c]! >= 0) s.keepaliveIdleUs = ts - lastTs[c]!;
-      s.keepalive[p.dir[i]! === 0 ? 0 : 1].push(ts);
-    }
-    lastTs[c] = ts;
-  }
-  return stats;
-}
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -99,18 +50,31 @@ function handshakeGroups(conns: readonly Connection[]): Map<string, Connection[]
   return groups;
 }
 
-/** conn.* for every connection, index = connection id. */
-export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
+/**
+ * conn.* for every connection, index = connection id. `need`: only these connections' facts are
+ * built (a live evaluation of the connections that changed); what they read of the others (paths,
+ * reconnects) is still computed over every connection.
+ */
+export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Facts[] {
   const conns = capture.connections;
-  const scan = scanPackets(capture);
+  const live = connectionPacketScan(capture);
+  if (live) live.advance(capture);
+  const scan = live ? live.stats : scanPackets(capture);
   const groups = handshakeGroups(conns);
   const paths = idlePaths(conns, capture, scan);
   const kafka = kafkaPerConnection(capture);
-  const auth = authPerConnection(capture);
-  const protocols = protocolsPerConnection(capture);
+  const auth = authPerConnection(capture, need);
+  const protocols = protocolsPerConnection(capture, need);
   const ends = connectionEnds(capture);
   const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
-  return conns.map((c) => {
+  const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
+  for (const c of conns) {
+    if (need && !need(c.id)) continue;
+    out[c.id] = connectionFacts(c);
+  }
+  return out;
+
+  function connectionFacts(c: Connection): Facts {
     const s = scan[c.id]!;
     const k = kafka[c.id]!;
     const closed = c.close.how !== "open";
@@ -212,7 +176,7 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
     if (interval !== null) f.keepalive_interval_ms = ms(interval);
     if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
     return f;
-  });
+  }
 }
 
 /**
@@ -220,10 +184,17 @@ export function buildConnectionFacts(capture: AnalysedCapture): Facts[] {
  * it opened inside (Kafka in decrypted TLS: ["tls", "kafka"]). Index = connection id; connections
  * with the same protocols share one list.
  */
-function protocolsPerConnection(capture: AnalysedCapture): string[][] {
+function protocolsPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): string[][] {
   const seen: Array<Set<string> | null> = capture.connections.map((c) => (c.dissector ? new Set([c.dissector]) : null));
-  for (const pdu of capture.pdus) (seen[pdu.connId] ??= new Set()).add(pdu.dissector);
-  for (const e of capture.exchanges) (seen[e.connId] ??= new Set()).add(e.dissector);
+  // Most messages are their connection's own dissector's: a set is touched only for another one.
+  for (const pdu of capture.pdus) {
+    if (pdu.dissector === capture.connections[pdu.connId]?.dissector || (need && !need(pdu.connId))) continue;
+    (seen[pdu.connId] ??= new Set()).add(pdu.dissector);
+  }
+  for (const e of capture.exchanges) {
+    if (e.dissector === capture.connections[e.connId]?.dissector || (need && !need(e.connId))) continue;
+    (seen[e.connId] ??= new Set()).add(e.dissector);
+  }
   const shared = new Map<string, string[]>();
   return seen.map((set) => {
     const list = set ? [...set] : [];

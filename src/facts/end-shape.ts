@@ -8,6 +8,7 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import type { Connection } from "../tcp/types.js";
 import { TcpEvent } from "../tcp/types.js";
+import { connectionPacketScan } from "./packet-stats.js";
 
 const RST = 0x004;
 const FIN = 0x001;
@@ -69,8 +70,17 @@ export interface EndInfo {
 
 const endsCache = new WeakMap<AnalysedCapture, EndInfo[]>();
 
-/** describeEnd of every connection (index = connection id), computed once per capture: conn.* and end.* share it. */
+/**
+ * describeEnd of every connection (index = connection id), computed once per capture: conn.* and
+ * end.* share it. In a live capture each connection's end shape is kept between evaluations and
+ * described again only when the connection had new packets.
+ */
 export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
+  const live = connectionPacketScan(capture);
+  if (live) {
+    live.advance(capture);
+    return capture.connections.map((c) => live.memo("end", c.id, () => keptEnd(describeEnd(capture, c, live.packetsOf(c.id)))));
+  }
   let ends = endsCache.get(capture);
   if (!ends) {
     const { start, list } = packetsByConnection(capture);
@@ -78,6 +88,14 @@ export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
     endsCache.set(capture, ends);
   }
   return ends;
+}
+
+/** What a live capture keeps of an end shape: the earlier bursts only as their largest (read as "several times larger"). */
+function keptEnd(e: EndInfo): EndInfo {
+  if (e.earlierBursts.length <= 1) return e;
+  let max = -Infinity;
+  for (const b of e.earlierBursts) if (b > max) max = b;
+  return { ...e, earlierBursts: [max] };
 }
 
 /** Per-connection packet numbers (0-based indexes), grouped by a counting sort: one pass, no objects per packet. */

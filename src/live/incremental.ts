@@ -21,15 +21,24 @@
  * that the final evaluation does not confirm (same identity, severity and confidence) is counted
  * in `revised`, which kdiag watch reports.
  *
- * Each re-run builds the facts over the whole snapshot but evaluates only what can still print
- * (see step()); kdiag watch paces them (at most every ~500 ms, and never more than a third of the
- * time), so the cost stays a fraction of the pass (bench: the live-mode section).
+ * Each re-run evaluates only what can still print and has changed (see step()), and builds the
+ * facts of those connections alone: the per-connection walk over the packets is kept between
+ * re-runs and advanced over the new packets (src/facts/packet-stats.ts), each connection's end
+ * shape is described again only when it had new packets, and a connection's cause is evaluated
+ * again only when it had new packets — or in a full round, every FULL_ROUND_EVERY re-runs, since
+ * what other connections on its path or server do (path.*, reconnects, closes together) can still
+ * raise its confidence; a connection about to leave the detail window is evaluated in the step
+ * before it leaves. The aggregates per path and per server are gathered over every connection
+ * in each re-run (a few operations per connection). kdiag watch paces the re-runs (at most every
+ * ~500 ms, never more than a third of the time); bench: the live-mode section.
  */
 
 import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { CaptureSummary } from "../capture/types.js";
+import type { Connection } from "../tcp/types.js";
 import { evaluateRules, type Finding } from "../rules/evaluate.js";
+import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
 import type { CompiledRule } from "../rules/rule.js";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -38,6 +47,11 @@ import { parseAllDocuments } from "yaml";
 const STABLE_CONN_FACTS = new Set(["id", "client_addr", "client_port", "server_addr", "server_port"]);
 /** Quiet time after a close before a connection's counters count as final. */
 const QUIET_US = 1_000_000;
+/**
+ * Every this many re-runs, the causes of every unsettled connection are evaluated again (a full
+ * round), not only those of connections with new packets.
+ */
+export const FULL_ROUND_EVERY = 5;
 /**
  * End facts that later connections keep changing without bound (attempts refused or answered
  * after this end, the server's closes at other times, its idle closes as a cluster): a cause
@@ -81,6 +95,8 @@ export class LiveFindings {
   readonly revised: Array<{ printed: Finding; final: Finding | null }> = [];
   evaluations = 0;
   evaluationMs = 0;
+  /** CPU time of the evaluations (user + system), ms: wall time on a loaded machine says little. */
+  evaluationCpuMs = 0;
   /** What step() evaluates: every rule whose findings can print before the end, but the exchange rules in liveExchangeRules. */
   private readonly stepRules: CompiledRule[];
   /** Exchange rules reading connection counters that change while it lives. */
@@ -91,8 +107,14 @@ export class LiveFindings {
   private readonly endDone = new Set<number>();
   /** Connections whose detail left the window (src/live/window.ts): never evaluated again. */
   private readonly retired = new Set<number>();
-  /** The last step's findings not printed yet, by connection: printed when it leaves the window. */
+  /** Findings not printed yet, by connection, as last evaluated: printed when it leaves the window. */
   private pending = new Map<number, Finding[]>();
+  /** Per connection: its last packet when its cause was last evaluated (changed since = evaluate again). */
+  private readonly endSeenAt = new Map<number, number>();
+  /** The walk over the packets, per connection, kept between re-runs. */
+  private readonly scan = new ConnectionPacketScan(true);
+  /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
+  private lastEnds = new Set<number>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -126,18 +148,28 @@ export class LiveFindings {
    * facts once per exchange; those reading live connection counters (and connection rules) once
    * the connection is quiet; causes on every connection whose end was not printed.
    */
-  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): number {
+  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number, leaving?: (c: Connection) => boolean): number {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const conns = capture.connections;
     const quiet = (id: number): boolean => {
       const c = conns[id];
       return c !== undefined && c.close.how !== "open" && nowUs - c.endUs >= QUIET_US;
     };
     const exchangesDone: StoredExchange[] = [];
+    useConnectionPacketScan(capture, this.scan);
+    const full = this.evaluations % FULL_ROUND_EVERY === 0;
+    const endNow = new Set<number>();
+    for (const c of conns) {
+      if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
+      // A connection about to leave the window is evaluated against its neighbours as they are now.
+      if (full || this.endSeenAt.get(c.id) !== c.lastPacket || (leaving !== undefined && this.connDone.has(c.id) && leaving(c))) endNow.add(c.id);
+    }
+    this.lastEnds = endNow;
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
       only: {
         connection: (id) => !this.connDone.has(id) && quiet(id),
-        end: (id) => !this.endDone.has(id) && !this.retired.has(id),
+        end: (id) => endNow.has(id),
         // An exchange is stored complete (answered, or closed unanswered): once is enough.
         exchange: (e) => {
           if (this.exchangeDone.has(e)) return false;
@@ -155,10 +187,18 @@ export class LiveFindings {
     // Marked after the evaluation: an item is skipped from the next step on.
     for (const e of exchangesDone) this.exchangeDone.add(e);
     for (const id of newlyQuiet) this.connDone.add(id);
+    for (const id of endNow) this.endSeenAt.set(id, conns[id]!.lastPacket);
     this.evaluations++;
     this.evaluationMs += performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    this.evaluationCpuMs += (used.user + used.system) / 1000;
     let n = 0;
+    // What was evaluated now replaces what was pending of it; the rest stays as it was.
     const pending = new Map<number, Finding[]>();
+    for (const [id, fs] of this.pending) {
+      const kept = fs.filter((f) => !this.printed.has(findingKey(f)) && !(f.scope === "end" ? endNow.has(id) : f.scope === "connection" || f.scope === "exchange" ? newlyQuiet.has(id) : false));
+      if (kept.length > 0) pending.set(id, kept);
+    }
     for (const f of ordered(findings)) {
       const key = findingKey(f);
       if (this.printed.has(key)) continue;
@@ -181,8 +221,9 @@ export class LiveFindings {
    * exchanges seen by the rules): its detail may then leave the window.
    */
   evaluatedFinal(id: number): boolean {
-    // A cause that waits for what later connections bring (a broker gone, refused reconnects) keeps its detail.
-    return this.connDone.has(id) && !(this.pending.get(id) ?? []).some((f) => this.endOnly.has(f.rule));
+    // Its cause evaluated by the last step (or printed); a cause that waits for what later
+    // connections bring (a broker gone, refused reconnects) keeps its detail.
+    return this.connDone.has(id) && (this.endDone.has(id) || this.lastEnds.has(id)) && !(this.pending.get(id) ?? []).some((f) => this.endOnly.has(f.rule));
   }
 
   /**
@@ -193,8 +234,10 @@ export class LiveFindings {
    */
   retire(ids: readonly number[]): number {
     let n = 0;
+    this.scan.forget(ids);
     for (const id of ids) {
       this.retired.add(id);
+      this.endSeenAt.delete(id);
       for (const f of this.pending.get(id) ?? []) {
         const key = findingKey(f);
         if (this.printed.has(key)) continue;

@@ -69,12 +69,9 @@ export class LiveWindow {
    * ids of the connections retired now (the caller prints their pending findings first).
    */
   retire(so: PassSoFar, done: (c: Connection) => boolean, nowUs: number): number[] {
-    const newest = so.packets.count;
-    const out = (c: Connection): boolean =>
-      "packets" in this.size ? newest - c.lastPacket >= this.size.packets : nowUs - c.endUs >= this.size.us;
     const now: number[] = [];
     for (const c of so.connections) {
-      if (this.retired.has(c.id) || c.close.how === "open" || !out(c) || !done(c)) continue;
+      if (this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
       now.push(c.id);
     }
     if (now.length === 0) return now;
@@ -88,6 +85,12 @@ export class LiveWindow {
       return true;
     });
     return now;
+  }
+
+  /** A closed connection not retired yet whose last packet is out of the window (`newest`: the packet count). */
+  leaving(c: Connection, newest: number, nowUs: number): boolean {
+    if (this.retired.has(c.id) || c.close.how === "open") return false;
+    return "packets" in this.size ? newest - c.lastPacket >= this.size.packets : nowUs - c.endUs >= this.size.us;
   }
 
   private tally(x: StoredExchange): void {

@@ -25,8 +25,13 @@ const NO_TOPICS: readonly string[] = Object.freeze([]);
 const serverKey = (c: Connection): string => `${c.server.addr}|${c.server.port}`;
 const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
-/** end.* and path.* for every connection (index = connection id), ready for the end scope. */
-export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; path: Facts }> {
+/**
+ * end.* and path.* for every connection (index = connection id), ready for the end scope.
+ * `need`: only these connections' facts are built (what they read of the others, per path and per
+ * server, is still gathered over every connection). In a live capture each connection's end shape
+ * is kept between evaluations and described again only when the connection had new packets.
+ */
+export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
   const ends = connectionEnds(capture);
   const kafka = kafkaPerConnection(capture);
@@ -155,7 +160,11 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
     return out;
   };
 
-  return conns.map((c, id) => {
+  const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
+  for (const c of conns) if (!need || need(c.id)) out[c.id] = endOf(c, c.id);
+  return out;
+
+  function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
     const e = ends[id]!;
     const k = kafka[id]!;
     const endedUs = e.how !== "none" ? e.tsUs : e.lastUs;
@@ -279,9 +288,10 @@ export function buildEndFacts(capture: AnalysedCapture): Array<{ end: Facts; pat
       end.idle_close_in_cluster = Math.abs(e.idleBeforeCloseUs - idleCloseMedian) <= 0.2 * idleCloseMedian;
     }
     return { end, path };
-  });
+  }
 }
 
+/** An end shape as a live capture keeps it for every connection: of the earlier bursts only the largest is read. */
 function maxOf(v: readonly number[]): number {
   let m = -Infinity;
   for (const x of v) if (x > m) m = x;

@@ -121,10 +121,23 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     return { ...base, packets, times: packets.map((f) => tsOf(f) / 1e6) };
   };
 
+  // With `only` (a live evaluation), the items are chosen first and the facts built for their
+  // connections alone; packet and group rules read every connection.
+  const only = opts.only;
+  const selectedExchanges = only?.exchange ? capture.exchanges.filter(only.exchange) : capture.exchanges;
+  let need: ((id: number) => boolean) | undefined;
+  if (only && !active.some((r) => r.scope === "packet" || r.scope === "group")) {
+    const ids = new Set<number>();
+    for (const c of capture.connections) {
+      if ((!only.connection || only.connection(c.id)) || (!only.end || only.end(c.id))) ids.add(c.id);
+    }
+    for (const e of selectedExchanges) ids.add(e.connId);
+    need = (id) => ids.has(id);
+  }
   const needConn = active.some((r) => r.scope !== "capture" && r.scope !== "pair");
-  const conns = needConn ? buildConnectionFacts(capture) : [];
+  const conns = needConn ? buildConnectionFacts(capture, need) : [];
   const needEnds = active.some((r) => r.scope === "end" || r.scope === "exchange");
-  const ends = needEnds ? buildEndFacts(capture) : [];
+  const ends = needEnds ? buildEndFacts(capture, need) : [];
 
   const packetRules = byScope("packet");
   if (packetRules.length > 0) {
@@ -158,8 +171,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const exchangeRules = byScope("exchange");
   if (exchangeRules.length > 0) {
     const factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
-    capture.exchanges.forEach((e) => {
-      if (opts.only?.exchange && !opts.only.exchange(e)) return;
+    selectedExchanges.forEach((e) => {
       const facts = factsOf(e);
       run.item(exchangeRules, () => {
         const frames = [e.request?.first ?? 0, e.request?.last ?? 0, e.response?.first ?? 0, e.response?.last ?? 0];

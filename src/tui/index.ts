@@ -27,6 +27,7 @@ import { defaultKeysFile, loadUserKeys } from "./user-keys.js";
 import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 import { runLive, startLiveInput, type LiveInput } from "./live.js";
+import { DEFAULT_WINDOW, type WindowSize } from "../live/window.js";
 import { SETTLE_FROM_PACKETS, settleHeapSoon } from "./settle-heap.js";
 
 export interface TuiOptions {
@@ -79,6 +80,11 @@ export interface TuiOptions {
     filter?: string;
     write?: string;
     duration?: number;
+    /**
+     * The detail window (as kdiag watch --window): absent = the default (the last 200,000
+     * packets), null = keep everything.
+     */
+    window?: WindowSize | null;
     /** Tests: read this capture stream as if the tool wrote it (no capture child is started). */
     stream?: AsyncIterable<Uint8Array>;
   };
@@ -258,7 +264,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     opts.onReady?.(app, "screen");
     const load = (async () => {
       if (live) {
-        const capture = await runLive(live, { registry, app, rules: loaded.rules, glyphs, ascii: !caps.unicode, onData: () => opts.onReady?.(app, "data"), closed: () => restored });
+        const window = opts.live!.window === undefined ? DEFAULT_WINDOW : opts.live!.window;
+        const capture = await runLive(live, { registry, app, rules: loaded.rules, glyphs, ascii: !caps.unicode, window, onData: () => opts.onReady?.(app, "data"), closed: () => restored });
         captures.push(capture);
         return null;
       }

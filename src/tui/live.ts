@@ -4,10 +4,15 @@
  * what the pass holds so far (connections, exchanges, packets) with the findings settled so far
  * (src/live/incremental.ts: the same findings, at the same moment, as kdiag watch prints), and
  * App.refreshModel keeps every selection on its item, so nothing jumps while the user reads.
+ * With a detail window (default, as kdiag watch --window), the Kafka messages and exchanges of
+ * closed, evaluated connections older than the window leave memory (src/live/window.ts): such a
+ * connection stays in the connections pane as its row (addresses, duration, bytes, close, its
+ * findings), and the title line counts the connections and exchanges summarised.
  */
 
 import { CaptureStartError, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
+import { LiveWindow, type WindowSize } from "../live/window.js";
 import { asPcapng, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
@@ -66,9 +71,10 @@ export async function startLiveInput(o: { iface: string; filter?: string; write?
 
 export async function runLive(
   input: LiveInput,
-  ctx: { registry: Registry; app: App; rules: readonly CompiledRule[]; glyphs: Glyphs; ascii: boolean; onData: () => void; closed: () => boolean },
+  ctx: { registry: Registry; app: App; rules: readonly CompiledRule[]; glyphs: Glyphs; ascii: boolean; window?: WindowSize | null; onData: () => void; closed: () => boolean },
 ): Promise<AnalysedCapture> {
   const { app } = ctx;
+  const window = ctx.window ? new LiveWindow(ctx.window) : null;
   const settled: Finding[] = [];
   const findings = new LiveFindings(ctx.rules, (f) => settled.push(f));
   let so: PassSoFar | null = null;
@@ -84,14 +90,30 @@ export async function runLive(
     } else app.refreshModel(model);
   };
   const refresh = () => {
-    if (so === null || so.packets.count === shownAt || ctx.closed()) return;
+    if (so === null || ctx.closed()) return;
+    // Without new packets the rules still run (about every second): "closed and quiet for a
+    // second" is wall-clock time in a live capture, so a verdict can settle while nothing arrives.
+    const idle = so.packets.count === shownAt;
     const started = performance.now();
     shownAt = so.packets.count;
     const snap = snapshotCapture(`live on ${input.iface}`, so, input.keeper.bytes);
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
-    findings.step(snap, so.swapped, Math.max(lastUs, Date.now() * 1000));
+    const nowUs = Math.max(lastUs, Date.now() * 1000);
+    const newest = so.packets.count;
+    const before = settled.length;
+    findings.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    let left = 0;
+    if (window) {
+      const pass = so;
+      const leaving = window.retire(pass, (c) => findings.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs);
+      findings.retire(leaving);
+      left = leaving.length;
+    }
+    nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
+    // Nothing new to show: the panes stay as they are.
+    if (idle && settled.length === before && left === 0) return;
     app.progress = "";
-    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets, ${app.keys.say("quit")} quits]`;
+    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets${summarised(window)}, ${app.keys.say("quit")} quits]`;
     show(snap);
     nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
   };
@@ -112,7 +134,14 @@ export async function runLive(
   if (ctx.closed()) return capture;
   // The capture ended (--duration, the tool stopped): the rules once more over all of it.
   findings.finish(evaluateRules(ctx.rules, capture));
-  app.notice = `[capture stopped: ${capture.packets.count.toLocaleString("en-US")} packets${input.write ? `, kept in ${input.write}` : ""}]`;
+  app.notice = `[capture stopped: ${capture.packets.count.toLocaleString("en-US")} packets${summarised(window)}${input.write ? `, kept in ${input.write}` : ""}]`;
   show(capture);
   return capture;
+}
+
+/** ", 12 older connections summarised (340 exchanges)" once connections left the window; "" before. */
+function summarised(window: LiveWindow | null): string {
+  const w = window?.summary;
+  if (!w || w.connections === 0) return "";
+  return `, ${w.connections.toLocaleString("en-US")} older connection${w.connections === 1 ? "" : "s"} summarised (${w.exchanges.toLocaleString("en-US")} exchanges)`;
 }

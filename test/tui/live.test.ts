@@ -74,6 +74,39 @@ describe("kdiag tui -i: live panes", () => {
     expect(await h.exit).toBe(0);
   }, 60_000);
 
+  it("with a detail window, a closed connection older than the window is summarised: its row and finding stay, the selection does not move", async () => {
+    const bytes = readFileSync(FIREWALL);
+    const stream = new PassThrough();
+    stream.write(bytes.subarray(0, afterRecord(bytes, 10)));
+    // A window of one packet: connection 0 leaves as soon as it closed (RST, packet 12) and was
+    // evaluated in a full round (every 5th refresh; a refresh follows new packets, at most once a second).
+    const h = await headless([], { cols: 120, rows: 30 }, { live: { iface: "test0", stream, window: { packets: 1 } } });
+    await until(h, "10 packets", () => h.text().includes("[live: 10 packets"));
+    expect(h.app.selectedConnection()).toBe(0);
+    let written = 10;
+    while (written < 20 && !h.text().includes("older connection")) {
+      written++;
+      stream.write(bytes.subarray(afterRecord(bytes, written - 1), afterRecord(bytes, written)));
+      await until(h, `${written} packets`, () => h.text().includes(`[live: ${written} packets`));
+    }
+    expect(h.lines()[0]).toMatch(/\[live: \d+ packets, 1 older connection summarised \(\d+ exchanges\), q quits\]/);
+    // Its row and its finding are still listed; the user's selection stayed on it.
+    expect(h.text()).toMatch(/Connections \(2\/2\)/);
+    expect(h.text()).toMatch(/error firewall-idle c0 /);
+    expect(h.app.selectedConnection()).toBe(0);
+    expect(focused(h)).toContain(">2 Connections");
+    stream.end(bytes.subarray(afterRecord(bytes, written)));
+    await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
+    // The findings are still kdiag analyze's: connection 0's was settled before it left.
+    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
+      ["firewall-idle", 0, [1, 11, 12]],
+      ["firewall-idle", 1, [13, 23, 24]],
+    ]);
+    expect(h.app.selectedConnection()).toBe(0);
+    await h.press("q");
+    expect(await h.exit).toBe(0);
+  }, 90_000);
+
   it("-w keeps pcapng though the stream is classic pcap; a stream cut inside a record keeps the complete packets and says so on quit", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-live-"));
     try {

@@ -1,0 +1,161 @@
+/**
+ * What one walk over the packet index learns per connection that the Connection lacks (RST and
+ * FIN counts, keep-alive probes, what followed the longest silence), and each connection's packet
+ * numbers. A static capture walks its index once per evaluation (scanPackets); a live capture
+ * keeps a ConnectionPacketScan between evaluations and advances it over the packets that arrived
+ * since, so an evaluation costs the new packets, not the whole capture (src/live/incremental.ts).
+ */
+
+import type { AnalysedCapture } from "../model/analysed-capture.js";
+import { TcpEvent, type Connection } from "../tcp/types.js";
+
+const RST = 0x004;
+const FIN = 0x001;
+
+export interface PacketStats {
+  rstPackets: number;
+  finPackets: number;
+  /** Keep-alive probe times, per direction (0 = from client, 1 = from server). */
+  keepalive: [number[], number[]];
+  /** Silence before the first probe, µs (-1 before any). */
+  keepaliveIdleUs: number;
+  afterIdleClientRetransmissions: number;
+  afterIdleServerPackets: number;
+}
+
+function newStats(): PacketStats {
+  return { rstPackets: 0, finPackets: 0, keepalive: [[], []], keepaliveIdleUs: -1, afterIdleClientRetransmissions: 0, afterIdleServerPackets: 0 };
+}
+
+/** The stats of every connection (index = connection id), from one walk over the whole index. */
+export function scanPackets(capture: AnalysedCapture): PacketStats[] {
+  const scan = new ConnectionPacketScan(false);
+  scan.advance(capture);
+  return scan.stats;
+}
+
+/**
+ * Per-connection stats (and, with `keepLists`, packet numbers) kept up to date as packets arrive.
+ * Exact against scanPackets over the same packets: every counter is a running sum in packet
+ * order, and the counters after the longest silence restart when the tracker moves that silence
+ * (it moves it to the packet it is processing, always one this scan has not seen yet).
+ */
+export class ConnectionPacketScan {
+  readonly stats: PacketStats[] = [];
+  /** Packets the scan has taken in (the index rows [0, cursor)). */
+  private cursor = 0;
+  private lastTs: number[] = [];
+  /** The longest-silence end each connection's after-idle counters count from. */
+  private idleEnd: number[] = [];
+  /** Packet indexes (0-based) per connection and how many are used; null once forgotten. */
+  private lists: Array<Int32Array | null> = [];
+  private used: number[] = [];
+  /** Per connection: packets seen (kept after forget, for the memo's validity). */
+  private seen: number[] = [];
+  private readonly memos = new Map<string, Array<{ n: number; value: unknown } | undefined>>();
+  private readonly forgotten = new Set<number>();
+
+  constructor(private readonly keepLists: boolean) {}
+
+  /** Takes in the packets added to the index since the last call (and the connections opened since). */
+  advance(capture: Pick<AnalysedCapture, "packets" | "connections">): void {
+    const conns = capture.connections;
+    while (this.stats.length < conns.length) {
+      this.stats.push(newStats());
+      this.lastTs.push(-1);
+      this.idleEnd.push(0);
+      this.lists.push(null);
+      this.used.push(0);
+      this.seen.push(0);
+    }
+    const p = capture.packets;
+    for (let i = this.cursor; i < p.count; i++) {
+      const c = p.connId[i]!;
+      if (c < 0) continue;
+      const s = this.stats[c]!;
+      const conn: Connection = conns[c]!;
+      this.seen[c]!++;
+      if (this.keepLists && !this.forgotten.has(c)) this.append(c, i);
+      const flags = p.tcpFlags[i]!;
+      if (flags & RST) s.rstPackets++;
+      if (flags & FIN) s.finPackets++;
+      const ts = p.tsUs[i]!;
+      // What happened once the longest silence ended: a silent drop shows the client retransmitting
+      // into nothing, with no packet from the server.
+      if (conn.longestIdleEndPacket !== this.idleEnd[c]) {
+        this.idleEnd[c] = conn.longestIdleEndPacket;
+        s.afterIdleClientRetransmissions = 0;
+        s.afterIdleServerPackets = 0;
+      }
+      if (conn.longestIdleEndPacket > 0 && i + 1 >= conn.longestIdleEndPacket) {
+        if (p.dir[i] === 0 && p.events[i]! & TcpEvent.RETRANSMISSION) s.afterIdleClientRetransmissions++;
+        if (p.dir[i] === 1) s.afterIdleServerPackets++;
+      }
+      if (p.events[i]! & TcpEvent.KEEP_ALIVE) {
+        if (s.keepaliveIdleUs < 0 && this.lastTs[c]! >= 0) s.keepaliveIdleUs = ts - this.lastTs[c]!;
+        s.keepalive[p.dir[i]! === 0 ? 0 : 1].push(ts);
+      }
+      this.lastTs[c] = ts;
+    }
+    this.cursor = p.count;
+  }
+
+  /** A connection's packet indexes (0-based), in capture order (lists kept only). */
+  packetsOf(connId: number): Int32Array {
+    const l = this.lists[connId];
+    return l ? l.subarray(0, this.used[connId]!) : EMPTY;
+  }
+
+  /**
+   * A value derived from one connection's packets, computed again only when the connection has
+   * packets it did not have then. A forgotten connection keeps its last value (its packets are gone).
+   */
+  memo<T>(slot: string, connId: number, compute: () => T): T {
+    let m = this.memos.get(slot);
+    if (!m) this.memos.set(slot, (m = []));
+    const hit = m[connId];
+    const n = this.seen[connId] ?? 0;
+    if (hit && (hit.n === n || this.forgotten.has(connId))) return hit.value as T;
+    const value = compute();
+    m[connId] = { n, value };
+    return value;
+  }
+
+  /** Drops the packet lists of connections whose detail left the window (their memos stay). */
+  forget(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.forgotten.add(id);
+      this.lists[id] = null;
+      this.used[id] = 0;
+    }
+  }
+
+  private append(c: number, i: number): void {
+    let l = this.lists[c];
+    const n = this.used[c]!;
+    if (!l) this.lists[c] = l = new Int32Array(16);
+    else if (n === l.length) {
+      const bigger = new Int32Array(l.length * 2);
+      bigger.set(l);
+      this.lists[c] = l = bigger;
+    }
+    l[n] = i;
+    this.used[c] = n + 1;
+  }
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * The live capture's scan, for the snapshot the rules read (a live evaluation registers it; a
+ * static capture has none and the facts walk the index themselves).
+ */
+const live = new WeakMap<object, ConnectionPacketScan>();
+
+export function useConnectionPacketScan(capture: AnalysedCapture, scan: ConnectionPacketScan): void {
+  live.set(capture, scan);
+}
+
+export function connectionPacketScan(capture: AnalysedCapture): ConnectionPacketScan | undefined {
+  return live.get(capture);
+}
