@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ConnectionPacketScan, scanPackets } from "../../src/facts/packet-stats.js";
 import { analyseCapture } from "../../src/model/analyse.js";
 import { createRegistry } from "../../src/plugins/builtin.js";
-import { packetsByConnection } from "../../src/rules/end-shape.js";
+import { packetsByConnection } from "../../src/facts/end-shape.js";
 
 const CAPTURES = [
   // keep-alive probes from the client, then the middlebox's reset
