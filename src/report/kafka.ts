@@ -4,7 +4,7 @@
  */
 
 import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
-import type { FieldValue } from "../plugins/api.js";
+import type { ExchangeSide, FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { formatCount, renderTable, tableLines, usToSeconds } from "./format.js";
 import { sanitize } from "./sanitize.js";
@@ -54,16 +54,19 @@ function endpoint(addr: string, port: number): string {
 }
 
 /** Latency as Wireshark's kafka.response_time: request's last segment to response's last segment. */
-function latencyMs(ex: StoredExchange): number | null {
-  if (!ex.request || !ex.response) return null;
-  return Math.round(ex.response.tsUs - ex.request.tsUs) / 1000;
+function latencyMs(request: ExchangeSide | null, response: ExchangeSide | null): number | null {
+  if (!request || !response) return null;
+  return Math.round(response.tsUs - request.tsUs) / 1000;
 }
 
 export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): ExchangeJson {
   const conn = capture.connections[ex.connId]!;
+  // Read once: a stored exchange builds its fields and sides on each read (src/model/exchange-store.ts).
   const f = ex.fields;
+  const request = ex.request;
+  const response = ex.response;
   const apiKey = num(f["kafka.api_key"]);
-  const side = ex.request ?? ex.response!;
+  const side = request ?? response!;
   return {
     connection: ex.connId,
     client: endpoint(conn.client.addr, conn.client.port),
@@ -77,11 +80,11 @@ export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): Ex
     topics: strings(f["kafka.topic_name"]),
     status: ex.status,
     confidence: ex.confidence,
-    request_packets: ex.request ? [ex.request.first, ex.request.last] : null,
-    response_packets: ex.response ? [ex.response.first, ex.response.last] : null,
-    request_size: ex.request?.length ?? null,
-    response_size: ex.response?.length ?? null,
-    latency_ms: latencyMs(ex),
+    request_packets: request ? [request.first, request.last] : null,
+    response_packets: response ? [response.first, response.last] : null,
+    request_size: request?.length ?? null,
+    response_size: response?.length ?? null,
+    latency_ms: latencyMs(request, response),
     acks: num(f["kafka.required_acks"]),
     throttle_time_ms: num(f["kafka.throttle_time"]),
     unanswered_reason: typeof f["kafka.unanswered"] === "string" ? f["kafka.unanswered"] : null,
