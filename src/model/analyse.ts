@@ -87,11 +87,15 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   const file = files.length === 1 ? files[0]! : mergedName(files);
   const packets = new PacketIndex(4096);
   // PDUs and exchanges as typed-array columns; `pdus` and `exchanges` list one small record each.
-  const pduStore = new PduStore();
-  const exchangeStore = new ExchangeStore();
-  const pdus = pduStore.list;
+  // Not for a live capture: its window removes old messages from the lists (src/live/window.ts)
+  // while findings may still hold them, and a store cannot free the rows of records it can no
+  // longer see; there each message stays the plain object the dissector made.
+  const columnar = !opts.stream;
+  const pduStore = columnar ? new PduStore() : null;
+  const exchangeStore = columnar ? new ExchangeStore() : null;
+  const pdus: StoredPdu[] = pduStore ? pduStore.list : [];
   const notes: Note[] = [];
-  const exchanges = exchangeStore.list;
+  const exchanges: StoredExchange[] = exchangeStore ? exchangeStore.list : [];
   const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
   const swapped = new Set<number>();
   const strings = new StringPool();
@@ -107,7 +111,9 @@ export async function analyseCapture(input: string | readonly string[], opts: An
       strings.fields(pdu.fields);
       // A packet list's line: a few thousand distinct among hundreds of thousands of messages.
       pdu.summary = strings.get(pdu.summary);
-      pduStore.add(pdu, conn.id, by ?? conn.dissector ?? "", step.current);
+      const dissector = by ?? conn.dissector ?? "";
+      if (pduStore) pduStore.add(pdu, conn.id, dissector, step.current);
+      else pdus.push(Object.assign(pdu, { connId: conn.id, dissector, packet: step.current }));
     },
     swapRoles(conn: Connection) {
       swapped.add(conn.id);
@@ -115,7 +121,9 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     exchange(conn: Connection, ex, by) {
       if (shedFrom > 0) return;
       strings.fields(ex.fields);
-      exchangeStore.add(ex, conn.id, by ?? conn.dissector ?? "");
+      const dissector = by ?? conn.dissector ?? "";
+      if (exchangeStore) exchangeStore.add(ex, conn.id, dissector);
+      else exchanges.push(Object.assign(ex, { connId: conn.id, dissector }));
     },
     note(conn: Connection, severity, packet, message) {
       notes.push({ severity, packet, connId: conn.id, message });
@@ -175,8 +183,8 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   applyRoleSwaps(tracker.connections, packets, swapped);
   opts.onProgress?.(packets.count, summary.bytes);
   sortByRequestPacket(exchanges, exchangeStore);
-  pduStore.trim();
-  exchangeStore.trim();
+  pduStore?.trim();
+  exchangeStore?.trim();
   return {
     file,
     summary,
@@ -228,9 +236,9 @@ function applyRoleSwaps(connections: readonly Connection[], packets: PacketIndex
  * Exchanges complete at their response; list them by when the request (or orphan response) was
  * seen. Stable, as Array.prototype.sort is: exchanges of one packet keep the order they completed.
  */
-function sortByRequestPacket(exchanges: StoredExchange[], store: ExchangeStore): void {
+function sortByRequestPacket(exchanges: StoredExchange[], store: ExchangeStore | null): void {
   const at = new Map<StoredExchange, number>();
-  for (const x of exchanges) at.set(x, store.firstPacket(x));
+  for (const x of exchanges) at.set(x, store ? store.firstPacket(x) : (x.request?.first ?? x.response?.first ?? 0));
   exchanges.sort((a, b) => at.get(a)! - at.get(b)!);
 }
 

@@ -3,8 +3,7 @@
  * one row per exchange: connection, dissector, status, confidence, each side's packets, time,
  * length and stream offset, the summary, and the field values in a FieldTable. Readers hold
  * `list`: one small record per exchange (its row number) whose properties read the columns, so
- * code written against StoredExchange keeps working (the live window removes exchanges from the
- * list and remembers records in a WeakSet: a record stays the same object). `request` and
+ * code written against StoredExchange keeps working. `request` and
  * `response` are built on each read (a small object), as is `fields`: read them once per exchange.
  */
 
@@ -14,15 +13,14 @@ import { FieldTable } from "./field-table.js";
 import { growFloat64, growInt32, growUint16, growUint8 } from "./grow.js";
 
 export interface ExchangeRecord extends StoredExchange {
-  /** The row it reads (renumbered when the store drops rows nobody lists any more). */
-  row: number;
+  /** The row it reads. */
+  readonly row: number;
 }
 
 const STATUS: readonly Exchange["status"][] = ["answered", "no-response-expected", "unanswered", "orphan-response"];
 const CONFIDENCE: readonly Exchange["confidence"][] = ["certain", "likely", "guess"];
 const HAS_REQUEST = 1;
 const HAS_RESPONSE = 2;
-const COMPACT_MIN_ROWS = 65536;
 
 /** One side's columns. */
 class SideColumns {
@@ -64,19 +62,6 @@ class SideColumns {
     this.streamOffset = this.streamOffset.slice(0, n);
   }
 
-  pick(from: Int32Array): SideColumns {
-    const out = new SideColumns();
-    out.grow(from.length * 2);
-    for (let k = 0; k < from.length; k++) {
-      const r = from[k]!;
-      out.first[k] = this.first[r]!;
-      out.last[k] = this.last[r]!;
-      out.length[k] = this.length[r]!;
-      out.tsUs[k] = this.tsUs[r]!;
-      out.streamOffset[k] = this.streamOffset[r]!;
-    }
-    return out;
-  }
 }
 
 export class ExchangeStore {
@@ -99,7 +84,7 @@ export class ExchangeStore {
   constructor() {
     const s = this;
     this.Row = class Row implements ExchangeRecord {
-      constructor(public row: number) {}
+      constructor(readonly row: number) {}
       get connId(): number { return s.connId[this.row]!; }
       get dissector(): string { return s.dissectors[s.dissector[this.row]!]!; }
       get status(): Exchange["status"] { return STATUS[s.status[this.row]!]!; }
@@ -113,7 +98,6 @@ export class ExchangeStore {
 
   /** Stores `ex` (its strings already pooled) and lists its record; returns the record. */
   add(ex: Exchange, connId: number, dissector: string): StoredExchange {
-    if (this.rows >= COMPACT_MIN_ROWS && this.list.length * 2 < this.rows) this.compact();
     const row = this.rows++;
     if (row >= this.connId.length) this.grow(row + 1);
     this.connId[row] = connId;
@@ -175,26 +159,4 @@ export class ExchangeStore {
     this.response.grow(need);
   }
 
-  /** Keeps only the rows `list` still holds (see PduStore.compact), renumbered in list order. */
-  private compact(): void {
-    const n = this.list.length;
-    const from = new Int32Array(n);
-    for (let k = 0; k < n; k++) from[k] = (this.list[k] as ExchangeRecord).row;
-    const pick = <T extends Int32Array | Uint8Array | Uint16Array>(col: T, make: (n: number) => T): T => {
-      const out = make(Math.max(1024, n * 2));
-      for (let k = 0; k < n; k++) out[k] = col[from[k]!]!;
-      return out;
-    };
-    this.connId = pick(this.connId, (m) => new Int32Array(m));
-    this.dissector = pick(this.dissector, (m) => new Uint16Array(m));
-    this.status = pick(this.status, (m) => new Uint8Array(m));
-    this.confidence = pick(this.confidence, (m) => new Uint8Array(m));
-    this.sides = pick(this.sides, (m) => new Uint8Array(m));
-    this.request = this.request.pick(from);
-    this.response = this.response.pick(from);
-    this.summary = Array.from(from, (r) => this.summary[r]!);
-    this.fields = this.fields.pick(from);
-    for (let k = 0; k < n; k++) (this.list[k] as ExchangeRecord).row = k;
-    this.rows = n;
-  }
 }

@@ -76,15 +76,6 @@ export class FieldTable {
     this.startOf = this.startOf.slice(0, rows);
   }
 
-  /**
-   * A table holding only the rows `rows` lists, renumbered 0.. in that order (the live window
-   * drops old messages: their values go with them).
-   */
-  pick(rows: ArrayLike<number>): FieldTable {
-    const next = new FieldTable();
-    for (let r = 0; r < rows.length; r++) next.set(r, this.get(rows[r]!));
-    return next;
-  }
 
   private shapeId(keys: string[]): number {
     const name = keys.join("\u0000");

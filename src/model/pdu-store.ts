@@ -3,8 +3,8 @@
  * PDU: connection, packet numbers, direction, length, time, stream offset, summary, dissector,
  * and the field values in a FieldTable. What readers hold is `list`: one small record per PDU
  * (a row number; about 32 bytes) whose properties read the columns, so everything written against
- * StoredPdu (facts, the TUI, reports, the live window, which removes PDUs from the list) keeps
- * working. `pdu.ref` and `pdu.fields` build a fresh object on each read: read them once per PDU.
+ * StoredPdu (facts, the TUI, reports) keeps working. The rows stay as long as the store: a live
+ * capture, whose window drops old messages, keeps plain objects instead (src/model/analyse.ts). `pdu.ref` and `pdu.fields` build a fresh object on each read: read them once per PDU.
  *
  * On the benchmark's million-packet capture this takes the PDU store from 357 to about 150 bytes
  * a PDU (bench/memory.js).
@@ -17,12 +17,10 @@ import { growFloat64, growInt32, growUint16, growUint8 } from "./grow.js";
 
 /** A stored PDU as the store hands it out: a row of the columns. */
 export interface PduRecord extends StoredPdu {
-  /** The row it reads (renumbered when the store drops rows nobody lists any more). */
-  row: number;
+  /** The row it reads. */
+  readonly row: number;
 }
 
-/** Rows below which the store never compacts (the pass's own growth is not worth a copy). */
-const COMPACT_MIN_ROWS = 65536;
 
 export class PduStore {
   /** The stored PDUs, in the order they were added (the pass: packet order). */
@@ -52,7 +50,7 @@ export class PduStore {
     // The record class closes over this store, so a record holds nothing but its row number.
     const s = this;
     this.Row = class Row implements PduRecord {
-      constructor(public row: number) {}
+      constructor(readonly row: number) {}
       get connId(): number { return s.connId[this.row]!; }
       get packet(): number { return s.packet[this.row]!; }
       get dissector(): string { return s.dissectors[s.dissector[this.row]!]!; }
@@ -68,7 +66,6 @@ export class PduStore {
 
   /** Stores `pdu` (its strings already pooled) and lists its record; returns the record. */
   add(pdu: Pdu, connId: number, dissector: string, packet: number): StoredPdu {
-    if (this.rows >= COMPACT_MIN_ROWS && this.list.length * 2 < this.rows) this.compact();
     const row = this.rows++;
     if (row >= this.connId.length) this.grow(row + 1);
     this.connId[row] = connId;
@@ -148,42 +145,4 @@ export class PduStore {
     this.dissector = growUint16(this.dissector, need);
   }
 
-  /**
-   * Keeps only the rows `list` still holds (the live window removes the PDUs of connections that
-   * left it from the list; without this their rows would stay), renumbered in list order.
-   */
-  private compact(): void {
-    const n = this.list.length;
-    const from = new Int32Array(n);
-    for (let k = 0; k < n; k++) from[k] = (this.list[k] as PduRecord).row;
-    const pick = <T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(col: T, make: (n: number) => T): T => {
-      const out = make(Math.max(1024, n * 2));
-      for (let k = 0; k < n; k++) out[k] = col[from[k]!]!;
-      return out;
-    };
-    this.connId = pick(this.connId, (m) => new Int32Array(m));
-    this.packet = pick(this.packet, (m) => new Int32Array(m));
-    this.first = pick(this.first, (m) => new Int32Array(m));
-    this.last = pick(this.last, (m) => new Int32Array(m));
-    this.length = pick(this.length, (m) => new Int32Array(m));
-    this.endedAfter = pick(this.endedAfter, (m) => new Int32Array(m));
-    this.tsUs = pick(this.tsUs, (m) => new Float64Array(m));
-    this.streamOffset = pick(this.streamOffset, (m) => new Float64Array(m));
-    this.dir = pick(this.dir, (m) => new Uint8Array(m));
-    this.dissector = pick(this.dissector, (m) => new Uint16Array(m));
-    this.summary = Array.from(from, (r) => this.summary[r]!);
-    this.fields = this.fields.pick(from);
-    const malformed = new Map<number, string>();
-    const secrets = new Map<number, Array<{ offset: number; length: number }>>();
-    for (let k = 0; k < n; k++) {
-      const m = this.malformed.get(from[k]!);
-      if (m !== undefined) malformed.set(k, m);
-      const sec = this.secrets.get(from[k]!);
-      if (sec !== undefined) secrets.set(k, sec);
-      (this.list[k] as PduRecord).row = k;
-    }
-    this.malformed = malformed;
-    this.secrets = secrets;
-    this.rows = n;
-  }
 }
