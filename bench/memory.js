@@ -47,12 +47,18 @@ async function child(file, dist) {
     for (let i = 0; i < 3; i++) globalThis.gc();
     return process.memoryUsage().heapUsed;
   };
+  const arrayBuffers = () => {
+    for (let i = 0; i < 3; i++) globalThis.gc();
+    return process.memoryUsage().arrayBuffers;
+  };
   const registry = createRegistry();
   useRegistry(registry);
   const loaded = loadRuleFiles([BUILTIN_RULES_DIR], { params: {} });
   const base = heap();
+  const abBase = arrayBuffers();
   const capture = await analyseCapture(file, { registry });
   const analysed = heap();
+  const abAnalysed = arrayBuffers() - abBase;
   const findings = evaluateRules(loaded.rules, capture);
   const model = new TuiModel(capture, findings, UNICODE_GLYPHS, false, registry);
   const modelBuilt = heap();
@@ -92,23 +98,31 @@ async function child(file, dist) {
     model.findings.length = 0;
   });
   release("findings", () => { findings.length = 0; });
-  const E = {};
-  release("PDUs: fields (values, lists, pooled strings)", () => { for (const d of capture.pdus) d.fields = E; });
-  release("PDUs: summaries", () => { for (const d of capture.pdus) d.summary = ""; });
-  const ref = { first: 0, last: 0, tsUs: 0, streamOffset: 0 };
-  release("PDUs: packet refs", () => { for (const d of capture.pdus) d.ref = ref; });
-  release("PDUs: records", () => { capture.pdus.length = 0; });
-  release("exchanges: fields", () => { for (const x of capture.exchanges) x.fields = E; });
-  release("exchanges: summaries", () => { for (const x of capture.exchanges) x.summary = ""; });
-  release("exchanges: request/response sides", () => { for (const x of capture.exchanges) { x.request = null; x.response = null; } });
-  release("exchanges: records", () => { capture.exchanges.length = 0; });
+  // The PDU and exchange stores (src/model/pdu-store.ts, exchange-store.ts): one small record per
+  // message in the list, reading typed-array columns (off the JS heap) and a table of field values.
+  // Pointing every list slot at one record frees the records alone; emptying the list then frees
+  // the store (nothing else refers to it), its columns counted apart from its heap.
+  const store = (name, list) => {
+    release(`${name}: records (one per message, in the list)`, () => { if (list.length > 0) list.fill(list[0]); });
+    releaseSplit(`${name}: field values, summaries (heap)`, `${name}: columns (typed arrays, off heap)`, () => { list.length = 0; });
+  };
+  const releaseSplit = (heapPart, offPart, fn) => {
+    const ab = arrayBuffers();
+    fn();
+    const x = heap();
+    parts.push({ part: heapPart, bytes: h - x });
+    parts.push({ part: offPart, bytes: ab - arrayBuffers(), offHeap: true });
+    h = x;
+  };
+  store("PDUs", capture.pdus);
+  store("exchanges", capture.exchanges);
   release("connection table", () => { capture.connections.length = 0; });
   capture.bytes.close();
   return {
     file,
     packets: n,
     counts,
-    heap: { analysed: analysed - base, withRulesAndModel: modelBuilt - base, connFacts: connFactsBuilt - modelBuilt, exchangeFacts: exFactsBuilt - connFactsBuilt, session: after - base, unattributed: h - base },
+    heap: { analysed: analysed - base, withRulesAndModel: modelBuilt - base, connFacts: connFactsBuilt - modelBuilt, exchangeFacts: exFactsBuilt - connFactsBuilt, session: after - base, unattributed: h - base, offHeapAnalysed: abAnalysed },
     rss,
     parts,
   };
@@ -202,6 +216,7 @@ export function memoryTable(r) {
   row("heap: + rules and TUI model", r.heap.withRulesAndModel);
   row("heap: + session caches (facts, packet list)", r.heap.session);
   row("heap: not attributed to a part above", r.heap.unattributed);
+  if (r.heap.offHeapAnalysed !== undefined) row("off heap: analysed capture (typed arrays: packet index, stores)", r.heap.offHeapAnalysed);
   row("RSS of the measuring process (all of the above)", r.rss);
   if (r.tui) {
     row(`kdiag tui: VmRSS once loaded (${r.tui.loadSeconds.toFixed(1)} s)`, r.tui.loaded.rss);

@@ -315,22 +315,27 @@ class ExchangeItem implements ProtocolItem {
   [fact: string]: unknown;
   #kafka: Facts | undefined;
   #others: Map<string, Facts> | undefined;
-  readonly #fields: Record<string, FieldValue>;
+  /**
+   * The stored exchange, whose fields are read when a protocol variable is first asked for (a
+   * stored exchange builds its fields object on each read: keeping one per item would hold a copy
+   * of every exchange's fields in the TUI's facts cache).
+   */
+  readonly #source: { readonly fields: Record<string, FieldValue> };
   constructor(
     readonly exchange: Facts,
     readonly conn: Facts,
     readonly path: Facts,
-    fields: Record<string, FieldValue>,
+    source: { readonly fields: Record<string, FieldValue> },
   ) {
-    this.#fields = fields;
+    this.#source = source;
   }
 
   [PROTOCOL](name: string): Facts {
     // Kafka's own slot: the pass reads kafka.* of tens of thousands of exchanges.
-    if (name === "kafka") return (this.#kafka ??= protocolFacts("kafka", this.#fields));
+    if (name === "kafka") return (this.#kafka ??= protocolFacts("kafka", this.#source.fields));
     this.#others ??= new Map();
     let f = this.#others.get(name);
-    if (!f) this.#others.set(name, (f = protocolFacts(name, this.#fields)));
+    if (!f) this.#others.set(name, (f = protocolFacts(name, this.#source.fields)));
     return f;
   }
 }
@@ -372,9 +377,13 @@ export function exchangeFactsBuilder(
   defineProtocolGetters(ExchangeItem.prototype);
   return (e) => {
     const conn = capture.connections[e.connId];
-    const errors = nonZeroCodes(e.fields["kafka.error"]);
+    // Read once: a stored exchange builds these on each read (src/model/exchange-store.ts).
+    const fields = e.fields;
+    const request = e.request;
+    const response = e.response;
+    const errors = nonZeroCodes(fields["kafka.error"]);
     // Sum and largest of the records fields, without building a filtered copy.
-    const rec = e.fields["kafka.records_length"];
+    const rec = fields["kafka.records_length"];
     let recordsTotal = 0;
     let recordsMax = -1;
     if (Array.isArray(rec)) {
@@ -384,8 +393,8 @@ export function exchangeFactsBuilder(
         if (r > recordsMax) recordsMax = r;
       }
     }
-    const apiKey = e.fields["kafka.api_key"];
-    const at = e.request ?? e.response!;
+    const apiKey = fields["kafka.api_key"];
+    const at = request ?? response!;
     const x: Facts = {
       status: e.status,
       confidence: e.confidence,
@@ -396,33 +405,33 @@ export function exchangeFactsBuilder(
       error_help: errorHelp(errors),
       unknown_errors: errors.length > 0 ? unknownCodes(errors) : NO_CODES,
       records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
-      last_on_connection: e.request ? lastRequest.get(e.connId) === e.request.last : false,
+      last_on_connection: request ? lastRequest.get(e.connId) === request.last : false,
       close_by: "none",
       dissector: e.dissector,
     };
     // Names from the Kafka dissector's declared field values, as every consumer reads them.
     const api = typeof apiKey === "number" ? kafkaApiName(apiKey) : undefined;
     if (api !== undefined) x.api_name = api;
-    if (e.status === "answered" && e.request && e.response) x.latency_ms = ms(e.response.tsUs - e.request.tsUs);
-    if (e.request) {
-      x.request_size = big(e.request.length);
-      x.request_frame = big(e.request.last);
+    if (e.status === "answered" && request && response) x.latency_ms = ms(response.tsUs - request.tsUs);
+    if (request) {
+      x.request_size = big(request.length);
+      x.request_frame = big(request.last);
     }
-    if (e.response) {
-      x.response_size = big(e.response.length);
-      x.response_frame = big(e.response.last);
+    if (response) {
+      x.response_size = big(response.length);
+      x.response_frame = big(response.last);
     }
     if (recordsMax >= 0) x.records_max = big(recordsMax);
-    if (conn && e.request && conn.close.how !== "open" && conn.close.packet >= e.request.last) {
-      x.close_after_ms = ms(conn.close.tsUs - e.request.tsUs);
+    if (conn && request && conn.close.how !== "open" && conn.close.packet >= request.last) {
+      x.close_after_ms = ms(conn.close.tsUs - request.tsUs);
       // As conn.close_by: a TLS close_notify names the closing side.
       x.close_by = typeof conns[e.connId]?.close_by === "string" ? (conns[e.connId]!.close_by as string) : (conn.close.by ?? "none");
     }
-    const throttle = e.fields["kafka.throttle_time"];
+    const throttle = fields["kafka.throttle_time"];
     if (typeof throttle === "number") x.throttle_time_ms = big(throttle);
-    const crcOk = e.fields["kafka.batch_crc_ok"];
+    const crcOk = fields["kafka.batch_crc_ok"];
     if (typeof crcOk === "boolean") x.batch_crc_ok = crcOk;
-    return new ExchangeItem(x, conns[e.connId] ?? {}, pathOf?.(e.connId) ?? NO_PATH, e.fields);
+    return new ExchangeItem(x, conns[e.connId] ?? {}, pathOf?.(e.connId) ?? NO_PATH, e);
   };
 }
 

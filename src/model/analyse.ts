@@ -13,7 +13,9 @@ import { swapRoles } from "../tcp/roles.js";
 import type { Connection, ReassemblyLimits } from "../tcp/types.js";
 import type { AnalysedCapture, DecodeCounts, Note, PacketByteSource, StoredExchange, StoredPdu } from "./analysed-capture.js";
 import { PacketIndex } from "./packet-index.js";
+import { ExchangeStore } from "./exchange-store.js";
 import { PacketStep } from "./packet-step.js";
+import { PduStore } from "./pdu-store.js";
 import { StringPool } from "./string-pool.js";
 
 export interface AnalyseOptions {
@@ -84,9 +86,16 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   const files = typeof input === "string" ? [input] : input;
   const file = files.length === 1 ? files[0]! : mergedName(files);
   const packets = new PacketIndex(4096);
-  const pdus: StoredPdu[] = [];
+  // PDUs and exchanges as typed-array columns; `pdus` and `exchanges` list one small record each.
+  // Not for a live capture: its window removes old messages from the lists (src/live/window.ts)
+  // while findings may still hold them, and a store cannot free the rows of records it can no
+  // longer see; there each message stays the plain object the dissector made.
+  const columnar = !opts.stream;
+  const pduStore = columnar ? new PduStore() : null;
+  const exchangeStore = columnar ? new ExchangeStore() : null;
+  const pdus: StoredPdu[] = pduStore ? pduStore.list : [];
   const notes: Note[] = [];
-  const exchanges: StoredExchange[] = [];
+  const exchanges: StoredExchange[] = exchangeStore ? exchangeStore.list : [];
   const decode: DecodeCounts = { nonIp: 0, nonTcp: 0, fragments: 0, truncated: 0, malformed: 0, unsupportedLinkTypes: {} };
   const swapped = new Set<number>();
   const strings = new StringPool();
@@ -97,27 +106,24 @@ export async function analyseCapture(input: string | readonly string[], opts: An
 
   const step: PacketStep = new PacketStep(opts.registry, {
     pdu(conn: Connection, pdu, by) {
-      // The plugin hands over a fresh object: annotate it in place rather than copy it.
-      const stored = pdu as StoredPdu;
-      stored.connId = conn.id;
-      stored.dissector = by ?? conn.dissector ?? "";
-      stored.packet = step.current;
       if (shedFrom > 0) return;
-      strings.fields(stored.fields);
+      // The plugin hands over a fresh object: pool its strings in place, then copy it into the columns.
+      strings.fields(pdu.fields);
       // A packet list's line: a few thousand distinct among hundreds of thousands of messages.
-      stored.summary = strings.get(stored.summary);
-      pdus.push(stored);
+      pdu.summary = strings.get(pdu.summary);
+      const dissector = by ?? conn.dissector ?? "";
+      if (pduStore) pduStore.add(pdu, conn.id, dissector, step.current);
+      else pdus.push(Object.assign(pdu, { connId: conn.id, dissector, packet: step.current }));
     },
     swapRoles(conn: Connection) {
       swapped.add(conn.id);
     },
     exchange(conn: Connection, ex, by) {
-      const stored = ex as StoredExchange;
-      stored.connId = conn.id;
-      stored.dissector = by ?? conn.dissector ?? "";
       if (shedFrom > 0) return;
-      strings.fields(stored.fields);
-      exchanges.push(stored);
+      strings.fields(ex.fields);
+      const dissector = by ?? conn.dissector ?? "";
+      if (exchangeStore) exchangeStore.add(ex, conn.id, dissector);
+      else exchanges.push(Object.assign(ex, { connId: conn.id, dissector }));
     },
     note(conn: Connection, severity, packet, message) {
       notes.push({ severity, packet, connId: conn.id, message });
@@ -176,7 +182,9 @@ export async function analyseCapture(input: string | readonly string[], opts: An
   step.finish(packets.count);
   applyRoleSwaps(tracker.connections, packets, swapped);
   opts.onProgress?.(packets.count, summary.bytes);
-  exchanges.sort(byRequestPacket);
+  sortByRequestPacket(exchanges, exchangeStore);
+  pduStore?.trim();
+  exchangeStore?.trim();
   return {
     file,
     summary,
@@ -224,11 +232,14 @@ function applyRoleSwaps(connections: readonly Connection[], packets: PacketIndex
   }
 }
 
-/** Exchanges complete at their response; list them by when the request (or orphan response) was seen. */
-function byRequestPacket(a: StoredExchange, b: StoredExchange): number {
-  const pa = a.request?.first ?? a.response?.first ?? 0;
-  const pb = b.request?.first ?? b.response?.first ?? 0;
-  return pa - pb;
+/**
+ * Exchanges complete at their response; list them by when the request (or orphan response) was
+ * seen. Stable, as Array.prototype.sort is: exchanges of one packet keep the order they completed.
+ */
+function sortByRequestPacket(exchanges: StoredExchange[], store: ExchangeStore | null): void {
+  const at = new Map<StoredExchange, number>();
+  for (const x of exchanges) at.set(x, store ? store.firstPacket(x) : (x.request?.first ?? x.response?.first ?? 0));
+  exchanges.sort((a, b) => at.get(a)! - at.get(b)!);
 }
 
 function countUndecoded(

@@ -15,7 +15,7 @@
 
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { TcpFlag } from "../decode/types.js";
-import type { StreamContext } from "../plugins/api.js";
+import type { PacketRef, StreamContext } from "../plugins/api.js";
 import { DEFAULT_PDU_BUFFER_LIMIT } from "../plugins/framer.js";
 import type { Registry } from "../plugins/registry.js";
 import { seqDiff } from "../tcp/seq.js";
@@ -71,7 +71,7 @@ export function redissectPdu(
     note: () => {},
   };
   const dissector = plugin.open(ctx);
-  for (const { pdu, bytes } of feed) dissector.pdu?.(pdu.dir, bytes, { ...pdu.ref }, pdu.length);
+  for (const { pdu, bytes } of feed) dissector.pdu?.(pdu.dir, bytes, refCopy(pdu.ref), pdu.length);
   const again = emitted.filter((p) => p.dir === target.dir).pop();
   // The pass had the connection's history (an orphan's guessed API, a resync): if the PDU does
   // not come out the same, only the whole connection can say what the pass saw.
@@ -161,4 +161,11 @@ function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boo
     } else if (x !== y) return false;
   }
   return true;
+}
+
+/** A copy of a PDU's packet reference (a stored PDU's is read from the store's columns: spread would copy nothing). */
+function refCopy(ref: PacketRef): PacketRef {
+  const out: PacketRef = { first: ref.first, last: ref.last, tsUs: ref.tsUs, streamOffset: ref.streamOffset };
+  if (ref.endedAfter !== undefined) out.endedAfter = ref.endedAfter;
+  return out;
 }

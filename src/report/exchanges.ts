@@ -7,7 +7,7 @@
  */
 
 import { factProtocols, protocolOf, type Protocol } from "../facts/schema.js";
-import type { FieldSpec, FieldValue } from "../plugins/api.js";
+import type { ExchangeSide, FieldSpec, FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { formatCount, renderTable, tableLines, usToSeconds } from "./format.js";
 import type { ExchangeJson } from "./kafka.js";
@@ -92,39 +92,42 @@ function errorsOf(spec: FieldSpec | undefined, fields: Record<string, FieldValue
 }
 
 /** Request's last segment to response's last segment, as Wireshark's response_time fields. */
-export function latencyMs(ex: StoredExchange): number | null {
-  if (!ex.request || !ex.response) return null;
-  return Math.round(ex.response.tsUs - ex.request.tsUs) / 1000;
+export function latencyMs(request: ExchangeSide | null, response: ExchangeSide | null): number | null {
+  if (!request || !response) return null;
+  return Math.round(response.tsUs - request.tsUs) / 1000;
 }
 
 /** Time of the request (of the response, for an orphan), seconds since the epoch. */
-export function exchangeTime(capture: AnalysedCapture, ex: StoredExchange): number {
-  const side = ex.request ?? ex.response!;
+export function exchangeTime(capture: AnalysedCapture, request: ExchangeSide | null, response: ExchangeSide | null): number {
+  const side = request ?? response!;
   return usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs);
 }
 
 /** One literal with every key (see kafka.ts exchangeToJson: spreads made a slow object shape). */
 function toJson(capture: AnalysedCapture, ex: StoredExchange, roles: Roles): GenericExchangeJson {
   const conn = capture.connections[ex.connId]!;
+  // Read once: a stored exchange builds its fields and sides on each read (src/model/exchange-store.ts).
   const f = ex.fields;
+  const request = ex.request;
+  const response = ex.response;
   const op = roles.operation ? f[roles.operation.name] : undefined;
   const client = roles.client ? f[roles.client.name] : undefined;
   return {
     connection: ex.connId,
     client: endpoint(conn.client.addr, conn.client.port),
     server: endpoint(conn.server.addr, conn.server.port),
-    time: exchangeTime(capture, ex),
+    time: exchangeTime(capture, request, response),
     protocol: roles.protocol.name,
     protocol_label: roles.protocol.label,
     operation: op === undefined || op === null ? null : shown(roles.operation!, op),
     client_id: client === undefined || client === null ? null : String(client),
     status: ex.status,
     confidence: ex.confidence,
-    request_packets: ex.request ? [ex.request.first, ex.request.last] : null,
-    response_packets: ex.response ? [ex.response.first, ex.response.last] : null,
-    request_size: ex.request?.length ?? null,
-    response_size: ex.response?.length ?? null,
-    latency_ms: latencyMs(ex),
+    request_packets: request ? [request.first, request.last] : null,
+    response_packets: response ? [response.first, response.last] : null,
+    request_size: request?.length ?? null,
+    response_size: response?.length ?? null,
+    latency_ms: latencyMs(request, response),
     errors: errorsOf(roles.error, f),
     summary: ex.summary,
     fields: f,

@@ -6,7 +6,7 @@
  */
 
 import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
-import type { FieldValue } from "../plugins/api.js";
+import type { ExchangeSide, FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { endpoint, exchangeTime, groupBy, latencyMs, statsTable, summarise, truncate, type LatencyStats } from "./exchanges.js";
 import { formatCount, tableLines } from "./format.js";
@@ -59,13 +59,16 @@ function numbers(v: FieldValue | undefined): number[] {
  */
 export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): ExchangeJson {
   const conn = capture.connections[ex.connId]!;
+  // Read once: a stored exchange builds its fields and sides on each read (src/model/exchange-store.ts).
   const f = ex.fields;
+  const request = ex.request;
+  const response = ex.response;
   const apiKey = num(f["kafka.api_key"]);
   return {
     connection: ex.connId,
     client: endpoint(conn.client.addr, conn.client.port),
     server: endpoint(conn.server.addr, conn.server.port),
-    time: exchangeTime(capture, ex),
+    time: exchangeTime(capture, request, response),
     api_key: apiKey,
     api_name: apiKey === null ? null : (kafkaApiName(apiKey) ?? null),
     api_version: num(f["kafka.api_version"]),
@@ -74,11 +77,11 @@ export function exchangeToJson(capture: AnalysedCapture, ex: StoredExchange): Ex
     topics: strings(f["kafka.topic_name"]),
     status: ex.status,
     confidence: ex.confidence,
-    request_packets: ex.request ? [ex.request.first, ex.request.last] : null,
-    response_packets: ex.response ? [ex.response.first, ex.response.last] : null,
-    request_size: ex.request?.length ?? null,
-    response_size: ex.response?.length ?? null,
-    latency_ms: latencyMs(ex),
+    request_packets: request ? [request.first, request.last] : null,
+    response_packets: response ? [response.first, response.last] : null,
+    request_size: request?.length ?? null,
+    response_size: response?.length ?? null,
+    latency_ms: latencyMs(request, response),
     acks: num(f["kafka.required_acks"]),
     throttle_time_ms: num(f["kafka.throttle_time"]),
     unanswered_reason: typeof f["kafka.unanswered"] === "string" ? f["kafka.unanswered"] : null,

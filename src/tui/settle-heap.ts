@@ -32,7 +32,21 @@ function collector(): (() => void) | null {
   return collect;
 }
 
-/** Collects the garbage of the load, after the current frame has been drawn (a GC takes ~100-300 ms on 1M packets). */
+/**
+ * Collects the garbage of the load, after the current frame has been drawn (a GC takes ~100-300 ms
+ * on 1M packets), compacting the old generation: a plain full GC frees the objects but leaves the
+ * pages they were scattered over half empty and committed (measured at 1M packets: old space 118
+ * MiB committed for 69 MiB live; compacted, 70 for 69, and 52 MiB less RSS).
+ */
 export function settleHeapSoon(): void {
-  setTimeout(() => collector()?.(), 50).unref();
+  setTimeout(() => {
+    const gc = collector();
+    if (!gc) return;
+    try {
+      setFlagsFromString("--compact-on-every-full-gc");
+      gc();
+    } finally {
+      setFlagsFromString("--no-compact-on-every-full-gc");
+    }
+  }, 50).unref();
 }
