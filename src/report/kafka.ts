@@ -6,7 +6,7 @@
  */
 
 import { kafkaApiName, kafkaErrorName } from "../facts/kafka-names.js";
-import type { ExchangeSide, FieldValue } from "../plugins/api.js";
+import type { FieldValue } from "../plugins/api.js";
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { endpoint, exchangeTime, groupBy, latencyMs, statsTable, summarise, truncate, type LatencyStats } from "./exchanges.js";
 import { formatCount, tableLines } from "./format.js";
