@@ -121,7 +121,10 @@ export class RecordCipher {
     const cipherEnd = record.length - TAG;
     const cipherLength = cipherEnd - 5 - prefix;
     const aad = this.additionalData(record, seqHi, seqLo, cipherLength);
-    const batch = this.batch;
+    // From the second record under this key on (the first authenticated on its own), AES-GCM goes
+    // through batches; not before, as TLS 1.3's handshake keys protect a record or two.
+    let batch = this.batch;
+    if (batch === null && this.seq > 0 && this.suite.aead !== "chacha20-poly1305") batch = this.batch = new GcmBatchOpener(this.suite.aead, this.key);
     // The plaintext: `length` bytes of `plain` from `at`.
     let plain: Uint8Array;
     let at = 0;
@@ -131,8 +134,6 @@ export class RecordCipher {
       at = 16;
     } else {
       plain = this.openOne(aad, record.subarray(5 + prefix, cipherEnd), record.subarray(cipherEnd));
-      // The key is right: the records after this one are authenticated in batches.
-      if (batch === null && this.suite.aead !== "chacha20-poly1305") this.batch = new GcmBatchOpener(this.suite.aead, this.key);
     }
     this.seq++;
     let end = at + cipherLength;
