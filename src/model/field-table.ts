@@ -23,6 +23,7 @@ interface Shape {
 export class FieldTable {
   private readonly shapeIds = new Map<string, number>();
   private readonly shapes: Shape[] = [];
+  private lastShape = -1;
   /** Per row: its shape. */
   private shapeOf = new Int32Array(1024);
   /** Per row: chunk * CHUNK + offset of its first value. */
@@ -78,6 +79,10 @@ export class FieldTable {
 
 
   private shapeId(keys: string[]): number {
+    // Most messages repeat the shape of the one before (one dissector, one message kind): compare
+    // with it key by key before building the joined name (a string per message).
+    const last = this.shapes[this.lastShape];
+    if (last && sameKeys(last.keys, keys)) return this.lastShape;
     const name = keys.join("\u0000");
     let id = this.shapeIds.get(name);
     if (id === undefined) {
@@ -85,6 +90,13 @@ export class FieldTable {
       this.shapes.push({ keys, at: new Map(keys.map((k, i) => [k, i])) });
       this.shapeIds.set(name, id);
     }
+    this.lastShape = id;
     return id;
   }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
