@@ -10,7 +10,7 @@
 import type { Exchange, ExchangeSide, FieldValue } from "../plugins/api.js";
 import type { StoredExchange } from "./analysed-capture.js";
 import { FieldTable } from "./field-table.js";
-import { growFloat64, growInt32, growUint16, growUint8 } from "./grow.js";
+import { growFloat64, growInt32, growUint16, growUint8, indexOrAdd } from "./grow.js";
 
 export interface ExchangeRecord extends StoredExchange {
   /** The row it reads. */
@@ -128,12 +128,7 @@ export class ExchangeStore {
   }
 
   private dissectorId(name: string): number {
-    let id = this.dissectors.indexOf(name);
-    if (id < 0) {
-      id = this.dissectors.length;
-      this.dissectors.push(name);
-    }
-    return id;
+    return indexOrAdd(this.dissectors, name);
   }
 
   /** Cuts the columns to the rows held (see PduStore.trim). */

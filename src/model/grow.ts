@@ -18,3 +18,11 @@ export const growInt32 = (a: Int32Array<ArrayBuffer>, need: number): Int32Array<
 export const growUint8 = (a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> => grown(a, need, (n) => new Uint8Array(n));
 export const growUint16 = (a: Uint16Array<ArrayBuffer>, need: number): Uint16Array<ArrayBuffer> => grown(a, need, (n) => new Uint16Array(n));
 export const growFloat64 = (a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBuffer> => grown(a, need, (n) => new Float64Array(n));
+
+/** The index of `name` in a short list of names (the stores' dissector column), added when new. */
+export function indexOrAdd(names: string[], name: string): number {
+  const id = names.indexOf(name);
+  if (id >= 0) return id;
+  names.push(name);
+  return names.length - 1;
+}

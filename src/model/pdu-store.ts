@@ -13,7 +13,7 @@
 import type { Dir, FieldValue, PacketRef, Pdu } from "../plugins/api.js";
 import type { StoredPdu } from "./analysed-capture.js";
 import { FieldTable } from "./field-table.js";
-import { growFloat64, growInt32, growUint16, growUint8 } from "./grow.js";
+import { growFloat64, growInt32, growUint16, growUint8, indexOrAdd } from "./grow.js";
 
 /** A stored PDU as the store hands it out: a row of the columns. */
 export interface PduRecord extends StoredPdu {
@@ -105,12 +105,7 @@ export class PduStore {
   }
 
   private dissectorId(name: string): number {
-    let id = this.dissectors.indexOf(name);
-    if (id < 0) {
-      id = this.dissectors.length;
-      this.dissectors.push(name);
-    }
-    return id;
+    return indexOrAdd(this.dissectors, name);
   }
 
   /**
