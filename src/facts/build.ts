@@ -6,7 +6,7 @@
 
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
-import { TCP_EVENT_NAMES, type Connection } from "../tcp/types.js";
+import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection } from "./kafka-per-connection.js";
 import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
@@ -107,6 +107,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       retransmissions: big(c.events["retransmission"] ?? 0),
       zero_windows: big(c.events["zero_window"] ?? 0),
       duplicate_acks: big(c.events["duplicate_ack"] ?? 0),
+      capture_duplicates: big(c.events["capture_duplicate"] ?? 0),
       lost_segments: big(c.events["lost_segment"] ?? 0),
       handshakes_from_client: big(groups.get(endpointKey(c))?.length ?? 0),
       dissector: c.dissector ?? "none",
@@ -455,12 +456,18 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     max = Math.max(max, n);
   }
   const kafka = kafkaPerConnection(capture);
+  let duplicates = 0;
+  let firstDuplicate = 0;
+  for (let i = 0; i < p.count; i++) {
+    if (p.events[i]! & TcpEvent.CAPTURE_DUPLICATE && duplicates++ === 0) firstDuplicate = i + 1;
+  }
   const f: Facts = {
     file: capture.file,
     packets: big(p.count),
     connections: big(capture.connections.length),
     duration_ms: p.count > 0 ? ms(p.tsUs[p.count - 1]! - p.tsUs[0]!) : 0,
     truncated_packets: big(capture.decode.truncated),
+    duplicate_packets: big(duplicates),
     rst_connections: big(capture.connections.filter((c) => c.close.how === "rst").length),
     kafka_exchanges: big(capture.exchanges.length),
     kafka_unanswered: big(kafka.reduce((n, k) => n + k.unanswered, 0)),
@@ -469,6 +476,7 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     max_reconnects: big(max),
   };
   if (p.count > 0) f.start_time = p.tsUs[0]! / 1e6;
+  if (duplicates > 0) f.first_duplicate_frame = big(firstDuplicate);
   return { capture: f };
 }
 

@@ -98,20 +98,25 @@ function keptEnd(e: EndInfo): EndInfo {
   return { ...e, earlierBursts: [max] };
 }
 
-/** Per-connection packet numbers (0-based indexes), grouped by a counting sort: one pass, no objects per packet. */
+/**
+ * Per-connection packet numbers (0-based indexes), grouped by a counting sort: one pass, no objects
+ * per packet. Capture copies (tcpdump -i any, see TcpTracker) are left out: they are not packets
+ * the connection sent.
+ */
 export function packetsByConnection(capture: AnalysedCapture): { start: Int32Array; list: Int32Array } {
   const p = capture.packets;
   const n = capture.connections.length;
   const start = new Int32Array(n + 1);
+  const connOf = (i: number): number => (p.events[i]! & TcpEvent.CAPTURE_DUPLICATE ? -1 : p.connId[i]!);
   for (let i = 0; i < p.count; i++) {
-    const c = p.connId[i]!;
+    const c = connOf(i);
     if (c >= 0) start[c + 1]!++;
   }
   for (let c = 0; c < n; c++) start[c + 1]! += start[c]!;
   const fill = start.slice(0, n);
   const list = new Int32Array(start[n]!);
   for (let i = 0; i < p.count; i++) {
-    const c = p.connId[i]!;
+    const c = connOf(i);
     if (c >= 0) list[fill[c]!++] = i;
   }
   return { start, list };

@@ -71,7 +71,8 @@ export class ConnectionPacketScan {
     const p = capture.packets;
     for (let i = this.cursor; i < p.count; i++) {
       const c = p.connId[i]!;
-      if (c < 0) continue;
+      // A capture copy (tcpdump -i any) is not a packet the connection sent: see TcpTracker.
+      if (c < 0 || p.events[i]! & TcpEvent.CAPTURE_DUPLICATE) continue;
       const s = this.stats[c]!;
       const conn: Connection = conns[c]!;
       this.seen[c]!++;

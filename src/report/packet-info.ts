@@ -30,6 +30,7 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   keep_alive_ack: "TCP Keep-Alive ACK",
   reused_ports: "TCP Port numbers reused",
   window_update: "TCP Window Update",
+  capture_duplicate: "Capture duplicate",
 };
 
 /** Event keys (TCP_EVENT_NAMES) of a packet's event bits, in tshark's order. */
@@ -44,10 +45,11 @@ export function eventLabels(keys: readonly string[]): string[] {
 
 /**
  * Wireshark's "Bad TCP" colouring rule (tcp.analysis.flags && !tcp.analysis.window_update &&
- * !tcp.analysis.keep_alive && !tcp.analysis.keep_alive_ack): events that point at a problem.
+ * !tcp.analysis.keep_alive && !tcp.analysis.keep_alive_ack): events that point at a problem. A
+ * capture duplicate (kdiag's own flag) is an artefact of the capture, not a problem.
  */
 export function isBadTcp(keys: readonly string[]): boolean {
-  return keys.some((k) => k !== "window_update" && k !== "keep_alive" && k !== "keep_alive_ack");
+  return keys.some((k) => k !== "window_update" && k !== "keep_alive" && k !== "keep_alive_ack" && k !== "capture_duplicate");
 }
 
 /** A TCP row's pieces; `Ack` only when the ACK flag is set, `Win` scaled when the scale is known. */

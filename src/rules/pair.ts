@@ -8,7 +8,7 @@
  */
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import type { Connection } from "../tcp/types.js";
+import { TcpEvent, type Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
 import { pairByIsnOrTiming, type PairCandidate } from "./infer.js";
 
@@ -56,7 +56,7 @@ function flagCounts(capture: AnalysedCapture): { rst: Uint32Array; fin: Uint32Ar
   const p = capture.packets;
   for (let i = 0; i < p.count; i++) {
     const c = p.connId[i]!;
-    if (c < 0) continue;
+    if (c < 0 || p.events[i]! & TcpEvent.CAPTURE_DUPLICATE) continue;
     if (p.tcpFlags[i]! & 0x004) rst[c]!++;
     if (p.tcpFlags[i]! & 0x001) fin[c]!++;
   }

@@ -15,6 +15,13 @@
  * a sink that throws gets no further call; its message is stored once in conn.malformed.
  * Keep-alive and zero-window-probe bytes never reach the sink.
  *
+ * A capture made with `tcpdump -i any` on a host the traffic crosses (a router, a container host's
+ * veth and bridge) holds each packet twice or more, microseconds apart. Such a copy of the
+ * connection's previous packet (see isCaptureCopy) is flagged CAPTURE_DUPLICATE and left out of
+ * everything else: the counters, the sequence analysis, the close and the reassembly, as
+ * Wireshark's "ignore duplicate frames" preference does. Without it every copy reads as a
+ * retransmission or a duplicate ACK, and a healthy connection as a lossy one.
+ *
  * Per packet the tracker allocates nothing for IPv4 packets of a known connection without
  * out-of-order payload (the verdict and the PacketRef are reused objects: copy what you keep).
  */
@@ -64,6 +71,77 @@ interface Tracked {
   synSeq: [number, number];
   finSeq: [number, number];
   lastTsUs: number;
+  /** The previous packet's direction and segment, for isCaptureCopy (lastDir -1: none yet). */
+  last: SegmentKey;
+}
+
+/** What makes two captured packets the same sent segment. */
+interface SegmentKey {
+  dir: number;
+  ipVersion: number;
+  ipId: number;
+  seq: number;
+  ack: number;
+  flags: number;
+  window: number;
+  payloadLen: number;
+  /** TCP timestamp option values, -1 when absent. */
+  tsVal: number;
+  tsEcr: number;
+  sackCount: number;
+  sackLeft: number;
+  sackRight: number;
+}
+
+/**
+ * A copy can only be seen this soon after the original: the same packet on the way in and on the
+ * way out of one host is microseconds apart, while a sender's own repeat of a segment needs at
+ * least a retransmission timer (Linux's tail-loss probe waits 10 ms or more; the RTO 200 ms) or
+ * duplicate ACKs from the peer in between.
+ */
+const CAPTURE_COPY_MAX_US = 1000;
+
+/**
+ * The packet is the connection's previous packet captured again: same direction, nothing of the
+ * connection in between, within CAPTURE_COPY_MAX_US, and the same segment: sequence and
+ * acknowledgement numbers, flags, window, length, TCP timestamps and first SACK block, and for
+ * IPv4 the same IP identification (a sender gives a retransmitted segment a new one; with
+ * timestamps it also carries a new TSval). TTL and addresses are not compared: a router lowers
+ * the TTL between the two copies.
+ */
+function isCaptureCopy(last: SegmentKey, dir: number, sinceLastUs: number, pkt: DecodedPacket): boolean {
+  return (
+    last.dir === dir &&
+    sinceLastUs >= 0 &&
+    sinceLastUs <= CAPTURE_COPY_MAX_US &&
+    last.seq === pkt.seq &&
+    last.ack === pkt.ack &&
+    last.flags === pkt.flags &&
+    last.window === pkt.window &&
+    last.payloadLen === pkt.payloadLen &&
+    last.ipVersion === pkt.ipVersion &&
+    last.ipId === pkt.ipId &&
+    last.tsVal === (pkt.hasTimestamps ? pkt.tsVal : -1) &&
+    last.tsEcr === (pkt.hasTimestamps ? pkt.tsEcr : -1) &&
+    last.sackCount === pkt.sackCount &&
+    (pkt.sackCount === 0 || (last.sackLeft === pkt.sackEdges[0] && last.sackRight === pkt.sackEdges[1]))
+  );
+}
+
+function rememberSegment(last: SegmentKey, dir: number, pkt: DecodedPacket): void {
+  last.dir = dir;
+  last.ipVersion = pkt.ipVersion;
+  last.ipId = pkt.ipId;
+  last.seq = pkt.seq;
+  last.ack = pkt.ack;
+  last.flags = pkt.flags;
+  last.window = pkt.window;
+  last.payloadLen = pkt.payloadLen;
+  last.tsVal = pkt.hasTimestamps ? pkt.tsVal : -1;
+  last.tsEcr = pkt.hasTimestamps ? pkt.tsEcr : -1;
+  last.sackCount = pkt.sackCount;
+  last.sackLeft = pkt.sackCount > 0 ? pkt.sackEdges[0]! : -1;
+  last.sackRight = pkt.sackCount > 0 ? pkt.sackEdges[1]! : -1;
 }
 
 const EVENT_KEYS = TCP_EVENT_NAMES.map((e) => e.key);
@@ -120,6 +198,8 @@ export class TcpTracker {
     if (t === undefined) {
       t = this.create(packetNumber, tsUs, pkt, srcIsLow);
     } else {
+      const copyDir = srcIsLow === t.clientIsLow ? 0 : 1;
+      if (isCaptureCopy(t.last, copyDir, tsUs - t.lastTsUs, pkt)) return this.captureCopy(t, copyDir, packetNumber, tsUs);
       const fwd = t.flows[srcIsLow === t.clientIsLow ? 0 : 1];
       const synOnly = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
       const synAck = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
@@ -209,6 +289,7 @@ export class TcpTracker {
     conn.lastPacket = packetNumber;
     conn.endUs = tsUs;
     t.lastTsUs = tsUs;
+    rememberSegment(t.last, dir, pkt);
 
     this.reassemble(t, dir, packetNumber, tsUs, pkt, frame, mask);
 
@@ -217,6 +298,19 @@ export class TcpTracker {
     v.events = fieldMask;
     v.dupAckNum = t.analysis.dupAckNum;
     v.dupAckFrame = t.analysis.dupAckFrame;
+    return v;
+  }
+
+  /** The verdict for a capture copy: counted as one, and nothing else about the connection changes. */
+  private captureCopy(t: Tracked, dir: 0 | 1, packetNumber: number, tsUs: number): TrackVerdict {
+    const conn = t.conn;
+    conn.events["capture_duplicate"]!++;
+    conn.lastPacket = packetNumber;
+    conn.endUs = tsUs;
+    const v = this.verdict;
+    v.connId = conn.id;
+    v.dir = dir;
+    v.events = TcpEvent.CAPTURE_DUPLICATE;
     return v;
   }
 
@@ -287,6 +381,7 @@ export class TcpTracker {
       synSeq: [-1, -1],
       finSeq: [-1, -1],
       lastTsUs: tsUs,
+      last: { dir: -1, ipVersion: 0, ipId: -1, seq: 0, ack: 0, flags: 0, window: 0, payloadLen: 0, tsVal: -1, tsEcr: -1, sackCount: 0, sackLeft: -1, sackRight: -1 },
     };
     this.list.push(conn);
     this.tracked.push(t);

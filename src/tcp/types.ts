@@ -22,6 +22,8 @@ export const TcpEvent = {
   KEEP_ALIVE_ACK: 1 << 12,
   REUSED_PORTS: 1 << 13,
   WINDOW_UPDATE: 1 << 14,
+  /** kdiag's own: the previous packet seen again on another interface (see TcpTracker). */
+  CAPTURE_DUPLICATE: 1 << 15,
 } as const;
 
 /**
@@ -44,6 +46,9 @@ export const TCP_EVENT_NAMES: ReadonlyArray<{ bit: number; key: string; field: s
   { bit: TcpEvent.KEEP_ALIVE_ACK, key: "keep_alive_ack", field: "tcp.analysis.keep_alive_ack" },
   { bit: TcpEvent.REUSED_PORTS, key: "reused_ports", field: "tcp.analysis.reused_ports" },
   { bit: TcpEvent.WINDOW_UPDATE, key: "window_update", field: "tcp.analysis.window_update" },
+  // Not a Wireshark field: Wireshark flags such a copy as a retransmission or duplicate ACK unless
+  // its "ignore duplicate frames" preference drops it first.
+  { bit: TcpEvent.CAPTURE_DUPLICATE, key: "capture_duplicate", field: "tcp.analysis.capture_duplicate" },
 ];
 
 export interface Endpoint {

@@ -46,6 +46,7 @@ export const SHORT_EVENT_LABELS: Readonly<Record<string, string>> = {
   keep_alive_ack: "Keep-Alive ACK",
   reused_ports: "Ports reused",
   window_update: "Win Update",
+  capture_duplicate: "Copy",
 };
 
 /** "[Retrans]", one per event: the short labels. */

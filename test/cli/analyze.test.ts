@@ -190,6 +190,7 @@ describe("exit codes, formats and evidence", () => {
         "broker-gone",
         "broker-idle-close",
         "capture-boundary",
+        "capture-duplicates",
         "client-abort",
         "connection-end-unexplained",
         "connection-refused",

@@ -65,6 +65,7 @@ describe("built-in rules", () => {
       ["kafka-unknown-error-code", "exchange", "info"],
       ["reconnect-storm", "connection", "warning"],
       ["retransmission-hotspot", "connection", "warning"],
+      ["capture-duplicates", "capture", "info"],
       ["zero-window", "connection", "warning"],
       ["kafka-throttled", "exchange", "warning"],
       ["record-batch-corrupt", "exchange", "error"],
