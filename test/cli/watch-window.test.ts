@@ -45,6 +45,7 @@ describe("LiveWindow on a real capture of 10 connections from one busy host", ()
       notes: capture.notes,
       decode: capture.decode,
       swapped: new Set(),
+      forget: () => {},
     };
     const pdusBefore = capture.pdus.length;
     const exchangesBefore = capture.exchanges.length;
