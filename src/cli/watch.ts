@@ -9,6 +9,7 @@ import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } fr
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
 import { DEFAULT_LET_GO_US, DEFAULT_WINDOW, describeWindow, LiveWindow, parseDuration, parseWindow } from "../live/window.js";
 import { useConnectionPacketScan } from "../facts/packet-stats.js";
+import { collectHeapNow, HeapSettler } from "../live/heap-settle.js";
 import { asPcapng, fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
@@ -264,6 +265,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     if (maxFindings !== undefined && shown >= maxFindings) stop();
   }, window ? window.letGoUs : Infinity);
 
+  const settler = new HeapSettler();
   let so: PassSoFar | null = null;
   let seen = 0;
   let evaluatedAt = 0;
@@ -297,9 +299,12 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
         pass.packets.dropBefore(from);
       }
     }
+    settler.afterRerun();
     const took = performance.now() - started;
     nextAt = performance.now() + Math.max(EVAL_EVERY_MS, 2 * took);
     if (process.env.KDIAG_DEBUG) {
+      // KDIAG_DEBUG=gc: a full collection first, so "heap used" is what is held, not garbage.
+      if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
       const m = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1048576);
       out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
@@ -337,7 +342,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   live.finish(final);
   while (flushing) await flushing;
   await out.flush().catch(() => {});
-  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms (CPU ${Math.round(live.evaluationCpuMs)} ms); process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
+  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms (CPU ${Math.round(live.evaluationCpuMs)} ms), ${settler.collections} heap collections; process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
   out.note(`${shownLive} finding${shownLive === 1 ? "" : "s"} printed as they happened, ${shown - shownLive} at the end of the capture` +
     (maxFindings !== undefined && shown >= maxFindings ? ` (stopped at --count ${maxFindings})` : ""));
   if (window && window.summary.connections > 0) {

@@ -23,9 +23,10 @@ export type WindowSize = { packets: number } | { us: number };
 
 /**
  * The packet index holds at least this many rows before it cuts a connection still in the window
- * (1,000,000 rows: 41 MB): connections longer than that are described from their last part.
+ * (400,000 rows, 16 MiB; a packet window holds twice its size at most): connections longer than
+ * that are described from their last part.
  */
-export const INDEX_MAX_ROWS_MIN = 1_000_000;
+export const INDEX_MAX_ROWS_MIN = 400_000;
 
 /** Default: the last 200,000 packets (at 100k packets/s, two seconds; at 1k packets/s, over three minutes). */
 export const DEFAULT_WINDOW: WindowSize = { packets: 200_000 };
