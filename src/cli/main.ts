@@ -165,7 +165,7 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
     const keep = packetPredicate(capture, filter);
     if (cmdOpts.json) await out.jsonArray("packets", packetRows(capture, keep));
     else {
-      const first = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
+      const first = capture.packets.count > 0 ? capture.packets.firstTsUs / 1e6 : 0;
       await out.lines((function* () {
         for (const row of packetRows(capture, keep)) yield packetText(row, first);
       })());
@@ -189,7 +189,7 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
   const rows = new StreamingPacketRows((row) => out.lineNow(packetText(row, first)));
   const capture = await analyse(files, registry, out, {
     onPacket: (index, pkt, so, frame) => {
-      if (index === 0) first = so.packets.tsUs[0]! / 1e6;
+      if (index === 0) first = so.packets.firstTsUs / 1e6;
       rows.packet(index, pkt, so, frame);
     },
   });
@@ -453,7 +453,7 @@ async function fieldsCommand(registry: Registry, out: Output) {
 function captureHeadline(capture: AnalysedCapture): string {
   const s = capture.summary;
   const n = capture.packets.count;
-  const span = n > 1 ? (capture.packets.tsUs[n - 1]! - capture.packets.tsUs[0]!) / 1e6 : 0;
+  const span = n > 1 ? (capture.packets.tsAt(n - 1) - capture.packets.firstTsUs) / 1e6 : 0;
   const skipped = capture.decode.nonIp + capture.decode.nonTcp;
   return (
     `${captureLabel(capture)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${plural(n, "packet")} over ${span.toFixed(3)}s, ` +

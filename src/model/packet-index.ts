@@ -5,9 +5,10 @@
  *
  * Packet numbers are absolute and never change. A live capture drops the oldest rows as its
  * detail window moves (dropBefore): the columns then hold the packets [base, count), packet index
- * i (0-based) at row i - base. A file's index never drops anything (base stays 0), so readers
- * written for a file work unchanged there; readers on the live path subtract `base`, and ask
- * `tsAt` for a time that may have left.
+ * i (0-based) at row i - base. A file's index never drops anything (base stays 0). Readers on the
+ * live path (the facts, end shapes, rules, evidence times, evidence export, secret masking, report
+ * start times) subtract `base` and ask `tsAt` for a time that may have left; readers only a file's
+ * index meets (the packets command and packet-scope rules, the TUI, compare) assume base 0.
  */
 
 export class PacketIndex {
