@@ -14,7 +14,7 @@
  * dropped it silently) leaves once it has been silent for `letGoUs` of capture time.
  */
 
-import type { StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { Note, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { Connection } from "../tcp/types.js";
 
@@ -115,6 +115,8 @@ export class LiveWindow {
     for (const id of now) this.retired.add(id);
     this.summary.connections += now.length;
     this.summary.pdus += compact(so.pdus as StoredPdu[], (d) => leaving.has(d.connId));
+    // A dissector's notes on those connections (gaps, reused ids) go with their detail.
+    compact(so.notes as Note[], (n) => leaving.has(n.connId));
     this.summary.exchanges += compact(so.exchanges as StoredExchange[], (x) => {
       if (!leaving.has(x.connId)) return false;
       this.tally(x);

@@ -117,6 +117,13 @@ describe("kdiag watch --window", () => {
     expect(r.stderr).not.toMatch(/left the window/);
   });
 
+  it("refuses a let-go silence it cannot read, in one line", () => {
+    const r = kdiag(["watch", "--let-go", "soon", "test/fixtures/real/normal.pcap"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/--let-go soon: expected a duration of silence \(900, 90s, 15m, 1h\)/);
+  });
+
   it("refuses a window it cannot read, in one line", () => {
     const r = kdiag(["watch", "--window", "5 minutes", "test/fixtures/real/normal.pcap"]);
     expect(r.status).toBe(2);
