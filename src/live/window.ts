@@ -6,8 +6,9 @@
  * when they left (each with its evidence packets). So the stored messages, and the cost of each
  * live evaluation, are bounded by the window instead of growing with the capture.
  *
- * The packet index is windowed too (indexFrom): its rows before the window leave, whatever
- * connection they belong to (packet numbers stay absolute; the index keeps a base offset), and
+ * The packet index is windowed too by kdiag watch (indexFrom): its rows before the window leave,
+ * but those of the oldest connection still in the window, up to a row cap (packet numbers stay
+ * absolute; the index keeps a base offset), and
  * the tracker lets go of the state of the connections that left (their Connection record stays,
  * as the summary row the connection table and the aggregates per path and server read).
  * A connection that never closes (no FIN or RST seen: the capture missed it, or a middlebox
