@@ -3,7 +3,7 @@
  * Live mode: a capture replayed into `kdiag watch -` on standard input at a fixed packet rate, as
  * tcpdump would write it on a busy broker, printing kdiag's RSS every 5 s.
  *
- *   node bench/live.js [--rate PPS] [--seconds S] [--dist DIR] [--args "kafka --stats -"] FILE.pcap
+ *   node bench/live.js [--rate PPS] [--seconds S] [--dist DIR] [--args "kafka --stats -"] [--stderr FILE] FILE.pcap
  *
  * The writer sends the file's packets in 10 ms slices (rate/100 packets each), looping over the
  * file with timestamps shifted forward by its span and addresses moved at each pass (new
@@ -11,11 +11,12 @@
  * PPS packets/s (default 100000). It writes only as fast as kdiag reads (a pipe), so "kept up"
  * is the rate achieved against the rate asked. After the writer ends, the time kdiag takes to
  * finish (the final evaluation) is the lag. --args runs another kdiag command on the same replay
- * (e.g. "kafka --stats -": the pass without the rules, for comparison). Node built-ins only.
+ * (e.g. "kafka --stats -": the pass without the rules, for comparison); --stderr keeps kdiag's stderr
+ * (with KDIAG_DEBUG=1: a line per re-run with the heap, the rows and messages held). Node built-ins only.
  */
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,7 +41,7 @@ function pcapRecords(buf) {
   return { le, offsets, end: o, spanSec: last - first + 1 };
 }
 
-export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], log = (s) => process.stderr.write(`${s}\n`) }) {
+export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], stderrFile = null, log = (s) => process.stderr.write(`${s}\n`) }) {
   const buf = readFileSync(file);
   const { le, offsets, spanSec } = pcapRecords(buf);
   const child = spawn(process.execPath, [join(dist, "bin/kdiag.js"), ...args], { stdio: ["pipe", "pipe", "pipe"] });
@@ -53,7 +54,11 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
     if (n > 0 && firstFindingAt === null) firstFindingAt = (performance.now() - started) / 1000;
     findings += n;
   });
-  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  const stderrOut = stderrFile ? createWriteStream(stderrFile) : null;
+  child.stderr.on("data", (d) => {
+    stderr = (stderr + d).slice(-4000);
+    stderrOut?.write(d);
+  });
   const exited = new Promise((r) => child.on("close", (code) => r(code)));
   child.stdin.on("error", () => {});
 
@@ -158,6 +163,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     else if (args[k] === "--seconds") o.seconds = Number(args[++k]);
     else if (args[k] === "--dist") o.dist = args[++k];
     else if (args[k] === "--args") o.args = args[++k].split(" ");
+    else if (args[k] === "--stderr") o.stderrFile = args[++k];
     else o.file = args[k];
   }
   if (!o.file || !(o.rate > 0) || !(o.seconds > 0)) {

@@ -165,7 +165,7 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
     const keep = packetPredicate(capture, filter);
     if (cmdOpts.json) await out.jsonArray("packets", packetRows(capture, keep));
     else {
-      const first = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
+      const first = capture.packets.count > 0 ? capture.packets.firstTsUs / 1e6 : 0;
       await out.lines((function* () {
         for (const row of packetRows(capture, keep)) yield packetText(row, first);
       })());
@@ -189,7 +189,7 @@ async function packetsCommand(files: string[], cmdOpts: { json?: boolean; filter
   const rows = new StreamingPacketRows((row) => out.lineNow(packetText(row, first)));
   const capture = await analyse(files, registry, out, {
     onPacket: (index, pkt, so, frame) => {
-      if (index === 0) first = so.packets.tsUs[0]! / 1e6;
+      if (index === 0) first = so.packets.firstTsUs / 1e6;
       rows.packet(index, pkt, so, frame);
     },
   });
@@ -453,7 +453,7 @@ async function fieldsCommand(registry: Registry, out: Output) {
 function captureHeadline(capture: AnalysedCapture): string {
   const s = capture.summary;
   const n = capture.packets.count;
-  const span = n > 1 ? (capture.packets.tsUs[n - 1]! - capture.packets.tsUs[0]!) / 1e6 : 0;
+  const span = n > 1 ? (capture.packets.tsAt(n - 1) - capture.packets.firstTsUs) / 1e6 : 0;
   const skipped = capture.decode.nonIp + capture.decode.nonTcp;
   return (
     `${captureLabel(capture)}: ${s.format ?? "?"}${s.gzip ? " (gzip)" : ""}, ${plural(n, "packet")} over ${span.toFixed(3)}s, ` +
@@ -597,8 +597,10 @@ export function buildProgram(out: Output): Command {
     .option("--json", "one JSON object per line (NDJSON), with the keys of analyze --json findings")
     .option("-c, --count <n>", "stop after N findings")
     .option("--duration <sec>", "stop after SEC seconds")
-    .option("--window <size>", "keep Kafka messages for the last N packets or a duration (90s, 10m, 1h), or all; older closed connections keep a summary and their findings (default 200000)")
+    .option("--window <size>", "keep detail (packet index rows, Kafka messages) for the last N packets or a duration (90s, 10m, 1h), or all; older closed connections keep a summary and their findings (default 200000)")
+    .option("--let-go <silence>", "with a window: a connection with no FIN or RST leaves it after this much silence (90s, 15m, 1h; default 15m, longer than Kafka's 10-minute idle reaper)")
     .addOption(new Option("--eval-packets <n>", "also re-run the rules every N packets (tests)").hideHelp())
+    .addOption(new Option("--index-rows <n>", "most packet index rows held before a connection in the window is cut (tests)").hideHelp())
     .addHelpText(
       "after",
       "\nA finding is printed once, as soon as later packets can no longer change its verdict (a middlebox reset: at once;\ncauses with less than high confidence, reconnect storms and whole-capture rules: at the end). Ctrl-C stops the\ncapture and prints the rest.\n\nExamples:\n  sudo kdiag watch -i eth0 -f 'tcp port 9092'\n  sudo kdiag watch -i eth0 --json -w broker.pcap | my-alerting-script\n  kdiag watch -i any -c 1 --duration 3600   # wait up to an hour for the first finding\n  tcpdump -i eth0 -U -w - port 9092 | kdiag watch -\n  kdiag watch capture.pcap",

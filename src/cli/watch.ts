@@ -7,7 +7,9 @@
 import { formatProblem, isUnusable } from "../capture/read.js";
 import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
-import { DEFAULT_WINDOW, describeWindow, LiveWindow, parseWindow } from "../live/window.js";
+import { DEFAULT_LET_GO_US, DEFAULT_WINDOW, describeWindow, LiveWindow, parseDuration, parseWindow } from "../live/window.js";
+import { useConnectionPacketScan } from "../facts/packet-stats.js";
+import { collectHeapNow, HeapSettler } from "../live/heap-settle.js";
 import { asPcapng, fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
@@ -36,12 +38,18 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
   count?: string;
   /** --window: detail kept for the last N packets or a duration ("10m"); "all" keeps everything. */
   window?: string;
+  /** --let-go: silence after which a connection with no FIN or RST leaves the window ("15m"). */
+  letGo?: string;
+  /** Hidden (tests): the packet index's row cap (default INDEX_MAX_ROWS_MIN), to cut long connections on a small capture. */
+  indexRows?: string;
   /** Hidden (tests): also re-evaluate every N packets, so a small file exercises live printing. */
   evalPackets?: string;
 }
 
 /** Re-evaluation pace: at most this often, and never more than a third of the time. */
 const EVAL_EVERY_MS = 500;
+/** The packet index drops rows in batches of at least this many (each drop moves the rows kept). */
+const INDEX_DROP_MIN = 16_384;
 /** A live capture with no new packets is evaluated again this often (settling by time). */
 const IDLE_STEP_MS = 1000;
 
@@ -199,7 +207,10 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   if (o.window !== undefined && o.window !== "all" && windowSize === null) {
     throw new UsageError(`--window ${o.window}: expected a number of packets (200000), a duration (90s, 10m, 1h) or all`);
   }
-  const window = windowSize ? new LiveWindow(windowSize) : null;
+  const letGoUs = o.letGo === undefined ? DEFAULT_LET_GO_US : parseDuration(o.letGo);
+  if (letGoUs === null) throw new UsageError(`--let-go ${o.letGo}: expected a duration of silence (900, 90s, 15m, 1h)`);
+  const maxRows = positive("--index-rows", o.indexRows, true);
+  const window = windowSize ? new LiveWindow(windowSize, letGoUs, maxRows) : null;
   // The session first (registry, then the rules compiled against its fields).
   const { registry: reg, rules } = await session();
 
@@ -252,8 +263,9 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       stop();
     }
     if (maxFindings !== undefined && shown >= maxFindings) stop();
-  });
+  }, window ? window.letGoUs : Infinity);
 
+  const settler = new HeapSettler();
   let so: PassSoFar | null = null;
   let seen = 0;
   let evaluatedAt = 0;
@@ -267,7 +279,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     steppedAt = performance.now();
     const started = performance.now();
     evaluatedAt = so.packets.count;
-    const lastUs = so.packets.tsUs[so.packets.count - 1]!;
+    const lastUs = so.packets.tsAt(so.packets.count - 1);
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
     const newest = so.packets.count;
     live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
@@ -275,14 +287,27 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     if (window) {
       const pass = so;
       // Roles a dissector turned round are applied at the end only: such a connection stays.
-      live.retire(window.retire(pass, (c) => live.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs));
+      const left = window.retire(pass, (c) => live.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs);
+      live.retire(left);
+      pass.forget(left);
+      // The packet index keeps the window's rows: the rest leave once they are a quarter of the
+      // window or more (a move of the rows is one copy of the window).
+      const from = window.indexFrom(pass.packets, nowUs, pass.connections);
+      const batch = "packets" in window.size ? Math.min(INDEX_DROP_MIN, window.size.packets) : INDEX_DROP_MIN;
+      if (from - pass.packets.base >= Math.max(batch, pass.packets.held >> 2)) {
+        live.trimBefore(from);
+        pass.packets.dropBefore(from);
+      }
     }
+    settler.afterRerun();
     const took = performance.now() - started;
     nextAt = performance.now() + Math.max(EVAL_EVERY_MS, 2 * took);
     if (process.env.KDIAG_DEBUG) {
+      // KDIAG_DEBUG=gc: a full collection first, so "heap used" is what is held, not garbage.
+      if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
       const m = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1048576);
-      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window`);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
     }
   };
   const ticker = setInterval(() => {
@@ -310,11 +335,14 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     capture.bytes.close();
     return;
   }
+  // Rows that left the index are no longer there to walk: the end reads the scan kept live
+  // (each connection's end shape and counters as last described).
+  if (capture.packets.base > 0) useConnectionPacketScan(capture, live.packetScan);
   const final = evaluate(rules, capture, out);
   live.finish(final);
   while (flushing) await flushing;
   await out.flush().catch(() => {});
-  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms (CPU ${Math.round(live.evaluationCpuMs)} ms); process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
+  if (process.env.KDIAG_DEBUG) out.note(`debug: ${live.evaluations} live evaluations, ${Math.round(live.evaluationMs)} ms (CPU ${Math.round(live.evaluationCpuMs)} ms), ${settler.collections} heap collections; process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
   out.note(`${shownLive} finding${shownLive === 1 ? "" : "s"} printed as they happened, ${shown - shownLive} at the end of the capture` +
     (maxFindings !== undefined && shown >= maxFindings ? ` (stopped at --count ${maxFindings})` : ""));
   if (window && window.summary.connections > 0) {

@@ -66,7 +66,6 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   const auth = authPerConnection(capture, need);
   const protocols = protocolsPerConnection(capture, need);
   const ends = connectionEnds(capture);
-  const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
   for (const c of conns) {
     if (need && !need(c.id)) continue;
@@ -146,7 +145,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       f.close_frame = big(c.close.packet);
       f.idle_before_close_ms = ms(c.close.idleBeforeUs);
       if (c.longestIdleEndPacket > 0 && c.longestIdleEndPacket <= c.close.packet) {
-        f.close_after_longest_idle_ms = ms(c.close.tsUs - tsOf(c.longestIdleEndPacket));
+        f.close_after_longest_idle_ms = ms(c.close.tsUs - c.longestIdleEndUs);
       }
     }
     // From the close, or for a connection the client abandoned without FIN or RST (a silent drop
@@ -165,7 +164,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     }
     f.after_idle_client_retransmissions = big(s.afterIdleClientRetransmissions);
     f.after_idle_server_packets = big(s.afterIdleServerPackets);
-    f.idle_reset = isIdleReset(c, tsOf);
+    f.idle_reset = isIdleReset(c);
     const path = paths.get(pathKey(c))!;
     f.path_idle_resets = big(path.resetIdles.length);
     if (path.resetIdles.length > 0) {
@@ -214,13 +213,13 @@ const IDLE_RESET_WITHIN_US = 1_000_000;
  * Closed by a RST within a second of the first packet after its longest silence (of at least a
  * second): the shape of a middlebox that forgot an idle connection.
  */
-function isIdleReset(c: Connection, tsOf: (frame: number) => number): boolean {
+function isIdleReset(c: Connection): boolean {
   return (
     c.close.how === "rst" &&
     c.longestIdleUs >= IDLE_RESET_MIN_IDLE_US &&
     c.longestIdleEndPacket > 0 &&
     c.longestIdleEndPacket <= c.close.packet &&
-    c.close.tsUs - tsOf(c.longestIdleEndPacket) <= IDLE_RESET_WITHIN_US
+    c.close.tsUs - c.longestIdleEndUs <= IDLE_RESET_WITHIN_US
   );
 }
 
@@ -236,13 +235,12 @@ function idlePaths(
   capture: AnalysedCapture,
   scan: readonly PacketStats[],
 ): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
-  const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
   const out = new Map<string, { resetIdles: number[]; survivedMaxUs: number }>();
   for (const c of conns) {
     const k = pathKey(c);
     let p = out.get(k);
     if (!p) out.set(k, (p = { resetIdles: [], survivedMaxUs: 0 }));
-    if (isIdleReset(c, tsOf) || isIdleDrop(c, scan[c.id]!)) p.resetIdles.push(c.longestIdleUs);
+    if (isIdleReset(c) || isIdleDrop(c, scan[c.id]!)) p.resetIdles.push(c.longestIdleUs);
     else if (c.longestIdleUs > p.survivedMaxUs) p.survivedMaxUs = c.longestIdleUs;
   }
   return out;
@@ -458,14 +456,14 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
   const kafka = kafkaPerConnection(capture);
   let duplicates = 0;
   let firstDuplicate = 0;
-  for (let i = 0; i < p.count; i++) {
-    if (p.events[i]! & TcpEvent.CAPTURE_DUPLICATE && duplicates++ === 0) firstDuplicate = i + 1;
+  for (let r = 0; r < p.held; r++) {
+    if (p.events[r]! & TcpEvent.CAPTURE_DUPLICATE && duplicates++ === 0) firstDuplicate = p.base + r + 1;
   }
   const f: Facts = {
     file: capture.file,
     packets: big(p.count),
     connections: big(capture.connections.length),
-    duration_ms: p.count > 0 ? ms(p.tsUs[p.count - 1]! - p.tsUs[0]!) : 0,
+    duration_ms: p.count > 0 ? ms(p.tsAt(p.count - 1) - p.firstTsUs) : 0,
     truncated_packets: big(capture.decode.truncated),
     duplicate_packets: big(duplicates),
     rst_connections: big(capture.connections.filter((c) => c.close.how === "rst").length),
@@ -475,7 +473,7 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     reconnects,
     max_reconnects: big(max),
   };
-  if (p.count > 0) f.start_time = p.tsUs[0]! / 1e6;
+  if (p.count > 0) f.start_time = p.firstTsUs / 1e6;
   if (duplicates > 0) f.first_duplicate_frame = big(firstDuplicate);
   return { capture: f };
 }

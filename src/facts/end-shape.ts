@@ -39,6 +39,8 @@ export interface EndInfo {
   tsUs: number;
   /** The packet the end answered (the request or probe before the close / the first unanswered send), or -1. */
   trigger: number;
+  /** Time of the trigger packet (µs), -1 without one: kept here since its row may leave a live index. */
+  triggerTsUs: number;
   triggerFrom: "client" | "server" | "none";
   triggerKeepalive: boolean;
   triggerPayload: number;
@@ -107,17 +109,17 @@ export function packetsByConnection(capture: AnalysedCapture): { start: Int32Arr
   const p = capture.packets;
   const n = capture.connections.length;
   const start = new Int32Array(n + 1);
-  const connOf = (i: number): number => (p.events[i]! & TcpEvent.CAPTURE_DUPLICATE ? -1 : p.connId[i]!);
-  for (let i = 0; i < p.count; i++) {
+  const connOf = (r: number): number => (p.events[r]! & TcpEvent.CAPTURE_DUPLICATE ? -1 : p.connId[r]!);
+  for (let i = 0; i < p.held; i++) {
     const c = connOf(i);
     if (c >= 0) start[c + 1]!++;
   }
   for (let c = 0; c < n; c++) start[c + 1]! += start[c]!;
   const fill = start.slice(0, n);
   const list = new Int32Array(start[n]!);
-  for (let i = 0; i < p.count; i++) {
+  for (let i = 0; i < p.held; i++) {
     const c = connOf(i);
-    if (c >= 0) list[fill[c]!++] = i;
+    if (c >= 0) list[fill[c]!++] = i + p.base;
   }
   return { start, list };
 }
@@ -130,11 +132,12 @@ const scratch = createDecodedPacket();
  */
 function isTlsCloseRecord(capture: AnalysedCapture, i: number): boolean {
   const p = capture.packets;
-  const len = p.payloadLen[i]!;
+  const b = p.base;
+  const len = p.payloadLen[i - b]!;
   if (len < 7 || len > CLOSE_RECORD_MAX) return false;
   try {
-    const frame = capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!);
-    const pkt = decodePacket(frame, p.linkType[i]!, scratch);
+    const frame = capture.bytes.view(p.fileOffset[i - b]!, p.capLen[i - b]!);
+    const pkt = decodePacket(frame, p.linkType[i - b]!, scratch);
     if (!pkt.hasTcp || pkt.capturedPayloadLen < 3) return false;
     const o = pkt.payloadOffset;
     const type = frame[o]!;
@@ -146,12 +149,14 @@ function isTlsCloseRecord(capture: AnalysedCapture, i: number): boolean {
 
 export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32Array): EndInfo {
   const p = capture.packets;
-  const ts = (i: number): number => p.tsUs[i]!;
-  const side = (i: number): "client" | "server" => (p.dir[i] === 0 ? "client" : "server");
+  // idx holds absolute packet indexes, all held by the index (the live scan trims its lists as rows leave).
+  const b = p.base;
+  const ts = (i: number): number => p.tsUs[i - b]!;
+  const side = (i: number): "client" | "server" => (p.dir[i - b] === 0 ? "client" : "server");
   // The first FIN or RST.
   let closeAt = -1;
   for (let k = 0; k < idx.length; k++) {
-    if (p.tcpFlags[idx[k]!]! & (FIN | RST)) {
+    if (p.tcpFlags[idx[k]! - b]! & (FIN | RST)) {
       closeAt = k;
       break;
     }
@@ -167,18 +172,18 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
     for (let k = closeAt - 1; k >= 0; k--) {
       const i = idx[k]!;
       if (ts(idx[closeAt]!) - ts(i) > CLOSE_SEQUENCE_US) break;
-      if (p.payloadLen[i]! > 0) {
+      if (p.payloadLen[i - b]! > 0) {
         if (!isTlsCloseRecord(capture, i)) break;
-        seqBy = p.dir[i]!;
+        seqBy = p.dir[i - b]!;
         seqStart = k;
       }
     }
   }
   const endAt = closeAt >= 0 ? (seqBy >= 0 ? seqStart : closeAt) : idx.length - 1;
   const endI = idx[endAt]!;
-  const closer = closeAt >= 0 ? (seqBy >= 0 ? seqBy : p.dir[idx[closeAt]!]!) : -1;
+  const closer = closeAt >= 0 ? (seqBy >= 0 ? seqBy : p.dir[idx[closeAt]! - b]!) : -1;
   const by = closer < 0 ? "none" : closer === 0 ? "client" : "server";
-  const how = closeAt >= 0 ? (p.tcpFlags[idx[closeAt]!]! & RST ? "rst" : "fin") : "none";
+  const how = closeAt >= 0 ? (p.tcpFlags[idx[closeAt]! - b]! & RST ? "rst" : "fin") : "none";
 
   // The trigger: for a close, the other side's last packet before it that carried something
   // (payload or a keep-alive probe), walked back over its own retransmissions to the original;
@@ -186,12 +191,12 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
   // first of those; without a close, the first of a final run of client sends never answered.
   const finalClientRun = (from: number): number => {
     let k = from;
-    while (k >= 0 && p.dir[idx[k]!] === 0 && p.payloadLen[idx[k]!]! === 0 && !(p.events[idx[k]!]! & TcpEvent.KEEP_ALIVE)) k--;
+    while (k >= 0 && p.dir[idx[k]! - b] === 0 && p.payloadLen[idx[k]! - b]! === 0 && !(p.events[idx[k]! - b]! & TcpEvent.KEEP_ALIVE)) k--;
     let first = -1;
     let repeats = 0;
-    while (k >= 0 && p.dir[idx[k]!] === 0) {
+    while (k >= 0 && p.dir[idx[k]! - b] === 0) {
       const i = idx[k]!;
-      if (p.payloadLen[i]! > 0 || p.events[i]! & TcpEvent.KEEP_ALIVE) {
+      if (p.payloadLen[i - b]! > 0 || p.events[i - b]! & TcpEvent.KEEP_ALIVE) {
         if (first >= 0) repeats++;
         first = k;
       }
@@ -203,19 +208,19 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
   if (closeAt >= 0) {
     const own = closer === 0 ? finalClientRun(seqStart - 1) : -1;
     const ownRepeated = own >= 0 && (() => {
-      for (let k = own + 1; k < seqStart; k++) if (p.events[idx[k]!]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) return true;
+      for (let k = own + 1; k < seqStart; k++) if (p.events[idx[k]! - b]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) return true;
       return false;
     })();
     if (ownRepeated) trig = own;
     else {
       for (let k = seqStart - 1; k >= 0; k--) {
         const i = idx[k]!;
-        if (p.dir[i] === closer) {
+        if (p.dir[i - b] === closer) {
           // The closing side spoke after the other side's last send: the close answers that, not an earlier send.
-          if (p.payloadLen[i]! > 0) break;
+          if (p.payloadLen[i - b]! > 0) break;
           continue;
         }
-        if (p.payloadLen[i]! > 0 || p.events[i]! & TcpEvent.KEEP_ALIVE) {
+        if (p.payloadLen[i - b]! > 0 || p.events[i - b]! & TcpEvent.KEEP_ALIVE) {
           trig = k;
           break;
         }
@@ -226,11 +231,11 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
   }
   if (trig > 0) {
     // Back over retransmissions of the same send (a silent drop retransmits with growing gaps).
-    const from = p.dir[idx[trig]!];
+    const from = p.dir[idx[trig]! - b];
     while (trig > 0) {
       const i = idx[trig]!;
       const prev = idx[trig - 1]!;
-      if (!(p.events[i]! & TcpEvent.RETRANSMISSION) || p.dir[prev] !== from) break;
+      if (!(p.events[i - b]! & TcpEvent.RETRANSMISSION) || p.dir[prev - b] !== from) break;
       trig--;
     }
   }
@@ -239,13 +244,13 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
   let retrans = 0;
   let answers = 0;
   if (trig >= 0) {
-    const from = p.dir[trigI];
+    const from = p.dir[trigI - b];
     for (let k = trig + 1; k < stop; k++) {
       const i = idx[k]!;
-      if (p.dir[i] === from) {
+      if (p.dir[i - b] === from) {
         // Retransmissions and repeated keep-alive probes: sends that went unanswered.
-        if (p.events[i]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) retrans++;
-      } else if (!(p.tcpFlags[i]! & (RST | FIN))) answers++;
+        if (p.events[i - b]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) retrans++;
+      } else if (!(p.tcpFlags[i - b]! & (RST | FIN))) answers++;
     }
   }
   // Silences: before the trigger, and the longest one earlier (survived).
@@ -255,6 +260,10 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
     const gap = ts(idx[k]!) - ts(idx[k - 1]!);
     if (gap > survived) survived = gap;
   }
+  // A live connection longer than the window is described from its last packets (`idx` starts
+  // after its first): a longer silence before them is still known from the tracker.
+  const headCut = idx.length > 0 && idx[0]! + 1 > c.firstPacket;
+  if (headCut && c.longestIdleEndPacket > 0 && c.longestIdleEndPacket <= idx[0]! + 1 && c.longestIdleUs > survived) survived = c.longestIdleUs;
   const idleBeforeTrigger = trig > 0 ? ts(trigI) - ts(idx[trig - 1]!) : -1;
   // Client bursts: payload bytes between server payload packets, or between pauses. A client
   // writes one request back to back, so a pause far longer than the round trip (20 RTTs, at
@@ -266,13 +275,13 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
   const burstEnd = closeAt >= 0 ? seqStart - 1 : endAt;
   for (let k = 0; k <= burstEnd; k++) {
     const i = idx[k]!;
-    if (p.payloadLen[i]! === 0 || p.events[i]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) continue;
-    if (p.dir[i] === 0) {
+    if (p.payloadLen[i - b]! === 0 || p.events[i - b]! & (TcpEvent.RETRANSMISSION | TcpEvent.KEEP_ALIVE)) continue;
+    if (p.dir[i - b] === 0) {
       if (burst > 0 && ts(i) - lastClientUs > pauseUs) {
         bursts.push(burst);
         burst = 0;
       }
-      burst += p.payloadLen[i]!;
+      burst += p.payloadLen[i - b]!;
       lastClientUs = ts(i);
     } else if (burst > 0) {
       bursts.push(burst);
@@ -280,16 +289,20 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
     }
   }
   let dataAfter = 0;
-  if (closeAt >= 0) for (let k = closeAt + 1; k < idx.length; k++) if (p.dir[idx[k]!] === 0 && p.payloadLen[idx[k]!]! > 0) dataAfter++;
+  if (closeAt >= 0) for (let k = closeAt + 1; k < idx.length; k++) if (p.dir[idx[k]! - b] === 0 && p.payloadLen[idx[k]! - b]! > 0) dataAfter++;
   const sender = closer === 0 ? c.c2s : c.s2c;
   // The handshake: did the server ever accept (SYN-ACK)? Both are near the start of the connection.
   let syns = 0;
   let synAck = false;
-  if (c.synPacket > 0) {
+  if (headCut) {
+    // The handshake left with the head: a connection that lived longer than the window was accepted.
+    syns = c.synPacket > 0 ? 1 : 0;
+    synAck = true;
+  } else if (c.synPacket > 0) {
     for (let k = 0; k < idx.length; k++) {
-      const f = p.tcpFlags[idx[k]!]!;
+      const f = p.tcpFlags[idx[k]! - b]!;
       if (!(f & SYN)) {
-        if (p.dir[idx[k]!] === 1 || p.payloadLen[idx[k]!]! > 0) break;
+        if (p.dir[idx[k]! - b] === 1 || p.payloadLen[idx[k]! - b]! > 0) break;
         continue;
       }
       if (f & ACK) {
@@ -307,9 +320,10 @@ export function describeEnd(capture: AnalysedCapture, c: Connection, idx: Int32A
     frame: endI + 1,
     tsUs: ts(endI),
     trigger: trigI >= 0 ? trigI + 1 : -1,
+    triggerTsUs: trigI >= 0 ? ts(trigI) : -1,
     triggerFrom: trigI >= 0 ? side(trigI) : "none",
-    triggerKeepalive: trigI >= 0 && (p.events[trigI]! & TcpEvent.KEEP_ALIVE) !== 0,
-    triggerPayload: trigI >= 0 ? p.payloadLen[trigI]! : 0,
+    triggerKeepalive: trigI >= 0 && (p.events[trigI - b]! & TcpEvent.KEEP_ALIVE) !== 0,
+    triggerPayload: trigI >= 0 ? p.payloadLen[trigI - b]! : 0,
     idleBeforeTriggerUs: idleBeforeTrigger,
     survivedIdleUs: survived,
     retransAfterTrigger: retrans,

@@ -69,18 +69,21 @@ export class ConnectionPacketScan {
       this.seen.push(0);
     }
     const p = capture.packets;
-    for (let i = this.cursor; i < p.count; i++) {
-      const c = p.connId[i]!;
+    const b = p.base;
+    // Rows that left the index before the scan saw them cannot be counted (not on the live path: it advances before rows leave).
+    for (let i = Math.max(this.cursor, b); i < p.count; i++) {
+      const r = i - b;
+      const c = p.connId[r]!;
       // A capture copy (tcpdump -i any) is not a packet the connection sent: see TcpTracker.
-      if (c < 0 || p.events[i]! & TcpEvent.CAPTURE_DUPLICATE) continue;
+      if (c < 0 || p.events[r]! & TcpEvent.CAPTURE_DUPLICATE) continue;
       const s = this.stats[c]!;
       const conn: Connection = conns[c]!;
       this.seen[c]!++;
       if (this.keepLists && !this.forgotten.has(c)) this.append(c, i);
-      const flags = p.tcpFlags[i]!;
+      const flags = p.tcpFlags[r]!;
       if (flags & RST) s.rstPackets++;
       if (flags & FIN) s.finPackets++;
-      const ts = p.tsUs[i]!;
+      const ts = p.tsUs[r]!;
       // What happened once the longest silence ended: a silent drop shows the client retransmitting
       // into nothing, with no packet from the server.
       if (conn.longestIdleEndPacket !== this.idleEnd[c]) {
@@ -89,12 +92,12 @@ export class ConnectionPacketScan {
         s.afterIdleServerPackets = 0;
       }
       if (conn.longestIdleEndPacket > 0 && i + 1 >= conn.longestIdleEndPacket) {
-        if (p.dir[i] === 0 && p.events[i]! & TcpEvent.RETRANSMISSION) s.afterIdleClientRetransmissions++;
-        if (p.dir[i] === 1) s.afterIdleServerPackets++;
+        if (p.dir[r] === 0 && p.events[r]! & TcpEvent.RETRANSMISSION) s.afterIdleClientRetransmissions++;
+        if (p.dir[r] === 1) s.afterIdleServerPackets++;
       }
-      if (p.events[i]! & TcpEvent.KEEP_ALIVE) {
+      if (p.events[r]! & TcpEvent.KEEP_ALIVE) {
         if (s.keepaliveIdleUs < 0 && this.lastTs[c]! >= 0) s.keepaliveIdleUs = ts - this.lastTs[c]!;
-        s.keepalive[p.dir[i]! === 0 ? 0 : 1].push(ts);
+        s.keepalive[p.dir[r]! === 0 ? 0 : 1].push(ts);
       }
       this.lastTs[c] = ts;
     }
@@ -128,6 +131,39 @@ export class ConnectionPacketScan {
       this.forgotten.add(id);
       this.lists[id] = null;
       this.used[id] = 0;
+    }
+  }
+
+  /**
+   * The index dropped the rows before absolute index `base`: each connection's packet list keeps
+   * its packets from there on (a connection longer than the window is described from its last
+   * part; see describeEnd). Lists are in capture order, so it is a cut of each list's head.
+   */
+  trimBefore(base: number): void {
+    for (let c = 0; c < this.lists.length; c++) {
+      const l = this.lists[c];
+      const n = this.used[c]!;
+      if (!l || n === 0 || l[0]! >= base) continue;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (l[mid]! < base) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === n) {
+        this.lists[c] = null;
+        this.used[c] = 0;
+        continue;
+      }
+      const rest = n - lo;
+      // Shrink a list that is mostly empty now (a long connection's list would otherwise keep its peak).
+      if (rest * 4 < l.length && l.length > 16) {
+        const next = new Int32Array(Math.max(16, rest * 2));
+        next.set(l.subarray(lo, n));
+        this.lists[c] = next;
+      } else l.copyWithin(0, lo, n);
+      this.used[c] = rest;
     }
   }
 

@@ -85,7 +85,8 @@ export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSo
 }
 
 export class LiveFindings {
-  private readonly printed = new Map<string, Finding>();
+  /** Printed findings by key; null once its connection left the window (the key alone says it was printed). */
+  private readonly printed = new Map<string, Finding | null>();
   private readonly byId = new Map<string, CompiledRule>();
   /** Rules whose texts read a connection fact that changes while the connection lives. */
   private readonly readsLiveConn = new Set<string>();
@@ -120,6 +121,8 @@ export class LiveFindings {
     private readonly rules: readonly CompiledRule[],
     /** Called once per finding, when it is settled (`live`) or at the end. */
     private readonly emit: (f: Finding, live: boolean) => void,
+    /** Silence after which an open connection counts as settled (its detail window lets it go); never by default. */
+    private readonly letGoUs = Infinity,
   ) {
     for (const r of rules) {
       this.byId.set(r.id, r);
@@ -154,7 +157,9 @@ export class LiveFindings {
     const conns = capture.connections;
     const quiet = (id: number): boolean => {
       const c = conns[id];
-      return c !== undefined && c.close.how !== "open" && nowUs - c.endUs >= QUIET_US;
+      if (c === undefined) return false;
+      // An open connection silent long enough to be let go (a window's letGoUs) is as settled as a closed one.
+      return c.close.how !== "open" ? nowUs - c.endUs >= QUIET_US : nowUs - c.endUs >= this.letGoUs;
     };
     const exchangesDone: StoredExchange[] = [];
     useConnectionPacketScan(capture, this.scan);
@@ -235,13 +240,18 @@ export class LiveFindings {
   retire(ids: readonly number[]): number {
     let n = 0;
     this.scan.forget(ids);
+    // What was printed of them stays as its key only (the end's check skips retired connections).
+    if (ids.length > 0) {
+      const gone = new Set(ids);
+      for (const [key, f] of this.printed) if (f !== null && f.evidence.connection !== undefined && gone.has(f.evidence.connection)) this.printed.set(key, null);
+    }
     for (const id of ids) {
       this.retired.add(id);
       this.endSeenAt.delete(id);
       for (const f of this.pending.get(id) ?? []) {
         const key = findingKey(f);
         if (this.printed.has(key)) continue;
-        this.printed.set(key, f);
+        this.printed.set(key, null);
         this.emit(f, true);
         n++;
       }
@@ -250,13 +260,26 @@ export class LiveFindings {
     return n;
   }
 
+  /**
+   * The packet index dropped its rows before `base` (the window moved): the per-connection packet
+   * lists keep their packets from there on.
+   */
+  trimBefore(base: number): void {
+    this.scan.trimBefore(base);
+  }
+
+  /** The scan kept between re-runs: the end of the capture's evaluation reads it too (its lists cover what the index still holds). */
+  get packetScan(): ConnectionPacketScan {
+    return this.scan;
+  }
+
   /** End of the capture: the final findings not printed yet, and the check of those printed. */
   finish(all: readonly Finding[]): number {
     // A connection whose detail left the window had its last word then; the end's evaluation no longer sees its messages.
     const final = all.filter((f) => f.evidence.connection === undefined || !this.retired.has(f.evidence.connection));
     const finalByKey = new Map(final.map((f) => [findingKey(f), f]));
     for (const [key, p] of this.printed) {
-      if (p.evidence.connection !== undefined && this.retired.has(p.evidence.connection)) continue;
+      if (p === null || (p.evidence.connection !== undefined && this.retired.has(p.evidence.connection))) continue;
       const f = finalByKey.get(key);
       if (!f || f.severity !== p.severity || f.confidence !== p.confidence) this.revised.push({ printed: p, final: f ?? null });
     }

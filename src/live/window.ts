@@ -6,20 +6,49 @@
  * when they left (each with its evidence packets). So the stored messages, and the cost of each
  * live evaluation, are bounded by the window instead of growing with the capture.
  *
- * What is not windowed: the packet index (41 bytes a packet, typed arrays) and the connection
- * table (one record per connection, about 1 kB) still grow with the capture; see README "Memory
- * and scale".
+ * The packet index is windowed too by kdiag watch (indexFrom): its rows before the window leave,
+ * but those of the oldest connection still in the window, up to a row cap (packet numbers stay
+ * absolute; the index keeps a base offset), and
+ * the tracker lets go of the state of the connections that left (their Connection record stays,
+ * as the summary row the connection table and the aggregates per path and server read).
+ * A connection that never closes (no FIN or RST seen: the capture missed it, or a middlebox
+ * dropped it silently) leaves once it has been silent for `letGoUs` of capture time.
  */
 
-import type { StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { Note, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { Connection } from "../tcp/types.js";
 
 /** How much detail to keep: the last `packets` packets, or the last `us` microseconds of capture time. */
 export type WindowSize = { packets: number } | { us: number };
 
+/**
+ * The packet index holds at least this many rows before it cuts a connection still in the window
+ * (400,000 rows, 16 MiB; a packet window holds twice its size at most): connections longer than
+ * that are described from their last part.
+ */
+export const INDEX_MAX_ROWS_MIN = 400_000;
+
 /** Default: the last 200,000 packets (at 100k packets/s, two seconds; at 1k packets/s, over three minutes). */
 export const DEFAULT_WINDOW: WindowSize = { packets: 200_000 };
+
+/**
+ * Default silence after which a connection with no FIN or RST is let go: 15 minutes. Longer than
+ * Kafka's own idle reaper (connections.max.idle.ms, 10 minutes by default on the broker, 9 on
+ * clients), so a Kafka connection is never let go while the broker would still keep it open; a
+ * connection silent that long without a FIN or RST is one whose end the capture did not see.
+ * (TCP keepalive, 2 hours by default on Linux, keeps a connection's packets coming if it is on.)
+ */
+export const DEFAULT_LET_GO_US = 15 * 60e6;
+
+/** Parses a duration ("90s", "15m", "1h", or seconds): microseconds, or null. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  if (!(n > 0)) return null;
+  return n * { s: 1e6, m: 60e6, h: 3600e6 }[(m[2] ?? "s") as "s" | "m" | "h"];
+}
 
 /** Parses `--window`: a packet count ("200000") or a duration ("90s", "10m", "1h"). null when it is neither. */
 export function parseWindow(text: string): WindowSize | null {
@@ -60,8 +89,16 @@ export class LiveWindow {
   /** Connections whose detail left the window. */
   readonly retired = new Set<number>();
   readonly summary: RetiredSummary = { connections: 0, pdus: 0, exchanges: 0, byApi: new Map() };
+  /** The oldest connection (by id, i.e. by first packet) not retired yet, as last looked at. */
+  private oldest = 0;
 
-  constructor(readonly size: WindowSize) {}
+  constructor(
+    readonly size: WindowSize,
+    /** Silence (capture time, µs) after which an open connection leaves (DEFAULT_LET_GO_US). */
+    readonly letGoUs: number = DEFAULT_LET_GO_US,
+    /** At least this many index rows before a connection in the window is cut (tests set it low). */
+    private readonly maxRowsMin: number = INDEX_MAX_ROWS_MIN,
+  ) {}
 
   /**
    * Drops from the pass's lists the PDUs and exchanges of the connections `done` says are settled
@@ -79,6 +116,8 @@ export class LiveWindow {
     for (const id of now) this.retired.add(id);
     this.summary.connections += now.length;
     this.summary.pdus += compact(so.pdus as StoredPdu[], (d) => leaving.has(d.connId));
+    // A dissector's notes on those connections (gaps, reused ids) go with their detail.
+    compact(so.notes as Note[], (n) => leaving.has(n.connId));
     this.summary.exchanges += compact(so.exchanges as StoredExchange[], (x) => {
       if (!leaving.has(x.connId)) return false;
       this.tally(x);
@@ -87,10 +126,51 @@ export class LiveWindow {
     return now;
   }
 
-  /** A closed connection not retired yet whose last packet is out of the window (`newest`: the packet count). */
+  /**
+   * A connection not retired yet that is due to leave (`newest`: the packet count): closed with its
+   * last packet out of the window, or open and silent for letGoUs (and out of the window).
+   */
   leaving(c: Connection, newest: number, nowUs: number): boolean {
-    if (this.retired.has(c.id) || c.close.how === "open") return false;
+    if (this.retired.has(c.id)) return false;
+    if (c.close.how === "open" && !this.silent(c, nowUs)) return false;
     return "packets" in this.size ? newest - c.lastPacket >= this.size.packets : nowUs - c.endUs >= this.size.us;
+  }
+
+  /** An open connection silent long enough to be let go. */
+  silent(c: Connection, nowUs: number): boolean {
+    return c.close.how === "open" && nowUs - c.endUs >= this.letGoUs;
+  }
+
+  /**
+   * The first packet (0-based, absolute) whose row the packet index must keep: the window's first,
+   * or earlier, the first packet of the oldest connection still in the window (a connection is
+   * described from all its packets until it leaves) — but never more than maxRows rows: past
+   * that, a connection longer than that is described from its last part (src/facts/end-shape.ts).
+   */
+  indexFrom(packets: PassSoFar["packets"], nowUs: number, connections: readonly Connection[]): number {
+    while (this.oldest < connections.length && this.retired.has(this.oldest)) this.oldest++;
+    const pinned = this.oldest < connections.length ? connections[this.oldest]!.firstPacket - 1 : packets.count;
+    const windowFrom = this.windowFrom(packets, nowUs);
+    return Math.max(Math.min(windowFrom, pinned), packets.count - this.maxRows(), packets.base);
+  }
+
+  /** The most rows the index holds: twice a packet window, and at least INDEX_MAX_ROWS_MIN. */
+  maxRows(): number {
+    return "packets" in this.size ? Math.max(2 * this.size.packets, this.maxRowsMin) : this.maxRowsMin;
+  }
+
+  private windowFrom(packets: PassSoFar["packets"], nowUs: number): number {
+    if ("packets" in this.size) return Math.max(0, packets.count - this.size.packets);
+    // Capture time: the first held row at or after now - window (times are nearly in order).
+    const from = nowUs - this.size.us;
+    let lo = packets.base;
+    let hi = packets.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (packets.tsUs[mid - packets.base]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private tally(x: StoredExchange): void {

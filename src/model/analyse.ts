@@ -62,6 +62,11 @@ export interface PassSoFar {
   decode: DecodeCounts;
   /** Connections whose roles a dissector turned round: applied only at the end of the pass. */
   swapped: ReadonlySet<number>;
+  /**
+   * Lets go of the tracker's state of these connections (a live window: they left it); their
+   * Connection records stay, and a later packet on one of their 4-tuples starts a new connection.
+   */
+  forget(ids: Iterable<number>): void;
 }
 
 /** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
@@ -130,7 +135,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     },
   }, { identifyOnly: opts.identifyOnly ?? false, ...(opts.limits ? { limits: opts.limits } : {}) });
   const { tracker, pkt } = step;
-  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped };
+  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped, forget: (ids) => tracker.forget(ids) };
 
   const onFrame = (f: Frame): void => {
     const tsUs = f.tsSec * 1e6 + f.tsNsec / 1000;
@@ -227,7 +232,7 @@ function memoryProblem(file: string, packet: number, used: number, budget: numbe
 function applyRoleSwaps(connections: readonly Connection[], packets: PacketIndex, swapped: ReadonlySet<number>): void {
   if (swapped.size === 0) return;
   for (const id of swapped) swapRoles(connections[id]!);
-  for (let i = 0; i < packets.count; i++) {
+  for (let i = 0; i < packets.held; i++) {
     if (swapped.has(packets.connId[i]!)) packets.dir[i] = packets.dir[i] === 0 ? 1 : 0;
   }
 }

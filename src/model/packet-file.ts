@@ -8,7 +8,7 @@ import { MergedBytes } from "../capture/merge.js";
 import type { AnalysedCapture } from "./analysed-capture.js";
 
 export function packetFile(capture: AnalysedCapture, index: number): { file: string; offset: number } {
-  const address = capture.packets.fileOffset[index]!;
+  const address = capture.packets.fileOffset[index - capture.packets.base]!;
   if (!capture.parts) return { file: capture.file, offset: address };
   const { file, offset } = MergedBytes.locate(address);
   return { file: capture.parts[file]?.file ?? `file ${file}`, offset };

@@ -53,15 +53,17 @@ export function secretRanges(capture: AnalysedCapture): SecretRanges {
   if (byConn.size > 0) {
     const p = capture.packets;
     const pkt = createDecodedPacket();
-    for (let i = 0; i < p.count; i++) {
-      const secrets = byConn.get(p.connId[i]!);
-      if (!secrets || p.payloadLen[i] === 0) continue;
-      const frame = capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!);
-      decodePacket(frame, p.linkType[i]!, pkt);
+    // Absolute packet indexes over the rows held (a live index drops its oldest: base).
+    const b = p.base;
+    for (let i = b; i < p.count; i++) {
+      const secrets = byConn.get(p.connId[i - b]!);
+      if (!secrets || p.payloadLen[i - b] === 0) continue;
+      const frame = capture.bytes.view(p.fileOffset[i - b]!, p.capLen[i - b]!);
+      decodePacket(frame, p.linkType[i - b]!, pkt);
       if (!pkt.hasTcp || pkt.capturedPayloadLen === 0) continue;
       const dataSeq = pkt.flags & TcpFlag.SYN ? (pkt.seq + 1) >>> 0 : pkt.seq;
       for (const s of secrets) {
-        if (s.dir !== p.dir[i]) continue;
+        if (s.dir !== p.dir[i - b]) continue;
         // The secret's bytes relative to this segment's payload.
         const from = Math.max(0, seqDiff(s.seq, dataSeq));
         const to = Math.min(pkt.capturedPayloadLen, seqDiff(s.seq, dataSeq) + s.length);

@@ -15,9 +15,11 @@ export interface EvidenceExport {
 }
 
 export function writeEvidencePcap(capture: AnalysedCapture, packetNumbers: Iterable<number>, path: string): EvidenceExport {
-  const numbers = [...new Set(packetNumbers)].filter((n) => n >= 1 && n <= capture.packets.count).sort((a, b) => a - b);
   const p = capture.packets;
-  const linkType = numbers.length > 0 ? p.linkType[numbers[0]! - 1]! : 1;
+  // Packets whose rows a live index dropped (before its base) cannot be written from it.
+  const numbers = [...new Set(packetNumbers)].filter((n) => n > p.base && n <= p.count).sort((a, b) => a - b);
+  const b = p.base;
+  const linkType = numbers.length > 0 ? p.linkType[numbers[0]! - 1 - b]! : 1;
   const fd = openSync(path, "w");
   try {
     const header = Buffer.alloc(24);
@@ -32,18 +34,18 @@ export function writeEvidencePcap(capture: AnalysedCapture, packetNumbers: Itera
     const record = Buffer.alloc(16);
     for (const n of numbers) {
       const i = n - 1;
-      if (p.linkType[i] !== linkType) {
+      if (p.linkType[i - b] !== linkType) {
         skipped++;
         continue;
       }
-      const tsUs = p.tsUs[i]!;
+      const tsUs = p.tsUs[i - b]!;
       record.writeUInt32LE(Math.floor(tsUs / 1e6), 0);
       record.writeUInt32LE(Math.floor(tsUs % 1e6), 4);
-      record.writeUInt32LE(p.capLen[i]!, 8);
-      record.writeUInt32LE(p.origLen[i]!, 12);
+      record.writeUInt32LE(p.capLen[i - b]!, 8);
+      record.writeUInt32LE(p.origLen[i - b]!, 12);
       writeSync(fd, record);
       // Secrets (a SASL password) are overwritten unless --show-secrets: evidence gets passed around.
-      writeSync(fd, maskFrame(capture, i, capture.bytes.view(p.fileOffset[i]!, p.capLen[i]!), capture.showSecrets === true));
+      writeSync(fd, maskFrame(capture, i, capture.bytes.view(p.fileOffset[i - b]!, p.capLen[i - b]!), capture.showSecrets === true));
       written++;
     }
     return { packets: written, skipped };

@@ -100,7 +100,8 @@ export function latencyMs(request: ExchangeSide | null, response: ExchangeSide |
 /** Time of the request (of the response, for an orphan), seconds since the epoch. */
 export function exchangeTime(capture: AnalysedCapture, request: ExchangeSide | null, response: ExchangeSide | null): number {
   const side = request ?? response!;
-  return usToSeconds(capture.packets.tsUs[side.first - 1] ?? side.tsUs);
+  const t = capture.packets.tsAt(side.first - 1);
+  return usToSeconds(Number.isNaN(t) ? side.tsUs : t);
 }
 
 /** One literal with every key (see kafka.ts exchangeToJson: spreads made a slow object shape). */
@@ -181,7 +182,7 @@ function present(capture: AnalysedCapture, protocols: readonly Protocol[]): Prot
 
 /** One line per exchange; a client column when a protocol with exchanges here declares a client field. */
 export function exchangeLines(capture: AnalysedCapture, protocols: readonly Protocol[], keep?: (index: number) => boolean): Iterable<string> {
-  const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
+  const start = capture.packets.count > 0 ? capture.packets.firstTsUs / 1e6 : 0;
   const withClient = present(capture, protocols).some((p) => rolesOf(p).client);
   const header = ["time", "conn", "protocol", "operation", ...(withClient ? ["client id"] : []), "req", "resp", "latency", "result", "summary"];
   const row = (e: GenericExchangeJson): string[] => [

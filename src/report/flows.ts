@@ -115,7 +115,7 @@ function closeText(c: Connection): string {
 
 /** The connection table, line by line (a capture can hold a million connections). */
 export function flowsLines(capture: AnalysedCapture, keep: (c: Connection) => boolean = () => true): Iterable<string> {
-  const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
+  const start = capture.packets.count > 0 ? capture.packets.firstTsUs : 0;
   const header = [
     "#",
     "client",

@@ -125,7 +125,7 @@ function outcome(e: ExchangeJson): string {
 
 /** One line per exchange (a capture can hold hundreds of thousands). */
 export function kafkaLines(capture: AnalysedCapture, keep: (index: number) => boolean = () => true): Iterable<string> {
-  const start = capture.packets.count > 0 ? capture.packets.tsUs[0]! / 1e6 : 0;
+  const start = capture.packets.count > 0 ? capture.packets.firstTsUs / 1e6 : 0;
   const header = ["time", "conn", "api", "corr", "client id", "topics", "req", "resp", "latency", "result"];
   const row = (e: ExchangeJson): string[] => [
     `${(e.time - start).toFixed(3)}s`,

@@ -36,8 +36,8 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   const ends = connectionEnds(capture);
   const kafka = kafkaPerConnection(capture);
   const p = capture.packets;
-  const captureEndUs = p.count > 0 ? p.tsUs[p.count - 1]! : 0;
-  const captureStartUs = p.count > 0 ? p.tsUs[0]! : 0;
+  const captureEndUs = p.count > 0 ? p.tsAt(p.count - 1) : 0;
+  const captureStartUs = p.count > 0 ? p.firstTsUs : 0;
 
   // The request the end concerns: the connection's last Kafka request sent before the end.
   const requestAt = (c: Connection, e: EndInfo): StoredExchange | null => {
@@ -70,7 +70,7 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     const e = ends[id]!;
     if (e.survivedIdleUs >= IDLE_FLOOR_US) pushTo(survivedByPath, pathKey(c), e.survivedIdleUs);
     const killed = e.triggerFrom === "client" && e.idleBeforeTriggerUs >= IDLE_FLOOR_US &&
-      ((e.how === "rst" && e.by === "server" && e.tsUs - p.tsUs[e.trigger - 1]! <= SOON_US) ||
+      ((e.how === "rst" && e.by === "server" && e.tsUs - e.triggerTsUs <= SOON_US) ||
         (e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0));
     if (killed) pushTo(killedByPath, pathKey(c), e.idleBeforeTriggerUs);
     if (e.by === "server" && e.trigger < 0 && e.idleBeforeCloseUs >= IDLE_FLOOR_US) pushTo(idleClosesByServer, serverKey(c), e.idleBeforeCloseUs);
@@ -246,7 +246,7 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     if (e.trigger > 0) {
       end.trigger_frame = BigInt(e.trigger);
       end.trigger_payload = BigInt(e.triggerPayload);
-      end.close_after_trigger_ms = closeUs >= 0 ? (closeUs - p.tsUs[e.trigger - 1]!) / 1000 : (e.lastUs - p.tsUs[e.trigger - 1]!) / 1000;
+      end.close_after_trigger_ms = closeUs >= 0 ? (closeUs - e.triggerTsUs) / 1000 : (e.lastUs - e.triggerTsUs) / 1000;
     }
     if (e.idleBeforeTriggerUs >= 0) end.idle_before_trigger_ms = e.idleBeforeTriggerUs / 1000;
     if (e.idleBeforeCloseUs >= 0) end.idle_before_close_ms = e.idleBeforeCloseUs / 1000;

@@ -109,16 +109,39 @@ export function evaluateRules(rules: readonly CompiledRule[], capture: AnalysedC
   }
 }
 
+/** A packet's time when the index holds its row (a live index drops old rows), else undefined. */
+function heldTime(capture: AnalysedCapture, frame: number): number | undefined {
+  const t = capture.packets.tsAt(frame - 1);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * An evidence packet's time: from the index, or, for a packet whose row left a live index, from
+ * what its connection remembers of its landmarks (first and last packet, close, the end of the
+ * longest silence); 0 when neither knows.
+ */
+function packetTime(capture: AnalysedCapture, frame: number, connId?: number): number {
+  const t = heldTime(capture, frame);
+  if (t !== undefined) return t;
+  const c = connId === undefined ? undefined : capture.connections[connId];
+  if (!c) return 0;
+  if (frame === c.firstPacket || frame === c.synPacket) return c.startUs;
+  if (frame === c.close.packet) return c.close.tsUs;
+  if (frame === c.lastPacket) return c.endUs;
+  if (frame === c.longestIdleEndPacket) return c.longestIdleEndUs;
+  return 0;
+}
+
 function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts: EvaluateOptions): Finding[] {
   const active = rules.filter((r) => r.enabled);
   const byScope = (s: Scope): CompiledRule[] => active.filter((r) => r.scope === s);
   const stats = opts.stats ?? {};
   for (const r of active) stats[r.id] ??= { evaluated: 0, matched: 0, absent: 0, failed: 0, dropped: 0, ms: 0 };
   const run = new Runner(stats, opts.maxFindingsPerRule ?? 1000, opts.timeBudgetMs ?? RULE_TIME_BUDGET_MS);
-  const tsOf = (frame: number): number => capture.packets.tsUs[frame - 1] ?? 0;
+  const tsOf = (frame: number, connId?: number): number => packetTime(capture, frame, connId);
   const itemAt = (frames: number[], base: Omit<Item, "packets" | "times">): Item => {
     const packets = [...new Set(frames.filter((f) => f > 0))].sort((a, b) => a - b);
-    return { ...base, packets, times: packets.map((f) => tsOf(f) / 1e6) };
+    return { ...base, packets, times: packets.map((f) => tsOf(f, base.connection) / 1e6) };
   };
 
   // With `only` (a live evaluation), the items are chosen first and the facts built for their
@@ -142,7 +165,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const packetRules = byScope("packet");
   if (packetRules.length > 0) {
     forEachPacketFacts(capture, conns, (frame, facts) => {
-      const connId = capture.packets.connId[frame - 1]!;
+      const connId = capture.packets.connId[frame - 1 - capture.packets.base]!;
       run.item(packetRules, () =>
         itemAt([frame], { facts, timeUs: tsOf(frame), ...(connId >= 0 ? { connection: connId } : {}) }), facts);
     }, readsOf(packetRules.map(ruleTexts)));
@@ -161,7 +184,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
       run.item(connRules, () =>
         itemAt(key, {
           facts,
-          timeUs: failure ? (capture.packets.tsUs[failure.at - 1] ?? c.startUs) : c.startUs,
+          timeUs: failure ? (heldTime(capture, failure.at) ?? c.startUs) : c.startUs,
           connection: c.id,
           details: { client: `${c.client.addr}:${c.client.port}`, server: `${c.server.addr}:${c.server.port}` },
         }), facts);
@@ -193,7 +216,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const captureRules = byScope("capture");
   if (captureRules.length > 0) {
     const facts = buildCaptureFacts(capture);
-    run.item(captureRules, () => ({ facts, timeUs: capture.packets.tsUs[0] ?? 0, packets: [], times: [] }), facts);
+    run.item(captureRules, () => ({ facts, timeUs: capture.packets.count > 0 ? capture.packets.firstTsUs : 0, packets: [], times: [] }), facts);
   }
 
   const endRules = byScope("end");

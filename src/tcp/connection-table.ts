@@ -105,6 +105,45 @@ export class ConnectionTable<T> {
     this.v6.clear();
   }
 
+  /**
+   * Keeps only the values `keep` accepts (a live capture lets go of connections that left its
+   * window), rebuilding the slots in one pass and shrinking them to the values left, so the
+   * table costs the connections held, not every connection seen.
+   */
+  retain(keep: (value: T) => boolean): void {
+    for (const [k, v] of this.v6) if (!keep(v)) this.v6.delete(k);
+    const oldLow = this.lowAddr;
+    const oldHigh = this.highAddr;
+    const oldPorts = this.ports;
+    const oldValue = this.slotValue;
+    const oldValues = this.values.slice();
+    let live = 0;
+    for (const v of oldValues) if (keep(v)) live++;
+    if (live === oldValues.length) return;
+    let cap = 1024;
+    while (live * 2 > cap) cap *= 2;
+    this.cap = cap;
+    this.mask = cap - 1;
+    this.count = 0;
+    this.lowAddr = new Uint32Array(cap);
+    this.highAddr = new Uint32Array(cap);
+    this.ports = new Uint32Array(cap);
+    this.slotValue = new Int32Array(cap).fill(EMPTY);
+    this.values.length = 0;
+    for (let j = 0; j < oldValue.length; j++) {
+      const v = oldValue[j]!;
+      if (v === EMPTY || !keep(oldValues[v]!)) continue;
+      let i = hash(oldLow[j]!, oldHigh[j]!, oldPorts[j]!) & this.mask;
+      while (this.slotValue[i] !== EMPTY) i = (i + 1) & this.mask;
+      this.lowAddr[i] = oldLow[j]!;
+      this.highAddr[i] = oldHigh[j]!;
+      this.ports[i] = oldPorts[j]!;
+      this.slotValue[i] = this.values.length;
+      this.values.push(oldValues[v]!);
+      this.count++;
+    }
+  }
+
   /** Double the slot arrays (load factor <= 1/2 keeps probe chains short). */
   private grow(): void {
     const oldLow = this.lowAddr;

@@ -291,7 +291,7 @@ export class ConnectionReassembler {
   }
 
   /** Drop the sink and every held buffer (returning their bytes to the shared budget). */
-  private release(): void {
+  release(): void {
     this.sink = null;
     for (const s of [this.c2s, this.s2c]) {
       this.budget.used -= s.heldBytes;

@@ -153,7 +153,8 @@ function newDirectionStats(): DirectionStats {
 export class TcpTracker {
   private readonly table = new ConnectionTable<Tracked>();
   private readonly list: Connection[] = [];
-  private readonly tracked: Tracked[] = [];
+  /** Per connection id; null once let go (forget). */
+  private readonly tracked: Array<Tracked | null> = [];
   private readonly openSink: ((conn: Connection) => StreamSink | null) | undefined;
   private readonly budget: ReassemblyBudget;
   private readonly ref: PacketRef = { first: 0, last: 0, tsUs: 0, streamOffset: 0 };
@@ -229,6 +230,7 @@ export class TcpTracker {
     if (conn.lastPacket >= 0 && idle > conn.longestIdleUs) {
       conn.longestIdleUs = idle;
       conn.longestIdleEndPacket = packetNumber;
+      conn.longestIdleEndUs = tsUs;
     }
 
     stats.packets++;
@@ -322,12 +324,32 @@ export class TcpTracker {
     if (this.finished) return;
     this.finished = true;
     for (const t of this.tracked) {
-      if (t.reasm !== null) {
+      if (t !== null && t.reasm !== null) {
         t.reasm.flush(t.conn.lastPacket, t.conn.endUs);
         this.closeSink(t, { how: "end-of-capture", by: null, tsUs: t.conn.endUs });
       }
     }
     this.table.clear();
+  }
+
+  /**
+   * Lets go of connections (a live capture's window: closed and settled, or silent too long): their
+   * sequence-analysis state and any reassembly in progress are dropped (held bytes return to the
+   * budget; the dissector gets no further call), and their 4-tuples leave the lookup table, so a
+   * later packet on the same 4-tuple starts a new connection. Their Connection records stay.
+   */
+  forget(ids: Iterable<number>): void {
+    let n = 0;
+    for (const id of ids) {
+      const t = this.tracked[id];
+      if (!t) continue;
+      t.reasm?.release();
+      t.reasm = null;
+      t.sinkState = SINK_DONE;
+      this.tracked[id] = null;
+      n++;
+    }
+    if (n > 0) this.table.retain((t) => this.tracked[t.conn.id] === t);
   }
 
   private create(packetNumber: number, tsUs: number, pkt: DecodedPacket, srcIsLow: boolean): Tracked {
@@ -366,6 +388,7 @@ export class TcpTracker {
       close: { how: "open", by: null, packet: -1, tsUs: 0, idleBeforeUs: 0, rstTtl: -1, rstIpId: -1, unackedFromOtherBytes: -1, senderPrevIpId: -1 },
       longestIdleUs: 0,
       longestIdleEndPacket: -1,
+      longestIdleEndUs: 0,
       events,
       reassembly: { outOfOrderBuffered: 0, gaps: 0, gapBytes: 0, dropped: 0 },
       dissector: null,

@@ -140,6 +140,8 @@ export interface Connection {
   /** Longest time with no packet in either direction, and the packet that ended it. */
   longestIdleUs: number;
   longestIdleEndPacket: number;
+  /** Time of that packet (µs), 0 before any: a live index may no longer hold its row. */
+  longestIdleEndUs: number;
   /** Counts by event key (TCP_EVENT_NAMES[].key). */
   events: Record<string, number>;
   reassembly: ReassemblyStats;

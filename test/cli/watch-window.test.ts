@@ -45,6 +45,7 @@ describe("LiveWindow on a real capture of 10 connections from one busy host", ()
       notes: capture.notes,
       decode: capture.decode,
       swapped: new Set(),
+      forget: () => {},
     };
     const pdusBefore = capture.pdus.length;
     const exchangesBefore = capture.exchanges.length;
@@ -91,10 +92,36 @@ describe("kdiag watch --window", () => {
     expect(r.stderr).not.toMatch(/revised/);
   });
 
+  it("with the packet index cut to 50 rows (a connection longer than that described from its last packets), the findings are still analyze's", () => {
+    const a = kdiag(["analyze", "--json", BUSY]);
+    const want = (JSON.parse(a.stdout) as { findings: Array<Finding & { evidence: { times: number[] } }> }).findings;
+    const r = spawnSync(process.execPath, ["bin/kdiag.js", "watch", "--json", "--window", "1", "--index-rows", "50", "--eval-packets", "1", BUSY], {
+      encoding: "utf8",
+      env: { ...process.env, KDIAG_DEBUG: "1" },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const got = r.stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Finding & { evidence: { times: number[] } });
+    expect(verdicts(got)).toEqual(verdicts(want));
+    // Evidence packets whose rows left the index still have their times (from the connection's landmarks).
+    const times = (fs: typeof got) => fs.map((f) => `${f.rule}|${f.evidence.connection}|${f.evidence.times.join(",")}`).sort();
+    expect(times(got)).toEqual(times(want));
+    // The index never held more than its 50 rows and the batch it drops at once (a quarter more); 434 packets in the capture.
+    const held = [...r.stderr.matchAll(/(\d+) packet rows held/g)].map((m) => Number(m[1]));
+    expect(held.length).toBeGreaterThan(100);
+    expect(Math.max(...held)).toBeLessThanOrEqual(67);
+  });
+
   it("--window all keeps everything (nothing leaves)", () => {
     const r = kdiag(["watch", "--json", "--window", "all", "--eval-packets", "1", BUSY]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/left the window/);
+  });
+
+  it("refuses a let-go silence it cannot read, in one line", () => {
+    const r = kdiag(["watch", "--let-go", "soon", "test/fixtures/real/normal.pcap"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/--let-go soon: expected a duration of silence \(900, 90s, 15m, 1h\)/);
   });
 
   it("refuses a window it cannot read, in one line", () => {

@@ -22,7 +22,7 @@ function connection(serverPort: number): Connection {
     s2c: { ...dir },
     close: { how: "open", by: null, packet: 0, tsUs: 0, idleBeforeUs: 0, rstTtl: -1, rstIpId: -1, unackedFromOtherBytes: -1, senderPrevIpId: -1 },
     longestIdleUs: 0,
-    longestIdleEndPacket: 0,
+    longestIdleEndPacket: 0, longestIdleEndUs: 0,
     events: {},
     reassembly: { outOfOrderBuffered: 0, gaps: 0, gapBytes: 0, dropped: 0 },
     dissector: null,
