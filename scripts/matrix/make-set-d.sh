@@ -24,7 +24,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 BASE="$REPO/test/fixtures/matrix"
 if [[ "${1:-}" == "--out" ]]; then BASE="$2"; shift 2; fi
 DIR=conditions
-ALL=(hung-rdk hung-kp lossy-busy lossy-kp nat-loose1 nat-loose0 flav-fwr flav-mtl restart-rdk slow-reader)
+ALL=(hung-rdk hung-kp hung-kp-pair lossy-busy lossy-kp slowpath-busy nat-loose1 nat-loose0 flav-fwr flav-mtl
+  restart-rdk restart-kp-term slow-reader)
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL[@]}")
 
@@ -131,6 +132,22 @@ sc_hung_kp() {
   end $DIR
 }
 
+# kafka-python, request_timeout_ms 3000, the broker stopped for 5 s after the second Produce;
+# captured at both ends. The client retries on a new connection, which also waits.
+sc_hung_kp_pair() {
+  net none 0
+  begin hung-kp-pair pair
+  bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:0.5,send,idle:0.5,send,idle:8,send --client-id "$CUR-p" \
+    --request-timeout-ms 3000 --retries 5; local p=$LAST
+  wait_broker_log "Produce .*acks=" 2
+  sleep 0.2
+  kill -STOP "$BRK"; log "$CUR: broker stopped"
+  sleep 5
+  kill -CONT "$BRK"; log "$CUR: broker continued"
+  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  end $DIR
+}
+
 # ------------------------------------------------------------------ lossy but healthy paths
 
 # Busy traffic over a path that drops 3 % of the packets at random and is limited to 4 Mbit/s:
@@ -167,6 +184,26 @@ sc_lossy_kp() {
   acct_counters
   end $DIR
   lossy off
+}
+
+# A slow path without loss: 512 kbit/s each way with a 300 ms queue (tbf), so every bulk
+# transfer queues; kcat producer of 150 x 2 kB, kafka-python consumer (long polls), librdkafka
+# producer. Client side.
+sc_slowpath_busy() {
+  net none 0
+  in_ns $NF tc qdisc add dev f0 root tbf rate 512kbit burst 8kb latency 300ms
+  in_ns $NF tc qdisc add dev f1 root tbf rate 512kbit burst 8kb latency 300ms
+  begin slowpath-busy client
+  bg $NC "$WORK/$CUR.kc.log" $PY "$KP" "$(bs)" "$CUR" consumer poll:9 --client-id "$CUR-c" --fetch-max-wait-ms 500; local c=$LAST
+  bg $NC "$WORK/$CUR.rdk.log" $PY "$RDK" "$(bs)" "$CUR" send,idle:1,send,idle:1,send,idle:1,send,idle:1,send --client-id "$CUR-rdk"; local r=$LAST
+  sleep 1
+  $PY -c "for i in range(150): print(f'slow-{i:04d}-' + 'z' * 2000)" |
+    in_ns $NC kcat -P -b "$(bs)" -t "$CUR" -X client.id="$CUR-bulk" 2>"$WORK/$CUR.bulk.log" || log "bulk producer failed"
+  wait "$r" || log "rdk exited $?"; wait "$c" || log "consumer exited $?"
+  show "$WORK/$CUR.rdk.log"; show "$WORK/$CUR.kc.log"
+  end $DIR
+  in_ns $NF tc qdisc del dev f0 root 2>/dev/null || true
+  in_ns $NF tc qdisc del dev f1 root 2>/dev/null || true
 }
 
 # ------------------------------------------------------------------ NAT conntrack expiry
@@ -243,6 +280,24 @@ sc_restart_rdk() {
   wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
   end $DIR
   cp "$WORK/$CUR-2.broker.log" "$WORK/$CUR.broker2.log" 2>/dev/null || true
+}
+
+# kafka-python produces every ~0.4 s; after 3 Produce requests the broker is shut down in order
+# (SIGTERM: it closes its connections, FIN) and started again 2 s later. kafka-python's reconnect
+# backoff (50 ms doubling to 1 s) meets refusals (RST to SYN) until then.
+sc_restart_kp_term() {
+  net none 0
+  begin restart-kp-term pair
+  local plan=send i
+  for i in $(seq 1 14); do plan+=",idle:0.4,send"; done
+  bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer "$plan" --client-id "$CUR-p" --retries 10; local p=$LAST
+  wait_broker_log "Produce .*acks=" 3
+  kill -TERM "$BRK"; wait "$BRK" 2>/dev/null || true; log "$CUR: broker stopped (SIGTERM)"
+  cp "$WORK/$CUR.broker.log" "$WORK/$CUR.broker1.log"
+  sleep 2
+  standin "$CUR" --host "$(bhost)"; BRK=$LAST; log "$CUR: broker restarted"
+  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  end $DIR
 }
 
 # ------------------------------------------------------------------ a slow reader
