@@ -93,9 +93,11 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
     // The client's first FIN/RST (a RST that its closed socket sends back later does not count).
     const end = ends[e.connId];
     const clientClose = end && end.by === "client" && end.how !== "none" ? end : null;
+    // An answer still arriving when the client closed never reached it either (its closed socket
+    // resets the rest): for the end, that request was still waiting.
     const late = clientClose !== null && e.status === "answered" && e.request !== null && e.response !== null &&
-      e.request.last < clientClose.frame && e.response.first > clientClose.frame;
-    if (late) k.answeredAfterClose.push(e);
+      e.request.last < clientClose.frame && e.response.last > clientClose.frame;
+    if (late && e.response!.first > clientClose!.frame) k.answeredAfterClose.push(e);
     if (e.status === "unanswered" || late) k.unanswered++;
     if (!e.request) continue;
     k.requests++;

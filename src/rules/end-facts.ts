@@ -274,8 +274,9 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
         const name = kafkaApiName(api);
         if (name !== undefined) end.request_api = name;
       }
-      // Answered only after the client had closed: for this end, it was still waiting.
-      end.request_status = k.answeredAfterClose.includes(r) ? "unanswered" : r.status;
+      // Its answer still arriving (or not begun) when the client closed: for this end, it was still waiting.
+      const lateForClient = e.by === "client" && e.how !== "none" && r.status === "answered" && r.response !== null && r.response.last > e.frame;
+      end.request_status = lateForClient ? "unanswered" : r.status;
       const acks = r.fields["kafka.required_acks"];
       if (typeof acks === "number") end.request_acks = BigInt(acks);
       // The topics and partitions the request wrote to: where the limit bit (max.message.bytes is per topic).
