@@ -24,7 +24,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 BASE="$REPO/test/fixtures/matrix"
 if [[ "${1:-}" == "--out" ]]; then BASE="$2"; shift 2; fi
 DIR=conditions
-ALL=(hung-rdk hung-kp hung-kp-pair lossy-busy lossy-kp slowpath-busy nat-loose1 nat-loose0 flav-fwr flav-mtl
+ALL=(hung-rdk hung-kp hung-kp-pair thung-kp lossy-busy lossy-kp slowpath-busy nat-loose1 nat-loose0 flav-fwr flav-mtl
   restart-rdk restart-kp-term slow-reader)
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL[@]}")
@@ -146,6 +146,24 @@ sc_hung_kp_pair() {
   kill -CONT "$BRK"; log "$CUR: broker continued"
   wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
   end $DIR
+}
+
+# The same over TLS (the stand-in's TLS listener on this port): kafka-python, request_timeout_ms
+# 2000, the broker stopped 4 s after the first Produce; the client's TLS key log is kept.
+sc_thung_kp() {
+  net none 0
+  tls_cert
+  begin thung-kp pair --tls "$TLSDIR/cert.pem,$TLSDIR/key.pem"
+  bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:1,send,idle:6,send --client-id "$CUR-p" \
+    --request-timeout-ms 2000 --retries 3 --ssl-cafile "$TLSDIR/cert.pem" --ssl-keylog "$WORK/$CUR.keys"; local p=$LAST
+  wait_broker_log "Produce .*acks=" 1
+  sleep 0.3
+  kill -STOP "$BRK"; log "$CUR: broker stopped"
+  sleep 4
+  kill -CONT "$BRK"; log "$CUR: broker continued"
+  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  end $DIR
+  cp "$WORK/$CUR.keys" "$BASE/$DIR/$CUR.keys"; log "wrote $BASE/$DIR/$CUR.keys"
 }
 
 # ------------------------------------------------------------------ lossy but healthy paths
