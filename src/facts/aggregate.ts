@@ -11,6 +11,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { TcpEvent } from "../tcp/types.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "./build.js";
 import type { FactSpec } from "./schema.js";
@@ -36,7 +37,7 @@ export const GROUP_FACTS: FactSpec[] = [
   { name: "group.latency_p99_ms", type: "double", unit: "ms", optional: true, description: "99th percentile of the latency" },
   { name: "group.latency_max_ms", type: "double", unit: "ms", optional: true, description: "Slowest answer" },
   { name: "group.max_wait_ms", type: "int", unit: "ms", optional: true, description: "Largest Fetch max_wait_ms (kafka.max_wait_time) the group's requests asked for: how long the broker may hold a Fetch when there is no data (a long poll); absent without Fetch requests" },
-  { name: "group.latency_beyond_wait_p99_ms", type: "double", unit: "ms", optional: true, description: "99th percentile, over the answered Fetch requests, of latency minus the request's own max_wait_ms: a long poll answered when its wait ran out is about 0, a slow broker is well above; absent without answered Fetch requests" },
+  { name: "group.latency_beyond_wait_p99_ms", type: "double", unit: "ms", optional: true, description: "99th percentile, over the answered Fetch requests, of the time the broker held the request (from the request's last retransmission, if any, to the first segment of its answer: a request lost and sent again, or a large answer crawling over a slow path, is the path's time) minus the request's own max_wait_ms: a long poll answered when its wait ran out is about 0, a slow broker is well above; absent without answered Fetch requests" },
   { name: "group.request_bytes_p99", type: "int", unit: "bytes", optional: true, description: "99th percentile of the request sizes on the wire; absent without requests" },
   { name: "group.response_bytes_p99", type: "int", unit: "bytes", optional: true, description: "99th percentile of the response sizes on the wire; absent without responses" },
   { name: "group.connections", type: "int", description: "Connections that carried the group's exchanges" },
@@ -96,6 +97,29 @@ export interface GroupEvidence {
 const big = (n: number): bigint => BigInt(Math.trunc(n));
 
 /** Nearest-rank percentile of sorted values. */
+/** Packets looked at between a request and its answer for retransmissions (bounds the cost in busy captures). */
+const HELD_SCAN_MAX = 50_000;
+
+/**
+ * How long the server held a request, as far as the capture shows: from the request's last
+ * (re)transmission to the first segment of its answer. A request lost on the way and sent again
+ * reached the server only with its retransmission, and a large answer takes as long as the path
+ * needs to carry it: both are the path's time (a lossy or slow link), not the server holding a
+ * Fetch beyond its wait. null when the exchange lacks a side.
+ */
+function brokerHeldMs(capture: AnalysedCapture, e: StoredExchange): number | null {
+  if (!e.request || !e.response) return null;
+  const p = capture.packets;
+  const answerAt = e.response.first - 1;
+  if (answerAt < 0 || answerAt >= p.count) return null;
+  let sentUs = e.request.tsUs;
+  // Packet numbers are 1-based: index request.last is the packet after the request's last one.
+  for (let i = e.request.last, n = 0; i < answerAt && n < HELD_SCAN_MAX; i++, n++) {
+    if (p.connId[i] === e.connId && p.dir[i] === 0 && p.payloadLen[i]! > 0 && p.events[i]! & TcpEvent.RETRANSMISSION) sentUs = p.tsUs[i]!;
+  }
+  return (p.tsUs[answerAt]! - sentUs) / 1000;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1]!;
@@ -121,13 +145,14 @@ export function buildGroupItems(capture: AnalysedCapture, exchangeFacts: (i: num
     const k = f.kafka as Facts;
     const latencyMs = typeof x.latency_ms === "number" ? x.latency_ms : null;
     const wait = typeof k.max_wait_time === "bigint" ? Number(k.max_wait_time) : null;
+    const held = latencyMs !== null && wait !== null && latencyMs > wait ? brokerHeldMs(capture, e) : latencyMs;
     const row: Row = {
       connId: e.connId,
       e,
       endUs: (e.response ?? e.request)!.tsUs,
       latencyMs,
       waitMs: wait,
-      beyondWaitMs: latencyMs !== null && wait !== null ? latencyMs - wait : null,
+      beyondWaitMs: latencyMs !== null && held !== null && wait !== null ? Math.min(latencyMs, held) - wait : null,
       requestBytes: e.request ? e.request.length : null,
       responseBytes: e.response ? e.response.length : null,
       error: Array.isArray(x.errors) && x.errors.length > 0,

@@ -88,6 +88,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       end_time: c.endUs / 1e6,
       duration_ms: ms(c.endUs - c.startUs),
       handshake_seen: c.synPacket >= 0,
+      connect_failed: ends[c.id]!.connectFailed,
       packets_c2s: big(c.c2s.packets),
       packets_s2c: big(c.s2c.packets),
       bytes_c2s: big(c.c2s.bytes),

@@ -6,10 +6,14 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { connectionEnds } from "./end-shape.js";
 
 export interface KafkaOfConnection {
   requests: number;
-  /** Exchanges left without an answer, gaps in the capture included. */
+  /**
+   * Exchanges left without an answer, gaps in the capture included, and those answered only after
+   * the client's own FIN/RST (see answeredAfterClose).
+   */
   unanswered: number;
   /** Last frames of the requests left unanswered, not counting those a capture gap explains. */
   unansweredFrames: number[];
@@ -25,6 +29,14 @@ export interface KafkaOfConnection {
   sizeErrors: number[];
   /** The first of those. */
   refused: StoredExchange | null;
+  /**
+   * Requests whose response began only after the client's own FIN/RST: the answer reached a closed
+   * socket (Kafka clients close(2), never half-close), so the client had given up waiting (its
+   * request timeout) and the broker was late. Counted as unanswered for the connection's end.
+   */
+  answeredAfterClose: StoredExchange[];
+  /** Longest wait, request to the client's close, of a request still waiting then (-1: none). */
+  waitAtCloseUs: number;
 }
 
 const MAX_TOPICS = 8;
@@ -40,6 +52,7 @@ export function kafkaPerConnection(capture: AnalysedCapture): KafkaOfConnection[
 }
 
 function walk(capture: AnalysedCapture): KafkaOfConnection[] {
+  const ends = connectionEnds(capture);
   const out: KafkaOfConnection[] = capture.connections.map(() => ({
     requests: 0,
     unanswered: 0,
@@ -51,6 +64,8 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
     produceSizes: [],
     sizeErrors: [],
     refused: null,
+    answeredAfterClose: [],
+    waitAtCloseUs: -1,
   }));
   for (const e of capture.exchanges) {
     const k = out[e.connId];
@@ -75,11 +90,23 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
       }
     }
     if (anyError) k.errors++;
-    if (e.status === "unanswered") k.unanswered++;
+    // The client's first FIN/RST (a RST that its closed socket sends back later does not count).
+    const end = ends[e.connId];
+    const clientClose = end && end.by === "client" && end.how !== "none" ? end : null;
+    // An answer still arriving when the client closed never reached it either (its closed socket
+    // resets the rest): for the end, that request was still waiting.
+    const late = clientClose !== null && e.status === "answered" && e.request !== null && e.response !== null &&
+      e.request.last < clientClose.frame && e.response.last > clientClose.frame;
+    if (late && e.response!.first > clientClose!.frame) k.answeredAfterClose.push(e);
+    if (e.status === "unanswered" || late) k.unanswered++;
     if (!e.request) continue;
     k.requests++;
     if (!k.lastRequest || e.request.last > k.lastRequest.request!.last) k.lastRequest = e;
-    if (e.status === "unanswered" && f["kafka.unanswered"] !== "gap") k.unansweredFrames.push(e.request.last);
+    const gap = f["kafka.unanswered"] === "gap";
+    if ((e.status === "unanswered" && !gap) || late) k.unansweredFrames.push(e.request.last);
+    if (clientClose && (late || (e.status === "unanswered" && !gap)) && e.request.last < clientClose.frame) {
+      k.waitAtCloseUs = Math.max(k.waitAtCloseUs, clientClose.tsUs - e.request.tsUs);
+    }
     if (f["kafka.api_key"] === 0) {
       if (sizeError) {
         k.sizeErrors.push(e.request.length);

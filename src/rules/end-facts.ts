@@ -10,6 +10,7 @@
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { kafkaPerConnection } from "../facts/kafka-per-connection.js";
+import { kafkaApiName } from "../facts/kafka-names.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
 import { connectionEnds, IDLE_FLOOR_US, type EndInfo } from "../facts/end-shape.js";
@@ -268,8 +269,14 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
       end.request_frame = BigInt(r.request.last);
       end.request_size = BigInt(r.request.length);
       const api = r.fields["kafka.api_key"];
-      if (typeof api === "number") end.request_api_key = BigInt(api);
-      end.request_status = r.status;
+      if (typeof api === "number") {
+        end.request_api_key = BigInt(api);
+        const name = kafkaApiName(api);
+        if (name !== undefined) end.request_api = name;
+      }
+      // Its answer still arriving (or not begun) when the client closed: for this end, it was still waiting.
+      const lateForClient = e.by === "client" && e.how !== "none" && r.status === "answered" && r.response !== null && r.response.last > e.frame;
+      end.request_status = lateForClient ? "unanswered" : r.status;
       const acks = r.fields["kafka.required_acks"];
       if (typeof acks === "number") end.request_acks = BigInt(acks);
       // The topics and partitions the request wrote to: where the limit bit (max.message.bytes is per topic).
@@ -281,6 +288,10 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
       const m = median(sizes);
       if (m !== null && m > 0) end.request_vs_earlier = r.request.length / m;
     }
+    // A Fetch's answer may wait up to its max_wait_ms by design (long poll): late by itself says
+    // nothing about the broker, so only the other requests count.
+    end.answered_after_close = BigInt(k.answeredAfterClose.filter((x) => x.fields["kafka.api_key"] !== 1).length);
+    if (k.waitAtCloseUs >= 0) end.wait_at_close_ms = k.waitAtCloseUs / 1000;
     if (k.clientId !== null) end.client_id = k.clientId;
     end.topics = k.topics ? [...k.topics] : NO_TOPICS;
 

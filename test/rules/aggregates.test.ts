@@ -101,12 +101,13 @@ describe("docs/rules.md Aggregates examples", () => {
 });
 
 describe("kdiag rules test on aggregate rule files", () => {
-  it("the built-in fetch-slow: fires on the slow broker, quiet on long polls, busy traffic, exits, resets", () => {
+  it("the built-in fetch-slow: fires on the slow broker, quiet on long polls, busy traffic, exits, resets, a congested path", () => {
     const r = kdiag("rules", "test", "rules/aggregates.yaml");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^PASS rules\/aggregates\.yaml:\d+ a broker that answers every Fetch 1\.2 s late/m);
-    expect(r.stdout.trim().split("\n").at(-1)).toBe("6 tests, 6 passed, 0 failed");
+    expect(r.stdout).toMatch(/^PASS rules\/aggregates\.yaml:\d+ a Fetch lost on a congested 512 kbit\/s path/m);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("7 tests, 7 passed, 0 failed");
   });
 
   it("a user's reconnect rule passes its tests, and fails them (exit 7) when its limit is raised past the storm", () => {
