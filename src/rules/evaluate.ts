@@ -216,7 +216,9 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const captureRules = byScope("capture");
   if (captureRules.length > 0) {
     const facts = buildCaptureFacts(capture);
-    run.item(captureRules, () => ({ facts, timeUs: capture.packets.count > 0 ? capture.packets.firstTsUs : 0, packets: [], times: [] }), facts);
+    // Its evidence: the packets the capture facts name (capture.*_frame), e.g. the first copy.
+    const frames = Object.entries(facts.capture as Facts).flatMap(([k, v]) => (k.endsWith("_frame") && typeof v === "bigint" ? [Number(v)] : []));
+    run.item(captureRules, () => itemAt(frames, { facts, timeUs: capture.packets.count > 0 ? capture.packets.firstTsUs : 0 }), facts);
   }
 
   const endRules = byScope("end");
