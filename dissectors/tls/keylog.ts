@@ -17,7 +17,16 @@ export const KEYLOG_LABELS = [
 export type KeyLogLabel = (typeof KEYLOG_LABELS)[number];
 
 /** Labels a key log may hold that decryption does not need (0-RTT, exporters): read, not kept. */
-const IGNORED_LABELS = new Set(["CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET", "EXPORTER_SECRET", "RSA"]);
+const IGNORED_LABELS = new Set([
+  "CLIENT_EARLY_TRAFFIC_SECRET",
+  "EARLY_EXPORTER_SECRET",
+  "EXPORTER_SECRET",
+  "RSA",
+  // OpenSSL 3 logs the secrets after each TLS 1.3 KeyUpdate under these labels (with no number):
+  // kdiag derives them from the _0 secrets itself (session.ts), as Wireshark does.
+  "CLIENT_TRAFFIC_SECRET_N",
+  "SERVER_TRAFFIC_SECRET_N",
+]);
 
 export interface KeyLogProblem {
   /** 1-based line number in the file. */
