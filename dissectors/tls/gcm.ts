@@ -27,12 +27,13 @@
  * (argument checks, a new output buffer), so:
  * - The record's GHASH input goes to the GMAC in one `setAAD`: copied into one scratch buffer
  *   (additional data block, ciphertext, padding, length block, S), which also serves the xor.
- * - The key stream is made ahead on busy connections: the nonces of the next records are known
- *   before they arrive (TLS 1.3: the IV xor the sequence number; TLS 1.2: its salt and an
- *   explicit nonce that the common stacks count up by one), so after a first batch one ECB call
- *   makes the counter blocks of up to `AHEAD_RECORDS` records, each as long as the longest of
- *   the records before (at most `AHEAD_BYTES` in all: what an opener holds between records). A
- *   record whose nonce is not the one predicted, or that is longer, gets its own call.
+ * - The key stream is made ahead: the nonces of the next records are known before they arrive
+ *   (TLS 1.3: the IV xor the sequence number; TLS 1.2: its salt and an explicit nonce that the
+ *   common stacks count up by one), so one ECB call makes the key stream of as many records as
+ *   the key has opened so far, up to `AHEAD_RECORDS`, each as long as the longest record since
+ *   the last such call (at most `AHEAD_BYTES` in all: what an opener holds between records). A
+ *   record whose nonce is not the one predicted, or that is longer, starts a new call; once a
+ *   nonce was not the predicted one (a TLS 1.2 peer that does not count), each record has its own.
  *
  * What a caller must know: a record's plaintext is returned before its batch is checked. The
  * caller checks at most `BATCH_RECORDS` records later, and at every key change, gap and close.
@@ -97,7 +98,7 @@ export class GcmBatchOpener {
   private readonly streamAt = new Float64Array(BATCH_RECORDS);
   /** Where open() left the record's plaintext in the buffer it returned. */
   plainAt = 0;
-  /** Records opened under this key. */
+  /** Records opened by this opener (its key's second record on). */
   private opened = 0;
   /** Key stream made ahead: slots of 1 + `aheadBlocks` blocks, for the nonces in `aheadNonces`. */
   private ahead: Buffer | null = null;
@@ -159,10 +160,11 @@ export class GcmBatchOpener {
     // Where the record's J0 block is in `stream`.
     let base = 0;
     if (blocks > this.longest) this.longest = blocks;
+    this.opened++;
     if (this.aheadNext < this.aheadCount && blocks <= this.aheadBlocks && this.predicted(nonce)) {
       stream = this.ahead!;
       base = this.aheadNext++ * (this.aheadBlocks + 1) * BLOCK;
-    } else if (++this.opened > BATCH_RECORDS && this.predictable && this.refill(nonce)) {
+    } else if (this.predictable && this.refill(nonce)) {
       stream = this.ahead!;
       this.aheadNext = 1;
     } else {
@@ -227,7 +229,9 @@ export class GcmBatchOpener {
   private refill(nonce: Uint8Array): boolean {
     const blocks = this.longest;
     const slot = blocks + 1;
-    const count = Math.min(AHEAD_RECORDS, Math.floor(AHEAD_BYTES / (slot * BLOCK)));
+    // As many records as were opened under this key so far: a connection makes ahead for more
+    // records as it proves busy, and at most about half of what is made goes unused.
+    const count = Math.min(AHEAD_RECORDS, this.opened, Math.floor(AHEAD_BYTES / (slot * BLOCK)));
     this.aheadCount = 0;
     this.ahead = null;
     if (count < 2) return false;
