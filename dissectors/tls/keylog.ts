@@ -37,6 +37,8 @@ export interface KeyLogProblem {
 /** The secrets of a key log, looked up by the ClientHello's random. */
 export class KeyLog {
   private readonly secrets = new Map<string, Uint8Array>();
+  /** The client randoms (hex) with any secret: one lookup per connection instead of one per label. */
+  private readonly randoms = new Set<string>();
 
   /** Number of secrets kept. */
   get size(): number {
@@ -44,7 +46,9 @@ export class KeyLog {
   }
 
   set(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void {
-    this.secrets.set(`${label} ${toHex(clientRandom)}`, secret);
+    const random = toHex(clientRandom);
+    this.secrets.set(`${label} ${random}`, secret);
+    this.randoms.add(random);
   }
 
   get(label: KeyLogLabel, clientRandom: Uint8Array): Uint8Array | undefined {
@@ -53,7 +57,7 @@ export class KeyLog {
 
   /** Whether any secret at all is known for this client random (to tell "no entry" from "partial entry"). */
   knows(clientRandom: Uint8Array): boolean {
-    return KEYLOG_LABELS.some((l) => this.get(l, clientRandom) !== undefined);
+    return this.randoms.has(toHex(clientRandom));
   }
 }
 
