@@ -124,14 +124,14 @@ export class RecordCipher {
     // From the second record under this key on (the first authenticated on its own), AES-GCM goes
     // through batches; not before, as TLS 1.3's handshake keys protect a record or two.
     let batch = this.batch;
-    if (batch === null && this.seq > 0 && this.suite.aead !== "chacha20-poly1305") batch = this.batch = new GcmBatchOpener(this.suite.aead, this.key);
+    if (batch === null && this.seq > 0 && this.suite.aead !== "chacha20-poly1305") batch = this.batch = new GcmBatchOpener(this.suite.aead, this.key, this.suite.explicitNonce ? null : this.iv);
     // The plaintext: `length` bytes of `plain` from `at`.
     let plain: Uint8Array;
     let at = 0;
     if (batch !== null && GcmBatchOpener.fits(cipherLength)) {
       if (batch.full()) this.check();
       plain = batch.open(this.nonce, aad, record, 5 + prefix, cipherEnd, packet);
-      at = 16;
+      at = batch.plainAt;
     } else {
       plain = this.openOne(aad, record.subarray(5 + prefix, cipherEnd), record.subarray(cipherEnd));
     }

@@ -1,7 +1,7 @@
 /** The TLS dissector's fields, named as Wireshark names them where Wireshark has the field. */
 
 import type { FieldSpec } from "../../src/plugins/api.js";
-import { ALERT_LEVELS, ALERT_NAMES, CIPHER_SUITES, CONTENT_TYPES, HANDSHAKE_TYPES, VERSIONS } from "./names.js";
+import { ALERT_LEVELS, ALERT_NAMES, CIPHER_SUITES, CONTENT_TYPES, HANDSHAKE_TYPES, KEY_UPDATE_REQUESTS, VERSIONS } from "./names.js";
 
 export const TLS_FIELDS: readonly FieldSpec[] = [
   { name: "tls.record.content_type", type: "uint", description: "Record content type", values: CONTENT_TYPES },
@@ -36,6 +36,12 @@ export const TLS_FIELDS: readonly FieldSpec[] = [
     name: "tls.handshake.certificates_encrypted",
     type: "bool",
     description: "TLS 1.3 was chosen: the certificates and the rest of the handshake are encrypted",
+  },
+  {
+    name: "tls.handshake.key_update.request_update",
+    type: "uint",
+    description: "TLS 1.3 KeyUpdate (decrypted): whether the sender asks its peer to update its keys too",
+    values: KEY_UPDATE_REQUESTS,
   },
   { name: "tls.alert_message.level", type: "uint", description: "Alert level", values: ALERT_LEVELS },
   { name: "tls.alert_message.desc", type: "uint", description: "Alert description", values: ALERT_NAMES },

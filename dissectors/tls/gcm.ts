@@ -23,6 +23,18 @@
  *   or altered bytes, as sure as checking each tag. When a batch fails, each of its records is
  *   checked on its own (GHASH in JavaScript, slow but only then) to name the first that failed.
  *
+ * Per record that is still node:crypto calls, each with a fixed cost of a microsecond or two
+ * (argument checks, a new output buffer), so:
+ * - The record's GHASH input goes to the GMAC in one `setAAD`: copied into one scratch buffer
+ *   (additional data block, ciphertext, padding, length block, S), which also serves the xor.
+ * - The key stream is made ahead: the nonces of the next records are known before they arrive
+ *   (TLS 1.3: the IV xor the sequence number; TLS 1.2: its salt and an explicit nonce that the
+ *   common stacks count up by one), so one ECB call makes the key stream of as many records as
+ *   the key has opened so far, up to `AHEAD_RECORDS`, each as long as the longest record since
+ *   the last such call (at most `AHEAD_BYTES` in all: what an opener holds between records). A
+ *   record whose nonce is not the one predicted, or that is longer, starts a new call; once a
+ *   nonce was not the predicted one (a TLS 1.2 peer that does not count), each record has its own.
+ *
  * What a caller must know: a record's plaintext is returned before its batch is checked. The
  * caller checks at most `BATCH_RECORDS` records later, and at every key change, gap and close.
  */
@@ -32,6 +44,10 @@ import { createCipheriv, type Cipher, type CipherGCM, type KeyObject } from "nod
 /** Records per batch: each batch costs one node:crypto GCM context. */
 export const BATCH_RECORDS = 16;
 const BLOCK = 16;
+/** Records whose key stream one ECB call makes ahead, at most. */
+const AHEAD_RECORDS = 16;
+/** Key stream bytes made ahead in one call, at most (16 records of 1.4 KB; 2 of 16 KB). */
+const AHEAD_BYTES = 32 * 1024;
 /** The nonce of the batch's GMAC: any fixed value will do, the key is the records' key. */
 const BATCH_NONCE = new Uint8Array(12);
 /** Largest ciphertext of a record kdiag reads (framing.ts: 2^14 + 2048 bytes of body). */
@@ -39,22 +55,20 @@ const MAX_CIPHERTEXT = 16384 + 2048;
 
 /**
  * Scratch shared by every opener, used within one call: counter blocks (with word and big-endian
- * views), an aligned copy of the ciphertext (to xor a word at a time), and a record's last GHASH
- * blocks (padding, length block, claimed S).
+ * views), and a record's GHASH input.
  */
-const COUNTERS = new ArrayBuffer((Math.ceil(MAX_CIPHERTEXT / BLOCK) + 1) * BLOCK);
+const COUNTERS = new ArrayBuffer(Math.max(Math.ceil(MAX_CIPHERTEXT / BLOCK) + 1, AHEAD_BYTES / BLOCK) * BLOCK);
 const counterBytes = new Uint8Array(COUNTERS);
 const counterWords = new Uint32Array(COUNTERS);
 const counterView = new DataView(COUNTERS);
 const nonceBytes = new Uint8Array(BLOCK);
 const nonceWords = new Uint32Array(nonceBytes.buffer);
-const aligned = new Uint8Array(Math.ceil(MAX_CIPHERTEXT / 4) * 4);
-const alignedWords = new Int32Array(aligned.buffer);
-const tail = new Uint8Array(3 * BLOCK);
-const tailView = new DataView(tail.buffer);
-/** The tail's views by padding length: what setAAD is given, made once. */
-const TAIL_VIEWS = Array.from({ length: BLOCK }, (_, pad) => tail.subarray(0, pad + 2 * BLOCK));
-const head = new Uint8Array(BLOCK);
+/** Most GHASH input of one record: the additional data block, the padded ciphertext, the length block, S. */
+const MAX_GHASH_INPUT = BLOCK + Math.ceil(MAX_CIPHERTEXT / BLOCK) * BLOCK + 2 * BLOCK;
+/** One record's GHASH input, used within one open(); its ciphertext (from byte 16) is word-aligned for the xor. */
+const ghashInput = new Uint8Array(MAX_GHASH_INPUT);
+const ghashWords = new Int32Array(ghashInput.buffer);
+const ghashView = new DataView(ghashInput.buffer);
 
 /** A 128-bit block as four big-endian 32-bit words. */
 type Block = Uint32Array;
@@ -80,10 +94,31 @@ export class GcmBatchOpener {
   private readonly saved = new Uint8Array(BATCH_RECORDS * 48);
   private readonly aadLengths = new Uint8Array(BATCH_RECORDS);
   private readonly streams: Array<Buffer | null> = [];
+  /** Where in its stream buffer each record's J0 key stream block is (its plaintext follows). */
+  private readonly streamAt = new Float64Array(BATCH_RECORDS);
+  /** Where open() left the record's plaintext in the buffer it returned. */
+  plainAt = 0;
+  /** Records opened by this opener (its key's second record on). */
+  private opened = 0;
+  /** Key stream made ahead: slots of 1 + `aheadBlocks` blocks, for the nonces in `aheadNonces`. */
+  private ahead: Buffer | null = null;
+  private readonly aheadNonces = new Uint8Array(AHEAD_RECORDS * 12);
+  private aheadCount = 0;
+  private aheadNext = 0;
+  private aheadBlocks = 0;
+  /** Longest record (in blocks) since the last refill: the next slots' length. */
+  private longest = 0;
+  /** False once a nonce was not the one predicted: the peer does not count (TLS 1.2), no more making ahead. */
+  private predictable = true;
 
+  /**
+   * `iv`: the 12-byte IV whose xor with the sequence number is each nonce (TLS 1.3); null when
+   * the nonce's last 8 bytes are the record's explicit nonce (TLS 1.2 AES-GCM).
+   */
   constructor(
     private readonly aead: "aes-128-gcm" | "aes-256-gcm",
     private readonly key: KeyObject,
+    private readonly iv: Uint8Array | null = null,
   ) {
     this.ecb = createCipheriv(aead === "aes-128-gcm" ? "aes-128-ecb" : "aes-256-ecb", key, null);
     this.ecb.setAutoPadding(false);
@@ -113,46 +148,114 @@ export class GcmBatchOpener {
   /**
    * Decrypts one record and adds it to the batch (check `full()` first). `nonce`: its 12 bytes;
    * `aad`: its additional data (up to 16 bytes: TLS uses 5 or 13); the ciphertext is
-   * `record[start..end)` (at most 2^14 + 2048 bytes), the tag the 16 bytes after it. Returns the
-   * key stream buffer, whose bytes from 16 on are now the plaintext (`end - start` of them).
+   * `record[start..end)` (at most 2^14 + 2048 bytes), the tag the 16 bytes after it. Returns a
+   * key stream buffer whose bytes from `plainAt` on are now the plaintext (`end - start` of
+   * them); the buffer may hold other records' key stream (made ahead), never another's plaintext.
    * Offsets instead of views: this runs once per record, and each view is an allocation.
    */
   open(nonce: Uint8Array, aad: Uint8Array, record: Uint8Array, start: number, end: number, packet: number): Buffer {
     const n = end - start;
-    const stream = this.keyStream(nonce, Math.ceil(n / BLOCK));
-    // The record's GHASH input, streamed into the batch's GMAC: aad, padded; ciphertext, padded;
+    const blocks = Math.ceil(n / BLOCK);
+    let stream: Buffer;
+    // Where the record's J0 block is in `stream`.
+    let base = 0;
+    if (blocks > this.longest) this.longest = blocks;
+    this.opened++;
+    if (this.aheadNext < this.aheadCount && blocks <= this.aheadBlocks && this.predicted(nonce)) {
+      stream = this.ahead!;
+      base = this.aheadNext++ * (this.aheadBlocks + 1) * BLOCK;
+    } else if (this.predictable && this.refill(nonce)) {
+      stream = this.ahead!;
+      this.aheadNext = 1;
+    } else {
+      stream = this.keyStream(nonce, blocks);
+    }
+    // The record's GHASH input, in one buffer for one setAAD: aad, padded; ciphertext, padded;
     // the length block; then S as the record claims it, T xor E(K, J0).
-    const gmac = (this.gmac ??= createCipheriv(this.aead, this.key, BATCH_NONCE) as CipherGCM);
-    head.fill(0);
-    head.set(aad);
-    gmac.setAAD(head);
-    const ciphertext = new Uint8Array(record.buffer, record.byteOffset + start, n);
-    gmac.setAAD(ciphertext);
-    const pad = (BLOCK - (n % BLOCK)) % BLOCK;
-    tail.fill(0);
+    const g = ghashInput;
+    g.fill(0, 0, BLOCK);
+    g.set(aad);
+    g.set(new Uint8Array(record.buffer, record.byteOffset + start, n), BLOCK);
+    const lengthAt = BLOCK + blocks * BLOCK;
+    g.fill(0, BLOCK + n, lengthAt);
     // [len(A)]64 || [len(C)]64, in bits.
-    tailView.setUint32(pad + 4, aad.length * 8);
-    tailView.setUint32(pad + 12, n * 8);
+    ghashView.setUint32(lengthAt, 0);
+    ghashView.setUint32(lengthAt + 4, aad.length * 8);
+    ghashView.setUint32(lengthAt + 8, 0);
+    ghashView.setUint32(lengthAt + 12, n * 8);
     const r = this.records++;
     const saved = this.saved;
     for (let i = 0; i < BLOCK; i++) {
-      const s = record[end + i]! ^ stream[i]!;
-      tail[pad + BLOCK + i] = s;
+      const s = record[end + i]! ^ stream[base + i]!;
+      g[lengthAt + BLOCK + i] = s;
       saved[48 * r + 32 + i] = s;
+      saved[48 * r + 16 + i] = g[i]!;
     }
-    gmac.setAAD(TAIL_VIEWS[pad]!);
-    this.bytes += BLOCK + n + pad + 2 * BLOCK;
+    const gmac = (this.gmac ??= createCipheriv(this.aead, this.key, BATCH_NONCE) as CipherGCM);
+    gmac.setAAD(g.subarray(0, lengthAt + 2 * BLOCK));
+    this.bytes += lengthAt + 2 * BLOCK;
     this.packets[r] = packet;
     this.lengths[r] = n;
     this.aadLengths[r] = aad.length;
     saved.set(nonce, 48 * r);
-    saved.set(head, 48 * r + 16);
     this.streams[r] = stream;
+    this.streamAt[r] = base;
     // Plaintext = ciphertext xor key stream, in place in the key stream (a buffer of our own),
-    // a word at a time from an aligned copy of the ciphertext.
-    aligned.set(ciphertext);
-    xorAligned(stream, BLOCK, n);
+    // a word at a time from the ciphertext's aligned copy in the GHASH input.
+    xorCiphertext(stream, base + BLOCK, n);
+    this.plainAt = base + BLOCK;
     return stream;
+  }
+
+  /** Whether `nonce` is the one predicted for the next slot made ahead; if not, nothing is made ahead any more. */
+  private predicted(nonce: Uint8Array): boolean {
+    const at = 12 * this.aheadNext;
+    const expected = this.aheadNonces;
+    for (let i = 11; i >= 0; i--) {
+      if (expected[at + i] !== nonce[i]) {
+        this.predictable = false;
+        this.aheadCount = 0;
+        this.ahead = null;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Makes the key stream of the record with `nonce` and of the records predicted after it, in one
+   * ECB call. False when not worth it (fewer than two records of this length fit).
+   */
+  private refill(nonce: Uint8Array): boolean {
+    const blocks = this.longest;
+    const slot = blocks + 1;
+    // As many records as were opened under this key so far: a connection makes ahead for more
+    // records as it proves busy, and at most about half of what is made goes unused.
+    const count = Math.min(AHEAD_RECORDS, this.opened, Math.floor(AHEAD_BYTES / (slot * BLOCK)));
+    this.aheadCount = 0;
+    this.ahead = null;
+    if (count < 2) return false;
+    this.longest = 0;
+    const iv = this.iv;
+    // The 64-bit counter in the nonce's last 8 bytes (xored with the IV's in TLS 1.3), as halves.
+    const ivHi = iv ? readU32(iv, 4) : 0;
+    const ivLo = iv ? readU32(iv, 8) : 0;
+    const hi = (readU32(nonce, 4) ^ ivHi) >>> 0;
+    const lo = (readU32(nonce, 8) ^ ivLo) >>> 0;
+    const nonces = this.aheadNonces;
+    for (let k = 0; k < count; k++) {
+      const sum = lo + k;
+      const carry = sum > 0xffffffff ? 1 : 0;
+      const at = 12 * k;
+      for (let i = 0; i < 4; i++) nonces[at + i] = nonce[i]!;
+      writeU32(nonces, at + 4, ((hi + carry) ^ ivHi) >>> 0);
+      writeU32(nonces, at + 8, ((sum - carry * 0x100000000) ^ ivLo) >>> 0);
+      this.fillCounters(nonces.subarray(at, at + 12), k * slot, blocks);
+    }
+    this.ahead = this.ecb.update(counterBytes.subarray(0, count * slot * BLOCK));
+    this.aheadBlocks = blocks;
+    this.aheadCount = count;
+    return true;
   }
 
   /**
@@ -197,7 +300,9 @@ export class GcmBatchOpener {
       // The ciphertext again: the plaintext xor the key stream, in a block-padded copy.
       const stream = this.keyStream(this.saved.subarray(48 * r, 48 * r + 12), blocks);
       const ciphertext = new Uint8Array(blocks * BLOCK);
-      for (let i = 0; i < n; i++) ciphertext[i] = stream[BLOCK + i]! ^ this.streams[r]![BLOCK + i]!;
+      const own = this.streams[r]!;
+      const at = this.streamAt[r]! + BLOCK;
+      for (let i = 0; i < n; i++) ciphertext[i] = stream[BLOCK + i]! ^ own[at + i]!;
       const length = new Uint8Array(BLOCK);
       const view = new DataView(length.buffer);
       view.setUint32(4, this.aadLengths[r]! * 8);
@@ -215,19 +320,36 @@ export class GcmBatchOpener {
 
   /** E(K, J0), E(K, nonce || 2), ...: `1 + blocks` blocks of key stream for one record. */
   private keyStream(nonce: Uint8Array, blocks: number): Buffer {
+    this.fillCounters(nonce, 0, blocks);
+    return this.ecb.update(counterBytes.subarray(0, (blocks + 1) * BLOCK));
+  }
+
+  /** Writes the counter blocks J0 = nonce || 1, nonce || 2, ... (1 + `blocks`) from block `from` of the scratch. */
+  private fillCounters(nonce: Uint8Array, from: number, blocks: number): void {
     nonceBytes.set(nonce);
     const w0 = nonceWords[0]!;
     const w1 = nonceWords[1]!;
     const w2 = nonceWords[2]!;
     for (let b = 0; b <= blocks; b++) {
-      counterWords[4 * b] = w0;
-      counterWords[4 * b + 1] = w1;
-      counterWords[4 * b + 2] = w2;
+      const w = 4 * (from + b);
+      counterWords[w] = w0;
+      counterWords[w + 1] = w1;
+      counterWords[w + 2] = w2;
       // J0's counter is 1; the ciphertext's blocks start at 2 (inc32, whose wrap no record reaches).
-      counterView.setUint32(16 * b + 12, b + 1);
+      counterView.setUint32(4 * w + 12, b + 1);
     }
-    return this.ecb.update(counterBytes.subarray(0, (blocks + 1) * BLOCK));
   }
+}
+
+function readU32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+function writeU32(bytes: Uint8Array, at: number, v: number): void {
+  bytes[at] = v >>> 24;
+  bytes[at + 1] = (v >>> 16) & 0xff;
+  bytes[at + 2] = (v >>> 8) & 0xff;
+  bytes[at + 3] = v & 0xff;
 }
 
 function readBlock(bytes: Uint8Array, at: number, out: Block): void {
@@ -237,16 +359,16 @@ function readBlock(bytes: Uint8Array, at: number, out: Block): void {
   }
 }
 
-/** out[outAt..] ^= the first n bytes of `aligned`. */
-function xorAligned(out: Uint8Array, outAt: number, n: number): void {
+/** out[outAt..] ^= the `n` ciphertext bytes in the GHASH input (from its byte 16, word-aligned). */
+function xorCiphertext(out: Uint8Array, outAt: number, n: number): void {
   let i = 0;
   if (((out.byteOffset + outAt) & 3) === 0) {
     const words = n >>> 2;
     const o = new Int32Array(out.buffer, out.byteOffset + outAt, words);
-    for (let w = 0; w < words; w++) o[w]! ^= alignedWords[w]!;
+    for (let w = 0; w < words; w++) o[w]! ^= ghashWords[4 + w]!;
     i = words << 2;
   }
-  for (; i < n; i++) out[outAt + i]! ^= aligned[i]!;
+  for (; i < n; i++) out[outAt + i]! ^= ghashInput[BLOCK + i]!;
 }
 
 /**

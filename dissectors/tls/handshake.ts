@@ -7,7 +7,7 @@
 
 import { X509Certificate } from "node:crypto";
 import type { FieldValue, TreeNode } from "../../src/plugins/api.js";
-import { ALERT_LEVELS, EXTENSIONS, HANDSHAKE_TYPES, cipherSuiteName, isGrease, versionName } from "./names.js";
+import { ALERT_LEVELS, EXTENSIONS, HANDSHAKE_TYPES, KEY_UPDATE_REQUESTS, cipherSuiteName, isGrease, versionName } from "./names.js";
 
 export class HandshakeError extends Error {}
 
@@ -101,9 +101,27 @@ export function readHandshake(type: number, body: Uint8Array, tls13 = false): Ha
       return readHello(body, false);
     case 11:
       return readCertificate(body, tls13);
+    case 24:
+      return readKeyUpdate(body);
     default:
       return { type, summary: handshakeName(type), fields: {}, tree: [] };
   }
+}
+
+/**
+ * KeyUpdate (RFC 8446 4.6.3): one byte, whether the peer is asked to update its keys too. Only
+ * ever seen decrypted (it is sent under the application traffic keys).
+ */
+function readKeyUpdate(body: Uint8Array): HandshakeInfo {
+  const r = new Reader(body);
+  const request = r.u8("request_update");
+  const name = KEY_UPDATE_REQUESTS[request] ?? `unknown (${request})`;
+  return {
+    type: 24,
+    summary: request === 1 ? "Key Update (update requested)" : "Key Update",
+    fields: { "tls.handshake.key_update.request_update": request },
+    tree: [node(`KeyUpdateRequest: ${name} (${request})`, 0, 1)],
+  };
 }
 
 /** ClientHello and ServerHello share their start and their extension block. */

@@ -17,7 +17,16 @@ export const KEYLOG_LABELS = [
 export type KeyLogLabel = (typeof KEYLOG_LABELS)[number];
 
 /** Labels a key log may hold that decryption does not need (0-RTT, exporters): read, not kept. */
-const IGNORED_LABELS = new Set(["CLIENT_EARLY_TRAFFIC_SECRET", "EARLY_EXPORTER_SECRET", "EXPORTER_SECRET", "RSA"]);
+const IGNORED_LABELS = new Set([
+  "CLIENT_EARLY_TRAFFIC_SECRET",
+  "EARLY_EXPORTER_SECRET",
+  "EXPORTER_SECRET",
+  "RSA",
+  // OpenSSL 3 logs the secrets after each TLS 1.3 KeyUpdate under these labels (with no number):
+  // kdiag derives them from the _0 secrets itself (session.ts), as Wireshark does.
+  "CLIENT_TRAFFIC_SECRET_N",
+  "SERVER_TRAFFIC_SECRET_N",
+]);
 
 export interface KeyLogProblem {
   /** 1-based line number in the file. */
@@ -28,6 +37,8 @@ export interface KeyLogProblem {
 /** The secrets of a key log, looked up by the ClientHello's random. */
 export class KeyLog {
   private readonly secrets = new Map<string, Uint8Array>();
+  /** The client randoms (hex) with any secret: one lookup per connection instead of one per label. */
+  private readonly randoms = new Set<string>();
 
   /** Number of secrets kept. */
   get size(): number {
@@ -35,7 +46,9 @@ export class KeyLog {
   }
 
   set(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void {
-    this.secrets.set(`${label} ${toHex(clientRandom)}`, secret);
+    const random = toHex(clientRandom);
+    this.secrets.set(`${label} ${random}`, secret);
+    this.randoms.add(random);
   }
 
   get(label: KeyLogLabel, clientRandom: Uint8Array): Uint8Array | undefined {
@@ -44,7 +57,7 @@ export class KeyLog {
 
   /** Whether any secret at all is known for this client random (to tell "no entry" from "partial entry"). */
   knows(clientRandom: Uint8Array): boolean {
-    return KEYLOG_LABELS.some((l) => this.get(l, clientRandom) !== undefined);
+    return this.randoms.has(toHex(clientRandom));
   }
 }
 

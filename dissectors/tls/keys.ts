@@ -93,6 +93,14 @@ export function tls13TrafficKeys(suite: SuiteInfo, secret: Uint8Array): { key: U
   };
 }
 
+/**
+ * The next application traffic secret of one direction after a KeyUpdate (RFC 8446 7.2):
+ * application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length).
+ */
+export function tls13NextTrafficSecret(suite: SuiteInfo, secret: Uint8Array): Uint8Array {
+  return hkdfExpandLabel(suite.hash, secret, "traffic upd", new Uint8Array(0), suite.hash === "sha256" ? 32 : 48);
+}
+
 /** The TLS 1.2 PRF (RFC 5246 5): P_hash(secret, label + seed), the suite's hash. */
 export function prf12(hash: Hash, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
   const labelSeed = new Uint8Array(Buffer.concat([Buffer.from(label, "ascii"), seed]));

@@ -51,6 +51,9 @@ export const HANDSHAKE_TYPES: Record<number, string> = {
 
 export const ALERT_LEVELS: Record<number, string> = { 1: "Warning", 2: "Fatal" };
 
+/** KeyUpdateRequest (RFC 8446 4.6.3), as Wireshark names the values. */
+export const KEY_UPDATE_REQUESTS: Record<number, string> = { 0: "update_not_requested", 1: "update_requested" };
+
 /** Alert descriptions: [RFC name (the field's value table), tshark's title (summaries)]. */
 const ALERTS: Array<[number, string, string]> = [
   [0, "close_notify", "Close Notify"],

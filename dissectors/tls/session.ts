@@ -13,13 +13,15 @@
  * application secret after its Finished; TLS 1.2 the master secret from each side's
  * ChangeCipherSpec. Decrypted application data goes to an inner Kafka dissector
  * (`StreamContext.openInner`). When a connection cannot be decrypted, one note says why and its
- * records stay opaque, as without a key log. Not done: TLS 1.3 KeyUpdate, 0-RTT early data.
+ * records stay opaque, as without a key log. A TLS 1.3 KeyUpdate switches its sender's keys to
+ * the next application traffic secret, derived from the one before (RFC 8446 7.2), so the key
+ * log needs only the _0 secrets. Not done: 0-RTT early data.
  */
 
 import type { Dir, FieldValue, InnerStream, PacketRef, Pdu, StreamContext, StreamDissector, TreeNode, CloseInfo } from "../../src/plugins/api.js";
 import { DecryptError, RecordCipher } from "./decrypt.js";
 import { KeyLog } from "./keylog.js";
-import { SUITES, tls12Keys, tls13TrafficKeys, type Tls12Keys } from "./keys.js";
+import { SUITES, tls12Keys, tls13NextTrafficSecret, tls13TrafficKeys, type Tls12Keys } from "./keys.js";
 import { RECORD_HEADER } from "./framing.js";
 import { HandshakeError, alertLevelName, copy, handshakeName, readHandshake, type HandshakeInfo } from "./handshake.js";
 import { ALERT_NAMES, ALERT_TITLES, CONTENT_TYPES, cipherSuiteName, versionName } from "./names.js";
@@ -50,6 +52,8 @@ interface DirState {
   cipher: RecordCipher | null;
   /** Offset in this side's stream of the record being read (for the inner dissector's byte views). */
   recordOffset: number;
+  /** TLS 1.3: this side's current application traffic secret, the input of its next KeyUpdate. */
+  secret: Uint8Array | null;
 }
 
 /**
@@ -66,8 +70,8 @@ const EMPTY = new Uint8Array(0);
 export class TlsSession implements StreamDissector {
   readonly state: TlsConnectionState = { clientRandom: null, serverRandom: null, version: null, cipherSuite: null };
   private readonly dirs: Record<Dir, DirState> = {
-    c2s: { pending: EMPTY, lost: false, encrypted: false, cipher: null, recordOffset: 0 },
-    s2c: { pending: EMPTY, lost: false, encrypted: false, cipher: null, recordOffset: 0 },
+    c2s: { pending: EMPTY, lost: false, encrypted: false, cipher: null, recordOffset: 0, secret: null },
+    s2c: { pending: EMPTY, lost: false, encrypted: false, cipher: null, recordOffset: 0, secret: null },
   };
   private readonly keyLog: KeyLog | null;
   /** Set once decryption is given up on this connection (the reason was noted). */
@@ -270,6 +274,22 @@ export class TlsSession implements StreamDissector {
     if (!secret) return this.giveUp("the key log lacks this connection's application traffic secrets");
     const k = tls13TrafficKeys(cipher.suite, secret);
     this.dirs[dir].cipher = new RecordCipher(cipher.suite, k.key, k.iv);
+    this.dirs[dir].secret = secret;
+  }
+
+  /**
+   * TLS 1.3, after a KeyUpdate from `dir`: its next records use the next application traffic
+   * secret (RFC 8446 4.6.3), sequence numbers from 0. The records under the old keys are
+   * authenticated first. (A KeyUpdate asking the peer to update too changes nothing on the
+   * peer's side until the peer's own KeyUpdate, which comes as a record of its own.)
+   */
+  private keyUpdate(dir: Dir): void {
+    const side = this.dirs[dir];
+    const cipher = side.cipher;
+    if (!cipher || !side.secret || !this.settle(dir)) return;
+    side.secret = tls13NextTrafficSecret(cipher.suite, side.secret);
+    const k = tls13TrafficKeys(cipher.suite, side.secret);
+    side.cipher = new RecordCipher(cipher.suite, k.key, k.iv);
   }
 
   /** TLS 1.2, at a side's ChangeCipherSpec: its write keys from the master secret. */
@@ -338,6 +358,8 @@ export class TlsSession implements StreamDissector {
     if (info.type === 1 && dir === "c2s") this.state.clientRandom = info.random ?? null;
     // TLS 1.3: a side's Finished is the last record under its handshake keys.
     if (info.type === 20 && this.state.version === 0x0304) this.switchTls13(dir);
+    // A KeyUpdate is the last message under its sender's current keys (RFC 8446 5.1).
+    if (info.type === 24 && this.state.version === 0x0304) this.keyUpdate(dir);
     if (info.type !== 2) return;
     this.state.version = info.negotiatedVersion ?? null;
     // A HelloRetryRequest asks for a second ClientHello; the ServerHello comes after it.

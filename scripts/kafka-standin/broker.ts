@@ -44,7 +44,9 @@
  *
  * --tls CERT,KEY (PEM files) makes the listener TLS (node:tls), like a Kafka SSL listener: the
  *     broker's closes (idle reaper, refusals) send TLS close_notify and then the FIN, as Kafka's
- *     SslTransportLayer.close() does. --host may be an IPv6 address (e.g. fd98:2::2 or ::).
+ *     SslTransportLayer.close() does; with --refuse-close rst or --idle-close-style rst, those
+ *     closes send close_notify and then a RST (no FIN), as that close(2) does with bytes unread
+ *     (tls-abort.ts). --host may be an IPv6 address (e.g. fd98:2::2 or ::).
  *
  * --delay-ms API=N (repeatable; API is a key number or name such as Produce) makes a slow broker:
  *     requests of that API are handled and answered only N ms after they arrive (in order).
@@ -65,6 +67,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { closeNotifyThenReset, createResettableTlsServer } from "./tls-abort.js";
 import { APIS } from "../../dissectors/kafka/generated/protocol.js";
 import {
   decodeRequest,
@@ -655,7 +658,11 @@ function serve(socket: Socket): void {
       if (closed) return;
       closed = true;
       log(`#${id} closing (${opts.tls ? "TLS close_notify, " : ""}${style === "rst" ? "RST" : "FIN"}): ${why}`);
-      if (style === "rst") {
+      if (style === "rst" && opts.tls) {
+        // Kafka's SslTransportLayer.close() with the request unread: close_notify, then the
+        // kernel's RST for the close(2) (tls-abort.ts: node:tls alone cannot do both).
+        if (!closeNotifyThenReset(socket)) socket.destroy();
+      } else if (style === "rst") {
         // SO_LINGER 0 + close(2): the kernel aborts with a RST, as it does for a close(2) with
         // unread bytes in the receive buffer.
         socket.resetAndDestroy();
@@ -760,10 +767,15 @@ function serve(socket: Socket): void {
   }
 }
 
-const server = opts.tls
-  ? createTlsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, serve)
-  : createServer(serve);
-if (opts.tls) server.on("tlsClientError", (e, s) => log(`TLS handshake with ${s.remoteAddress}:${s.remotePort} failed: ${e.message}`));
+const tlsOptions = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : null;
+const handshakeFailed = (e: Error, peer: string): void => log(`TLS handshake with ${peer} failed: ${e.message}`);
+// Closes with a RST over TLS need the resettable listener (close_notify, then RST); the others
+// keep node:tls's own.
+const server = !tlsOptions
+  ? createServer(serve)
+  : opts.refuseClose === "rst" || opts.idleCloseStyle === "rst"
+    ? createResettableTlsServer(tlsOptions, serve, handshakeFailed)
+    : createTlsServer(tlsOptions, serve).on("tlsClientError", (e, s) => handshakeFailed(e, `${s.remoteAddress}:${s.remotePort}`));
 server.listen(opts.port, opts.host, () => {
   log(
     `listening on ${opts.host}:${opts.port}${opts.tls ? " (TLS)" : ""} (advertised ${opts.advertisedHost}), ${opts.partitions} partition(s) per topic, ` +

@@ -54,8 +54,11 @@ export function withPort(file: string, from: number, to: number): string {
   return out;
 }
 
-/** One record as a peer writes it (nonce and additional data computed here, not by kdiag). */
-export function seal(suite: SuiteInfo, key: Uint8Array, iv: Uint8Array, seq: number, type: number, plaintext: Uint8Array): Uint8Array {
+/**
+ * One record as a peer writes it (nonce and additional data computed here, not by kdiag).
+ * `explicitNonce`: TLS 1.2 AES-GCM's 8 bytes, when the peer does not use the sequence number.
+ */
+export function seal(suite: SuiteInfo, key: Uint8Array, iv: Uint8Array, seq: number, type: number, plaintext: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
   const tls13 = suite.tls === 13;
   const inner = tls13 ? Buffer.concat([plaintext, Buffer.from([type])]) : Buffer.from(plaintext);
   const explicit = suite.explicitNonce ? 8 : 0;
@@ -64,11 +67,12 @@ export function seal(suite: SuiteInfo, key: Uint8Array, iv: Uint8Array, seq: num
   const seqBytes = Buffer.alloc(8);
   seqBytes.writeBigUInt64BE(BigInt(seq));
   let nonce: Buffer;
-  if (explicit) nonce = Buffer.concat([Buffer.from(iv.subarray(0, 4)), seqBytes]);
+  const explicitBytes = Buffer.from(explicitNonce ?? seqBytes);
+  if (explicit) nonce = Buffer.concat([Buffer.from(iv.subarray(0, 4)), explicitBytes]);
   else nonce = Buffer.from(iv.map((b, i) => (i < 4 ? b : b ^ seqBytes[i - 4]!)));
   const aad = tls13 ? header : Buffer.concat([seqBytes, Buffer.from([type, 3, 3, inner.length >> 8, inner.length & 0xff])]);
   const c = createCipheriv(suite.aead as "aes-128-gcm", key, nonce, { authTagLength: 16 });
   c.setAAD(aad, { plaintextLength: inner.length });
   const sealed = Buffer.concat([c.update(inner), c.final()]);
-  return Buffer.concat([header, explicit ? seqBytes : Buffer.alloc(0), sealed, c.getAuthTag()]);
+  return Buffer.concat([header, explicit ? explicitBytes : Buffer.alloc(0), sealed, c.getAuthTag()]);
 }

@@ -98,6 +98,73 @@ describe("record cipher", () => {
   });
 });
 
+/**
+ * Long runs of records, as on a busy connection: after the first batch the key stream of the next
+ * records is made ahead in one call (gcm.ts), from the nonces predicted; sizes that grow and
+ * shrink, a TLS 1.2 peer whose explicit nonces do not count up, and plaintexts kept to the end
+ * (the records made ahead share a buffer: none may overwrite another's plaintext).
+ */
+describe("record cipher on long runs (key stream made ahead)", () => {
+  const RUN = 6 * BATCH_RECORDS + 5;
+  /** Mostly 1,400-byte segments, with small records, a few at the size limit, and growth mid-run. */
+  const size = (i: number): number => (i % 37 === 36 ? 16384 : i % 7 === 3 ? 60 : i < 40 ? 1400 : i < 70 ? 2900 : 1400 - (i % 5));
+
+  function run(id: number, explicit?: (seq: number) => Uint8Array) {
+    const suite = SUITES.get(id)!;
+    const key = randomBytes(suite.keyLength);
+    const iv = randomBytes(suite.ivLength);
+    const all = Array.from({ length: RUN }, (_, seq) => {
+      const plain = randomBytes(size(seq));
+      return { plain, record: seal(suite, key, iv, seq, 23, plain, explicit?.(seq)) };
+    });
+    return { suite, key, iv, all };
+  }
+
+  it.each([0x1301, 0x1302, 0xc02f, 0xc030])("suite 0x%s: every plaintext is intact at the end of the run", (id) => {
+    const { suite, key, iv, all } = run(id);
+    const cipher = new RecordCipher(suite, key, iv);
+    const kept = all.map((r, i) => cipher.open(r.record, 100 + i));
+    expect(() => cipher.check()).not.toThrow();
+    kept.forEach((plain, i) => expect(Buffer.from(plain).equals(Buffer.from(all[i]!.plain)), `record ${i}`).toBe(true));
+  });
+
+  it("a TLS 1.2 peer whose explicit nonces are random: decrypted all the same", () => {
+    const { suite, key, iv, all } = run(0xc02f, () => randomBytes(8));
+    const cipher = new RecordCipher(suite, key, iv);
+    const kept = all.map((r, i) => cipher.open(r.record, 100 + i));
+    expect(() => cipher.check()).not.toThrow();
+    kept.forEach((plain, i) => expect(Buffer.from(plain).equals(Buffer.from(all[i]!.plain)), `record ${i}`).toBe(true));
+  });
+
+  it("a TLS 1.2 peer that counts from a random start, then jumps: decrypted all the same", () => {
+    const start = randomBytes(8).readBigUInt64BE(0) & 0x7fffffffffffff00n;
+    const nonce = (seq: number) => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64BE(start + BigInt(seq < 50 ? seq : seq + 1000));
+      return b;
+    };
+    const { suite, key, iv, all } = run(0xc02f, nonce);
+    const cipher = new RecordCipher(suite, key, iv);
+    const kept = all.map((r, i) => cipher.open(r.record, 100 + i));
+    expect(() => cipher.check()).not.toThrow();
+    kept.forEach((plain, i) => expect(Buffer.from(plain).equals(Buffer.from(all[i]!.plain)), `record ${i}`).toBe(true));
+  });
+
+  it.each([BATCH_RECORDS + 2, 3 * BATCH_RECORDS + 7, 70])("an altered record at %i, in a run made ahead, is named by its packet", (k) => {
+    for (const id of [0x1301, 0xc02f]) {
+      const { suite, key, iv, all } = run(id);
+      const bad = Buffer.from(all[k]!.record);
+      bad[bad.length - 40]! ^= 0x01;
+      all[k]!.record = bad;
+      const cipher = new RecordCipher(suite, key, iv);
+      expect(() => {
+        all.forEach((r, i) => cipher.open(r.record, 100 + i));
+        cipher.check();
+      }, `suite ${id}`).toThrow(expect.objectContaining({ packet: 100 + k }));
+    }
+  });
+});
+
 describe("GHASH", () => {
   it("matches the GCM specification's test case 2 (H, one ciphertext block)", () => {
     const words = (hex: string) => new Uint32Array([0, 8, 16, 24].map((i) => Number.parseInt(hex.slice(i, i + 8), 16)));
