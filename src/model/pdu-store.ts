@@ -13,6 +13,7 @@
 import type { Dir, FieldValue, PacketRef, Pdu } from "../plugins/api.js";
 import type { StoredPdu } from "./analysed-capture.js";
 import { FieldTable } from "./field-table.js";
+import { SummaryTable } from "./summary-table.js";
 import { growFloat64, growInt32, growUint16, growUint8, indexOrAdd } from "./grow.js";
 
 /** A stored PDU as the store hands it out: a row of the columns. */
@@ -39,7 +40,7 @@ export class PduStore {
   private dir = new Uint8Array(1024);
   private dissector = new Uint16Array(1024);
   private readonly dissectors: string[] = [];
-  private summary: string[] = [];
+  private summary = new SummaryTable();
   private fields = new FieldTable();
   /** The rare per-PDU extras, by row. */
   private malformed = new Map<number, string>();
@@ -56,7 +57,7 @@ export class PduStore {
       get dissector(): string { return s.dissectors[s.dissector[this.row]!]!; }
       get dir(): Dir { return s.dir[this.row] === 0 ? "c2s" : "s2c"; }
       get length(): number { return s.length[this.row]!; }
-      get summary(): string { return s.summary[this.row]!; }
+      get summary(): string { return s.summary.get(this.row); }
       get fields(): Record<string, FieldValue> { return s.fields.get(this.row); }
       get malformed(): string | undefined { return s.malformed.get(this.row); }
       get secrets(): Array<{ offset: number; length: number }> | undefined { return s.secrets.get(this.row); }
@@ -78,7 +79,7 @@ export class PduStore {
     this.streamOffset[row] = pdu.ref.streamOffset;
     this.dir[row] = pdu.dir === "c2s" ? 0 : 1;
     this.dissector[row] = this.dissectorId(dissector);
-    this.summary.push(pdu.summary);
+    this.summary.set(row, pdu.summary);
     this.fields.set(row, pdu.fields);
     if (pdu.malformed !== undefined) this.malformed.set(row, pdu.malformed);
     if (pdu.secrets !== undefined) this.secrets.set(row, pdu.secrets);
@@ -125,6 +126,7 @@ export class PduStore {
     this.dir = this.dir.slice(0, n);
     this.dissector = this.dissector.slice(0, n);
     this.fields.trim(n);
+    this.summary.trim(n);
   }
 
   private grow(need: number): void {
