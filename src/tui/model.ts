@@ -233,9 +233,10 @@ export class TuiModel {
   /** The facts of exchange `e`, as the rules see them. */
   exchangeFacts(e: StoredExchange): Facts {
     if (!this.exchangeFactsOf) {
-      // path.* as the rules see it (what the capture says of each connection's path and server).
-      const ends = buildEndFacts(this.capture);
-      this.exchangeFactsOf = exchangeFactsBuilder(this.capture, this.connFacts(), (id) => ends[id]?.path);
+      // path.* as the rules see it (what the capture says of each connection's path and server);
+      // only that part of the end facts is kept.
+      const paths = buildEndFacts(this.capture).map((e) => e?.path);
+      this.exchangeFactsOf = exchangeFactsBuilder(this.capture, this.connFacts(), (id) => paths[id]);
     }
     return this.exchangeFactsOf(e);
   }
