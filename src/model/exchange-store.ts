@@ -1,7 +1,7 @@
 /**
  * The stored exchanges (request/response pairs) of an analysed capture as typed-array columns,
  * one row per exchange: connection, dissector, status, confidence, each side's packets, time,
- * length and stream offset, the summary, and the field values in a FieldTable. Readers hold
+ * length and stream offset, the summary in a SummaryTable and the field values in a FieldTable. Readers hold
  * `list`: one small record per exchange (its row number) whose properties read the columns, so
  * code written against StoredExchange keeps working. `request` and
  * `response` are built on each read (a small object), as is `fields`: read them once per exchange.
