@@ -43,6 +43,7 @@ async function child(file, dist) {
   const { BUILTIN_RULES_DIR, evaluateRules, loadRuleFiles } = await imp("src/rules/index.js");
   const { TuiModel } = await imp("src/tui/model.js");
   const { UNICODE_GLYPHS } = await imp("src/tui/text.js");
+  const { compileFilter } = await imp("src/tui/filter.js");
   const heap = () => {
     for (let i = 0; i < 3; i++) globalThis.gc();
     return process.memoryUsage().heapUsed;
@@ -67,7 +68,11 @@ async function child(file, dist) {
   // packets (packets pane), the per-packet facts of a packet filter.
   model.connFacts();
   const connFactsBuilt = heap();
-  model.exchangeFacts();
+  // The exchanges pane's filter builds each exchange's facts as it tests it and keeps the result.
+  const exFilter = compileFilter("exchange", "kafka.api_key == 1");
+  const exStart = performance.now();
+  const exFiltered = model.filterExchanges(exFilter.ok ? exFilter : null, null).length;
+  const exFilterMs = Math.round(performance.now() - exStart);
   const exFactsBuilt = heap();
   model.allPackets();
   const after = heap();
@@ -76,7 +81,7 @@ async function child(file, dist) {
   const n = p.count;
   const rowBytes = ["fileOffset", "tsUs", "capLen", "origLen", "linkType", "connId", "dir", "tcpFlags", "events", "payloadLen"]
     .reduce((s, k) => s + p[k].BYTES_PER_ELEMENT, 0);
-  const counts = { pdus: capture.pdus.length, exchanges: capture.exchanges.length, connections: capture.connections.length, findings: findings.length };
+  const counts = { pdus: capture.pdus.length, exchanges: capture.exchanges.length, connections: capture.connections.length, findings: findings.length, exchangesFiltered: exFiltered, exchangeFilterMs: exFilterMs };
   const parts = [];
   parts.push({ part: "packet index (typed arrays, used rows)", bytes: rowBytes * n, offHeap: true });
   parts.push({ part: "packet index (allocated capacity)", bytes: ["fileOffset", "tsUs", "capLen", "origLen", "linkType", "connId", "dir", "tcpFlags", "events", "payloadLen"].reduce((s, k) => s + p[k].byteLength, 0), offHeap: true });
@@ -88,7 +93,7 @@ async function child(file, dist) {
     h = x;
   };
   // The TUI model's own caches first (they hold facts over the capture's objects).
-  release("facts: exchanges (TUI cache)", () => { model.exchangeFactsCache = null; });
+  release("facts: exchanges (TUI cache: the builder and the filter's result)", () => { model.exchangeFactsOf = null; model.exchangeFilterCache = null; });
   release("facts: connections (TUI cache)", () => { model.connFactsCache = null; });
   release("TUI model (PDUs by packet, packet list, findings by connection)", () => {
     model.allPacketsList = null;
@@ -211,6 +216,7 @@ export function memoryTable(r) {
   const row = (name, bytes) => lines.push(`${name.padEnd(64)} ${(bytes / MiB).toFixed(1).padStart(8)} MiB ${(bytes / n).toFixed(1).padStart(8)} B/packet`);
   const c = r.counts;
   lines.push(`${n.toLocaleString("en")} packets, ${c.connections.toLocaleString("en")} connections, ${c.pdus.toLocaleString("en")} PDUs, ${c.exchanges.toLocaleString("en")} exchanges, ${c.findings.toLocaleString("en")} findings`);
+  if (c.exchangeFilterMs !== undefined) lines.push(`exchanges pane filter kafka.api_key == 1 (facts built as tested): ${c.exchangesFiltered.toLocaleString("en")} of ${c.exchanges.toLocaleString("en")} in ${c.exchangeFilterMs} ms`);
   for (const p of r.parts) row(`${p.part}${p.offHeap ? " [off heap]" : ""}`, p.bytes);
   row("heap: analysed capture (pass only)", r.heap.analysed);
   row("heap: + rules and TUI model", r.heap.withRulesAndModel);

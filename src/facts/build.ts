@@ -435,11 +435,6 @@ export function exchangeFactsBuilder(
   };
 }
 
-/** Every exchange's facts at once (the TUI's exchange filter keeps them). */
-export function buildExchangeFacts(capture: AnalysedCapture, conns: Facts[], pathOf?: (connId: number) => Facts | undefined): Facts[] {
-  return capture.exchanges.map(exchangeFactsBuilder(capture, conns, pathOf));
-}
-
 /** capture.* (one item). */
 export function buildCaptureFacts(capture: AnalysedCapture): Facts {
   const p = capture.packets;

@@ -114,8 +114,9 @@ export async function analyseCapture(input: string | readonly string[], opts: An
       if (shedFrom > 0) return;
       // The plugin hands over a fresh object: pool its strings in place, then copy it into the columns.
       strings.fields(pdu.fields);
-      // A packet list's line: a few thousand distinct among hundreds of thousands of messages.
-      pdu.summary = strings.get(pdu.summary);
+      // A packet list's line: a few thousand distinct among hundreds of thousands of messages (the
+      // store keeps it as a template and numbers instead: src/model/summary-table.ts).
+      if (!pduStore) pdu.summary = strings.get(pdu.summary);
       const dissector = by ?? conn.dissector ?? "";
       if (pduStore) pduStore.add(pdu, conn.id, dissector, step.current);
       else pdus.push(Object.assign(pdu, { connId: conn.id, dissector, packet: step.current }));

@@ -1,7 +1,7 @@
 /**
  * The stored exchanges (request/response pairs) of an analysed capture as typed-array columns,
  * one row per exchange: connection, dissector, status, confidence, each side's packets, time,
- * length and stream offset, the summary, and the field values in a FieldTable. Readers hold
+ * length and stream offset, the summary in a SummaryTable and the field values in a FieldTable. Readers hold
  * `list`: one small record per exchange (its row number) whose properties read the columns, so
  * code written against StoredExchange keeps working. `request` and
  * `response` are built on each read (a small object), as is `fields`: read them once per exchange.
@@ -10,6 +10,7 @@
 import type { Exchange, ExchangeSide, FieldValue } from "../plugins/api.js";
 import type { StoredExchange } from "./analysed-capture.js";
 import { FieldTable } from "./field-table.js";
+import { SummaryTable } from "./summary-table.js";
 import { growFloat64, growInt32, growUint16, growUint8, indexOrAdd } from "./grow.js";
 
 export interface ExchangeRecord extends StoredExchange {
@@ -77,7 +78,7 @@ export class ExchangeStore {
   private sides = new Uint8Array(1024);
   private request = new SideColumns();
   private response = new SideColumns();
-  private summary: string[] = [];
+  private summary = new SummaryTable();
   private fields = new FieldTable();
   private readonly Row: new (row: number) => ExchangeRecord;
 
@@ -89,7 +90,7 @@ export class ExchangeStore {
       get dissector(): string { return s.dissectors[s.dissector[this.row]!]!; }
       get status(): Exchange["status"] { return STATUS[s.status[this.row]!]!; }
       get confidence(): Exchange["confidence"] { return CONFIDENCE[s.confidence[this.row]!]!; }
-      get summary(): string { return s.summary[this.row]!; }
+      get summary(): string { return s.summary.get(this.row); }
       get fields(): Record<string, FieldValue> { return s.fields.get(this.row); }
       get request(): ExchangeSide | null { return s.sides[this.row]! & HAS_REQUEST ? s.request.get(this.row) : null; }
       get response(): ExchangeSide | null { return s.sides[this.row]! & HAS_RESPONSE ? s.response.get(this.row) : null; }
@@ -107,7 +108,7 @@ export class ExchangeStore {
     this.sides[row] = (ex.request ? HAS_REQUEST : 0) | (ex.response ? HAS_RESPONSE : 0);
     if (ex.request) this.request.set(row, ex.request);
     if (ex.response) this.response.set(row, ex.response);
-    this.summary.push(ex.summary);
+    this.summary.set(row, ex.summary);
     this.fields.set(row, ex.fields);
     const record = new this.Row(row);
     this.list.push(record);
@@ -142,6 +143,7 @@ export class ExchangeStore {
     this.request.trim(n);
     this.response.trim(n);
     this.fields.trim(n);
+    this.summary.trim(n);
   }
 
   private grow(need: number): void {

@@ -1,18 +1,19 @@
 /**
  * The stored PDUs of an analysed capture as typed-array columns (struct of arrays), one row per
- * PDU: connection, packet numbers, direction, length, time, stream offset, summary, dissector,
- * and the field values in a FieldTable. What readers hold is `list`: one small record per PDU
+ * PDU: connection, packet numbers, direction, length, time, stream offset, dissector, the summary
+ * in a SummaryTable (template and numbers) and the field values in a FieldTable. What readers hold is `list`: one small record per PDU
  * (a row number; about 32 bytes) whose properties read the columns, so everything written against
  * StoredPdu (facts, the TUI, reports) keeps working. The rows stay as long as the store: a live
  * capture, whose window drops old messages, keeps plain objects instead (src/model/analyse.ts). `pdu.ref` and `pdu.fields` build a fresh object on each read: read them once per PDU.
  *
- * On the benchmark's million-packet capture this takes the PDU store from 357 to about 150 bytes
- * a PDU (bench/memory.js).
+ * On the benchmark's million-packet capture this takes the PDU store from 357 to about 170 bytes
+ * a PDU (bench/memory.js: records 32, field values and summaries 23 on the heap, columns 115).
  */
 
 import type { Dir, FieldValue, PacketRef, Pdu } from "../plugins/api.js";
 import type { StoredPdu } from "./analysed-capture.js";
 import { FieldTable } from "./field-table.js";
+import { SummaryTable } from "./summary-table.js";
 import { growFloat64, growInt32, growUint16, growUint8, indexOrAdd } from "./grow.js";
 
 /** A stored PDU as the store hands it out: a row of the columns. */
@@ -39,7 +40,7 @@ export class PduStore {
   private dir = new Uint8Array(1024);
   private dissector = new Uint16Array(1024);
   private readonly dissectors: string[] = [];
-  private summary: string[] = [];
+  private summary = new SummaryTable();
   private fields = new FieldTable();
   /** The rare per-PDU extras, by row. */
   private malformed = new Map<number, string>();
@@ -56,7 +57,7 @@ export class PduStore {
       get dissector(): string { return s.dissectors[s.dissector[this.row]!]!; }
       get dir(): Dir { return s.dir[this.row] === 0 ? "c2s" : "s2c"; }
       get length(): number { return s.length[this.row]!; }
-      get summary(): string { return s.summary[this.row]!; }
+      get summary(): string { return s.summary.get(this.row); }
       get fields(): Record<string, FieldValue> { return s.fields.get(this.row); }
       get malformed(): string | undefined { return s.malformed.get(this.row); }
       get secrets(): Array<{ offset: number; length: number }> | undefined { return s.secrets.get(this.row); }
@@ -78,7 +79,7 @@ export class PduStore {
     this.streamOffset[row] = pdu.ref.streamOffset;
     this.dir[row] = pdu.dir === "c2s" ? 0 : 1;
     this.dissector[row] = this.dissectorId(dissector);
-    this.summary.push(pdu.summary);
+    this.summary.set(row, pdu.summary);
     this.fields.set(row, pdu.fields);
     if (pdu.malformed !== undefined) this.malformed.set(row, pdu.malformed);
     if (pdu.secrets !== undefined) this.secrets.set(row, pdu.secrets);
@@ -125,6 +126,7 @@ export class PduStore {
     this.dir = this.dir.slice(0, n);
     this.dissector = this.dissector.slice(0, n);
     this.fields.trim(n);
+    this.summary.trim(n);
   }
 
   private grow(need: number): void {

@@ -28,7 +28,7 @@ import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 import { runLive, startLiveInput, type LiveInput } from "./live.js";
 import { DEFAULT_WINDOW, type WindowSize } from "../live/window.js";
-import { SETTLE_FROM_PACKETS, settleHeapSoon } from "./settle-heap.js";
+import { keepYoungGenerationSmall, SETTLE_FROM_PACKETS, settleHeapSoon } from "./settle-heap.js";
 
 export interface TuiOptions {
   /**
@@ -261,6 +261,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   try {
     app.progress = "reading the capture...";
     app.render();
+    keepYoungGenerationSmall();
     opts.onReady?.(app, "screen");
     const load = (async () => {
       if (live) {

@@ -15,7 +15,7 @@ import type { StreamMap } from "../model/stream-map.js";
 import type { PdusByPacket } from "../model/pdus-by-packet.js";
 import type { FieldValue } from "../plugins/api.js";
 import type { Registry } from "../plugins/registry.js";
-import { buildConnectionFacts, buildExchangeFacts, type Facts } from "../facts/build.js";
+import { buildConnectionFacts, exchangeFactsBuilder, type Facts } from "../facts/build.js";
 import { buildEndFacts } from "../rules/end-facts.js";
 import { PacketItems, pdusByPacket, readsOf } from "../facts/packet-item.js";
 import { severityRank } from "../report/findings.js";
@@ -66,7 +66,15 @@ export class TuiModel {
   private rst: Uint32Array | null = null;
   private connPackets = new Map<number, Int32Array>();
   private connFactsCache: Facts[] | null = null;
-  private exchangeFactsCache: Facts[] | null = null;
+  /**
+   * Builds one exchange's facts for the exchanges pane's filter. The facts are built again on
+   * each filtering, not kept: kept for every exchange they were the largest part of a session's
+   * memory (75 MiB at 1M packets, ~480 bytes an exchange), and building them is the cost of one
+   * rule pass over the exchanges.
+   */
+  private exchangeFactsOf: ((e: StoredExchange) => Facts) | null = null;
+  /** The last whole-capture result of the exchanges pane's filter (leaving a connection's scope shows it again). */
+  private exchangeFilterCache: { filter: CompiledFilter; list: number[] } | null = null;
   private packetFactsCache: PacketItems | null = null;
   private readonly pkt: DecodedPacket = createDecodedPacket();
   /** Re-dissected PDUs with trees, by connection id, least recently used first. */
@@ -222,11 +230,15 @@ export class TuiModel {
     return (this.connFactsCache ??= buildConnectionFacts(this.capture));
   }
 
-  exchangeFacts(): Facts[] {
-    if (this.exchangeFactsCache) return this.exchangeFactsCache;
-    // path.* as the rules see it (what the capture says of each connection's path and server).
-    const ends = buildEndFacts(this.capture);
-    return (this.exchangeFactsCache = buildExchangeFacts(this.capture, this.connFacts(), (id) => ends[id]?.path));
+  /** The facts of exchange `e`, as the rules see them. */
+  exchangeFacts(e: StoredExchange): Facts {
+    if (!this.exchangeFactsOf) {
+      // path.* as the rules see it (what the capture says of each connection's path and server);
+      // only that part of the end facts is kept.
+      const paths = buildEndFacts(this.capture).map((e) => e?.path);
+      this.exchangeFactsOf = exchangeFactsBuilder(this.capture, this.connFacts(), (id) => paths[id]);
+    }
+    return this.exchangeFactsOf(e);
   }
 
   /** Packets (indices) that pass `filter`, within one connection or the whole capture. */
@@ -278,15 +290,18 @@ export class TuiModel {
 
   filterExchanges(filter: CompiledFilter | null, connId: number | null): number[] {
     const ex = this.capture.exchanges;
+    const test = filter && filter.ok && !filter.matchAll ? filter : null;
+    if (test && connId === null && this.exchangeFilterCache?.filter === test) return [...this.exchangeFilterCache.list];
     const out: number[] = [];
-    const facts = filter && filter.ok && !filter.matchAll ? this.exchangeFacts() : null;
     withoutStacks(() => {
       for (let i = 0; i < ex.length; i++) {
-        if (connId !== null && ex[i]!.connId !== connId) continue;
-        if (facts && filter?.ok && !filter.test(facts[i]!)) continue;
+        const e = ex[i]!;
+        if (connId !== null && e.connId !== connId) continue;
+        if (test && !test.test(this.exchangeFacts(e))) continue;
         out.push(i);
       }
     });
+    if (test && connId === null) this.exchangeFilterCache = { filter: test, list: [...out] };
     return out;
   }
 

@@ -50,3 +50,19 @@ export function settleHeapSoon(): void {
     }
   }, 50).unref();
 }
+
+/**
+ * Keeps V8's young generation at its initial size (2 MiB) for the rest of the process. It grows
+ * to 32 MiB while a capture is read and never gives the pages back, though a TUI waiting for keys
+ * hardly allocates (measured: a full or last-resort GC, or 10 s idle, left 30.5 MiB of it
+ * committed). Set before the capture is read: the flag is read each time the space would grow,
+ * and that is the only time it can take effect. The pass is not slower for it (user CPU of
+ * `kafka --stats` on 207k packets: 3.84 s with it, 4.28 s without, in one hyperfine run).
+ */
+export function keepYoungGenerationSmall(): void {
+  try {
+    setFlagsFromString("--semi-space-growth-factor=1");
+  } catch {
+    // A runtime without the flag keeps its default: only memory is at stake.
+  }
+}
