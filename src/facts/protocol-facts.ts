@@ -15,11 +15,19 @@ const big = (n: number): bigint => BigInt(Math.trunc(n));
 /** Shared by every item without a value: conditions only read facts. */
 const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
+interface FieldSpec {
+  /** The fact's name without the prefix ("record.content_type" for tls.record.content_type). */
+  short: string;
+  /** Its steps when it has more than one ("record", "content_type"), else null. */
+  steps: string[] | null;
+  type: string;
+}
+
 interface ProtocolSpecs {
-  /** Dissector field name -> the fact's name without the prefix, and its CEL type. */
-  byField: Map<string, { short: string; type: string }>;
+  /** Dissector field name -> its fact. */
+  byField: Map<string, FieldSpec>;
   /** List facts (without the prefix): present on every item. */
-  lists: string[];
+  lists: FieldSpec[];
   /** The facts of an item without this protocol's fields (lists empty), shared. */
   empty: Facts;
 }
@@ -35,8 +43,13 @@ function specsOf(protocol: string): ProtocolSpecs {
   let s = specs.get(protocol);
   if (!s) {
     const prefix = protocol.length + 1;
-    const byField = new Map((FACTS_BY_VARIABLE[protocol] ?? []).map((f) => [f.name, { short: f.name.slice(prefix), type: f.type }]));
-    const lists = [...byField.values()].filter((f) => f.type.startsWith("list<")).map((f) => f.short);
+    const byField = new Map(
+      (FACTS_BY_VARIABLE[protocol] ?? []).map((f): [string, FieldSpec] => {
+        const short = f.name.slice(prefix);
+        return [f.name, { short, steps: short.includes(".") ? short.split(".") : null, type: f.type }];
+      }),
+    );
+    const lists = [...byField.values()].filter((f) => f.type.startsWith("list<"));
     s = { byField, lists, empty: Object.freeze(build(byField, lists, null)) as Facts };
     specs.set(protocol, s);
   }
@@ -70,19 +83,40 @@ export function celValue(type: string, v: FieldValue | undefined): unknown {
   return undefined;
 }
 
-function build(byField: ProtocolSpecs["byField"], lists: readonly string[], fields: Record<string, FieldValue> | null): Facts {
+function build(byField: ProtocolSpecs["byField"], lists: readonly FieldSpec[], fields: Record<string, FieldValue> | null): Facts {
   const out: Facts = {};
-  for (const name of lists) out[name] = NO_VALUES;
+  for (const spec of lists) put(out, spec, NO_VALUES);
   if (fields) {
     // Walks the fields the message has, not every declared one: runs once per exchange and PDU.
     for (const name in fields) {
       const spec = byField.get(name);
       if (spec === undefined) continue;
       const v = celValue(spec.type, fields[name]);
-      if (v !== undefined) out[spec.short] = v;
+      if (v !== undefined) put(out, spec, v);
     }
   }
   return out;
+}
+
+/**
+ * Sets a fact, nesting a dotted name (tls.record.content_type is tls.record.content_type in CEL,
+ * not a key "record.content_type" of tls): a rule condition and a display filter read it by its
+ * documented name.
+ */
+function put(out: Facts, spec: FieldSpec, v: unknown): void {
+  if (spec.steps === null) {
+    out[spec.short] = v;
+    return;
+  }
+  let at = out;
+  const last = spec.steps.length - 1;
+  for (let i = 0; i < last; i++) {
+    const step = spec.steps[i]!;
+    let next = at[step];
+    if (typeof next !== "object" || next === null || Array.isArray(next)) at[step] = next = {};
+    at = next as Facts;
+  }
+  at[spec.steps[last]!] = v;
 }
 
 /** `protocol`.* from a PDU's or exchange's flat fields (other protocols' fields are ignored). */
