@@ -146,8 +146,10 @@ function status(pid) {
 async function tuiRss(file, kdiag, log) {
   const session = `kdiag-mem-${process.pid}`;
   const tmux = (...a) => execFileSync("tmux", a, { encoding: "utf8" });
-  // The pane runs node itself (exec), so the pane's pid is kdiag's.
-  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "TERM=xterm-256color", "LANG=C.UTF-8",
+  // The pane runs node itself (exec), so the pane's pid is kdiag's. bin/kdiag.js runs `tui` again
+  // with glibc's mmap threshold fixed unless it is set already: set here, so the pane's process is
+  // the TUI itself, with the same setting.
+  tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", "TERM=xterm-256color", "LANG=C.UTF-8", "MALLOC_MMAP_THRESHOLD_=131072",
     "bash", "--norc", "--noprofile", "-c", `exec ${kdiag} tui ${JSON.stringify(file)}`);
   const out = {};
   try {

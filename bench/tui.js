@@ -169,6 +169,8 @@ function runChild(mode, file, dist) {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 64 << 20,
+    // As bin/kdiag.js runs `kdiag tui` (glibc's mmap threshold fixed: see there).
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? "131072" },
   });
   if (r.status !== 0) throw new Error(`tui bench child (${mode}) failed (${r.status}): ${(r.stderr || "").trim().split("\n").slice(-5).join(" | ")}`);
   return JSON.parse(r.stdout.trim().split("\n").pop());

@@ -155,6 +155,21 @@ describe.skipIf(!hasTmux)("kdiag tui in tmux (80x24)", () => {
     await waitFor(/^EXIT=0$/m);
   });
 
+  it("run as a program (kdiag, npx kdiag), runs with glibc's mmap threshold fixed, in one process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kdiag-tui-"));
+    const file = join(dir, `malloc-${process.pid}.pcap`);
+    writeFileSync(file, readFileSync(FIREWALL));
+    await startShell();
+    // The file itself, as npm's bin link runs it: sh sets the variable and execs node.
+    keys(`${join(ROOT, "bin", "kdiag.js")} tui ${file}; echo EXIT=$?`, "Enter");
+    await waitFor(/Findings \(\d+\)/);
+    const pids = spawnSync("pgrep", ["-f", file], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean).map(Number);
+    expect(pids.length).toBe(1);
+    expect(readFileSync(`/proc/${pids[0]}/environ`, "latin1").split("\0")).toContain("MALLOC_MMAP_THRESHOLD_=131072");
+    keys("q");
+    await waitFor(/^EXIT=0$/m);
+  });
+
   it.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
