@@ -5,8 +5,8 @@
  * re-run every 100,000 packets: heap used 378 MiB at the end without a forced collection, 97 MiB
  * held when collected (KDIAG_DEBUG=gc). So after a re-run, when the heap has grown by more than
  * its held size (and at least GROWTH_FLOOR) since the last collection, one full collection runs,
- * compacting (as the TUI's settling collection, src/tui/settle-heap.ts, which a live capture
- * cannot import: tui/ imports live/), and what it leaves is the new held size.
+ * compacting (collectHeapNow, which the TUI's settling collection after a load uses too), and what
+ * it leaves is the new held size.
  */
 
 import { setFlagsFromString } from "node:v8";

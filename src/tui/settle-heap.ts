@@ -4,33 +4,16 @@
  * and a TUI waiting for keys allocates nothing, so V8 would never collect it: the process would
  * keep that memory for the whole session. Collected once, V8 returns the freed pages to the
  * system (measured by bench/memory.js: see README "Memory and scale").
- *
- * Node exposes gc() only with --expose-gc; the flag can be set at run time, and a new context
- * then has the function (the main context was made before the flag).
  */
 
 import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collectHeapNow } from "../live/heap-settle.js";
 
 /**
  * Captures smaller than this leave little garbage (a few MB): no pause for them. Measured at 1M
  * packets: 185 MB of garbage, 60 MiB of RSS returned.
  */
 export const SETTLE_FROM_PACKETS = 100_000;
-
-let collect: (() => void) | null | undefined;
-
-function collector(): (() => void) | null {
-  if (collect !== undefined) return collect;
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as unknown;
-    collect = typeof gc === "function" ? (gc as () => void) : null;
-  } catch {
-    collect = null;
-  }
-  return collect;
-}
 
 /**
  * Collects the garbage of the load, after the current frame has been drawn (a GC takes ~100-300 ms
@@ -39,16 +22,7 @@ function collector(): (() => void) | null {
  * MiB committed for 69 MiB live; compacted, 70 for 69, and 52 MiB less RSS).
  */
 export function settleHeapSoon(): void {
-  setTimeout(() => {
-    const gc = collector();
-    if (!gc) return;
-    try {
-      setFlagsFromString("--compact-on-every-full-gc");
-      gc();
-    } finally {
-      setFlagsFromString("--no-compact-on-every-full-gc");
-    }
-  }, 50).unref();
+  setTimeout(() => collectHeapNow(), 50).unref();
 }
 
 /**
