@@ -9,12 +9,8 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseKeyLog } from "../../dissectors/tls/keylog.js";
 import type { Dir } from "../../src/plugins/api.js";
-import { PLUGIN_API_VERSION } from "../../src/plugins/api.js";
-import { createRegistry } from "../../src/plugins/builtin.js";
-import { analyseCapture } from "../../src/model/analyse.js";
-import { TLS_DIR, kdiagJson } from "./helpers.js";
+import { TLS_DIR, decryptedBytes, kdiagJson } from "./helpers.js";
 
 const OPENSSL = ["tls12-ecdhe-rsa-aes128-gcm", "tls12-ecdhe-rsa-chacha20", "tls13-aes128-gcm", "tls13-chacha20"];
 
@@ -22,28 +18,9 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
   return spawnSync("node", ["bin/kdiag.js", ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** The decrypted application data of each direction, through a probe dissector named by "tls.inner". */
+/** The decrypted application data of each direction. */
 async function plaintext(name: string, keys: string): Promise<Record<Dir, string>> {
-  const registry = createRegistry();
-  const seen: Record<Dir, string> = { c2s: "", s2c: "" };
-  registry.register({
-    apiVersion: PLUGIN_API_VERSION,
-    name: "probe",
-    description: "collects bytes",
-    layer: "stream",
-    fields: [],
-    open: () => ({
-      data: (dir: Dir, bytes: Uint8Array) => {
-        seen[dir] += Buffer.from(bytes).toString("latin1");
-      },
-      gap: () => {},
-      close: () => {},
-    }),
-  });
-  registry.preferences.set("tls.keylog", parseKeyLog(readFileSync(keys, "utf8")).keyLog);
-  registry.preferences.set("tls.inner", "probe");
-  await analyseCapture(join(TLS_DIR, `${name}.pcap`), { registry });
-  return seen;
+  return (await decryptedBytes(join(TLS_DIR, `${name}.pcap`), readFileSync(keys, "utf8"))).seen;
 }
 
 /** The secrets of a key log, as hex: none may appear in any output. */

@@ -1,4 +1,4 @@
-/** Shared by the TLS tests: running the CLI, and moving a capture's connections to another port. */
+/** Shared by the TLS tests: running the CLI, the decrypted bytes of a capture, and moving a capture's connections to another port. */
 import { spawnSync } from "node:child_process";
 import { createCipheriv } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -7,6 +7,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { SuiteInfo } from "../../dissectors/tls/keys.js";
+import { parseKeyLog } from "../../dissectors/tls/keylog.js";
+import type { AnalysedCapture } from "../../src/model/analysed-capture.js";
+import { analyseCapture } from "../../src/model/analyse.js";
+import { PLUGIN_API_VERSION, type Dir } from "../../src/plugins/api.js";
+import { createRegistry } from "../../src/plugins/builtin.js";
 
 export const TLS_DIR = fileURLToPath(new URL("../fixtures/tls/", import.meta.url));
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
@@ -15,6 +20,33 @@ export function kdiagJson(...args: string[]): any {
   const r = spawnSync("node", ["bin/kdiag.js", ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
+}
+
+/**
+ * The decrypted application data of each direction of `pcap` with the key log `keyLogText`,
+ * through a probe dissector named by "tls.inner", and the analysed capture.
+ */
+export async function decryptedBytes(pcap: string, keyLogText: string): Promise<{ seen: Record<Dir, string>; capture: AnalysedCapture }> {
+  const registry = createRegistry();
+  const seen: Record<Dir, string> = { c2s: "", s2c: "" };
+  registry.register({
+    apiVersion: PLUGIN_API_VERSION,
+    name: "probe",
+    description: "collects bytes",
+    layer: "stream",
+    fields: [],
+    open: () => ({
+      data: (dir: Dir, bytes: Uint8Array) => {
+        seen[dir] += Buffer.from(bytes).toString("latin1");
+      },
+      gap: () => {},
+      close: () => {},
+    }),
+  });
+  registry.preferences.set("tls.keylog", parseKeyLog(keyLogText).keyLog);
+  registry.preferences.set("tls.inner", "probe");
+  const capture = await analyseCapture(pcap, { registry });
+  return { seen, capture };
 }
 
 export interface FlowJson {

@@ -8,13 +8,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseKeyLog } from "../../dissectors/tls/keylog.js";
 import { SUITES, tls13NextTrafficSecret } from "../../dissectors/tls/keys.js";
 import type { Dir } from "../../src/plugins/api.js";
-import { PLUGIN_API_VERSION } from "../../src/plugins/api.js";
-import { createRegistry } from "../../src/plugins/builtin.js";
-import { analyseCapture } from "../../src/model/analyse.js";
-import { TLS_DIR, kdiagJson } from "./helpers.js";
+import { TLS_DIR, decryptedBytes, kdiagJson } from "./helpers.js";
 
 const PCAP = join(TLS_DIR, "tls13-key-update.pcap");
 const KEYS = join(TLS_DIR, "tls13-key-update.keys");
@@ -59,26 +55,10 @@ describe("TLS 1.3 KeyUpdate", () => {
   });
 
   it("decryption goes on past each update: the plaintext is tshark's, line by line", async () => {
-    const registry = createRegistry();
-    const seen: Record<Dir, string> = { c2s: "", s2c: "" };
-    registry.register({
-      apiVersion: PLUGIN_API_VERSION,
-      name: "probe",
-      description: "collects bytes",
-      layer: "stream",
-      fields: [],
-      open: () => ({
-        data: (dir: Dir, bytes: Uint8Array) => void (seen[dir] += Buffer.from(bytes).toString("latin1")),
-        gap: () => {},
-        close: () => {},
-      }),
-    });
     // Only the _0 secrets are used: kdiag derives the others, so a key log without the _N lines
     // (Java agents, Python's ssl) decrypts the same.
     const text = readFileSync(KEYS, "utf8").split("\n").filter((l) => !l.includes("_TRAFFIC_SECRET_N ")).join("\n");
-    registry.preferences.set("tls.keylog", parseKeyLog(text).keyLog);
-    registry.preferences.set("tls.inner", "probe");
-    const capture = await analyseCapture(PCAP, { registry });
+    const { seen, capture } = await decryptedBytes(PCAP, text);
     expect(seen.c2s).toBe("hello broker-1\nafter client key update\nafter both key updates\n");
     expect(seen.s2c).toBe("1-rekorb olleh\netadpu yek tneilc retfa\nsetadpu yek htob retfa\n");
     expect(seen).toEqual(tsharkPlaintext());
