@@ -13,7 +13,7 @@ import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type Protoc
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds } from "./end-shape.js";
-import { connectionPacketScan, scanPackets, type PacketStats } from "./packet-stats.js";
+import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
@@ -176,6 +176,17 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     const interval = median([...gaps(s.keepalive[0]), ...gaps(s.keepalive[1])]);
     if (interval !== null) f.keepalive_interval_ms = ms(interval);
     if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
+    const [zwClient, zwServer] = s.zeroWindows;
+    f.zero_windows_client = big(zwClient);
+    f.zero_windows_server = big(zwServer);
+    f.zero_window_from = zwClient > 0 ? (zwServer > 0 ? "both" : "client") : zwServer > 0 ? "server" : "none";
+    const stall = longestZeroWindowStall(s, c.endUs);
+    if (stall) {
+      f.zero_window_stall_ms = ms(stall.us);
+      f.zero_window_stall_by = stall.by === 0 ? "client" : "server";
+      f.zero_window_stall_frame = big(stall.frame);
+      if (stall.endFrame > 0) f.zero_window_stall_end_frame = big(stall.endFrame);
+    }
     return f;
   }
 }

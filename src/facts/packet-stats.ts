@@ -21,10 +21,52 @@ export interface PacketStats {
   keepaliveIdleUs: number;
   afterIdleClientRetransmissions: number;
   afterIdleServerPackets: number;
+  /** Zero-window advertisements per advertiser (0 = the client, 1 = the server). */
+  zeroWindows: [number, number];
+  /**
+   * Per advertiser, the zero-window stall under way: the time and packet number (1-based) of the
+   * advertisement that closed the window, or -1 when the window is open.
+   */
+  stallStartUs: [number, number];
+  stallStartFrame: [number, number];
+  /** The longest stall that ended: µs, who advertised it, its first and its ending packet (-1 before any). */
+  longestStallUs: number;
+  longestStallBy: 0 | 1;
+  longestStallFrame: number;
+  longestStallEndFrame: number;
 }
 
 function newStats(): PacketStats {
-  return { rstPackets: 0, finPackets: 0, keepalive: [[], []], keepaliveIdleUs: -1, afterIdleClientRetransmissions: 0, afterIdleServerPackets: 0 };
+  return {
+    rstPackets: 0,
+    finPackets: 0,
+    keepalive: [[], []],
+    keepaliveIdleUs: -1,
+    afterIdleClientRetransmissions: 0,
+    afterIdleServerPackets: 0,
+    zeroWindows: [0, 0],
+    stallStartUs: [-1, -1],
+    stallStartFrame: [-1, -1],
+    longestStallUs: -1,
+    longestStallBy: 0,
+    longestStallFrame: -1,
+    longestStallEndFrame: -1,
+  };
+}
+
+/**
+ * A receive window's longest stall: from the advertisement that closed it to the advertiser's
+ * next packet that does not advertise zero (its window update, or its FIN or RST), or, for a
+ * window still shut, to the connection's last packet (`endFrame` -1). Null without zero windows.
+ */
+export function longestZeroWindowStall(s: PacketStats, lastUs: number): { us: number; by: 0 | 1; frame: number; endFrame: number } | null {
+  let best = s.longestStallUs >= 0 ? { us: s.longestStallUs, by: s.longestStallBy, frame: s.longestStallFrame, endFrame: s.longestStallEndFrame } : null;
+  for (const d of [0, 1] as const) {
+    if (s.stallStartUs[d] < 0) continue;
+    const us = Math.max(0, lastUs - s.stallStartUs[d]);
+    if (!best || us > best.us) best = { us, by: d, frame: s.stallStartFrame[d], endFrame: -1 };
+  }
+  return best;
 }
 
 /** The stats of every connection (index = connection id), from one walk over the whole index. */
@@ -94,6 +136,27 @@ export class ConnectionPacketScan {
       if (conn.longestIdleEndPacket > 0 && i + 1 >= conn.longestIdleEndPacket) {
         if (p.dir[r] === 0 && p.events[r]! & TcpEvent.RETRANSMISSION) s.afterIdleClientRetransmissions++;
         if (p.dir[r] === 1) s.afterIdleServerPackets++;
+      }
+      // Wireshark's zero_window: a window of 0 on any packet but SYN, FIN and RST (the
+      // advertiser's own probe ACKs included), so the stall lasts until a packet of the same side
+      // without it.
+      const d = p.dir[r] === 0 ? 0 : 1;
+      if (p.events[r]! & TcpEvent.ZERO_WINDOW) {
+        s.zeroWindows[d]++;
+        if (s.stallStartUs[d] < 0) {
+          s.stallStartUs[d] = ts;
+          s.stallStartFrame[d] = i + 1;
+        }
+      } else if (s.stallStartUs[d] >= 0) {
+        const us = ts - s.stallStartUs[d];
+        if (us > s.longestStallUs) {
+          s.longestStallUs = us;
+          s.longestStallBy = d;
+          s.longestStallFrame = s.stallStartFrame[d];
+          s.longestStallEndFrame = i + 1;
+        }
+        s.stallStartUs[d] = -1;
+        s.stallStartFrame[d] = -1;
       }
       if (p.events[r]! & TcpEvent.KEEP_ALIVE) {
         if (s.keepaliveIdleUs < 0 && this.lastTs[c]! >= 0) s.keepaliveIdleUs = ts - this.lastTs[c]!;

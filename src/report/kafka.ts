@@ -11,6 +11,7 @@ import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.
 import { endpoint, exchangeTime, groupBy, latencyMs, statsTable, summarise, truncate, type LatencyStats } from "./exchanges.js";
 import { formatCount, tableLines } from "./format.js";
 import { sanitize } from "./sanitize.js";
+import { answeredAfterClientClose } from "../model/late-answer.js";
 
 export interface ExchangeJson {
   connection: number;
@@ -107,11 +108,11 @@ export function* kafkaJsonItems(capture: AnalysedCapture, keep: (index: number) 
   for (let i = 0; i < all.length; i++) if (all[i]!.dissector === "kafka" && keep(i)) yield exchangeToJson(capture, all[i]!);
 }
 
-function outcome(e: ExchangeJson): string {
+function outcome(e: ExchangeJson, capture: AnalysedCapture): string {
   if (e.errors.length > 0) return e.errors.map((x) => x.name).join(",");
   switch (e.status) {
     case "answered":
-      return "ok";
+      return answeredAfterClientClose(capture, e.connection, side(e.request_packets), side(e.response_packets)) ? "LATE (after client close)" : "ok";
     case "no-response-expected":
       return "acks=0";
     case "unanswered":
@@ -121,6 +122,10 @@ function outcome(e: ExchangeJson): string {
     case "orphan-response":
       return `orphan (${e.confidence})`;
   }
+}
+
+function side(p: [number, number] | null): { first: number; last: number } | null {
+  return p ? { first: p[0], last: p[1] } : null;
 }
 
 /** One line per exchange (a capture can hold hundreds of thousands). */
@@ -137,7 +142,7 @@ export function kafkaLines(capture: AnalysedCapture, keep: (index: number) => bo
     e.request_size === null ? "-" : formatCount(e.request_size),
     e.response_size === null ? "-" : formatCount(e.response_size),
     e.latency_ms === null ? "-" : `${e.latency_ms.toFixed(1)}ms`,
-    outcome(e),
+    outcome(e, capture),
   ];
   return tableLines(header, function* () {
     for (const e of kafkaJsonItems(capture, keep)) yield row(e);

@@ -318,6 +318,7 @@ export function compileRule(
   const output = rc.template(["output"], decl.output, "output");
   const advice = decl.advice !== undefined ? rc.template(["advice"], decl.advice, "advice") : null;
   const exceptions = (decl.exceptions ?? []).map((ex, i) => rc.exception(ex, i));
+  const at = decl.at !== undefined ? rc.check(["at"], decl.at, "at") : null;
   const groupBy = decl.window?.group_by !== undefined ? rc.check(["window", "group_by"], decl.window.group_by, "window group_by") : null;
   const signals: CompiledSignal[] = [];
   (decl.signals ?? []).forEach((sig, i) => {
@@ -341,6 +342,14 @@ export function compileRule(
   if ((decl.signals !== undefined || decl.prior !== undefined) && scope !== "end") {
     rc.failed = true;
     ctx.report(loc.problem("RULE_BAD_VALUE", 'signals and prior weigh competing causes: they belong to rules of scope "end"', loc.at([decl.signals !== undefined ? "signals" : "prior"], { key: true })));
+  }
+  if (decl.at !== undefined && scope !== "connection" && scope !== "exchange") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_BAD_VALUE", 'at names the packet of a connection\'s or exchange\'s event: it belongs to rules of scope "connection" or "exchange"', loc.at(["at"], { key: true })));
+  }
+  if (at && at.type !== "int" && at.type !== "dyn") {
+    rc.failed = true;
+    ctx.report(loc.problem("RULE_TYPE_ERROR", `at must be a packet number (an int, such as conn.zero_window_stall_frame), but it is ${at.type}`, loc.at(["at"])));
   }
   if (rc.failed || !condition || !output) return null;
 
@@ -372,6 +381,7 @@ export function compileRule(
       output,
       advice,
       groupBy: groupBy?.program ?? null,
+      at: at?.program ?? null,
     },
   };
 }

@@ -15,6 +15,8 @@ import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
 import { connectionEnds, IDLE_FLOOR_US, type EndInfo } from "../facts/end-shape.js";
 import { bracket, largestCluster, median } from "./infer.js";
+import { percentile } from "../facts/aggregate.js";
+import { answeredAfterClientClose } from "../model/late-answer.js";
 
 /** A close this soon after the packet that triggered it answers that packet. */
 const SOON_US = 1_000_000;
@@ -161,6 +163,28 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     return out;
   };
 
+  // A late answer's yardstick: the same server's answers to the same API that reached their client
+  // in time, over the whole capture. Built on the first late answer only (they are rare).
+  let usual: Map<string, number[]> | null = null;
+  const usualLatencies = (c: Connection, api: number): number[] => {
+    if (!usual) {
+      usual = new Map();
+      const late = new Set<StoredExchange>();
+      for (const k of kafka) for (const x of k.answeredAfterClose) late.add(x);
+      for (const x of capture.exchanges) {
+        const a = x.fields["kafka.api_key"];
+        if (x.dissector !== "kafka" || x.status !== "answered" || typeof a !== "number" || late.has(x)) continue;
+        const rq = x.request;
+        const rs = x.response;
+        const ownConn = conns[x.connId];
+        if (!rq || !rs || !ownConn || answeredAfterClientClose(capture, x.connId, rq, rs)) continue;
+        pushTo(usual, `${serverKey(ownConn)}|${a}`, (rs.tsUs - rq.tsUs) / 1000);
+      }
+      for (const l of usual.values()) l.sort((a, b) => a - b);
+    }
+    return usual.get(`${serverKey(c)}|${api}`) ?? [];
+  };
+
   const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
   for (const c of conns) if (!need || need(c.id)) out[c.id] = endOf(c, c.id);
   return out;
@@ -290,7 +314,24 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     }
     // A Fetch's answer may wait up to its max_wait_ms by design (long poll): late by itself says
     // nothing about the broker, so only the other requests count.
-    end.answered_after_close = BigInt(k.answeredAfterClose.filter((x) => x.fields["kafka.api_key"] !== 1).length);
+    const lateAnswers = k.answeredAfterClose.filter((x) => x.fields["kafka.api_key"] !== 1);
+    end.answered_after_close = BigInt(lateAnswers.length);
+    // The slowest of them: how long the broker really took, against its usual for that API.
+    let slowest: StoredExchange | null = null;
+    let slowestMs = -1;
+    for (const x of lateAnswers) {
+      const ms = (x.response!.tsUs - x.request!.tsUs) / 1000;
+      if (ms > slowestMs) [slowest, slowestMs] = [x, ms];
+    }
+    if (slowest) {
+      const api = slowest.fields["kafka.api_key"] as number;
+      end.late_answer_ms = slowestMs;
+      end.late_answer_frame = BigInt(slowest.response!.first);
+      end.late_answer_api = kafkaApiName(api) ?? `api ${api}`;
+      const ref = usualLatencies(c, api);
+      end.late_answer_usual_samples = BigInt(ref.length);
+      if (ref.length > 0) end.late_answer_usual_p99_ms = percentile(ref, 99);
+    }
     if (k.waitAtCloseUs >= 0) end.wait_at_close_ms = k.waitAtCloseUs / 1000;
     if (k.clientId !== null) end.client_id = k.clientId;
     end.topics = k.topics ? [...k.topics] : NO_TOPICS;

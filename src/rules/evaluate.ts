@@ -143,6 +143,13 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     const packets = [...new Set(frames.filter((f) => f > 0))].sort((a, b) => a - b);
     return { ...base, packets, times: packets.map((f) => tsOf(f, base.connection) / 1e6) };
   };
+  // A rule's `at:` packet (a frame the capture has): in the evidence, and the finding's time.
+  const eventAt = (frame: number, item: Item): Item => {
+    const first = capture.packets.base + 1;
+    if (frame < first || frame > capture.packets.count) return item;
+    const { packets: _p, times: _t, ...base } = item;
+    return { ...itemAt([...item.packets, frame], base), time: tsOf(frame, item.connection) / 1e6 };
+  };
 
   // With `only` (a live evaluation), the items are chosen first and the facts built for their
   // connections alone; packet and group rules read every connection.
@@ -187,7 +194,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
           timeUs: failure ? (heldTime(capture, failure.at) ?? c.startUs) : c.startUs,
           connection: c.id,
           details: { client: `${c.client.addr}:${c.client.port}`, server: `${c.server.addr}:${c.server.port}` },
-        }), facts);
+        }), facts, eventAt);
     }
   }
 
@@ -209,7 +216,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
           connection: e.connId,
           details: { summary: e.summary, status: e.status },
         });
-      }, facts);
+      }, facts, eventAt);
     });
   }
 
@@ -232,7 +239,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
       const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]!, other: others?.get(c.id) ?? {} };
       const opt = (k: string): number => (typeof ef.end[k] === "bigint" ? Number(ef.end[k]) : 0);
       run.causes(endRules, facts, () =>
-        itemAt([c.synPacket, opt("trigger_frame"), opt("request_frame"), opt("frame")], {
+        itemAt([c.synPacket, opt("trigger_frame"), opt("request_frame"), opt("frame"), opt("late_answer_frame")], {
           facts,
           timeUs: (ef.end.time as number) * 1e6,
           connection: c.id,
@@ -304,14 +311,21 @@ class Runner {
     return this.matches(rule, facts, st) ? st : null;
   }
 
-  /** Evaluates `rules` on one item; `describe` builds its evidence only when something matched. */
-  item(rules: CompiledRule[], describe: () => Item, facts: Facts): void {
-    let item: Item | null = null;
+  /**
+   * Evaluates `rules` on one item; `describe` builds its evidence only when something matched.
+   * `at` gives a rule with `at:` its event's packet: the evidence with it, at its time.
+   */
+  item(rules: CompiledRule[], describe: () => Item, facts: Facts, at?: (frame: number, item: Item) => Item): void {
+    let base: Item | null = null;
     for (const rule of rules) {
       const st = this.holds(rule, facts);
       if (!st) continue;
       st.matched++;
-      item ??= describe();
+      base ??= describe();
+      let item = base;
+      const frame = at && rule.program.at ? this.value(rule.program.at, facts) : undefined;
+      // An absent fact (no such event on this item) keeps the item's usual evidence and time.
+      if (at && (typeof frame === "bigint" || typeof frame === "number") && Number(frame) > 0) item = at(Number(frame), base);
       if (rule.window) {
         const group = rule.program.groupBy ? this.value(rule.program.groupBy, facts) : "";
         let groups = this.windowed.get(rule);

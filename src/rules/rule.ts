@@ -57,6 +57,8 @@ export interface CompiledRule {
     output: CompiledTemplate;
     advice: CompiledTemplate | null;
     groupBy: Program | null;
+    /** `at:` the packet number of the event, on connection and exchange rules. */
+    at: Program | null;
   };
 }
 

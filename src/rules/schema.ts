@@ -72,6 +72,11 @@ export const ruleSchema = z.strictObject({
   condition: z.string().min(1),
   output: z.string().min(1),
   advice: z.string().optional(),
+  /**
+   * The packet number of the event the finding reports (a `*_frame` fact): the finding's time is
+   * that packet's and it leads the evidence, instead of the connection's start.
+   */
+  at: z.string().min(1).optional(),
   tags: z.array(z.string()).optional(),
   enabled: z.boolean().optional(),
   exceptions: z.array(exceptionSchema).optional(),
@@ -124,7 +129,8 @@ export const testSchema = z.strictObject({
 export type TestDecl = z.infer<typeof testSchema>;
 
 /** The key that says what an item is, in the order tried. */
-export const ITEM_KINDS = ["rule", "macro", "list", "params", "test"] as const;
+// "test" before "params": a test item may set params of its own (`params: {x: 1}`).
+export const ITEM_KINDS = ["rule", "macro", "list", "test", "params"] as const;
 export type ItemKindKey = (typeof ITEM_KINDS)[number];
 
 export const ITEM_SCHEMAS = {

@@ -5,8 +5,9 @@
  */
 
 import { kafkaErrorName } from "../facts/kafka-names.js";
-import type { StoredExchange } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
+import { answeredAfterClientClose } from "../model/late-answer.js";
 import { fit, padLeft, shareWidth } from "./text.js";
 
 /** Terminal width from which results are written out in full (`NO RESPONSE (RST)`). */
@@ -20,17 +21,20 @@ const SIZE = 4; // shortCount: "999", "1.2k", "600k", "3.4M"
 const LATENCY = 7; // shortDuration: "850us", "999.9ms", "2m05s"
 
 /**
- * What came of an exchange: the error names of its response, else ok (answered, for a plugin's), acks=0, why no response
+ * What came of an exchange: the error names of its response, else ok (answered, for a plugin's),
+ * LATE for an answer that came after the client closed (`capture` given), acks=0, why no response
  * came, or an orphan response. `short`: the forms a narrow result column shows (`NO RESP (RST)`,
  * `no resp (end)`); error names are never shortened, they are what an operator searches for.
  */
-export function outcome(ex: StoredExchange, short = false): string {
+export function outcome(ex: StoredExchange, short = false, capture?: AnalysedCapture): string {
   const errs = Array.isArray(ex.fields["kafka.error"]) ? (ex.fields["kafka.error"] as FieldValue[]) : [];
   const codes = [...new Set(errs.filter((c): c is number => typeof c === "number" && c !== 0))];
   if (codes.length > 0) return codes.map((c) => kafkaErrorName(c)).join(",");
   switch (ex.status) {
     case "answered":
       // "ok" is Kafka's error code 0; of another protocol's response kdiag knows only that it came.
+      // An answer that came after the client had closed never reached it (model/late-answer.ts).
+      if (capture && answeredAfterClientClose(capture, ex.connId, ex.request, ex.response)) return short ? "LATE" : "LATE (after close)";
       return ex.dissector === "kafka" ? "ok" : "answered";
     case "no-response-expected":
       return "acks=0";

@@ -381,8 +381,8 @@ export class TuiModel {
       let client = 0;
       let topics = 0;
       for (const ex of this.capture.exchanges) {
-        result.short = Math.max(result.short, outcome(ex, true).length);
-        result.full = Math.max(result.full, outcome(ex).length);
+        result.short = Math.max(result.short, outcome(ex, true, this.capture).length);
+        result.full = Math.max(result.full, outcome(ex, false, this.capture).length);
         const t = exchangeTexts(ex);
         client = Math.max(client, t.clientId.length);
         topics = Math.max(topics, t.topics.length);
@@ -411,7 +411,7 @@ export class TuiModel {
       req: ex.request ? shortCount(ex.request.length) : "-",
       resp: ex.response ? shortCount(ex.response.length) : "-",
       latency: ex.request && ex.response ? shortDuration(ex.response.tsUs - ex.request.tsUs) : "-",
-      result: outcome(ex, c.short),
+      result: outcome(ex, c.short, this.capture),
     };
     return fit(exchangeRowText(c, cells, this.glyphs.ellipsis), width, this.glyphs.ellipsis);
   }

@@ -189,6 +189,7 @@ describe("exit codes, formats and evidence", () => {
         "auth-failure",
         "broker-gone",
         "broker-idle-close",
+        "broker-stalled",
         "capture-boundary",
         "capture-duplicates",
         "client-abort",
@@ -219,6 +220,7 @@ describe("exit codes, formats and evidence", () => {
         "retransmission-hotspot",
         "rst-not-from-broker",
         "zero-window",
+        "zero-window-brief",
       ].sort(),
     );
   });

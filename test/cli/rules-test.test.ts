@@ -93,3 +93,19 @@ describe("kdiag rules test", () => {
     expect(b.stderr).toMatch(/my-rules\.yaml:\d+:\d+: error RULE_UNKNOWN_KEY .*expect_abesnt.*did you mean "expect_absent"/);
   });
 });
+
+describe("the built-in rule files' own tests", () => {
+  // Each built-in file declares tests on real captures (the matrix, the incidents): positive
+  // cases with the message an operator reads, and negative controls that must stay silent.
+  it("all pass, and there are tests in every file that has causes or health rules", () => {
+    const r = kdiag("rules", "test", "rules/");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    for (const file of ["causes", "tcp-health", "aggregates", "auth", "kafka-errors"]) {
+      expect(r.stdout, `rules/${file}.yaml declares tests`).toMatch(new RegExp(`^PASS rules/${file}\\.yaml:\\d+ `, "m"));
+    }
+    expect(r.stdout).toMatch(/^PASS rules\/tcp-health\.yaml:\d+ a consumer stopped for 4 s shuts its window/m);
+    expect(r.stdout).toMatch(/^PASS rules\/causes\.yaml:\d+ a late answer within the broker's usual latency/m);
+    expect(r.stdout.trim().split("\n").at(-1)).toMatch(/^(\d+) tests, \1 passed, 0 failed$/);
+  }, 120_000);
+});

@@ -57,6 +57,7 @@ describe("built-in rules", () => {
       ["broker-gone", "end", "warning"],
       ["connection-refused", "end", "warning"],
       ["broker-idle-close", "end", "info"],
+      ["broker-stalled", "end", "warning"],
       ["client-abort", "end", "info"],
       ["capture-boundary", "end", "info"],
       ["connection-end-unexplained", "end", "info"],
@@ -67,6 +68,7 @@ describe("built-in rules", () => {
       ["retransmission-hotspot", "connection", "warning"],
       ["capture-duplicates", "capture", "info"],
       ["zero-window", "connection", "warning"],
+      ["zero-window-brief", "connection", "info"],
       ["kafka-throttled", "exchange", "warning"],
       ["record-batch-corrupt", "exchange", "error"],
     ]);
@@ -231,6 +233,36 @@ describe("connection scope on real captures", () => {
     expect(evaluateRules(rules(text), caps["keepalive"]!).map((x) => x.message)).toEqual([
       "4 probes from client every 1023.991 ms after 1019.795 ms idle",
     ]);
+  });
+
+  it("`at:` puts the event's packet in the evidence and gives the finding its time", async () => {
+    const text = `
+- rule: stall
+  title: t
+  desc: d
+  severity: info
+  scope: connection
+  condition: has(conn.zero_window_stall_ms)
+  at: conn.zero_window_stall_frame
+  output: "{conn.zero_window_stall_by} shut for {conn.zero_window_stall_ms} ms from packet {conn.zero_window_stall_frame} to {conn.zero_window_stall_end_frame}"
+- rule: no-event
+  title: t
+  desc: d
+  severity: info
+  scope: connection
+  condition: conn.client_port == 43262
+  at: conn.zero_window_stall_end_frame + 1000
+  output: "x"
+`;
+    const cap = await analyse(`${REAL}/zero-window.pcap`);
+    const [stall, noEvent] = evaluateRules(rules(text), cap);
+    // tshark: packets 9, 11 and 14 advertise Win=0 from the server; 17 opens it (2.918319 s later).
+    expect(stall!.message).toBe("server shut for 2918.319 ms from packet 9 to 17");
+    expect(stall!.evidence.packets).toContain(9);
+    expect(stall!.time).toBe(stall!.evidence.times[stall!.evidence.packets.indexOf(9)]);
+    // A packet the capture does not have: the usual evidence, at the connection's start.
+    expect(noEvent!.evidence.packets).not.toContain(1017);
+    expect(noEvent!.time).toBe(noEvent!.evidence.times[noEvent!.evidence.packets.length - 1]);
   });
 
   it("absent facts do not match and are counted, not thrown", () => {

@@ -43,7 +43,7 @@ describe("loading: shape problems", () => {
         line: 8,
         col: 3,
         message:
-          'unknown key "priority" in rule; allowed: rule, title, desc, severity, scope, dissector, params, condition, output, advice, tags, enabled, exceptions, window, prior, signals',
+          'unknown key "priority" in rule; allowed: rule, title, desc, severity, scope, dissector, params, condition, output, advice, at, tags, enabled, exceptions, window, prior, signals',
       },
     ]);
   });
@@ -99,6 +99,29 @@ describe("loading: shape problems", () => {
         message: "window counts items over time, but the capture scope has a single item: use the packet, connection, exchange or pair scope",
       },
     ]);
+  });
+
+  it("rejects `at:` outside the connection and exchange scopes, and an `at:` that is not a packet number", () => {
+    const r = load(
+      [
+        rule("a", "capture", "true", "  at: capture.first_duplicate_frame"),
+        rule("b", "connection", "true", "  at: conn.client_addr"),
+        rule("c", "connection", "true", "  at: conn.zero_window_stall_frame"),
+      ].join("\n"),
+    );
+    expect(r.problems.map(brief)).toEqual([
+      {
+        code: "RULE_BAD_VALUE",
+        line: 8,
+        col: 3,
+        message: 'at names the packet of a connection\'s or exchange\'s event: it belongs to rules of scope "connection" or "exchange"',
+      },
+      { code: "RULE_TYPE_ERROR", line: 16, col: 7, message: "at must be a packet number (an int, such as conn.zero_window_stall_frame), but it is string" },
+    ]);
+    // A file with problems is skipped; the same `at:` alone loads.
+    const ok = load(rule("c", "connection", "true", "  at: conn.zero_window_stall_frame"));
+    expect(ok.problems).toEqual([]);
+    expect(ok.rules.map((x) => x.id)).toEqual(["c"]);
   });
 
   it("a broken file is skipped, the other files still load", () => {
