@@ -120,3 +120,16 @@ describe("kdiag exchanges", () => {
     expect(r.stderr.trim()).toBe("kdiag: --protocol redis: no stream dissector of that name is loaded (loaded: kafka, tls, resp; a plugin's with --plugin)");
   });
 });
+
+describe("kdiag kafka: an answer that reached a closed socket", () => {
+  // matrix set D: the broker stopped (SIGSTOP) until librdkafka's 2 s request timeout closed two
+  // connections; the broker answered both requests after the client's FIN (packets 17 and 24).
+  it("is LATE, not ok; the answers that reached the client stay ok", () => {
+    const r = spawnSync("node", ["bin/kdiag.js", "kafka", "test/fixtures/matrix/conditions/hung-rdk-client.pcap.gz"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split("\n").slice(1);
+    const late = rows.filter((l) => l.endsWith("LATE (after client close)"));
+    expect(late.map((l) => l.split(/\s+/).slice(1, 5).join(" "))).toEqual(["0 Produce v7 5", "1 ApiVersions v3 6"]);
+    expect(rows.filter((l) => l.endsWith(" ok"))).toHaveLength(rows.length - 2);
+  });
+});
