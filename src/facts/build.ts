@@ -176,6 +176,9 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     const interval = median([...gaps(s.keepalive[0]), ...gaps(s.keepalive[1])]);
     if (interval !== null) f.keepalive_interval_ms = ms(interval);
     if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
+    f.retransmissions_client = big(s.retransmissions[0]);
+    f.retransmissions_server = big(s.retransmissions[1]);
+    if (s.firstRetransmissionFrame > 0) f.first_retransmission_frame = big(s.firstRetransmissionFrame);
     const [zwClient, zwServer] = s.zeroWindows;
     f.zero_windows_client = big(zwClient);
     f.zero_windows_server = big(zwServer);

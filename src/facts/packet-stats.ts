@@ -21,6 +21,9 @@ export interface PacketStats {
   keepaliveIdleUs: number;
   afterIdleClientRetransmissions: number;
   afterIdleServerPackets: number;
+  /** Retransmissions per sender (0 = the client, 1 = the server), and the first one's packet number (-1: none). */
+  retransmissions: [number, number];
+  firstRetransmissionFrame: number;
   /** Zero-window advertisements per advertiser (0 = the client, 1 = the server). */
   zeroWindows: [number, number];
   /**
@@ -44,6 +47,8 @@ function newStats(): PacketStats {
     keepaliveIdleUs: -1,
     afterIdleClientRetransmissions: 0,
     afterIdleServerPackets: 0,
+    retransmissions: [0, 0],
+    firstRetransmissionFrame: -1,
     zeroWindows: [0, 0],
     stallStartUs: [-1, -1],
     stallStartFrame: [-1, -1],
@@ -141,6 +146,10 @@ export class ConnectionPacketScan {
       // advertiser's own probe ACKs included), so the stall lasts until a packet of the same side
       // without it.
       const d = p.dir[r] === 0 ? 0 : 1;
+      if (p.events[r]! & TcpEvent.RETRANSMISSION) {
+        s.retransmissions[d]++;
+        if (s.firstRetransmissionFrame < 0) s.firstRetransmissionFrame = i + 1;
+      }
       if (p.events[r]! & TcpEvent.ZERO_WINDOW) {
         s.zeroWindows[d]++;
         if (s.stallStartUs[d] < 0) {

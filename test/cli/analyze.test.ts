@@ -119,11 +119,18 @@ describe("connection health rules on real traffic", () => {
   it("loss.pcap: a retransmission hot spot on the bulk connection", () => {
     const fs = findings("analyze", `${REAL}/loss.pcap`);
     expect(byRule(fs)).toEqual({ "retransmission-hotspot": 1 });
-    expect(fs[0]!.message).toMatch(/6 retransmissions, 30 duplicate ACKs and 21 segments lost/);
+    // tshark: tcp.analysis.retransmission on packets 43 (the first), 80, 112... from each side.
+    expect(fs[0]!.message).toMatch(/6 retransmissions \(5 sent by the client, 1 by the server; the first at packet 43\), 30 duplicate ACKs and 21 segments lost/);
+    expect(fs[0]!.evidence.packets).toContain(43);
+    expect(fs[0]!.time).toBe(fs[0]!.evidence.times[fs[0]!.evidence.packets.indexOf(43)]);
   });
 
   it("zero-window.pcap: the receiver that stopped reading", () => {
-    expect(byRule(findings("analyze", `${REAL}/zero-window.pcap`))).toEqual({ "zero-window": 1 });
+    const fs = findings("analyze", `${REAL}/zero-window.pcap`);
+    expect(byRule(fs)).toEqual({ "zero-window": 1 });
+    // tshark: the server's Win=0 at packets 9, 11 and 14, its window update at 17 (2.918 s later).
+    expect(fs[0]!.message).toMatch(/^The server 10\.99\.2\.2:5002 kept its receive window shut for 2\.92 s \(packets 9 to 17\)/);
+    expect(fs[0]!.time).toBe(fs[0]!.evidence.times[fs[0]!.evidence.packets.indexOf(9)]);
   });
 
   it("ipv6.pcap: a scripted server closing connections after its answers is no reconnect storm, nothing above info", () => {

@@ -253,6 +253,21 @@ describe("packets, exchanges and connections panes at 80 columns", () => {
     big.capture.bytes.close();
   });
 
+  it("an answer that came after the client's close is LATE, not ok (matrix set D: a stopped broker)", async () => {
+    const m = await model(join(FIXTURES, "matrix", "conditions", "hung-rdk-client.pcap.gz"));
+    const rows = m.capture.exchanges.map((ex) => m.exchangeRow(ex, 80));
+    for (const row of rows) expect(Array.from(row)).toHaveLength(80);
+    // Produce corr 5 (conn 0) and ApiVersions corr 6 (conn 1): answered at packets 26 and 28, after the FINs at 17 and 24.
+    const late = rows.map((r) => r.trimEnd()).filter((r) => / LATE$/.test(r));
+    expect(late).toHaveLength(2);
+    expect(late[0]).toMatch(/ 0 Produce v7 .* 4\.19s LATE$/);
+    expect(late[1]).toMatch(/ 1 ApiVersions v3 .* 2\.18s LATE$/);
+    expect(rows.filter((r) => / ok$/.test(r.trimEnd()))).toHaveLength(rows.length - 2);
+    const first = m.capture.exchanges[rows.findIndex((r) => / LATE$/.test(r.trimEnd()))]!;
+    expect(m.exchangeRow(first, 160).trimEnd()).toMatch(/ LATE \(after close\)$/);
+    m.capture.bytes.close();
+  });
+
   it("connections: IPv6 endpoints are whole, the columns under their titles", async () => {
     const m = await model(join(FIXTURES, "real", "ipv6.pcap"));
     const header = m.connHeader(80, "id", false);
