@@ -282,14 +282,16 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     const lastUs = so.packets.tsAt(so.packets.count - 1);
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
     const newest = so.packets.count;
-    live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    const snap = snapshotCapture(input.name, so, input.keeper.bytes);
+    live.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
     // A connection leaves once the step before evaluated its cause (src/live/incremental.ts).
     if (window) {
       const pass = so;
       // Roles a dissector turned round are applied at the end only: such a connection stays.
       const left = window.retire(pass, (c) => live.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs);
-      live.retire(left);
-      pass.forget(left);
+      // What stays of each is a compact row (src/live/retired-rows.ts): its view replaces its record.
+      live.retire(left, snap);
+      pass.forget(left, (c) => live.retiredView(c.id) ?? c);
       // The packet index keeps the window's rows: the rest leave once they are a quarter of the
       // window or more (a move of the rows is one copy of the window).
       const from = window.indexFrom(pass.packets, nowUs, pass.connections);
