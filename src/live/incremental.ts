@@ -181,8 +181,13 @@ export class LiveFindings {
     for (let id = this.firstInWindow; id < conns.length; id++) {
       const c = conns[id]!;
       if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
+      const goes = leaving !== undefined && this.connDone.has(c.id) && leaving(c);
+      // An open connection's cause prints at the end, or as it leaves the window (silent for
+      // --let-go): evaluating it before then finds nothing printable (on a busy broker most
+      // connections are open, and their causes were most of a re-run's rule work).
+      if (c.close.how === "open" && !goes) continue;
       // A connection about to leave the window is evaluated against its neighbours as they are now.
-      if (full || this.endSeenAt.get(c.id) !== c.lastPacket || (leaving !== undefined && this.connDone.has(c.id) && leaving(c))) endNow.add(c.id);
+      if (full || this.endSeenAt.get(c.id) !== c.lastPacket || goes) endNow.add(c.id);
     }
     this.lastEnds = endNow;
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
