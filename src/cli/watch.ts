@@ -312,8 +312,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
     }
   };
+  // KDIAG_STEP_PACKETS_ONLY=1 with --eval-packets (benchmarks): re-runs at fixed packet counts
+  // only, not by the clock, so two builds compared on a loaded machine do the same re-runs.
+  const byPacketsOnly = evalPackets !== undefined && process.env.KDIAG_STEP_PACKETS_ONLY === "1" && !input.live;
   const ticker = setInterval(() => {
-    if (performance.now() >= nextAt) step();
+    if (!byPacketsOnly && performance.now() >= nextAt) step();
   }, 100);
 
   let capture: AnalysedCapture;
