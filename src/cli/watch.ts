@@ -283,7 +283,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
     const newest = so.packets.count;
     const snap = snapshotCapture(input.name, so, input.keeper.bytes);
-    live.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    live.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined, so.exchanges);
     // A connection leaves once the step before evaluated its cause (src/live/incremental.ts).
     if (window) {
       const pass = so;

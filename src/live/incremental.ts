@@ -40,6 +40,7 @@ import type { Connection } from "../tcp/types.js";
 import { evaluateRules, type Finding } from "../rules/evaluate.js";
 import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
 import { liveEndOf } from "../facts/end-shape.js";
+import { LiveAuthSummaries, useLiveAuthSummaries } from "../facts/auth-per-connection.js";
 import { IdFlags, RetiredRows, type RetiredConnection } from "./retired-rows.js";
 import type { CompiledRule } from "../rules/rule.js";
 import { readFileSync } from "node:fs";
@@ -126,6 +127,10 @@ export class LiveFindings {
   private readonly endSeenAt = new Map<number, number>();
   /** The walk over the packets, per connection, kept between re-runs. */
   private readonly scan = new ConnectionPacketScan(true);
+  /** The login summaries per connection, advanced over the new messages only (given the pass's own exchange list). */
+  private readonly auth = new LiveAuthSummaries();
+  /** The pass's exchanges in the order it appended them (the snapshot's are sorted), as step() was last given. */
+  private appendedExchanges: readonly StoredExchange[] | null = null;
   /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
   private lastEnds = new Set<number>();
 
@@ -163,10 +168,22 @@ export class LiveFindings {
    * facts once per exchange; those reading live connection counters (and connection rules) once
    * the connection is quiet; causes on every connection whose end was not printed.
    */
-  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number, leaving?: (c: Connection) => boolean): number {
+  step(
+    capture: AnalysedCapture,
+    swapped: ReadonlySet<number>,
+    nowUs: number,
+    leaving?: (c: Connection) => boolean,
+    /** The pass's exchange list as it appends to it: the login summaries then advance over the new messages only. */
+    appendedExchanges?: readonly StoredExchange[],
+  ): number {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const conns = capture.connections;
+    if (appendedExchanges) {
+      this.appendedExchanges = appendedExchanges;
+      this.auth.advance(capture.pdus, appendedExchanges);
+      useLiveAuthSummaries(capture, this.auth);
+    }
     const quiet = (id: number): boolean => {
       const c = conns[id];
       if (c === undefined) return false;
@@ -267,6 +284,8 @@ export class LiveFindings {
       }
     }
     this.scan.forget(ids, capture ? this.rows : undefined);
+    // The window took their messages out of the lists the login summaries follow.
+    if (capture && this.appendedExchanges) this.auth.forget(ids, capture.pdus, this.appendedExchanges);
     for (const id of ids) {
       this.retired.add(id);
       this.endSeenAt.delete(id);
