@@ -52,6 +52,16 @@ const EVAL_EVERY_MS = 500;
 const INDEX_DROP_MIN = 16_384;
 /** A live capture with no new packets is evaluated again this often (settling by time). */
 const IDLE_STEP_MS = 1000;
+/**
+ * With a window, a re-run comes at least every this many packets (half a packet window, if
+ * smaller), whatever the clock says: paced by time alone on a loaded machine, re-runs drifted
+ * apart (each covered more packets, so took longer, so came later: 1.5 M packets apart in a
+ * replay at 100k packets/s asked), and the detail of the connections out of the window stayed
+ * until the next one (RSS 950 MiB). Their work is mostly per exchange and per packet, so
+ * re-running by packets costs about the same CPU in total and keeps what is held bounded.
+ */
+const STEP_EVERY_PACKETS_MAX = 100_000;
+const STEP_EVERY_PACKETS_MIN = 10_000;
 
 /** An input being read: a live capture child, or a file/stdin. */
 interface Input {
@@ -265,6 +275,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     if (maxFindings !== undefined && shown >= maxFindings) stop();
   }, window ? window.letGoUs : Infinity);
 
+  const stepEvery = window === null ? Infinity : "packets" in window.size ? Math.min(STEP_EVERY_PACKETS_MAX, Math.max(STEP_EVERY_PACKETS_MIN, Math.floor(window.size.packets / 2))) : STEP_EVERY_PACKETS_MAX;
   const settler = new HeapSettler();
   let so: PassSoFar | null = null;
   let seen = 0;
@@ -309,7 +320,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
       const m = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1048576);
-      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${(m.heapUsed / 1048576).toFixed(1)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
     }
   };
   // KDIAG_STEP_PACKETS_ONLY=1 with --eval-packets (benchmarks): re-runs at fixed packet counts
@@ -327,7 +338,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       onPacket: (index, _pkt, s) => {
         so = s;
         seen = index + 1;
-        if (evalPackets !== undefined && seen % evalPackets === 0) step();
+        if (evalPackets !== undefined ? seen % evalPackets === 0 : seen - evaluatedAt >= stepEvery) step();
       },
     });
   } finally {
