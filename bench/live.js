@@ -16,7 +16,8 @@
  */
 
 import { spawn } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -44,7 +45,26 @@ function pcapRecords(buf) {
 export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], stderrFile = null, log = (s) => process.stderr.write(`${s}\n`) }) {
   const buf = readFileSync(file);
   const { le, offsets, spanSec } = pcapRecords(buf);
-  const child = spawn(process.execPath, [join(dist, "bin/kdiag.js"), ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  // Under /usr/bin/time where installed: kdiag's CPU time (user + system) to its very end, the
+  // final evaluation included; its RSS is read from the child of time.
+  const timeFile = join(tmpdir(), `kdiag-live-bench-${process.pid}.time`);
+  const timed = existsSync("/usr/bin/time");
+  const kdiagArgs = [join(dist, "bin/kdiag.js"), ...args];
+  const child = timed
+    ? spawn("/usr/bin/time", ["-f", "%U %S", "-o", timeFile, process.execPath, ...kdiagArgs], { stdio: ["pipe", "pipe", "pipe"] })
+    : spawn(process.execPath, kdiagArgs, { stdio: ["pipe", "pipe", "pipe"] });
+  let kdiagPid = timed ? null : child.pid;
+  const findPid = () => {
+    if (kdiagPid === null) {
+      try {
+        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+        if (kids.length > 0) kdiagPid = Number(kids[0]);
+      } catch {
+        // not started yet, or gone
+      }
+    }
+    return kdiagPid;
+  };
   let findings = 0;
   let stderr = "";
   let firstFindingAt = null;
@@ -64,7 +84,9 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
 
   const rss = () => {
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      const pid = findPid();
+      if (pid === null) return null;
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
       return m ? Number(m[1]) / 1024 : null;
     } catch {
       return null;
@@ -131,6 +153,16 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
   clearInterval(peakPoll);
   const lagSec = (performance.now() - endAt) / 1000;
   const achieved = sent / wroteFor;
+  let cpuSec = null;
+  if (timed) {
+    try {
+      const [u, sy] = readFileSync(timeFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+      cpuSec = u + sy;
+    } catch {
+      // time wrote nothing (killed)
+    }
+    rmSync(timeFile, { force: true });
+  }
   const result = {
     file,
     rateAsked: rate,
@@ -143,6 +175,9 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
     findings,
     firstFindingAtSec: firstFindingAt === null ? null : +firstFindingAt.toFixed(1),
     exitCode: code,
+    cpuSec,
+    cpuUsPerPacket: cpuSec === null ? null : +((cpuSec * 1e6) / sent).toFixed(2),
+    loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
     rssCurve: curve,
     peakRssMiB: Math.max(...curve.map((c) => c.rssMiB ?? 0)),
     stderrTail: stderr.trim().split("\n").slice(-3),
@@ -150,7 +185,9 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
   log(
     `  live: ${sent.toLocaleString("en")} packets in ${wroteFor.toFixed(1)} s = ${Math.round(achieved).toLocaleString("en")}/s ` +
       `(asked ${rate.toLocaleString("en")}/s: ${result.keptUp ? "kept up" : "DID NOT keep up"}); finished ${lagSec.toFixed(1)} s after the input ended; ` +
-      `${findings} findings; peak RSS ${result.peakRssMiB.toFixed(0)} MiB; exit ${code}`,
+      `${findings} findings; peak RSS ${result.peakRssMiB.toFixed(0)} MiB; ` +
+      (cpuSec === null ? "" : `CPU ${cpuSec.toFixed(1)} s = ${result.cpuUsPerPacket} µs a packet; `) +
+      `load average ${result.loadAverage}; exit ${code}`,
   );
   return result;
 }

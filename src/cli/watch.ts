@@ -52,6 +52,16 @@ const EVAL_EVERY_MS = 500;
 const INDEX_DROP_MIN = 16_384;
 /** A live capture with no new packets is evaluated again this often (settling by time). */
 const IDLE_STEP_MS = 1000;
+/**
+ * With a window, a re-run comes at least every this many packets (a packet window, if
+ * smaller), whatever the clock says: paced by time alone on a loaded machine, re-runs drifted
+ * apart (each covered more packets, so took longer, so came later: 1.5 M packets apart in a
+ * replay at 100k packets/s asked), and the detail of the connections out of the window stayed
+ * until the next one (RSS 950 MiB). Each re-run also costs per connection in the window, so
+ * they are not made more often than that (every 100,000 packets cost 1.3x the CPU a packet).
+ */
+const STEP_EVERY_PACKETS_MAX = 200_000;
+const STEP_EVERY_PACKETS_MIN = 10_000;
 
 /** An input being read: a live capture child, or a file/stdin. */
 interface Input {
@@ -265,6 +275,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     if (maxFindings !== undefined && shown >= maxFindings) stop();
   }, window ? window.letGoUs : Infinity);
 
+  const stepEvery = window === null ? Infinity : "packets" in window.size ? Math.min(STEP_EVERY_PACKETS_MAX, Math.max(STEP_EVERY_PACKETS_MIN, window.size.packets)) : STEP_EVERY_PACKETS_MAX;
   const settler = new HeapSettler();
   let so: PassSoFar | null = null;
   let seen = 0;
@@ -282,14 +293,16 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     const lastUs = so.packets.tsAt(so.packets.count - 1);
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
     const newest = so.packets.count;
-    live.step(snapshotCapture(input.name, so, input.keeper.bytes), so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    const snap = snapshotCapture(input.name, so, input.keeper.bytes);
+    live.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined, so.exchanges);
     // A connection leaves once the step before evaluated its cause (src/live/incremental.ts).
     if (window) {
       const pass = so;
       // Roles a dissector turned round are applied at the end only: such a connection stays.
       const left = window.retire(pass, (c) => live.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs);
-      live.retire(left);
-      pass.forget(left);
+      // What stays of each is a compact row (src/live/retired-rows.ts): its view replaces its record.
+      live.retire(left, snap);
+      pass.forget(left, (c) => live.retiredView(c.id) ?? c);
       // The packet index keeps the window's rows: the rest leave once they are a quarter of the
       // window or more (a move of the rows is one copy of the window).
       const from = window.indexFrom(pass.packets, nowUs, pass.connections);
@@ -307,11 +320,14 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
       const m = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1048576);
-      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${mib(m.heapUsed)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${(m.heapUsed / 1048576).toFixed(1)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
     }
   };
+  // KDIAG_STEP_PACKETS_ONLY=1 with --eval-packets (benchmarks): re-runs at fixed packet counts
+  // only, not by the clock, so two builds compared on a loaded machine do the same re-runs.
+  const byPacketsOnly = evalPackets !== undefined && process.env.KDIAG_STEP_PACKETS_ONLY === "1" && !input.live;
   const ticker = setInterval(() => {
-    if (performance.now() >= nextAt) step();
+    if (!byPacketsOnly && performance.now() >= nextAt) step();
   }, 100);
 
   let capture: AnalysedCapture;
@@ -322,7 +338,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       onPacket: (index, _pkt, s) => {
         so = s;
         seen = index + 1;
-        if (evalPackets !== undefined && seen % evalPackets === 0) step();
+        if (evalPackets !== undefined ? seen % evalPackets === 0 : seen - evaluatedAt >= stepEvery) step();
       },
     });
   } finally {

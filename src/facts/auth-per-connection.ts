@@ -7,7 +7,7 @@
  * come from the fields' declared values (valueName), never from the dissectors.
  */
 
-import type { AnalysedCapture, StoredPdu } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import { valueName } from "./schema.js";
 
 export interface AuthOfConnection {
@@ -54,6 +54,8 @@ const cache = new WeakMap<AnalysedCapture, AuthOfConnection[]>();
  * connections (the others' entries are absent) and not kept.
  */
 export function authPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): AuthOfConnection[] {
+  const kept = live.get(capture);
+  if (kept) return kept.summaries(capture.connections.length);
   if (need) return walk(capture, need);
   let out = cache.get(capture);
   if (!out) cache.set(capture, (out = walk(capture)));
@@ -73,11 +75,82 @@ function walk(capture: AnalysedCapture, need?: (id: number) => boolean): AuthOfC
   }
   for (const e of capture.exchanges) {
     const a = out[e.connId];
-    if (!a || a.saslMechanism === null || e.status !== "answered") continue;
-    const key = e.fields["kafka.api_key"];
-    if (typeof key === "number" && !SASL_APIS.has(key)) a.saslServed = true;
+    if (!a || a.saslMechanism === null) continue;
+    if (servedAfterLogin(e)) a.saslServed = true;
   }
   return out;
+}
+
+/** An answered Kafka request other than the login's own (ApiVersions, SaslHandshake, SaslAuthenticate). */
+function servedAfterLogin(e: StoredExchange): boolean {
+  if (e.status !== "answered") return false;
+  const key = e.fields["kafka.api_key"];
+  return typeof key === "number" && !SASL_APIS.has(key);
+}
+
+/**
+ * A live capture's summaries, kept between re-runs and advanced over the messages that arrived
+ * since (the pass appends PDUs and exchanges in order), instead of a walk over every message the
+ * window holds in each re-run. The fold per connection is the walk's, in the same order; "served
+ * after the login" is kept as "an answered request other than the login's was seen" and combined
+ * with the mechanism when read, so the order of PDUs and exchanges does not matter.
+ */
+export class LiveAuthSummaries {
+  private readonly state: Array<AuthOfConnection | undefined> = [];
+  private readonly answered: boolean[] = [];
+  private pduCursor = 0;
+  private exchangeCursor = 0;
+
+  /** Takes in the PDUs and exchanges appended to the pass's lists since the last call. */
+  advance(pdus: readonly StoredPdu[], exchanges: readonly StoredExchange[]): void {
+    for (let i = this.pduCursor; i < pdus.length; i++) {
+      const pdu = pdus[i]!;
+      observePdu((this.state[pdu.connId] ??= fresh()), pdu);
+    }
+    this.pduCursor = pdus.length;
+    for (let i = this.exchangeCursor; i < exchanges.length; i++) {
+      const e = exchanges[i]!;
+      if (servedAfterLogin(e)) this.answered[e.connId] = true;
+    }
+    this.exchangeCursor = exchanges.length;
+  }
+
+  /**
+   * The window took messages of connections that left out of the lists (all of them taken in
+   * already): the cursors move to the lists' new ends, and those connections' summaries go.
+   */
+  forget(ids: readonly number[], pdus: readonly StoredPdu[], exchanges: readonly StoredExchange[]): void {
+    for (const id of ids) {
+      this.state[id] = undefined;
+      this.answered[id] = false;
+    }
+    this.pduCursor = pdus.length;
+    this.exchangeCursor = exchanges.length;
+  }
+
+  /** Index = connection id; a connection without messages reads an empty summary. */
+  summaries(connections: number): AuthOfConnection[] {
+    const out = new Array<AuthOfConnection>(connections);
+    for (let id = 0; id < connections; id++) {
+      const a = this.state[id];
+      if (!a) {
+        out[id] = NO_AUTH;
+        continue;
+      }
+      a.saslServed = a.saslMechanism !== null && this.answered[id] === true;
+      out[id] = a;
+    }
+    return out;
+  }
+}
+
+const NO_AUTH: AuthOfConnection = Object.freeze(fresh());
+
+const live = new WeakMap<AnalysedCapture, LiveAuthSummaries>();
+
+/** A live re-run's snapshot reads these summaries instead of walking its messages. */
+export function useLiveAuthSummaries(capture: AnalysedCapture, kept: LiveAuthSummaries): void {
+  live.set(capture, kept);
 }
 
 function fresh(): AuthOfConnection {

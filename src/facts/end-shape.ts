@@ -8,7 +8,7 @@ import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import type { Connection } from "../tcp/types.js";
 import { TcpEvent } from "../tcp/types.js";
-import { connectionPacketScan } from "./packet-stats.js";
+import { connectionPacketScan, type ConnectionPacketScan } from "./packet-stats.js";
 
 const RST = 0x004;
 const FIN = 0x001;
@@ -81,7 +81,7 @@ export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
   const live = connectionPacketScan(capture);
   if (live) {
     live.advance(capture);
-    return capture.connections.map((c) => live.memo("end", c.id, () => keptEnd(describeEnd(capture, c, live.packetsOf(c.id)))));
+    return capture.connections.map((c) => liveEndOf(capture, live, c));
   }
   let ends = endsCache.get(capture);
   if (!ends) {
@@ -90,6 +90,11 @@ export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
     endsCache.set(capture, ends);
   }
   return ends;
+}
+
+/** One connection's end shape in a live capture: as kept, or described again when it had new packets. */
+export function liveEndOf(capture: AnalysedCapture, live: ConnectionPacketScan, c: Connection): EndInfo {
+  return live.memo("end", c.id, () => keptEnd(describeEnd(capture, c, live.packetsOf(c.id))));
 }
 
 /** What a live capture keeps of an end shape: the earlier bursts only as their largest (read as "several times larger"). */

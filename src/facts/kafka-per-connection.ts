@@ -44,16 +44,8 @@ const SIZE_ERRORS = new Set([10, 18]);
 
 const cache = new WeakMap<AnalysedCapture, KafkaOfConnection[]>();
 
-/** Index = connection id. Computed once per capture. */
-export function kafkaPerConnection(capture: AnalysedCapture): KafkaOfConnection[] {
-  let out = cache.get(capture);
-  if (!out) cache.set(capture, (out = walk(capture)));
-  return out;
-}
-
-function walk(capture: AnalysedCapture): KafkaOfConnection[] {
-  const ends = connectionEnds(capture);
-  const out: KafkaOfConnection[] = capture.connections.map(() => ({
+function fresh(): KafkaOfConnection {
+  return {
     requests: 0,
     unanswered: 0,
     unansweredFrames: [],
@@ -66,11 +58,32 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
     refused: null,
     answeredAfterClose: [],
     waitAtCloseUs: -1,
-  }));
+  };
+}
+
+const NO_KAFKA: KafkaOfConnection = Object.freeze({ ...fresh(), unansweredFrames: Object.freeze([]) as unknown as number[], produceSizes: Object.freeze([]) as unknown as number[], sizeErrors: Object.freeze([]) as unknown as number[], answeredAfterClose: Object.freeze([]) as unknown as StoredExchange[] });
+
+/** Index = connection id. Computed once per capture. */
+export function kafkaPerConnection(capture: AnalysedCapture): KafkaOfConnection[] {
+  let out = cache.get(capture);
+  if (!out) cache.set(capture, (out = walk(capture)));
+  return out;
+}
+
+function walk(capture: AnalysedCapture): KafkaOfConnection[] {
+  const ends = connectionEnds(capture);
+  // Connections without Kafka exchanges (most of a live capture's: those that left its window)
+  // share one frozen empty summary; a connection gets its own once an exchange is seen.
+  const out: KafkaOfConnection[] = new Array<KafkaOfConnection>(capture.connections.length).fill(NO_KAFKA);
+  const own = (id: number): KafkaOfConnection => {
+    let k = out[id]!;
+    if (k === NO_KAFKA) out[id] = k = fresh();
+    return k;
+  };
   for (const e of capture.exchanges) {
-    const k = out[e.connId];
     // Only Kafka's exchanges: a plugin's requests (Redis, BinKV) are not Kafka requests.
-    if (!k || e.dissector !== "kafka") continue;
+    if (e.connId >= out.length || e.dissector !== "kafka") continue;
+    const k = own(e.connId);
     const f = e.fields;
     const id = f["kafka.client_id"];
     if (k.clientId === null && typeof id === "string") k.clientId = id;

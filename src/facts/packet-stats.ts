@@ -9,6 +9,17 @@
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { TcpEvent, type Connection } from "../tcp/types.js";
 
+/**
+ * What stays of a connection the scan forgot (a live window's retired row, src/live/retired-rows.ts):
+ * its counters, and the values its memos held, read from there instead of kept per connection.
+ */
+export interface ForgottenConnections {
+  has(id: number): boolean;
+  stats(id: number): PacketStats;
+  /** A memo's value for a forgotten connection, undefined when it kept none for that slot. */
+  memo(slot: string, id: number): unknown;
+}
+
 const RST = 0x004;
 const FIN = 0x001;
 
@@ -100,7 +111,8 @@ export class ConnectionPacketScan {
   /** Per connection: packets seen (kept after forget, for the memo's validity). */
   private seen: number[] = [];
   private readonly memos = new Map<string, Array<{ n: number; value: unknown } | undefined>>();
-  private readonly forgotten = new Set<number>();
+  /** Connections whose packets are gone (their detail left a live window), and what stays of them. */
+  private forgotten: ForgottenConnections = NONE_FORGOTTEN;
 
   constructor(private readonly keepLists: boolean) {}
 
@@ -189,6 +201,10 @@ export class ConnectionPacketScan {
   memo<T>(slot: string, connId: number, compute: () => T): T {
     let m = this.memos.get(slot);
     if (!m) this.memos.set(slot, (m = []));
+    if (this.forgotten.has(connId)) {
+      const kept = this.forgotten.memo(slot, connId);
+      if (kept !== undefined) return kept as T;
+    }
     const hit = m[connId];
     const n = this.seen[connId] ?? 0;
     if (hit && (hit.n === n || this.forgotten.has(connId))) return hit.value as T;
@@ -197,12 +213,23 @@ export class ConnectionPacketScan {
     return value;
   }
 
-  /** Drops the packet lists of connections whose detail left the window (their memos stay). */
-  forget(ids: readonly number[]): void {
+  /**
+   * Drops the packet lists of connections whose detail left the window. With `kept` (what stays
+   * of them: their retired rows), their counters and memos are read from there and the scan's own
+   * objects for them are let go; without it, their memos stay as they are.
+   */
+  forget(ids: readonly number[], kept?: ForgottenConnections): void {
+    // One way per scan: rows (a live window) or the scan's own set (kept as they are).
+    if (kept) this.forgotten = kept;
+    else if (this.forgotten === NONE_FORGOTTEN) this.forgotten = new ForgottenSet(this);
     for (const id of ids) {
-      this.forgotten.add(id);
+      if (!kept) (this.forgotten as ForgottenSet).add(id);
       this.lists[id] = null;
       this.used[id] = 0;
+      if (kept) {
+        this.stats[id] = kept.stats(id);
+        for (const m of this.memos.values()) if (m[id] !== undefined) m[id] = undefined;
+      }
     }
   }
 
@@ -254,6 +281,26 @@ export class ConnectionPacketScan {
 }
 
 const EMPTY = new Int32Array(0);
+
+const NONE_FORGOTTEN: ForgottenConnections = { has: () => false, stats: () => newStats(), memo: () => undefined };
+
+/** Forgotten connections that keep their own stats and memos (forget without rows). */
+class ForgottenSet implements ForgottenConnections {
+  private readonly ids = new Set<number>();
+  constructor(private readonly scan: ConnectionPacketScan) {}
+  has(id: number): boolean {
+    return this.ids.has(id);
+  }
+  add(id: number): void {
+    this.ids.add(id);
+  }
+  stats(id: number): PacketStats {
+    return this.scan.stats[id] ?? newStats();
+  }
+  memo(): unknown {
+    return undefined;
+  }
+}
 
 /**
  * The live capture's scan, for the snapshot the rules read (a live evaluation registers it; a

@@ -39,6 +39,9 @@ import type { CaptureSummary } from "../capture/types.js";
 import type { Connection } from "../tcp/types.js";
 import { evaluateRules, type Finding } from "../rules/evaluate.js";
 import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
+import { liveEndOf } from "../facts/end-shape.js";
+import { LiveAuthSummaries, useLiveAuthSummaries } from "../facts/auth-per-connection.js";
+import { IdFlags, RetiredRows, type RetiredConnection } from "./retired-rows.js";
 import type { CompiledRule } from "../rules/rule.js";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -85,8 +88,14 @@ export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSo
 }
 
 export class LiveFindings {
-  /** Printed findings by key; null once its connection left the window (the key alone says it was printed). */
-  private readonly printed = new Map<string, Finding | null>();
+  /**
+   * Printed findings by key, while their connection is in the window (or for the whole capture):
+   * a connection that left is never evaluated again, so its keys go with it.
+   */
+  private readonly printed = new Map<string, Finding>();
+  /** The keys printed per connection, to let them go when it leaves. */
+  private readonly printedOf = new Map<number, string[]>();
+  private printedCount = 0;
   private readonly byId = new Map<string, CompiledRule>();
   /** Rules whose texts read a connection fact that changes while the connection lives. */
   private readonly readsLiveConn = new Set<string>();
@@ -104,16 +113,24 @@ export class LiveFindings {
   private readonly liveExchangeRules: CompiledRule[];
   /** Items evaluated in their settled state: nothing left for step() to find there. */
   private readonly exchangeDone = new WeakSet<StoredExchange>();
-  private readonly connDone = new Set<number>();
-  private readonly endDone = new Set<number>();
+  private readonly connDone = new IdFlags();
+  private readonly endDone = new IdFlags();
   /** Connections whose detail left the window (src/live/window.ts): never evaluated again. */
-  private readonly retired = new Set<number>();
+  private readonly retired = new IdFlags();
+  /** The lowest connection id not retired (every one below it is). */
+  private firstInWindow = 0;
+  /** What stays of the connections that left, when retire() is given the capture (kdiag watch). */
+  readonly rows = new RetiredRows();
   /** Findings not printed yet, by connection, as last evaluated: printed when it leaves the window. */
   private pending = new Map<number, Finding[]>();
   /** Per connection: its last packet when its cause was last evaluated (changed since = evaluate again). */
   private readonly endSeenAt = new Map<number, number>();
   /** The walk over the packets, per connection, kept between re-runs. */
   private readonly scan = new ConnectionPacketScan(true);
+  /** The login summaries per connection, advanced over the new messages only (given the pass's own exchange list). */
+  private readonly auth = new LiveAuthSummaries();
+  /** The pass's exchanges in the order it appended them (the snapshot's are sorted), as step() was last given. */
+  private appendedExchanges: readonly StoredExchange[] | null = null;
   /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
   private lastEnds = new Set<number>();
 
@@ -138,7 +155,7 @@ export class LiveFindings {
   }
 
   get count(): number {
-    return this.printed.size;
+    return this.printedCount;
   }
 
   /**
@@ -151,10 +168,22 @@ export class LiveFindings {
    * facts once per exchange; those reading live connection counters (and connection rules) once
    * the connection is quiet; causes on every connection whose end was not printed.
    */
-  step(capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number, leaving?: (c: Connection) => boolean): number {
+  step(
+    capture: AnalysedCapture,
+    swapped: ReadonlySet<number>,
+    nowUs: number,
+    leaving?: (c: Connection) => boolean,
+    /** The pass's exchange list as it appends to it: the login summaries then advance over the new messages only. */
+    appendedExchanges?: readonly StoredExchange[],
+  ): number {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const conns = capture.connections;
+    if (appendedExchanges) {
+      this.appendedExchanges = appendedExchanges;
+      this.auth.advance(capture.pdus, appendedExchanges);
+      useLiveAuthSummaries(capture, this.auth);
+    }
     const quiet = (id: number): boolean => {
       const c = conns[id];
       if (c === undefined) return false;
@@ -165,10 +194,17 @@ export class LiveFindings {
     useConnectionPacketScan(capture, this.scan);
     const full = this.evaluations % FULL_ROUND_EVERY === 0;
     const endNow = new Set<number>();
-    for (const c of conns) {
+    while (this.firstInWindow < conns.length && this.retired.has(this.firstInWindow)) this.firstInWindow++;
+    for (let id = this.firstInWindow; id < conns.length; id++) {
+      const c = conns[id]!;
       if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
+      const goes = leaving !== undefined && this.connDone.has(c.id) && leaving(c);
+      // An open connection's cause prints at the end, or as it leaves the window (silent for
+      // --let-go): evaluating it before then finds nothing printable (on a busy broker most
+      // connections are open, and their causes were most of a re-run's rule work).
+      if (c.close.how === "open" && !goes) continue;
       // A connection about to leave the window is evaluated against its neighbours as they are now.
-      if (full || this.endSeenAt.get(c.id) !== c.lastPacket || (leaving !== undefined && this.connDone.has(c.id) && leaving(c))) endNow.add(c.id);
+      if (full || this.endSeenAt.get(c.id) !== c.lastPacket || goes) endNow.add(c.id);
     }
     this.lastEnds = endNow;
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
@@ -185,7 +221,7 @@ export class LiveFindings {
     });
     // Exchange rules that read live connection counters: once per connection, when it is quiet.
     const newlyQuiet = new Set<number>();
-    for (const c of conns) if (!this.connDone.has(c.id) && quiet(c.id)) newlyQuiet.add(c.id);
+    for (let id = this.firstInWindow; id < conns.length; id++) if (!this.connDone.has(id) && quiet(id)) newlyQuiet.add(id);
     if (this.liveExchangeRules.length > 0 && newlyQuiet.size > 0) {
       findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { connection: () => false, end: () => false, exchange: (e) => newlyQuiet.has(e.connId) } }));
     }
@@ -212,7 +248,7 @@ export class LiveFindings {
         if (id !== undefined) pending.set(id, [...(pending.get(id) ?? []), f]);
         continue;
       }
-      this.printed.set(key, f);
+      this.markPrinted(key, f);
       if (f.scope === "end" && f.evidence.connection !== undefined) this.endDone.add(f.evidence.connection);
       this.emit(f, true);
       n++;
@@ -237,27 +273,42 @@ export class LiveFindings {
    * they are left out of every later evaluation (the end of the capture's included). Returns how
    * many findings were emitted.
    */
-  retire(ids: readonly number[]): number {
+  retire(ids: readonly number[], capture?: AnalysedCapture): number {
     let n = 0;
-    this.scan.forget(ids);
-    // What was printed of them stays as its key only (the end's check skips retired connections).
-    if (ids.length > 0) {
-      const gone = new Set(ids);
-      for (const [key, f] of this.printed) if (f !== null && f.evidence.connection !== undefined && gone.has(f.evidence.connection)) this.printed.set(key, null);
+    // With the capture (kdiag watch), each connection is kept as a compact row (its record, end
+    // shape and counters: src/live/retired-rows.ts) that stands in for its objects from now on.
+    if (capture) {
+      for (const id of ids) {
+        const c = capture.connections[id]!;
+        if (!this.rows.has(id)) this.rows.keep(c, liveEndOf(capture, this.scan, c), this.scan.stats[id]!);
+      }
     }
+    this.scan.forget(ids, capture ? this.rows : undefined);
+    // The window took their messages out of the lists the login summaries follow.
+    if (capture && this.appendedExchanges) this.auth.forget(ids, capture.pdus, this.appendedExchanges);
     for (const id of ids) {
       this.retired.add(id);
       this.endSeenAt.delete(id);
+      const now = new Set<string>();
       for (const f of this.pending.get(id) ?? []) {
         const key = findingKey(f);
-        if (this.printed.has(key)) continue;
-        this.printed.set(key, null);
+        if (this.printed.has(key) || now.has(key)) continue;
+        now.add(key);
+        this.printedCount++;
         this.emit(f, true);
         n++;
       }
       this.pending.delete(id);
+      // What was printed of it is not looked up again: the end's check skips retired connections.
+      for (const key of this.printedOf.get(id) ?? []) this.printed.delete(key);
+      this.printedOf.delete(id);
     }
     return n;
+  }
+
+  /** What stands in for a retired connection's record (its row's view), for the pass's list. */
+  retiredView(id: number): RetiredConnection | undefined {
+    return this.rows.view(id);
   }
 
   /**
@@ -279,7 +330,7 @@ export class LiveFindings {
     const final = all.filter((f) => f.evidence.connection === undefined || !this.retired.has(f.evidence.connection));
     const finalByKey = new Map(final.map((f) => [findingKey(f), f]));
     for (const [key, p] of this.printed) {
-      if (p === null || (p.evidence.connection !== undefined && this.retired.has(p.evidence.connection))) continue;
+      if (p.evidence.connection !== undefined && this.retired.has(p.evidence.connection)) continue;
       const f = finalByKey.get(key);
       if (!f || f.severity !== p.severity || f.confidence !== p.confidence) this.revised.push({ printed: p, final: f ?? null });
     }
@@ -287,11 +338,21 @@ export class LiveFindings {
     for (const f of ordered(final)) {
       const key = findingKey(f);
       if (this.printed.has(key)) continue;
-      this.printed.set(key, f);
+      this.markPrinted(key, f);
       this.emit(f, false);
       n++;
     }
     return n;
+  }
+
+  private markPrinted(key: string, f: Finding): void {
+    this.printed.set(key, f);
+    this.printedCount++;
+    const id = f.evidence.connection;
+    if (id === undefined) return;
+    const keys = this.printedOf.get(id);
+    if (keys) keys.push(key);
+    else this.printedOf.set(id, [key]);
   }
 
   private settled(f: Finding, capture: AnalysedCapture, swapped: ReadonlySet<number>, nowUs: number): boolean {

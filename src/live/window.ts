@@ -18,6 +18,7 @@
 import type { Note, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { Connection } from "../tcp/types.js";
+import { IdFlags } from "./retired-rows.js";
 
 /** How much detail to keep: the last `packets` packets, or the last `us` microseconds of capture time. */
 export type WindowSize = { packets: number } | { us: number };
@@ -87,7 +88,7 @@ export interface RetiredSummary {
 
 export class LiveWindow {
   /** Connections whose detail left the window. */
-  readonly retired = new Set<number>();
+  readonly retired = new IdFlags();
   readonly summary: RetiredSummary = { connections: 0, pdus: 0, exchanges: 0, byApi: new Map() };
   /** The oldest connection (by id, i.e. by first packet) not retired yet, as last looked at. */
   private oldest = 0;
@@ -107,7 +108,10 @@ export class LiveWindow {
    */
   retire(so: PassSoFar, done: (c: Connection) => boolean, nowUs: number): number[] {
     const now: number[] = [];
-    for (const c of so.connections) {
+    // Every connection below the oldest one in the window left already.
+    this.advanceOldest(so.connections);
+    for (let id = this.oldest; id < so.connections.length; id++) {
+      const c = so.connections[id]!;
       if (this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
       now.push(c.id);
     }
@@ -148,10 +152,14 @@ export class LiveWindow {
    * that, a connection longer than that is described from its last part (src/facts/end-shape.ts).
    */
   indexFrom(packets: PassSoFar["packets"], nowUs: number, connections: readonly Connection[]): number {
-    while (this.oldest < connections.length && this.retired.has(this.oldest)) this.oldest++;
+    this.advanceOldest(connections);
     const pinned = this.oldest < connections.length ? connections[this.oldest]!.firstPacket - 1 : packets.count;
     const windowFrom = this.windowFrom(packets, nowUs);
     return Math.max(Math.min(windowFrom, pinned), packets.count - this.maxRows(), packets.base);
+  }
+
+  private advanceOldest(connections: readonly Connection[]): void {
+    while (this.oldest < connections.length && this.retired.has(this.oldest)) this.oldest++;
   }
 
   /** The most rows the index holds: twice a packet window, and at least INDEX_MAX_ROWS_MIN. */

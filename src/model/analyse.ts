@@ -64,9 +64,10 @@ export interface PassSoFar {
   swapped: ReadonlySet<number>;
   /**
    * Lets go of the tracker's state of these connections (a live window: they left it); their
-   * Connection records stay, and a later packet on one of their 4-tuples starts a new connection.
+   * Connection records stay (replaced by what `compact` makes of each, when given), and a later
+   * packet on one of their 4-tuples starts a new connection.
    */
-  forget(ids: Iterable<number>): void;
+  forget(ids: Iterable<number>, compact?: (c: Connection) => Connection): void;
 }
 
 /** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
@@ -136,7 +137,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     },
   }, { identifyOnly: opts.identifyOnly ?? false, ...(opts.limits ? { limits: opts.limits } : {}) });
   const { tracker, pkt } = step;
-  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped, forget: (ids) => tracker.forget(ids) };
+  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped, forget: (ids, compact) => tracker.forget(ids, compact) };
 
   const onFrame = (f: Frame): void => {
     const tsUs = f.tsSec * 1e6 + f.tsNsec / 1000;

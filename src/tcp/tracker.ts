@@ -336,13 +336,15 @@ export class TcpTracker {
    * Lets go of connections (a live capture's window: closed and settled, or silent too long): their
    * sequence-analysis state and any reassembly in progress are dropped (held bytes return to the
    * budget; the dissector gets no further call), and their 4-tuples leave the lookup table, so a
-   * later packet on the same 4-tuple starts a new connection. Their Connection records stay.
+   * later packet on the same 4-tuple starts a new connection. Their Connection records stay, as
+   * they are or as what `compact` makes of them (a live window keeps them as compact rows).
    */
-  forget(ids: Iterable<number>): void {
+  forget(ids: Iterable<number>, compact?: (c: Connection) => Connection): void {
     let n = 0;
     for (const id of ids) {
       const t = this.tracked[id];
       if (!t) continue;
+      if (compact) this.list[id] = compact(t.conn);
       t.reasm?.release();
       t.reasm = null;
       t.sinkState = SINK_DONE;

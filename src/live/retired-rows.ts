@@ -1,0 +1,565 @@
+/**
+ * What stays of a connection once it left a live capture's detail window (src/live/window.ts):
+ * one row of typed-array columns holding its connection record (the connection table's row), its
+ * end shape (src/facts/end-shape.ts) and its packet counters (src/facts/packet-stats.ts), instead
+ * of the plain objects the pass and the facts built for it (about 2.8 kB a connection, with their
+ * nested objects, memo entries and map entries; a row here is 484 bytes plus a 40-byte view).
+ *
+ * The facts of the connections still in the window read the others (per path and per server:
+ * reconnects, closes together, idle limits), and the end of the capture lists every connection,
+ * so each retired connection keeps one small view object, RetiredConnection, that reads its row
+ * on demand. One view serves as the Connection, the EndInfo and the PacketStats of its connection
+ * (the three interfaces share no field name), so a retired connection costs one object, not
+ * three. Nested parts (endpoints, direction stats, close, events) are built when read: a retired
+ * row is read by the per-path facts and at the end, not per packet. Rows are never written after
+ * they are kept: the tracker let go of the connection (a later packet on its 4-tuple starts a new
+ * connection) and the scan no longer counts it.
+ */
+
+import type { EndInfo, EndKind } from "../facts/end-shape.js";
+import type { ForgottenConnections, PacketStats } from "../facts/packet-stats.js";
+import { TCP_EVENT_NAMES, type CloseState, type Connection, type DirectionStats, type Endpoint, type ReassemblyStats, type RoleReason } from "../tcp/types.js";
+
+// Float64 columns (times, packet numbers, byte counts, sequence numbers: beyond 2^31).
+const F_FIRST = 0;
+const F_LAST = 1;
+const F_START = 2;
+const F_END = 3;
+const F_HRTT = 4; // NaN: no handshake
+const F_SYN = 5;
+const F_IDLE = 6;
+const F_IDLE_END_PKT = 7;
+const F_IDLE_END_US = 8;
+const F_C2S = 9; // packets, bytes, payloadBytes, baseSeq, streamSeq
+const F_S2C = 14;
+const F_CLOSE_PKT = 19;
+const F_CLOSE_US = 20;
+const F_CLOSE_IDLE = 21;
+const F_CLOSE_UNACKED = 22;
+const F_GAP_BYTES = 23;
+const F_E_FRAME = 24;
+const F_E_TS = 25;
+const F_E_TRIGGER = 26;
+const F_E_TRIGGER_TS = 27;
+const F_E_TRIGGER_PAYLOAD = 28;
+const F_E_IDLE_TRIGGER = 29;
+const F_E_SURVIVED = 30;
+const F_E_BURST = 31;
+const F_E_EARLIER_BURST = 32; // NaN: none
+const F_E_IDLE_CLOSE = 33;
+const F_E_UNACKED = 34;
+const F_E_LAST_US = 35;
+const F_S_KA_IDLE = 36;
+const F_STRIDE = 37;
+
+// Int32 columns (small counts, TTLs, IP ids, enums, interned strings).
+const I_CLIENT_ADDR = 0;
+const I_CLIENT_PORT = 1;
+const I_SERVER_ADDR = 2;
+const I_SERVER_PORT = 3;
+const I_CONN_ENUMS = 4; // roleInferred, roleReason, close.how, close.by
+const I_DISSECTOR = 5; // -1: none
+const I_C2S = 6; // firstTtl, lastTtl, lastIpId, windowScale
+const I_S2C = 10;
+const I_CLOSE_RST_TTL = 14;
+const I_CLOSE_RST_IPID = 15;
+const I_CLOSE_PREV_IPID = 16;
+const I_REASM = 17; // outOfOrderBuffered, gaps, dropped
+const I_EVENTS = 20; // one per TCP_EVENT_NAMES
+const I_E_ENUMS = I_EVENTS + TCP_EVENT_NAMES.length; // kind, by, how, triggerFrom, closeNotify, triggerKeepalive, connectFailed
+const I_E_RETRANS = I_E_ENUMS + 1;
+const I_E_ANSWERS = I_E_ENUMS + 2;
+const I_E_RST_TTL = I_E_ENUMS + 3;
+const I_E_SENDER_TTL = I_E_ENUMS + 4;
+const I_E_RST_IPID = I_E_ENUMS + 5;
+const I_E_SENDER_PREV_IPID = I_E_ENUMS + 6;
+const I_E_DATA_AFTER = I_E_ENUMS + 7;
+const I_E_SYNS = I_E_ENUMS + 8;
+const I_S_RST = I_E_ENUMS + 9;
+const I_S_FIN = I_E_ENUMS + 10;
+const I_S_AFTER_RETRANS = I_E_ENUMS + 11;
+const I_S_AFTER_SERVER = I_E_ENUMS + 12;
+const I_STRIDE = I_E_ENUMS + 13;
+
+/** Bytes of one row (both column sets), for the README's table and the test. */
+export const RETIRED_ROW_BYTES = F_STRIDE * 8 + I_STRIDE * 4;
+
+const ROLE_REASONS: readonly RoleReason[] = ["syn", "syn-ack", "well-known-port", "lower-port", "dissector"];
+const CLOSE_HOW: readonly CloseState["how"][] = ["open", "fin", "rst"];
+const SIDE: readonly ("client" | "server" | null)[] = [null, "client", "server"];
+const END_KINDS: readonly EndKind[] = ["rst", "fin", "silence", "boundary", "refused", "open"];
+const END_BY: readonly EndInfo["by"][] = ["none", "client", "server"];
+const END_HOW: readonly EndInfo["how"][] = ["none", "fin", "rst"];
+const TRIGGER_FROM: readonly EndInfo["triggerFrom"][] = ["none", "client", "server"];
+
+const NO_KEEPALIVE: [number[], number[]] = Object.freeze([Object.freeze([]), Object.freeze([])]) as unknown as [number[], number[]];
+
+/** Id-indexed flags (a connection retired, settled...): a byte a connection instead of a Set entry. */
+export class IdFlags {
+  private bits = new Uint8Array(1024);
+  private n = 0;
+
+  has(id: number): boolean {
+    return id < this.bits.length && this.bits[id] === 1;
+  }
+
+  add(id: number): void {
+    if (id >= this.bits.length) {
+      let cap = this.bits.length;
+      while (cap <= id) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.bits);
+      this.bits = next;
+    }
+    if (this.bits[id] === 0) this.n++;
+    this.bits[id] = 1;
+  }
+
+  delete(id: number): void {
+    if (this.has(id)) {
+      this.bits[id] = 0;
+      this.n--;
+    }
+  }
+
+  get size(): number {
+    return this.n;
+  }
+}
+
+export class RetiredRows implements ForgottenConnections {
+  private f = new Float64Array(0);
+  /** The view of each retired connection (the one object that stays of it), by connection id. */
+  private readonly views: Array<RetiredConnection | undefined> = [];
+  private i = new Int32Array(0);
+  private readonly held = new IdFlags();
+  /** Interned addresses and dissector names: hosts and protocols repeat, connections do not. */
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  /** The rare parts kept as they were: a dissector's failure, keep-alive probe times. */
+  private readonly malformed = new Map<number, string>();
+  private readonly keepalive = new Map<number, [number[], number[]]>();
+
+  /** Connections kept as rows. */
+  get size(): number {
+    return this.held.size;
+  }
+
+  has(id: number): boolean {
+    return this.held.has(id);
+  }
+
+  /** Keeps a connection's record, end shape and counters as its row; returns the view that stands for all three. */
+  keep(c: Connection, end: EndInfo, stats: PacketStats): RetiredConnection {
+    const id = c.id;
+    this.room(id);
+    const f = this.f;
+    const i = this.i;
+    const fo = id * F_STRIDE;
+    const io = id * I_STRIDE;
+    f[fo + F_FIRST] = c.firstPacket;
+    f[fo + F_LAST] = c.lastPacket;
+    f[fo + F_START] = c.startUs;
+    f[fo + F_END] = c.endUs;
+    f[fo + F_HRTT] = c.handshakeRttUs ?? NaN;
+    f[fo + F_SYN] = c.synPacket;
+    f[fo + F_IDLE] = c.longestIdleUs;
+    f[fo + F_IDLE_END_PKT] = c.longestIdleEndPacket;
+    f[fo + F_IDLE_END_US] = c.longestIdleEndUs;
+    putDirection(f, i, fo + F_C2S, io + I_C2S, c.c2s);
+    putDirection(f, i, fo + F_S2C, io + I_S2C, c.s2c);
+    f[fo + F_CLOSE_PKT] = c.close.packet;
+    f[fo + F_CLOSE_US] = c.close.tsUs;
+    f[fo + F_CLOSE_IDLE] = c.close.idleBeforeUs;
+    f[fo + F_CLOSE_UNACKED] = c.close.unackedFromOtherBytes;
+    f[fo + F_GAP_BYTES] = c.reassembly.gapBytes;
+    i[io + I_CLIENT_ADDR] = this.name(c.client.addr);
+    i[io + I_CLIENT_PORT] = c.client.port;
+    i[io + I_SERVER_ADDR] = this.name(c.server.addr);
+    i[io + I_SERVER_PORT] = c.server.port;
+    i[io + I_CONN_ENUMS] = pack([c.roleInferred ? 1 : 0, ROLE_REASONS.indexOf(c.roleReason), CLOSE_HOW.indexOf(c.close.how), SIDE.indexOf(c.close.by)]);
+    i[io + I_DISSECTOR] = c.dissector === null ? -1 : this.name(c.dissector);
+    i[io + I_CLOSE_RST_TTL] = c.close.rstTtl;
+    i[io + I_CLOSE_RST_IPID] = c.close.rstIpId;
+    i[io + I_CLOSE_PREV_IPID] = c.close.senderPrevIpId;
+    i[io + I_REASM] = c.reassembly.outOfOrderBuffered;
+    i[io + I_REASM + 1] = c.reassembly.gaps;
+    i[io + I_REASM + 2] = c.reassembly.dropped;
+    TCP_EVENT_NAMES.forEach((e, k) => (i[io + I_EVENTS + k] = c.events[e.key] ?? 0));
+    if (c.malformed !== null) this.malformed.set(id, c.malformed);
+
+    f[fo + F_E_FRAME] = end.frame;
+    f[fo + F_E_TS] = end.tsUs;
+    f[fo + F_E_TRIGGER] = end.trigger;
+    f[fo + F_E_TRIGGER_TS] = end.triggerTsUs;
+    f[fo + F_E_TRIGGER_PAYLOAD] = end.triggerPayload;
+    f[fo + F_E_IDLE_TRIGGER] = end.idleBeforeTriggerUs;
+    f[fo + F_E_SURVIVED] = end.survivedIdleUs;
+    f[fo + F_E_BURST] = end.burstBytes;
+    // A live capture keeps only the largest earlier burst (what "several times larger" reads).
+    f[fo + F_E_EARLIER_BURST] = end.earlierBursts.length === 0 ? NaN : Math.max(...end.earlierBursts);
+    f[fo + F_E_IDLE_CLOSE] = end.idleBeforeCloseUs;
+    f[fo + F_E_UNACKED] = end.unackedFromOther;
+    f[fo + F_E_LAST_US] = end.lastUs;
+    i[io + I_E_ENUMS] = pack([
+      END_KINDS.indexOf(end.kind),
+      END_BY.indexOf(end.by),
+      END_HOW.indexOf(end.how),
+      TRIGGER_FROM.indexOf(end.triggerFrom),
+      end.closeNotify ? 1 : 0,
+      end.triggerKeepalive ? 1 : 0,
+      end.connectFailed ? 1 : 0,
+    ]);
+    i[io + I_E_RETRANS] = end.retransAfterTrigger;
+    i[io + I_E_ANSWERS] = end.answersAfterTrigger;
+    i[io + I_E_RST_TTL] = end.rstTtl;
+    i[io + I_E_SENDER_TTL] = end.senderTtl;
+    i[io + I_E_RST_IPID] = end.rstIpId;
+    i[io + I_E_SENDER_PREV_IPID] = end.senderPrevIpId;
+    i[io + I_E_DATA_AFTER] = end.clientDataAfterClose;
+    i[io + I_E_SYNS] = end.syns;
+
+    f[fo + F_S_KA_IDLE] = stats.keepaliveIdleUs;
+    i[io + I_S_RST] = stats.rstPackets;
+    i[io + I_S_FIN] = stats.finPackets;
+    i[io + I_S_AFTER_RETRANS] = stats.afterIdleClientRetransmissions;
+    i[io + I_S_AFTER_SERVER] = stats.afterIdleServerPackets;
+    if (stats.keepalive[0].length > 0 || stats.keepalive[1].length > 0) this.keepalive.set(id, stats.keepalive);
+    this.held.add(id);
+    const view = new RetiredConnection(this, id);
+    // Filled in order (no holes far apart: a sparse array would turn into a dictionary).
+    while (this.views.length < id) this.views.push(undefined);
+    this.views[id] = view;
+    return view;
+  }
+
+  /** The view of a retired connection (undefined for one not kept). */
+  view(id: number): RetiredConnection | undefined {
+    return this.held.has(id) ? this.views[id] : undefined;
+  }
+
+  /** Its packet counters (ConnectionPacketScan reads them once it forgot the connection). */
+  stats(id: number): PacketStats {
+    return this.views[id]!;
+  }
+
+  /** Its end shape, the scan's only memo (src/facts/end-shape.ts, slot "end"). */
+  memo(slot: string, id: number): unknown {
+    return slot === "end" ? this.views[id] : undefined;
+  }
+
+  /** @internal the views' reads */
+  fAt(id: number, k: number): number {
+    return this.f[id * F_STRIDE + k]!;
+  }
+
+  /** @internal */
+  iAt(id: number, k: number): number {
+    return this.i[id * I_STRIDE + k]!;
+  }
+
+  /** @internal */
+  nameAt(k: number): string {
+    return this.names[k]!;
+  }
+
+  /** @internal */
+  malformedOf(id: number): string | null {
+    return this.malformed.get(id) ?? null;
+  }
+
+  /** @internal */
+  keepaliveOf(id: number): [number[], number[]] {
+    return this.keepalive.get(id) ?? NO_KEEPALIVE;
+  }
+
+  private name(s: string): number {
+    let k = this.nameIds.get(s);
+    if (k === undefined) {
+      k = this.names.length;
+      this.names.push(s);
+      this.nameIds.set(s, k);
+    }
+    return k;
+  }
+
+  /** Room for row `id` (rows are indexed by connection id; capacity doubles). */
+  private room(id: number): void {
+    if ((id + 1) * F_STRIDE <= this.f.length) return;
+    let cap = Math.max(1024, this.f.length / F_STRIDE);
+    while (cap <= id) cap *= 2;
+    const f = new Float64Array(cap * F_STRIDE);
+    f.set(this.f);
+    this.f = f;
+    const i = new Int32Array(cap * I_STRIDE);
+    i.set(this.i);
+    this.i = i;
+  }
+}
+
+function putDirection(f: Float64Array, i: Int32Array, fo: number, io: number, d: DirectionStats): void {
+  f[fo] = d.packets;
+  f[fo + 1] = d.bytes;
+  f[fo + 2] = d.payloadBytes;
+  f[fo + 3] = d.baseSeq;
+  f[fo + 4] = d.streamSeq;
+  i[io] = d.firstTtl;
+  i[io + 1] = d.lastTtl;
+  i[io + 2] = d.lastIpId;
+  i[io + 3] = d.windowScale;
+}
+
+/** Small enums (each below 16, -1 stored as 15: none is) as 4-bit fields of one int. */
+function pack(values: readonly number[]): number {
+  let n = 0;
+  values.forEach((v, k) => {
+    if (v < 0 || v > 14) throw new Error(`retired row: enum value ${v} out of range`);
+    n |= v << (4 * k);
+  });
+  return n;
+}
+
+function unpack(n: number, k: number): number {
+  return (n >>> (4 * k)) & 15;
+}
+
+/**
+ * A retired connection as the Connection, EndInfo and PacketStats interfaces read it, from its
+ * row. Frozen: every field is a getter, nothing can be written.
+ */
+export class RetiredConnection implements Connection, EndInfo, PacketStats {
+  constructor(
+    private readonly rows: RetiredRows,
+    readonly id: number,
+  ) {}
+
+  // --- Connection
+  get client(): Endpoint {
+    return { addr: this.rows.nameAt(this.rows.iAt(this.id, I_CLIENT_ADDR)), port: this.rows.iAt(this.id, I_CLIENT_PORT) };
+  }
+  get server(): Endpoint {
+    return { addr: this.rows.nameAt(this.rows.iAt(this.id, I_SERVER_ADDR)), port: this.rows.iAt(this.id, I_SERVER_PORT) };
+  }
+  get roleInferred(): boolean {
+    return unpack(this.rows.iAt(this.id, I_CONN_ENUMS), 0) === 1;
+  }
+  get roleReason(): RoleReason {
+    return ROLE_REASONS[unpack(this.rows.iAt(this.id, I_CONN_ENUMS), 1)]!;
+  }
+  get firstPacket(): number {
+    return this.rows.fAt(this.id, F_FIRST);
+  }
+  get lastPacket(): number {
+    return this.rows.fAt(this.id, F_LAST);
+  }
+  get startUs(): number {
+    return this.rows.fAt(this.id, F_START);
+  }
+  get endUs(): number {
+    return this.rows.fAt(this.id, F_END);
+  }
+  get handshakeRttUs(): number | null {
+    const v = this.rows.fAt(this.id, F_HRTT);
+    return Number.isNaN(v) ? null : v;
+  }
+  get synPacket(): number {
+    return this.rows.fAt(this.id, F_SYN);
+  }
+  get c2s(): DirectionStats {
+    return this.direction(F_C2S, I_C2S);
+  }
+  get s2c(): DirectionStats {
+    return this.direction(F_S2C, I_S2C);
+  }
+  get close(): CloseState {
+    const r = this.rows;
+    const e = r.iAt(this.id, I_CONN_ENUMS);
+    return {
+      how: CLOSE_HOW[unpack(e, 2)]!,
+      by: SIDE[unpack(e, 3)]!,
+      packet: r.fAt(this.id, F_CLOSE_PKT),
+      tsUs: r.fAt(this.id, F_CLOSE_US),
+      idleBeforeUs: r.fAt(this.id, F_CLOSE_IDLE),
+      rstTtl: r.iAt(this.id, I_CLOSE_RST_TTL),
+      rstIpId: r.iAt(this.id, I_CLOSE_RST_IPID),
+      unackedFromOtherBytes: r.fAt(this.id, F_CLOSE_UNACKED),
+      senderPrevIpId: r.iAt(this.id, I_CLOSE_PREV_IPID),
+    };
+  }
+  get longestIdleUs(): number {
+    return this.rows.fAt(this.id, F_IDLE);
+  }
+  get longestIdleEndPacket(): number {
+    return this.rows.fAt(this.id, F_IDLE_END_PKT);
+  }
+  get longestIdleEndUs(): number {
+    return this.rows.fAt(this.id, F_IDLE_END_US);
+  }
+  get events(): Record<string, number> {
+    const out: Record<string, number> = {};
+    TCP_EVENT_NAMES.forEach((e, k) => (out[e.key] = this.rows.iAt(this.id, I_EVENTS + k)));
+    return out;
+  }
+  get reassembly(): ReassemblyStats {
+    const r = this.rows;
+    return { outOfOrderBuffered: r.iAt(this.id, I_REASM), gaps: r.iAt(this.id, I_REASM + 1), gapBytes: r.fAt(this.id, F_GAP_BYTES), dropped: r.iAt(this.id, I_REASM + 2) };
+  }
+  get dissector(): string | null {
+    const k = this.rows.iAt(this.id, I_DISSECTOR);
+    return k < 0 ? null : this.rows.nameAt(k);
+  }
+  get malformed(): string | null {
+    return this.rows.malformedOf(this.id);
+  }
+
+  // --- EndInfo
+  get kind(): EndKind {
+    return END_KINDS[unpack(this.rows.iAt(this.id, I_E_ENUMS), 0)]!;
+  }
+  get by(): EndInfo["by"] {
+    return END_BY[unpack(this.rows.iAt(this.id, I_E_ENUMS), 1)]!;
+  }
+  get how(): EndInfo["how"] {
+    return END_HOW[unpack(this.rows.iAt(this.id, I_E_ENUMS), 2)]!;
+  }
+  get triggerFrom(): EndInfo["triggerFrom"] {
+    return TRIGGER_FROM[unpack(this.rows.iAt(this.id, I_E_ENUMS), 3)]!;
+  }
+  get closeNotify(): boolean {
+    return unpack(this.rows.iAt(this.id, I_E_ENUMS), 4) === 1;
+  }
+  get triggerKeepalive(): boolean {
+    return unpack(this.rows.iAt(this.id, I_E_ENUMS), 5) === 1;
+  }
+  get connectFailed(): boolean {
+    return unpack(this.rows.iAt(this.id, I_E_ENUMS), 6) === 1;
+  }
+  get frame(): number {
+    return this.rows.fAt(this.id, F_E_FRAME);
+  }
+  get tsUs(): number {
+    return this.rows.fAt(this.id, F_E_TS);
+  }
+  get trigger(): number {
+    return this.rows.fAt(this.id, F_E_TRIGGER);
+  }
+  get triggerTsUs(): number {
+    return this.rows.fAt(this.id, F_E_TRIGGER_TS);
+  }
+  get triggerPayload(): number {
+    return this.rows.fAt(this.id, F_E_TRIGGER_PAYLOAD);
+  }
+  get idleBeforeTriggerUs(): number {
+    return this.rows.fAt(this.id, F_E_IDLE_TRIGGER);
+  }
+  get survivedIdleUs(): number {
+    return this.rows.fAt(this.id, F_E_SURVIVED);
+  }
+  get retransAfterTrigger(): number {
+    return this.rows.iAt(this.id, I_E_RETRANS);
+  }
+  get answersAfterTrigger(): number {
+    return this.rows.iAt(this.id, I_E_ANSWERS);
+  }
+  get burstBytes(): number {
+    return this.rows.fAt(this.id, F_E_BURST);
+  }
+  get earlierBursts(): number[] {
+    const v = this.rows.fAt(this.id, F_E_EARLIER_BURST);
+    return Number.isNaN(v) ? [] : [v];
+  }
+  get idleBeforeCloseUs(): number {
+    return this.rows.fAt(this.id, F_E_IDLE_CLOSE);
+  }
+  get rstTtl(): number {
+    return this.rows.iAt(this.id, I_E_RST_TTL);
+  }
+  get senderTtl(): number {
+    return this.rows.iAt(this.id, I_E_SENDER_TTL);
+  }
+  get rstIpId(): number {
+    return this.rows.iAt(this.id, I_E_RST_IPID);
+  }
+  get senderPrevIpId(): number {
+    return this.rows.iAt(this.id, I_E_SENDER_PREV_IPID);
+  }
+  get unackedFromOther(): number {
+    return this.rows.fAt(this.id, F_E_UNACKED);
+  }
+  get clientDataAfterClose(): number {
+    return this.rows.iAt(this.id, I_E_DATA_AFTER);
+  }
+  get lastUs(): number {
+    return this.rows.fAt(this.id, F_E_LAST_US);
+  }
+  get syns(): number {
+    return this.rows.iAt(this.id, I_E_SYNS);
+  }
+
+  // --- PacketStats
+  get rstPackets(): number {
+    return this.rows.iAt(this.id, I_S_RST);
+  }
+  get finPackets(): number {
+    return this.rows.iAt(this.id, I_S_FIN);
+  }
+  get keepalive(): [number[], number[]] {
+    return this.rows.keepaliveOf(this.id);
+  }
+  get keepaliveIdleUs(): number {
+    return this.rows.fAt(this.id, F_S_KA_IDLE);
+  }
+  get afterIdleClientRetransmissions(): number {
+    return this.rows.iAt(this.id, I_S_AFTER_RETRANS);
+  }
+  get afterIdleServerPackets(): number {
+    return this.rows.iAt(this.id, I_S_AFTER_SERVER);
+  }
+
+  /** The connection record as a plain object (what JSON and spreads of a Connection see). */
+  toConnection(): Connection {
+    return {
+      id: this.id,
+      client: this.client,
+      server: this.server,
+      roleInferred: this.roleInferred,
+      roleReason: this.roleReason,
+      firstPacket: this.firstPacket,
+      lastPacket: this.lastPacket,
+      startUs: this.startUs,
+      endUs: this.endUs,
+      handshakeRttUs: this.handshakeRttUs,
+      synPacket: this.synPacket,
+      c2s: this.c2s,
+      s2c: this.s2c,
+      close: this.close,
+      longestIdleUs: this.longestIdleUs,
+      longestIdleEndPacket: this.longestIdleEndPacket,
+      longestIdleEndUs: this.longestIdleEndUs,
+      events: this.events,
+      reassembly: this.reassembly,
+      dissector: this.dissector,
+      malformed: this.malformed,
+    };
+  }
+
+  toJSON(): Connection {
+    return this.toConnection();
+  }
+
+  private direction(fo: number, io: number): DirectionStats {
+    const r = this.rows;
+    const id = this.id;
+    return {
+      packets: r.fAt(id, fo),
+      bytes: r.fAt(id, fo + 1),
+      payloadBytes: r.fAt(id, fo + 2),
+      firstTtl: r.iAt(id, io),
+      lastTtl: r.iAt(id, io + 1),
+      lastIpId: r.iAt(id, io + 2),
+      windowScale: r.iAt(id, io + 3),
+      baseSeq: r.fAt(id, fo + 3),
+      streamSeq: r.fAt(id, fo + 4),
+    };
+  }
+}

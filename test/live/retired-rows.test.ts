@@ -1,0 +1,63 @@
+/**
+ * What stays of a connection that left a live window (src/live/retired-rows.ts): one typed-array
+ * row behind one view, which must read back exactly what the pass and the facts had built.
+ */
+import { describe, expect, it } from "vitest";
+import { analyseCapture } from "../../src/model/analyse.js";
+import { createRegistry } from "../../src/plugins/builtin.js";
+import { connectionEnds } from "../../src/facts/end-shape.js";
+import { scanPackets } from "../../src/facts/packet-stats.js";
+import { IdFlags, RETIRED_ROW_BYTES, RetiredRows } from "../../src/live/retired-rows.js";
+
+const CAPTURES = [
+  "test/fixtures/matrix/controls/busy-one-host-client.pcap.gz",
+  "test/fixtures/incidents/fw-reset-client.pcap",
+  "test/fixtures/incidents/keepalive-survives-client.pcap",
+  "test/fixtures/incidents/broker-idle-close.pcap",
+];
+
+describe("RetiredRows", () => {
+  for (const file of CAPTURES) {
+    it(`reads back every connection, end shape and counter of ${file.split("/").pop()}`, async () => {
+      const capture = await analyseCapture(file, { registry: createRegistry() });
+      const ends = connectionEnds(capture);
+      const stats = scanPackets(capture);
+      const rows = new RetiredRows();
+      // Kept out of order: rows are indexed by connection id, not by arrival.
+      const ids = capture.connections.map((c) => c.id).reverse();
+      for (const id of ids) rows.keep(capture.connections[id]!, ends[id]!, stats[id]!);
+      expect(rows.size).toBe(capture.connections.length);
+      for (const c of capture.connections) {
+        const v = rows.view(c.id)!;
+        expect(JSON.parse(JSON.stringify(v))).toEqual(JSON.parse(JSON.stringify(c)));
+        const e = ends[c.id]!;
+        for (const k of Object.keys(e) as Array<keyof typeof e>) {
+          if (k === "earlierBursts") expect(v.earlierBursts).toEqual(e.earlierBursts.length === 0 ? [] : [Math.max(...e.earlierBursts)]);
+          else expect([k, v[k]]).toEqual([k, e[k]]);
+        }
+        const s = stats[c.id]!;
+        for (const k of Object.keys(s) as Array<keyof typeof s>) expect([k, v[k]]).toEqual([k, s[k]]);
+      }
+      capture.bytes.close();
+    });
+  }
+
+  it("costs a row of fixed size, not objects, per connection", () => {
+    expect(RETIRED_ROW_BYTES).toBeLessThan(600);
+  });
+});
+
+describe("IdFlags", () => {
+  it("holds ids far apart, counts them, and forgets one", () => {
+    const f = new IdFlags();
+    f.add(3);
+    f.add(100_000);
+    f.add(3);
+    expect(f.size).toBe(2);
+    expect(f.has(3) && f.has(100_000)).toBe(true);
+    expect(f.has(4) || f.has(10_000_000)).toBe(false);
+    f.delete(3);
+    expect(f.has(3)).toBe(false);
+    expect(f.size).toBe(1);
+  });
+});
