@@ -3,7 +3,7 @@
  * one row of typed-array columns holding its connection record (the connection table's row), its
  * end shape (src/facts/end-shape.ts) and its packet counters (src/facts/packet-stats.ts), instead
  * of the plain objects the pass and the facts built for it (about 2.8 kB a connection, with their
- * nested objects, memo entries and map entries; a row here is 484 bytes plus a 40-byte view).
+ * nested objects, memo entries and map entries; a row here is 544 bytes plus a 40-byte view).
  *
  * The facts of the connections still in the window read the others (per path and per server:
  * reconnects, closes together, idle limits), and the end of the capture lists every connection,
@@ -17,7 +17,7 @@
  */
 
 import type { EndInfo, EndKind } from "../facts/end-shape.js";
-import type { ForgottenConnections, PacketStats } from "../facts/packet-stats.js";
+import { longestZeroWindowStall, type ForgottenConnections, type PacketStats } from "../facts/packet-stats.js";
 import { TCP_EVENT_NAMES, type CloseState, type Connection, type DirectionStats, type Endpoint, type ReassemblyStats, type RoleReason } from "../tcp/types.js";
 
 // Float64 columns (times, packet numbers, byte counts, sequence numbers: beyond 2^31).
@@ -50,7 +50,11 @@ const F_E_IDLE_CLOSE = 33;
 const F_E_UNACKED = 34;
 const F_E_LAST_US = 35;
 const F_S_KA_IDLE = 36;
-const F_STRIDE = 37;
+const F_S_FIRST_RETRANS = 37;
+const F_S_STALL_US = 38; // -1: no zero window (an open stall is closed at the connection's end)
+const F_S_STALL_FRAME = 39;
+const F_S_STALL_END = 40;
+const F_STRIDE = 41;
 
 // Int32 columns (small counts, TTLs, IP ids, enums, interned strings).
 const I_CLIENT_ADDR = 0;
@@ -79,7 +83,10 @@ const I_S_RST = I_E_ENUMS + 9;
 const I_S_FIN = I_E_ENUMS + 10;
 const I_S_AFTER_RETRANS = I_E_ENUMS + 11;
 const I_S_AFTER_SERVER = I_E_ENUMS + 12;
-const I_STRIDE = I_E_ENUMS + 13;
+const I_S_RETRANS = I_E_ENUMS + 13; // client, server
+const I_S_ZERO_WINDOWS = I_E_ENUMS + 15; // client, server
+const I_S_STALL_BY = I_E_ENUMS + 17;
+const I_STRIDE = I_E_ENUMS + 18;
 
 /** Bytes of one row (both column sets), for the README's table and the test. */
 export const RETIRED_ROW_BYTES = F_STRIDE * 8 + I_STRIDE * 4;
@@ -224,6 +231,17 @@ export class RetiredRows implements ForgottenConnections {
     i[io + I_S_FIN] = stats.finPackets;
     i[io + I_S_AFTER_RETRANS] = stats.afterIdleClientRetransmissions;
     i[io + I_S_AFTER_SERVER] = stats.afterIdleServerPackets;
+    f[fo + F_S_FIRST_RETRANS] = stats.firstRetransmissionFrame;
+    i[io + I_S_RETRANS] = stats.retransmissions[0];
+    i[io + I_S_RETRANS + 1] = stats.retransmissions[1];
+    i[io + I_S_ZERO_WINDOWS] = stats.zeroWindows[0];
+    i[io + I_S_ZERO_WINDOWS + 1] = stats.zeroWindows[1];
+    // A window still shut when the connection left is measured to its last packet, as the facts would.
+    const stall = longestZeroWindowStall(stats, c.endUs);
+    f[fo + F_S_STALL_US] = stall ? stall.us : -1;
+    f[fo + F_S_STALL_FRAME] = stall ? stall.frame : -1;
+    f[fo + F_S_STALL_END] = stall ? stall.endFrame : -1;
+    i[io + I_S_STALL_BY] = stall ? stall.by : 0;
     if (stats.keepalive[0].length > 0 || stats.keepalive[1].length > 0) this.keepalive.set(id, stats.keepalive);
     this.held.add(id);
     const view = new RetiredConnection(this, id);
@@ -514,6 +532,34 @@ export class RetiredConnection implements Connection, EndInfo, PacketStats {
   }
   get afterIdleServerPackets(): number {
     return this.rows.iAt(this.id, I_S_AFTER_SERVER);
+  }
+  get retransmissions(): [number, number] {
+    return [this.rows.iAt(this.id, I_S_RETRANS), this.rows.iAt(this.id, I_S_RETRANS + 1)];
+  }
+  get firstRetransmissionFrame(): number {
+    return this.rows.fAt(this.id, F_S_FIRST_RETRANS);
+  }
+  get zeroWindows(): [number, number] {
+    return [this.rows.iAt(this.id, I_S_ZERO_WINDOWS), this.rows.iAt(this.id, I_S_ZERO_WINDOWS + 1)];
+  }
+  // The stall was folded in when the connection left: none is under way any more.
+  get stallStartUs(): [number, number] {
+    return [-1, -1];
+  }
+  get stallStartFrame(): [number, number] {
+    return [-1, -1];
+  }
+  get longestStallUs(): number {
+    return this.rows.fAt(this.id, F_S_STALL_US);
+  }
+  get longestStallBy(): 0 | 1 {
+    return this.rows.iAt(this.id, I_S_STALL_BY) === 1 ? 1 : 0;
+  }
+  get longestStallFrame(): number {
+    return this.rows.fAt(this.id, F_S_STALL_FRAME);
+  }
+  get longestStallEndFrame(): number {
+    return this.rows.fAt(this.id, F_S_STALL_END);
   }
 
   /** The connection record as a plain object (what JSON and spreads of a Connection see). */
