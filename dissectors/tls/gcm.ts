@@ -39,7 +39,7 @@
  * caller checks at most `BATCH_RECORDS` records later, and at every key change, gap and close.
  */
 
-import { createCipheriv, type Cipher, type CipherGCM, type KeyObject } from "node:crypto";
+import { createCipheriv, type Cipher, type CipherGCM } from "node:crypto";
 
 /** Records per batch: each batch costs one node:crypto GCM context. */
 export const BATCH_RECORDS = 16;
@@ -117,7 +117,7 @@ export class GcmBatchOpener {
    */
   constructor(
     private readonly aead: "aes-128-gcm" | "aes-256-gcm",
-    private readonly key: KeyObject,
+    private readonly key: Uint8Array,
     private readonly iv: Uint8Array | null = null,
   ) {
     this.ecb = createCipheriv(aead === "aes-128-gcm" ? "aes-128-ecb" : "aes-256-ecb", key, null);

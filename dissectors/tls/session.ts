@@ -82,10 +82,17 @@ export class TlsSession implements StreamDissector {
   /** TLS 1.2: the key block, derived at the first ChangeCipherSpec. */
   private keyBlock: Tls12Keys | null = null;
   private innerTried = false;
+  /**
+   * Whether each decrypted application-data record is reported as a PDU of its own. The
+   * preference "tls.record_pdus" false (commands that show no TLS record: kafka, exchanges)
+   * reports only what the records carry; the handshake, alerts and records that fail stay.
+   */
+  private readonly recordPdus: boolean;
 
   constructor(private readonly ctx: StreamContext) {
     const log = ctx.preferences?.get("tls.keylog");
     this.keyLog = log instanceof KeyLog ? log : null;
+    this.recordPdus = ctx.preferences?.get("tls.record_pdus") !== false;
   }
 
   pdu(dir: Dir, bytes: Uint8Array, at: PacketRef, wireLength: number): void {
@@ -163,6 +170,7 @@ export class TlsSession implements StreamDissector {
     if (type === 23 && !this.ctx.detail) {
       // The inner PDUs this record completes are reported before the record's own, as below.
       this.feedInner(dir, plaintext, at, cipher.prefix);
+      if (!this.recordPdus) return;
       this.ctx.emit({
         dir,
         ref: at,

@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from "commander";
 import { formatProblem, isUnusable } from "../capture/read.js";
 import { analyseCapture, type AnalyseOptions } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
-import { PluginError, type Registry } from "../plugins/registry.js";
+import { PluginError, TLS_RECORD_PDUS, type Registry } from "../plugins/registry.js";
 import { openSession, type RuledSession, type Session } from "../session/open.js";
 import { flowsJsonItems, flowsLines } from "../report/flows.js";
 import { exchangeJsonItems, exchangeLines, exchangeStatsJson, exchangeStatsText, selectProtocols } from "../report/exchanges.js";
@@ -226,6 +226,9 @@ async function exchangesCommand(files: string[], cmdOpts: { json?: boolean; stat
   const view = kafkaOnly ? KAFKA_VIEW : protocolView(cmdOpts.protocol);
   const filter = cmdOpts.filter !== undefined ? compileFilterOption("exchange", cmdOpts.filter) : null;
   if (filter && cmdOpts.stats) throw new UsageError("-Y filters the exchange rows; it does not apply to --stats");
+  // These views show exchanges, never a TLS record: decrypted records need not be stored as
+  // messages. A filter may read connection facts made from them (conn.*: the TLS handshake's).
+  if (!filter || filter.matchAll) registry.preferences.set(TLS_RECORD_PDUS, false);
   const capture = await analyse(files, registry, out);
   if (!capture) return;
   const keep = filter && !filter.matchAll ? exchangePredicate(capture, filter) : undefined;

@@ -72,6 +72,19 @@ export class FieldTable {
     this.used += keys.length;
   }
 
+  /**
+   * Stores at `row` the fields stored at `from` (an earlier row), sharing its value slots: rows
+   * are never written again, so two rows with the same values can read the same slots.
+   */
+  copy(row: number, from: number): void {
+    if (row >= this.shapeOf.length) {
+      this.shapeOf = growInt32(this.shapeOf, row + 1);
+      this.startOf = growInt32(this.startOf, row + 1);
+    }
+    this.shapeOf[row] = this.shapeOf[from]!;
+    this.startOf[row] = this.startOf[from]!;
+  }
+
   /** The fields of `row`, as a fresh object (the caller may keep or change it). */
   get(row: number): Record<string, FieldValue> {
     const shape = this.shapes[this.shapeOf[row]!]!;

@@ -23,6 +23,9 @@ export interface PduRecord extends StoredPdu {
 }
 
 
+/** Frozen fields objects whose row is remembered for sharing (each entry holds its object). */
+const MAX_SHARED = 65_536;
+
 export class PduStore {
   /** The stored PDUs, in the order they were added (the pass: packet order). */
   readonly list: StoredPdu[] = [];
@@ -46,6 +49,14 @@ export class PduStore {
   private malformed = new Map<number, string>();
   private secrets = new Map<number, Array<{ offset: number; length: number }>>();
   private readonly Row: new (row: number) => PduRecord;
+  /**
+   * A frozen fields object -> the last row that stored it, and that row's summary. A dissector
+   * freezes a fields object to share it among its PDUs alike (TLS: one per decrypted record's
+   * type, version and length; a connection has a record per segment or so), usually with one
+   * summary string too: such a PDU's row reads that row's fields and summary instead of storing
+   * them again (parsing the summary into its template, each field into its slot).
+   */
+  private readonly sharedRows = new Map<Record<string, FieldValue>, { row: number; summary: string }>();
 
   constructor() {
     // The record class closes over this store, so a record holds nothing but its row number.
@@ -79,13 +90,34 @@ export class PduStore {
     this.streamOffset[row] = pdu.ref.streamOffset;
     this.dir[row] = pdu.dir === "c2s" ? 0 : 1;
     this.dissector[row] = this.dissectorId(dissector);
-    this.summary.set(row, pdu.summary);
-    this.fields.set(row, pdu.fields);
+    this.storeText(row, pdu.summary, pdu.fields);
     if (pdu.malformed !== undefined) this.malformed.set(row, pdu.malformed);
     if (pdu.secrets !== undefined) this.secrets.set(row, pdu.secrets);
     const record = new this.Row(row);
     this.list.push(record);
     return record;
+  }
+
+  /** The summary and fields of `row`: shared with an earlier row when its frozen fields object and summary are the same. */
+  private storeText(row: number, summary: string, fields: Record<string, FieldValue>): void {
+    if (!Object.isFrozen(fields)) {
+      this.summary.set(row, summary);
+      this.fields.set(row, fields);
+      return;
+    }
+    const shared = this.sharedRows.get(fields);
+    if (shared === undefined) {
+      if (this.sharedRows.size < MAX_SHARED) this.sharedRows.set(fields, { row, summary });
+    } else if (shared.summary === summary) {
+      this.summary.copy(row, shared.row);
+      this.fields.copy(row, shared.row);
+      return;
+    } else {
+      shared.row = row;
+      shared.summary = summary;
+    }
+    this.summary.set(row, summary);
+    this.fields.set(row, fields);
   }
 
   /** A fresh PacketRef of `row` (a plain object: callers may spread, compare or keep it). */

@@ -43,6 +43,8 @@ export class StringPool {
 
   /** Replaces, in place, every string value of `fields` by its pooled copy, and every array by an exact-length copy. */
   fields(fields: Record<string, FieldValue>): void {
+    // A frozen object is one a dissector shares among many messages: nothing in it can be replaced.
+    if (Object.isFrozen(fields)) return;
     for (const key in fields) {
       const v = fields[key];
       if (typeof v === "string") fields[key] = this.get(v);

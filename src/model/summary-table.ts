@@ -57,6 +57,21 @@ export class SummaryTable {
     this.used += nums.length;
   }
 
+  /**
+   * Stores at `row` the summary stored at `from` (an earlier row), sharing its numbers: for a
+   * message whose summary is known to be that row's, without reading the text again.
+   */
+  copy(row: number, from: number): void {
+    if (row >= this.templateOf.length) {
+      this.templateOf = growInt32(this.templateOf, row + 1);
+      this.startOf = growInt32(this.startOf, row + 1);
+    }
+    const id = this.templateOf[from]!;
+    this.templateOf[row] = id;
+    if (id === LITERAL) this.literal.set(row, this.literal.get(from)!);
+    else this.startOf[row] = this.startOf[from]!;
+  }
+
   get(row: number): string {
     const id = this.templateOf[row]!;
     if (id === LITERAL) return this.literal.get(row)!;

@@ -13,6 +13,14 @@ import { PLUGIN_API_VERSION } from "./api.js";
  */
 export const SHOW_SECRETS = "kdiag.show_secrets";
 
+/**
+ * The preference a command sets to false when it shows no TLS record (kafka, exchanges): the TLS
+ * dissector then reports no message for each decrypted application-data record, only what the
+ * records carry (Kafka). A 200 MB decrypted capture has 220,275 such records; storing each as a
+ * message cost about as much as decrypting it (bench/README.md, "TLS decryption").
+ */
+export const TLS_RECORD_PDUS = "tls.record_pdus";
+
 export type PluginErrorCode =
   | "plugin_not_found"
   | "plugin_load_failed"

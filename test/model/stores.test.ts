@@ -46,6 +46,35 @@ describe("PduStore", () => {
     expect(records[0]!.secrets).toBeUndefined();
   });
 
+  it("a frozen fields object shared by many PDUs (TLS records) reads back right, with each row's own summary and columns", () => {
+    const store = new PduStore();
+    const small = Object.freeze({ "tls.record.content_type": 23, "tls.record.length": 1416, "tls.record.decrypted_type": 23 });
+    const large = Object.freeze({ "tls.record.content_type": 23, "tls.record.length": 16401, "tls.record.big": 2 ** 40 });
+    const given: Pdu[] = [
+      pdu(1, { fields: small, summary: "Application Data (decrypted, 1399 bytes)" }),
+      pdu(2),
+      pdu(3, { fields: large, summary: "Application Data (decrypted, 16384 bytes)", malformed: "cut" }),
+      pdu(4, { fields: small, summary: "Application Data (decrypted, 1399 bytes)" }),
+      // The same fields with another summary (TLS 1.3 padding): its own, and the next rows share it.
+      pdu(5, { fields: small, summary: "Application Data (decrypted, 1390 bytes)" }),
+      pdu(6, { fields: small, summary: "Application Data (decrypted, 1390 bytes)" }),
+      pdu(7, { fields: large, summary: "Application Data (decrypted, 16384 bytes)" }),
+      pdu(8, { fields: small, summary: "Application Data (decrypted, 1399 bytes)" }),
+      pdu(9, { fields: small, summary: "Application Data (decrypted, 0000 bytes \u0000)" }),
+      pdu(10, { fields: small, summary: "Application Data (decrypted, 0000 bytes \u0000)" }),
+    ];
+    const records = given.map((p, i) => store.add(p, i, "tls", 100 + i));
+    store.trim();
+    records.forEach((r, i) => {
+      expect(plain(r)).toEqual(given[i]);
+      expect(r.packet).toBe(100 + i);
+      expect(store.field(r, "tls.record.length")).toBe(given[i]!.fields["tls.record.length"]);
+    });
+    // A reader may change what it got: the next reader of a row sharing those values does not see it.
+    records[0]!.fields["tls.record.length"] = 1;
+    expect(records[3]!.fields["tls.record.length"]).toBe(1416);
+  });
+
 });
 
 describe("ExchangeStore", () => {
