@@ -26,6 +26,7 @@ import { titleText, type QuotedPart } from "./pane-title.js";
 import { streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
+import { settleAfterScan } from "./settle-heap.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
 import { actionHandler, view } from "./views/index.js";
 import type { CompareRow, DetailSource, Overlay, ViewContext, ViewId } from "./views/types.js";
@@ -278,6 +279,7 @@ export class App implements ViewContext {
     if (!this.model) return;
     this.exchangeList = this.model.filterExchanges(this.filters.exchanges ?? null, this.connScope);
     this.lists.exchanges = settle({ ...this.lists.exchanges, count: this.exchangeList.length }, this.height("exchanges"));
+    if (this.filters.exchanges) settleAfterScan(this.connScope === null ? this.model.capture.exchanges.length : 0);
   }
 
   /**
@@ -315,6 +317,7 @@ export class App implements ViewContext {
         return;
       }
       this.running = null;
+      settleAfterScan(job.total);
       this.showPackets(job.result());
       const n = job.result().length;
       this.message = `${view("packets").title(this)}: ${n} match${n === 1 ? "" : "es"}`;
