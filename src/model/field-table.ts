@@ -5,8 +5,8 @@
  * one row: the id of its list of field names (its shape: a few dozen distinct per capture) and
  * where its values start in fixed-size Int32Array chunks of one 4-byte slot per value. Most values
  * are small integers (api key, version, correlation id, lengths: 56% of the slots on the benchmark's
- * capture): they sit in their slot. Any other value (a string, a boolean, a list, a large or
- * fractional number) is kept once in a table of values and its slot holds the table index; the
+ * capture): they sit in their slot. Any other value but a number (a string, a boolean, a list) is
+ * kept once in a table of values and its slot holds the table index; the
  * strings and short lists pooled by StringPool and the booleans are shared there, so a client id
  * repeated in 100,000 messages costs 100,000 slots of 4 bytes (a JS array slot is 8). Any other
  * number (a fraction such as kafka.response_time, a large integer, -0) is kept in a Float64Array
@@ -19,7 +19,12 @@
 import type { FieldValue } from "../plugins/api.js";
 import { growInt32 } from "./grow.js";
 
-/** Value slots per chunk: a row never spans two chunks, so a chunk wastes at most one row's worth. */
+/**
+ * Value slots per chunk: a row never spans two chunks, so a chunk wastes at most one row's worth.
+ * 128 KiB: at the mmap threshold `kdiag tui` sets for glibc (bin/kdiag.js) each chunk is a mapping
+ * of its own; chunks of 64 KiB sat in the malloc heap among the load's short-lived buffers, whose
+ * holes were never returned (the heap 43 -> 17 MiB at 1M packets, bench/README.md "Memory").
+ */
 const CHUNK = 32768;
 /**
  * Integers in [-INLINE, INLINE) sit in their slot; a slot at INLINE or above is INLINE + a table
@@ -27,7 +32,7 @@ const CHUNK = 32768;
  */
 const INLINE = 0x40000000;
 const DOUBLE = -0x80000000;
-/** Doubles per chunk of the doubles' column (128 KiB: a chunk of its own for malloc, see grow.ts). */
+/** Doubles per chunk (128 KiB, as CHUNK). Up to 2^30 doubles: below that DOUBLE + index stays under -INLINE. */
 const DOUBLE_CHUNK = 16384;
 
 /** Whether `v` is stored in its slot: a small integer (and not -0, which would come back as 0). */
