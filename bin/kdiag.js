@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 
-// `kdiag tui` keeps V8's young generation at its initial 2 MiB for the whole session (see
+// `kdiag tui` keeps V8's young generation at its initial 2 MiB while it loads a capture (see
 // src/tui/settle-heap.ts, keepYoungGenerationSmall). Set here, before the CLI's modules load:
 // loading them already grew it to its 32 MiB maximum, which V8 never gives back, so set later
 // (where the TUI starts reading) it came too late (measured at 1M packets: VmRSS once loaded
