@@ -165,7 +165,8 @@ async function child(mode, file, dist) {
 // ---- parent ---------------------------------------------------------------------------------
 
 function runChild(mode, file, dist) {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, file, dist], {
+  // As bin/kdiag.js runs `kdiag tui`: V8's young generation kept at its initial size from the start.
+  const r = spawnSync(process.execPath, ["--semi-space-growth-factor=1", fileURLToPath(import.meta.url), "--child", mode, file, dist], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 64 << 20,

@@ -13,6 +13,20 @@
 // node cannot set it for itself. `node bin/kdiag.js` skips sh and the setting.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+
+// `kdiag tui` keeps V8's young generation at its initial 2 MiB while it loads a capture (see
+// src/tui/settle-heap.ts, keepYoungGenerationSmall). Set here, before the CLI's modules load:
+// loading them already grew it to its 32 MiB maximum, which V8 never gives back, so set later
+// (where the TUI starts reading) it came too late (measured at 1M packets: VmRSS once loaded
+// 283 -> 252 MiB, bench/memory.js). The same test of the arguments as the sh line above.
+if (` ${process.argv.slice(2).join(" ")} `.includes(" tui ")) {
+  try {
+    setFlagsFromString("--semi-space-growth-factor=1");
+  } catch {
+    // A runtime without the flag keeps its default: only memory is at stake.
+  }
+}
 
 const entry = new URL("../dist/src/cli/main.js", import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {

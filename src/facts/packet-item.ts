@@ -72,15 +72,29 @@ export class PacketItems {
   private readonly flagObjects = new Map<number, Facts>();
   private readonly eventObjects = new Map<number, Facts>();
   private readonly pkt: DecodedPacket = createDecodedPacket();
-  /** Index of the previous packet of the same connection, -1 for the first (built on first use). */
-  private prevInConn: Int32Array | null = null;
+  /**
+   * The previous packet of each connection as of packet `cursor` (exclusive), -1 for none: a
+   * filter or a rule pass walks the packets in order, so one slot per connection answers
+   * "previous packet of this packet's connection" for each (a table of every packet's previous
+   * one cost 4 bytes a packet: 4 MB at 1M packets, kept for the TUI's session).
+   */
+  private lastInConn: Int32Array | null = null;
+  private cursor = 0;
+  private connFacts: Facts[] | null;
+  private readonly makeConnFacts: (() => Facts[]) | null;
 
   constructor(
     readonly capture: AnalysedCapture,
-    readonly conns: Facts[],
+    /**
+     * The connections' facts (conn.*), or what builds them: built on the first read of `conn`,
+     * so a filter that never reads conn.* does not build (and keep) them (10 MB at 1M packets).
+     */
+    conns: Facts[] | (() => Facts[]),
     readonly pdusByPacket: { get(packet: number): ReadonlyArray<{ dissector?: string; fields: Record<string, FieldValue> }> | undefined },
   ) {
     this.t0 = capture.packets.count > 0 ? capture.packets.tsUs[0]! : 0;
+    this.connFacts = typeof conns === "function" ? null : conns;
+    this.makeConnFacts = typeof conns === "function" ? conns : null;
     defineProtocolGetters(PacketItem.prototype);
   }
 
@@ -118,23 +132,29 @@ export class PacketItems {
     return protocolFacts(name, pdu && (pdu.dissector === undefined || pdu.dissector === name) ? pdu.fields : null);
   }
 
+  /** The connections' facts (built on first use when given as a builder). */
+  get conns(): Facts[] {
+    return (this.connFacts ??= this.makeConnFacts!());
+  }
+
+  /** Index of the previous packet of packet `i`'s connection, -1 for its first (or a non-TCP packet). */
   previousInConnection(i: number): number {
-    if (!this.prevInConn) {
-      const p = this.capture.packets;
-      const prev = new Int32Array(p.count);
-      const last = new Int32Array(this.capture.connections.length).fill(-1);
-      for (let k = 0; k < p.count; k++) {
-        const c = p.connId[k]!;
-        if (c < 0) {
-          prev[k] = -1;
-          continue;
-        }
-        prev[k] = last[c]!;
-        last[c] = k;
-      }
-      this.prevInConn = prev;
+    const p = this.capture.packets;
+    const c = p.connId[i]!;
+    if (c < 0) return -1;
+    if (!this.lastInConn || i < this.cursor) {
+      // The first call, or a walk that starts again (a new filter): fold in from the first packet.
+      this.lastInConn ??= new Int32Array(this.capture.connections.length);
+      this.lastInConn.fill(-1);
+      this.cursor = 0;
     }
-    return this.prevInConn[i]!;
+    const last = this.lastInConn;
+    for (let k = this.cursor; k < i; k++) {
+      const ck = p.connId[k]!;
+      if (ck >= 0) last[ck] = k;
+    }
+    this.cursor = i;
+    return last[c]!;
   }
 
   decode(i: number): Decoded {

@@ -5,10 +5,13 @@
  * one row: the id of its list of field names (its shape: a few dozen distinct per capture) and
  * where its values start in fixed-size Int32Array chunks of one 4-byte slot per value. Most values
  * are small integers (api key, version, correlation id, lengths: 56% of the slots on the benchmark's
- * capture): they sit in their slot. Any other value (a string, a boolean, a list, a large or
- * fractional number) is kept once in a table of values and its slot holds the table index; the
+ * capture): they sit in their slot. Any other value but a number (a string, a boolean, a list) is
+ * kept once in a table of values and its slot holds the table index; the
  * strings and short lists pooled by StringPool and the booleans are shared there, so a client id
- * repeated in 100,000 messages costs 100,000 slots of 4 bytes (a JS array slot is 8). The object a
+ * repeated in 100,000 messages costs 100,000 slots of 4 bytes (a JS array slot is 8). Any other
+ * number (a fraction such as kafka.response_time, a large integer, -0) is kept in a Float64Array
+ * of its own and its slot holds its index there: in the table it cost a boxed number (16 bytes)
+ * and an 8-byte table slot; 160,000 of them in each store at 1M packets. The object a
  * reader asks for is built on demand with the same keys in the same order, and dropped when the
  * reader is done.
  */
@@ -16,10 +19,21 @@
 import type { FieldValue } from "../plugins/api.js";
 import { growInt32 } from "./grow.js";
 
-/** Value slots per chunk: a row never spans two chunks, so a chunk wastes at most one row's worth. */
-const CHUNK = 16384;
-/** Integers in [-INLINE, INLINE) sit in their slot; a slot at INLINE or above is INLINE + a table index. */
+/**
+ * Value slots per chunk: a row never spans two chunks, so a chunk wastes at most one row's worth.
+ * 128 KiB: at the mmap threshold `kdiag tui` sets for glibc (bin/kdiag.js) each chunk is a mapping
+ * of its own; chunks of 64 KiB sat in the malloc heap among the load's short-lived buffers, whose
+ * holes were never returned (the heap 43 -> 17 MiB at 1M packets, bench/README.md "Memory").
+ */
+const CHUNK = 32768;
+/**
+ * Integers in [-INLINE, INLINE) sit in their slot; a slot at INLINE or above is INLINE + a table
+ * index; a slot below -INLINE is DOUBLE + an index into the doubles.
+ */
 const INLINE = 0x40000000;
+const DOUBLE = -0x80000000;
+/** Doubles per chunk (128 KiB, as CHUNK). Up to 2^30 doubles: below that DOUBLE + index stays under -INLINE. */
+const DOUBLE_CHUNK = 16384;
 
 /** Whether `v` is stored in its slot: a small integer (and not -0, which would come back as 0). */
 function inline(v: FieldValue): v is number {
@@ -51,6 +65,9 @@ export class FieldTable {
   private readonly table: FieldValue[] = [];
   /** Table index of each shared value (see `shareable`); other values get an entry each. */
   private readonly tableIndex = new Map<FieldValue, number>();
+  /** The numbers that are not inline, DOUBLE_CHUNK a chunk. */
+  private readonly doubles: Float64Array[] = [];
+  private doubleCount = 0;
 
   /** Stores `fields` at `row` (rows are written in order, each once). */
   set(row: number, fields: Record<string, FieldValue>): void {
@@ -108,6 +125,7 @@ export class FieldTable {
   /** The slot of `v`: itself when inline, else INLINE + its table index. */
   private slot(v: FieldValue): number {
     if (inline(v)) return v;
+    if (typeof v === "number") return this.addDouble(v);
     if (shareable(v)) {
       const known = this.tableIndex.get(v);
       if (known !== undefined) return INLINE + known;
@@ -117,8 +135,18 @@ export class FieldTable {
     return INLINE + this.table.length - 1;
   }
 
+  private addDouble(v: number): number {
+    const at = this.doubleCount++;
+    if (at % DOUBLE_CHUNK === 0) this.doubles.push(new Float64Array(DOUBLE_CHUNK));
+    this.doubles[this.doubles.length - 1]![at % DOUBLE_CHUNK] = v;
+    return DOUBLE + at;
+  }
+
   private valueOf(slot: number): FieldValue {
-    return slot < INLINE ? slot : this.table[slot - INLINE]!;
+    if (slot >= INLINE) return this.table[slot - INLINE]!;
+    if (slot >= -INLINE) return slot;
+    const at = slot - DOUBLE;
+    return this.doubles[Math.floor(at / DOUBLE_CHUNK)]![at % DOUBLE_CHUNK]!;
   }
 
   /** Cuts the row columns to `rows` rows (they double as they grow). */

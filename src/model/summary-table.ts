@@ -16,7 +16,8 @@ import { growInt32 } from "./grow.js";
 
 /** Distinct templates kept; a capture whose summaries are mostly unique keeps them as strings past it. */
 const MAX_TEMPLATES = 65_536;
-const NUMBER_CHUNK = 16384;
+/** Numbers per chunk: 128 KiB, a mapping of its own (see CHUNK in field-table.ts). */
+const NUMBER_CHUNK = 32768;
 /** Template id of a row kept as a plain string (in `literal`). */
 const LITERAL = -1;
 

@@ -26,6 +26,7 @@ import { titleText, type QuotedPart } from "./pane-title.js";
 import { streamRows, type StreamRow } from "./stream.js";
 import { escapeTags, fit, safe, type Glyphs, type TermCaps } from "./text.js";
 import { allIds, defaultExpanded, exchangeTree, findingTree, flatten, KAFKA_ERROR_LABEL, packetTree, type FlatRow, type UiNode } from "./tree.js";
+import { settleAfterScan } from "./settle-heap.js";
 import { emptyList, lowerBound, move, select, settle, type ListState, type Move } from "./vlist.js";
 import { actionHandler, view } from "./views/index.js";
 import type { CompareRow, DetailSource, Overlay, ViewContext, ViewId } from "./views/types.js";
@@ -274,19 +275,22 @@ export class App implements ViewContext {
     this.lists.connections = settle({ ...this.lists.connections, count: this.connOrder.length, selected: at }, this.height("connections"));
   }
 
-  private refreshExchanges(): void {
+  /** `applied`: the user has just applied the filter (not a live refresh, not a scope change). */
+  private refreshExchanges(applied = false): void {
     if (!this.model) return;
     this.exchangeList = this.model.filterExchanges(this.filters.exchanges ?? null, this.connScope);
     this.lists.exchanges = settle({ ...this.lists.exchanges, count: this.exchangeList.length }, this.height("exchanges"));
+    if (applied && this.filters.exchanges && this.connScope === null) settleAfterScan(this.model.capture.exchanges.length);
   }
 
   /**
    * Rebuilds the packets pane's list. A filter over more packets than `filterChunk` runs in
    * slices (at most filterChunk packets and FILTER_SLICE_MS each) between key presses: the
    * scope's unfiltered list shows meanwhile, with the progress in the pane title, and the result
-   * replaces it when complete (Esc or `x` cancels).
+   * replaces it when complete (Esc or `x` cancels). `applied`: the user has just applied the
+   * filter (a live refresh runs it again without the settling collection after it).
    */
-  private refreshPackets(): void {
+  private refreshPackets(applied = false): void {
     const m = this.model;
     if (!m) return;
     this.stopFilter();
@@ -315,6 +319,7 @@ export class App implements ViewContext {
         return;
       }
       this.running = null;
+      if (applied) settleAfterScan(job.total);
       this.showPackets(job.result());
       const n = job.result().length;
       this.message = `${view("packets").title(this)}: ${n} match${n === 1 ? "" : "es"}`;
@@ -883,8 +888,8 @@ export class App implements ViewContext {
     if (!compiled.ok) return;
     if (compiled.matchAll) delete this.filters[v];
     else this.filters[v] = compiled;
-    if (v === "packets") this.refreshPackets();
-    else if (v === "exchanges") this.refreshExchanges();
+    if (v === "packets") this.refreshPackets(true);
+    else if (v === "exchanges") this.refreshExchanges(true);
     else this.refreshConnections();
     if (v === "packets" && this.running) {
       this.message = `${view("packets").title(this)}: filtering (${this.keys.say("back")} or ${this.keys.say("clear-filter")} cancels)`;

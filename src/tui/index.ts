@@ -28,7 +28,7 @@ import { terminalProblem } from "./terminfo.js";
 import { ASCII_GLYPHS, safe, UNICODE_GLYPHS, termCaps } from "./text.js";
 import { runLive, startLiveInput, type LiveInput } from "./live.js";
 import { DEFAULT_WINDOW, type WindowSize } from "../live/window.js";
-import { keepYoungGenerationSmall, SETTLE_FROM_PACKETS, settleHeapSoon } from "./settle-heap.js";
+import { keepYoungGenerationSmall, letYoungGenerationGrow, SETTLE_FROM_PACKETS, settleHeapSoon } from "./settle-heap.js";
 
 export interface TuiOptions {
   /**
@@ -316,6 +316,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       app.setModel(model, server ? compareRows(client!, server, glyphs) : null);
       // Only a large capture leaves garbage worth a full collection's pause.
       if (captures.reduce((n, c) => n + c.packets.count, 0) >= SETTLE_FROM_PACKETS) settleHeapSoon();
+      else letYoungGenerationGrow();
       opts.onReady?.(app, "data");
       return null;
     })();

@@ -265,7 +265,8 @@ export class TuiModel {
       const all = scope ?? this.allPackets();
       return { total, done: total, step: () => true, result: () => all };
     }
-    const facts = (this.packetFactsCache ??= new PacketItems(this.capture, this.connFacts(), this.pdusByPacket));
+    // conn.* is built on the filter's first read of it: most packet filters never read it.
+    const facts = (this.packetFactsCache ??= new PacketItems(this.capture, () => this.connFacts(), this.pdusByPacket));
     facts.reads = readsOf([filter.cel]);
     const out: number[] = [];
     let done = 0;

@@ -66,4 +66,17 @@ describe("FieldTable", () => {
     // A shared list comes back as the same (frozen) list, not a copy.
     expect(t.get(1)["kafka.error"]).toBe(shared);
   });
+
+  it("gives back numbers that are not small integers over several chunks of its doubles, each as stored", () => {
+    const t = new FieldTable();
+    // kafka.response_time as the Kafka dissector stores it (fractional ms), large integers, -0.
+    const given = Array.from({ length: 40_000 }, (_, i) => ({ "kafka.response_time": i / 1000 + 0.001, "x.big": 2 ** 31 + i, "x.small": i, "x.neg_zero": i % 2 ? -0 : 0.5 }));
+    given.forEach((f, row) => t.set(row, f));
+    for (const row of [0, 1, 16_383, 16_384, 20_000, 32_768, 39_999]) {
+      const got = t.get(row);
+      expect(got).toEqual(given[row]);
+      expect(Object.is(got["x.neg_zero"], given[row]!["x.neg_zero"])).toBe(true);
+      expect(t.value(row, "kafka.response_time")).toBe(given[row]!["kafka.response_time"]);
+    }
+  });
 });
