@@ -169,11 +169,10 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   const usualLatencies = (c: Connection, api: number): number[] => {
     if (!usual) {
       usual = new Map();
-      const late = new Set<StoredExchange>();
-      for (const k of kafka) for (const x of k.answeredAfterClose) late.add(x);
+      // Every late answer (kafka-per-connection's answeredAfterClose among them) fails the check below.
       for (const x of capture.exchanges) {
         const a = x.fields["kafka.api_key"];
-        if (x.dissector !== "kafka" || x.status !== "answered" || typeof a !== "number" || late.has(x)) continue;
+        if (x.dissector !== "kafka" || x.status !== "answered" || typeof a !== "number") continue;
         const rq = x.request;
         const rs = x.response;
         const ownConn = conns[x.connId];
