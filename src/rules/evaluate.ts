@@ -144,11 +144,14 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     return { ...base, packets, times: packets.map((f) => tsOf(f, base.connection) / 1e6) };
   };
   // A rule's `at:` packet (a frame the capture has): in the evidence, and the finding's time.
+  // A live index may have dropped its row: the packet is still evidence (the finding's identity
+  // must not change as the window moves on), its time is then what the connection remembers.
   const eventAt = (frame: number, item: Item): Item => {
-    const first = capture.packets.base + 1;
-    if (frame < first || frame > capture.packets.count) return item;
+    if (frame < 1 || frame > capture.packets.count) return item;
     const { packets: _p, times: _t, ...base } = item;
-    return { ...itemAt([...item.packets, frame], base), time: tsOf(frame, item.connection) / 1e6 };
+    const withFrame = itemAt([...item.packets, frame], base);
+    const t = tsOf(frame, item.connection);
+    return t > 0 ? { ...withFrame, time: t / 1e6 } : withFrame;
   };
 
   // With `only` (a live evaluation), the items are chosen first and the facts built for their

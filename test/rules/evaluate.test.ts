@@ -263,6 +263,17 @@ describe("connection scope on real captures", () => {
     // A packet the capture does not have: the usual evidence, at the connection's start.
     expect(noEvent!.evidence.packets).not.toContain(1017);
     expect(noEvent!.time).toBe(noEvent!.evidence.times[noEvent!.evidence.packets.length - 1]);
+
+    // A live index that dropped the event's row (kdiag watch, the window moved on): the packet is
+    // still evidence, so the finding keeps its identity (printed live, then not "revised" at the end).
+    // (The rule names packet 9 itself: a file's facts are computed over the rows held.)
+    const fixed = text.replace("at: conn.zero_window_stall_frame", "at: conn.id + 9");
+    const [before] = evaluateRules(rules(fixed), cap);
+    cap.packets.dropBefore(12);
+    const [later] = evaluateRules(rules(fixed), cap);
+    expect(before!.evidence.packets).toContain(9);
+    expect(later!.evidence.packets).toEqual(before!.evidence.packets);
+    expect(later!.time).toBeGreaterThan(0);
   });
 
   it("absent facts do not match and are counted, not thrown", () => {
