@@ -332,6 +332,17 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
       if (ref.length > 0) end.late_answer_usual_p99_ms = percentile(ref, 99);
     }
     if (k.waitAtCloseUs >= 0) end.wait_at_close_ms = k.waitAtCloseUs / 1000;
+    // A request the client gave up on that never got an answer (real Kafka drops the answer to a
+    // channel closed on EOF): its wait against the broker's usual for that API, as for a late answer.
+    if (k.silentAtClose && k.silentAtClose.request) {
+      const api = k.silentAtClose.fields["kafka.api_key"] as number;
+      end.silent_wait_ms = k.silentWaitUs / 1000;
+      end.silent_frame = BigInt(k.silentAtClose.request.last);
+      end.silent_api = kafkaApiName(api) ?? `api ${api}`;
+      const ref = usualLatencies(c, api);
+      end.silent_usual_samples = BigInt(ref.length);
+      if (ref.length > 0) end.silent_usual_p99_ms = percentile(ref, 99);
+    }
     if (k.clientId !== null) end.client_id = k.clientId;
     end.topics = k.topics ? [...k.topics] : NO_TOPICS;
 
