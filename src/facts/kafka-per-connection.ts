@@ -49,8 +49,14 @@ export interface KafkaOfConnection {
 
 const MAX_TOPICS = 8;
 const SIZE_ERRORS = new Set([10, 18]);
-/** APIs whose answer the broker may hold back by design: Fetch and ShareFetch (max_wait_ms), JoinGroup and SyncGroup (a rebalance). */
-const DESIGNED_WAIT_APIS = new Set([1, 11, 14, 78]);
+/**
+ * APIs whose answer the broker may hold back by design, so a slow answer says nothing about a
+ * stall: Fetch and ShareFetch (max_wait_ms, a long poll), JoinGroup and SyncGroup (a rebalance
+ * waits for the group's members), and the admin requests that wait for the controller up to their
+ * timeout_ms (CreateTopics, DeleteTopics, DeleteRecords, CreatePartitions, ElectLeaders,
+ * AlterPartitionReassignments).
+ */
+export const DESIGNED_WAIT_APIS: ReadonlySet<number> = new Set([1, 78, 11, 14, 19, 20, 21, 37, 43, 45]);
 
 const cache = new WeakMap<AnalysedCapture, KafkaOfConnection[]>();
 

@@ -9,7 +9,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
-import { kafkaPerConnection } from "../facts/kafka-per-connection.js";
+import { DESIGNED_WAIT_APIS, kafkaPerConnection } from "../facts/kafka-per-connection.js";
 import { kafkaApiName } from "../facts/kafka-names.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
@@ -311,9 +311,9 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
       const m = median(sizes);
       if (m !== null && m > 0) end.request_vs_earlier = r.request.length / m;
     }
-    // A Fetch's answer may wait up to its max_wait_ms by design (long poll): late by itself says
-    // nothing about the broker, so only the other requests count.
-    const lateAnswers = k.answeredAfterClose.filter((x) => x.fields["kafka.api_key"] !== 1);
+    // A Fetch's answer may wait up to its max_wait_ms by design (long poll), a JoinGroup's for a
+    // rebalance...: late by itself says nothing about the broker, so only the other requests count.
+    const lateAnswers = k.answeredAfterClose.filter((x) => { const a = x.fields["kafka.api_key"]; return typeof a !== "number" || !DESIGNED_WAIT_APIS.has(a); });
     end.answered_after_close = BigInt(lateAnswers.length);
     // The slowest of them: how long the broker really took, against its usual for that API.
     let slowest: StoredExchange | null = null;
