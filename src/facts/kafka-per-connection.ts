@@ -40,8 +40,8 @@ export interface KafkaOfConnection {
   /**
    * Of the requests the client gave up on with no answer at all in the capture (its close came
    * first, and none followed: Kafka drops the answer to a channel closed on EOF), the one that had
-   * waited longest, among APIs that are not meant to wait (Fetch, ShareFetch, JoinGroup and
-   * SyncGroup are); its wait in silentWaitUs (-1: none).
+   * waited longest, among APIs that are not meant to wait (DESIGNED_WAIT_APIS are); its wait in
+   * silentWaitUs (-1: none).
    */
   silentAtClose: StoredExchange | null;
   silentWaitUs: number;
