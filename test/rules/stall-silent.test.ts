@@ -10,36 +10,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { APIS } from "../../dissectors/kafka/generated/protocol.js";
-import { requestHeaderVersion, responseHeaderVersion } from "../../dissectors/kafka/schema/decode.js";
 import { analyseCapture } from "../../src/model/analyse.js";
 import { createRegistry } from "../../src/plugins/builtin.js";
 import { buildEndFacts } from "../../src/rules/end-facts.js";
 import { BUILTIN_RULES_DIR, evaluateRules, loadRuleFiles } from "../../src/rules/index.js";
-import { encode, encodeRequestHeader, encodeResponseHeader, sample, Writer } from "../kafka/encoder.js";
+import { kafkaMessage } from "../kafka/wire.js";
 import { Scenario, writePcap } from "../tcp/helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kdiag-stall-"));
-
-function message(apiKey: number, corr: number, request: boolean): Uint8Array {
-  const api = APIS.find((a) => a.key === apiKey)!;
-  const v = api.valid[0] + (apiKey === 0 ? 3 : 0);
-  const flexible = api.flex !== null && v >= api.flex;
-  const w = new Writer();
-  if (request) {
-    const body = sample(api.req, v, flexible, "full");
-    if (apiKey === 0) body.acks = 1;
-    encodeRequestHeader(w, requestHeaderVersion(apiKey, v)!, apiKey, v, corr, "stall-test");
-    w.raw(encode(api.req, body, v, flexible).bytes);
-  } else {
-    encodeResponseHeader(w, responseHeaderVersion(apiKey, v)!, corr);
-    w.raw(encode(api.res, sample(api.res, v, flexible, "full"), v, flexible).bytes);
-  }
-  const out = new Uint8Array(4 + w.length);
-  new DataView(out.buffer).setInt32(0, w.length);
-  out.set(w.bytes(), 4);
-  return out;
-}
 
 async function run(name: string, apiKey: number, giveUpMs: number) {
   const s = new Scenario("10.0.0.1", 41000, "10.0.0.2", 9092);
@@ -48,7 +26,7 @@ async function run(name: string, apiKey: number, giveUpMs: number) {
   s.c({ t: 0, f: "S", seq: 1000 }).s({ t: 0.2, f: "SA", seq: 5000, ack: 1001 }).c({ t: 0.4, f: "A", seq: 1001, ack: 5001 });
   let t = 10;
   for (let corr = 1; corr <= 5; corr++, t += 100) {
-    const rq = message(apiKey, corr, true);
+    const rq = kafkaMessage(apiKey, corr, true);
     s.c({ t, f: "PA", seq: c, ack: b, data: rq });
     c += rq.length;
     if (corr === 5) {
@@ -56,7 +34,7 @@ async function run(name: string, apiKey: number, giveUpMs: number) {
       s.s({ t: t + 0.2, f: "A", seq: b, ack: c });
       break;
     }
-    const rs = message(apiKey, corr, false);
+    const rs = kafkaMessage(apiKey, corr, false);
     s.s({ t: t + 5, f: "PA", seq: b, ack: c, data: rs });
     b += rs.length;
     s.c({ t: t + 5.2, f: "A", seq: c, ack: b });

@@ -1,0 +1,49 @@
+/**
+ * Error codes that are steps of the consumer group protocol, not failures: a new member's first
+ * JoinGroup answered MEMBER_ID_REQUIRED (KIP-394: it joins again with the id it was given), a
+ * Heartbeat answered REBALANCE_IN_PROGRESS (the member rejoins). A healthy group's start or scale-out
+ * must not raise a warning; UNKNOWN_MEMBER_ID (the member was dropped from its group) still does.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyseCapture } from "../../src/model/analyse.js";
+import { createRegistry } from "../../src/plugins/builtin.js";
+import { BUILTIN_RULES_DIR, evaluateRules, loadRuleFiles } from "../../src/rules/index.js";
+import { kafkaMessage } from "../kafka/wire.js";
+import { Scenario, writePcap } from "../tcp/helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kdiag-group-errors-"));
+
+/** One connection: `apiKey` answered with `errorCode`, then a clean close by the client. */
+async function findings(name: string, apiKey: number, errorCode: number) {
+  const s = new Scenario("10.0.0.1", 42000, "10.0.0.2", 9092);
+  s.c({ t: 0, f: "S", seq: 1000 }).s({ t: 0.2, f: "SA", seq: 5000, ack: 1001 }).c({ t: 0.4, f: "A", seq: 1001, ack: 5001 });
+  const rq = kafkaMessage(apiKey, 1, true);
+  const rs = kafkaMessage(apiKey, 1, false, { error_code: errorCode });
+  s.c({ t: 10, f: "PA", seq: 1001, ack: 5001, data: rq });
+  s.s({ t: 12, f: "PA", seq: 5001, ack: 1001 + rq.length, data: rs });
+  const c = 1001 + rq.length;
+  const b = 5001 + rs.length;
+  s.c({ t: 20, f: "FA", seq: c, ack: b }).s({ t: 20.2, f: "FA", seq: b, ack: c + 1 }).c({ t: 20.4, f: "A", seq: c + 1, ack: b + 1 });
+  const file = join(dir, `${name}.pcap`);
+  writePcap(file, s.packets);
+  const capture = await analyseCapture(file, { registry: createRegistry() });
+  expect(capture.exchanges[0]!.fields["kafka.error"]).toEqual([errorCode]);
+  return evaluateRules(loadRuleFiles([BUILTIN_RULES_DIR]).rules, capture).map((f) => `${f.rule}:${f.severity}`);
+}
+
+describe("consumer group protocol errors", () => {
+  it("JoinGroup answered MEMBER_ID_REQUIRED (a new member's first join): no warning", async () => {
+    expect(await findings("member-id-required", 11, 79)).toEqual([]);
+  });
+
+  it("Heartbeat answered REBALANCE_IN_PROGRESS (the member rejoins): no warning", async () => {
+    expect(await findings("rebalance", 12, 27)).toEqual([]);
+  });
+
+  it("Heartbeat answered UNKNOWN_MEMBER_ID (the member was dropped from its group): a warning", async () => {
+    expect(await findings("unknown-member", 12, 25)).toEqual(["kafka-error-responses:warning"]);
+  });
+});
