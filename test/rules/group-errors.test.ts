@@ -43,6 +43,14 @@ describe("consumer group protocol errors", () => {
     expect(await findings("rebalance", 12, 27)).toEqual([]);
   });
 
+  it("ApiVersions answered UNSUPPORTED_VERSION (a client newer than the broker negotiating, KIP-511): no warning", async () => {
+    expect(await findings("apiversions-negotiation", 18, 35)).toEqual([]);
+  });
+
+  it("FindCoordinator answered UNSUPPORTED_VERSION is no negotiation: a warning", async () => {
+    expect(await findings("findcoordinator-unsupported", 10, 35)).toEqual(["kafka-error-responses:warning"]);
+  });
+
   it("Heartbeat answered UNKNOWN_MEMBER_ID (the member was dropped from its group): a warning", async () => {
     expect(await findings("unknown-member", 12, 25)).toEqual(["kafka-error-responses:warning"]);
   });
