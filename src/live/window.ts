@@ -42,6 +42,15 @@ export const DEFAULT_WINDOW: WindowSize = { packets: 200_000 };
  */
 export const DEFAULT_LET_GO_US = 15 * 60e6;
 
+/**
+ * Default number of connections that left the window kept as compact rows before the oldest are
+ * folded into per-server and per-path aggregates (`--keep-connections`): 200,000 rows, about
+ * 160 MiB at about 0.8 kB a row (544 bytes of columns and its view and slots; bench/README.md,
+ * "Connections folded"), so the whole process stays well under 1 GiB. At 7 new connections a
+ * second that is 8 hours of connections with their full row; a busy broker folds sooner.
+ */
+export const DEFAULT_KEEP_CONNECTIONS = 200_000;
+
 /** Parses a duration ("90s", "15m", "1h", or seconds): microseconds, or null. */
 export function parseDuration(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
@@ -111,8 +120,9 @@ export class LiveWindow {
     // Every connection below the oldest one in the window left already.
     this.advanceOldest(so.connections);
     for (let id = this.oldest; id < so.connections.length; id++) {
-      const c = so.connections[id]!;
-      if (this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
+      const c = so.connections[id];
+      // A hole: folded, so retired long ago.
+      if (c === undefined || this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
       now.push(c.id);
     }
     if (now.length === 0) return now;
@@ -151,14 +161,14 @@ export class LiveWindow {
    * described from all its packets until it leaves) — but never more than maxRows rows: past
    * that, a connection longer than that is described from its last part (src/facts/end-shape.ts).
    */
-  indexFrom(packets: PassSoFar["packets"], nowUs: number, connections: readonly Connection[]): number {
+  indexFrom(packets: PassSoFar["packets"], nowUs: number, connections: readonly (Connection | undefined)[]): number {
     this.advanceOldest(connections);
     const pinned = this.oldest < connections.length ? connections[this.oldest]!.firstPacket - 1 : packets.count;
     const windowFrom = this.windowFrom(packets, nowUs);
     return Math.max(Math.min(windowFrom, pinned), packets.count - this.maxRows(), packets.base);
   }
 
-  private advanceOldest(connections: readonly Connection[]): void {
+  private advanceOldest(connections: readonly (Connection | undefined)[]): void {
     while (this.oldest < connections.length && this.retired.has(this.oldest)) this.oldest++;
   }
 

@@ -99,7 +99,7 @@ export class StreamingPacketRows {
  * The row of packet `i` (0-based), decoded into `pkt` from `frame` (its bytes, for the Info of a
  * packet that is not TCP); PDUs are added by withPdus. The TUI's packet list is built from it too.
  */
-export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly Connection[], frame: Uint8Array | null): PacketJson {
+export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly (Connection | undefined)[], frame: Uint8Array | null): PacketJson {
   const number = i + 1;
   const connId = packets.connId[i]!;
   const conn = connId >= 0 ? connections[connId] : undefined;

@@ -311,7 +311,8 @@ export class TuiModel {
     const facts = filter && filter.ok && !filter.matchAll ? this.connFacts() : null;
     const out: number[] = [];
     withoutStacks(() => {
-      for (const c of conns) if (!facts || !filter?.ok || filter.test({ conn: facts[c.id]! })) out.push(c.id);
+      // Holes are connections a live capture folded into its aggregates: counted in the notice, not listed.
+      for (const c of conns) if (c && (!facts || !filter?.ok || filter.test({ conn: facts[c.id]! }))) out.push(c.id);
     });
     const col = CONN_COLUMNS.find((c) => c.key === sortKey) ?? CONN_COLUMNS[0]!;
     const keys = new Map(out.map((id) => [id, col.sort(conns[id]!, this)]));
@@ -346,6 +347,7 @@ export class TuiModel {
     if (!this.endpointNeeds) {
       const need = { client: 0, server: 0 };
       for (const c of this.capture.connections) {
+        if (!c) continue;
         need.client = Math.max(need.client, endpointText(c.client).length);
         need.server = Math.max(need.server, endpointText(c.server).length);
       }
@@ -424,7 +426,9 @@ export class TuiModel {
   private packetColumns(width: number): PacketColumns {
     if (this.longestAddr < 0) {
       const ep = (e: { addr: string }) => e.addr.length;
-      this.longestAddr = Math.max(0, ...this.capture.connections.map((c) => Math.max(ep(c.client), ep(c.server))));
+      let longest = 0;
+      for (const c of this.capture.connections) if (c) longest = Math.max(longest, ep(c.client), ep(c.server));
+      this.longestAddr = longest;
       // Frames that are not IP (ARP...) show link addresses: room for a MAC address where there is some.
       if (this.capture.decode.nonIp > 0) this.longestAddr = Math.max(this.longestAddr, "00:00:00:00:00:00".length);
     }
