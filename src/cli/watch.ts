@@ -7,7 +7,7 @@
 import { formatProblem, isUnusable } from "../capture/read.js";
 import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
-import { DEFAULT_KEEP_CONNECTIONS, DEFAULT_LET_GO_US, DEFAULT_WINDOW, describeWindow, LiveWindow, parseDuration, parseWindow } from "../live/window.js";
+import { DEFAULT_KEEP_CONNECTIONS, DEFAULT_LET_GO_US, DEFAULT_WINDOW, describeWindow, keepConnectionsError, LiveWindow, parseDuration, parseKeepConnections, parseWindow } from "../live/window.js";
 import { foldedLine } from "../live/folded.js";
 import { useConnectionPacketScan } from "../facts/packet-stats.js";
 import { collectHeapNow, HeapSettler } from "../live/heap-settle.js";
@@ -79,15 +79,6 @@ function positive(name: string, value: string | undefined, integer: boolean): nu
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!(n > 0) || (integer && !Number.isInteger(n)) || !Number.isFinite(n)) throw new UsageError(`${name} ${value}: expected a ${integer ? "whole" : ""} number above 0`);
-  return n;
-}
-
-/** `--keep-connections N`: a whole number of rows (0 folds every connection as it leaves), or all (never fold). */
-export function parseKeepConnections(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_KEEP_CONNECTIONS;
-  if (text === "all") return Infinity;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--keep-connections ${text}: expected a whole number of connections (200000), 0, or all`);
   return n;
 }
 
@@ -232,7 +223,8 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   const letGoUs = o.letGo === undefined ? DEFAULT_LET_GO_US : parseDuration(o.letGo);
   if (letGoUs === null) throw new UsageError(`--let-go ${o.letGo}: expected a duration of silence (900, 90s, 15m, 1h)`);
   const maxRows = positive("--index-rows", o.indexRows, true);
-  const keepConnections = parseKeepConnections(o.keepConnections);
+  const keepConnections = o.keepConnections === undefined ? DEFAULT_KEEP_CONNECTIONS : parseKeepConnections(o.keepConnections);
+  if (keepConnections === null) throw new UsageError(keepConnectionsError(o.keepConnections!));
   const window = windowSize ? new LiveWindow(windowSize, letGoUs, maxRows) : null;
   // The session first (registry, then the rules compiled against its fields).
   const { registry: reg, rules } = await session();

@@ -51,6 +51,17 @@ export const DEFAULT_LET_GO_US = 15 * 60e6;
  */
 export const DEFAULT_KEEP_CONNECTIONS = 200_000;
 
+/** Parses `--keep-connections`: a whole number of rows (0 folds every connection as it leaves), or all (never fold); null when it is neither. */
+export function parseKeepConnections(text: string): number | null {
+  if (text.trim() === "all") return Infinity;
+  const n = Number(text);
+  return text.trim() !== "" && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export function keepConnectionsError(text: string): string {
+  return `--keep-connections ${text}: expected a whole number of connections (200000), 0, or all`;
+}
+
 /** Parses a duration ("90s", "15m", "1h", or seconds): microseconds, or null. */
 export function parseDuration(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
