@@ -113,6 +113,17 @@ export class TuiModel {
     return safe(text, this.ascii);
   }
 
+  /** Connections listed: a live capture's folded connections (holes in the list) are only counted in the notice. */
+  get connectionCount(): number {
+    if (this.listedConnections < 0) {
+      let n = 0;
+      for (const c of this.capture.connections) if (c) n++;
+      this.listedConnections = n;
+    }
+    return this.listedConnections;
+  }
+  private listedConnections = -1;
+
   findingsOf(connId: number): Finding[] {
     return this.byConn.get(connId) ?? [];
   }
