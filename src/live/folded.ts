@@ -277,5 +277,6 @@ function into(r: { n: number; min: number; max: number }, v: number): void {
 export function foldedLine(f: FoldedConnections, keep: number): string {
   const n = f.count;
   return `${n.toLocaleString("en-US")} older connection${n === 1 ? "" : "s"} folded into per-server and per-path aggregates (past --keep-connections ${keep.toLocaleString("en-US")}): ` +
-    "their path facts count them; reconnects, later attempts and closes together see only the last 256 per server by time";
+    "their path facts count them; reconnects, later attempts and closes together see only the last 256 per server by time; " +
+    "bursts over connections (reconnect-storm) and the other rules over the whole capture at the end do not see them";
 }
