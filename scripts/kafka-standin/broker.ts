@@ -8,7 +8,7 @@
  *   npx tsx scripts/kafka-standin/broker.ts [--host 127.0.0.1] [--port 9092] [--partitions 1]
  *       [--advertised-host H] [--message-max-bytes N] [--socket-request-max-bytes N]
  *       [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...
- *       [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]...
+ *       [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]...  [--eof-drops]
  *       [--sasl MECH[,MECH]] [--sasl-user USER:PASSWORD]... [--sasl-v0] [--quiet]
  *
  * What it answers: ApiVersions, Metadata (itself as node 0, every topic asked for, auto-created
@@ -50,6 +50,12 @@
  *
  * --delay-ms API=N (repeatable; API is a key number or name such as Produce) makes a slow broker:
  *     requests of that API are handled and answered only N ms after they arrive (in order).
+ *
+ * --eof-drops: the client's EOF (its FIN) closes the connection at once and drops every answer not
+ *     yet written, the one to a request read together with that EOF included, as Kafka's Selector
+ *     does (a channel closed on EOF fails its pending sends: "Attempting to send response via
+ *     channel for which there is no open connection"). Without it the stand-in answers a request
+ *     read in the same read as the EOF first, as Node delivers the data before the end.
  *
  * --sasl MECH[,MECH] makes the listener SASL (SASL_PLAINTEXT, or SASL_SSL with --tls), like
  *     Kafka's sasl.enabled.mechanisms: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 with the users of
@@ -100,6 +106,8 @@ interface Options {
   saslV0: boolean;
   /** --delay-ms API=N (repeatable): requests of that API are handled only after N ms. */
   delayMs: Map<number, number>;
+  /** --eof-drops: the client's EOF closes at once and drops the answers not yet written. */
+  eofDrops: boolean;
   quiet: boolean;
 }
 
@@ -120,6 +128,7 @@ function parseArgs(argv: string[]): Options {
     saslUsers: new Map(),
     saslV0: false,
     delayMs: new Map(),
+    eofDrops: false,
     quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -170,6 +179,7 @@ function parseArgs(argv: string[]): Options {
         o.delayMs.set(key, Number(m[2]));
         break;
       }
+      case "--eof-drops": o.eofDrops = true; break;
       case "--sasl": o.sasl = next().split(",").map((m) => m.trim().toUpperCase()).filter(Boolean); break;
       case "--sasl-user": {
         const v = next();
@@ -186,7 +196,7 @@ function parseArgs(argv: string[]): Options {
           "usage: npx tsx scripts/kafka-standin/broker.ts [--host H] [--port P] [--advertised-host H]\n" +
             "         [--partitions N] [--message-max-bytes N] [--socket-request-max-bytes N]\n" +
             "         [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...\n" +
-            "         [--refuse-close fin|rst] [--tls CERT,KEY] [--quiet]\n",
+            "         [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]... [--eof-drops] [--quiet]\n",
         );
         process.exit(0);
       default:
@@ -646,8 +656,22 @@ function serve(socket: Socket): void {
   // Responses go out in request order even when a Fetch waits (Kafka answers in order per
   // connection): each request that expects a response gets a slot, filled when it is ready.
   const queue: { bytes: Uint8Array | null }[] = [];
-  const flush = (): void => {
+  const write = (): void => {
     while (queue.length > 0 && queue[0]!.bytes !== null) socket.write(queue.shift()!.bytes!);
+  };
+  // --eof-drops: answers go out only after the next poll of the socket. libuv stops reading at a
+  // partial read and delivers the EOF behind the request in the next loop iteration's poll; two
+  // setImmediate hops put the write after that poll, so an EOF already waiting behind the request
+  // closes the connection first and the answer is dropped, as Kafka does.
+  let flushing = false;
+  const flush = (): void => {
+    if (!opts.eofDrops) return write();
+    if (flushing) return;
+    flushing = true;
+    setImmediate(() => setImmediate(() => {
+      flushing = false;
+      if (!closed) write();
+    }));
   };
 
   const c: Conn = {
@@ -703,6 +727,12 @@ function serve(socket: Socket): void {
       handle(bytes, size);
     }
   });
+  if (opts.eofDrops) {
+    socket.on("end", () => {
+      const pending = queue.length;
+      c.close(`client closed (EOF)${pending > 0 ? `: ${pending} answer(s) not yet written dropped` : ""}`);
+    });
+  }
   socket.on("error", (e) => log(`#${id} socket error: ${e.message}`));
   socket.on("close", () => {
     closed = true;

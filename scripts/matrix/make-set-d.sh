@@ -24,7 +24,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 BASE="$REPO/test/fixtures/matrix"
 if [[ "${1:-}" == "--out" ]]; then BASE="$2"; shift 2; fi
 DIR=conditions
-ALL=(hung-rdk hung-kp hung-kp-pair thung-kp lossy-busy lossy-kp slowpath-busy nat-loose1 nat-loose0 flav-fwr flav-mtl
+ALL=(hung-rdk hung-kp hung-kp-pair thung-kp hung-kp-eof hung-rdk-eof lossy-busy lossy-kp slowpath-busy nat-loose1 nat-loose0 flav-fwr flav-mtl
   restart-rdk restart-kp-term slow-reader)
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL[@]}")
@@ -164,6 +164,39 @@ sc_thung_kp() {
   wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
   end $DIR
   cp "$WORK/$CUR.keys" "$BASE/$DIR/$CUR.keys"; log "wrote $BASE/$DIR/$CUR.keys"
+}
+
+# The hung broker as real Kafka behaves on resuming: the client's EOF, read together with the
+# request it gave up on, closes the channel and drops the answer (stand-in --eof-drops). Five
+# Produces are answered first (the broker's usual latency), the sixth goes to the stopped broker.
+# kafka-python, request_timeout_ms 2000, retries 3; the broker stopped for 4 s. Both sides.
+sc_hung_kp_eof() {
+  net none 0
+  begin hung-kp-eof pair --eof-drops
+  bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:1,send,idle:7,send --client-id "$CUR-p" \
+    --request-timeout-ms 2000 --retries 3; local p=$LAST
+  wait_broker_log "Produce .*acks=" 5
+  sleep 0.3
+  kill -STOP "$BRK"; log "$CUR: broker stopped"
+  sleep 4
+  kill -CONT "$BRK"; log "$CUR: broker continued"
+  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  end $DIR
+}
+
+# The same with librdkafka (socket.timeout.ms 2000: its request timeout), the broker stopped for 4.5 s.
+sc_hung_rdk_eof() {
+  net none 0
+  begin hung-rdk-eof pair --eof-drops
+  bg $NC "$WORK/$CUR.p.log" $PY "$RDK" "$(bs)" "$CUR" send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:1,send,idle:8,send --client-id "$CUR-p" \
+    -X socket.timeout.ms=2000 -X message.timeout.ms=30000; local p=$LAST
+  wait_broker_log "Produce .*acks=" 5
+  sleep 0.3
+  kill -STOP "$BRK"; log "$CUR: broker stopped"
+  sleep 4.5
+  kill -CONT "$BRK"; log "$CUR: broker continued"
+  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  end $DIR
 }
 
 # ------------------------------------------------------------------ lossy but healthy paths

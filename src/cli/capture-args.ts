@@ -10,6 +10,7 @@ import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { sanitize } from "../report/sanitize.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Output } from "./output.js";
+import { jobsFor, runSeparateOnWorkers } from "./separate-workers.js";
 
 /** The capture files the arguments name, or null (after a one-line error, exit 3). */
 export async function captureFiles(args: readonly string[], out: Output): Promise<string[] | null> {
@@ -26,7 +27,9 @@ export async function captureFiles(args: readonly string[], out: Output): Promis
 /**
  * Runs `run` on the files as one capture, or, with `separate`, on each file alone, each file's
  * output headed by its name in text (JSON: one document per file, one after the other, which
- * `jq` reads as a stream).
+ * `jq` reads as a stream). Separate files run on worker threads, `jobs` at a time (--jobs,
+ * default the CPU count), when stdout is not a terminal (on one, each file shows its own progress);
+ * the output is the same either way.
  */
 export async function eachCapture(
   args: readonly string[],
@@ -34,10 +37,13 @@ export async function eachCapture(
   json: boolean,
   out: Output,
   run: (files: string[]) => Promise<void>,
+  jobs?: string,
 ): Promise<void> {
   const files = await captureFiles(args, out);
   if (files === null) return;
   if (!separate || files.length === 1) return run(files);
+  const n = jobsFor(jobs, files.length);
+  if (n > 1 && !out.isTerminal() && (await runSeparateOnWorkers(args, files, n, json, out))) return;
   for (const f of files) {
     if (!json) out.line(`== ${sanitize(f)}`);
     await run([f]);

@@ -24,6 +24,7 @@ import { TLS_NOT_DECRYPTED } from "../plugins/builtin.js";
 import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
 import { captureFiles, captureLabel, eachCapture, mergeNote } from "./capture-args.js";
+import { rememberArgv } from "./separate-workers.js";
 import { keepConnectionsError, parseKeepConnections, parseWindow } from "../live/window.js";
 
 
@@ -39,6 +40,7 @@ const MAX_WARNINGS = 10;
 
 const FILES_HELP = "capture files (pcap, pcapng, optionally gzip-compressed) or directories of them, read as one capture merged by time; or - for standard input";
 const SEPARATE_HELP = "analyse each file on its own instead of merging them, output per file";
+const JOBS_HELP = "with --separate: analyse up to N files at once, each on a worker thread (default: the CPU count; 1: one after the other)";
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -497,13 +499,14 @@ export function buildProgram(out: Output): Command {
     .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"connections": [...]} (stable, snake_case keys)')
     .option("--separate", SEPARATE_HELP)
+    .option("--jobs <n>", JOBS_HELP)
     .option("-Y, --filter <filter>", "only the connections the filter keeps: a Wireshark display filter (ip.addr == 10.0.0.0/8 && tcp.port == 9092) or a CEL condition over conn.* (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag flows capture.pcap\n  kdiag flows -Y 'ip.addr == 10.1.0.0/16 && conn.close_how == \"rst\"' capture.pcap\n  kdiag flows --json capture.pcapng.gz | jq '.connections[] | select(.close.how == \"rst\")'\n  tcpdump -i any -w - port 9092 | kdiag flows -",
     )
-    .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => flowsCommand(f, o, globals(), out)),
+    .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean; jobs?: string }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => flowsCommand(f, o, globals(), out), o.jobs),
     );
 
   program
@@ -512,13 +515,14 @@ export function buildProgram(out: Output): Command {
     .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"packets": [...]} (stable, snake_case keys)')
     .option("--separate", SEPARATE_HELP)
+    .option("--jobs <n>", JOBS_HELP)
     .option("-Y, --filter <filter>", "only the packets the filter keeps, with their original numbers (as tshark -Y): a Wireshark display filter or a CEL condition (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets -Y 'tcp.flags.reset == 1 or kafka.error > 0' capture.pcap\n  kdiag packets -Y 'ip.ttl != 64 and tcp.port == 9092' capture.pcap\n  kdiag packets --json capture.pcap > packets.json",
     )
-    .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => packetsCommand(f, o, globals(), out)),
+    .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean; jobs?: string }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => packetsCommand(f, o, globals(), out), o.jobs),
     );
 
   program
@@ -527,14 +531,15 @@ export function buildProgram(out: Output): Command {
     .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys)')
     .option("--separate", SEPARATE_HELP)
+    .option("--jobs <n>", JOBS_HELP)
     .option("--stats", "latency percentiles, bytes and errors per API and per client id")
     .option("-Y, --filter <filter>", "only the exchanges the filter keeps: a Wireshark display filter over kafka.* (kafka.api_key == 0 && kafka.error > 0) or a CEL condition over exchange.*, kafka.*, conn.* (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
     )
-    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, true)),
+    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; separate?: boolean; jobs?: string }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, true), o.jobs),
     );
 
   program
@@ -544,14 +549,15 @@ export function buildProgram(out: Output): Command {
     .option("--protocol <name>", "only this dissector's exchanges (kafka, or a plugin's name); default: every protocol's")
     .option("--json", 'print {"exchanges": [...]} (stable, snake_case keys; each with its protocol\'s fields)')
     .option("--separate", SEPARATE_HELP)
+    .option("--jobs <n>", JOBS_HELP)
     .option("--stats", "latency percentiles, bytes and errors per operation and per client id (the fields each protocol declares)")
     .option("-Y, --filter <filter>", "only the exchanges the filter keeps: a Wireshark display filter or a CEL condition over exchange.*, conn.* and the protocols' fields (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag --plugin resp.js exchanges --protocol resp capture.pcap\n  kdiag --plugin resp.js exchanges --stats capture.pcap\n  kdiag exchanges -Y 'exchange.latency_ms > 100' --json capture.pcap\n\nkdiag kafka is the Kafka view, with Kafka's own columns (API version, correlation id, topics).",
     )
-    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; protocol?: string; separate?: boolean }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, false)),
+    .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; protocol?: string; separate?: boolean; jobs?: string }) =>
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, false), o.jobs),
     );
 
   const ruleOptions = (cmd: Command) =>
@@ -572,7 +578,8 @@ export function buildProgram(out: Output): Command {
       .alias("analyse")
       .description("run the rules over a capture: root causes with their evidence packets and what to change")
       .argument("[files...]", `${FILES_HELP} (or -i INTERFACE: a live capture)`)
-      .option("--separate", SEPARATE_HELP),
+      .option("--separate", SEPARATE_HELP)
+      .option("--jobs <n>", JOBS_HELP),
   )
     .option("-i, --interface <iface>", "capture live on IFACE with tcpdump (or dumpcap) until Ctrl-C or --duration, then analyse")
     .option("-f, --capture-filter <bpf>", "with -i: a capture filter in tcpdump's syntax, e.g. 'tcp port 9092'")
@@ -582,10 +589,11 @@ export function buildProgram(out: Output): Command {
       "after",
       "\nExamples:\n  kdiag analyze capture.pcap\n  sudo kdiag analyze -i eth0 -f 'tcp port 9092' --duration 600 -w incident.pcap\n  kdiag analyze capture.pcap --param message_max_bytes=2097152 --fail-on error\n  kdiag analyze capture.pcap --rules my-rules.yaml --format md > report.md\n  kdiag analyze capture.pcap --export-evidence evidence.pcap",
     )
-    .action((files: string[], o: AnalyzeOptions & LiveOptions & { separate?: boolean }) =>
+    .action((files: string[], o: AnalyzeOptions & LiveOptions & { separate?: boolean; jobs?: string }) =>
       o.interface !== undefined || files.length === 0
         ? liveAnalyze(files, o, globals(), out)
-        : eachCapture(files, o.separate, o.json === true || o.format === "json", out, (f) => analyzeCommand(f, o, globals(), out)),
+        : // Every file would write the same evidence file: one after the other, the last one's stays (as before).
+          eachCapture(files, o.separate, o.json === true || o.format === "json", out, (f) => analyzeCommand(f, o, globals(), out), o.exportEvidence ? "1" : o.jobs),
     );
 
   ruleOptions(
@@ -751,6 +759,7 @@ export async function main(
   streams: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {},
 ): Promise<number> {
   const out = new Output(streams.stdout, streams.stderr);
+  rememberArgv(argv);
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv, { from: "user" });

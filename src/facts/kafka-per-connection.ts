@@ -37,10 +37,26 @@ export interface KafkaOfConnection {
   answeredAfterClose: StoredExchange[];
   /** Longest wait, request to the client's close, of a request still waiting then (-1: none). */
   waitAtCloseUs: number;
+  /**
+   * Of the requests the client gave up on with no answer at all in the capture (its close came
+   * first, and none followed: Kafka drops the answer to a channel closed on EOF), the one that had
+   * waited longest, among APIs that are not meant to wait (DESIGNED_WAIT_APIS are); its wait in
+   * silentWaitUs (-1: none).
+   */
+  silentAtClose: StoredExchange | null;
+  silentWaitUs: number;
 }
 
 const MAX_TOPICS = 8;
 const SIZE_ERRORS = new Set([10, 18]);
+/**
+ * APIs whose answer the broker may hold back by design, so a slow answer says nothing about a
+ * stall: Fetch and ShareFetch (max_wait_ms, a long poll), JoinGroup and SyncGroup (a rebalance
+ * waits for the group's members), and the admin requests that wait for the controller up to their
+ * timeout_ms (CreateTopics, DeleteTopics, DeleteRecords, CreatePartitions, ElectLeaders,
+ * AlterPartitionReassignments).
+ */
+export const DESIGNED_WAIT_APIS: ReadonlySet<number> = new Set([1, 78, 11, 14, 19, 20, 21, 37, 43, 45]);
 
 const cache = new WeakMap<AnalysedCapture, KafkaOfConnection[]>();
 
@@ -58,6 +74,8 @@ function fresh(): KafkaOfConnection {
     refused: null,
     answeredAfterClose: [],
     waitAtCloseUs: -1,
+    silentAtClose: null,
+    silentWaitUs: -1,
   };
 }
 
@@ -119,6 +137,12 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
     if ((e.status === "unanswered" && !gap) || late) k.unansweredFrames.push(e.request.last);
     if (clientClose && (late || (e.status === "unanswered" && !gap)) && e.request.last < clientClose.frame) {
       k.waitAtCloseUs = Math.max(k.waitAtCloseUs, clientClose.tsUs - e.request.tsUs);
+      const api = f["kafka.api_key"];
+      const waited = clientClose.tsUs - e.request.tsUs;
+      if (e.status === "unanswered" && !late && typeof api === "number" && !DESIGNED_WAIT_APIS.has(api) && waited > k.silentWaitUs) {
+        k.silentAtClose = e;
+        k.silentWaitUs = waited;
+      }
     }
     if (f["kafka.api_key"] === 0) {
       if (sizeError) {

@@ -9,7 +9,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
-import { kafkaPerConnection } from "../facts/kafka-per-connection.js";
+import { DESIGNED_WAIT_APIS, kafkaPerConnection } from "../facts/kafka-per-connection.js";
 import { kafkaApiName } from "../facts/kafka-names.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
@@ -377,9 +377,9 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
       const m = median(sizes);
       if (m !== null && m > 0) end.request_vs_earlier = r.request.length / m;
     }
-    // A Fetch's answer may wait up to its max_wait_ms by design (long poll): late by itself says
-    // nothing about the broker, so only the other requests count.
-    const lateAnswers = k.answeredAfterClose.filter((x) => x.fields["kafka.api_key"] !== 1);
+    // A Fetch's answer may wait up to its max_wait_ms by design (long poll), a JoinGroup's for a
+    // rebalance...: late by itself says nothing about the broker, so only the other requests count.
+    const lateAnswers = k.answeredAfterClose.filter((x) => { const a = x.fields["kafka.api_key"]; return typeof a !== "number" || !DESIGNED_WAIT_APIS.has(a); });
     end.answered_after_close = BigInt(lateAnswers.length);
     // The slowest of them: how long the broker really took, against its usual for that API.
     let slowest: StoredExchange | null = null;
@@ -398,6 +398,17 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
       if (ref.length > 0) end.late_answer_usual_p99_ms = percentile(ref, 99);
     }
     if (k.waitAtCloseUs >= 0) end.wait_at_close_ms = k.waitAtCloseUs / 1000;
+    // A request the client gave up on that never got an answer (real Kafka drops the answer to a
+    // channel closed on EOF): its wait against the broker's usual for that API, as for a late answer.
+    if (k.silentAtClose && k.silentAtClose.request) {
+      const api = k.silentAtClose.fields["kafka.api_key"] as number;
+      end.silent_wait_ms = k.silentWaitUs / 1000;
+      end.silent_frame = BigInt(k.silentAtClose.request.last);
+      end.silent_api = kafkaApiName(api) ?? `api ${api}`;
+      const ref = usualLatencies(c, api);
+      end.silent_usual_samples = BigInt(ref.length);
+      if (ref.length > 0) end.silent_usual_p99_ms = percentile(ref, 99);
+    }
     if (k.clientId !== null) end.client_id = k.clientId;
     end.topics = k.topics ? [...k.topics] : NO_TOPICS;
 

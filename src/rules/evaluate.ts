@@ -243,7 +243,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
       const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]!, other: others?.get(c.id) ?? {} };
       const opt = (k: string): number => (typeof ef.end[k] === "bigint" ? Number(ef.end[k]) : 0);
       run.causes(endRules, facts, () =>
-        itemAt([c.synPacket, opt("trigger_frame"), opt("request_frame"), opt("frame"), opt("late_answer_frame")], {
+        itemAt([c.synPacket, opt("trigger_frame"), opt("request_frame"), opt("frame"), opt("late_answer_frame"), opt("silent_frame")], {
           facts,
           timeUs: (ef.end.time as number) * 1e6,
           connection: c.id,

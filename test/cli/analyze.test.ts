@@ -131,6 +131,12 @@ describe("connection health rules on real traffic", () => {
     // tshark: the server's Win=0 at packets 9, 11 and 14, its window update at 17 (2.918 s later).
     expect(fs[0]!.message).toMatch(/^The server 10\.99\.2\.2:5002 kept its receive window shut for 2\.92 s \(packets 9 to 17\)/);
     expect(fs[0]!.time).toBe(fs[0]!.evidence.times[fs[0]!.evidence.packets.indexOf(9)]);
+    // Under a stall limit raised past 2.92 s it is flow control, said of a server (no Kafka here), not a broker.
+    const brief = findings("analyze", `${REAL}/zero-window.pcap`, "--param", "zero_window_stall_ms=5000");
+    expect(byRule(brief)).toEqual({ "zero-window-brief": 1 });
+    expect(brief[0]!.message).toMatch(/\(from the server\); the longest shut the server's window for 2\.92 s/);
+    expect(brief[0]!.advice).toMatch(/a larger receive buffer on the server \(its socket's SO_RCVBUF/);
+    expect(`${brief[0]!.message} ${brief[0]!.advice}`).not.toMatch(/broker/);
   });
 
   it("ipv6.pcap: a scripted server closing connections after its answers is no reconnect storm, nothing above info", () => {
