@@ -44,10 +44,11 @@ export const DEFAULT_LET_GO_US = 15 * 60e6;
 
 /**
  * Default number of connections that left the window kept as compact rows before the oldest are
- * folded into per-server and per-path aggregates (`--keep-connections`): 200,000 rows, about
- * 160 MiB at about 0.8 kB a row (544 bytes of columns and its view and slots; bench/README.md,
- * "Connections folded"), so the whole process stays well under 1 GiB. At 7 new connections a
- * second that is 8 hours of connections with their full row; a busy broker folds sooner.
+ * folded into per-server and per-path aggregates (`--keep-connections`): 200,000 rows of 544
+ * bytes of columns (allocated in doublings: 262,144 rows, 136 MiB at most) and a view of about
+ * 60 bytes each (bench/README.md, "Connections folded"), so with the window's plateau of
+ * 350-450 MiB the process stays well under 1 GiB. At 7 new connections a second that is 8 hours
+ * of connections with their full row; a busy broker folds sooner.
  */
 export const DEFAULT_KEEP_CONNECTIONS = 200_000;
 
