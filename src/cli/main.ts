@@ -610,7 +610,7 @@ export function buildProgram(out: Output): Command {
     .option("--duration <sec>", "stop after SEC seconds")
     .option("--window <size>", "keep detail (packet index rows, Kafka messages) for the last N packets or a duration (90s, 10m, 1h), or all; older closed connections keep a summary and their findings (default 200000)")
     .option("--let-go <silence>", "with a window: a connection with no FIN or RST leaves it after this much silence (90s, 15m, 1h; default 15m, longer than Kafka's 10-minute idle reaper)")
-    .option("--keep-connections <n>", "connections that left the window kept whole (a compact row each, about 0.8 kB) before the oldest are folded into per-server and per-path aggregates; all never folds (default 200000)")
+    .option("--keep-connections <n>", "connections that left the window kept whole (a compact row each, about 0.6 kB) before the oldest are folded into per-server and per-path aggregates; all never folds (default 200000)")
     .addOption(new Option("--eval-packets <n>", "also re-run the rules every N packets (tests)").hideHelp())
     .addOption(new Option("--index-rows <n>", "most packet index rows held before a connection in the window is cut (tests)").hideHelp())
     .addHelpText(
