@@ -165,6 +165,8 @@ describe("kdiag tui -i: live panes", () => {
     // No object stays of it: a hole in the list, and the pane lists the others.
     expect(h.app.model!.capture.connections[0]).toBeUndefined();
     expect(h.text()).toContain("Connections (1/1)");
+    // Its packets are still listed with their ports and flags (raw sequence numbers: no record to make them relative).
+    expect(h.text()).toMatch(/^ +1 +0us 10\.99\.1\.1 → 10\.99\.2\.2 TCP +74 \[SYN\] 44458 → 9092 Seq=\d+/m);
     expect(h.text()).toMatch(/error firewall-idle c0 /);
     stream.end(bytes.subarray(afterRecord(bytes, written)));
     await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
