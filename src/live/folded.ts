@@ -10,10 +10,11 @@
  *  - counts, maxima and minima (idle survived or killed per path, idle resets, handshakes per path,
  *    closes by the server, Kafka ports) are exact;
  *  - what is read by time (the next connection after an end, attempts refused after it, closes
- *    together with it, the broker's idle-close cluster) keeps the most recent RECENT_MAX folded
- *    events per server and per path exactly; older ones are counts, with the span of their times.
+ *    together with it, the broker's idle-close cluster) keeps the most recent RECENT_PER_SERVER
+ *    folded events per server (RECENT_PER_PATH per path) exactly; older ones are counts, with the
+ *    span of their times.
  * The window holds the recent connections, so the folded ones are those older than the window and
- * than RECENT_MAX more: a fact that reads further back than that reads only counts, and the output
+ * than those more: a fact that reads further back than that reads only counts, and the output
  * says that folding happened (kdiag watch's stderr line, the TUI's notice, path.folded_connections).
  */
 
@@ -21,8 +22,15 @@ import { IDLE_FLOOR_US, type EndInfo, type EndKind } from "../facts/end-shape.js
 import type { PacketStats } from "../facts/packet-stats.js";
 import type { Connection } from "../tcp/types.js";
 
-/** Folded events per server and per path kept with their times (the most recent ones). */
-export const RECENT_MAX = 256;
+/**
+ * Folded events kept with their times (the most recent ones), per server and per path. A server
+ * has few (brokers), so 4,096 of each kind (about 130 kB a server): a cause that waits for the end
+ * of the capture (broker-gone) reads the closes around its own, and with 256 per server 18 of 212
+ * were lost on the million-packet benchmark with every connection folded, none with 4,096
+ * (bench/README.md). Paths are many (client hosts times brokers): 256 start times each.
+ */
+export const RECENT_PER_SERVER = 4096;
+export const RECENT_PER_PATH = 256;
 
 /** A connection attempt (its SYN is in the capture) folded: when, whether it failed, from which host. */
 export interface FoldedSyn {
@@ -37,15 +45,17 @@ export interface FoldedClose {
   busy: boolean;
 }
 
-/** The most recent RECENT_MAX items, oldest first; the older ones are only counted. */
+/** The most recent `max` items, oldest first; the older ones are only counted. */
 export class Recent<T> {
   readonly items: T[] = [];
   /** Items pushed out (older than every kept one). */
   dropped = 0;
 
+  constructor(private readonly max: number) {}
+
   push(item: T, onDrop?: (old: T) => void): void {
     this.items.push(item);
-    if (this.items.length > RECENT_MAX) {
+    if (this.items.length > this.max) {
       const old = this.items.shift()!;
       this.dropped++;
       onDrop?.(old);
@@ -225,13 +235,13 @@ export class FoldedConnections {
         kafka: false,
         synsAccepted: 0,
         synsFailed: 0,
-        syns: new Recent(),
+        syns: new Recent(RECENT_PER_SERVER),
         droppedSynsFailed: 0,
         droppedSynFromUs: Infinity,
         droppedSynToUs: -Infinity,
-        closes: new Recent(),
+        closes: new Recent(RECENT_PER_SERVER),
         droppedBusyCloses: 0,
-        idleCloses: new Recent(),
+        idleCloses: new Recent(RECENT_PER_SERVER),
       };
       this.servers.set(k, s);
     }
@@ -242,7 +252,7 @@ export class FoldedConnections {
     const k = pathKey(c.client.addr, c.server.addr, c.server.port);
     let p = this.paths.get(k);
     if (!p) {
-      p = { connections: 0, handshakes: 0, handshakeStarts: new Recent(), endSurvivedMaxUs: -1, connSurvivedMaxUs: 0, killed: range(), idleResets: range(), reconnects: 0, last: null };
+      p = { connections: 0, handshakes: 0, handshakeStarts: new Recent(RECENT_PER_PATH), endSurvivedMaxUs: -1, connSurvivedMaxUs: 0, killed: range(), idleResets: range(), reconnects: 0, last: null };
       this.paths.set(k, p);
     }
     return p;
@@ -277,6 +287,6 @@ function into(r: { n: number; min: number; max: number }, v: number): void {
 export function foldedLine(f: FoldedConnections, keep: number): string {
   const n = f.count;
   return `${n.toLocaleString("en-US")} older connection${n === 1 ? "" : "s"} folded into per-server and per-path aggregates (past --keep-connections ${keep.toLocaleString("en-US")}): ` +
-    "their path facts count them; reconnects, later attempts and closes together see only the last 256 per server by time; " +
+    `their path facts count them; reconnects, later attempts and closes together see only the last ${RECENT_PER_SERVER.toLocaleString("en-US")} per server by time; ` +
     "bursts over connections (reconnect-storm) and the other rules over the whole capture at the end do not see them";
 }
