@@ -12,7 +12,9 @@
  * is the rate achieved against the rate asked. After the writer ends, the time kdiag takes to
  * finish (the final evaluation) is the lag. --args runs another kdiag command on the same replay
  * (e.g. "kafka --stats -": the pass without the rules, for comparison); --stderr keeps kdiag's stderr
- * (with KDIAG_DEBUG=1: a line per re-run with the heap, the rows and messages held). Node built-ins only.
+ * (with KDIAG_DEBUG=1: a line per re-run with the heap, the rows and messages held). --script FILE
+ * runs `node FILE ARGS` instead of kdiag (bench/tui-live.js: the TUI's live path on the replay).
+ * Node built-ins only.
  */
 
 import { spawn } from "node:child_process";
@@ -42,14 +44,14 @@ function pcapRecords(buf) {
   return { le, offsets, end: o, spanSec: last - first + 1 };
 }
 
-export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], stderrFile = null, log = (s) => process.stderr.write(`${s}\n`) }) {
+export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROOT, args = ["watch", "--json", "-"], stderrFile = null, script = null, log = (s) => process.stderr.write(`${s}\n`) }) {
   const buf = readFileSync(file);
   const { le, offsets, spanSec } = pcapRecords(buf);
   // Under /usr/bin/time where installed: kdiag's CPU time (user + system) to its very end, the
   // final evaluation included; its RSS is read from the child of time.
   const timeFile = join(tmpdir(), `kdiag-live-bench-${process.pid}.time`);
   const timed = existsSync("/usr/bin/time");
-  const kdiagArgs = [join(dist, "bin/kdiag.js"), ...args];
+  const kdiagArgs = [script ?? join(dist, "bin/kdiag.js"), ...args];
   const child = timed
     ? spawn("/usr/bin/time", ["-f", "%U %S", "-o", timeFile, process.execPath, ...kdiagArgs], { stdio: ["pipe", "pipe", "pipe"] })
     : spawn(process.execPath, kdiagArgs, { stdio: ["pipe", "pipe", "pipe"] });
@@ -201,6 +203,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     else if (args[k] === "--dist") o.dist = args[++k];
     else if (args[k] === "--args") o.args = args[++k].split(" ");
     else if (args[k] === "--stderr") o.stderrFile = args[++k];
+    else if (args[k] === "--script") o.script = args[++k];
     else o.file = args[k];
   }
   if (!o.file || !(o.rate > 0) || !(o.seconds > 0)) {

@@ -25,7 +25,7 @@ import { readKeyLogOption } from "./keylog-option.js";
 import { Output } from "./output.js";
 import { captureFiles, captureLabel, eachCapture, mergeNote } from "./capture-args.js";
 import { rememberArgv } from "./separate-workers.js";
-import { parseWindow } from "../live/window.js";
+import { keepConnectionsError, parseKeepConnections, parseWindow } from "../live/window.js";
 
 
 interface GlobalOptions {
@@ -610,6 +610,7 @@ export function buildProgram(out: Output): Command {
     .option("--duration <sec>", "stop after SEC seconds")
     .option("--window <size>", "keep detail (packet index rows, Kafka messages) for the last N packets or a duration (90s, 10m, 1h), or all; older closed connections keep a summary and their findings (default 200000)")
     .option("--let-go <silence>", "with a window: a connection with no FIN or RST leaves it after this much silence (90s, 15m, 1h; default 15m, longer than Kafka's 10-minute idle reaper)")
+    .option("--keep-connections <n>", "connections that left the window kept whole (a compact row each, about 0.6 kB) before the oldest are folded into per-server and per-path aggregates; all never folds (default 200000)")
     .addOption(new Option("--eval-packets <n>", "also re-run the rules every N packets (tests)").hideHelp())
     .addOption(new Option("--index-rows <n>", "most packet index rows held before a connection in the window is cut (tests)").hideHelp())
     .addHelpText(
@@ -663,6 +664,7 @@ export function buildProgram(out: Output): Command {
     .option("-w, --write <file>", "with -i: also keep what was captured in FILE, as pcapng")
     .option("--duration <sec>", "with -i: stop the capture after SEC seconds (the TUI stays until q)")
     .option("--window <size>", "with -i: keep Kafka messages for the last N packets or a duration (90s, 10m, 1h), or all; older closed connections stay as rows with their findings (default 200000)")
+    .option("--keep-connections <n>", "with -i: connections that left the window kept as rows before the oldest are folded into per-server and per-path aggregates (and leave the list); all never folds (default 200000)")
     .addOption(new Option("--rules <path>", "also load rule files from PATH, a file or a directory (repeatable)").argParser(collect).default([]))
     .addOption(new Option("--param <name=value>", "override a rule parameter (repeatable)").argParser(collect).default([]))
     .option("--keys <file>", "your key bindings: YAML mapping action ids to keys (default: ~/.config/kdiag/keys.yaml if it exists; docs/tui.md)");
@@ -671,11 +673,13 @@ export function buildProgram(out: Output): Command {
       "after",
       "\nKeys: Tab between panes, arrows or j/k, Enter to drill down, Esc back, / filter, ? help, q quit.\n\nExamples:\n  kdiag tui capture.pcap\n  sudo kdiag tui -i eth0 -f 'tcp port 9092'\n  kdiag tui client-side.pcap --server-side broker-side.pcap\n  kdiag tui /var/captures/   (a rotation set: its files as one capture)\n  kdiag tui --keys my-keys.yaml capture.pcap   (e.g. toggle-mark: \"*\")\n  kdiag --kafka-port 36333 tui capture.pcap --param message_max_bytes=2097152",
     )
-    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string; window?: string; keys?: string }) => {
+    .action(async (args: string[], o: { rules: string[]; param: string[]; serverSide?: string[]; interface?: string; captureFilter?: string; write?: string; duration?: string; window?: string; keepConnections?: string; keys?: string }) => {
       const g = globals();
       if (o.interface === undefined && args.length === 0) throw new UsageError("give a capture file, or -i INTERFACE for a live capture");
       if (o.interface !== undefined && (args.length > 0 || o.serverSide !== undefined)) throw new UsageError(`give capture files or -i INTERFACE, not both (${[...args, ...(o.serverSide ?? [])].join(" ")}, -i ${o.interface})`);
-      if (o.interface === undefined && (o.write !== undefined || o.captureFilter !== undefined || o.duration !== undefined || o.window !== undefined)) throw new UsageError("-f, -w, --duration and --window are for a live capture: they need -i INTERFACE");
+      if (o.interface === undefined && (o.write !== undefined || o.captureFilter !== undefined || o.duration !== undefined || o.window !== undefined || o.keepConnections !== undefined)) throw new UsageError("-f, -w, --duration, --window and --keep-connections are for a live capture: they need -i INTERFACE");
+      const keepConnections = o.keepConnections === undefined ? undefined : parseKeepConnections(o.keepConnections);
+      if (keepConnections === null) throw new UsageError(keepConnectionsError(o.keepConnections!));
       const window = o.window === undefined ? undefined : o.window === "all" ? null : parseWindow(o.window);
       if (window === null && o.window !== "all") throw new UsageError(`--window ${o.window}: expected a number of packets (200000), a duration (90s, 10m, 1h) or all`);
       const duration = o.duration === undefined ? undefined : Number(o.duration);
@@ -691,7 +695,7 @@ export function buildProgram(out: Output): Command {
       out.exitCode = await runTui({
         files: file === undefined ? [] : serverSide ? [file, serverSide] : [file],
         ...(o.interface !== undefined
-          ? { live: { iface: o.interface, ...(o.captureFilter !== undefined ? { filter: o.captureFilter } : {}), ...(o.write !== undefined ? { write: o.write } : {}), ...(duration !== undefined ? { duration } : {}), ...(window !== undefined ? { window } : {}) } }
+          ? { live: { iface: o.interface, ...(o.captureFilter !== undefined ? { filter: o.captureFilter } : {}), ...(o.write !== undefined ? { write: o.write } : {}), ...(duration !== undefined ? { duration } : {}), ...(window !== undefined ? { window } : {}), ...(keepConnections !== undefined ? { keepConnections } : {}) } }
           : {}),
         session,
         ...(o.keys !== undefined ? { keysFile: o.keys } : {}),

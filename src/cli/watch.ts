@@ -7,7 +7,8 @@
 import { formatProblem, isUnusable } from "../capture/read.js";
 import { CaptureStartError, droppedByKernel, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
-import { DEFAULT_LET_GO_US, DEFAULT_WINDOW, describeWindow, LiveWindow, parseDuration, parseWindow } from "../live/window.js";
+import { DEFAULT_KEEP_CONNECTIONS, DEFAULT_LET_GO_US, DEFAULT_WINDOW, describeWindow, keepConnectionsError, LiveWindow, parseDuration, parseKeepConnections, parseWindow } from "../live/window.js";
+import { foldedLine } from "../live/folded.js";
 import { useConnectionPacketScan } from "../facts/packet-stats.js";
 import { collectHeapNow, HeapSettler } from "../live/heap-settle.js";
 import { asPcapng, fileStream, gunzipIfNeeded, keep, StreamKeeper } from "../live/source.js";
@@ -40,6 +41,8 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
   window?: string;
   /** --let-go: silence after which a connection with no FIN or RST leaves the window ("15m"). */
   letGo?: string;
+  /** --keep-connections: connections that left the window kept as rows before the oldest are folded into aggregates. */
+  keepConnections?: string;
   /** Hidden (tests): the packet index's row cap (default INDEX_MAX_ROWS_MIN), to cut long connections on a small capture. */
   indexRows?: string;
   /** Hidden (tests): also re-evaluate every N packets, so a small file exercises live printing. */
@@ -220,6 +223,8 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   const letGoUs = o.letGo === undefined ? DEFAULT_LET_GO_US : parseDuration(o.letGo);
   if (letGoUs === null) throw new UsageError(`--let-go ${o.letGo}: expected a duration of silence (900, 90s, 15m, 1h)`);
   const maxRows = positive("--index-rows", o.indexRows, true);
+  const keepConnections = o.keepConnections === undefined ? DEFAULT_KEEP_CONNECTIONS : parseKeepConnections(o.keepConnections);
+  if (keepConnections === null) throw new UsageError(keepConnectionsError(o.keepConnections!));
   const window = windowSize ? new LiveWindow(windowSize, letGoUs, maxRows) : null;
   // The session first (registry, then the rules compiled against its fields).
   const { registry: reg, rules } = await session();
@@ -273,11 +278,12 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       stop();
     }
     if (maxFindings !== undefined && shown >= maxFindings) stop();
-  }, window ? window.letGoUs : Infinity);
+  }, window ? window.letGoUs : Infinity, keepConnections);
 
   const stepEvery = window === null ? Infinity : "packets" in window.size ? Math.min(STEP_EVERY_PACKETS_MAX, Math.max(STEP_EVERY_PACKETS_MIN, window.size.packets)) : STEP_EVERY_PACKETS_MAX;
   const settler = new HeapSettler();
   let so: PassSoFar | null = null;
+  let foldSaid = false;
   let seen = 0;
   let evaluatedAt = 0;
   let nextAt = 0;
@@ -294,6 +300,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
     const newest = so.packets.count;
     const snap = snapshotCapture(input.name, so, input.keeper.bytes);
+    snap.folded = live.folded;
     live.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined, so.exchanges);
     // A connection leaves once the step before evaluated its cause (src/live/incremental.ts).
     if (window) {
@@ -303,6 +310,13 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       // What stays of each is a compact row (src/live/retired-rows.ts): its view replaces its record.
       live.retire(left, snap);
       pass.forget(left, (c) => live.retiredView(c.id) ?? c);
+      // Past --keep-connections, the oldest rows fold into aggregates and leave a hole in the list.
+      const folded = live.fold();
+      if (folded.length > 0) {
+        pass.fold(folded);
+        if (!foldSaid) out.note(`${foldedLine(live.folded, live.keepConnections)}; folding from now on`);
+        foldSaid = true;
+      }
       // The packet index keeps the window's rows: the rest leave once they are a quarter of the
       // window or more (a move of the rows is one copy of the window).
       const from = window.indexFrom(pass.packets, nowUs, pass.connections);
@@ -320,7 +334,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
       const m = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1048576);
-      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${(m.heapUsed / 1048576).toFixed(1)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${(m.heapUsed / 1048576).toFixed(1)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${live.rows.size} kept as rows, ${live.folded.count} folded, ${so.packets.held} packet rows held`);
     }
   };
   // KDIAG_STEP_PACKETS_ONLY=1 with --eval-packets (benchmarks): re-runs at fixed packet counts
@@ -354,6 +368,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   // Rows that left the index are no longer there to walk: the end reads the scan kept live
   // (each connection's end shape and counters as last described).
   if (capture.packets.base > 0) useConnectionPacketScan(capture, live.packetScan);
+  capture.folded = live.folded;
   const final = evaluate(rules, capture, out);
   live.finish(final);
   while (flushing) await flushing;
@@ -364,6 +379,11 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
   if (window && window.summary.connections > 0) {
     const w = window.summary;
     out.note(`${w.connections} closed connection${w.connections === 1 ? "" : "s"} left the window (${describeWindow(window.size)}) with ${w.exchanges} exchanges: their findings were printed as they left; rules over the whole capture saw the window only`);
+  }
+  if (live.folded.count > 0) {
+    out.note(foldedLine(live.folded, live.keepConnections));
+    // The same for a script reading stderr: one JSON object (stdout stays findings only).
+    if (o.json) out.note(`folded: ${JSON.stringify({ keepConnections: live.keepConnections, ...live.folded.summary() })}`);
   }
   for (const r of live.revised.slice(0, 5)) {
     const p = r.printed;

@@ -240,17 +240,21 @@ function rowFacts(rows: readonly Row[]): Facts {
 function reconnectFlags(capture: AnalysedCapture, connClient: ReadonlyMap<number, string>): Set<number> {
   const unanswered = new Set<number>();
   for (const e of capture.exchanges) if (e.status === "unanswered") unanswered.add(e.connId);
-  const last = new Map<string, Connection>();
+  type Prev = { id: number; how: Connection["close"]["how"]; by: Connection["close"]["by"]; tsUs: number };
+  const last = new Map<string, Prev>();
+  // A live capture's folded connections: the last one of each path is its connections' previous
+  // one (folded connections' client ids went with their exchanges, as they do for compact rows).
+  for (const [k, p] of capture.folded?.paths ?? []) if (p.last) last.set(`\u0000${k.replaceAll("|", "\u0000")}`, { id: -1, ...p.last });
   const out = new Set<number>();
-  const byStart = [...capture.connections].sort((a, b) => a.startUs - b.startUs);
+  const byStart = capture.connections.filter((c): c is Connection => c !== undefined).sort((a, b) => a.startUs - b.startUs);
   for (const c of byStart) {
     const who = `${connClient.get(c.id) ?? ""}\u0000${c.client.addr}\u0000${c.server.addr}\u0000${c.server.port}`;
     const prev = last.get(who);
-    if (c.synPacket > 0 && prev && prev.close.how !== "open" && prev.close.tsUs <= c.startUs) {
-      const normal = prev.close.how === "fin" && prev.close.by === "client" && !unanswered.has(prev.id);
+    if (c.synPacket > 0 && prev && prev.how !== "open" && prev.tsUs <= c.startUs) {
+      const normal = prev.how === "fin" && prev.by === "client" && !unanswered.has(prev.id);
       if (!normal) out.add(c.id);
     }
-    last.set(who, c);
+    last.set(who, { id: c.id, how: c.close.how, by: c.close.by, tsUs: c.close.tsUs });
   }
   return out;
 }

@@ -67,7 +67,7 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
 
 function walk(capture: AnalysedCapture, need?: (id: number) => boolean): AuthOfConnection[] {
   const out: AuthOfConnection[] = [];
-  for (const c of capture.connections) if (!need || need(c.id)) out[c.id] = fresh();
+  for (const c of capture.connections) if (c && (!need || need(c.id))) out[c.id] = fresh();
   for (const pdu of capture.pdus) {
     const a = out[pdu.connId];
     if (!a) continue;

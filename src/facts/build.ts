@@ -14,6 +14,7 @@ import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
+import type { ConnContribution } from "../live/folded.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
@@ -37,10 +38,10 @@ function gaps(times: number[]): number[] {
 const endpointKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
 /** Connections with a SYN grouped by client address and server endpoint, in start order. */
-function handshakeGroups(conns: readonly Connection[]): Map<string, Connection[]> {
+function handshakeGroups(conns: readonly (Connection | undefined)[]): Map<string, Connection[]> {
   const groups = new Map<string, Connection[]>();
   for (const c of conns) {
-    if (c.synPacket < 0) continue;
+    if (!c || c.synPacket < 0) continue;
     const k = endpointKey(c);
     const g = groups.get(k);
     if (g) g.push(c);
@@ -68,7 +69,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   const ends = connectionEnds(capture);
   const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
   for (const c of conns) {
-    if (need && !need(c.id)) continue;
+    if (!c || (need && !need(c.id))) continue;
     out[c.id] = connectionFacts(c);
   }
   return out;
@@ -76,6 +77,8 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   function connectionFacts(c: Connection): Facts {
     const s = scan[c.id]!;
     const k = kafka[c.id]!;
+    // The same path's connections a live capture folded (src/live/folded.ts): their aggregate.
+    const fp = capture.folded?.path(c.client.addr, c.server.addr, c.server.port);
     const closed = c.close.how !== "open";
     const f: Facts = {
       id: big(c.id),
@@ -109,7 +112,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       duplicate_acks: big(c.events["duplicate_ack"] ?? 0),
       capture_duplicates: big(c.events["capture_duplicate"] ?? 0),
       lost_segments: big(c.events["lost_segment"] ?? 0),
-      handshakes_from_client: big(groups.get(endpointKey(c))?.length ?? 0),
+      handshakes_from_client: big((groups.get(endpointKey(c))?.length ?? 0) + (fp?.handshakes ?? 0)),
       dissector: c.dissector ?? "none",
       protocols: protocols[c.id]!,
       malformed: c.malformed !== null,
@@ -153,7 +156,8 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     // ends in a kernel timeout), from its last packet.
     const endedUs = closed ? c.close.tsUs : c.endUs;
     const next = nextHandshake(groups.get(endpointKey(c)), c, endedUs);
-    if (next) f.next_connection_gap_ms = ms(next.startUs - endedUs);
+    const nextUs = Math.min(next?.startUs ?? Infinity, fp ? firstStartFrom(fp.handshakeStarts.items, Math.max(endedUs, c.startUs)) : Infinity);
+    if (nextUs !== Infinity) f.next_connection_gap_ms = ms(nextUs - endedUs);
     if (c.close.how === "rst") {
       if (c.close.rstTtl >= 0) f.rst_ttl = big(c.close.rstTtl);
       if (c.close.rstIpId >= 0) f.rst_ip_id = big(c.close.rstIpId);
@@ -167,12 +171,14 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     f.after_idle_server_packets = big(s.afterIdleServerPackets);
     f.idle_reset = isIdleReset(c);
     const path = paths.get(pathKey(c))!;
-    f.path_idle_resets = big(path.resetIdles.length);
-    if (path.resetIdles.length > 0) {
-      f.path_idle_reset_min_ms = ms(Math.min(...path.resetIdles));
-      f.path_idle_reset_max_ms = ms(Math.max(...path.resetIdles));
+    const resets = path.resetIdles.length + (fp?.idleResets.n ?? 0);
+    f.path_idle_resets = big(resets);
+    if (resets > 0) {
+      f.path_idle_reset_min_ms = ms(Math.min(...path.resetIdles, fp?.idleResets.min ?? Infinity));
+      f.path_idle_reset_max_ms = ms(Math.max(...path.resetIdles, fp?.idleResets.max ?? -Infinity));
     }
-    if (path.survivedMaxUs > 0) f.path_idle_survived_max_ms = ms(path.survivedMaxUs);
+    const survivedMaxUs = Math.max(path.survivedMaxUs, fp?.connSurvivedMaxUs ?? 0);
+    if (survivedMaxUs > 0) f.path_idle_survived_max_ms = ms(survivedMaxUs);
     const interval = median([...gaps(s.keepalive[0]), ...gaps(s.keepalive[1])]);
     if (interval !== null) f.keepalive_interval_ms = ms(interval);
     if (s.keepaliveIdleUs >= 0) f.keepalive_idle_ms = ms(s.keepaliveIdleUs);
@@ -200,7 +206,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
  * with the same protocols share one list.
  */
 function protocolsPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): string[][] {
-  const seen: Array<Set<string> | null> = capture.connections.map((c) => (c.dissector ? new Set([c.dissector]) : null));
+  const seen: Array<Set<string> | null> = capture.connections.map((c) => (c?.dissector ? new Set([c.dissector]) : null));
   // Most messages are their connection's own dissector's: a set is touched only for another one.
   for (const pdu of capture.pdus) {
     if (pdu.dissector === capture.connections[pdu.connId]?.dissector || (need && !need(pdu.connId))) continue;
@@ -246,19 +252,27 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  * through. The middlebox's idle timeout lies between the longest survived and the shortest reset.
  */
 function idlePaths(
-  conns: readonly Connection[],
+  conns: readonly (Connection | undefined)[],
   capture: AnalysedCapture,
   scan: readonly PacketStats[],
 ): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
   const out = new Map<string, { resetIdles: number[]; survivedMaxUs: number }>();
   for (const c of conns) {
+    if (!c) continue;
     const k = pathKey(c);
     let p = out.get(k);
     if (!p) out.set(k, (p = { resetIdles: [], survivedMaxUs: 0 }));
-    if (isIdleReset(c) || isIdleDrop(c, scan[c.id]!)) p.resetIdles.push(c.longestIdleUs);
-    else if (c.longestIdleUs > p.survivedMaxUs) p.survivedMaxUs = c.longestIdleUs;
+    const share = connShare(c, scan[c.id]!);
+    if (share.idleResetUs >= 0) p.resetIdles.push(share.idleResetUs);
+    else if (share.survivedUs > p.survivedMaxUs) p.survivedMaxUs = share.survivedUs;
   }
   return out;
+}
+
+/** What one connection contributes to its path's conn.path_idle_* facts (also what a folded connection leaves, src/live/folded.ts). */
+export function connShare(c: Connection, s: PacketStats): ConnContribution {
+  const reset = isIdleReset(c) || isIdleDrop(c, s);
+  return { idleResetUs: reset ? c.longestIdleUs : -1, survivedUs: reset ? 0 : c.longestIdleUs };
 }
 
 /** After a silence of at least a second, the client retransmitted and the server never answered. */
@@ -270,6 +284,13 @@ function keepaliveFrom(s: PacketStats): string {
   const c = s.keepalive[0].length > 0;
   const v = s.keepalive[1].length > 0;
   return c && v ? "both" : c ? "client" : v ? "server" : "none";
+}
+
+/** The earliest of these start times at or after `fromUs` (Infinity: none). */
+function firstStartFrom(startsUs: readonly number[], fromUs: number): number {
+  let best = Infinity;
+  for (const t of startsUs) if (t >= fromUs && t < best) best = t;
+  return best;
 }
 
 /** The first later connection of the same client to the same server that starts at or after `endedUs`. */
@@ -387,7 +408,7 @@ export function exchangeFactsBuilder(
     if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
   }
   // One BigInt per connection id, not one per exchange (tens of thousands of exchanges).
-  const connIds = capture.connections.map((c) => big(c.id));
+  const connIds = capture.connections.map((c, id) => big(c?.id ?? id));
   defineProtocolGetters(ExchangeItem.prototype);
   return (e) => {
     const conn = capture.connections[e.connId];
@@ -476,7 +497,8 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     duration_ms: p.count > 0 ? ms(p.tsAt(p.count - 1) - p.firstTsUs) : 0,
     truncated_packets: big(capture.decode.truncated),
     duplicate_packets: big(duplicates),
-    rst_connections: big(capture.connections.filter((c) => c.close.how === "rst").length),
+    // A live capture's folded connections count in both (connections: every id the capture gave).
+    rst_connections: big(capture.connections.filter((c) => c?.close.how === "rst").length + (capture.folded?.rstConnections ?? 0)),
     kafka_exchanges: big(capture.exchanges.length),
     kafka_unanswered: big(kafka.reduce((n, k) => n + k.unanswered, 0)),
     kafka_error_responses: big(kafka.reduce((n, k) => n + k.errors, 0)),

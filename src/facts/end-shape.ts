@@ -81,12 +81,21 @@ export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
   const live = connectionPacketScan(capture);
   if (live) {
     live.advance(capture);
-    return capture.connections.map((c) => liveEndOf(capture, live, c));
+    // Folded connections (a hole in the list) have no end shape: a hole here too.
+    const out = new Array<EndInfo>(capture.connections.length);
+    capture.connections.forEach((c, id) => {
+      if (c) out[id] = liveEndOf(capture, live, c);
+    });
+    return out;
   }
   let ends = endsCache.get(capture);
   if (!ends) {
     const { start, list } = packetsByConnection(capture);
-    ends = capture.connections.map((c) => describeEnd(capture, c, list.subarray(start[c.id]!, start[c.id + 1]!)));
+    const all = new Array<EndInfo>(capture.connections.length);
+    capture.connections.forEach((c, id) => {
+      if (c) all[id] = describeEnd(capture, c, list.subarray(start[id]!, start[id + 1]!));
+    });
+    ends = all;
     endsCache.set(capture, ends);
   }
   return ends;

@@ -135,8 +135,10 @@ export class ConnectionPacketScan {
       const c = p.connId[r]!;
       // A capture copy (tcpdump -i any) is not a packet the connection sent: see TcpTracker.
       if (c < 0 || p.events[r]! & TcpEvent.CAPTURE_DUPLICATE) continue;
+      const conn = conns[c];
+      // A connection a live capture folded (a hole): nothing is counted for it any more.
+      if (conn === undefined) continue;
       const s = this.stats[c]!;
-      const conn: Connection = conns[c]!;
       this.seen[c]!++;
       if (this.keepLists && !this.forgotten.has(c)) this.append(c, i);
       const flags = p.tcpFlags[r]!;
@@ -234,6 +236,14 @@ export class ConnectionPacketScan {
   }
 
   /**
+   * Connections folded out of a live capture (src/live/folded.ts): their rows, which the scan read
+   * their counters from, are freed; one shared empty counter stands for each.
+   */
+  fold(ids: readonly number[]): void {
+    for (const id of ids) this.stats[id] = FOLDED_STATS;
+  }
+
+  /**
    * The index dropped the rows before absolute index `base`: each connection's packet list keeps
    * its packets from there on (a connection longer than the window is described from its last
    * part; see describeEnd). Lists are in capture order, so it is a cut of each list's head.
@@ -281,6 +291,9 @@ export class ConnectionPacketScan {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** What a folded connection's counters read as: nothing (its aggregate is elsewhere); never written, as no packet reaches it. */
+const FOLDED_STATS: PacketStats = Object.freeze(newStats());
 
 const NONE_FORGOTTEN: ForgottenConnections = { has: () => false, stats: () => newStats(), memo: () => undefined };
 

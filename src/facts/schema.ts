@@ -344,6 +344,7 @@ const PATH_FACTS: FactSpec[] = [
   { name: "path.broker_idle_close_cluster", type: "int", optional: true, description: "How many of those agree (within 20%) on one idle time" },
   { name: "path.broker_idle_close_min_ms", type: "double", unit: "ms", optional: true, description: "Shortest idle before a close in that cluster" },
   { name: "path.broker_idle_close_max_ms", type: "double", unit: "ms", optional: true, description: "Longest idle before a close in that cluster" },
+  { name: "path.folded_connections", type: "int", description: "Connections to this server that a live capture folded into its aggregates (past --keep-connections; 0 otherwise): the path facts count them, but what is read by time (the next connection, attempts after an end, closes together) sees only the most recent 4,096 per server (256 per path) with their time" },
 ];
 
 /**

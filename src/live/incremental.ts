@@ -42,6 +42,9 @@ import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-s
 import { liveEndOf } from "../facts/end-shape.js";
 import { LiveAuthSummaries, useLiveAuthSummaries } from "../facts/auth-per-connection.js";
 import { IdFlags, RetiredRows, type RetiredConnection } from "./retired-rows.js";
+import { FoldedConnections } from "./folded.js";
+import { endShare } from "../rules/end-facts.js";
+import { connShare } from "../facts/build.js";
 import type { CompiledRule } from "../rules/rule.js";
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
@@ -121,6 +124,12 @@ export class LiveFindings {
   private firstInWindow = 0;
   /** What stays of the connections that left, when retire() is given the capture (kdiag watch). */
   readonly rows = new RetiredRows();
+  /**
+   * The oldest rows past keepConnections, folded into per-server and per-path aggregates: the
+   * facts read them through capture.folded (src/live/folded.ts). A retired row's end facts counted
+   * a Kafka connection by its dissector (its exchanges were gone): so does its fold.
+   */
+  readonly folded = new FoldedConnections((c, e) => endShare(c, e, c.dissector === "kafka"), connShare);
   /** Findings not printed yet, by connection, as last evaluated: printed when it leaves the window. */
   private pending = new Map<number, Finding[]>();
   /** Per connection: its last packet when its cause was last evaluated (changed since = evaluate again). */
@@ -140,6 +149,8 @@ export class LiveFindings {
     private readonly emit: (f: Finding, live: boolean) => void,
     /** Silence after which an open connection counts as settled (its detail window lets it go); never by default. */
     private readonly letGoUs = Infinity,
+    /** Rows kept (connections that left the window) before the oldest are folded (fold()). */
+    readonly keepConnections = Infinity,
   ) {
     for (const r of rules) {
       this.byId.set(r.id, r);
@@ -196,8 +207,10 @@ export class LiveFindings {
     const endNow = new Set<number>();
     while (this.firstInWindow < conns.length && this.retired.has(this.firstInWindow)) this.firstInWindow++;
     for (let id = this.firstInWindow; id < conns.length; id++) {
+      // Retired first: a folded connection is a hole in the list.
+      if (this.retired.has(id)) continue;
       const c = conns[id]!;
-      if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
+      if (this.endDone.has(c.id)) continue;
       const goes = leaving !== undefined && this.connDone.has(c.id) && leaving(c);
       // An open connection's cause prints at the end, or as it leaves the window (silent for
       // --let-go): evaluating it before then finds nothing printable (on a busy broker most
@@ -304,6 +317,17 @@ export class LiveFindings {
       this.printedOf.delete(id);
     }
     return n;
+  }
+
+  /**
+   * Folds the oldest rows past keepConnections into `folded`; returns their ids. The caller drops
+   * their records from the pass's list (PassSoFar.fold), after it replaced them by their views.
+   */
+  fold(): number[] {
+    if (this.rows.size <= this.keepConnections) return [];
+    const ids = this.rows.foldOldest(this.keepConnections, this.folded);
+    this.scan.fold(ids);
+    return ids;
   }
 
   /** What stands in for a retired connection's record (its row's view), for the pass's list. */

@@ -14,6 +14,11 @@
  * row is read by the per-path facts and at the end, not per packet. Rows are never written after
  * they are kept: the tracker let go of the connection (a later packet on its 4-tuple starts a new
  * connection) and the scan no longer counts it.
+ *
+ * Rows are slots, not indexed by connection id: past a cap (`--keep-connections`), the oldest rows
+ * are folded into per-server and per-path aggregates (src/live/folded.ts) and their slots reused,
+ * so the rows' memory stops growing at the cap. What stays per connection id is the slot number
+ * (4 bytes) and the id-indexed flags and list slots of the callers.
  */
 
 import type { EndInfo, EndKind } from "../facts/end-shape.js";
@@ -136,10 +141,18 @@ export class IdFlags {
 
 export class RetiredRows implements ForgottenConnections {
   private f = new Float64Array(0);
-  /** The view of each retired connection (the one object that stays of it), by connection id. */
-  private readonly views: Array<RetiredConnection | undefined> = [];
   private i = new Int32Array(0);
-  private readonly held = new IdFlags();
+  /** The view of each row (the one object that stays of its connection), by slot. */
+  private readonly views: Array<RetiredConnection | undefined> = [];
+  /** Slot of each connection id (-1: none: not retired, or folded). */
+  private slotOf = new Int32Array(1024).fill(-1);
+  /** Slots freed by folding, reused first. */
+  private readonly free: number[] = [];
+  /** Slots in use. */
+  private used = 0;
+  /** Ids in the order they were kept (the oldest first, from `head` on): the order they fold in. */
+  private order: number[] = [];
+  private head = 0;
   /** Interned addresses and dissector names: hosts and protocols repeat, connections do not. */
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
@@ -149,21 +162,53 @@ export class RetiredRows implements ForgottenConnections {
 
   /** Connections kept as rows. */
   get size(): number {
-    return this.held.size;
+    return this.used;
+  }
+
+  /** Rows the columns have room for (their memory: RETIRED_ROW_BYTES each). */
+  get capacity(): number {
+    return this.f.length / F_STRIDE;
   }
 
   has(id: number): boolean {
-    return this.held.has(id);
+    return id < this.slotOf.length && this.slotOf[id]! >= 0;
+  }
+
+  /**
+   * Folds the oldest rows into `into` until at most `keep` are held; frees their rows and views.
+   * Returns the ids folded (the caller drops their records: the pass's list, the scan's counters).
+   */
+  foldOldest(keep: number, into: { fold(c: Connection, e: EndInfo, s: PacketStats): void }): number[] {
+    const out: number[] = [];
+    while (this.used > keep && this.head < this.order.length) {
+      const id = this.order[this.head++]!;
+      const slot = this.slotOf[id]!;
+      const view = this.views[slot]!;
+      into.fold(view, view, view);
+      this.slotOf[id] = -1;
+      this.views[slot] = undefined;
+      this.malformed.delete(id);
+      this.keepalive.delete(id);
+      this.free.push(slot);
+      this.used--;
+      out.push(id);
+    }
+    // The queue's head is dropped once it is half of it (amortised: each id moves at most twice).
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return out;
   }
 
   /** Keeps a connection's record, end shape and counters as its row; returns the view that stands for all three. */
   keep(c: Connection, end: EndInfo, stats: PacketStats): RetiredConnection {
     const id = c.id;
-    this.room(id);
+    const slot = this.slotFor(id);
     const f = this.f;
     const i = this.i;
-    const fo = id * F_STRIDE;
-    const io = id * I_STRIDE;
+    const fo = slot * F_STRIDE;
+    const io = slot * I_STRIDE;
     f[fo + F_FIRST] = c.firstPacket;
     f[fo + F_LAST] = c.lastPacket;
     f[fo + F_START] = c.startUs;
@@ -243,37 +288,42 @@ export class RetiredRows implements ForgottenConnections {
     f[fo + F_S_STALL_END] = stall ? stall.endFrame : -1;
     i[io + I_S_STALL_BY] = stall ? stall.by : 0;
     if (stats.keepalive[0].length > 0 || stats.keepalive[1].length > 0) this.keepalive.set(id, stats.keepalive);
-    this.held.add(id);
     const view = new RetiredConnection(this, id);
-    // Filled in order (no holes far apart: a sparse array would turn into a dictionary).
-    while (this.views.length < id) this.views.push(undefined);
-    this.views[id] = view;
+    this.views[slot] = view;
+    this.order.push(id);
     return view;
   }
 
-  /** The view of a retired connection (undefined for one not kept). */
+  /** The view of a retired connection (undefined for one not kept, or folded). */
   view(id: number): RetiredConnection | undefined {
-    return this.held.has(id) ? this.views[id] : undefined;
+    return this.has(id) ? this.views[this.slotOf[id]!] : undefined;
   }
 
   /** Its packet counters (ConnectionPacketScan reads them once it forgot the connection). */
   stats(id: number): PacketStats {
-    return this.views[id]!;
+    return this.view(id)!;
   }
 
   /** Its end shape, the scan's only memo (src/facts/end-shape.ts, slot "end"). */
   memo(slot: string, id: number): unknown {
-    return slot === "end" ? this.views[id] : undefined;
+    return slot === "end" ? this.view(id) : undefined;
   }
 
   /** @internal the views' reads */
   fAt(id: number, k: number): number {
-    return this.f[id * F_STRIDE + k]!;
+    return this.f[this.rowOf(id) * F_STRIDE + k]!;
   }
 
   /** @internal */
   iAt(id: number, k: number): number {
-    return this.i[id * I_STRIDE + k]!;
+    return this.i[this.rowOf(id) * I_STRIDE + k]!;
+  }
+
+  /** A folded connection's view read after its row was freed is a bug: said, not read from another row. */
+  private rowOf(id: number): number {
+    const slot = id < this.slotOf.length ? this.slotOf[id]! : -1;
+    if (slot < 0) throw new Error(`retired row of connection ${id} read after it was folded`);
+    return slot;
   }
 
   /** @internal */
@@ -301,11 +351,28 @@ export class RetiredRows implements ForgottenConnections {
     return k;
   }
 
-  /** Room for row `id` (rows are indexed by connection id; capacity doubles). */
-  private room(id: number): void {
-    if ((id + 1) * F_STRIDE <= this.f.length) return;
+  /** A row for connection `id`: a freed one, else a new one (capacity doubles). */
+  private slotFor(id: number): number {
+    if (this.has(id)) return this.slotOf[id]!;
+    if (id >= this.slotOf.length) {
+      let n = this.slotOf.length;
+      while (n <= id) n *= 2;
+      const next = new Int32Array(n).fill(-1);
+      next.set(this.slotOf);
+      this.slotOf = next;
+    }
+    const slot = this.free.pop() ?? this.used;
+    this.used++;
+    this.room(slot);
+    this.slotOf[id] = slot;
+    return slot;
+  }
+
+  /** Room for row `slot` (capacity doubles). */
+  private room(slot: number): void {
+    if ((slot + 1) * F_STRIDE <= this.f.length) return;
     let cap = Math.max(1024, this.f.length / F_STRIDE);
-    while (cap <= id) cap *= 2;
+    while (cap <= slot) cap *= 2;
     const f = new Float64Array(cap * F_STRIDE);
     f.set(this.f);
     this.f = f;

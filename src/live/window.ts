@@ -42,6 +42,27 @@ export const DEFAULT_WINDOW: WindowSize = { packets: 200_000 };
  */
 export const DEFAULT_LET_GO_US = 15 * 60e6;
 
+/**
+ * Default number of connections that left the window kept as compact rows before the oldest are
+ * folded into per-server and per-path aggregates (`--keep-connections`): 200,000 rows of 544
+ * bytes of columns (allocated in doublings: 262,144 rows, 136 MiB at most) and a view of about
+ * 60 bytes each (bench/README.md, "Connections folded"), so with the window's plateau of
+ * 350-450 MiB the process stays well under 1 GiB. At 7 new connections a second that is 8 hours
+ * of connections with their full row; a busy broker folds sooner.
+ */
+export const DEFAULT_KEEP_CONNECTIONS = 200_000;
+
+/** Parses `--keep-connections`: a whole number of rows (0 folds every connection as it leaves), or all (never fold); null when it is neither. */
+export function parseKeepConnections(text: string): number | null {
+  if (text.trim() === "all") return Infinity;
+  const n = Number(text);
+  return text.trim() !== "" && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export function keepConnectionsError(text: string): string {
+  return `--keep-connections ${text}: expected a whole number of connections (200000), 0, or all`;
+}
+
 /** Parses a duration ("90s", "15m", "1h", or seconds): microseconds, or null. */
 export function parseDuration(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
@@ -111,8 +132,9 @@ export class LiveWindow {
     // Every connection below the oldest one in the window left already.
     this.advanceOldest(so.connections);
     for (let id = this.oldest; id < so.connections.length; id++) {
-      const c = so.connections[id]!;
-      if (this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
+      const c = so.connections[id];
+      // A hole: folded, so retired long ago.
+      if (c === undefined || this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
       now.push(c.id);
     }
     if (now.length === 0) return now;
@@ -151,14 +173,14 @@ export class LiveWindow {
    * described from all its packets until it leaves) — but never more than maxRows rows: past
    * that, a connection longer than that is described from its last part (src/facts/end-shape.ts).
    */
-  indexFrom(packets: PassSoFar["packets"], nowUs: number, connections: readonly Connection[]): number {
+  indexFrom(packets: PassSoFar["packets"], nowUs: number, connections: readonly (Connection | undefined)[]): number {
     this.advanceOldest(connections);
     const pinned = this.oldest < connections.length ? connections[this.oldest]!.firstPacket - 1 : packets.count;
     const windowFrom = this.windowFrom(packets, nowUs);
     return Math.max(Math.min(windowFrom, pinned), packets.count - this.maxRows(), packets.base);
   }
 
-  private advanceOldest(connections: readonly Connection[]): void {
+  private advanceOldest(connections: readonly (Connection | undefined)[]): void {
     while (this.oldest < connections.length && this.retired.has(this.oldest)) this.oldest++;
   }
 

@@ -55,7 +55,8 @@ const HEAP_SHARE = 0.6;
 export interface PassSoFar {
   packets: AnalysedCapture["packets"];
   pdus: readonly StoredPdu[];
-  connections: readonly Connection[];
+  /** Index = connection id; a hole for a connection folded (fold). */
+  connections: readonly (Connection | undefined)[];
   /** Exchanges paired so far, in the order they completed (the end of the pass sorts them). */
   exchanges: readonly StoredExchange[];
   notes: readonly Note[];
@@ -68,6 +69,8 @@ export interface PassSoFar {
    * packet on one of their 4-tuples starts a new connection.
    */
   forget(ids: Iterable<number>, compact?: (c: Connection) => Connection): void;
+  /** Drops the records of connections let go before (forget): a live capture folded them into its aggregates. */
+  fold(ids: Iterable<number>): void;
 }
 
 /** The pass was stopped through AnalyseOptions.signal (the user quit the TUI while it read). */
@@ -137,7 +140,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     },
   }, { identifyOnly: opts.identifyOnly ?? false, ...(opts.limits ? { limits: opts.limits } : {}) });
   const { tracker, pkt } = step;
-  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped, forget: (ids, compact) => tracker.forget(ids, compact) };
+  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped, forget: (ids, compact) => tracker.forget(ids, compact), fold: (ids) => tracker.fold(ids) };
 
   const onFrame = (f: Frame): void => {
     const tsUs = f.tsSec * 1e6 + f.tsNsec / 1000;
@@ -231,8 +234,9 @@ function memoryProblem(file: string, packet: number, used: number, budget: numbe
  * Roles a dissector corrected during the pass are applied once at the end, so the tracker's own
  * bookkeeping never changes orientation mid-stream.
  */
-function applyRoleSwaps(connections: readonly Connection[], packets: PacketIndex, swapped: ReadonlySet<number>): void {
+function applyRoleSwaps(connections: readonly (Connection | undefined)[], packets: PacketIndex, swapped: ReadonlySet<number>): void {
   if (swapped.size === 0) return;
+  // A swapped connection is never retired, so never folded: its record is there.
   for (const id of swapped) swapRoles(connections[id]!);
   for (let i = 0; i < packets.held; i++) {
     if (swapped.has(packets.connId[i]!)) packets.dir[i] = packets.dir[i] === 0 ? 1 : 0;

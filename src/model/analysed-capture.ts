@@ -3,6 +3,7 @@
  * rule reads. Nothing downstream re-parses the file; packet bytes are read back on demand.
  */
 
+import type { FoldedConnections } from "../live/folded.js";
 import type { CapturePart } from "../capture/merge.js";
 import type { CaptureSummary } from "../capture/types.js";
 import type { Exchange, Pdu } from "../plugins/api.js";
@@ -60,7 +61,11 @@ export interface AnalysedCapture {
   file: string;
   summary: CaptureSummary;
   packets: PacketIndex;
-  connections: readonly Connection[];
+  /**
+   * Index = connection id. A live capture past --keep-connections folds its oldest connections
+   * into `folded` and leaves a hole in their place (no object per folded connection).
+   */
+  connections: readonly (Connection | undefined)[];
   pdus: StoredPdu[];
   /** Paired requests and responses, in the order the request was seen (orphans at their response). */
   exchanges: StoredExchange[];
@@ -73,6 +78,8 @@ export interface AnalysedCapture {
    * Absent for a single file.
    */
   parts?: CapturePart[];
+  /** A live capture's connections folded into per-server and per-path aggregates (src/live/folded.ts). */
+  folded?: FoldedConnections;
   /**
    * `--show-secrets`: captured bytes are shown and written as they are. Otherwise (absent or
    * false) the secrets dissectors marked (a SASL password, a SCRAM proof) are overwritten

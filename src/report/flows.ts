@@ -74,7 +74,8 @@ export function flowToJson(c: Connection): FlowJson {
 
 /** The connections of `flows --json`, one at a time (Output.jsonArray writes `{"connections": [...]}`). */
 export function* flowsJsonItems(capture: AnalysedCapture, keep: (c: Connection) => boolean = () => true): Generator<FlowJson> {
-  for (const c of capture.connections) if (keep(c)) yield flowToJson(c);
+  // A live capture's folded connections (holes) are counted in its summary, not listed.
+  for (const c of capture.connections) if (c && keep(c)) yield flowToJson(c);
 }
 
 const EVENT_ABBREVIATIONS: Record<string, string> = {
@@ -147,6 +148,6 @@ export function flowsLines(capture: AnalysedCapture, keep: (c: Connection) => bo
     eventsText(c),
   ];
   return tableLines(header, function* () {
-    for (const c of capture.connections) if (keep(c)) yield row(c);
+    for (const c of capture.connections) if (c && keep(c)) yield row(c);
   }, new Set([0]));
 }

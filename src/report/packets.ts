@@ -99,7 +99,7 @@ export class StreamingPacketRows {
  * The row of packet `i` (0-based), decoded into `pkt` from `frame` (its bytes, for the Info of a
  * packet that is not TCP); PDUs are added by withPdus. The TUI's packet list is built from it too.
  */
-export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly Connection[], frame: Uint8Array | null): PacketJson {
+export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: DecodedPacket, connections: readonly (Connection | undefined)[], frame: Uint8Array | null): PacketJson {
   const number = i + 1;
   const connId = packets.connId[i]!;
   const conn = connId >= 0 ? connections[connId] : undefined;
@@ -126,16 +126,18 @@ export function packetRow(packets: AnalysedCapture["packets"], i: number, pkt: D
     events,
     info: "",
   };
-  if (pkt.hasTcp && conn) {
-    const own = dir === "c2s" ? conn.c2s : conn.s2c;
-    const peer = dir === "c2s" ? conn.s2c : conn.c2s;
+  if (pkt.hasTcp && connId >= 0) {
+    // A connection a live capture folded (no record left): its packets keep their ports and
+    // flags, with raw sequence numbers and the unscaled window.
+    const own = conn ? (dir === "c2s" ? conn.c2s : conn.s2c) : null;
+    const peer = conn ? (dir === "c2s" ? conn.s2c : conn.c2s) : null;
     row.src_port = pkt.srcPort;
     row.dst_port = pkt.dstPort;
     row.tcp_flags = pkt.flags;
-    row.seq = relativeSeq(pkt.seq, own.baseSeq);
-    row.ack = pkt.flags & TcpFlag.ACK ? relativeSeq(pkt.ack, peer.baseSeq) : 0;
+    row.seq = own ? relativeSeq(pkt.seq, own.baseSeq) : pkt.seq;
+    row.ack = pkt.flags & TcpFlag.ACK ? (peer ? relativeSeq(pkt.ack, peer.baseSeq) : pkt.ack) : 0;
     row.window = pkt.window;
-    row.window_size = scaledWindow(pkt, own.windowScale, peer.windowScale);
+    row.window_size = own && peer ? scaledWindow(pkt, own.windowScale, peer.windowScale) : null;
     row.payload_length = pkt.payloadLen;
     row.info = tcpInfoText({ events, srcPort: pkt.srcPort, dstPort: pkt.dstPort, flags: pkt.flags, seq: row.seq, ack: row.ack, window: row.window_size ?? pkt.window, len: pkt.payloadLen });
   } else {

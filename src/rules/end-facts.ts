@@ -17,6 +17,7 @@ import { connectionEnds, IDLE_FLOOR_US, type EndInfo } from "../facts/end-shape.
 import { bracket, largestCluster, median } from "./infer.js";
 import { percentile } from "../facts/aggregate.js";
 import { answeredAfterClientClose } from "../model/late-answer.js";
+import type { EndContribution, FoldedConnections } from "../live/folded.js";
 
 /** A close this soon after the packet that triggered it answers that packet. */
 const SOON_US = 1_000_000;
@@ -29,6 +30,34 @@ const serverKey = (c: Connection): string => `${c.server.addr}|${c.server.port}`
 const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
 /**
+ * What one connection's end contributes to the facts of the others on its path and server: the
+ * idle it survived, the idle that killed it, the server's idle close, the server's close (busy:
+ * a Kafka connection closed with nothing asked of the server). One definition for the facts built
+ * here and for the aggregates that connections folded out of a live capture join (src/live/folded.ts).
+ */
+export function endShare(c: Connection, e: EndInfo, carriesKafka: boolean): EndContribution {
+  const killed = e.triggerFrom === "client" && e.idleBeforeTriggerUs >= IDLE_FLOOR_US &&
+    ((e.how === "rst" && e.by === "server" && e.tsUs - e.triggerTsUs <= SOON_US) ||
+      (e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0));
+  const serverClose = e.by === "server" && e.how !== "none";
+  return {
+    survivedUs: e.survivedIdleUs >= IDLE_FLOOR_US ? e.survivedIdleUs : -1,
+    killedUs: killed ? e.idleBeforeTriggerUs : -1,
+    idleCloseUs: e.by === "server" && e.trigger < 0 && e.idleBeforeCloseUs >= IDLE_FLOOR_US ? e.idleBeforeCloseUs : -1,
+    serverCloseUs: serverClose ? e.tsUs : -1,
+    busyClose: serverClose && e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && carriesKafka,
+  };
+}
+
+/** A connection attempt as the reconnect and later-attempt facts read it: a connection in the capture, or one folded (id -1). */
+interface Attempt {
+  id: number;
+  startUs: number;
+  clientAddr: string;
+  failed: boolean;
+}
+
+/**
  * end.* and path.* for every connection (index = connection id), ready for the end scope.
  * `need`: only these connections' facts are built (what they read of the others, per path and per
  * server, is still gathered over every connection). In a live capture each connection's end shape
@@ -36,6 +65,8 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  */
 export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
+  // Connections folded out of a live capture (past --keep-connections): their aggregates join the lists below.
+  const folded: FoldedConnections | undefined = capture.folded;
   const ends = connectionEnds(capture);
   const kafka = kafkaPerConnection(capture);
   const p = capture.packets;
@@ -53,6 +84,8 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   const accepted = new Map<string, number[]>();
   const refused = new Map<string, number[]>();
   conns.forEach((c, id) => {
+    // A hole: a connection a live capture folded (its Kafka went with its exchanges).
+    if (!c) return;
     const k = kafka[id]!;
     const e = ends[id]!;
     const key = serverKey(c);
@@ -69,54 +102,70 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   const survivedByPath = new Map<string, number[]>();
   const killedByPath = new Map<string, number[]>();
   const idleClosesByServer = new Map<string, number[]>();
+  // Kafka was decoded on the connection, in the clear or inside TLS.
+  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka[c.id]!.requests > 0;
+  const shares: EndContribution[] = [];
   conns.forEach((c, id) => {
-    const e = ends[id]!;
-    if (e.survivedIdleUs >= IDLE_FLOOR_US) pushTo(survivedByPath, pathKey(c), e.survivedIdleUs);
-    const killed = e.triggerFrom === "client" && e.idleBeforeTriggerUs >= IDLE_FLOOR_US &&
-      ((e.how === "rst" && e.by === "server" && e.tsUs - e.triggerTsUs <= SOON_US) ||
-        (e.retransAfterTrigger >= 1 && e.answersAfterTrigger === 0));
-    if (killed) pushTo(killedByPath, pathKey(c), e.idleBeforeTriggerUs);
-    if (e.by === "server" && e.trigger < 0 && e.idleBeforeCloseUs >= IDLE_FLOOR_US) pushTo(idleClosesByServer, serverKey(c), e.idleBeforeCloseUs);
+    if (!c) return;
+    const sh = (shares[id] = endShare(c, ends[id]!, carriesKafka(c)));
+    if (sh.survivedUs >= 0) pushTo(survivedByPath, pathKey(c), sh.survivedUs);
+    if (sh.killedUs >= 0) pushTo(killedByPath, pathKey(c), sh.killedUs);
+    if (sh.idleCloseUs >= 0) pushTo(idleClosesByServer, serverKey(c), sh.idleCloseUs);
   });
+  for (const [k, s] of folded?.servers ?? []) for (const us of s.idleCloses.items) pushTo(idleClosesByServer, k, us);
 
   // Reconnects: the next connection of the same client (client id where decoded, else host) to
   // the same server, started after this one's end.
   // Sorted by start, so each lookup is a binary search: captures can hold many thousands of
   // connections to one broker.
-  const synsByPath = new Map<string, Connection[]>();
-  const synsByServer = new Map<string, Connection[]>();
-  for (const c of conns) {
-    if (c.synPacket < 0) continue;
-    pushTo(synsByPath, pathKey(c), c);
-    pushTo(synsByServer, serverKey(c), c);
+  const synsByPath = new Map<string, Attempt[]>();
+  const synsByServer = new Map<string, Attempt[]>();
+  conns.forEach((c, id) => {
+    if (!c || c.synPacket < 0) return;
+    const a: Attempt = { id, startUs: c.startUs, clientAddr: c.client.addr, failed: ends[id]!.connectFailed };
+    pushTo(synsByPath, pathKey(c), a);
+    pushTo(synsByServer, serverKey(c), a);
+  });
+  // Folded attempts: the most recent of each server with their time (older ones: below, by count).
+  for (const [k, s] of folded?.servers ?? []) {
+    for (const y of s.syns.items) {
+      const a: Attempt = { id: -1, startUs: y.startUs, clientAddr: y.clientAddr, failed: y.failed };
+      pushTo(synsByPath, `${y.clientAddr}|${k}`, a);
+      pushTo(synsByServer, k, a);
+    }
   }
   for (const l of [...synsByPath.values(), ...synsByServer.values()]) l.sort((a, b) => a.startUs - b.startUs);
   /** Per server: connection attempts from index i on that were refused or unanswered, up to the first accepted one. */
   const refusedFrom = new Map<string, Int32Array>();
   for (const [k, l] of synsByServer) {
     const run = new Int32Array(l.length + 1);
-    for (let i = l.length - 1; i >= 0; i--) run[i] = ends[l[i]!.id]!.connectFailed ? run[i + 1]! + 1 : 0;
+    for (let i = l.length - 1; i >= 0; i--) run[i] = l[i]!.failed ? run[i + 1]! + 1 : 0;
     refusedFrom.set(k, run);
   }
   const acceptedFrom = new Map<string, Int32Array>();
   for (const [k, l] of synsByServer) {
     const suffix = new Int32Array(l.length + 1);
-    for (let i = l.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + (ends[l[i]!.id]!.connectFailed ? 0 : 1);
+    for (let i = l.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + (l[i]!.failed ? 0 : 1);
     acceptedFrom.set(k, suffix);
   }
-  // Kafka was decoded on the connection, in the clear or inside TLS.
-  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka[c.id]!.requests > 0;
-  const kafkaPorts = new Set(conns.filter(carriesKafka).map((c) => c.server.port));
+  const kafkaPorts = new Set<number>();
+  for (const c of conns) if (c && carriesKafka(c)) kafkaPorts.add(c.server.port);
+  for (const s of folded?.servers.values() ?? []) if (s.kafka) kafkaPorts.add(s.port);
   const closesByServer = new Map<string, number[]>();
   // Closes of busy Kafka connections with nothing asked of the server: an outage closes many at
   // once; the same close spread over time is this server's habit (a proxy, a scripted server).
   const busyClosesByServer = new Map<string, number[]>();
-  conns.forEach((c, id) => {
-    const e = ends[id]!;
-    if (e.by !== "server" || e.how === "none") return;
-    pushTo(closesByServer, serverKey(c), e.tsUs);
-    if (e.trigger < 0 && e.idleBeforeCloseUs >= 0 && e.idleBeforeCloseUs < IDLE_FLOOR_US && carriesKafka(c)) pushTo(busyClosesByServer, serverKey(c), e.tsUs);
+  shares.forEach((sh, id) => {
+    if (sh.serverCloseUs < 0) return;
+    pushTo(closesByServer, serverKey(conns[id]!), sh.serverCloseUs);
+    if (sh.busyClose) pushTo(busyClosesByServer, serverKey(conns[id]!), sh.serverCloseUs);
   });
+  for (const [k, s] of folded?.servers ?? []) {
+    for (const x of s.closes.items) {
+      pushTo(closesByServer, k, x.tsUs);
+      if (x.busy) pushTo(busyClosesByServer, k, x.tsUs);
+    }
+  }
   for (const l of [...closesByServer.values(), ...busyClosesByServer.values()]) l.sort((a, b) => a - b);
 
   // The size bracket once per server (its Produce sizes can number in the tens of thousands).
@@ -137,17 +186,24 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     const survived = survivedByPath.get(key) ?? [];
     const killed = killedByPath.get(key) ?? [];
     const idleCloses = idleClosesByServer.get(sKey) ?? [];
+    // Folded connections of this path and server: exact counts and extremes (their idle-close
+    // values only for the most recent; the count for all).
+    const fp = folded?.path(c.client.addr, c.server.addr, c.server.port);
+    const fs = folded?.server(c.server.addr, c.server.port);
+    const killedN = killed.length + (fp?.killed.n ?? 0);
     const facts: Facts = {
-      idle_killed_count: BigInt(killed.length),
-      broker_idle_closes: BigInt(idleCloses.length),
+      idle_killed_count: BigInt(killedN),
+      broker_idle_closes: BigInt(idleCloses.length + (fs?.idleCloses.dropped ?? 0)),
       size_bracket_consistent: size.consistent,
+      folded_connections: BigInt(fs?.connections ?? 0),
     };
     if (size.low !== null) facts.size_accepted_max = BigInt(size.low);
     if (size.high !== null) facts.size_refused_min = BigInt(size.high);
-    if (survived.length > 0) facts.idle_survived_max_ms = maxOf(survived) / 1000;
-    if (killed.length > 0) {
-      facts.idle_killed_min_ms = minOf(killed) / 1000;
-      facts.idle_killed_max_ms = maxOf(killed) / 1000;
+    const survivedMax = Math.max(survived.length > 0 ? maxOf(survived) : -1, fp?.endSurvivedMaxUs ?? -1);
+    if (survivedMax >= 0) facts.idle_survived_max_ms = survivedMax / 1000;
+    if (killedN > 0) {
+      facts.idle_killed_min_ms = Math.min(minOf(killed), fp?.killed.min ?? Infinity) / 1000;
+      facts.idle_killed_max_ms = Math.max(maxOf(killed), fp?.killed.max ?? -Infinity) / 1000;
     }
     let idleCloseMedian: number | null = null;
     if (idleCloses.length > 0) {
@@ -185,20 +241,21 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   };
 
   const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
-  for (const c of conns) if (!need || need(c.id)) out[c.id] = endOf(c, c.id);
+  for (const c of conns) if (c && (!need || need(c.id))) out[c.id] = endOf(c, c.id);
   return out;
 
   function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
     const e = ends[id]!;
     const k = kafka[id]!;
     const endedUs = e.how !== "none" ? e.tsUs : e.lastUs;
-    const sameClient = (o: Connection): boolean => {
-      if (o.client.addr !== c.client.addr) return false;
-      const oid = kafka[o.id]!.clientId;
+    const sameClient = (o: Attempt): boolean => {
+      if (o.clientAddr !== c.client.addr) return false;
+      // A folded attempt's client id went with its exchanges.
+      const oid = o.id >= 0 ? kafka[o.id]!.clientId : null;
       return k.clientId === null || oid === null || oid === k.clientId;
     };
     const samePath = synsByPath.get(pathKey(c)) ?? [];
-    let next: Connection | undefined;
+    let next: Attempt | undefined;
     // The first later connection of the same client; a few steps past other clients on the same host at most.
     for (let i = firstAtOrAfter(samePath, endedUs), steps = 0; i < samePath.length && steps < 64; i++, steps++) {
       const o = samePath[i]!;
@@ -207,7 +264,7 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
         break;
       }
     }
-    const sameId = next !== undefined && k.clientId !== null && kafka[next.id]!.clientId === k.clientId;
+    const sameId = next !== undefined && next.id >= 0 && k.clientId !== null && kafka[next.id]!.clientId === k.clientId;
     const quietAtEnd = captureEndUs - e.lastUs;
 
     // Kinds beyond FIN/RST.
@@ -228,12 +285,21 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     const closes = closesByServer.get(serverKey(c)) ?? [];
     const together = closeUs >= 0 && e.by === "server" ? countWithin(closes, closeUs - TOGETHER_US, closeUs + TOGETHER_US) - 1 : 0;
     const busy = busyClosesByServer.get(serverKey(c)) ?? [];
-    const busyApart = closeUs >= 0 ? busy.length - countWithin(busy, closeUs - TOGETHER_US, closeUs + TOGETHER_US) : 0;
+    const fs = folded?.server(c.server.addr, c.server.port);
+    // Busy closes folded without their time are older than every kept one: apart from this close.
+    const busyApart = closeUs >= 0 ? busy.length + (fs?.droppedBusyCloses ?? 0) - countWithin(busy, closeUs - TOGETHER_US, closeUs + TOGETHER_US) : 0;
     // After this end, SYNs to the same server that went unanswered or were refused: the server is gone.
     const serverSyns = synsByServer.get(serverKey(c)) ?? [];
     const laterFrom = firstAtOrAfter(serverSyns, endedUs + 1);
-    const refusedLater = refusedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
-    const answeredLater = acceptedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
+    let refusedLater = refusedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
+    let answeredLater = acceptedFrom.get(serverKey(c))?.[laterFrom] ?? 0;
+    // Folded attempts kept only as counts, when all of them came after this end: they came before
+    // the attempts kept with their time. Answered ones count; refused ones extend the run of
+    // refusals when none of them was answered (else the run's length is not known: the kept one's).
+    if (fs && fs.syns.dropped > 0 && fs.droppedSynFromUs > endedUs) {
+      answeredLater += fs.syns.dropped - fs.droppedSynsFailed;
+      if (fs.droppedSynsFailed === fs.syns.dropped) refusedLater += fs.droppedSynsFailed;
+    }
 
     const { facts: path, idleCloseMedian } = pathFacts(c);
 
@@ -373,7 +439,7 @@ function pushTo<T>(m: Map<string, T[]>, k: string, v: T): void {
 }
 
 /** Index of the first connection (sorted by start) starting at or after `us`. */
-function firstAtOrAfter(sorted: readonly Connection[], us: number): number {
+function firstAtOrAfter(sorted: readonly { startUs: number }[], us: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

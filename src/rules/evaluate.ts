@@ -162,7 +162,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   if (only && !active.some((r) => r.scope === "packet" || r.scope === "group")) {
     const ids = new Set<number>();
     for (const c of capture.connections) {
-      if ((!only.connection || only.connection(c.id)) || (!only.end || only.end(c.id))) ids.add(c.id);
+      if (c && ((!only.connection || only.connection(c.id)) || (!only.end || only.end(c.id)))) ids.add(c.id);
     }
     for (const e of selectedExchanges) ids.add(e.connId);
     need = (id) => ids.has(id);
@@ -184,7 +184,8 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const connRules = byScope("connection");
   if (connRules.length > 0) {
     for (const c of capture.connections) {
-      if (opts.only?.connection && !opts.only.connection(c.id)) continue;
+      // A hole: a connection a live capture folded into its aggregates.
+      if (!c || (opts.only?.connection && !opts.only.connection(c.id))) continue;
       const facts: Facts = { conn: conns[c.id]! };
       const key = [c.synPacket, c.firstPacket, c.longestIdleEndPacket, c.close.packet, c.lastPacket];
       // A connection whose login failed (TLS alert, SASL error, a handshake or login that never
@@ -236,7 +237,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
     // With a second capture (compare), what the broker side saw of each connection.
     const others = opts.pair ? otherSideFacts(opts.pair.clientSide, opts.pair.serverSide) : null;
     for (const c of capture.connections) {
-      if (opts.only?.end && !opts.only.end(c.id)) continue;
+      if (!c || (opts.only?.end && !opts.only.end(c.id))) continue;
       const ef = ends[c.id]!;
       if (!endMatters(ef.end)) continue;
       const facts: Facts = { end: ef.end, path: ef.path, conn: conns[c.id]!, other: others?.get(c.id) ?? {} };

@@ -36,9 +36,10 @@ function candidate(c: Connection): PairCandidate {
   };
 }
 
-function byTuple(conns: readonly Connection[]): Map<string, Connection[]> {
+function byTuple(conns: readonly (Connection | undefined)[]): Map<string, Connection[]> {
   const m = new Map<string, Connection[]>();
   for (const c of conns) {
+    if (!c) continue;
     const k = tuple(c);
     const list = m.get(k);
     if (list) list.push(c);

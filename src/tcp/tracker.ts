@@ -152,7 +152,8 @@ function newDirectionStats(): DirectionStats {
 
 export class TcpTracker {
   private readonly table = new ConnectionTable<Tracked>();
-  private readonly list: Connection[] = [];
+  /** Index = connection id; undefined once folded (fold): a live capture's oldest connections past its cap. */
+  private readonly list: Array<Connection | undefined> = [];
   /** Per connection id; null once let go (forget). */
   private readonly tracked: Array<Tracked | null> = [];
   private readonly openSink: ((conn: Connection) => StreamSink | null) | undefined;
@@ -167,7 +168,7 @@ export class TcpTracker {
     this.budget = new ReassemblyBudget(opts.limits ?? DEFAULT_REASSEMBLY_LIMITS);
   }
 
-  get connections(): readonly Connection[] {
+  get connections(): readonly (Connection | undefined)[] {
     return this.list;
   }
 
@@ -352,6 +353,18 @@ export class TcpTracker {
       n++;
     }
     if (n > 0) this.table.retain((t) => this.tracked[t.conn.id] === t);
+  }
+
+  /**
+   * Drops the records of connections already let go (forget): their place in the list becomes a
+   * hole, so nothing is kept per connection but the list's slot (src/live/folded.ts keeps their
+   * aggregates).
+   */
+  fold(ids: Iterable<number>): void {
+    for (const id of ids) {
+      if (this.tracked[id]) throw new Error(`connection ${id} folded while still tracked`);
+      this.list[id] = undefined;
+    }
   }
 
   private create(packetNumber: number, tsUs: number, pkt: DecodedPacket, srcIsLow: boolean): Tracked {

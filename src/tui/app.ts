@@ -1074,7 +1074,7 @@ export class App implements ViewContext {
     const head = [
       `kdiag ${this.title}`,
       this.notice,
-      m ? `${m.capture.packets.count} pkts, ${m.capture.connections.length} conns, ${m.capture.exchanges.length} exchanges, ${m.findings.length} findings` : "",
+      m ? `${m.capture.packets.count} pkts, ${m.connectionCount} conns, ${m.capture.exchanges.length} exchanges, ${m.findings.length} findings` : "",
       this.connScope !== null ? `[connection ${this.connScope}]` : "",
       this.progress,
     ]

@@ -85,6 +85,8 @@ export interface TuiOptions {
      * packets), null = keep everything.
      */
     window?: WindowSize | null;
+    /** Connections that left the window kept as rows before the oldest are folded (as kdiag watch --keep-connections; absent: the default). */
+    keepConnections?: number;
     /** Tests: read this capture stream as if the tool wrote it (no capture child is started). */
     stream?: AsyncIterable<Uint8Array>;
   };
@@ -266,7 +268,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     const load = (async () => {
       if (live) {
         const window = opts.live!.window === undefined ? DEFAULT_WINDOW : opts.live!.window;
-        const capture = await runLive(live, { registry, app, rules: loaded.rules, glyphs, ascii: !caps.unicode, window, onData: () => opts.onReady?.(app, "data"), closed: () => restored });
+        const keep = opts.live!.keepConnections;
+        const capture = await runLive(live, { registry, app, rules: loaded.rules, glyphs, ascii: !caps.unicode, window, ...(keep !== undefined ? { keepConnections: keep } : {}), onData: () => opts.onReady?.(app, "data"), closed: () => restored });
         captures.push(capture);
         return null;
       }

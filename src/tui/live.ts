@@ -6,13 +6,16 @@
  * App.refreshModel keeps every selection on its item, so nothing jumps while the user reads.
  * With a detail window (default, as kdiag watch --window), the Kafka messages and exchanges of
  * closed, evaluated connections older than the window leave memory (src/live/window.ts): such a
- * connection stays in the connections pane as its row (addresses, duration, bytes, close, its
- * findings), and the title line counts the connections and exchanges summarised.
+ * connection stays in the connections pane as its compact row (src/live/retired-rows.ts, as in
+ * kdiag watch: addresses, duration, bytes, close, its findings; its conn.* facts still filter),
+ * the tracker lets go of it, and the title line counts the connections and exchanges summarised.
+ * Past --keep-connections rows, the oldest are folded into per-server and per-path aggregates
+ * (src/live/folded.ts): they leave the connections pane, and the notice says how many.
  */
 
 import { CaptureStartError, startCapture, type LiveCapture } from "../live/capture-tool.js";
 import { LiveFindings, snapshotCapture } from "../live/incremental.js";
-import { LiveWindow, type WindowSize } from "../live/window.js";
+import { DEFAULT_KEEP_CONNECTIONS, LiveWindow, type WindowSize } from "../live/window.js";
 import { asPcapng, keep, StreamKeeper } from "../live/source.js";
 import { analyseCapture, type PassSoFar } from "../model/analyse.js";
 import type { AnalysedCapture } from "../model/analysed-capture.js";
@@ -71,12 +74,13 @@ export async function startLiveInput(o: { iface: string; filter?: string; write?
 
 export async function runLive(
   input: LiveInput,
-  ctx: { registry: Registry; app: App; rules: readonly CompiledRule[]; glyphs: Glyphs; ascii: boolean; window?: WindowSize | null; onData: () => void; closed: () => boolean },
+  ctx: { registry: Registry; app: App; rules: readonly CompiledRule[]; glyphs: Glyphs; ascii: boolean; window?: WindowSize | null; keepConnections?: number; onData: () => void; closed: () => boolean },
 ): Promise<AnalysedCapture> {
   const { app } = ctx;
   const window = ctx.window ? new LiveWindow(ctx.window) : null;
   const settled: Finding[] = [];
-  const findings = new LiveFindings(ctx.rules, (f) => settled.push(f));
+  // As kdiag watch: an open connection silent for the window's let-go is settled (and may leave).
+  const findings = new LiveFindings(ctx.rules, (f) => settled.push(f), window ? window.letGoUs : Infinity, ctx.keepConnections ?? DEFAULT_KEEP_CONNECTIONS);
   let so: PassSoFar | null = null;
   let shownAt = -1;
   let nextAt = 0;
@@ -97,23 +101,29 @@ export async function runLive(
     const started = performance.now();
     shownAt = so.packets.count;
     const snap = snapshotCapture(`live on ${input.iface}`, so, input.keeper.bytes);
+    snap.folded = findings.folded;
     const lastUs = so.packets.tsUs[so.packets.count - 1]!;
     const nowUs = Math.max(lastUs, Date.now() * 1000);
     const newest = so.packets.count;
     const before = settled.length;
-    findings.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined);
+    findings.step(snap, so.swapped, nowUs, window ? (c) => window.leaving(c, newest, nowUs) : undefined, so.exchanges);
     let left = 0;
     if (window) {
       const pass = so;
       const leaving = window.retire(pass, (c) => findings.evaluatedFinal(c.id) && !pass.swapped.has(c.id), nowUs);
-      findings.retire(leaving);
-      left = leaving.length;
+      // As kdiag watch: each becomes a compact row whose view replaces its record, and the tracker
+      // lets go of it; past --keep-connections the oldest rows fold into aggregates.
+      findings.retire(leaving, snap);
+      pass.forget(leaving, (c) => findings.retiredView(c.id) ?? c);
+      const folded = findings.fold();
+      if (folded.length > 0) pass.fold(folded);
+      left = leaving.length + folded.length;
     }
     nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
     // Nothing new to show: the panes stay as they are.
     if (idle && settled.length === before && left === 0) return;
     app.progress = "";
-    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets${summarised(window)}, ${app.keys.say("quit")} quits]`;
+    app.notice = `[live: ${shownAt.toLocaleString("en-US")} packets${summarised(window, findings)}, ${app.keys.say("quit")} quits]`;
     show(snap);
     nextAt = performance.now() + Math.max(REFRESH_MS, 2 * (performance.now() - started));
   };
@@ -130,18 +140,24 @@ export async function runLive(
     clearInterval(ticker);
   }
   capture.bytes = input.keeper.bytes;
+  capture.folded = findings.folded;
   // The user quit (the screen is gone): nothing more to show.
   if (ctx.closed()) return capture;
   // The capture ended (--duration, the tool stopped): the rules once more over all of it.
   findings.finish(evaluateRules(ctx.rules, capture));
-  app.notice = `[capture stopped: ${capture.packets.count.toLocaleString("en-US")} packets${summarised(window)}${input.write ? `, kept in ${input.write}` : ""}]`;
+  app.notice = `[capture stopped: ${capture.packets.count.toLocaleString("en-US")} packets${summarised(window, findings)}${input.write ? `, kept in ${input.write}` : ""}]`;
   show(capture);
   return capture;
 }
 
-/** ", 12 older connections summarised (340 exchanges)" once connections left the window; "" before. */
-function summarised(window: LiveWindow | null): string {
+/**
+ * ", 12 older connections summarised (340 exchanges)" once connections left the window, and
+ * ", 5 folded (past --keep-connections 3)" once some were folded; "" before.
+ */
+function summarised(window: LiveWindow | null, findings: LiveFindings): string {
   const w = window?.summary;
   if (!w || w.connections === 0) return "";
-  return `, ${w.connections.toLocaleString("en-US")} older connection${w.connections === 1 ? "" : "s"} summarised (${w.exchanges.toLocaleString("en-US")} exchanges)`;
+  const n = findings.folded.count;
+  const folded = n > 0 ? `, ${n.toLocaleString("en-US")} folded (past --keep-connections ${findings.keepConnections.toLocaleString("en-US")})` : "";
+  return `, ${w.connections.toLocaleString("en-US")} older connection${w.connections === 1 ? "" : "s"} summarised (${w.exchanges.toLocaleString("en-US")} exchanges)${folded}`;
 }

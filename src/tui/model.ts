@@ -113,6 +113,17 @@ export class TuiModel {
     return safe(text, this.ascii);
   }
 
+  /** Connections listed: a live capture's folded connections (holes in the list) are only counted in the notice. */
+  get connectionCount(): number {
+    if (this.listedConnections < 0) {
+      let n = 0;
+      for (const c of this.capture.connections) if (c) n++;
+      this.listedConnections = n;
+    }
+    return this.listedConnections;
+  }
+  private listedConnections = -1;
+
   findingsOf(connId: number): Finding[] {
     return this.byConn.get(connId) ?? [];
   }
@@ -311,7 +322,8 @@ export class TuiModel {
     const facts = filter && filter.ok && !filter.matchAll ? this.connFacts() : null;
     const out: number[] = [];
     withoutStacks(() => {
-      for (const c of conns) if (!facts || !filter?.ok || filter.test({ conn: facts[c.id]! })) out.push(c.id);
+      // Holes are connections a live capture folded into its aggregates: counted in the notice, not listed.
+      for (const c of conns) if (c && (!facts || !filter?.ok || filter.test({ conn: facts[c.id]! }))) out.push(c.id);
     });
     const col = CONN_COLUMNS.find((c) => c.key === sortKey) ?? CONN_COLUMNS[0]!;
     const keys = new Map(out.map((id) => [id, col.sort(conns[id]!, this)]));
@@ -346,6 +358,7 @@ export class TuiModel {
     if (!this.endpointNeeds) {
       const need = { client: 0, server: 0 };
       for (const c of this.capture.connections) {
+        if (!c) continue;
         need.client = Math.max(need.client, endpointText(c.client).length);
         need.server = Math.max(need.server, endpointText(c.server).length);
       }
@@ -424,7 +437,9 @@ export class TuiModel {
   private packetColumns(width: number): PacketColumns {
     if (this.longestAddr < 0) {
       const ep = (e: { addr: string }) => e.addr.length;
-      this.longestAddr = Math.max(0, ...this.capture.connections.map((c) => Math.max(ep(c.client), ep(c.server))));
+      let longest = 0;
+      for (const c of this.capture.connections) if (c) longest = Math.max(longest, ep(c.client), ep(c.server));
+      this.longestAddr = longest;
       // Frames that are not IP (ARP...) show link addresses: room for a MAC address where there is some.
       if (this.capture.decode.nonIp > 0) this.longestAddr = Math.max(this.longestAddr, "00:00:00:00:00:00".length);
     }

@@ -301,8 +301,9 @@ export function packetTree(
       leaf(`Source port: ${pkt.srcPort}`, t, 2),
       leaf(`Destination port: ${pkt.dstPort}`, t + 2, 2),
       leaf(`Stream index: ${connId}${conn ? ` (${c2s ? "client to server" : "server to client"})` : ""}`),
-      leaf(`Sequence number: ${seq} (relative)  raw ${pkt.seq}`, t + 4, 4),
-      leaf(`Acknowledgment number: ${ack}${pkt.flags & TcpFlag.ACK ? ` (relative)  raw ${pkt.ack}` : ""}`, t + 8, 4),
+      // Without its connection's record (a connection a live capture folded), only the raw numbers.
+      leaf(own ? `Sequence number: ${seq} (relative)  raw ${pkt.seq}` : `Sequence number (raw): ${pkt.seq}`, t + 4, 4),
+      leaf(`Acknowledgment number: ${ack}${pkt.flags & TcpFlag.ACK && peer ? ` (relative)  raw ${pkt.ack}` : pkt.flags & TcpFlag.ACK ? " (raw)" : ""}`, t + 8, 4),
       leaf(`Header length: ${pkt.tcpHeaderLen} bytes`, t + 12, 1),
       { label: `Flags: 0x${pkt.flags.toString(16).padStart(3, "0")} ${flagsText(pkt.flags)}`, offset: t + 12, length: 2, children: flagBits },
       leaf(`Window: ${pkt.window}`, t + 14, 2),

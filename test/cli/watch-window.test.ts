@@ -46,6 +46,7 @@ describe("LiveWindow on a real capture of 10 connections from one busy host", ()
       decode: capture.decode,
       swapped: new Set(),
       forget: () => {},
+      fold: () => {},
     };
     const pdusBefore = capture.pdus.length;
     const exchangesBefore = capture.exchanges.length;

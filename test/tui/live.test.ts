@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { headless, type Headless } from "./harness.js";
+import { RetiredConnection } from "../../src/live/retired-rows.js";
 
 const FIREWALL = "test/fixtures/real/firewall-idle-client.pcap";
 
@@ -103,6 +104,78 @@ describe("kdiag tui -i: live panes", () => {
       ["firewall-idle", 1, [13, 23, 24]],
     ]);
     expect(h.app.selectedConnection()).toBe(0);
+    await h.press("q");
+    expect(await h.exit).toBe(0);
+  }, 90_000);
+
+  it("a connection that left the window is a compact row: its detail, a conn.* filter and its finding still work", async () => {
+    const bytes = readFileSync(FIREWALL);
+    const stream = new PassThrough();
+    stream.write(bytes.subarray(0, afterRecord(bytes, 10)));
+    const h = await headless([], { cols: 120, rows: 40 }, { live: { iface: "test0", stream, window: { packets: 1 } } });
+    await until(h, "10 packets", () => h.text().includes("[live: 10 packets"));
+    let written = 10;
+    while (written < 20 && !h.text().includes("older connection")) {
+      written++;
+      stream.write(bytes.subarray(afterRecord(bytes, written - 1), afterRecord(bytes, written)));
+      await until(h, `${written} packets`, () => h.text().includes(`[live: ${written} packets`));
+    }
+    // Kept as kdiag watch keeps it: one row of typed-array columns behind a view, not its record.
+    expect(h.app.model!.capture.connections[0]).toBeInstanceOf(RetiredConnection);
+    // Its detail (the connections pane has the focus; the detail follows the selection) reads the row.
+    expect(h.app.selectedConnection()).toBe(0);
+    await h.press("down", "up");
+    expect(h.app.selectedConnection()).toBe(0);
+    expect(h.text()).toContain("Close: RST by the server (packet 12, after 37us i");
+    expect(h.text()).toContain("Longest idle: 4.96s (ended by packet 11)");
+    // A filter on conn.* facts: built from the row (connection 1 is still open).
+    await h.press("/");
+    await h.type('conn.close_how == "rst"');
+    await h.press("enter");
+    expect(h.text()).toContain("Connections (1/2)");
+    expect(h.app.selectedConnection()).toBe(0);
+    // Its finding is still in the findings pane, and Enter on it scopes the packets to it.
+    expect(h.text()).toMatch(/error firewall-idle c0 /);
+    await h.press("1", "enter");
+    expect(h.app.connScope).toBe(0);
+    expect([...h.app.evidence]).toEqual([1, 11, 12]);
+    stream.end(bytes.subarray(afterRecord(bytes, written)));
+    await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
+    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
+      ["firewall-idle", 0, [1, 11, 12]],
+      ["firewall-idle", 1, [13, 23, 24]],
+    ]);
+    await h.press("q");
+    expect(await h.exit).toBe(0);
+  }, 90_000);
+
+  it("past --keep-connections, the oldest connection is folded: it leaves the list, the notice says so, its finding stays", async () => {
+    const bytes = readFileSync(FIREWALL);
+    const stream = new PassThrough();
+    stream.write(bytes.subarray(0, afterRecord(bytes, 10)));
+    const h = await headless([], { cols: 140, rows: 30 }, { live: { iface: "test0", stream, window: { packets: 1 }, keepConnections: 0 } });
+    await until(h, "10 packets", () => h.text().includes("[live: 10 packets"));
+    let written = 10;
+    while (written < 20 && !h.text().includes("folded")) {
+      written++;
+      stream.write(bytes.subarray(afterRecord(bytes, written - 1), afterRecord(bytes, written)));
+      await until(h, `${written} packets`, () => h.text().includes(`[live: ${written} packets`));
+    }
+    expect(h.lines()[0]).toMatch(/\[live: \d+ packets, 1 older connection summarised \(\d+ exchanges\), 1 folded \(past --keep-connections 0\), q quits\]/);
+    // No object stays of it: a hole in the list, and the pane lists the others.
+    expect(h.app.model!.capture.connections[0]).toBeUndefined();
+    expect(h.text()).toContain("Connections (1/1)");
+    // Its packets are still listed with their ports and flags (raw sequence numbers: no record to make them relative).
+    expect(h.text()).toMatch(/^ +1 +0us 10\.99\.1\.1 → 10\.99\.2\.2 TCP +74 \[SYN\] 44458 → 9092 Seq=\d+/m);
+    expect(h.text()).toMatch(/error firewall-idle c0 /);
+    stream.end(bytes.subarray(afterRecord(bytes, written)));
+    await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
+    expect(h.lines()[0]).toMatch(/folded \(past --keep-connections 0\)/);
+    // The findings are still analyze's.
+    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
+      ["firewall-idle", 0, [1, 11, 12]],
+      ["firewall-idle", 1, [13, 23, 24]],
+    ]);
     await h.press("q");
     expect(await h.exit).toBe(0);
   }, 90_000);

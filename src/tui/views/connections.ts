@@ -9,7 +9,7 @@ export const connectionsView: ViewDescriptor = {
   paneKey: "2",
   paneDescription: "connections pane",
   title: () => "Connections",
-  titleInfo: (ctx) => (ctx.model ? [`(${ctx.lists.connections.count}/${ctx.model.capture.connections.length})`] : []),
+  titleInfo: (ctx) => (ctx.model ? [`(${ctx.lists.connections.count}/${ctx.model.connectionCount})`] : []),
   list: true,
   filterScope: "connection",
   detailOf: (ctx) => {
