@@ -7,12 +7,13 @@
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
-import { kafkaPerConnection } from "./kafka-per-connection.js";
+import { kafkaPerConnection, liveKafkaSummaries } from "./kafka-per-connection.js";
+import { protocolsPerConnection } from "./protocols-per-connection.js";
 import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols, valueName } from "./schema.js";
-import { connectionEnds } from "./end-shape.js";
+import { connectionEnds, liveEndOf } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
 
 export type { Facts } from "./protocol-facts.js";
@@ -55,7 +56,7 @@ function handshakeGroups(conns: readonly Connection[]): Map<string, Connection[]
  * built (a live evaluation of the connections that changed); what they read of the others (paths,
  * reconnects) is still computed over every connection.
  */
-export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Facts[] {
+export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Facts[] {
   const conns = capture.connections;
   const live = connectionPacketScan(capture);
   if (live) live.advance(capture);
@@ -65,8 +66,14 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   const kafka = kafkaPerConnection(capture);
   const auth = authPerConnection(capture, need);
   const protocols = protocolsPerConnection(capture, need);
-  const ends = connectionEnds(capture);
+  // A live re-run reads the end shapes of the connections it builds, not of all it ever saw.
+  const ends = live ? null : connectionEnds(capture);
+  const endOf = (c: Connection) => (ends ? ends[c.id]! : liveEndOf(capture, live!, c));
   const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
+  if (need && needIds) {
+    for (const id of needIds) if (conns[id] && need(id)) out[id] = connectionFacts(conns[id]!);
+    return out;
+  }
   for (const c of conns) {
     if (need && !need(c.id)) continue;
     out[c.id] = connectionFacts(c);
@@ -76,6 +83,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   function connectionFacts(c: Connection): Facts {
     const s = scan[c.id]!;
     const k = kafka[c.id]!;
+    const end = endOf(c);
     const closed = c.close.how !== "open";
     const f: Facts = {
       id: big(c.id),
@@ -88,7 +96,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       end_time: c.endUs / 1e6,
       duration_ms: ms(c.endUs - c.startUs),
       handshake_seen: c.synPacket >= 0,
-      connect_failed: ends[c.id]!.connectFailed,
+      connect_failed: end.connectFailed,
       packets_c2s: big(c.c2s.packets),
       packets_s2c: big(c.s2c.packets),
       bytes_c2s: big(c.c2s.bytes),
@@ -97,8 +105,8 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       payload_s2c: big(c.s2c.payloadBytes),
       close_how: c.close.how,
       // A TLS close_notify names the side that closed, even when the peer's FIN came first.
-      close_by: ends[c.id]!.closeNotify ? ends[c.id]!.by : (c.close.by ?? "none"),
-      close_notify: ends[c.id]!.closeNotify,
+      close_by: end.closeNotify ? end.by : (c.close.by ?? "none"),
+      close_notify: end.closeNotify,
       longest_idle_ms: ms(c.longestIdleUs),
       rst_from: c.close.how === "rst" && c.close.by ? c.close.by : "none",
       rst_packets: big(s.rstPackets),
@@ -111,7 +119,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       lost_segments: big(c.events["lost_segment"] ?? 0),
       handshakes_from_client: big(groups.get(endpointKey(c))?.length ?? 0),
       dissector: c.dissector ?? "none",
-      protocols: protocols[c.id]!,
+      protocols: protocols(c.id),
       malformed: c.malformed !== null,
       kafka_requests: big(k.requests),
       kafka_unanswered: big(k.unanswered),
@@ -192,32 +200,6 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     }
     return f;
   }
-}
-
-/**
- * The stream dissectors that decoded something on each connection: the one that took it, and any
- * it opened inside (Kafka in decrypted TLS: ["tls", "kafka"]). Index = connection id; connections
- * with the same protocols share one list.
- */
-function protocolsPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): string[][] {
-  const seen: Array<Set<string> | null> = capture.connections.map((c) => (c.dissector ? new Set([c.dissector]) : null));
-  // Most messages are their connection's own dissector's: a set is touched only for another one.
-  for (const pdu of capture.pdus) {
-    if (pdu.dissector === capture.connections[pdu.connId]?.dissector || (need && !need(pdu.connId))) continue;
-    (seen[pdu.connId] ??= new Set()).add(pdu.dissector);
-  }
-  for (const e of capture.exchanges) {
-    if (e.dissector === capture.connections[e.connId]?.dissector || (need && !need(e.connId))) continue;
-    (seen[e.connId] ??= new Set()).add(e.dissector);
-  }
-  const shared = new Map<string, string[]>();
-  return seen.map((set) => {
-    const list = set ? [...set] : [];
-    const key = list.join(",");
-    let s = shared.get(key);
-    if (!s) shared.set(key, (s = Object.freeze(list) as string[]));
-    return s;
-  });
 }
 
 /** Silence that counts as "idle" before a reset, and how soon after it the reset must come. */
@@ -382,12 +364,19 @@ export function exchangeFactsBuilder(
   conns: Facts[],
   pathOf?: (connId: number) => Facts | undefined,
 ): (e: StoredExchange) => Facts {
-  const lastRequest = new Map<number, number>();
-  for (const e of capture.exchanges) {
-    if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
+  // A live re-run's kept summaries know each connection's last request: no walk over every exchange.
+  const kept = liveKafkaSummaries(capture);
+  let lastRequestOf: (id: number) => number;
+  if (kept) lastRequestOf = (id) => kept.lastRequestOf(id);
+  else {
+    const lastRequest = new Map<number, number>();
+    for (const e of capture.exchanges) {
+      if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
+    }
+    lastRequestOf = (id) => lastRequest.get(id) ?? -1;
   }
-  // One BigInt per connection id, not one per exchange (tens of thousands of exchanges).
-  const connIds = capture.connections.map((c) => big(c.id));
+  // One BigInt per connection id, not one per exchange (tens of thousands of exchanges), made on first use.
+  const connIds: bigint[] = [];
   defineProtocolGetters(ExchangeItem.prototype);
   return (e) => {
     const conn = capture.connections[e.connId];
@@ -412,14 +401,14 @@ export function exchangeFactsBuilder(
     const x: Facts = {
       status: e.status,
       confidence: e.confidence,
-      connection: connIds[e.connId] ?? big(e.connId),
+      connection: (connIds[e.connId] ??= big(e.connId)),
       time: at.tsUs / 1e6,
       errors: errors.length > 0 ? errors.map(big) : NO_CODES,
       error_names: errors.length > 0 ? errors.map(kafkaErrorName) : NO_CODES,
       error_help: errorHelp(errors),
       unknown_errors: errors.length > 0 ? unknownCodes(errors) : NO_CODES,
       records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
-      last_on_connection: request ? lastRequest.get(e.connId) === request.last : false,
+      last_on_connection: request ? lastRequestOf(e.connId) === request.last : false,
       close_by: "none",
       dissector: e.dissector,
     };

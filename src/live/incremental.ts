@@ -41,6 +41,8 @@ import { evaluateRules, type Finding } from "../rules/evaluate.js";
 import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
 import { liveEndOf } from "../facts/end-shape.js";
 import { LiveAuthSummaries, useLiveAuthSummaries } from "../facts/auth-per-connection.js";
+import { exchangeOrder, LiveKafkaSummaries, useLiveKafkaSummaries } from "../facts/kafka-per-connection.js";
+import { LiveProtocols, useLiveProtocols } from "../facts/protocols-per-connection.js";
 import { IdFlags, RetiredRows, type RetiredConnection } from "./retired-rows.js";
 import type { CompiledRule } from "../rules/rule.js";
 import { readFileSync } from "node:fs";
@@ -71,20 +73,25 @@ export function findingKey(f: Finding): string {
 
 /** The model as the pass holds it now, shaped as the analysed capture the rules read. */
 export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSource, format: CaptureSummary["format"] = null): AnalysedCapture {
-  // The pass appends exchanges as they complete; the model lists them by their request.
-  const exchanges = [...so.exchanges].sort((a, b) => (a.request?.first ?? a.response?.first ?? 0) - (b.request?.first ?? b.response?.first ?? 0));
   const summary: CaptureSummary = { format, gzip: false, frames: so.packets.count, interfaces: [], bytes: 0, problems: [] };
-  return {
+  const snap: Omit<AnalysedCapture, "exchanges"> = {
     file,
     summary,
     packets: so.packets,
     connections: so.connections,
     pdus: so.pdus as AnalysedCapture["pdus"],
-    exchanges,
     notes: [...so.notes],
     decode: so.decode,
     bytes,
   };
+  // The pass appends exchanges as they complete; the model lists them by their request. Sorted
+  // on first read only: a re-run given the pass's list (LiveFindings.step) reads what is new from
+  // its kept summaries and never asks for the whole sorted list (the sort was 4% of a re-run).
+  let exchanges: StoredExchange[] | null = null;
+  return Object.defineProperty(snap, "exchanges", {
+    enumerable: true,
+    get: () => (exchanges ??= [...so.exchanges].sort((a, b) => exchangeOrder(a) - exchangeOrder(b))),
+  }) as AnalysedCapture;
 }
 
 export class LiveFindings {
@@ -117,8 +124,6 @@ export class LiveFindings {
   private readonly endDone = new IdFlags();
   /** Connections whose detail left the window (src/live/window.ts): never evaluated again. */
   private readonly retired = new IdFlags();
-  /** The lowest connection id not retired (every one below it is). */
-  private firstInWindow = 0;
   /** What stays of the connections that left, when retire() is given the capture (kdiag watch). */
   readonly rows = new RetiredRows();
   /** Findings not printed yet, by connection, as last evaluated: printed when it leaves the window. */
@@ -129,6 +134,14 @@ export class LiveFindings {
   private readonly scan = new ConnectionPacketScan(true);
   /** The login summaries per connection, advanced over the new messages only (given the pass's own exchange list). */
   private readonly auth = new LiveAuthSummaries();
+  /** The Kafka summaries per connection, and the window's exchanges per connection, advanced over the new exchanges only. */
+  private readonly kafka = new LiveKafkaSummaries();
+  /** The protocols per connection (conn.protocols), advanced over the new messages only. */
+  private readonly protocols = new LiveProtocols();
+  /** Connections not retired, in id order (ids are added as the pass opens connections). */
+  private readonly held = new Set<number>();
+  /** Connections the pass had opened at the last step (those from here on are added to held). */
+  private connsSeen = 0;
   /** The pass's exchanges in the order it appended them (the snapshot's are sorted), as step() was last given. */
   private appendedExchanges: readonly StoredExchange[] | null = null;
   /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
@@ -179,10 +192,18 @@ export class LiveFindings {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const conns = capture.connections;
+    // Exchanges new since the last step, in the snapshot's order: with the pass's own list, from
+    // its end (no walk over what the window holds); without it (the TUI), by a walk that skips the
+    // exchanges evaluated already.
+    let fresh: StoredExchange[] | null = null;
     if (appendedExchanges) {
       this.appendedExchanges = appendedExchanges;
       this.auth.advance(capture.pdus, appendedExchanges);
       useLiveAuthSummaries(capture, this.auth);
+      this.protocols.advance(capture.pdus, appendedExchanges);
+      useLiveProtocols(capture, this.protocols);
+      fresh = this.kafka.advance(appendedExchanges);
+      useLiveKafkaSummaries(capture, this.kafka);
     }
     const quiet = (id: number): boolean => {
       const c = conns[id];
@@ -194,10 +215,14 @@ export class LiveFindings {
     useConnectionPacketScan(capture, this.scan);
     const full = this.evaluations % FULL_ROUND_EVERY === 0;
     const endNow = new Set<number>();
-    while (this.firstInWindow < conns.length && this.retired.has(this.firstInWindow)) this.firstInWindow++;
-    for (let id = this.firstInWindow; id < conns.length; id++) {
+    // The connections in the window: those that left are never evaluated again, so a re-run
+    // looks at these only, however many left before.
+    for (let id = this.connsSeen; id < conns.length; id++) if (!this.retired.has(id)) this.held.add(id);
+    this.connsSeen = conns.length;
+    const ids = [...this.held];
+    for (const id of ids) {
       const c = conns[id]!;
-      if (this.endDone.has(c.id) || this.retired.has(c.id)) continue;
+      if (this.endDone.has(c.id)) continue;
       const goes = leaving !== undefined && this.connDone.has(c.id) && leaving(c);
       // An open connection's cause prints at the end, or as it leaves the window (silent for
       // --let-go): evaluating it before then finds nothing printable (on a busy broker most
@@ -209,21 +234,26 @@ export class LiveFindings {
     this.lastEnds = endNow;
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
       only: {
+        ids,
         connection: (id) => !this.connDone.has(id) && quiet(id),
         end: (id) => endNow.has(id),
         // An exchange is stored complete (answered, or closed unanswered): once is enough.
-        exchange: (e) => {
-          if (this.exchangeDone.has(e)) return false;
-          exchangesDone.push(e);
-          return true;
-        },
+        ...(fresh ? { exchanges: fresh } : {
+          exchange: (e: StoredExchange) => {
+            if (this.exchangeDone.has(e)) return false;
+            exchangesDone.push(e);
+            return true;
+          },
+        }),
       },
     });
     // Exchange rules that read live connection counters: once per connection, when it is quiet.
     const newlyQuiet = new Set<number>();
-    for (let id = this.firstInWindow; id < conns.length; id++) if (!this.connDone.has(id) && quiet(id)) newlyQuiet.add(id);
+    for (const id of ids) if (!this.connDone.has(id) && quiet(id)) newlyQuiet.add(id);
     if (this.liveExchangeRules.length > 0 && newlyQuiet.size > 0) {
-      findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { connection: () => false, end: () => false, exchange: (e) => newlyQuiet.has(e.connId) } }));
+      // Their exchanges from the kept lists when there are (not a walk over every exchange held).
+      const theirs = fresh ? [...newlyQuiet].flatMap((id) => this.kafka.exchangesOf(id)).sort((a, b) => exchangeOrder(a) - exchangeOrder(b)) : undefined;
+      findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { ids, connection: () => false, end: () => false, ...(theirs ? { exchanges: theirs } : { exchange: (e: StoredExchange) => newlyQuiet.has(e.connId) }) } }));
     }
     // Marked after the evaluation: an item is skipped from the next step on.
     for (const e of exchangesDone) this.exchangeDone.add(e);
@@ -284,10 +314,15 @@ export class LiveFindings {
       }
     }
     this.scan.forget(ids, capture ? this.rows : undefined);
-    // The window took their messages out of the lists the login summaries follow.
-    if (capture && this.appendedExchanges) this.auth.forget(ids, capture.pdus, this.appendedExchanges);
+    // The window took their messages out of the lists the kept summaries follow.
+    if (capture && this.appendedExchanges) {
+      this.auth.forget(ids, capture.pdus, this.appendedExchanges);
+      this.kafka.forget(ids, this.appendedExchanges);
+      this.protocols.forget(ids, capture.pdus, this.appendedExchanges);
+    }
     for (const id of ids) {
       this.retired.add(id);
+      this.held.delete(id);
       this.endSeenAt.delete(id);
       const now = new Set<string>();
       for (const f of this.pending.get(id) ?? []) {

@@ -34,7 +34,7 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  * server, is still gathered over every connection). In a live capture each connection's end shape
  * is kept between evaluations and described again only when the connection had new packets.
  */
-export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Array<{ end: Facts; path: Facts }> {
+export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
   const ends = connectionEnds(capture);
   const kafka = kafkaPerConnection(capture);
@@ -185,7 +185,9 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   };
 
   const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
-  for (const c of conns) if (!need || need(c.id)) out[c.id] = endOf(c, c.id);
+  if (need && needIds) {
+    for (const id of needIds) if (conns[id] && need(id)) out[id] = endOf(conns[id]!, id);
+  } else for (const c of conns) if (!need || need(c.id)) out[c.id] = endOf(c, c.id);
   return out;
 
   function endOf(c: Connection, id: number): { end: Facts; path: Facts } {

@@ -6,6 +6,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import type { Connection } from "../tcp/types.js";
 import {
   buildCaptureFacts,
   buildConnectionFacts,
@@ -82,7 +83,15 @@ export interface EvaluateOptions {
    * Only these items (kdiag watch re-evaluating a growing capture skips what is settled); facts
    * are still built over the whole capture. Absent: every item.
    */
-  only?: { connection?: (id: number) => boolean; exchange?: (e: StoredExchange) => boolean; end?: (id: number) => boolean };
+  only?: {
+    connection?: (id: number) => boolean;
+    exchange?: (e: StoredExchange) => boolean;
+    end?: (id: number) => boolean;
+    /** The exchanges to evaluate, listed (instead of a walk over all with `exchange`). */
+    exchanges?: readonly StoredExchange[];
+    /** The connections that may be evaluated, ascending (a live re-run's window): the others are not looked at. */
+    ids?: readonly number[];
+  };
 }
 
 /** One item of a scope: its facts and where it is in the capture. */
@@ -157,20 +166,24 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   // With `only` (a live evaluation), the items are chosen first and the facts built for their
   // connections alone; packet and group rules read every connection.
   const only = opts.only;
-  const selectedExchanges = only?.exchange ? capture.exchanges.filter(only.exchange) : capture.exchanges;
+  const selectedExchanges = only?.exchanges ?? (only?.exchange ? capture.exchanges.filter(only.exchange) : capture.exchanges);
+  // The connections the connection and end rules look at: a live re-run's window, or all.
+  const candidates: Iterable<Connection> = only?.ids ? only.ids.map((id) => capture.connections[id]!).filter((c) => c !== undefined) : capture.connections;
   let need: ((id: number) => boolean) | undefined;
+  let needIds: number[] | undefined;
   if (only && !active.some((r) => r.scope === "packet" || r.scope === "group")) {
     const ids = new Set<number>();
-    for (const c of capture.connections) {
+    for (const c of candidates) {
       if ((!only.connection || only.connection(c.id)) || (!only.end || only.end(c.id))) ids.add(c.id);
     }
     for (const e of selectedExchanges) ids.add(e.connId);
     need = (id) => ids.has(id);
+    if (only.ids) needIds = [...ids].sort((a, b) => a - b);
   }
   const needConn = active.some((r) => r.scope !== "capture" && r.scope !== "pair");
-  const conns = needConn ? buildConnectionFacts(capture, need) : [];
+  const conns = needConn ? buildConnectionFacts(capture, need, needIds) : [];
   const needEnds = active.some((r) => r.scope === "end" || r.scope === "exchange");
-  const ends = needEnds ? buildEndFacts(capture, need) : [];
+  const ends = needEnds ? buildEndFacts(capture, need, needIds) : [];
 
   const packetRules = byScope("packet");
   if (packetRules.length > 0) {
@@ -183,7 +196,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const connRules = byScope("connection");
   if (connRules.length > 0) {
-    for (const c of capture.connections) {
+    for (const c of candidates) {
       if (opts.only?.connection && !opts.only.connection(c.id)) continue;
       const facts: Facts = { conn: conns[c.id]! };
       const key = [c.synPacket, c.firstPacket, c.longestIdleEndPacket, c.close.packet, c.lastPacket];
@@ -235,7 +248,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   if (endRules.length > 0) {
     // With a second capture (compare), what the broker side saw of each connection.
     const others = opts.pair ? otherSideFacts(opts.pair.clientSide, opts.pair.serverSide) : null;
-    for (const c of capture.connections) {
+    for (const c of candidates) {
       if (opts.only?.end && !opts.only.end(c.id)) continue;
       const ef = ends[c.id]!;
       if (!endMatters(ef.end)) continue;
