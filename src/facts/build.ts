@@ -51,6 +51,9 @@ function handshakeGroups(conns: readonly Connection[]): Map<string, Connection[]
   return groups;
 }
 
+/** What conn.* reads of every connection (reconnects, the path's idle history), per live snapshot. */
+const liveAcross = new WeakMap<AnalysedCapture, { groups: Map<string, Connection[]>; paths: Map<string, { resetIdles: number[]; survivedMaxUs: number }> }>();
+
 /**
  * conn.* for every connection, index = connection id. `need`: only these connections' facts are
  * built (a live evaluation of the connections that changed); what they read of the others (paths,
@@ -61,8 +64,13 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   const live = connectionPacketScan(capture);
   if (live) live.advance(capture);
   const scan = live ? live.stats : scanPackets(capture);
-  const groups = handshakeGroups(conns);
-  const paths = idlePaths(conns, capture, scan);
+  // Gathered over every connection: once per live snapshot (its rules run in two calls over it).
+  let across = live ? liveAcross.get(capture) : undefined;
+  if (!across) {
+    across = { groups: handshakeGroups(conns), paths: idlePaths(conns, capture, scan) };
+    if (live) liveAcross.set(capture, across);
+  }
+  const { groups, paths } = across;
   const kafka = kafkaPerConnection(capture);
   const auth = authPerConnection(capture, need);
   const protocols = protocolsPerConnection(capture, need);
