@@ -46,8 +46,17 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
   evalPackets?: string;
 }
 
-/** Re-evaluation pace: at most this often, and never more than a third of the time. */
-const EVAL_EVERY_MS = 500;
+/**
+ * Re-run pace. A finding settled by a packet prints once a re-run that began after that packet
+ * ends: it waits for the gap before the next re-run, then for the re-run itself. So the gap is
+ * FINDING_WITHIN_MS minus what the last re-run took, for a finding to print within about a second
+ * of its evidence (issue 12) — but at least STEP_GAP_MIN_MS, and never less than the re-run took
+ * (re-runs get at most half of the time, the pass the rest). A re-run costs about what is new
+ * since the last one (src/live/incremental.ts), so closer re-runs cost little more CPU in all;
+ * when they cost more than half a second each, a second is out of reach and the pass comes first.
+ */
+const FINDING_WITHIN_MS = 1000;
+const STEP_GAP_MIN_MS = 250;
 /** The packet index drops rows in batches of at least this many (each drop moves the rows kept). */
 const INDEX_DROP_MIN = 16_384;
 /** A live capture with no new packets is evaluated again this often (settling by time). */
@@ -314,7 +323,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     }
     settler.afterRerun();
     const took = performance.now() - started;
-    nextAt = performance.now() + Math.max(EVAL_EVERY_MS, 2 * took);
+    nextAt = performance.now() + Math.max(STEP_GAP_MIN_MS, FINDING_WITHIN_MS - took, took);
     if (process.env.KDIAG_DEBUG) {
       // KDIAG_DEBUG=gc: a full collection first, so "heap used" is what is held, not garbage.
       if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();

@@ -28,9 +28,12 @@
  * again only when it had new packets — or in a full round, every FULL_ROUND_EVERY re-runs, since
  * what other connections on its path or server do (path.*, reconnects, closes together) can still
  * raise its confidence; a connection about to leave the detail window is evaluated in the step
- * before it leaves. The aggregates per path and per server are gathered over every connection
- * in each re-run (a few operations per connection). kdiag watch paces the re-runs (at most every
- * ~500 ms, never more than a third of the time); bench: the live-mode section.
+ * before it leaves. The Kafka summaries, protocols and login summaries per connection are kept
+ * and advanced over the new messages; the re-run looks at the window's connections and the new
+ * exchanges only. The aggregates per path and per server are still gathered over every
+ * connection, once per re-run (a few operations per connection). kdiag watch paces the re-runs
+ * so that a finding prints within about a second of its evidence (src/cli/watch.ts); bench: the
+ * live-mode section.
  */
 
 import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
