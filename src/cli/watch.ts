@@ -298,6 +298,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     if (so.packets.count === evaluatedAt && !(input.live && performance.now() - steppedAt >= IDLE_STEP_MS)) return;
     steppedAt = performance.now();
     const started = performance.now();
+    const cpuAtStart = process.env.KDIAG_DEBUG ? process.cpuUsage() : null;
     evaluatedAt = so.packets.count;
     const lastUs = so.packets.tsAt(so.packets.count - 1);
     const nowUs = input.live ? Math.max(lastUs, Date.now() * 1000) : lastUs;
@@ -329,7 +330,8 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
       if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
       const m = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1048576);
-      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms; heap used ${(m.heapUsed / 1048576).toFixed(1)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
+      const cpu = process.cpuUsage(cpuAtStart ?? undefined);
+      out.note(`debug: re-run ${live.evaluations} at packet ${so.packets.count}: ${Math.round(took)} ms (CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms); heap used ${(m.heapUsed / 1048576).toFixed(1)} MiB, array buffers ${mib(m.arrayBuffers)} MiB, RSS ${mib(m.rss)} MiB; ${so.exchanges.length} exchanges and ${so.pdus.length} messages held, ${window?.summary.connections ?? 0} connections left the window, ${so.packets.held} packet rows held`);
     }
   };
   // KDIAG_STEP_PACKETS_ONLY=1 with --eval-packets (benchmarks): re-runs at fixed packet counts
