@@ -48,15 +48,22 @@ export interface WatchOptions extends RuleOptions, LiveOptions {
 
 /**
  * Re-run pace. A finding settled by a packet prints once a re-run that began after that packet
- * ends: it waits for the gap before the next re-run, then for the re-run itself. So the gap is
- * FINDING_WITHIN_MS minus what the last re-run took, for a finding to print within about a second
- * of its evidence (issue 12) — but at least STEP_GAP_MIN_MS, and never less than the re-run took
- * (re-runs get at most half of the time, the pass the rest). A re-run costs about what is new
- * since the last one (src/live/incremental.ts), so closer re-runs cost little more CPU in all;
- * when they cost more than half a second each, a second is out of reach and the pass comes first.
+ * ends: it waits for the gap before the next re-run, then for the re-run itself, so it prints
+ * within gap + took. The gap is twice what the last re-run took (re-runs get a third of the time,
+ * the pass the rest, as before), at least STEP_GAP_MIN_MS; when that would put gap + took past
+ * FINDING_WITHIN_MS (a finding within about a second of its evidence, issue 12), the gap shrinks
+ * to what keeps it there, down to what the re-run took (half of the time at most). A re-run costs
+ * about what is new since the last one (src/live/incremental.ts), so closer re-runs cost little
+ * more CPU in all; when each costs more than half a second, a second is out of reach and the pass
+ * keeps half of the time.
  */
 const FINDING_WITHIN_MS = 1000;
 const STEP_GAP_MIN_MS = 250;
+
+/** The gap before the next re-run, given what the last one took (ms). */
+export function stepGap(tookMs: number): number {
+  return Math.max(STEP_GAP_MIN_MS, Math.min(2 * tookMs, Math.max(tookMs, FINDING_WITHIN_MS - tookMs)));
+}
 /** The packet index drops rows in batches of at least this many (each drop moves the rows kept). */
 const INDEX_DROP_MIN = 16_384;
 /** A live capture with no new packets is evaluated again this often (settling by time). */
@@ -324,7 +331,7 @@ export async function watchCommand(file: string | undefined, o: WatchOptions, se
     }
     settler.afterRerun();
     const took = performance.now() - started;
-    nextAt = performance.now() + Math.max(STEP_GAP_MIN_MS, FINDING_WITHIN_MS - took, took);
+    nextAt = performance.now() + stepGap(took);
     if (process.env.KDIAG_DEBUG) {
       // KDIAG_DEBUG=gc: a full collection first, so "heap used" is what is held, not garbage.
       if (process.env.KDIAG_DEBUG === "gc") collectHeapNow();
