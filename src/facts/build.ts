@@ -61,6 +61,26 @@ const liveAcross = new WeakMap<AnalysedCapture, { groups: Map<string, Connection
  */
 export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Facts[] {
   const conns = capture.connections;
+  const connectionFacts = connectionFactsBuilder(capture, need);
+  const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
+  if (need && needIds) {
+    for (const id of needIds) if (conns[id] && need(id)) out[id] = connectionFacts(conns[id]!);
+    return out;
+  }
+  for (const c of conns) {
+    if (need && !need(c.id)) continue;
+    out[c.id] = connectionFacts(c);
+  }
+  return out;
+}
+
+/**
+ * conn.* of one connection at a time, what it reads of the others gathered once (`need`: the
+ * connections it will be asked for, where that saves a walk; a live re-run's kept summaries
+ * serve any connection).
+ */
+export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: number) => boolean): (c: Connection) => Facts {
+  const conns = capture.connections;
   const live = connectionPacketScan(capture);
   if (live) live.advance(capture);
   const scan = live ? live.stats : scanPackets(capture);
@@ -77,16 +97,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
   // A live re-run reads the end shapes of the connections it builds, not of all it ever saw.
   const ends = live ? null : connectionEnds(capture);
   const endOf = (c: Connection) => (ends ? ends[c.id]! : liveEndOf(capture, live!, c));
-  const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
-  if (need && needIds) {
-    for (const id of needIds) if (conns[id] && need(id)) out[id] = connectionFacts(conns[id]!);
-    return out;
-  }
-  for (const c of conns) {
-    if (need && !need(c.id)) continue;
-    out[c.id] = connectionFacts(c);
-  }
-  return out;
+  return connectionFacts;
 
   function connectionFacts(c: Connection): Facts {
     const s = scan[c.id]!;
@@ -325,13 +336,28 @@ class ExchangeItem implements ProtocolItem {
    * of every exchange's fields in the TUI's facts cache).
    */
   readonly #source: { readonly fields: Record<string, FieldValue> };
+  /** conn.*, or what builds it on first read (a live re-run: most exchange rules decide on exchange.* alone). */
+  #conn: Facts | (() => Facts);
+  #path: Facts | (() => Facts);
   constructor(
     readonly exchange: Facts,
-    readonly conn: Facts,
-    readonly path: Facts,
+    conn: Facts | (() => Facts),
+    path: Facts | (() => Facts),
     source: { readonly fields: Record<string, FieldValue> },
   ) {
+    this.#conn = conn;
+    this.#path = path;
     this.#source = source;
+  }
+
+  get conn(): Facts {
+    const c = this.#conn;
+    return typeof c === "function" ? (this.#conn = c()) : c;
+  }
+
+  get path(): Facts {
+    const p = this.#path;
+    return typeof p === "function" ? (this.#path = p()) : p;
   }
 
   [PROTOCOL](name: string): Facts {
@@ -349,7 +375,7 @@ export const SNAPSHOT = Symbol("snapshot");
 
 /** A copy of an item's facts that keeps the protocol variables (a spread copies own properties only). */
 export function snapshotFacts(facts: Facts): Facts {
-  if (facts instanceof ExchangeItem) return { ...facts, ...protocolVariables(facts) };
+  if (facts instanceof ExchangeItem) return { ...facts, conn: facts.conn, path: facts.path, ...protocolVariables(facts) };
   // Items whose variables are getters (packet-item.ts) say what they hold.
   const own = (facts as { [SNAPSHOT]?: () => Facts })[SNAPSHOT];
   return typeof own === "function" ? own.call(facts) : { ...facts };
@@ -369,9 +395,12 @@ export function protocolVariables(item: ProtocolItem): Facts {
  */
 export function exchangeFactsBuilder(
   capture: AnalysedCapture,
-  conns: Facts[],
+  conns: Facts[] | ((connId: number) => Facts | undefined),
   pathOf?: (connId: number) => Facts | undefined,
 ): (e: StoredExchange) => Facts {
+  // conn.* and path.* as given, or (a function: a live re-run) built when an item first reads them.
+  const connOf = typeof conns === "function" ? conns : (id: number) => conns[id];
+  const lazy = typeof conns === "function";
   // A live re-run's kept summaries know each connection's last request: no walk over every exchange.
   const kept = liveKafkaSummaries(capture);
   let lastRequestOf: (id: number) => number;
@@ -436,13 +465,15 @@ export function exchangeFactsBuilder(
     if (conn && request && conn.close.how !== "open" && conn.close.packet >= request.last) {
       x.close_after_ms = ms(conn.close.tsUs - request.tsUs);
       // As conn.close_by: a TLS close_notify names the closing side.
-      x.close_by = typeof conns[e.connId]?.close_by === "string" ? (conns[e.connId]!.close_by as string) : (conn.close.by ?? "none");
+      const cf = connOf(e.connId);
+      x.close_by = typeof cf?.close_by === "string" ? (cf.close_by as string) : (conn.close.by ?? "none");
     }
     const throttle = fields["kafka.throttle_time"];
     if (typeof throttle === "number") x.throttle_time_ms = big(throttle);
     const crcOk = fields["kafka.batch_crc_ok"];
     if (typeof crcOk === "boolean") x.batch_crc_ok = crcOk;
-    return new ExchangeItem(x, conns[e.connId] ?? {}, pathOf?.(e.connId) ?? NO_PATH, e);
+    if (lazy) return new ExchangeItem(x, () => connOf(e.connId) ?? {}, () => pathOf?.(e.connId) ?? NO_PATH, e);
+    return new ExchangeItem(x, connOf(e.connId) ?? {}, pathOf?.(e.connId) ?? NO_PATH, e);
   };
 }
 

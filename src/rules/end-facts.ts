@@ -37,7 +37,7 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  */
 export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
-  const endOf = endFactsOf(capture);
+  const { endOf } = endFactsOf(capture);
   const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
   if (need && needIds) {
     for (const id of needIds) if (conns[id] && need(id)) out[id] = endOf(conns[id]!, id);
@@ -45,7 +45,11 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
   return out;
 }
 
-type EndFactsOf = (c: Connection, id: number) => { end: Facts; path: Facts };
+interface EndFactsOf {
+  endOf: (c: Connection, id: number) => { end: Facts; path: Facts };
+  /** path.* alone (shared per path): what an exchange item reads. */
+  pathOf: (c: Connection) => Facts;
+}
 
 /**
  * A live re-run's snapshot (one with a kept packet scan) evaluates its rules in two calls over
@@ -56,7 +60,7 @@ type EndFactsOf = (c: Connection, id: number) => { end: Facts; path: Facts };
 const liveEndFactsOf = new WeakMap<AnalysedCapture, EndFactsOf>();
 
 /** The end.* and path.* of one connection, given the aggregates gathered over every connection. */
-function endFactsOf(capture: AnalysedCapture): EndFactsOf {
+export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   const liveSnapshot = connectionPacketScan(capture) !== undefined;
   const kept = liveSnapshot ? liveEndFactsOf.get(capture) : undefined;
   if (kept) return kept;
@@ -209,8 +213,9 @@ function endFactsOf(capture: AnalysedCapture): EndFactsOf {
     return usual.get(`${serverKey(c)}|${api}`) ?? [];
   };
 
-  if (liveSnapshot) liveEndFactsOf.set(capture, endOf);
-  return endOf;
+  const built: EndFactsOf = { endOf, pathOf: (c) => pathFacts(c).facts };
+  if (liveSnapshot) liveEndFactsOf.set(capture, built);
+  return built;
 
   function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
     const e = ends[id]!;

@@ -10,13 +10,15 @@ import type { Connection } from "../tcp/types.js";
 import {
   buildCaptureFacts,
   buildConnectionFacts,
+  connectionFactsBuilder,
   exchangeFactsBuilder,
   snapshotFacts,
   type Facts,
 } from "../facts/build.js";
 import { forEachPacketFacts, readsOf } from "../facts/packet-item.js";
 import { protocolLabel, type Scope } from "../facts/schema.js";
-import { buildEndFacts, endMatters } from "./end-facts.js";
+import { buildEndFacts, endFactsOf, endMatters } from "./end-facts.js";
+import { liveKafkaSummaries } from "../facts/kafka-per-connection.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";
 import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";
 import type { Severity } from "./schema.js";
@@ -171,12 +173,15 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   const candidates: Iterable<Connection> = only?.ids ? only.ids.map((id) => capture.connections[id]!).filter((c) => c !== undefined) : capture.connections;
   let need: ((id: number) => boolean) | undefined;
   let needIds: number[] | undefined;
+  const lazyExchangeContext = only?.ids !== undefined && liveKafkaSummaries(capture) !== undefined;
   if (only && !active.some((r) => r.scope === "packet" || r.scope === "group")) {
     const ids = new Set<number>();
     for (const c of candidates) {
       if ((!only.connection || only.connection(c.id)) || (!only.end || only.end(c.id))) ids.add(c.id);
     }
-    for (const e of selectedExchanges) ids.add(e.connId);
+    // A live re-run with kept summaries builds an exchange's conn.* and path.* when a rule reads
+    // them (most decide on exchange.* alone), not for every connection with a new exchange.
+    if (!lazyExchangeContext) for (const e of selectedExchanges) ids.add(e.connId);
     need = (id) => ids.has(id);
     if (only.ids) needIds = [...ids].sort((a, b) => a - b);
   }
@@ -216,7 +221,21 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const exchangeRules = byScope("exchange");
   if (exchangeRules.length > 0) {
-    const factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
+    let factsOf: (e: StoredExchange) => Facts;
+    if (lazyExchangeContext) {
+      let connFactsOf: ((c: Connection) => Facts) | null = null;
+      const connOf = (id: number): Facts | undefined => {
+        const c = capture.connections[id];
+        if (conns[id] !== undefined || !c) return conns[id];
+        connFactsOf ??= connectionFactsBuilder(capture);
+        return (conns[id] = connFactsOf(c));
+      };
+      const pathOf = (id: number): Facts | undefined => {
+        const c = capture.connections[id];
+        return ends[id]?.path ?? (c ? endFactsOf(capture).pathOf(c) : undefined);
+      };
+      factsOf = exchangeFactsBuilder(capture, connOf, pathOf);
+    } else factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
     selectedExchanges.forEach((e) => {
       const facts = factsOf(e);
       run.item(exchangeRules, () => {
