@@ -4,7 +4,7 @@
  * Connection facts are computed once per connection and shared by packet and exchange items.
  */
 
-import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection, liveKafkaSummaries } from "./kafka-per-connection.js";

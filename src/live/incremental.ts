@@ -179,10 +179,12 @@ export class LiveFindings {
    * last packet's time; in a live capture the clock, when later: quiet is quiet). Returns how
    * many findings were emitted.
    *
-   * Only what can still print is evaluated (facts are still built over the whole snapshot): no
+   * Only what can still print is evaluated, among the connections still in the window: no
    * windowed, capture or pair rule (printed at the end); exchange rules that read only stable
-   * facts once per exchange; those reading live connection counters (and connection rules) once
-   * the connection is quiet; causes on every connection whose end was not printed.
+   * facts once per exchange (the exchanges new since the last step); those reading live
+   * connection counters (and connection rules) once the connection is quiet; causes of closed
+   * connections with new packets (all of them in a full round). Facts are built for those alone;
+   * what they read of every connection (paths, servers, reconnects) is gathered once per step.
    */
   step(
     capture: AnalysedCapture,
