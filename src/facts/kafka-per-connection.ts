@@ -164,6 +164,8 @@ export class LiveKafkaSummaries {
   /** Per connection: the last packet of its latest request, over every dissector's exchanges. */
   private readonly lastRequest = new Map<number, number>();
   private cursor = 0;
+  /** The snapshot the summaries were last brought up to date for. */
+  private summarisedFor: AnalysedCapture | null = null;
 
   /**
    * Takes in the exchanges the pass appended since the last call and returns them in the
@@ -172,6 +174,7 @@ export class LiveKafkaSummaries {
   advance(appended: readonly StoredExchange[]): StoredExchange[] {
     const fresh = appended.slice(this.cursor);
     this.cursor = appended.length;
+    this.summarisedFor = null;
     fresh.sort((a, b) => exchangeOrder(a) - exchangeOrder(b));
     for (const e of fresh) {
       const id = e.connId;
@@ -208,6 +211,7 @@ export class LiveKafkaSummaries {
       if (id < this.out.length) this.out[id] = NO_KAFKA;
     }
     this.cursor = appended.length;
+    this.summarisedFor = null;
   }
 
   /** The last packet of the connection's latest request (-1: none in the window). */
@@ -226,6 +230,9 @@ export class LiveKafkaSummaries {
    * from the one its earlier exchanges were folded with, it is folded again from its whole list.
    */
   summaries(capture: AnalysedCapture): KafkaOfConnection[] {
+    // A re-run reads them several times from one snapshot, over which nothing changes.
+    if (capture === this.summarisedFor) return this.out;
+    this.summarisedFor = capture;
     const scan = connectionPacketScan(capture);
     while (this.out.length < capture.connections.length) this.out.push(NO_KAFKA);
     if (scan) scan.advance(capture);
