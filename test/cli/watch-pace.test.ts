@@ -1,7 +1,7 @@
 /**
  * kdiag watch's re-run pace (src/cli/watch.ts stepGap): a finding settled by a packet prints
  * within the gap before the next re-run plus that re-run's time; the gap keeps that within a
- * second while the re-runs allow it, and never gives re-runs more than half of the time.
+ * second while the re-runs allow it (up to half of the time), and else leaves the pass two thirds.
  */
 import { describe, expect, it } from "vitest";
 import { stepGap } from "../../src/cli/watch.js";
@@ -20,11 +20,14 @@ describe("re-run pace", () => {
     }
   });
 
-  it("gives them up to half the time to keep a finding within a second, and no more beyond", () => {
+  it("gives them up to half the time where that keeps a finding within a second", () => {
     for (const took of [400, 450, 500]) {
       expect(stepGap(took) + took).toBeLessThanOrEqual(1000);
       expect(stepGap(took)).toBeGreaterThanOrEqual(took);
     }
-    for (const took of [600, 1000, 2500]) expect(stepGap(took)).toBe(took);
+  });
+
+  it("gives them a third of the time again once a second is out of reach (the pass comes first)", () => {
+    for (const took of [501, 600, 1000, 2500]) expect(stepGap(took)).toBe(2 * took);
   });
 });
