@@ -15,6 +15,14 @@
  * (with KDIAG_DEBUG=1: a line per re-run with the heap, the rows and messages held). --script FILE
  * runs `node FILE ARGS` instead of kdiag (bench/tui-live.js: the TUI's live path on the replay).
  * Node built-ins only.
+ *
+ * Finding latency (with --json, the default): the writer keeps when it wrote each slice; each
+ * NDJSON finding names its evidence packets, numbered as kdiag numbers them (its stream order, the
+ * replay's), so a finding's latency is the time its line was read from kdiag's stdout minus the
+ * time the slice holding its last evidence packet was written. Counted for the findings read
+ * before the input ended (printed live, not by the final evaluation), p50/p99/max, overall and
+ * per scope: connection-scope findings (counters) wait, by design, for a second of quiet after the
+ * close, and an end-scope cause may wait for its connection's close (its last evidence packet).
  */
 
 import { spawn } from "node:child_process";
@@ -71,10 +79,34 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
   let stderr = "";
   let firstFindingAt = null;
   const started = performance.now();
+  // When each slice of the replay was written (ms, performance.now()), and the live findings' latencies.
+  const sliceWrittenAt = [];
+  let perSliceForLatency = 1;
+  let inputEnded = false;
+  const latencies = [];
+  let partial = "";
   child.stdout.on("data", (d) => {
-    const n = d.toString().split("\n").length - 1;
-    if (n > 0 && firstFindingAt === null) firstFindingAt = (performance.now() - started) / 1000;
+    const now = performance.now();
+    const text = partial + d.toString();
+    const lines = text.split("\n");
+    partial = lines.pop();
+    const n = lines.length;
+    if (n > 0 && firstFindingAt === null) firstFindingAt = (now - started) / 1000;
     findings += n;
+    if (inputEnded) return;
+    for (const line of lines) {
+      let f;
+      try {
+        f = JSON.parse(line);
+      } catch {
+        continue; // not --json
+      }
+      const packets = f?.evidence?.packets;
+      if (!Array.isArray(packets) || packets.length === 0) continue;
+      const last = Math.max(...packets);
+      const writtenAt = sliceWrittenAt[Math.floor((last - 1) / perSliceForLatency)];
+      if (writtenAt !== undefined) latencies.push({ scope: f.confidence ? `${f.scope}, ${f.confidence}` : f.scope, rule: f.rule, ms: now - writtenAt });
+    }
   });
   const stderrOut = stderrFile ? createWriteStream(stderrFile) : null;
   child.stderr.on("data", (d) => {
@@ -98,6 +130,7 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
   const write = (b) => (child.stdin.write(b) ? null : new Promise((r) => child.stdin.once("drain", r)));
   await write(buf.subarray(0, 24));
   const perSlice = Math.max(1, Math.round(rate / 100));
+  perSliceForLatency = perSlice;
   let sent = 0;
   let loop = 0;
   let i = 0;
@@ -137,6 +170,7 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
       }
     }
     sent += perSlice;
+    sliceWrittenAt.push(performance.now());
     const w = write(Buffer.concat(parts));
     if (w) await w;
     // Pace: the slice's due time.
@@ -145,6 +179,7 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   const wroteFor = (performance.now() - t0) / 1000;
+  inputEnded = true;
   child.stdin.end();
   const endAt = performance.now();
   const peakPoll = setInterval(() => {
@@ -182,16 +217,36 @@ export async function benchLive({ file, rate = 100_000, seconds = 60, dist = ROO
     loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
     rssCurve: curve,
     peakRssMiB: Math.max(...curve.map((c) => c.rssMiB ?? 0)),
+    findingLatency: latencySummary(latencies),
     stderrTail: stderr.trim().split("\n").slice(-3),
   };
   log(
     `  live: ${sent.toLocaleString("en")} packets in ${wroteFor.toFixed(1)} s = ${Math.round(achieved).toLocaleString("en")}/s ` +
       `(asked ${rate.toLocaleString("en")}/s: ${result.keptUp ? "kept up" : "DID NOT keep up"}); finished ${lagSec.toFixed(1)} s after the input ended; ` +
-      `${findings} findings; peak RSS ${result.peakRssMiB.toFixed(0)} MiB; ` +
+      `${findings} findings (${latencies.length} live: latency ${describeLatency(result.findingLatency.all)}); peak RSS ${result.peakRssMiB.toFixed(0)} MiB; ` +
       (cpuSec === null ? "" : `CPU ${cpuSec.toFixed(1)} s = ${result.cpuUsPerPacket} µs a packet; `) +
       `load average ${result.loadAverage}; exit ${code}`,
   );
+  for (const [scope, q] of Object.entries(result.findingLatency.byScope)) log(`  live: ${scope} findings printed live: ${q.count}, latency ${describeLatency(q)}`);
   return result;
+}
+
+/** p50, p99 and max of a list of ms, rounded; null when empty. */
+function quantiles(ms) {
+  if (ms.length === 0) return null;
+  const v = [...ms].sort((a, b) => a - b);
+  const at = (q) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
+  return { count: v.length, p50Ms: Math.round(at(0.5)), p99Ms: Math.round(at(0.99)), maxMs: Math.round(v[v.length - 1]) };
+}
+
+function latencySummary(latencies) {
+  const byScope = {};
+  for (const scope of new Set(latencies.map((l) => l.scope))) byScope[scope] = quantiles(latencies.filter((l) => l.scope === scope).map((l) => l.ms));
+  return { all: quantiles(latencies.map((l) => l.ms)), byScope };
+}
+
+function describeLatency(q) {
+  return q === null ? "-" : `p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms, max ${q.maxMs} ms`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,15 +4,16 @@
  * Connection facts are computed once per connection and shared by packet and exchange items.
  */
 
-import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
-import { kafkaPerConnection } from "./kafka-per-connection.js";
+import { kafkaPerConnection, liveKafkaSummaries } from "./kafka-per-connection.js";
+import { protocolsPerConnection } from "./protocols-per-connection.js";
 import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
 import { factProtocols, valueName } from "./schema.js";
-import { connectionEnds } from "./end-shape.js";
+import { connectionEnds, liveEndOf } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
 import type { ConnContribution } from "../live/folded.js";
 
@@ -51,32 +52,58 @@ function handshakeGroups(conns: readonly (Connection | undefined)[]): Map<string
   return groups;
 }
 
+/** What conn.* reads of every connection (reconnects, the path's idle history), per live snapshot. */
+const liveAcross = new WeakMap<AnalysedCapture, { groups: Map<string, Connection[]>; paths: Map<string, { resetIdles: number[]; survivedMaxUs: number }> }>();
+
 /**
  * conn.* for every connection, index = connection id. `need`: only these connections' facts are
  * built (a live evaluation of the connections that changed); what they read of the others (paths,
  * reconnects) is still computed over every connection.
  */
-export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Facts[] {
+export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Facts[] {
   const conns = capture.connections;
-  const live = connectionPacketScan(capture);
-  if (live) live.advance(capture);
-  const scan = live ? live.stats : scanPackets(capture);
-  const groups = handshakeGroups(conns);
-  const paths = idlePaths(conns, capture, scan);
-  const kafka = kafkaPerConnection(capture);
-  const auth = authPerConnection(capture, need);
-  const protocols = protocolsPerConnection(capture, need);
-  const ends = connectionEnds(capture);
+  const connectionFacts = connectionFactsBuilder(capture, need);
   const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
+  if (need && needIds) {
+    for (const id of needIds) if (conns[id] && need(id)) out[id] = connectionFacts(conns[id]!);
+    return out;
+  }
   for (const c of conns) {
     if (!c || (need && !need(c.id))) continue;
     out[c.id] = connectionFacts(c);
   }
   return out;
+}
+
+/**
+ * conn.* of one connection at a time, what it reads of the others gathered once (`need`: the
+ * connections it will be asked for, where that saves a walk; a live re-run's kept summaries
+ * serve any connection).
+ */
+export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: number) => boolean): (c: Connection) => Facts {
+  const conns = capture.connections;
+  const live = connectionPacketScan(capture);
+  if (live) live.advance(capture);
+  const scan = live ? live.stats : scanPackets(capture);
+  // Gathered over every connection: once per live snapshot (its rules run in two calls over it).
+  let across = live ? liveAcross.get(capture) : undefined;
+  if (!across) {
+    across = { groups: handshakeGroups(conns), paths: idlePaths(conns, capture, scan) };
+    if (live) liveAcross.set(capture, across);
+  }
+  const { groups, paths } = across;
+  const kafka = kafkaPerConnection(capture);
+  const auth = authPerConnection(capture, need);
+  const protocols = protocolsPerConnection(capture, need);
+  // A live re-run reads the end shapes of the connections it builds, not of all it ever saw.
+  const ends = live ? null : connectionEnds(capture);
+  const endOf = (c: Connection) => (ends ? ends[c.id]! : liveEndOf(capture, live!, c));
+  return connectionFacts;
 
   function connectionFacts(c: Connection): Facts {
     const s = scan[c.id]!;
     const k = kafka[c.id]!;
+    const end = endOf(c);
     // The same path's connections a live capture folded (src/live/folded.ts): their aggregate.
     const fp = capture.folded?.path(c.client.addr, c.server.addr, c.server.port);
     const closed = c.close.how !== "open";
@@ -91,7 +118,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       end_time: c.endUs / 1e6,
       duration_ms: ms(c.endUs - c.startUs),
       handshake_seen: c.synPacket >= 0,
-      connect_failed: ends[c.id]!.connectFailed,
+      connect_failed: end.connectFailed,
       packets_c2s: big(c.c2s.packets),
       packets_s2c: big(c.s2c.packets),
       bytes_c2s: big(c.c2s.bytes),
@@ -100,8 +127,8 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       payload_s2c: big(c.s2c.payloadBytes),
       close_how: c.close.how,
       // A TLS close_notify names the side that closed, even when the peer's FIN came first.
-      close_by: ends[c.id]!.closeNotify ? ends[c.id]!.by : (c.close.by ?? "none"),
-      close_notify: ends[c.id]!.closeNotify,
+      close_by: end.closeNotify ? end.by : (c.close.by ?? "none"),
+      close_notify: end.closeNotify,
       longest_idle_ms: ms(c.longestIdleUs),
       rst_from: c.close.how === "rst" && c.close.by ? c.close.by : "none",
       rst_packets: big(s.rstPackets),
@@ -114,7 +141,7 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
       lost_segments: big(c.events["lost_segment"] ?? 0),
       handshakes_from_client: big((groups.get(endpointKey(c))?.length ?? 0) + (fp?.handshakes ?? 0)),
       dissector: c.dissector ?? "none",
-      protocols: protocols[c.id]!,
+      protocols: protocols(c.id),
       malformed: c.malformed !== null,
       kafka_requests: big(k.requests),
       kafka_unanswered: big(k.unanswered),
@@ -198,32 +225,6 @@ export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: numbe
     }
     return f;
   }
-}
-
-/**
- * The stream dissectors that decoded something on each connection: the one that took it, and any
- * it opened inside (Kafka in decrypted TLS: ["tls", "kafka"]). Index = connection id; connections
- * with the same protocols share one list.
- */
-function protocolsPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): string[][] {
-  const seen: Array<Set<string> | null> = capture.connections.map((c) => (c?.dissector ? new Set([c.dissector]) : null));
-  // Most messages are their connection's own dissector's: a set is touched only for another one.
-  for (const pdu of capture.pdus) {
-    if (pdu.dissector === capture.connections[pdu.connId]?.dissector || (need && !need(pdu.connId))) continue;
-    (seen[pdu.connId] ??= new Set()).add(pdu.dissector);
-  }
-  for (const e of capture.exchanges) {
-    if (e.dissector === capture.connections[e.connId]?.dissector || (need && !need(e.connId))) continue;
-    (seen[e.connId] ??= new Set()).add(e.dissector);
-  }
-  const shared = new Map<string, string[]>();
-  return seen.map((set) => {
-    const list = set ? [...set] : [];
-    const key = list.join(",");
-    let s = shared.get(key);
-    if (!s) shared.set(key, (s = Object.freeze(list) as string[]));
-    return s;
-  });
 }
 
 /** Silence that counts as "idle" before a reset, and how soon after it the reset must come. */
@@ -356,13 +357,28 @@ class ExchangeItem implements ProtocolItem {
    * of every exchange's fields in the TUI's facts cache).
    */
   readonly #source: { readonly fields: Record<string, FieldValue> };
+  /** conn.*, or what builds it on first read (a live re-run: most exchange rules decide on exchange.* alone). */
+  #conn: Facts | (() => Facts);
+  #path: Facts | (() => Facts);
   constructor(
     readonly exchange: Facts,
-    readonly conn: Facts,
-    readonly path: Facts,
+    conn: Facts | (() => Facts),
+    path: Facts | (() => Facts),
     source: { readonly fields: Record<string, FieldValue> },
   ) {
+    this.#conn = conn;
+    this.#path = path;
     this.#source = source;
+  }
+
+  get conn(): Facts {
+    const c = this.#conn;
+    return typeof c === "function" ? (this.#conn = c()) : c;
+  }
+
+  get path(): Facts {
+    const p = this.#path;
+    return typeof p === "function" ? (this.#path = p()) : p;
   }
 
   [PROTOCOL](name: string): Facts {
@@ -380,7 +396,7 @@ export const SNAPSHOT = Symbol("snapshot");
 
 /** A copy of an item's facts that keeps the protocol variables (a spread copies own properties only). */
 export function snapshotFacts(facts: Facts): Facts {
-  if (facts instanceof ExchangeItem) return { ...facts, ...protocolVariables(facts) };
+  if (facts instanceof ExchangeItem) return { ...facts, conn: facts.conn, path: facts.path, ...protocolVariables(facts) };
   // Items whose variables are getters (packet-item.ts) say what they hold.
   const own = (facts as { [SNAPSHOT]?: () => Facts })[SNAPSHOT];
   return typeof own === "function" ? own.call(facts) : { ...facts };
@@ -400,15 +416,25 @@ export function protocolVariables(item: ProtocolItem): Facts {
  */
 export function exchangeFactsBuilder(
   capture: AnalysedCapture,
-  conns: Facts[],
+  conns: Facts[] | ((connId: number) => Facts | undefined),
   pathOf?: (connId: number) => Facts | undefined,
 ): (e: StoredExchange) => Facts {
-  const lastRequest = new Map<number, number>();
-  for (const e of capture.exchanges) {
-    if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
+  // conn.* and path.* as given, or (a function: a live re-run) built when an item first reads them.
+  const connOf = typeof conns === "function" ? conns : (id: number) => conns[id];
+  const lazy = typeof conns === "function";
+  // A live re-run's kept summaries know each connection's last request: no walk over every exchange.
+  const kept = liveKafkaSummaries(capture);
+  let lastRequestOf: (id: number) => number;
+  if (kept) lastRequestOf = (id) => kept.lastRequestOf(id);
+  else {
+    const lastRequest = new Map<number, number>();
+    for (const e of capture.exchanges) {
+      if (e.request) lastRequest.set(e.connId, Math.max(lastRequest.get(e.connId) ?? -1, e.request.last));
+    }
+    lastRequestOf = (id) => lastRequest.get(id) ?? -1;
   }
-  // One BigInt per connection id, not one per exchange (tens of thousands of exchanges).
-  const connIds = capture.connections.map((c, id) => big(c?.id ?? id));
+  // One BigInt per connection id, not one per exchange (tens of thousands of exchanges), made on first use.
+  const connIds: bigint[] = [];
   defineProtocolGetters(ExchangeItem.prototype);
   return (e) => {
     const conn = capture.connections[e.connId];
@@ -433,14 +459,14 @@ export function exchangeFactsBuilder(
     const x: Facts = {
       status: e.status,
       confidence: e.confidence,
-      connection: connIds[e.connId] ?? big(e.connId),
+      connection: (connIds[e.connId] ??= big(e.connId)),
       time: at.tsUs / 1e6,
       errors: errors.length > 0 ? errors.map(big) : NO_CODES,
       error_names: errors.length > 0 ? errors.map(kafkaErrorName) : NO_CODES,
       error_help: errorHelp(errors),
       unknown_errors: errors.length > 0 ? unknownCodes(errors) : NO_CODES,
       records_total: recordsTotal > 0 ? big(recordsTotal) : 0n,
-      last_on_connection: request ? lastRequest.get(e.connId) === request.last : false,
+      last_on_connection: request ? lastRequestOf(e.connId) === request.last : false,
       close_by: "none",
       dissector: e.dissector,
     };
@@ -460,13 +486,15 @@ export function exchangeFactsBuilder(
     if (conn && request && conn.close.how !== "open" && conn.close.packet >= request.last) {
       x.close_after_ms = ms(conn.close.tsUs - request.tsUs);
       // As conn.close_by: a TLS close_notify names the closing side.
-      x.close_by = typeof conns[e.connId]?.close_by === "string" ? (conns[e.connId]!.close_by as string) : (conn.close.by ?? "none");
+      const cf = connOf(e.connId);
+      x.close_by = typeof cf?.close_by === "string" ? (cf.close_by as string) : (conn.close.by ?? "none");
     }
     const throttle = fields["kafka.throttle_time"];
     if (typeof throttle === "number") x.throttle_time_ms = big(throttle);
     const crcOk = fields["kafka.batch_crc_ok"];
     if (typeof crcOk === "boolean") x.batch_crc_ok = crcOk;
-    return new ExchangeItem(x, conns[e.connId] ?? {}, pathOf?.(e.connId) ?? NO_PATH, e);
+    if (lazy) return new ExchangeItem(x, () => connOf(e.connId) ?? {}, () => pathOf?.(e.connId) ?? NO_PATH, e);
+    return new ExchangeItem(x, connOf(e.connId) ?? {}, pathOf?.(e.connId) ?? NO_PATH, e);
   };
 }
 

@@ -28,9 +28,12 @@
  * again only when it had new packets — or in a full round, every FULL_ROUND_EVERY re-runs, since
  * what other connections on its path or server do (path.*, reconnects, closes together) can still
  * raise its confidence; a connection about to leave the detail window is evaluated in the step
- * before it leaves. The aggregates per path and per server are gathered over every connection
- * in each re-run (a few operations per connection). kdiag watch paces the re-runs (at most every
- * ~500 ms, never more than a third of the time); bench: the live-mode section.
+ * before it leaves. The Kafka summaries, protocols and login summaries per connection are kept
+ * and advanced over the new messages; the re-run looks at the window's connections and the new
+ * exchanges only. The aggregates per path and per server are still gathered over every
+ * connection, once per re-run (a few operations per connection). kdiag watch paces the re-runs
+ * so that a finding prints within about a second of its evidence (src/cli/watch.ts); bench: the
+ * live-mode section.
  */
 
 import type { AnalysedCapture, PacketByteSource, StoredExchange } from "../model/analysed-capture.js";
@@ -41,6 +44,8 @@ import { evaluateRules, type Finding } from "../rules/evaluate.js";
 import { ConnectionPacketScan, useConnectionPacketScan } from "../facts/packet-stats.js";
 import { liveEndOf } from "../facts/end-shape.js";
 import { LiveAuthSummaries, useLiveAuthSummaries } from "../facts/auth-per-connection.js";
+import { exchangeOrder, LiveKafkaSummaries, useLiveKafkaSummaries } from "../facts/kafka-per-connection.js";
+import { LiveProtocols, useLiveProtocols } from "../facts/protocols-per-connection.js";
 import { IdFlags, RetiredRows, type RetiredConnection } from "./retired-rows.js";
 import { FoldedConnections } from "./folded.js";
 import { endShare } from "../rules/end-facts.js";
@@ -74,20 +79,25 @@ export function findingKey(f: Finding): string {
 
 /** The model as the pass holds it now, shaped as the analysed capture the rules read. */
 export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSource, format: CaptureSummary["format"] = null): AnalysedCapture {
-  // The pass appends exchanges as they complete; the model lists them by their request.
-  const exchanges = [...so.exchanges].sort((a, b) => (a.request?.first ?? a.response?.first ?? 0) - (b.request?.first ?? b.response?.first ?? 0));
   const summary: CaptureSummary = { format, gzip: false, frames: so.packets.count, interfaces: [], bytes: 0, problems: [] };
-  return {
+  const snap: Omit<AnalysedCapture, "exchanges"> = {
     file,
     summary,
     packets: so.packets,
     connections: so.connections,
     pdus: so.pdus as AnalysedCapture["pdus"],
-    exchanges,
     notes: [...so.notes],
     decode: so.decode,
     bytes,
   };
+  // The pass appends exchanges as they complete; the model lists them by their request. Sorted
+  // on first read only: a re-run given the pass's list (LiveFindings.step) reads what is new from
+  // its kept summaries and never asks for the whole sorted list (the sort was 4% of a re-run).
+  let exchanges: StoredExchange[] | null = null;
+  return Object.defineProperty(snap, "exchanges", {
+    enumerable: true,
+    get: () => (exchanges ??= [...so.exchanges].sort((a, b) => exchangeOrder(a) - exchangeOrder(b))),
+  }) as AnalysedCapture;
 }
 
 export class LiveFindings {
@@ -120,8 +130,6 @@ export class LiveFindings {
   private readonly endDone = new IdFlags();
   /** Connections whose detail left the window (src/live/window.ts): never evaluated again. */
   private readonly retired = new IdFlags();
-  /** The lowest connection id not retired (every one below it is). */
-  private firstInWindow = 0;
   /** What stays of the connections that left, when retire() is given the capture (kdiag watch). */
   readonly rows = new RetiredRows();
   /**
@@ -138,6 +146,14 @@ export class LiveFindings {
   private readonly scan = new ConnectionPacketScan(true);
   /** The login summaries per connection, advanced over the new messages only (given the pass's own exchange list). */
   private readonly auth = new LiveAuthSummaries();
+  /** The Kafka summaries per connection, and the window's exchanges per connection, advanced over the new exchanges only. */
+  private readonly kafka = new LiveKafkaSummaries();
+  /** The protocols per connection (conn.protocols), advanced over the new messages only. */
+  private readonly protocols = new LiveProtocols();
+  /** Connections not retired, in id order (ids are added as the pass opens connections). */
+  private readonly held = new Set<number>();
+  /** Connections the pass had opened at the last step (those from here on are added to held). */
+  private connsSeen = 0;
   /** The pass's exchanges in the order it appended them (the snapshot's are sorted), as step() was last given. */
   private appendedExchanges: readonly StoredExchange[] | null = null;
   /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
@@ -174,10 +190,12 @@ export class LiveFindings {
    * last packet's time; in a live capture the clock, when later: quiet is quiet). Returns how
    * many findings were emitted.
    *
-   * Only what can still print is evaluated (facts are still built over the whole snapshot): no
+   * Only what can still print is evaluated, among the connections still in the window: no
    * windowed, capture or pair rule (printed at the end); exchange rules that read only stable
-   * facts once per exchange; those reading live connection counters (and connection rules) once
-   * the connection is quiet; causes on every connection whose end was not printed.
+   * facts once per exchange (the exchanges new since the last step); those reading live
+   * connection counters (and connection rules) once the connection is quiet; causes of closed
+   * connections with new packets (all of them in a full round). Facts are built for those alone;
+   * what they read of every connection (paths, servers, reconnects) is gathered once per step.
    */
   step(
     capture: AnalysedCapture,
@@ -190,10 +208,18 @@ export class LiveFindings {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const conns = capture.connections;
+    // Exchanges new since the last step, in the snapshot's order: with the pass's own list, from
+    // its end (no walk over what the window holds); without it (the TUI), by a walk that skips the
+    // exchanges evaluated already.
+    let fresh: StoredExchange[] | null = null;
     if (appendedExchanges) {
       this.appendedExchanges = appendedExchanges;
       this.auth.advance(capture.pdus, appendedExchanges);
       useLiveAuthSummaries(capture, this.auth);
+      this.protocols.advance(capture.pdus, appendedExchanges);
+      useLiveProtocols(capture, this.protocols);
+      fresh = this.kafka.advance(appendedExchanges);
+      useLiveKafkaSummaries(capture, this.kafka);
     }
     const quiet = (id: number): boolean => {
       const c = conns[id];
@@ -205,10 +231,12 @@ export class LiveFindings {
     useConnectionPacketScan(capture, this.scan);
     const full = this.evaluations % FULL_ROUND_EVERY === 0;
     const endNow = new Set<number>();
-    while (this.firstInWindow < conns.length && this.retired.has(this.firstInWindow)) this.firstInWindow++;
-    for (let id = this.firstInWindow; id < conns.length; id++) {
-      // Retired first: a folded connection is a hole in the list.
-      if (this.retired.has(id)) continue;
+    // The connections in the window: those that left are never evaluated again, so a re-run
+    // looks at these only, however many left before.
+    for (let id = this.connsSeen; id < conns.length; id++) if (!this.retired.has(id)) this.held.add(id);
+    this.connsSeen = conns.length;
+    const ids = [...this.held];
+    for (const id of ids) {
       const c = conns[id]!;
       if (this.endDone.has(c.id)) continue;
       const goes = leaving !== undefined && this.connDone.has(c.id) && leaving(c);
@@ -222,21 +250,26 @@ export class LiveFindings {
     this.lastEnds = endNow;
     const findings = this.stepRules.length === 0 ? [] : evaluateRules(this.stepRules, capture, {
       only: {
+        ids,
         connection: (id) => !this.connDone.has(id) && quiet(id),
         end: (id) => endNow.has(id),
         // An exchange is stored complete (answered, or closed unanswered): once is enough.
-        exchange: (e) => {
-          if (this.exchangeDone.has(e)) return false;
-          exchangesDone.push(e);
-          return true;
-        },
+        ...(fresh ? { exchanges: fresh } : {
+          exchange: (e: StoredExchange) => {
+            if (this.exchangeDone.has(e)) return false;
+            exchangesDone.push(e);
+            return true;
+          },
+        }),
       },
     });
     // Exchange rules that read live connection counters: once per connection, when it is quiet.
     const newlyQuiet = new Set<number>();
-    for (let id = this.firstInWindow; id < conns.length; id++) if (!this.connDone.has(id) && quiet(id)) newlyQuiet.add(id);
+    for (const id of ids) if (!this.connDone.has(id) && quiet(id)) newlyQuiet.add(id);
     if (this.liveExchangeRules.length > 0 && newlyQuiet.size > 0) {
-      findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { connection: () => false, end: () => false, exchange: (e) => newlyQuiet.has(e.connId) } }));
+      // Their exchanges from the kept lists when there are (not a walk over every exchange held).
+      const theirs = fresh ? [...newlyQuiet].flatMap((id) => this.kafka.exchangesOf(id)).sort((a, b) => exchangeOrder(a) - exchangeOrder(b)) : undefined;
+      findings.push(...evaluateRules(this.liveExchangeRules, capture, { only: { ids, connection: () => false, end: () => false, ...(theirs ? { exchanges: theirs } : { exchange: (e: StoredExchange) => newlyQuiet.has(e.connId) }) } }));
     }
     // Marked after the evaluation: an item is skipped from the next step on.
     for (const e of exchangesDone) this.exchangeDone.add(e);
@@ -297,10 +330,15 @@ export class LiveFindings {
       }
     }
     this.scan.forget(ids, capture ? this.rows : undefined);
-    // The window took their messages out of the lists the login summaries follow.
-    if (capture && this.appendedExchanges) this.auth.forget(ids, capture.pdus, this.appendedExchanges);
+    // The window took their messages out of the lists the kept summaries follow.
+    if (capture && this.appendedExchanges) {
+      this.auth.forget(ids, capture.pdus, this.appendedExchanges);
+      this.kafka.forget(ids, this.appendedExchanges);
+      this.protocols.forget(ids, capture.pdus, this.appendedExchanges);
+    }
     for (const id of ids) {
       this.retired.add(id);
+      this.held.delete(id);
       this.endSeenAt.delete(id);
       const now = new Set<string>();
       for (const f of this.pending.get(id) ?? []) {

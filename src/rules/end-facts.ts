@@ -14,6 +14,7 @@ import { kafkaApiName } from "../facts/kafka-names.js";
 import type { Connection } from "../tcp/types.js";
 import type { Facts } from "../facts/build.js";
 import { connectionEnds, IDLE_FLOOR_US, type EndInfo } from "../facts/end-shape.js";
+import { connectionPacketScan } from "../facts/packet-stats.js";
 import { bracket, largestCluster, median } from "./infer.js";
 import { percentile } from "../facts/aggregate.js";
 import { answeredAfterClientClose } from "../model/late-answer.js";
@@ -63,7 +64,35 @@ interface Attempt {
  * server, is still gathered over every connection). In a live capture each connection's end shape
  * is kept between evaluations and described again only when the connection had new packets.
  */
-export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean): Array<{ end: Facts; path: Facts }> {
+export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Array<{ end: Facts; path: Facts }> {
+  const conns = capture.connections;
+  const { endOf } = endFactsOf(capture);
+  const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
+  if (need && needIds) {
+    for (const id of needIds) if (conns[id] && need(id)) out[id] = endOf(conns[id]!, id);
+  } else for (const c of conns) if (c && (!need || need(c.id))) out[c.id] = endOf(c, c.id);
+  return out;
+}
+
+interface EndFactsOf {
+  endOf: (c: Connection, id: number) => { end: Facts; path: Facts };
+  /** path.* alone (shared per path): what an exchange item reads. */
+  pathOf: (c: Connection) => Facts;
+}
+
+/**
+ * A live re-run's snapshot (one with a kept packet scan) evaluates its rules in two calls over
+ * the same snapshot (kdiag watch: the step's rules, then the exchange rules of the connections
+ * gone quiet): the aggregates per path and per server, a walk over every connection, are gathered
+ * once per snapshot, not per call.
+ */
+const liveEndFactsOf = new WeakMap<AnalysedCapture, EndFactsOf>();
+
+/** The end.* and path.* of one connection, given the aggregates gathered over every connection. */
+export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
+  const liveSnapshot = connectionPacketScan(capture) !== undefined;
+  const kept = liveSnapshot ? liveEndFactsOf.get(capture) : undefined;
+  if (kept) return kept;
   const conns = capture.connections;
   // Connections folded out of a live capture (past --keep-connections): their aggregates join the lists below.
   const folded: FoldedConnections | undefined = capture.folded;
@@ -240,9 +269,9 @@ export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => b
     return usual.get(`${serverKey(c)}|${api}`) ?? [];
   };
 
-  const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
-  for (const c of conns) if (c && (!need || need(c.id))) out[c.id] = endOf(c, c.id);
-  return out;
+  const built: EndFactsOf = { endOf, pathOf: (c) => pathFacts(c).facts };
+  if (liveSnapshot) liveEndFactsOf.set(capture, built);
+  return built;
 
   function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
     const e = ends[id]!;

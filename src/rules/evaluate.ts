@@ -6,16 +6,19 @@
  */
 
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import type { Connection } from "../tcp/types.js";
 import {
   buildCaptureFacts,
   buildConnectionFacts,
+  connectionFactsBuilder,
   exchangeFactsBuilder,
   snapshotFacts,
   type Facts,
 } from "../facts/build.js";
 import { forEachPacketFacts, readsOf } from "../facts/packet-item.js";
 import { protocolLabel, type Scope } from "../facts/schema.js";
-import { buildEndFacts, endMatters } from "./end-facts.js";
+import { buildEndFacts, endFactsOf, endMatters } from "./end-facts.js";
+import { liveKafkaSummaries } from "../facts/kafka-per-connection.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";
 import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";
 import type { Severity } from "./schema.js";
@@ -82,7 +85,15 @@ export interface EvaluateOptions {
    * Only these items (kdiag watch re-evaluating a growing capture skips what is settled); facts
    * are still built over the whole capture. Absent: every item.
    */
-  only?: { connection?: (id: number) => boolean; exchange?: (e: StoredExchange) => boolean; end?: (id: number) => boolean };
+  only?: {
+    connection?: (id: number) => boolean;
+    exchange?: (e: StoredExchange) => boolean;
+    end?: (id: number) => boolean;
+    /** The exchanges to evaluate, listed (instead of a walk over all with `exchange`). */
+    exchanges?: readonly StoredExchange[];
+    /** The connections that may be evaluated, ascending (a live re-run's window): the others are not looked at. */
+    ids?: readonly number[];
+  };
 }
 
 /** One item of a scope: its facts and where it is in the capture. */
@@ -157,20 +168,29 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   // With `only` (a live evaluation), the items are chosen first and the facts built for their
   // connections alone; packet and group rules read every connection.
   const only = opts.only;
-  const selectedExchanges = only?.exchange ? capture.exchanges.filter(only.exchange) : capture.exchanges;
+  const selectedExchanges = only?.exchanges ?? (only?.exchange ? capture.exchanges.filter(only.exchange) : capture.exchanges);
+  // The connections the connection and end rules look at: a live re-run's window, or all.
+  // (A connection a live capture folded is a hole in the list: skipped below.)
+  const candidates: Iterable<Connection | undefined> = only?.ids ? only.ids.map((id) => capture.connections[id]) : capture.connections;
   let need: ((id: number) => boolean) | undefined;
+  let needIds: number[] | undefined;
+  const lazyExchangeContext = only?.ids !== undefined && liveKafkaSummaries(capture) !== undefined;
   if (only && !active.some((r) => r.scope === "packet" || r.scope === "group")) {
     const ids = new Set<number>();
-    for (const c of capture.connections) {
+    for (const c of candidates) {
+      // A hole: a connection a live capture folded into its aggregates.
       if (c && ((!only.connection || only.connection(c.id)) || (!only.end || only.end(c.id)))) ids.add(c.id);
     }
-    for (const e of selectedExchanges) ids.add(e.connId);
+    // A live re-run with kept summaries builds an exchange's conn.* and path.* when a rule reads
+    // them (most decide on exchange.* alone), not for every connection with a new exchange.
+    if (!lazyExchangeContext) for (const e of selectedExchanges) ids.add(e.connId);
     need = (id) => ids.has(id);
+    if (only.ids) needIds = [...ids].sort((a, b) => a - b);
   }
   const needConn = active.some((r) => r.scope !== "capture" && r.scope !== "pair");
-  const conns = needConn ? buildConnectionFacts(capture, need) : [];
+  const conns = needConn ? buildConnectionFacts(capture, need, needIds) : [];
   const needEnds = active.some((r) => r.scope === "end" || r.scope === "exchange");
-  const ends = needEnds ? buildEndFacts(capture, need) : [];
+  const ends = needEnds ? buildEndFacts(capture, need, needIds) : [];
 
   const packetRules = byScope("packet");
   if (packetRules.length > 0) {
@@ -183,7 +203,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const connRules = byScope("connection");
   if (connRules.length > 0) {
-    for (const c of capture.connections) {
+    for (const c of candidates) {
       // A hole: a connection a live capture folded into its aggregates.
       if (!c || (opts.only?.connection && !opts.only.connection(c.id))) continue;
       const facts: Facts = { conn: conns[c.id]! };
@@ -204,7 +224,21 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
 
   const exchangeRules = byScope("exchange");
   if (exchangeRules.length > 0) {
-    const factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
+    let factsOf: (e: StoredExchange) => Facts;
+    if (lazyExchangeContext) {
+      let connFactsOf: ((c: Connection) => Facts) | null = null;
+      const connOf = (id: number): Facts | undefined => {
+        const c = capture.connections[id];
+        if (conns[id] !== undefined || !c) return conns[id];
+        connFactsOf ??= connectionFactsBuilder(capture);
+        return (conns[id] = connFactsOf(c));
+      };
+      const pathOf = (id: number): Facts | undefined => {
+        const c = capture.connections[id];
+        return ends[id]?.path ?? (c ? endFactsOf(capture).pathOf(c) : undefined);
+      };
+      factsOf = exchangeFactsBuilder(capture, connOf, pathOf);
+    } else factsOf = exchangeFactsBuilder(capture, conns, (id) => ends[id]?.path);
     selectedExchanges.forEach((e) => {
       const facts = factsOf(e);
       run.item(exchangeRules, () => {
@@ -236,7 +270,7 @@ function evaluate(rules: readonly CompiledRule[], capture: AnalysedCapture, opts
   if (endRules.length > 0) {
     // With a second capture (compare), what the broker side saw of each connection.
     const others = opts.pair ? otherSideFacts(opts.pair.clientSide, opts.pair.serverSide) : null;
-    for (const c of capture.connections) {
+    for (const c of candidates) {
       if (!c || (opts.only?.end && !opts.only.end(c.id))) continue;
       const ef = ends[c.id]!;
       if (!endMatters(ef.end)) continue;
