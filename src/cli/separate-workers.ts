@@ -8,9 +8,10 @@
  * the files'.
  */
 
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, createReadStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { sanitize } from "../report/sanitize.js";
 import { UsageError } from "./errors.js";
@@ -22,6 +23,8 @@ export interface SeparateJob {
   stdoutFile: string;
   stderrFile: string;
 }
+
+const WORKER = new URL("./separate-worker.js", import.meta.url);
 
 /** The command line as main() received it, for the workers to run again file by file. */
 let currentArgv: readonly string[] | null = null;
@@ -75,7 +78,9 @@ export async function runSeparateOnWorkers(
   json: boolean,
   out: Output,
 ): Promise<boolean> {
-  if (currentArgv === null) return false;
+  // Run from its TypeScript sources (tests calling main() in-process), there is no compiled worker
+  // to start: one after the other then.
+  if (currentArgv === null || !existsSync(fileURLToPath(WORKER))) return false;
   const argvs = files.map((f) => argvForFile(currentArgv!, positional, f));
   if (argvs.some((a) => a === null)) return false;
   if (process.env.KDIAG_DEBUG) out.note(`debug: ${files.length} files on ${jobs} worker threads`);
@@ -113,10 +118,14 @@ export async function runSeparateOnWorkers(
 
 function runWorker(job: SeparateJob): Promise<number> {
   return new Promise((resolve) => {
-    const w = new Worker(new URL("./separate-worker.js", import.meta.url), { workerData: job });
+    const w = new Worker(WORKER, { workerData: job });
     let code: number | null = null;
     w.on("message", (m: { exitCode: number }) => (code = m.exitCode));
-    w.on("error", () => (code = code ?? 1));
+    // A worker that fails outside main() (which reports its own errors): said on its stderr.
+    w.on("error", (e) => {
+      appendFileSync(job.stderrFile, `kdiag: internal error: ${e.message} (please report this with the command line)\n`);
+      code = code ?? 1;
+    });
     w.on("exit", () => resolve(code ?? 1));
   });
 }
