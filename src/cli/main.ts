@@ -40,7 +40,7 @@ const MAX_WARNINGS = 10;
 
 const FILES_HELP = "capture files (pcap, pcapng, optionally gzip-compressed) or directories of them, read as one capture merged by time; or - for standard input";
 const SEPARATE_HELP = "analyse each file on its own instead of merging them, output per file";
-const JOBS_HELP = "with --separate: analyse up to N files at once, each on a worker thread (default: the CPU count; 1: one after the other)";
+const JOBS_HELP = "with --separate: analyse up to N files at once, each on a worker thread (default: the CPU count; 1: one after the other); listings without --stats stream one file after the other";
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -515,14 +515,14 @@ export function buildProgram(out: Output): Command {
     .argument("<files...>", FILES_HELP)
     .option("--json", 'print {"packets": [...]} (stable, snake_case keys)')
     .option("--separate", SEPARATE_HELP)
-    .option("--jobs <n>", JOBS_HELP)
     .option("-Y, --filter <filter>", "only the packets the filter keeps, with their original numbers (as tshark -Y): a Wireshark display filter or a CEL condition (kdiag fields)")
     .addHelpText(
       "after",
       "\nExamples:\n  kdiag packets capture.pcap | less\n  kdiag packets -Y 'tcp.flags.reset == 1 or kafka.error > 0' capture.pcap\n  kdiag packets -Y 'ip.ttl != 64 and tcp.port == 9092' capture.pcap\n  kdiag packets --json capture.pcap > packets.json",
     )
     .action((files: string[], o: { json?: boolean; filter?: string; separate?: boolean; jobs?: string }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => packetsCommand(f, o, globals(), out), o.jobs),
+      // A listing streams (a reader such as head or less wants its first lines at once): one file after the other.
+      eachCapture(files, o.separate, o.json === true, out, (f) => packetsCommand(f, o, globals(), out), "1"),
     );
 
   program
@@ -539,7 +539,7 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag kafka capture.pcap\n  kdiag kafka --stats capture.pcap\n  kdiag --kafka-port 36333 kafka --json capture.pcap | jq '.exchanges[] | select(.errors | length > 0)'",
     )
     .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; separate?: boolean; jobs?: string }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, true), o.jobs),
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, true), o.stats ? o.jobs : "1"),
     );
 
   program
@@ -557,7 +557,7 @@ export function buildProgram(out: Output): Command {
       "\nExamples:\n  kdiag --plugin resp.js exchanges --protocol resp capture.pcap\n  kdiag --plugin resp.js exchanges --stats capture.pcap\n  kdiag exchanges -Y 'exchange.latency_ms > 100' --json capture.pcap\n\nkdiag kafka is the Kafka view, with Kafka's own columns (API version, correlation id, topics).",
     )
     .action((files: string[], o: { json?: boolean; stats?: boolean; filter?: string; protocol?: string; separate?: boolean; jobs?: string }) =>
-      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, false), o.jobs),
+      eachCapture(files, o.separate, o.json === true, out, (f) => exchangesCommand(f, o, globals(), out, false), o.stats ? o.jobs : "1"),
     );
 
   const ruleOptions = (cmd: Command) =>

@@ -85,6 +85,7 @@ export async function runSeparateOnWorkers(
   if (argvs.some((a) => a === null)) return false;
   if (process.env.KDIAG_DEBUG) out.note(`debug: ${files.length} files on ${jobs} worker threads`);
   const dir = mkdtempSync(join(tmpdir(), "kdiag-separate-"));
+  const running = new Set<Worker>();
   try {
     const jobsOf: SeparateJob[] = files.map((_, i) => ({ argv: argvs[i]!, stdoutFile: join(dir, `${i}.out`), stderrFile: join(dir, `${i}.err`) }));
     const done: Array<Promise<number>> = [];
@@ -95,7 +96,7 @@ export async function runSeparateOnWorkers(
     const startNext = async (): Promise<void> => {
       while (next < files.length) {
         const i = next++;
-        settle[i]!(await runWorker(jobsOf[i]!));
+        settle[i]!(await runWorker(jobsOf[i]!, running));
       }
     };
     for (let s = 0; s < jobs; s++) slots.push(startNext());
@@ -112,13 +113,16 @@ export async function runSeparateOnWorkers(
     await Promise.all(slots);
     return true;
   } finally {
+    // Left early (the reader of stdout went away: `| head`): the files still running are stopped.
+    await Promise.all([...running].map((w) => w.terminate()));
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runWorker(job: SeparateJob): Promise<number> {
+function runWorker(job: SeparateJob, running: Set<Worker>): Promise<number> {
   return new Promise((resolve) => {
     const w = new Worker(WORKER, { workerData: job });
+    running.add(w);
     let code: number | null = null;
     w.on("message", (m: { exitCode: number }) => (code = m.exitCode));
     // A worker that fails outside main() (which reports its own errors): said on its stderr.
@@ -126,7 +130,10 @@ function runWorker(job: SeparateJob): Promise<number> {
       appendFileSync(job.stderrFile, `kdiag: internal error: ${e.message} (please report this with the command line)\n`);
       code = code ?? 1;
     });
-    w.on("exit", () => resolve(code ?? 1));
+    w.on("exit", () => {
+      running.delete(w);
+      resolve(code ?? 1);
+    });
   });
 }
 

@@ -19,7 +19,7 @@ function kdiag(args: string[], env: Record<string, string> = {}) {
 }
 
 describe("--separate --jobs", () => {
-  for (const cmd of [["analyze"], ["analyze", "--json"], ["flows"], ["kafka"], ["packets"]]) {
+  for (const cmd of [["analyze"], ["analyze", "--json"], ["flows"], ["kafka", "--stats"]]) {
     it(`${cmd.join(" ")}: three files on worker threads print what one after the other prints`, () => {
       const one = kdiag([...cmd, "--separate", "--jobs", "1", ...FILES]);
       const many = kdiag([...cmd, "--separate", "--jobs", "3", ...FILES], { KDIAG_DEBUG: "1" });
@@ -30,6 +30,15 @@ describe("--separate --jobs", () => {
       if (cmd[1] !== "--json") expect(many.stdout.match(/^== .*$/gm)).toEqual(FILES.map((f) => `== ${f}`));
     });
   }
+
+  it("a listing (packets, kafka without --stats) streams one file after the other, for a reader such as head", () => {
+    for (const cmd of [["packets"], ["kafka"]]) {
+      const r = kdiag([...cmd, "--separate", ...FILES], { KDIAG_DEBUG: "1" });
+      expect(r.status).toBe(0);
+      expect(r.stderr).not.toContain("worker threads");
+      expect(r.stdout.match(/^== .*$/gm)).toEqual(FILES.map((f) => `== ${f}`));
+    }
+  });
 
   it("a file cut short gives its exit code (4) to the run, the other file's results are whole", () => {
     const cut = tmpFile("cut-short.pcap");
