@@ -21,6 +21,19 @@
 import { IDLE_FLOOR_US, type EndInfo, type EndKind } from "../facts/end-shape.js";
 import type { PacketStats } from "../facts/packet-stats.js";
 import type { Connection } from "../tcp/types.js";
+import type { ConnContribution, EndContribution, FoldedClose, FoldedPath, FoldedServer, FoldedSyn, FoldedView, RecentItems } from "../model/folded-view.js";
+
+export type { ConnContribution, EndContribution, FoldedClose, FoldedPath, FoldedServer, FoldedSyn, FoldedView };
+
+/** A server's and a path's aggregate as folding keeps them: their recent events can be pushed to. */
+interface ServerKept extends FoldedServer {
+  syns: Recent<FoldedSyn>;
+  closes: Recent<FoldedClose>;
+  idleCloses: Recent<number>;
+}
+interface PathKept extends FoldedPath {
+  handshakeStarts: Recent<number>;
+}
 
 /**
  * Folded events kept with their times (the most recent ones), per server and per path. A server
@@ -32,21 +45,8 @@ import type { Connection } from "../tcp/types.js";
 export const RECENT_PER_SERVER = 4096;
 export const RECENT_PER_PATH = 256;
 
-/** A connection attempt (its SYN is in the capture) folded: when, whether it failed, from which host. */
-export interface FoldedSyn {
-  startUs: number;
-  failed: boolean;
-  clientAddr: string;
-}
-
-/** A close by the server folded: when, and whether the connection was busy with Kafka (end-facts' busy close). */
-export interface FoldedClose {
-  tsUs: number;
-  busy: boolean;
-}
-
 /** The most recent `max` items, oldest first; the older ones are only counted. */
-export class Recent<T> {
+export class Recent<T> implements RecentItems<T> {
   readonly items: T[] = [];
   /** Items pushed out (older than every kept one). */
   dropped = 0;
@@ -63,72 +63,12 @@ export class Recent<T> {
   }
 }
 
-export interface FoldedServer {
-  addr: string;
-  port: number;
-  connections: number;
-  /** A folded connection on this server was decoded as Kafka. */
-  kafka: boolean;
-  /** Connection attempts (SYN in the capture) answered and failed. */
-  synsAccepted: number;
-  synsFailed: number;
-  syns: Recent<FoldedSyn>;
-  /** Of the attempts pushed out: how many failed, and the span of their start times. */
-  droppedSynsFailed: number;
-  droppedSynFromUs: number;
-  droppedSynToUs: number;
-  /** Closes by the server (FIN or RST), the most recent with their time. */
-  closes: Recent<FoldedClose>;
-  droppedBusyCloses: number;
-  /** The server's closes of idle connections (µs of silence before the close), the most recent. */
-  idleCloses: Recent<number>;
-}
-
-export interface FoldedPath {
-  connections: number;
-  /** Connections with their SYN in the capture (conn.handshakes_from_client counts them). */
-  handshakes: number;
-  /** Their start times, the most recent. */
-  handshakeStarts: Recent<number>;
-  /** Longest idle survived (end-facts: before the trigger; build.ts: the connection's longest silence), µs; -1 none. */
-  endSurvivedMaxUs: number;
-  connSurvivedMaxUs: number;
-  /** Idles that killed a connection (end-facts) and idle resets (build.ts): count, min, max (µs). */
-  killed: { n: number; min: number; max: number };
-  idleResets: { n: number; min: number; max: number };
-  /** Reconnects among the folded connections (aggregate.ts's definition, in the order they were folded). */
-  reconnects: number;
-  /** The folded connection that started last: group.reconnects reads it as the previous connection of the path. */
-  last: { startUs: number; how: Connection["close"]["how"]; by: Connection["close"]["by"]; tsUs: number } | null;
-}
-
-/** What one connection contributes to its path's and server's end facts (src/rules/end-facts.ts decides). */
-export interface EndContribution {
-  /** Idle survived before the trigger, when at least the idle floor; else -1. */
-  survivedUs: number;
-  /** The idle that killed it (its silence before the trigger), or -1. */
-  killedUs: number;
-  /** A server's close of an idle connection: the silence before it, or -1. */
-  idleCloseUs: number;
-  /** Closed by the server: the close's time, or -1; busy: a Kafka connection closed with nothing asked of the server. */
-  serverCloseUs: number;
-  busyClose: boolean;
-}
-
-/** What one connection contributes to conn.* path facts (src/facts/build.ts decides). */
-export interface ConnContribution {
-  /** Its longest silence ended in the path's reset or drop: that silence, µs, or -1. */
-  idleResetUs: number;
-  /** Otherwise its longest silence, survived. */
-  survivedUs: number;
-}
-
 export const serverKey = (addr: string, port: number): string => `${addr}|${port}`;
 export const pathKey = (client: string, server: string, port: number): string => `${client}|${server}|${port}`;
 
 const range = (): { n: number; min: number; max: number } => ({ n: 0, min: Infinity, max: -Infinity });
 
-export class FoldedConnections {
+export class FoldedConnections implements FoldedView {
   /** Connections folded. */
   count = 0;
   /** Those reset (close.how rst): capture.rst_connections. */
@@ -142,8 +82,8 @@ export class FoldedConnections {
   /** The first and last folded connection's start (µs), for the summary. */
   fromUs = Infinity;
   toUs = -Infinity;
-  readonly servers = new Map<string, FoldedServer>();
-  readonly paths = new Map<string, FoldedPath>();
+  readonly servers = new Map<string, ServerKept>();
+  readonly paths = new Map<string, PathKept>();
 
   constructor(
     /** The path facts' definitions of one connection's share (kept where they are defined). */
@@ -224,7 +164,7 @@ export class FoldedConnections {
     };
   }
 
-  private serverOf(c: Connection): FoldedServer {
+  private serverOf(c: Connection): ServerKept {
     const k = serverKey(c.server.addr, c.server.port);
     let s = this.servers.get(k);
     if (!s) {
@@ -248,7 +188,7 @@ export class FoldedConnections {
     return s;
   }
 
-  private pathOf(c: Connection): FoldedPath {
+  private pathOf(c: Connection): PathKept {
     const k = pathKey(c.client.addr, c.server.addr, c.server.port);
     let p = this.paths.get(k);
     if (!p) {

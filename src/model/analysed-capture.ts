@@ -3,7 +3,7 @@
  * rule reads. Nothing downstream re-parses the file; packet bytes are read back on demand.
  */
 
-import type { FoldedConnections } from "../live/folded.js";
+import type { FoldedView } from "./folded-view.js";
 import type { CapturePart } from "../capture/merge.js";
 import type { CaptureSummary } from "../capture/types.js";
 import type { Exchange, Pdu } from "../plugins/api.js";
@@ -79,7 +79,7 @@ export interface AnalysedCapture {
    */
   parts?: CapturePart[];
   /** A live capture's connections folded into per-server and per-path aggregates (src/live/folded.ts). */
-  folded?: FoldedConnections;
+  folded?: FoldedView;
   /**
    * `--show-secrets`: captured bytes are shown and written as they are. Otherwise (absent or
    * false) the secrets dissectors marked (a SASL password, a SCRAM proof) are overwritten

@@ -18,7 +18,7 @@ import { connectionPacketScan } from "../facts/packet-stats.js";
 import { bracket, largestCluster, median } from "./infer.js";
 import { percentile } from "../facts/aggregate.js";
 import { answeredAfterClientClose } from "../model/late-answer.js";
-import type { EndContribution, FoldedConnections } from "../live/folded.js";
+import type { EndContribution, FoldedView } from "../model/folded-view.js";
 
 /** A close this soon after the packet that triggered it answers that packet. */
 const SOON_US = 1_000_000;
@@ -95,7 +95,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   if (kept) return kept;
   const conns = capture.connections;
   // Connections folded out of a live capture (past --keep-connections): their aggregates join the lists below.
-  const folded: FoldedConnections | undefined = capture.folded;
+  const folded: FoldedView | undefined = capture.folded;
   const ends = connectionEnds(capture);
   const kafka = kafkaPerConnection(capture);
   const p = capture.packets;
