@@ -94,6 +94,19 @@ acct_counters() { log "$CUR: router counters:"; in_ns $NF nft list table inet $A
 
 # ------------------------------------------------------------------ a hung broker
 
+# stall_broker N AFTER SECONDS PID: once the broker logged N Produce requests, wait AFTER s, stop
+# it (SIGSTOP) for SECONDS, continue it, then wait for the client PID and show its log.
+stall_broker() {
+  local n=$1 after=$2 secs=$3 pid=$4
+  wait_broker_log "Produce .*acks=" "$n"
+  sleep "$after"
+  kill -STOP "$BRK"; log "$CUR: broker stopped"
+  sleep "$secs"
+  kill -CONT "$BRK"; log "$CUR: broker continued"
+  wait "$pid" || log "p exited $?"; show "$WORK/$CUR.p.log"
+}
+
+
 # librdkafka produces; 0.3 s after the first Produce the broker is stopped (SIGSTOP) for 4.5 s.
 # The next Produce is not answered; socket.timeout.ms 2000 (librdkafka's request timeout) expires, librdkafka closes the
 # connection and reconnects (the kernel still completes the handshake: the listening socket is
@@ -123,12 +136,7 @@ sc_hung_kp() {
   begin hung-kp client
   bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:1,send,idle:6,send --client-id "$CUR-p" \
     --request-timeout-ms 2000 --retries 3; local p=$LAST
-  wait_broker_log "Produce .*acks=" 1
-  sleep 0.3
-  kill -STOP "$BRK"; log "$CUR: broker stopped"
-  sleep 3.5
-  kill -CONT "$BRK"; log "$CUR: broker continued"
-  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  stall_broker 1 0.3 3.5 "$p"
   end $DIR
 }
 
@@ -139,12 +147,7 @@ sc_hung_kp_pair() {
   begin hung-kp-pair pair
   bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:0.5,send,idle:0.5,send,idle:8,send --client-id "$CUR-p" \
     --request-timeout-ms 3000 --retries 5; local p=$LAST
-  wait_broker_log "Produce .*acks=" 2
-  sleep 0.2
-  kill -STOP "$BRK"; log "$CUR: broker stopped"
-  sleep 5
-  kill -CONT "$BRK"; log "$CUR: broker continued"
-  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  stall_broker 2 0.2 5 "$p"
   end $DIR
 }
 
@@ -156,12 +159,7 @@ sc_thung_kp() {
   begin thung-kp pair --tls "$TLSDIR/cert.pem,$TLSDIR/key.pem"
   bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:1,send,idle:6,send --client-id "$CUR-p" \
     --request-timeout-ms 2000 --retries 3 --ssl-cafile "$TLSDIR/cert.pem" --ssl-keylog "$WORK/$CUR.keys"; local p=$LAST
-  wait_broker_log "Produce .*acks=" 1
-  sleep 0.3
-  kill -STOP "$BRK"; log "$CUR: broker stopped"
-  sleep 4
-  kill -CONT "$BRK"; log "$CUR: broker continued"
-  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  stall_broker 1 0.3 4 "$p"
   end $DIR
   cp "$WORK/$CUR.keys" "$BASE/$DIR/$CUR.keys"; log "wrote $BASE/$DIR/$CUR.keys"
 }
@@ -175,12 +173,7 @@ sc_hung_kp_eof() {
   begin hung-kp-eof pair --eof-drops
   bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:1,send,idle:7,send --client-id "$CUR-p" \
     --request-timeout-ms 2000 --retries 3; local p=$LAST
-  wait_broker_log "Produce .*acks=" 5
-  sleep 0.3
-  kill -STOP "$BRK"; log "$CUR: broker stopped"
-  sleep 4
-  kill -CONT "$BRK"; log "$CUR: broker continued"
-  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  stall_broker 5 0.3 4 "$p"
   end $DIR
 }
 
@@ -190,12 +183,7 @@ sc_hung_rdk_eof() {
   begin hung-rdk-eof pair --eof-drops
   bg $NC "$WORK/$CUR.p.log" $PY "$RDK" "$(bs)" "$CUR" send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:0.3,send,idle:1,send,idle:8,send --client-id "$CUR-p" \
     -X socket.timeout.ms=2000 -X message.timeout.ms=30000; local p=$LAST
-  wait_broker_log "Produce .*acks=" 5
-  sleep 0.3
-  kill -STOP "$BRK"; log "$CUR: broker stopped"
-  sleep 4.5
-  kill -CONT "$BRK"; log "$CUR: broker continued"
-  wait "$p" || log "p exited $?"; show "$WORK/$CUR.p.log"
+  stall_broker 5 0.3 4.5 "$p"
   end $DIR
 }
 

@@ -32,6 +32,14 @@ async function until(h: Headless, what: string, cond: () => boolean, ms = 15_000
 
 const focused = (h: Headless) => h.lines().find((l) => /^>\d /.test(l.trimStart()) || l.includes(">2 Connections") || l.includes(">1 Findings"));
 
+/** kdiag analyze's findings on the firewall capture: the live TUI must end with the same. */
+function expectFirewallFindings(h: { app: { model: { findings: Array<{ rule: string; evidence: { connection?: number; packets: number[] } }> } | null } }): void {
+  expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
+    ["firewall-idle", 0, [1, 11, 12]],
+    ["firewall-idle", 1, [13, 23, 24]],
+  ]);
+}
+
 describe("kdiag tui -i: live panes", () => {
   it("lists the connection first, then its finding; selection and focus stay while the capture grows", async () => {
     const bytes = readFileSync(FIREWALL);
@@ -67,10 +75,7 @@ describe("kdiag tui -i: live panes", () => {
     expect(h.app.selectedConnection()).toBe(1);
     expect(focused(h)).toContain(">2 Connections");
     // The same findings as kdiag analyze on the file.
-    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
-      ["firewall-idle", 0, [1, 11, 12]],
-      ["firewall-idle", 1, [13, 23, 24]],
-    ]);
+    expectFirewallFindings(h);
     await h.press("q");
     expect(await h.exit).toBe(0);
   }, 60_000);
@@ -99,10 +104,7 @@ describe("kdiag tui -i: live panes", () => {
     stream.end(bytes.subarray(afterRecord(bytes, written)));
     await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
     // The findings are still kdiag analyze's: connection 0's was settled before it left.
-    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
-      ["firewall-idle", 0, [1, 11, 12]],
-      ["firewall-idle", 1, [13, 23, 24]],
-    ]);
+    expectFirewallFindings(h);
     expect(h.app.selectedConnection()).toBe(0);
     await h.press("q");
     expect(await h.exit).toBe(0);
@@ -141,10 +143,7 @@ describe("kdiag tui -i: live panes", () => {
     expect([...h.app.evidence]).toEqual([1, 11, 12]);
     stream.end(bytes.subarray(afterRecord(bytes, written)));
     await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
-    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
-      ["firewall-idle", 0, [1, 11, 12]],
-      ["firewall-idle", 1, [13, 23, 24]],
-    ]);
+    expectFirewallFindings(h);
     await h.press("q");
     expect(await h.exit).toBe(0);
   }, 90_000);
@@ -172,10 +171,7 @@ describe("kdiag tui -i: live panes", () => {
     await until(h, "the end of the capture", () => h.text().includes("[capture stopped: 40 packets"));
     expect(h.lines()[0]).toMatch(/folded \(past --keep-connections 0\)/);
     // The findings are still analyze's.
-    expect(h.app.model!.findings.map((f) => [f.rule, f.evidence.connection, f.evidence.packets])).toEqual([
-      ["firewall-idle", 0, [1, 11, 12]],
-      ["firewall-idle", 1, [13, 23, 24]],
-    ]);
+    expectFirewallFindings(h);
     await h.press("q");
     expect(await h.exit).toBe(0);
   }, 90_000);
