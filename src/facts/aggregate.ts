@@ -120,7 +120,7 @@ function brokerHeldMs(capture: AnalysedCapture, e: StoredExchange): number | nul
   return (p.tsUs[answerAt]! - sentUs) / 1000;
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1]!;
 }
@@ -194,23 +194,33 @@ export function buildGroupItems(capture: AnalysedCapture, exchangeFacts: (i: num
 }
 
 function rowFacts(rows: readonly Row[]): Facts {
-  const latencies: number[] = [];
-  const beyond: number[] = [];
-  const req: number[] = [];
-  const res: number[] = [];
+  // Float64Arrays sort numerically in native code: with a comparator, sorting the groups of a
+  // million-packet capture took 2 s of its final evaluation.
+  const n = rows.length;
+  const latencyAt = new Float64Array(n);
+  const beyondAt = new Float64Array(n);
+  const reqAt = new Float64Array(n);
+  const resAt = new Float64Array(n);
+  let nl = 0;
+  let nb = 0;
+  let nq = 0;
+  let ns = 0;
   let errors = 0;
   let unanswered = 0;
   let maxWait: number | null = null;
   for (const r of rows) {
-    if (r.latencyMs !== null) latencies.push(r.latencyMs);
-    if (r.beyondWaitMs !== null) beyond.push(r.beyondWaitMs);
+    if (r.latencyMs !== null) latencyAt[nl++] = r.latencyMs;
+    if (r.beyondWaitMs !== null) beyondAt[nb++] = r.beyondWaitMs;
     if (r.waitMs !== null) maxWait = Math.max(maxWait ?? r.waitMs, r.waitMs);
-    if (r.requestBytes !== null) req.push(r.requestBytes);
-    if (r.responseBytes !== null) res.push(r.responseBytes);
+    if (r.requestBytes !== null) reqAt[nq++] = r.requestBytes;
+    if (r.responseBytes !== null) resAt[ns++] = r.responseBytes;
     if (r.error) errors++;
     if (r.unanswered) unanswered++;
   }
-  for (const a of [latencies, beyond, req, res]) a.sort((x, y) => x - y);
+  const latencies = latencyAt.subarray(0, nl).sort();
+  const beyond = beyondAt.subarray(0, nb).sort();
+  const req = reqAt.subarray(0, nq).sort();
+  const res = resAt.subarray(0, ns).sort();
   const f: Facts = {
     exchanges: big(rows.length),
     answered: big(latencies.length),

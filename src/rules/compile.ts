@@ -19,6 +19,7 @@ import type { ProblemCode, RuleProblem } from "./problems.js";
 import type { CompiledException, CompiledRule, CompiledSignal, CompiledTemplate, ParamValue, Program } from "./rule.js";
 import { durationMs, type ExceptionComp, type ExceptionDecl, type ParamType, type RuleDecl } from "./schema.js";
 import { parseTemplate } from "./template.js";
+import { withQuickReject } from "./quick-reject.js";
 import { translateDisplayFilter } from "../filter/translate.js";
 import type { PathKey } from "./yaml-source.js";
 
@@ -198,6 +199,11 @@ class RuleCompiler {
     return { ...checked, text, program: linear.program as unknown as Program };
   }
 
+  /** A checked condition with its quick "no" in front (quick-reject.ts): same answers, less CEL. */
+  quick(checked: Checked): Checked {
+    return { ...checked, program: withQuickReject(checked.program, this.env.parse(checked.text).ast) };
+  }
+
   private celProblem(err: CelErrorLike, expanded: Expanded, ast: Parameters<typeof classifyCelError>[1]["ast"], what: string): void {
     const c = classifyCelError(err, { scope: this.ctx.anyScope ? null : this.scope, ast, paramNames: this.paramNames });
     const at = originOf(expanded, c.offset);
@@ -314,7 +320,8 @@ export function compileRule(
 ): CompiledRule | null {
   const rc = new RuleCompiler(decl, scope, loc, ctx, params);
   const checked = rc.check(["condition"], rc.conditionText(), "condition", { bool: true });
-  const condition = checked && decl.dissector !== undefined ? rc.forDissectors(checked, decl.dissector) : checked;
+  const guarded = checked && decl.dissector !== undefined ? rc.forDissectors(checked, decl.dissector) : checked;
+  const condition = guarded && rc.quick(guarded);
   const output = rc.template(["output"], decl.output, "output");
   const advice = decl.advice !== undefined ? rc.template(["advice"], decl.advice, "advice") : null;
   const exceptions = (decl.exceptions ?? []).map((ex, i) => rc.exception(ex, i));
@@ -324,7 +331,7 @@ export function compileRule(
   (decl.signals ?? []).forEach((sig, i) => {
     const when = rc.check(["signals", i, "when"], sig.when, `signal "${sig.signal}" when`, { bool: true });
     const says = sig.says !== undefined ? rc.template(["signals", i, "says"], sig.says, `signal "${sig.signal}" says`) : null;
-    if (when && (sig.says === undefined || says)) signals.push({ name: sig.signal, weight: sig.weight, when: when.program, says });
+    if (when && (sig.says === undefined || says)) signals.push({ name: sig.signal, weight: sig.weight, when: rc.quick(when).program, says });
   });
   if (ctx.anyScope) return null;
   if (decl.window && scope === "capture") {
