@@ -3,8 +3,9 @@
  * (`exchange.status == "answered"`, `has(exchange.throttle_time_ms)`, an empty error list), and
  * interpreting the whole condition to learn it cost about 3 µs an item: on a busy live capture the
  * exchange rules alone took a quarter of each re-run. So the top-level conjuncts of a condition
- * (`a && b && c`) that have such a simple shape are also compiled to plain JavaScript; when one of
- * them is certainly false, the condition is false and CEL is not run.
+ * (`a && b && c`) made of such simple tests (joined by && and ||, as `end.kind == "rst" ||
+ * has(end.late_answer_ms)`) are also compiled to plain JavaScript; when one of them is certainly
+ * false, the condition is false and CEL is not run.
  *
  * Sound by construction: a test answers "false" only when it read a present value of the literal's
  * own type and CEL would evaluate that conjunct to false without an error. CEL's `&&` is false as
@@ -177,15 +178,36 @@ function rejectOf(node: ASTNode): Reject | null {
   return null;
 }
 
-function conjuncts(node: ASTNode, out: ASTNode[] = []): ASTNode[] {
-  if (node.op === "&&") for (const c of node.args as unknown as ASTNode[]) conjuncts(c, out);
-  else out.push(node);
-  return out;
+/**
+ * A test for any node: a && b is certainly false when one side is (CEL's && is false as soon as
+ * one side is, errors on the other side included); a || b when both are (false || false is false).
+ */
+function rejectOfTree(node: ASTNode): Reject | null {
+  if (node.op === "&&") {
+    const sides = (node.args as unknown as ASTNode[]).map(rejectOfTree).filter((r): r is Reject => r !== null);
+    if (sides.length === 0) return null;
+    return sides.length === 1 ? sides[0]! : (f) => sides.some((r) => r(f));
+  }
+  if (node.op === "||") {
+    const sides = (node.args as unknown as ASTNode[]).map(rejectOfTree);
+    if (sides.some((r) => r === null)) return null;
+    return (f) => sides.every((r) => r!(f));
+  }
+  return rejectOf(node);
 }
 
 /** The quick tests of a condition's top-level conjuncts (none when no conjunct is simple). */
 export function quickRejects(ast: ASTNode): Reject[] {
-  return conjuncts(ast).map(rejectOf).filter((r): r is Reject => r !== null);
+  const out: Reject[] = [];
+  const visit = (node: ASTNode): void => {
+    if (node.op === "&&") for (const c of node.args as unknown as ASTNode[]) visit(c);
+    else {
+      const r = rejectOfTree(node);
+      if (r) out.push(r);
+    }
+  };
+  visit(ast);
+  return out;
 }
 
 /** `program` with the quick tests in front: false at once when one of them is certain. */

@@ -36,6 +36,8 @@ const CONDITIONS = [
   '0 < conn.lost_segments && conn.retransmissions >= 2 && conn.ratio <= 0.5 && conn.ratio > -1.0',
   'conn.closed && conn.errors.size() != 0 && exchange.status in ["answered", "late"]',
   '"Produce" == exchange.api_name && 5 > conn.lost_segments',
+  'exchange.status == "late" || (has(exchange.throttle_time_ms) && exchange.throttle_time_ms > 5) || conn.closed',
+  '(exchange.api_name == "Fetch" || size(exchange.errors) > 1) && (conn.lost_segments > 2 || !conn.closed)',
 ];
 
 const EXCHANGES: Array<Record<string, unknown>> = [
@@ -89,11 +91,12 @@ describe("quick reject in front of CEL conditions", () => {
     expect(quick(text, { exchange: { status: 1n, unknown_errors: [1n] } }).celRan).toBe(true);
   });
 
-  it("finds the simple conjuncts only at the top level of &&", () => {
+  it("finds the simple conjuncts at the top level of &&, and disjunctions made only of simple tests", () => {
     const count = (t: string): number => quickRejects(env.parse(t).ast).length;
     expect(count('a.x == 1 && (b.y == "s" && has(c.z)) && !d.flag && e.list.exists(v, v > 1)')).toBe(5);
-    // Under || or a negation, a false part does not make the whole false.
-    expect(count('a.x == 1 || b.y == "s"')).toBe(0);
+    expect(count('a.x == 1 || (b.y == "s" && a.z + 1 > 2)')).toBe(1);
+    // A disjunction with one part it cannot judge, or a negation: a false part does not make the whole false.
+    expect(count('a.x == 1 || b.y + 1 == 2')).toBe(0);
     expect(count('!(a.x == 1 && b.y == "s")')).toBe(0);
     expect(count("a.x + 1 == 2 && f(a.y) && a.s < \"m\" && a.u == 1u")).toBe(0);
   });
