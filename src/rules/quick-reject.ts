@@ -63,33 +63,79 @@ function literal(node: ASTNode): { value: Literal } | null {
   return null;
 }
 
-const FLIPPED: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
+const COMPARISONS = new Set(["<", "<=", ">", ">=", "==", "!="]);
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
-/** `value OP lit` is certainly false; only for a value of the literal's own type. */
-function comparisonFails(op: string, value: unknown, lit: Literal): boolean {
-  if (typeof value !== typeof lit) return false;
-  if (op === "==") return value !== lit;
-  if (op === "!=") return value === lit;
-  if (typeof lit !== "bigint" && typeof lit !== "number") return false;
-  const v = value as number | bigint;
+/** `x OP y` is certainly false: both of one type whose comparison JavaScript does as CEL does. */
+function comparisonFails(op: string, x: unknown, y: unknown): boolean {
+  const t = typeof x;
+  if (t !== typeof y || (t !== "string" && t !== "bigint" && t !== "number" && t !== "boolean")) return false;
+  if (op === "==") return x !== y;
+  if (op === "!=") return x === y;
+  // Ordering only for numbers: CEL orders strings by code point, JavaScript by UTF-16 unit.
+  if (t !== "bigint" && t !== "number") return false;
+  const a = x as number | bigint;
+  const b = y as number | bigint;
   switch (op) {
-    case "<": return !(v < lit);
-    case "<=": return !(v <= lit);
-    case ">": return !(v > lit);
-    case ">=": return !(v >= lit);
+    case "<": return !(a < b);
+    case "<=": return !(a <= b);
+    case ">": return !(a > b);
+    case ">=": return !(a >= b);
     default: return false;
   }
 }
 
-/** `size(list)` or `list.size()`: the list's field chain, else null. */
-function sizeOf(node: ASTNode): string[] | null {
-  if (node.op === "call") {
-    const [name, args] = node.args as [string, ASTNode[]];
-    return name === "size" && args.length === 1 ? chain(args[0]!) : null;
+/** `a OP b` as CEL computes it for two ints (an overflow is CEL's error: UNKNOWN) or two doubles. */
+function arithmetic(op: string, a: unknown, b: unknown): unknown {
+  if (typeof a === "bigint" && typeof b === "bigint") {
+    const r = op === "+" ? a + b : op === "-" ? a - b : a * b;
+    return r < INT64_MIN || r > INT64_MAX ? UNKNOWN : r;
   }
-  if (node.op === "rcall") {
+  if (typeof a === "number" && typeof b === "number") return op === "+" ? a + b : op === "-" ? a - b : a * b;
+  return UNKNOWN;
+}
+
+type ValueOf = (facts: Record<string, unknown>) => unknown;
+
+/**
+ * A value the quick tests can compute: a literal, a field chain, size() of a list, double() of a
+ * number, and + - * of those; UNKNOWN at run time where CEL might do otherwise (an absent fact,
+ * a type JavaScript would mix, an int overflow).
+ */
+function valueOf(node: ASTNode): ValueOf | null {
+  const lit = literal(node);
+  if (lit) return () => lit.value;
+  const path = chain(node);
+  if (path) return reader(path);
+  if (node.op === "+" || node.op === "-" || node.op === "*") {
+    const [a, b] = (node.args as unknown as ASTNode[]).map(valueOf);
+    if (!a || !b) return null;
+    const op = node.op;
+    return (f) => {
+      const x = a(f);
+      return x === UNKNOWN ? UNKNOWN : arithmetic(op, x, b(f));
+    };
+  }
+  const call = node.op === "call" ? (node.args as [string, ASTNode[]]) : node.op === "rcall" ? (() => {
     const [name, target, args] = node.args as [string, ASTNode, ASTNode[]];
-    return name === "size" && args.length === 0 ? chain(target) : null;
+    return args.length === 0 ? ([name, [target]] as [string, ASTNode[]]) : null;
+  })() : null;
+  if (!call || call[1].length !== 1) return null;
+  const [name, [arg]] = call;
+  const inner = valueOf(arg!);
+  if (!inner) return null;
+  if (name === "size") {
+    return (f) => {
+      const v = inner(f);
+      return Array.isArray(v) ? BigInt(v.length) : UNKNOWN;
+    };
+  }
+  if (name === "double") {
+    return (f) => {
+      const v = inner(f);
+      return typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : UNKNOWN;
+    };
   }
   return null;
 }
@@ -97,31 +143,16 @@ function sizeOf(node: ASTNode): string[] | null {
 /** A test for one conjunct, or null when its shape is not one of the simple ones. */
 function rejectOf(node: ASTNode): Reject | null {
   const op = node.op;
-  if (op in FLIPPED) {
-    const [a, b] = node.args as [ASTNode, ASTNode];
-    // chain OP literal, literal OP chain, size(list) OP int
-    for (const [side, other, o] of [[a, b, op], [b, a, FLIPPED[op]!]] as const) {
-      const lit = literal(other);
-      // Ordering only for numbers: CEL orders strings by code point, JavaScript by UTF-16 unit.
-      if (!lit || (o !== "==" && o !== "!=" && typeof lit.value !== "bigint" && typeof lit.value !== "number")) continue;
-      const path = chain(side);
-      if (path) {
-        const read = reader(path);
-        return (f) => {
-          const v = read(f);
-          return v !== UNKNOWN && comparisonFails(o, v, lit.value);
-        };
-      }
-      const list = sizeOf(side);
-      if (list && typeof lit.value === "bigint") {
-        const read = reader(list);
-        return (f) => {
-          const v = read(f);
-          return Array.isArray(v) && comparisonFails(o, BigInt(v.length), lit.value);
-        };
-      }
-    }
-    return null;
+  if (COMPARISONS.has(op)) {
+    // value OP value: chains, literals, sizes, sums (conn.packets_c2s + conn.packets_s2c >= params.min_packets)
+    const [a, b] = (node.args as unknown as ASTNode[]).map(valueOf);
+    if (!a || !b) return null;
+    return (f) => {
+      const x = a(f);
+      if (x === UNKNOWN) return false;
+      const y = b(f);
+      return y !== UNKNOWN && comparisonFails(op, x, y);
+    };
   }
   if (op === "in") {
     // chain in [literals]
