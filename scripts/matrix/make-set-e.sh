@@ -13,18 +13,20 @@
 #
 # Scenarios: group-kp (kafka-python 2.0.2 members and producer; JoinGroup v2), group-rdk
 # (python3-confluent-kafka 1.7.0 / librdkafka 2.0.2 members and producer; JoinGroup v5, so each
-# member's first join is answered MEMBER_ID_REQUIRED). Each is captured at the client (c0) and at
+# member's first join is answered MEMBER_ID_REQUIRED), group-kjs (kafkajs 2.2.4 members and producer,
+# Node 20; JoinGroup v5, its own RoundRobinAssigner protocol). Each is captured at the client (c0) and at
 # the broker (b0) in the same run. Topology: scripts/matrix/lib.sh, namespaces kdme-client --
 # kdme-fw -- kdme-broker, 10.95.1.1 -> 10.95.2.2:9092 (the firewall is there as in set B, with a
 # 60 s timeout, longer than any idle here). KEEP_LOGS=DIR keeps every client's, broker's and
-# tcpdump's log. Member client: scripts/matrix/clients/group-consumer.py.
+# tcpdump's log. Member clients: scripts/matrix/clients/group-consumer.py (kp, rdk),
+# scripts/matrix/clients/kjs-group-consumer.mjs (kjs).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 BASE="$REPO/test/fixtures/matrix"
 if [[ "${1:-}" == "--out" ]]; then BASE="$2"; shift 2; fi
-ALL=(group-kp group-rdk)
+ALL=(group-kp group-rdk group-kjs churn-kp churn-rdk churn-kjs)
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL[@]}")
 
@@ -36,11 +38,17 @@ source "$HERE/lib.sh"
 source "$HERE/steps.sh"
 
 GC="$HERE/clients/group-consumer.py"
+KJSG="$HERE/clients/kjs-group-consumer.mjs"
 
-# member TAG LIB [options]: a group member in the background (pid in $LAST).
+# member TAG LIB [options]: a group member in the background (pid in $LAST: the client process
+# itself, so SIGKILL kills the client, not a wrapper).
 member() {
   local tag=$1 lib=$2; shift 2
-  bg $NC "$WORK/$CUR.$tag.log" $PY "$GC" "$(bs)" "$CUR" "$CUR-group" "$lib" --client-id "$CUR-$tag" "$@"
+  if [[ $lib == kjs ]]; then
+    bg $NC "$WORK/$CUR.$tag.log" node "$KJSG" "$(bs)" "$CUR" "$CUR-group" --client-id "$CUR-$tag" "$@"
+  else
+    bg $NC "$WORK/$CUR.$tag.log" $PY "$GC" "$(bs)" "$CUR" "$CUR-group" "$lib" --client-id "$CUR-$tag" "$@"
+  fi
 }
 
 # producer LIB: a producer in the background (pid in $LAST): 50 small messages, 0.5 s apart, then
@@ -50,19 +58,31 @@ producer() {
   for i in $(seq 49); do plan+=",idle:0.5,send"; done
   if [[ $1 == kp ]]; then
     bg $NC "$WORK/$CUR.p.log" $PY "$KP" "$(bs)" "$CUR" producer "$plan" --client-id "$CUR-p"
+  elif [[ $1 == kjs ]]; then
+    bg $NC "$WORK/$CUR.p.log" node "$KJS" "$(bs)" "$CUR" "$plan" --client-id "$CUR-p"
   else
     bg $NC "$WORK/$CUR.p.log" $PY "$RDK" "$(bs)" "$CUR" "$plan" --client-id "$CUR-p"
   fi
 }
 
-# stable_count: how many times the group has become Stable so far (the broker's log).
-stable_count() { grep -c -- "-> Stable" "$WORK/$CUR.broker.log" || true; }
+
+# stable_after PATTERN: waits until the group became Stable after the first log line matching
+# PATTERN (counting from the log, so a rebalance quicker than the polling is not missed).
+stable_after() {
+  local i
+  for i in $(seq 300); do
+    awk -v pat="$1" 'seen && /-> Stable/ { found = 1 } !seen && $0 ~ pat { seen = 1 } END { exit !found }' \
+      "$WORK/$CUR.broker.log" && return 0
+    sleep 0.05
+  done
+  log "$CUR: the group never became Stable after $1"; return 1
+}
 
 # The group's life, the same for every library. Waits on the broker's log, not on fixed sleeps:
 # kafka-python may need an extra round (a member whose commit met REBALANCE_IN_PROGRESS rejoins
 # as a new member, and its old id is removed only at its session timeout).
 group_life() {
-  local lib=$1 p a b c n
+  local lib=$1 p a b c
   net reset 60
   begin "group-$lib" pair --groups --partitions 3
   producer "$lib"; p=$LAST
@@ -70,16 +90,14 @@ group_life() {
   member b "$lib"; b=$LAST
   wait_broker_log "-> Stable" 1; sleep 2
   log "$CUR: a third member joins, polls 5 s, leaves"
-  n=$(stable_count)
   member c "$lib" --poll-s 5; c=$LAST
   wait "$c" || log "member c exited $?"
   wait_broker_log "removed: left the group" 1
-  wait_broker_log "-> Stable" $((n + 2)); sleep 2
+  stable_after "removed: left the group"; sleep 2
   log "$CUR: SIGKILL member b"
-  n=$(stable_count)
   kill -KILL "$b"; wait "$b" 2>/dev/null || true
   wait_broker_log "no heartbeat within the session timeout" 1
-  wait_broker_log "-> Stable" $((n + 1)); sleep 2
+  stable_after "no heartbeat within the session timeout"; sleep 2
   wait "$p" || log "producer exited $?"
   log "$CUR: member a closes"
   stop "$a"
@@ -90,8 +108,57 @@ group_life() {
   end controls
 }
 
+# Short-lived members, healthy churn (a crash-looping or quickly rolled-back consumer): members a
+# and b (heartbeat every 3 s, Kafka's default) are stable; c joins and is killed (SIGKILL) 1 s
+# later, while its JoinGroup is still held (a and b learn of the rebalance only at their next
+# heartbeat): the broker completes the join with c in it, its answer to c's closed connection is
+# dropped (as Kafka drops answers to a closed channel), and c is removed at its session timeout
+# (6 s), so a and b rebalance again. Then (not kafka-python, whose poll() blocks until the join
+# completes) d joins and is stopped (SIGTERM: close()) while its JoinGroup is held: its LeaveGroup
+# makes the broker answer the held JoinGroup UNKNOWN_MEMBER_ID, as Kafka's
+# removeMemberAndUpdateGroup does, then the LeaveGroup. Then a and b close.
+churn_life() {
+  local lib=$1 p a b c d n
+  net reset 60
+  begin "churn-$lib" pair --groups --partitions 3
+  producer "$lib"; p=$LAST
+  member a "$lib" --heartbeat-interval-ms 3000; a=$LAST
+  member b "$lib" --heartbeat-interval-ms 3000; b=$LAST
+  wait_broker_log "-> Stable" 1; sleep 1
+  n=$(grep -c "join complete" "$WORK/$CUR.broker.log" || true)
+  member c "$lib" --heartbeat-interval-ms 3000; c=$LAST
+  wait_broker_log "new member $CUR-c-" 1; sleep 1
+  (( $(grep -c "join complete" "$WORK/$CUR.broker.log" || true) == n )) || log "$CUR: the join completed before c was killed"
+  log "$CUR: SIGKILL member c (its JoinGroup held)"
+  kill -KILL "$c"; wait "$c" 2>/dev/null || true
+  wait_broker_log "$CUR-c-.* removed: no heartbeat" 1
+  stable_after "$CUR-c-.* removed: no heartbeat"; sleep 1
+  if [[ $lib != kp ]]; then
+    n=$(grep -c "join complete" "$WORK/$CUR.broker.log" || true)
+    member d "$lib" --heartbeat-interval-ms 3000; d=$LAST
+    wait_broker_log "new member $CUR-d-" 1; sleep 1
+    (( $(grep -c "join complete" "$WORK/$CUR.broker.log" || true) == n )) || log "$CUR: the join completed before d was stopped"
+    log "$CUR: member d closes (its JoinGroup held)"
+    stop "$d"
+    wait_broker_log "$CUR-d-.* removed: left the group" 1
+    stable_after "$CUR-d-.* removed: left the group"; sleep 1
+  fi
+  wait "$p" || log "producer exited $?"
+  log "$CUR: members a and b close"
+  stop "$a" "$b"
+  sleep 0.5
+  local t
+  for t in p a b c d; do [[ -f "$WORK/$CUR.$t.log" ]] && show "$WORK/$CUR.$t.log"; done
+  grep -E 'group "|closed$|connection from' "$WORK/$CUR.broker.log" | grep -v 'OffsetCommit\|OffsetFetch' >&2 || true
+  end controls
+}
+
 sc_group_kp() { group_life kp; }
 sc_group_rdk() { group_life rdk; }
+sc_group_kjs() { group_life kjs; }
+sc_churn_kp() { churn_life kp; }
+sc_churn_rdk() { churn_life rdk; }
+sc_churn_kjs() { churn_life kjs; }
 
 mkdir -p "$BASE/controls"
 topo_up
