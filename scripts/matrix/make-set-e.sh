@@ -114,9 +114,10 @@ group_life() {
 # heartbeat): the broker completes the join with c in it, its answer to c's closed connection is
 # dropped (as Kafka drops answers to a closed channel), and c is removed at its session timeout
 # (6 s), so a and b rebalance again. Then (not kafka-python, whose poll() blocks until the join
-# completes) d joins and is stopped (SIGTERM: close()) while its JoinGroup is held: its LeaveGroup
-# makes the broker answer the held JoinGroup UNKNOWN_MEMBER_ID, as Kafka's
-# removeMemberAndUpdateGroup does, then the LeaveGroup. Then a and b close.
+# completes) d joins and is stopped (SIGTERM: close()) while its JoinGroup is held: librdkafka's
+# LeaveGroup makes the broker answer the held JoinGroup UNKNOWN_MEMBER_ID, as Kafka's
+# removeMemberAndUpdateGroup does, then the LeaveGroup; kafkajs 2.2.4 sends no LeaveGroup before
+# it is in a generation, so d is removed at its session timeout. Then a and b close.
 churn_life() {
   local lib=$1 p a b c d n
   net reset 60
@@ -140,8 +141,10 @@ churn_life() {
     (( $(grep -c "join complete" "$WORK/$CUR.broker.log" || true) == n )) || log "$CUR: the join completed before d was stopped"
     log "$CUR: member d closes (its JoinGroup held)"
     stop "$d"
-    wait_broker_log "$CUR-d-.* removed: left the group" 1
-    stable_after "$CUR-d-.* removed: left the group"; sleep 1
+    # librdkafka sends LeaveGroup (its held JoinGroup is answered UNKNOWN_MEMBER_ID); kafkajs 2.2.4
+    # just disconnects, so d goes at its session timeout, as c did.
+    wait_broker_log "$CUR-d-.* removed: " 1
+    stable_after "$CUR-d-.* removed: "; sleep 1
   fi
   wait "$p" || log "producer exited $?"
   log "$CUR: members a and b close"
