@@ -11,19 +11,30 @@ import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.
 const LEAVE_GROUP = 13;
 
 /**
- * A reader for the fact. Only answers carrying an error need it (rare), so each connection's
- * LeaveGroup requests are found on first use: one pass over the connection ids (a typed column),
- * the fields read only on that connection.
+ * A reader for the fact. Only answers carrying an error need it (rare), so nothing is walked until
+ * the first one asks: then one pass groups the exchanges by connection (connection ids are a typed
+ * column, cheap to read), and a connection's fields are read only when one of its answers asks.
  */
 export function leftGroupBeforeAnswer(capture: AnalysedCapture): (e: StoredExchange) => boolean {
+  let byConn: Map<number, number[]> | null = null;
   const leavesOn = new Map<number, number[]>();
   const leaveFrames = (connId: number): number[] => {
     let frames = leavesOn.get(connId);
     if (frames) return frames;
+    if (!byConn) {
+      byConn = new Map();
+      const all = capture.exchanges;
+      for (let i = 0; i < all.length; i++) {
+        const id = all[i]!.connId;
+        let rows = byConn.get(id);
+        if (!rows) byConn.set(id, (rows = []));
+        rows.push(i);
+      }
+    }
     frames = [];
-    for (const x of capture.exchanges) {
-      if (x.connId !== connId || x.dissector !== "kafka") continue;
-      if (x.fields["kafka.api_key"] !== LEAVE_GROUP) continue;
+    for (const i of byConn.get(connId) ?? []) {
+      const x = capture.exchanges[i]!;
+      if (x.dissector !== "kafka" || x.fields["kafka.api_key"] !== LEAVE_GROUP) continue;
       const rq = x.request;
       if (rq) frames.push(rq.last);
     }
