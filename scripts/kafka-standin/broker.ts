@@ -228,7 +228,15 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const opts = parseArgs(process.argv.slice(2));
+const opts = ((): Options => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (e) {
+    // A bad option is a one-line error, not a stack trace.
+    process.stderr.write(`broker.ts: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 const log = (msg: string): void => {
   if (!opts.quiet) process.stderr.write(`[standin ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 };
