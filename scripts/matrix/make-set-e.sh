@@ -14,8 +14,10 @@
 # Scenarios: group-kp (kafka-python 2.0.2 members and producer; JoinGroup v2), group-rdk
 # (python3-confluent-kafka 1.7.0 / librdkafka 2.0.2 members and producer; JoinGroup v5, so each
 # member's first join is answered MEMBER_ID_REQUIRED), group-kjs (kafkajs 2.2.4 members and producer,
-# Node 20; JoinGroup v5, its own RoundRobinAssigner protocol). Each is captured at the client (c0) and at
-# the broker (b0) in the same run. Topology: scripts/matrix/lib.sh, namespaces kdme-client --
+# Node 20; JoinGroup v5, its own RoundRobinAssigner protocol); churn-kp, churn-rdk, churn-kjs (the same
+# libraries: members killed, or closed, one second after they join, while the broker holds their
+# JoinGroup for the rebalance they started; see churn_life). Each is captured at the client (c0)
+# and at the broker (b0) in the same run. Topology: scripts/matrix/lib.sh, namespaces kdme-client --
 # kdme-fw -- kdme-broker, 10.95.1.1 -> 10.95.2.2:9092 (the firewall is there as in set B, with a
 # 60 s timeout, longer than any idle here). KEEP_LOGS=DIR keeps every client's, broker's and
 # tcpdump's log. Member clients: scripts/matrix/clients/group-consumer.py (kp, rdk),
