@@ -14,7 +14,8 @@
 # Scenarios: group-kp (kafka-python 2.0.2 members and producer; JoinGroup v2), group-rdk
 # (python3-confluent-kafka 1.7.0 / librdkafka 2.0.2 members and producer; JoinGroup v5, so each
 # member's first join is answered MEMBER_ID_REQUIRED), group-kjs (kafkajs 2.2.4 members and producer,
-# Node 20; JoinGroup v5, its own RoundRobinAssigner protocol); churn-kp, churn-rdk, churn-kjs (the same
+# Node 20; JoinGroup v5, its own RoundRobinAssigner protocol), group-mixed (a: librdkafka, b and c:
+# kafka-python, one group: both offer the range assignor); churn-kp, churn-rdk, churn-kjs (the same
 # libraries: members killed, or closed, one second after they join, while the broker holds their
 # JoinGroup for the rebalance they started; see churn_life). Each is captured at the client (c0)
 # and at the broker (b0) in the same run. Topology: scripts/matrix/lib.sh, namespaces kdme-client --
@@ -28,7 +29,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 BASE="$REPO/test/fixtures/matrix"
 if [[ "${1:-}" == "--out" ]]; then BASE="$2"; shift 2; fi
-ALL=(group-kp group-rdk group-kjs churn-kp churn-rdk churn-kjs)
+ALL=(group-kp group-rdk group-kjs group-mixed churn-kp churn-rdk churn-kjs)
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL[@]}")
 
@@ -83,16 +84,17 @@ stable_after() {
 # The group's life, the same for every library. Waits on the broker's log, not on fixed sleeps:
 # kafka-python may need an extra round (a member whose commit met REBALANCE_IN_PROGRESS rejoins
 # as a new member, and its old id is removed only at its session timeout).
+# group_life NAME LIB_A LIB_B LIB_C (the producer uses LIB_A).
 group_life() {
-  local lib=$1 p a b c
+  local name=$1 la=$2 lb=$3 lc=$4 p a b c
   net reset 60
-  begin "group-$lib" pair --groups --partitions 3
-  producer "$lib"; p=$LAST
-  member a "$lib"; a=$LAST
-  member b "$lib"; b=$LAST
+  begin "group-$name" pair --groups --partitions 3
+  producer "$la"; p=$LAST
+  member a "$la"; a=$LAST
+  member b "$lb"; b=$LAST
   wait_broker_log "-> Stable" 1; sleep 2
   log "$CUR: a third member joins, polls 5 s, leaves"
-  member c "$lib" --poll-s 5; c=$LAST
+  member c "$lc" --poll-s 5; c=$LAST
   wait "$c" || log "member c exited $?"
   wait_broker_log "removed: left the group" 1
   stable_after "removed: left the group"; sleep 2
@@ -158,9 +160,12 @@ churn_life() {
   end controls
 }
 
-sc_group_kp() { group_life kp; }
-sc_group_rdk() { group_life rdk; }
-sc_group_kjs() { group_life kjs; }
+sc_group_kp() { group_life kp kp kp kp; }
+sc_group_rdk() { group_life rdk rdk rdk rdk; }
+sc_group_kjs() { group_life kjs kjs kjs kjs; }
+# One group of two libraries that share the "range" assignor: a librdkafka member (JoinGroup v5) and
+# kafka-python members (JoinGroup v2), b (kafka-python) killed.
+sc_group_mixed() { group_life mixed rdk kp kp; }
 sc_churn_kp() { churn_life kp; }
 sc_churn_rdk() { churn_life rdk; }
 sc_churn_kjs() { churn_life kjs; }
