@@ -9,7 +9,8 @@
  *       [--advertised-host H] [--message-max-bytes N] [--socket-request-max-bytes N]
  *       [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...
  *       [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]...  [--eof-drops]
- *       [--sasl MECH[,MECH]] [--sasl-user USER:PASSWORD]... [--sasl-v0] [--quiet]
+ *       [--sasl MECH[,MECH]] [--sasl-user USER:PASSWORD]... [--sasl-v0]
+ *       [--groups [--group-initial-delay-ms N]] [--quiet]
  *
  * What it answers: ApiVersions, Metadata (itself as node 0, every topic asked for, auto-created
  * with --partitions partitions, leader 0), Produce (record batches are kept per topic-partition,
@@ -68,6 +69,16 @@
  *     clients then send bare SASL tokens framed by an int32 length (KIP-43), and a failed login is
  *     answered by closing the connection.
  *
+ * --groups adds a consumer-group coordinator (scripts/kafka-standin/groups.ts): JoinGroup,
+ *     SyncGroup, Heartbeat, LeaveGroup, OffsetCommit and OffsetFetch are advertised (capped at what
+ *     Kafka 3.7 brokers advertise for the classic protocol) and answered as Kafka's GroupCoordinator
+ *     does: MEMBER_ID_REQUIRED for a new member at JoinGroup v4+, joins held until every member
+ *     rejoined or the rebalance timeout, REBALANCE_IN_PROGRESS to heartbeats meanwhile, members
+ *     removed after their session timeout. --group-initial-delay-ms N is group.initial.rebalance.
+ *     delay.ms (Kafka's default 3000). Without --groups nothing changes: the group APIs are neither
+ *     advertised nor answered (the connection is closed, as before), so captures made earlier can
+ *     be made again the same.
+ *
  * Every request and what was done with it is logged on stderr, one line each.
  */
 import { readFileSync } from "node:fs";
@@ -85,6 +96,7 @@ import {
 import { inRange, type FieldDef } from "../../dissectors/kafka/schema/table.js";
 import { encodeResponseHeader, writeStruct, Writer } from "../../test/kafka/encoder.js";
 import { createSaslServer, type SaslServer } from "./sasl.js";
+import { GroupCoordinator } from "./groups.js";
 
 // ---- options ---------------------------------------------------------------------------------
 
@@ -108,6 +120,9 @@ interface Options {
   delayMs: Map<number, number>;
   /** --eof-drops: the client's EOF closes at once and drops the answers not yet written. */
   eofDrops: boolean;
+  /** --groups: the group coordinator APIs; --group-initial-delay-ms. */
+  groups: boolean;
+  groupInitialDelayMs: number;
   quiet: boolean;
 }
 
@@ -129,6 +144,8 @@ function parseArgs(argv: string[]): Options {
     saslV0: false,
     delayMs: new Map(),
     eofDrops: false,
+    groups: false,
+    groupInitialDelayMs: 3000,
     quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -189,6 +206,8 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case "--sasl-v0": o.saslV0 = true; break;
+      case "--groups": o.groups = true; break;
+      case "--group-initial-delay-ms": o.groupInitialDelayMs = int(); break;
       case "--quiet": o.quiet = true; break;
       case "-h":
       case "--help":
@@ -196,7 +215,9 @@ function parseArgs(argv: string[]): Options {
           "usage: npx tsx scripts/kafka-standin/broker.ts [--host H] [--port P] [--advertised-host H]\n" +
             "         [--partitions N] [--message-max-bytes N] [--socket-request-max-bytes N]\n" +
             "         [--idle-close-ms N] [--idle-close-style fin|rst] [--topic-max-bytes TOPIC=N]...\n" +
-            "         [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]... [--eof-drops] [--quiet]\n",
+            "         [--refuse-close fin|rst] [--tls CERT,KEY] [--delay-ms API=N]... [--eof-drops]\n" +
+            "         [--sasl MECH[,MECH]] [--sasl-user USER:PASSWORD]... [--sasl-v0]\n" +
+            "         [--groups [--group-initial-delay-ms N]] [--quiet]\n",
         );
         process.exit(0);
       default:
@@ -207,7 +228,15 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const opts = parseArgs(process.argv.slice(2));
+const opts = ((): Options => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (e) {
+    // A bad option is a one-line error, not a stack trace.
+    process.stderr.write(`broker.ts: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 const log = (msg: string): void => {
   if (!opts.quiet) process.stderr.write(`[standin ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 };
@@ -232,6 +261,9 @@ const CAPS: Record<number, number> = {
   18: 3, // ApiVersions
   // --sasl: SaslHandshake v1 + SaslAuthenticate (KIP-152), or with --sasl-v0 SaslHandshake v0 alone.
   ...(opts.sasl.length > 0 ? (opts.saslV0 ? { 17: 0 } : { 17: 1, 36: 2 }) : {}),
+  // --groups: the classic group protocol as Kafka 3.7 advertises it (OffsetCommit v9 and
+  // OffsetFetch v9 belong to the new consumer protocol, KIP-848, not implemented here).
+  ...(opts.groups ? { 8: 8, 9: 8, 11: 9, 12: 4, 13: 5, 14: 5 } : ({} as Record<number, number>)),
 };
 const API_BY_KEY = new Map(APIS.map((a) => [a.key, a]));
 const ADVERTISED = Object.entries(CAPS).map(([key, cap]) => {
@@ -633,7 +665,18 @@ function handleSaslAuthenticate(c: Conn, r: Request, reply: Reply): void {
   reply({ error_code: 0, error_message: null, auth_bytes: Buffer.from(out.reply ?? new Uint8Array(0)).toString("hex"), session_lifetime_ms: 0n });
 }
 
+const coordinator = opts.groups ? new GroupCoordinator({ initialRebalanceDelayMs: opts.groupInitialDelayMs, log }) : null;
+const groupHandlers = (g: GroupCoordinator): Record<number, (c: Conn, r: Request, reply: Reply) => void> => ({
+  8: (c, r, reply) => g.offsetCommit(c.id, r, reply),
+  9: (c, r, reply) => g.offsetFetch(c.id, r, reply),
+  11: (c, r, reply) => g.joinGroup(c.id, r, reply),
+  12: (c, r, reply) => g.heartbeat(c.id, r, reply),
+  13: (c, r, reply) => g.leaveGroup(c.id, r, reply),
+  14: (c, r, reply) => g.syncGroup(c.id, r, reply),
+});
+
 const HANDLERS: Record<number, (c: Conn, r: Request, reply: Reply) => void> = {
+  ...(coordinator ? groupHandlers(coordinator) : {}),
   17: handleSaslHandshake,
   36: handleSaslAuthenticate,
   0: handleProduce,
@@ -812,6 +855,7 @@ server.listen(opts.port, opts.host, () => {
       `message.max.bytes ${opts.messageMaxBytes}, socket.request.max.bytes ${opts.socketRequestMaxBytes}` +
       `${[...opts.topicMaxBytes].map(([t, n]) => `, ${t} max.message.bytes ${n}`).join("")}` +
       `${opts.idleCloseMs > 0 ? `, connections.max.idle.ms ${opts.idleCloseMs} (${opts.idleCloseStyle})` : ""}` +
+      `${opts.groups ? `, group coordinator (group.initial.rebalance.delay.ms ${opts.groupInitialDelayMs})` : ""}` +
       `, refusals close with ${opts.refuseClose}; ` +
       `APIs ${ADVERTISED.map((a) => `${API_BY_KEY.get(a.api_key)!.name} v${a.min_version}-${a.max_version}`).join(", ")}`,
   );

@@ -12,6 +12,7 @@ import { protocolsPerConnection } from "./protocols-per-connection.js";
 import { authPerConnection, tlsHandshakeComplete } from "./auth-per-connection.js";
 import { defineProtocolGetters, PROTOCOL, protocolFacts, type Facts, type ProtocolItem } from "./protocol-facts.js";
 import { kafkaApiName, kafkaErrorHelp, kafkaErrorName } from "./kafka-names.js";
+import { leftGroupBeforeAnswer } from "./left-group.js";
 import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds, liveEndOf } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
@@ -433,6 +434,7 @@ export function exchangeFactsBuilder(
     }
     lastRequestOf = (id) => lastRequest.get(id) ?? -1;
   }
+  const leftGroup = leftGroupBeforeAnswer(capture);
   // One BigInt per connection id, not one per exchange (tens of thousands of exchanges), made on first use.
   const connIds: bigint[] = [];
   defineProtocolGetters(ExchangeItem.prototype);
@@ -474,6 +476,8 @@ export function exchangeFactsBuilder(
     const api = typeof apiKey === "number" ? kafkaApiName(apiKey) : undefined;
     if (api !== undefined) x.api_name = api;
     if (e.status === "answered" && request && response) x.latency_ms = ms(response.tsUs - request.tsUs);
+    // Only where it can explain an error: the walk it needs is not paid for every exchange.
+    if (errors.length > 0 && e.status === "answered" && e.dissector === "kafka") x.left_group_before_answer = leftGroup(e);
     if (request) {
       x.request_size = big(request.length);
       x.request_frame = big(request.last);

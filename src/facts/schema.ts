@@ -197,6 +197,7 @@ const EXCHANGE_FACTS: FactSpec[] = [
   { name: "exchange.response_size", type: "int", unit: "bytes", optional: true, description: "Response bytes on the wire; absent without a response" },
   { name: "exchange.request_frame", type: "int", optional: true, description: "Packet that completed the request" },
   { name: "exchange.response_frame", type: "int", optional: true, description: "Packet that completed the response" },
+  { name: "exchange.left_group_before_answer", type: "bool", optional: true, description: "The client sent a LeaveGroup on this connection after this request and before its answer (Kafka answers the held JoinGroup/SyncGroup of a member that leaves UNKNOWN_MEMBER_ID); absent unless the answer carries an error code" },
   { name: "exchange.errors", type: "list<int>", description: "Distinct non-zero error codes in the response" },
   { name: "exchange.error_names", type: "list<string>", description: "Names of those error codes (MESSAGE_TOO_LARGE...)" },
   { name: "exchange.unknown_errors", type: "list<int>", description: "Those error codes that Kafka's error table does not define (a broker newer than kdiag's table, or bytes that are not Kafka)" },

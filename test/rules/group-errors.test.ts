@@ -34,7 +34,62 @@ async function findings(name: string, apiKey: number, errorCode: number) {
   return evaluateRules(loadRuleFiles([BUILTIN_RULES_DIR]).rules, capture).map((f) => `${f.rule}:${f.severity}`);
 }
 
+/**
+ * One connection: a JoinGroup held by the broker (a rebalance), the member's own LeaveGroup sent
+ * meanwhile (its consumer was closed), the JoinGroup answered `joinError` only then, the LeaveGroup
+ * answered, the client's close. With `leaveAfterAnswer` the LeaveGroup goes out only after the
+ * JoinGroup's answer instead.
+ */
+async function leaveWhileJoinHeld(name: string, joinError: number, leaveAfterAnswer = false) {
+  const s = new Scenario("10.0.0.1", 42000, "10.0.0.2", 9092);
+  s.c({ t: 0, f: "S", seq: 1000 }).s({ t: 0.001, f: "SA", seq: 5000, ack: 1001 }).c({ t: 0.002, f: "A", seq: 1001, ack: 5001 });
+  const join = kafkaMessage(11, 1, true);
+  const leave = kafkaMessage(13, 2, true);
+  const joinAnswer = kafkaMessage(11, 1, false, { error_code: joinError });
+  const leaveAnswer = kafkaMessage(13, 2, false, { error_code: 0 });
+  let c = 1001;
+  let b = 5001;
+  s.c({ t: 1, f: "PA", seq: c, ack: b, data: join });
+  c += join.length;
+  s.s({ t: 1.0002, f: "A", seq: b, ack: c });
+  if (!leaveAfterAnswer) {
+    s.c({ t: 2.1, f: "PA", seq: c, ack: b, data: leave });
+    c += leave.length;
+  }
+  s.s({ t: 2.1003, f: "PA", seq: b, ack: c, data: joinAnswer });
+  b += joinAnswer.length;
+  if (leaveAfterAnswer) {
+    s.c({ t: 2.1005, f: "PA", seq: c, ack: b, data: leave });
+    c += leave.length;
+  }
+  s.s({ t: 2.1007, f: "PA", seq: b, ack: c, data: leaveAnswer });
+  b += leaveAnswer.length;
+  s.c({ t: 2.2, f: "FA", seq: c, ack: b }).s({ t: 2.2002, f: "FA", seq: b, ack: c + 1 }).c({ t: 2.2004, f: "A", seq: c + 1, ack: b + 1 });
+  const file = join2(name);
+  writePcap(file, s.packets);
+  const capture = await analyseCapture(file, { registry: createRegistry() });
+  const ex = capture.exchanges.find((e) => e.fields["kafka.api_key"] === 11)!;
+  expect(ex.fields["kafka.error"]).toEqual([joinError]);
+  return evaluateRules(loadRuleFiles([BUILTIN_RULES_DIR]).rules, capture).map((f) => `${f.rule}:${f.severity}`);
+}
+const join2 = (name: string): string => join(dir, `${name}.pcap`);
+
 describe("consumer group protocol errors", () => {
+  // Kafka's GroupCoordinator answers the held JoinGroup of a member that leaves with
+  // UNKNOWN_MEMBER_ID (removeMemberAndUpdateGroup), then the LeaveGroup: the member left on purpose
+  // (set E's churn-rdk captures, librdkafka closed during a rebalance).
+  it("a held JoinGroup answered UNKNOWN_MEMBER_ID because the member itself left meanwhile: no warning", async () => {
+    expect(await leaveWhileJoinHeld("left-while-held", 25)).toEqual([]);
+  });
+
+  it("a JoinGroup answered UNKNOWN_MEMBER_ID before any LeaveGroup (the member was dropped): a warning", async () => {
+    expect(await leaveWhileJoinHeld("dropped-then-left", 25, true)).toEqual(["kafka-error-responses:warning"]);
+  });
+
+  it("another error on the held JoinGroup of a member that left is still a warning", async () => {
+    expect(await leaveWhileJoinHeld("left-while-held-other-error", 23)).toEqual(["kafka-error-responses:warning"]);
+  });
+
   it("JoinGroup answered MEMBER_ID_REQUIRED (a new member's first join): no warning", async () => {
     expect(await findings("member-id-required", 11, 79)).toEqual([]);
   });
