@@ -20,7 +20,8 @@ import { protocolLabel, type Scope } from "../facts/schema.js";
 import { buildEndFacts, endFactsOf, endMatters } from "./end-facts.js";
 import { liveKafkaSummaries } from "../facts/kafka-per-connection.js";
 import { buildPairItems, otherSideFacts } from "./pair.js";
-import type { CompiledException, CompiledRule, CompiledTemplate } from "./rule.js";
+import type { CompiledException, CompiledRule, CompiledTemplate, Program } from "./rule.js";
+import type { QuickProgram } from "./quick-reject.js";
 import type { Severity } from "./schema.js";
 import { renderValue } from "./template.js";
 import { findBursts, type Timed } from "./window.js";
@@ -454,10 +455,14 @@ class Runner {
   }
 
   private matches(rule: CompiledRule, facts: Facts, st: RuleStats): boolean {
+    // Most items fail on a quick test (src/rules/quick-reject.ts), in about 0.1 µs: timing those
+    // (two clock reads, about 0.3 µs each here) would cost more than the test.
+    const condition = rule.program.condition as QuickProgram<Program>;
+    if (condition.quickNo?.(facts)) return false;
     let r: unknown;
     const started = performance.now();
     try {
-      r = rule.program.condition(facts);
+      r = (condition.cel ?? condition)(facts);
     } catch (err) {
       this.countError(err, st);
       return false;

@@ -241,13 +241,17 @@ export function quickRejects(ast: ASTNode): Reject[] {
   return out;
 }
 
+/** A program with its quick tests in front; `quickNo` runs the tests alone, `cel` the interpreter alone. */
+export type QuickProgram<P> = P & { quickNo?: (facts: Record<string, unknown>) => boolean; cel?: P };
+
 /** `program` with the quick tests in front: false at once when one of them is certain. */
-export function withQuickReject<P extends (facts: Record<string, unknown>) => unknown>(program: P, ast: ASTNode): P {
+export function withQuickReject<P extends (facts: Record<string, unknown>) => unknown>(program: P, ast: ASTNode): QuickProgram<P> {
   const rejects = quickRejects(ast);
   if (rejects.length === 0) return program;
-  const quick = (facts: Record<string, unknown>): unknown => {
-    for (const r of rejects) if (r(facts)) return false;
-    return program(facts);
+  const quickNo = (facts: Record<string, unknown>): boolean => {
+    for (const r of rejects) if (r(facts)) return true;
+    return false;
   };
-  return quick as P;
+  const quick = (facts: Record<string, unknown>): unknown => (quickNo(facts) ? false : program(facts));
+  return Object.assign(quick, { quickNo, cel: program }) as unknown as QuickProgram<P>;
 }
