@@ -16,6 +16,7 @@ import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds, liveEndOf } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
 import type { ConnContribution } from "../model/folded-view.js";
+import type { ById } from "../model/id-slots.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
@@ -101,8 +102,8 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
   return connectionFacts;
 
   function connectionFacts(c: Connection): Facts {
-    const s = scan[c.id]!;
-    const k = kafka[c.id]!;
+    const s = scan.at(c.id)!;
+    const k = kafka.at(c.id)!;
     const end = endOf(c);
     // The same path's connections a live capture folded (src/live/folded.ts): their aggregate.
     const fp = capture.folded?.path(c.client.addr, c.server.addr, c.server.port);
@@ -152,7 +153,7 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
     if (c.c2s.firstTtl >= 0) f.client_ttl = big(c.c2s.firstTtl);
     if (c.s2c.firstTtl >= 0) f.server_ttl = big(c.s2c.firstTtl);
     if (k.clientId !== null) f.kafka_client_id = k.clientId;
-    const a = auth[c.id]!;
+    const a = auth.at(c.id)!;
     f.sasl_enabled_mechanisms = a.saslEnabled ?? NO_STRINGS;
     if (a.saslMechanism !== null) {
       f.sasl_mechanism = a.saslMechanism;
@@ -255,7 +256,7 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
 function idlePaths(
   conns: readonly (Connection | undefined)[],
   capture: AnalysedCapture,
-  scan: readonly PacketStats[],
+  scan: ById<PacketStats>,
 ): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
   const out = new Map<string, { resetIdles: number[]; survivedMaxUs: number }>();
   for (const c of conns) {
@@ -263,7 +264,7 @@ function idlePaths(
     const k = pathKey(c);
     let p = out.get(k);
     if (!p) out.set(k, (p = { resetIdles: [], survivedMaxUs: 0 }));
-    const share = connShare(c, scan[c.id]!);
+    const share = connShare(c, scan.at(c.id)!);
     if (share.idleResetUs >= 0) p.resetIdles.push(share.idleResetUs);
     else if (share.survivedUs > p.survivedMaxUs) p.survivedMaxUs = share.survivedUs;
   }
@@ -528,8 +529,8 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     // A live capture's folded connections count in both (connections: every id the capture gave).
     rst_connections: big(capture.connections.filter((c) => c?.close.how === "rst").length + (capture.folded?.rstConnections ?? 0)),
     kafka_exchanges: big(capture.exchanges.length),
-    kafka_unanswered: big(kafka.reduce((n, k) => n + k.unanswered, 0)),
-    kafka_error_responses: big(kafka.reduce((n, k) => n + k.errors, 0)),
+    kafka_unanswered: big(sum(kafka, (k) => k.unanswered)),
+    kafka_error_responses: big(sum(kafka, (k) => k.errors)),
     reconnects,
     max_reconnects: big(max),
   };
@@ -538,3 +539,9 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
   return { capture: f };
 }
 
+/** A total over the values of a per-connection list. */
+function sum<T>(values: Iterable<T>, of: (v: T) => number): number {
+  let n = 0;
+  for (const v of values) n += of(v);
+  return n;
+}

@@ -326,7 +326,7 @@ export class LiveFindings {
     if (capture) {
       for (const id of ids) {
         const c = capture.connections[id]!;
-        if (!this.rows.has(id)) this.rows.keep(c, liveEndOf(capture, this.scan, c), this.scan.stats[id]!);
+        if (!this.rows.has(id)) this.rows.keep(c, liveEndOf(capture, this.scan, c), this.scan.stats.at(id)!);
       }
     }
     this.scan.forget(ids, capture ? this.rows : undefined);

@@ -104,7 +104,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
 
   // The request the end concerns: the connection's last Kafka request sent before the end.
   const requestAt = (c: Connection, e: EndInfo): StoredExchange | null => {
-    const r = kafka[c.id]!.lastRequest;
+    const r = kafka.at(c.id)!.lastRequest;
     return r && r.request && r.request.first <= e.frame ? r : null;
   };
 
@@ -115,7 +115,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   conns.forEach((c, id) => {
     // A hole: a connection a live capture folded (its Kafka went with its exchanges).
     if (!c) return;
-    const k = kafka[id]!;
+    const k = kafka.at(id)!;
     const e = ends[id]!;
     const key = serverKey(c);
     for (const s of k.sizeErrors) pushTo(refused, key, s);
@@ -132,7 +132,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   const killedByPath = new Map<string, number[]>();
   const idleClosesByServer = new Map<string, number[]>();
   // Kafka was decoded on the connection, in the clear or inside TLS.
-  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka[c.id]!.requests > 0;
+  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka.at(c.id)!.requests > 0;
   const shares: EndContribution[] = [];
   conns.forEach((c, id) => {
     if (!c) return;
@@ -275,12 +275,12 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
 
   function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
     const e = ends[id]!;
-    const k = kafka[id]!;
+    const k = kafka.at(id)!;
     const endedUs = e.how !== "none" ? e.tsUs : e.lastUs;
     const sameClient = (o: Attempt): boolean => {
       if (o.clientAddr !== c.client.addr) return false;
       // A folded attempt's client id went with its exchanges.
-      const oid = o.id >= 0 ? kafka[o.id]!.clientId : null;
+      const oid = o.id >= 0 ? kafka.at(o.id)!.clientId : null;
       return k.clientId === null || oid === null || oid === k.clientId;
     };
     const samePath = synsByPath.get(pathKey(c)) ?? [];
@@ -293,7 +293,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
         break;
       }
     }
-    const sameId = next !== undefined && next.id >= 0 && k.clientId !== null && kafka[next.id]!.clientId === k.clientId;
+    const sameId = next !== undefined && next.id >= 0 && k.clientId !== null && kafka.at(next.id)!.clientId === k.clientId;
     const quietAtEnd = captureEndUs - e.lastUs;
 
     // Kinds beyond FIN/RST.

@@ -28,7 +28,7 @@ import { kafkaMessage } from "../kafka/wire.js";
 function plain(capture: AnalysedCapture, kafka: ReturnType<typeof kafkaPerConnection>): unknown[] {
   const at = (e: { request: { last: number } | null; response: { last: number } | null } | null) => (e ? `${e.request?.last ?? "-"}/${e.response?.last ?? "-"}` : null);
   return capture.connections.map((c) => {
-    const k = kafka[c.id]!;
+    const k = kafka.at(c.id)!;
     return {
       id: c.id,
       requests: k.requests,
@@ -82,8 +82,8 @@ async function compareAlong(file: string, every: number, registry: Registry = cr
     for (const e of walked.exchanges) if (e.request) last.set(e.connId, Math.max(last.get(e.connId) ?? -1, e.request.last));
     for (const c of so.connections) expect(kafka.lastRequestOf(c.id)).toBe(last.get(c.id) ?? -1);
     snapshots++;
-    lateAnswers = kafkaPerConnection(walked).reduce((n, k) => n + k.answeredAfterClose.length, 0);
-    requests = kafkaPerConnection(walked).reduce((n, k) => n + k.requests, 0);
+    lateAnswers = [...kafkaPerConnection(walked)].reduce((n, k) => n + k.answeredAfterClose.length, 0);
+    requests = [...kafkaPerConnection(walked)].reduce((n, k) => n + k.requests, 0);
   };
   // During the pass only, as kdiag watch re-runs: at its end the pass adds what it flushed and
   // sorts its list in place, and the end's evaluation walks that capture itself.
