@@ -63,6 +63,11 @@ export class IdSlots<T> implements ById<T> {
     return this.inItems + this.old.size;
   }
 
+  /** Ids the array spans, from its base (what it costs beyond its values: for tests and memory reports). */
+  get span(): number {
+    return this.items.length;
+  }
+
   /** Every value, old ids first, in id order within each part. */
   *[Symbol.iterator](): Iterator<T> {
     yield* this.old.values();
