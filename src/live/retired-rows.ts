@@ -17,8 +17,8 @@
  *
  * Rows are slots, not indexed by connection id: past a cap (`--keep-connections`), the oldest rows
  * are folded into per-server and per-path aggregates (src/live/folded.ts) and their slots reused,
- * so the rows' memory stops growing at the cap. What stays per connection id is the slot number
- * (4 bytes) and the id-indexed flags and list slots of the callers.
+ * so the rows' memory stops growing at the cap. The slot of each id is kept for the rows held
+ * only (src/model/id-slots.ts): a folded connection leaves nothing here.
  */
 
 import { IdSlots } from "../model/id-slots.js";
