@@ -4,7 +4,7 @@
  * Connection facts are computed once per connection and shared by packet and exchange items.
  */
 
-import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { connectionsOf, type AnalysedCapture, type StoredExchange } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection, liveKafkaSummaries } from "./kafka-per-connection.js";
@@ -40,7 +40,7 @@ function gaps(times: number[]): number[] {
 const endpointKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
 /** Connections with a SYN grouped by client address and server endpoint, in start order. */
-function handshakeGroups(conns: readonly (Connection | undefined)[]): Map<string, Connection[]> {
+function handshakeGroups(conns: Iterable<Connection | undefined>): Map<string, Connection[]> {
   const groups = new Map<string, Connection[]>();
   for (const c of conns) {
     if (!c || c.synPacket < 0) continue;
@@ -64,7 +64,8 @@ const liveAcross = new WeakMap<AnalysedCapture, { groups: Map<string, Connection
 export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Facts[] {
   const conns = capture.connections;
   const connectionFacts = connectionFactsBuilder(capture, need);
-  const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
+  // Sparse when `need` picks a few: no slot per connection ever seen (a live capture's ids only grow).
+  const out: Facts[] = [];
   if (need && needIds) {
     for (const id of needIds) if (conns[id] && need(id)) out[id] = connectionFacts(conns[id]!);
     return out;
@@ -89,7 +90,9 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
   // Gathered over every connection: once per live snapshot (its rules run in two calls over it).
   let across = live ? liveAcross.get(capture) : undefined;
   if (!across) {
-    across = { groups: handshakeGroups(conns), paths: idlePaths(conns, capture, scan) };
+    // Over the connections held: a live capture's folded ones are in capture.folded, not holes to pass over.
+    const held = connectionsOf(capture);
+    across = { groups: handshakeGroups(held), paths: idlePaths(held, capture, scan) };
     if (live) liveAcross.set(capture, across);
   }
   const { groups, paths } = across;
@@ -98,7 +101,7 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
   const protocols = protocolsPerConnection(capture, need);
   // A live re-run reads the end shapes of the connections it builds, not of all it ever saw.
   const ends = live ? null : connectionEnds(capture);
-  const endOf = (c: Connection) => (ends ? ends[c.id]! : liveEndOf(capture, live!, c));
+  const endOf = (c: Connection) => (ends ? ends.at(c.id)! : liveEndOf(capture, live!, c));
   return connectionFacts;
 
   function connectionFacts(c: Connection): Facts {
@@ -254,7 +257,7 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  * through. The middlebox's idle timeout lies between the longest survived and the shortest reset.
  */
 function idlePaths(
-  conns: readonly (Connection | undefined)[],
+  conns: Iterable<Connection | undefined>,
   capture: AnalysedCapture,
   scan: ById<PacketStats>,
 ): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {

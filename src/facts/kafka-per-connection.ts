@@ -102,7 +102,7 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
     if (e.connId >= out.length || e.dissector !== "kafka") continue;
     let k = out[e.connId]!;
     if (k === NO_KAFKA) out[e.connId] = k = fresh();
-    fold(k, e, clientCloseOf(ends[e.connId]));
+    fold(k, e, clientCloseOf(ends.at(e.connId)));
   }
   return out;
 }

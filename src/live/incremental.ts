@@ -86,6 +86,7 @@ export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSo
     summary,
     packets: so.packets,
     connections: so.connections,
+    connectionsHeld: so.connectionsHeld,
     pdus: so.pdus as AnalysedCapture["pdus"],
     notes: [...so.notes],
     decode: so.decode,

@@ -155,6 +155,8 @@ export class TcpTracker {
   private readonly table = new ConnectionTable<Tracked>();
   /** Index = connection id; undefined once folded (fold): a live capture's oldest connections past its cap. */
   private readonly list: Array<Connection | undefined> = [];
+  /** The records of `list` not folded, in id order: a walk over them skips the folded ones' holes. */
+  private readonly held = new IdSlots<Connection>();
   /** Per connection id; none once let go (forget): a live capture holds only its window's (src/model/id-slots.ts). */
   private readonly tracked = new IdSlots<Tracked>();
   private readonly openSink: ((conn: Connection) => StreamSink | null) | undefined;
@@ -171,6 +173,11 @@ export class TcpTracker {
 
   get connections(): readonly (Connection | undefined)[] {
     return this.list;
+  }
+
+  /** The connections not folded, in id order. */
+  get connectionsHeld(): Iterable<Connection> {
+    return this.held;
   }
 
   /** Bytes currently held out of order across all connections (for tests and memory reports). */
@@ -346,7 +353,11 @@ export class TcpTracker {
     for (const id of ids) {
       const t = this.tracked.at(id);
       if (!t) continue;
-      if (compact) this.list[id] = compact(t.conn);
+      if (compact) {
+        const kept = compact(t.conn);
+        this.list[id] = kept;
+        this.held.set(id, kept);
+      }
       t.reasm?.release();
       t.reasm = null;
       t.sinkState = SINK_DONE;
@@ -365,6 +376,7 @@ export class TcpTracker {
     for (const id of ids) {
       if (this.tracked.at(id)) throw new Error(`connection ${id} folded while still tracked`);
       this.list[id] = undefined;
+      this.held.delete(id);
     }
   }
 
@@ -423,6 +435,7 @@ export class TcpTracker {
       last: { dir: -1, ipVersion: 0, ipId: -1, seq: 0, ack: 0, flags: 0, window: 0, payloadLen: 0, tsVal: -1, tsEcr: -1, sackCount: 0, sackLeft: -1, sackRight: -1 },
     };
     this.list.push(conn);
+    this.held.set(conn.id, conn);
     this.tracked.set(t.conn.id, t);
     this.table.set(t);
     return t;
