@@ -32,8 +32,8 @@
  * and advanced over the new messages; the re-run looks at the window's connections and the new
  * exchanges only. The aggregates per path and per server are still gathered over every
  * connection held (the window's and the compact rows'; the folded ones are counted in their
- * aggregates, capture.folded), once per re-run (a few operations per connection); nothing in a
- * re-run walks every id ever seen (capture.connectionsHeld). kdiag watch paces the re-runs
+ * aggregates, capture.folded), once per re-run (a few operations per connection): the conn.*
+ * and end.* aggregates walk capture.connectionsHeld, not every id ever seen. kdiag watch paces the re-runs
  * so that a finding prints within about a second of its evidence (src/cli/watch.ts); bench: the
  * live-mode section.
  */
