@@ -8,7 +8,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
-import { IdSlots, type ById } from "../model/id-slots.js";
+import { IdSlots, type ById } from "../tcp/id-slots.js";
 import { valueName } from "./schema.js";
 
 export interface AuthOfConnection {

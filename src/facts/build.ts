@@ -16,7 +16,7 @@ import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds, liveEndOf } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
 import type { ConnContribution } from "../model/folded-view.js";
-import type { ById } from "../model/id-slots.js";
+import type { ById } from "../tcp/id-slots.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";

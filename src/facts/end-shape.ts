@@ -6,7 +6,7 @@
 
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
 import { connectionsOf, type AnalysedCapture } from "../model/analysed-capture.js";
-import type { ById } from "../model/id-slots.js";
+import type { ById } from "../tcp/id-slots.js";
 import type { Connection } from "../tcp/types.js";
 import { TcpEvent } from "../tcp/types.js";
 import { connectionPacketScan, type ConnectionPacketScan } from "./packet-stats.js";

@@ -8,7 +8,7 @@
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { connectionEnds, liveEndOf, type EndInfo } from "./end-shape.js";
 import { connectionPacketScan } from "./packet-stats.js";
-import { IdSlots, type ById } from "../model/id-slots.js";
+import { IdSlots, type ById } from "../tcp/id-slots.js";
 
 export interface KafkaOfConnection {
   requests: number;

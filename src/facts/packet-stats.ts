@@ -8,7 +8,7 @@
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { TcpEvent, type Connection } from "../tcp/types.js";
-import { IdSlots, type ById } from "../model/id-slots.js";
+import { IdSlots, type ById } from "../tcp/id-slots.js";
 
 /**
  * What stays of a connection the scan forgot (a live window's retired row, src/live/retired-rows.ts):
@@ -114,7 +114,7 @@ interface ScanEntry {
  * Exact against scanPackets over the same packets: every counter is a running sum in packet
  * order, and the counters after the longest silence restart when the tracker moves that silence
  * (it moves it to the packet it is processing, always one this scan has not seen yet).
- * A connection folded out of a live capture (fold) leaves nothing here (src/model/id-slots.ts).
+ * A connection folded out of a live capture (fold) leaves nothing here (src/tcp/id-slots.ts).
  */
 export class ConnectionPacketScan {
   private readonly entries = new IdSlots<ScanEntry>();

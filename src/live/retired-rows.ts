@@ -18,10 +18,10 @@
  * Rows are slots, not indexed by connection id: past a cap (`--keep-connections`), the oldest rows
  * are folded into per-server and per-path aggregates (src/live/folded.ts) and their slots reused,
  * so the rows' memory stops growing at the cap. The slot of each id is kept for the rows held
- * only (src/model/id-slots.ts): a folded connection leaves nothing here.
+ * only (src/tcp/id-slots.ts): a folded connection leaves nothing here.
  */
 
-import { IdSlots } from "../model/id-slots.js";
+import { IdSlots } from "../tcp/id-slots.js";
 import type { EndInfo, EndKind } from "../facts/end-shape.js";
 import { longestZeroWindowStall, type ForgottenConnections, type PacketStats } from "../facts/packet-stats.js";
 import { TCP_EVENT_NAMES, type CloseState, type Connection, type DirectionStats, type Endpoint, type ReassemblyStats, type RoleReason } from "../tcp/types.js";
@@ -112,7 +112,7 @@ export class RetiredRows implements ForgottenConnections {
   private i = new Int32Array(0);
   /** The view of each row (the one object that stays of its connection), by slot. */
   private readonly views: Array<RetiredConnection | undefined> = [];
-  /** Slot of each connection id retired and not folded (src/model/id-slots.ts: costs the rows held, not every id). */
+  /** Slot of each connection id retired and not folded (src/tcp/id-slots.ts: costs the rows held, not every id). */
   private readonly slotOf = new IdSlots<number>();
   /** Slots freed by folding, reused first. */
   private readonly free: number[] = [];

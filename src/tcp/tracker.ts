@@ -31,7 +31,7 @@ import type { CloseInfo, PacketRef } from "../plugins/api.js";
 import { afterSegment, analyzeSegment, ConnAnalysis, FlowAnalysis, toFieldMask } from "./analysis.js";
 import { formatAddr } from "../decode/format.js";
 import { ConnectionTable } from "./connection-table.js";
-import { IdSlots } from "../model/id-slots.js";
+import { IdSlots } from "./id-slots.js";
 import { ConnectionReassembler, ReassemblyBudget } from "./reassembly.js";
 import { inferServer, type InferredRole } from "./roles.js";
 import type { Connection, DirectionStats, PacketVerdict, ReassemblyLimits, StreamSink } from "./types.js";
@@ -157,7 +157,7 @@ export class TcpTracker {
   private readonly list: Array<Connection | undefined> = [];
   /** The records of `list` not folded, in id order: a walk over them skips the folded ones' holes. */
   private readonly held = new IdSlots<Connection>();
-  /** Per connection id; none once let go (forget): a live capture holds only its window's (src/model/id-slots.ts). */
+  /** Per connection id; none once let go (forget): a live capture holds only its window's (src/tcp/id-slots.ts). */
   private readonly tracked = new IdSlots<Tracked>();
   private readonly openSink: ((conn: Connection) => StreamSink | null) | undefined;
   private readonly budget: ReassemblyBudget;

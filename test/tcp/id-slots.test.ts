@@ -1,10 +1,10 @@
 /**
- * Per-connection values that cost the ids held (src/model/id-slots.ts): read back as a map over
+ * Per-connection values that cost the ids held (src/tcp/id-slots.ts): read back as a map over
  * the same operations gives them, through the moves of the base, and with a few long-lived ids
  * pinned far below the recent ones, the array spans only about twice the values it holds.
  */
 import { describe, expect, it } from "vitest";
-import { IdSlots } from "../../src/model/id-slots.js";
+import { IdSlots } from "../../src/tcp/id-slots.js";
 
 /** A small deterministic generator (xorshift32), so a failure replays. */
 function random(seed: number): () => number {
