@@ -8,6 +8,7 @@
  */
 
 import type { AnalysedCapture, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
+import { IdSlots, type ById } from "../tcp/id-slots.js";
 import { valueName } from "./schema.js";
 
 export interface AuthOfConnection {
@@ -50,12 +51,12 @@ const TLS13 = 0x0304;
 const cache = new WeakMap<AnalysedCapture, AuthOfConnection[]>();
 
 /**
- * Index = connection id. Computed once per capture; with `need` (a live re-run), only for those
+ * By connection id. Computed once per capture; with `need` (a live re-run), only for those
  * connections (the others' entries are absent) and not kept.
  */
-export function authPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): AuthOfConnection[] {
+export function authPerConnection(capture: AnalysedCapture, need?: (id: number) => boolean): ById<AuthOfConnection> {
   const kept = live.get(capture);
-  if (kept) return kept.summaries(capture.connections.length);
+  if (kept) return kept.summaries;
   if (need) return walk(capture, need);
   let out = cache.get(capture);
   if (!out) cache.set(capture, (out = walk(capture)));
@@ -96,8 +97,10 @@ function servedAfterLogin(e: StoredExchange): boolean {
  * with the mechanism when read, so the order of PDUs and exchanges does not matter.
  */
 export class LiveAuthSummaries {
-  private readonly state: Array<AuthOfConnection | undefined> = [];
-  private readonly answered: boolean[] = [];
+  /** By connection id: the connections with messages in the window. */
+  private readonly state = new IdSlots<AuthOfConnection>();
+  /** Connections with an answered request other than the login's. */
+  private readonly answered = new Set<number>();
   private pduCursor = 0;
   private exchangeCursor = 0;
 
@@ -105,12 +108,14 @@ export class LiveAuthSummaries {
   advance(pdus: readonly StoredPdu[], exchanges: readonly StoredExchange[]): void {
     for (let i = this.pduCursor; i < pdus.length; i++) {
       const pdu = pdus[i]!;
-      observePdu((this.state[pdu.connId] ??= fresh()), pdu);
+      let a = this.state.at(pdu.connId);
+      if (a === undefined) this.state.set(pdu.connId, (a = fresh()));
+      observePdu(a, pdu);
     }
     this.pduCursor = pdus.length;
     for (let i = this.exchangeCursor; i < exchanges.length; i++) {
       const e = exchanges[i]!;
-      if (servedAfterLogin(e)) this.answered[e.connId] = true;
+      if (servedAfterLogin(e)) this.answered.add(e.connId);
     }
     this.exchangeCursor = exchanges.length;
   }
@@ -121,27 +126,27 @@ export class LiveAuthSummaries {
    */
   forget(ids: readonly number[], pdus: readonly StoredPdu[], exchanges: readonly StoredExchange[]): void {
     for (const id of ids) {
-      this.state[id] = undefined;
-      this.answered[id] = false;
+      this.state.delete(id);
+      this.answered.delete(id);
     }
     this.pduCursor = pdus.length;
     this.exchangeCursor = exchanges.length;
   }
 
-  /** Index = connection id; a connection without messages reads an empty summary. */
-  summaries(connections: number): AuthOfConnection[] {
-    const out = new Array<AuthOfConnection>(connections);
-    for (let id = 0; id < connections; id++) {
-      const a = this.state[id];
-      if (!a) {
-        out[id] = NO_AUTH;
-        continue;
-      }
-      a.saslServed = a.saslMechanism !== null && this.answered[id] === true;
-      out[id] = a;
-    }
-    return out;
-  }
+  /** By connection id; a connection without messages reads an empty summary. */
+  readonly summaries: ById<AuthOfConnection> = {
+    at: (id) => {
+      const a = this.state.at(id);
+      if (!a) return NO_AUTH;
+      a.saslServed = a.saslMechanism !== null && this.answered.has(id);
+      return a;
+    },
+    [Symbol.iterator]: () => {
+      const all: AuthOfConnection[] = [];
+      this.state.forEach((_, id) => all.push(this.summaries.at(id)!));
+      return all[Symbol.iterator]();
+    },
+  };
 }
 
 const NO_AUTH: AuthOfConnection = Object.freeze(fresh());

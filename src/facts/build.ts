@@ -4,7 +4,7 @@
  * Connection facts are computed once per connection and shared by packet and exchange items.
  */
 
-import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { connectionsOf, type AnalysedCapture, type StoredExchange } from "../model/analysed-capture.js";
 import type { FieldValue } from "../plugins/api.js";
 import { TCP_EVENT_NAMES, TcpEvent, type Connection } from "../tcp/types.js";
 import { kafkaPerConnection, liveKafkaSummaries } from "./kafka-per-connection.js";
@@ -17,6 +17,7 @@ import { factProtocols, valueName } from "./schema.js";
 import { connectionEnds, liveEndOf } from "./end-shape.js";
 import { connectionPacketScan, longestZeroWindowStall, scanPackets, type PacketStats } from "./packet-stats.js";
 import type { ConnContribution } from "../model/folded-view.js";
+import type { ById } from "../tcp/id-slots.js";
 
 export type { Facts } from "./protocol-facts.js";
 export { kafkaFacts, protocolFacts } from "./protocol-facts.js";
@@ -40,7 +41,7 @@ function gaps(times: number[]): number[] {
 const endpointKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${c.server.port}`;
 
 /** Connections with a SYN grouped by client address and server endpoint, in start order. */
-function handshakeGroups(conns: readonly (Connection | undefined)[]): Map<string, Connection[]> {
+function handshakeGroups(conns: Iterable<Connection | undefined>): Map<string, Connection[]> {
   const groups = new Map<string, Connection[]>();
   for (const c of conns) {
     if (!c || c.synPacket < 0) continue;
@@ -64,7 +65,8 @@ const liveAcross = new WeakMap<AnalysedCapture, { groups: Map<string, Connection
 export function buildConnectionFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Facts[] {
   const conns = capture.connections;
   const connectionFacts = connectionFactsBuilder(capture, need);
-  const out: Facts[] = need ? new Array<Facts>(conns.length) : [];
+  // Sparse when `need` picks a few: no slot per connection ever seen (a live capture's ids only grow).
+  const out: Facts[] = [];
   if (need && needIds) {
     for (const id of needIds) if (conns[id] && need(id)) out[id] = connectionFacts(conns[id]!);
     return out;
@@ -89,7 +91,9 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
   // Gathered over every connection: once per live snapshot (its rules run in two calls over it).
   let across = live ? liveAcross.get(capture) : undefined;
   if (!across) {
-    across = { groups: handshakeGroups(conns), paths: idlePaths(conns, capture, scan) };
+    // Over the connections held: a live capture's folded ones are in capture.folded, not holes to pass over.
+    const held = connectionsOf(capture);
+    across = { groups: handshakeGroups(held), paths: idlePaths(held, capture, scan) };
     if (live) liveAcross.set(capture, across);
   }
   const { groups, paths } = across;
@@ -98,12 +102,12 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
   const protocols = protocolsPerConnection(capture, need);
   // A live re-run reads the end shapes of the connections it builds, not of all it ever saw.
   const ends = live ? null : connectionEnds(capture);
-  const endOf = (c: Connection) => (ends ? ends[c.id]! : liveEndOf(capture, live!, c));
+  const endOf = (c: Connection) => (ends ? ends.at(c.id)! : liveEndOf(capture, live!, c));
   return connectionFacts;
 
   function connectionFacts(c: Connection): Facts {
-    const s = scan[c.id]!;
-    const k = kafka[c.id]!;
+    const s = scan.at(c.id)!;
+    const k = kafka.at(c.id)!;
     const end = endOf(c);
     // The same path's connections a live capture folded (src/live/folded.ts): their aggregate.
     const fp = capture.folded?.path(c.client.addr, c.server.addr, c.server.port);
@@ -153,7 +157,7 @@ export function connectionFactsBuilder(capture: AnalysedCapture, need?: (id: num
     if (c.c2s.firstTtl >= 0) f.client_ttl = big(c.c2s.firstTtl);
     if (c.s2c.firstTtl >= 0) f.server_ttl = big(c.s2c.firstTtl);
     if (k.clientId !== null) f.kafka_client_id = k.clientId;
-    const a = auth[c.id]!;
+    const a = auth.at(c.id)!;
     f.sasl_enabled_mechanisms = a.saslEnabled ?? NO_STRINGS;
     if (a.saslMechanism !== null) {
       f.sasl_mechanism = a.saslMechanism;
@@ -254,9 +258,9 @@ const pathKey = (c: Connection): string => `${c.client.addr}|${c.server.addr}|${
  * through. The middlebox's idle timeout lies between the longest survived and the shortest reset.
  */
 function idlePaths(
-  conns: readonly (Connection | undefined)[],
+  conns: Iterable<Connection | undefined>,
   capture: AnalysedCapture,
-  scan: readonly PacketStats[],
+  scan: ById<PacketStats>,
 ): Map<string, { resetIdles: number[]; survivedMaxUs: number }> {
   const out = new Map<string, { resetIdles: number[]; survivedMaxUs: number }>();
   for (const c of conns) {
@@ -264,7 +268,7 @@ function idlePaths(
     const k = pathKey(c);
     let p = out.get(k);
     if (!p) out.set(k, (p = { resetIdles: [], survivedMaxUs: 0 }));
-    const share = connShare(c, scan[c.id]!);
+    const share = connShare(c, scan.at(c.id)!);
     if (share.idleResetUs >= 0) p.resetIdles.push(share.idleResetUs);
     else if (share.survivedUs > p.survivedMaxUs) p.survivedMaxUs = share.survivedUs;
   }
@@ -532,8 +536,8 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
     // A live capture's folded connections count in both (connections: every id the capture gave).
     rst_connections: big(capture.connections.filter((c) => c?.close.how === "rst").length + (capture.folded?.rstConnections ?? 0)),
     kafka_exchanges: big(capture.exchanges.length),
-    kafka_unanswered: big(kafka.reduce((n, k) => n + k.unanswered, 0)),
-    kafka_error_responses: big(kafka.reduce((n, k) => n + k.errors, 0)),
+    kafka_unanswered: big(sum(kafka, (k) => k.unanswered)),
+    kafka_error_responses: big(sum(kafka, (k) => k.errors)),
     reconnects,
     max_reconnects: big(max),
   };
@@ -542,3 +546,9 @@ export function buildCaptureFacts(capture: AnalysedCapture): Facts {
   return { capture: f };
 }
 
+/** A total over the values of a per-connection list. */
+function sum<T>(values: Iterable<T>, of: (v: T) => number): number {
+  let n = 0;
+  for (const v of values) n += of(v);
+  return n;
+}

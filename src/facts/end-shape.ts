@@ -5,7 +5,8 @@
  */
 
 import { createDecodedPacket, decodePacket } from "../decode/packet.js";
-import type { AnalysedCapture } from "../model/analysed-capture.js";
+import { connectionsOf, type AnalysedCapture } from "../model/analysed-capture.js";
+import type { ById } from "../tcp/id-slots.js";
 import type { Connection } from "../tcp/types.js";
 import { TcpEvent } from "../tcp/types.js";
 import { connectionPacketScan, type ConnectionPacketScan } from "./packet-stats.js";
@@ -77,16 +78,21 @@ const endsCache = new WeakMap<AnalysedCapture, EndInfo[]>();
  * end.* share it. In a live capture each connection's end shape is kept between evaluations and
  * described again only when the connection had new packets.
  */
-export function connectionEnds(capture: AnalysedCapture): EndInfo[] {
+export function connectionEnds(capture: AnalysedCapture): ById<EndInfo> {
   const live = connectionPacketScan(capture);
   if (live) {
     live.advance(capture);
-    // Folded connections (a hole in the list) have no end shape: a hole here too.
-    const out = new Array<EndInfo>(capture.connections.length);
-    capture.connections.forEach((c, id) => {
-      if (c) out[id] = liveEndOf(capture, live, c);
-    });
-    return out;
+    // Read per connection from the scan's memo (an array by id would cost every id ever seen);
+    // folded connections (a hole in the list) have none.
+    return {
+      at: (id) => {
+        const c = capture.connections[id];
+        return c ? liveEndOf(capture, live, c) : undefined;
+      },
+      *[Symbol.iterator]() {
+        for (const c of connectionsOf(capture)) if (c) yield liveEndOf(capture, live, c);
+      },
+    };
   }
   let ends = endsCache.get(capture);
   if (!ends) {

@@ -8,6 +8,7 @@
 import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
 import { connectionEnds, liveEndOf, type EndInfo } from "./end-shape.js";
 import { connectionPacketScan } from "./packet-stats.js";
+import { IdSlots, type ById } from "../tcp/id-slots.js";
 
 export interface KafkaOfConnection {
   requests: number;
@@ -82,8 +83,8 @@ function fresh(): KafkaOfConnection {
 
 const NO_KAFKA: KafkaOfConnection = Object.freeze({ ...fresh(), unansweredFrames: Object.freeze([]) as unknown as number[], produceSizes: Object.freeze([]) as unknown as number[], sizeErrors: Object.freeze([]) as unknown as number[], answeredAfterClose: Object.freeze([]) as unknown as StoredExchange[] });
 
-/** Index = connection id. Computed once per capture. */
-export function kafkaPerConnection(capture: AnalysedCapture): KafkaOfConnection[] {
+/** By connection id. Computed once per capture (a live capture's: kept and advanced). */
+export function kafkaPerConnection(capture: AnalysedCapture): ById<KafkaOfConnection> {
   const kept = liveKafka.get(capture);
   if (kept) return kept.summaries(capture);
   let out = cache.get(capture);
@@ -101,7 +102,7 @@ function walk(capture: AnalysedCapture): KafkaOfConnection[] {
     if (e.connId >= out.length || e.dissector !== "kafka") continue;
     let k = out[e.connId]!;
     if (k === NO_KAFKA) out[e.connId] = k = fresh();
-    fold(k, e, clientCloseOf(ends[e.connId]));
+    fold(k, e, clientCloseOf(ends.at(e.connId)));
   }
   return out;
 }
@@ -175,8 +176,13 @@ export function exchangeOrder(e: StoredExchange): number {
  * Also kept: each connection's last request packet over every dissector's exchanges (exchange.last_on_connection).
  */
 export class LiveKafkaSummaries {
-  /** Index = connection id (NO_KAFKA: no Kafka exchange in the window). Shared with the re-run that reads it. */
-  private readonly out: KafkaOfConnection[] = [];
+  /** By connection id (none: no Kafka exchange in the window, read as NO_KAFKA). */
+  private readonly out = new IdSlots<KafkaOfConnection>();
+  /** What the re-run reads: every connection, NO_KAFKA for those without a summary of their own. */
+  private readonly view: ById<KafkaOfConnection> = {
+    at: (id) => this.out.at(id) ?? NO_KAFKA,
+    [Symbol.iterator]: () => this.out[Symbol.iterator](),
+  };
   /** The window's exchanges per connection, in the snapshot's order (every dissector's). */
   private readonly byConn = new Map<number, StoredExchange[]>();
   /** Per connection with Kafka exchanges: the frame of the client close its summary was folded with (-1: none). */
@@ -232,7 +238,7 @@ export class LiveKafkaSummaries {
       this.unfolded.delete(id);
       this.stale.delete(id);
       this.lastRequest.delete(id);
-      if (id < this.out.length) this.out[id] = NO_KAFKA;
+      this.out.delete(id);
     }
     this.cursor = appended.length;
     this.summarisedFor = null;
@@ -249,16 +255,15 @@ export class LiveKafkaSummaries {
   }
 
   /**
-   * Index = connection id, for the snapshot's connections: every summary as walk() gives it. A
+   * By connection id, for the snapshot's connections: every summary as walk() gives it. A
    * summary folds its new exchanges with the client's close as it is now; when that close differs
    * from the one its earlier exchanges were folded with, it is folded again from its whole list.
    */
-  summaries(capture: AnalysedCapture): KafkaOfConnection[] {
+  summaries(capture: AnalysedCapture): ById<KafkaOfConnection> {
     // A re-run reads them several times from one snapshot, over which nothing changes.
-    if (capture === this.summarisedFor) return this.out;
+    if (capture === this.summarisedFor) return this.view;
     this.summarisedFor = capture;
     const scan = connectionPacketScan(capture);
-    while (this.out.length < capture.connections.length) this.out.push(NO_KAFKA);
     if (scan) scan.advance(capture);
     const closeOf = (id: number): EndInfo | null => {
       const c = capture.connections[id];
@@ -271,8 +276,8 @@ export class LiveKafkaSummaries {
     for (const [id, todo] of this.unfolded) {
       if (this.stale.has(id)) continue;
       const close = closeOf(id);
-      let k = this.out[id]!;
-      if (k === NO_KAFKA) this.out[id] = k = fresh();
+      let k = this.out.at(id);
+      if (k === undefined) this.out.set(id, (k = fresh()));
       for (const e of todo) fold(k, e, close);
       this.foldedWithClose.set(id, close?.frame ?? -1);
     }
@@ -286,11 +291,13 @@ export class LiveKafkaSummaries {
         fold(k, e, close);
         any = true;
       }
-      this.out[id] = any ? k : NO_KAFKA;
-      if (any) this.foldedWithClose.set(id, close?.frame ?? -1);
+      if (any) {
+        this.out.set(id, k);
+        this.foldedWithClose.set(id, close?.frame ?? -1);
+      } else this.out.delete(id);
     }
     this.stale.clear();
-    return this.out;
+    return this.view;
   }
 }
 

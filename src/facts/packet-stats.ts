@@ -8,6 +8,7 @@
 
 import type { AnalysedCapture } from "../model/analysed-capture.js";
 import { TcpEvent, type Connection } from "../tcp/types.js";
+import { IdSlots, type ById } from "../tcp/id-slots.js";
 
 /**
  * What stays of a connection the scan forgot (a live window's retired row, src/live/retired-rows.ts):
@@ -89,7 +90,23 @@ export function longestZeroWindowStall(s: PacketStats, lastUs: number): { us: nu
 export function scanPackets(capture: AnalysedCapture): PacketStats[] {
   const scan = new ConnectionPacketScan(false);
   scan.advance(capture);
-  return scan.stats;
+  return Array.from({ length: capture.connections.length }, (_, id) => scan.stats.at(id)!);
+}
+
+/** What the scan keeps per connection. */
+interface ScanEntry {
+  stats: PacketStats;
+  /** The connection's last packet time (-1: none yet). */
+  lastTs: number;
+  /** The longest-silence end its after-idle counters count from. */
+  idleEnd: number;
+  /** Packet indexes (absolute) and how many are used; null once forgotten. */
+  list: Int32Array | null;
+  used: number;
+  /** Packets seen (kept after forget, for the memo's validity). */
+  seen: number;
+  /** Values derived from its packets, by slot (memo), with the packets seen when computed. */
+  memos: Map<string, { n: number; value: unknown }> | null;
 }
 
 /**
@@ -97,35 +114,31 @@ export function scanPackets(capture: AnalysedCapture): PacketStats[] {
  * Exact against scanPackets over the same packets: every counter is a running sum in packet
  * order, and the counters after the longest silence restart when the tracker moves that silence
  * (it moves it to the packet it is processing, always one this scan has not seen yet).
+ * A connection folded out of a live capture (fold) leaves nothing here (src/tcp/id-slots.ts).
  */
 export class ConnectionPacketScan {
-  readonly stats: PacketStats[] = [];
+  private readonly entries = new IdSlots<ScanEntry>();
+  /** Connections taken in (ids [0, opened)). */
+  private opened = 0;
   /** Packets the scan has taken in (the index rows [0, cursor)). */
   private cursor = 0;
-  private lastTs: number[] = [];
-  /** The longest-silence end each connection's after-idle counters count from. */
-  private idleEnd: number[] = [];
-  /** Packet indexes (0-based) per connection and how many are used; null once forgotten. */
-  private lists: Array<Int32Array | null> = [];
-  private used: number[] = [];
-  /** Per connection: packets seen (kept after forget, for the memo's validity). */
-  private seen: number[] = [];
-  private readonly memos = new Map<string, Array<{ n: number; value: unknown } | undefined>>();
   /** Connections whose packets are gone (their detail left a live window), and what stays of them. */
   private forgotten: ForgottenConnections = NONE_FORGOTTEN;
+
+  /** Each connection's counters (a folded one: an empty, frozen one). */
+  readonly stats: ById<PacketStats> = {
+    at: (id) => this.entries.at(id)?.stats ?? (id >= 0 && id < this.opened ? FOLDED_STATS : undefined),
+    [Symbol.iterator]: () => [...this.entries].map((e) => e.stats)[Symbol.iterator](),
+  };
 
   constructor(private readonly keepLists: boolean) {}
 
   /** Takes in the packets added to the index since the last call (and the connections opened since). */
   advance(capture: Pick<AnalysedCapture, "packets" | "connections">): void {
     const conns = capture.connections;
-    while (this.stats.length < conns.length) {
-      this.stats.push(newStats());
-      this.lastTs.push(-1);
-      this.idleEnd.push(0);
-      this.lists.push(null);
-      this.used.push(0);
-      this.seen.push(0);
+    for (; this.opened < conns.length; this.opened++) {
+      // A connection folded before the scan saw it (none on the live path) gets no entry.
+      if (conns[this.opened] !== undefined) this.entries.set(this.opened, { stats: newStats(), lastTs: -1, idleEnd: 0, list: null, used: 0, seen: 0, memos: null });
     }
     const p = capture.packets;
     const b = p.base;
@@ -138,17 +151,19 @@ export class ConnectionPacketScan {
       const conn = conns[c];
       // A connection a live capture folded (a hole): nothing is counted for it any more.
       if (conn === undefined) continue;
-      const s = this.stats[c]!;
-      this.seen[c]!++;
-      if (this.keepLists && !this.forgotten.has(c)) this.append(c, i);
+      const e = this.entries.at(c);
+      if (e === undefined) continue;
+      const s = e.stats;
+      e.seen++;
+      if (this.keepLists && !this.forgotten.has(c)) append(e, i);
       const flags = p.tcpFlags[r]!;
       if (flags & RST) s.rstPackets++;
       if (flags & FIN) s.finPackets++;
       const ts = p.tsUs[r]!;
       // What happened once the longest silence ended: a silent drop shows the client retransmitting
       // into nothing, with no packet from the server.
-      if (conn.longestIdleEndPacket !== this.idleEnd[c]) {
-        this.idleEnd[c] = conn.longestIdleEndPacket;
+      if (conn.longestIdleEndPacket !== e.idleEnd) {
+        e.idleEnd = conn.longestIdleEndPacket;
         s.afterIdleClientRetransmissions = 0;
         s.afterIdleServerPackets = 0;
       }
@@ -182,18 +197,18 @@ export class ConnectionPacketScan {
         s.stallStartFrame[d] = -1;
       }
       if (p.events[r]! & TcpEvent.KEEP_ALIVE) {
-        if (s.keepaliveIdleUs < 0 && this.lastTs[c]! >= 0) s.keepaliveIdleUs = ts - this.lastTs[c]!;
+        if (s.keepaliveIdleUs < 0 && e.lastTs >= 0) s.keepaliveIdleUs = ts - e.lastTs;
         s.keepalive[p.dir[r]! === 0 ? 0 : 1].push(ts);
       }
-      this.lastTs[c] = ts;
+      e.lastTs = ts;
     }
     this.cursor = p.count;
   }
 
   /** A connection's packet indexes (0-based), in capture order (lists kept only). */
   packetsOf(connId: number): Int32Array {
-    const l = this.lists[connId];
-    return l ? l.subarray(0, this.used[connId]!) : EMPTY;
+    const e = this.entries.at(connId);
+    return e?.list ? e.list.subarray(0, e.used) : EMPTY;
   }
 
   /**
@@ -201,17 +216,16 @@ export class ConnectionPacketScan {
    * packets it did not have then. A forgotten connection keeps its last value (its packets are gone).
    */
   memo<T>(slot: string, connId: number, compute: () => T): T {
-    let m = this.memos.get(slot);
-    if (!m) this.memos.set(slot, (m = []));
     if (this.forgotten.has(connId)) {
       const kept = this.forgotten.memo(slot, connId);
       if (kept !== undefined) return kept as T;
     }
-    const hit = m[connId];
-    const n = this.seen[connId] ?? 0;
+    const e = this.entries.at(connId);
+    const hit = e?.memos?.get(slot);
+    const n = e?.seen ?? 0;
     if (hit && (hit.n === n || this.forgotten.has(connId))) return hit.value as T;
     const value = compute();
-    m[connId] = { n, value };
+    if (e) (e.memos ??= new Map()).set(slot, { n, value });
     return value;
   }
 
@@ -226,33 +240,36 @@ export class ConnectionPacketScan {
     else if (this.forgotten === NONE_FORGOTTEN) this.forgotten = new ForgottenSet(this);
     for (const id of ids) {
       if (!kept) (this.forgotten as ForgottenSet).add(id);
-      this.lists[id] = null;
-      this.used[id] = 0;
+      const e = this.entries.at(id);
+      if (!e) continue;
+      e.list = null;
+      e.used = 0;
       if (kept) {
-        this.stats[id] = kept.stats(id);
-        for (const m of this.memos.values()) if (m[id] !== undefined) m[id] = undefined;
+        e.stats = kept.stats(id);
+        e.memos = null;
       }
     }
   }
 
   /**
    * Connections folded out of a live capture (src/live/folded.ts): their rows, which the scan read
-   * their counters from, are freed; one shared empty counter stands for each.
+   * their counters from, are freed, and so is their entry here (their counters read as an empty one).
    */
   fold(ids: readonly number[]): void {
-    for (const id of ids) this.stats[id] = FOLDED_STATS;
+    for (const id of ids) this.entries.delete(id);
   }
 
   /**
-   * The index dropped the rows before absolute index `base`: each connection's packet list keeps
-   * its packets from there on (a connection longer than the window is described from its last
-   * part; see describeEnd). Lists are in capture order, so it is a cut of each list's head.
+   * The index dropped the rows before absolute index `base` (the window moved): each connection's
+   * packet list keeps its packets from there on (a connection longer than the window is described
+   * from its last part; see describeEnd). Lists are in capture order, so it is a cut of each list's
+   * head. Walks the connections the scan holds, not every one it saw.
    */
   trimBefore(base: number): void {
-    for (let c = 0; c < this.lists.length; c++) {
-      const l = this.lists[c];
-      const n = this.used[c]!;
-      if (!l || n === 0 || l[0]! >= base) continue;
+    this.entries.forEach((e) => {
+      const l = e.list;
+      const n = e.used;
+      if (!l || n === 0 || l[0]! >= base) return;
       let lo = 0;
       let hi = n;
       while (lo < hi) {
@@ -261,33 +278,33 @@ export class ConnectionPacketScan {
         else hi = mid;
       }
       if (lo === n) {
-        this.lists[c] = null;
-        this.used[c] = 0;
-        continue;
+        e.list = null;
+        e.used = 0;
+        return;
       }
       const rest = n - lo;
       // Shrink a list that is mostly empty now (a long connection's list would otherwise keep its peak).
       if (rest * 4 < l.length && l.length > 16) {
         const next = new Int32Array(Math.max(16, rest * 2));
         next.set(l.subarray(lo, n));
-        this.lists[c] = next;
+        e.list = next;
       } else l.copyWithin(0, lo, n);
-      this.used[c] = rest;
-    }
+      e.used = rest;
+    });
   }
+}
 
-  private append(c: number, i: number): void {
-    let l = this.lists[c];
-    const n = this.used[c]!;
-    if (!l) this.lists[c] = l = new Int32Array(16);
-    else if (n === l.length) {
-      const bigger = new Int32Array(l.length * 2);
-      bigger.set(l);
-      this.lists[c] = l = bigger;
-    }
-    l[n] = i;
-    this.used[c] = n + 1;
+function append(e: ScanEntry, i: number): void {
+  let l = e.list;
+  const n = e.used;
+  if (!l) e.list = l = new Int32Array(16);
+  else if (n === l.length) {
+    const bigger = new Int32Array(l.length * 2);
+    bigger.set(l);
+    e.list = l = bigger;
   }
+  l[n] = i;
+  e.used = n + 1;
 }
 
 const EMPTY = new Int32Array(0);
@@ -308,7 +325,7 @@ class ForgottenSet implements ForgottenConnections {
     this.ids.add(id);
   }
   stats(id: number): PacketStats {
-    return this.scan.stats[id] ?? newStats();
+    return this.scan.stats.at(id) ?? newStats();
   }
   memo(): unknown {
     return undefined;

@@ -31,7 +31,9 @@
  * before it leaves. The Kafka summaries, protocols and login summaries per connection are kept
  * and advanced over the new messages; the re-run looks at the window's connections and the new
  * exchanges only. The aggregates per path and per server are still gathered over every
- * connection, once per re-run (a few operations per connection). kdiag watch paces the re-runs
+ * connection held (the window's and the compact rows'; the folded ones are counted in their
+ * aggregates, capture.folded), once per re-run (a few operations per connection): the conn.*
+ * and end.* aggregates walk capture.connectionsHeld, not every id ever seen. kdiag watch paces the re-runs
  * so that a finding prints within about a second of its evidence (src/cli/watch.ts); bench: the
  * live-mode section.
  */
@@ -46,7 +48,8 @@ import { liveEndOf } from "../facts/end-shape.js";
 import { LiveAuthSummaries, useLiveAuthSummaries } from "../facts/auth-per-connection.js";
 import { exchangeOrder, LiveKafkaSummaries, useLiveKafkaSummaries } from "../facts/kafka-per-connection.js";
 import { LiveProtocols, useLiveProtocols } from "../facts/protocols-per-connection.js";
-import { IdFlags, RetiredRows, type RetiredConnection } from "./retired-rows.js";
+import { RetiredRows, type RetiredConnection } from "./retired-rows.js";
+import { LeftIds } from "./left-ids.js";
 import { FoldedConnections } from "./folded.js";
 import { endShare } from "../rules/end-facts.js";
 import { connShare } from "../facts/build.js";
@@ -85,6 +88,7 @@ export function snapshotCapture(file: string, so: PassSoFar, bytes: PacketByteSo
     summary,
     packets: so.packets,
     connections: so.connections,
+    connectionsHeld: so.connectionsHeld,
     pdus: so.pdus as AnalysedCapture["pdus"],
     notes: [...so.notes],
     decode: so.decode,
@@ -126,10 +130,11 @@ export class LiveFindings {
   private readonly liveExchangeRules: CompiledRule[];
   /** Items evaluated in their settled state: nothing left for step() to find there. */
   private readonly exchangeDone = new WeakSet<StoredExchange>();
-  private readonly connDone = new IdFlags();
-  private readonly endDone = new IdFlags();
+  /** Connections in the window whose counters (connDone) or cause (endDone) were evaluated settled. */
+  private readonly connDone = new Set<number>();
+  private readonly endDone = new Set<number>();
   /** Connections whose detail left the window (src/live/window.ts): never evaluated again. */
-  private readonly retired = new IdFlags();
+  private readonly retired = new LeftIds();
   /** What stays of the connections that left, when retire() is given the capture (kdiag watch). */
   readonly rows = new RetiredRows();
   /**
@@ -150,10 +155,6 @@ export class LiveFindings {
   private readonly kafka = new LiveKafkaSummaries();
   /** The protocols per connection (conn.protocols), advanced over the new messages only. */
   private readonly protocols = new LiveProtocols();
-  /** Connections not retired, in id order (ids are added as the pass opens connections). */
-  private readonly held = new Set<number>();
-  /** Connections the pass had opened at the last step (those from here on are added to held). */
-  private connsSeen = 0;
   /** The pass's exchanges in the order it appended them (the snapshot's are sorted), as step() was last given. */
   private appendedExchanges: readonly StoredExchange[] | null = null;
   /** Connections whose cause the last step evaluated (what they leave the window with is that verdict). */
@@ -233,9 +234,8 @@ export class LiveFindings {
     const endNow = new Set<number>();
     // The connections in the window: those that left are never evaluated again, so a re-run
     // looks at these only, however many left before.
-    for (let id = this.connsSeen; id < conns.length; id++) if (!this.retired.has(id)) this.held.add(id);
-    this.connsSeen = conns.length;
-    const ids = [...this.held];
+    this.retired.see(conns.length);
+    const ids = this.retired.stillHeld();
     for (const id of ids) {
       const c = conns[id]!;
       if (this.endDone.has(c.id)) continue;
@@ -326,7 +326,7 @@ export class LiveFindings {
     if (capture) {
       for (const id of ids) {
         const c = capture.connections[id]!;
-        if (!this.rows.has(id)) this.rows.keep(c, liveEndOf(capture, this.scan, c), this.scan.stats[id]!);
+        if (!this.rows.has(id)) this.rows.keep(c, liveEndOf(capture, this.scan, c), this.scan.stats.at(id)!);
       }
     }
     this.scan.forget(ids, capture ? this.rows : undefined);
@@ -338,7 +338,8 @@ export class LiveFindings {
     }
     for (const id of ids) {
       this.retired.add(id);
-      this.held.delete(id);
+      this.connDone.delete(id);
+      this.endDone.delete(id);
       this.endSeenAt.delete(id);
       const now = new Set<string>();
       for (const f of this.pending.get(id) ?? []) {

@@ -17,10 +17,11 @@
  *
  * Rows are slots, not indexed by connection id: past a cap (`--keep-connections`), the oldest rows
  * are folded into per-server and per-path aggregates (src/live/folded.ts) and their slots reused,
- * so the rows' memory stops growing at the cap. What stays per connection id is the slot number
- * (4 bytes) and the id-indexed flags and list slots of the callers.
+ * so the rows' memory stops growing at the cap. The slot of each id is kept for the rows held
+ * only (src/tcp/id-slots.ts): a folded connection leaves nothing here.
  */
 
+import { IdSlots } from "../tcp/id-slots.js";
 import type { EndInfo, EndKind } from "../facts/end-shape.js";
 import { longestZeroWindowStall, type ForgottenConnections, type PacketStats } from "../facts/packet-stats.js";
 import { TCP_EVENT_NAMES, type CloseState, type Connection, type DirectionStats, type Endpoint, type ReassemblyStats, type RoleReason } from "../tcp/types.js";
@@ -106,46 +107,13 @@ const TRIGGER_FROM: readonly EndInfo["triggerFrom"][] = ["none", "client", "serv
 
 const NO_KEEPALIVE: [number[], number[]] = Object.freeze([Object.freeze([]), Object.freeze([])]) as unknown as [number[], number[]];
 
-/** Id-indexed flags (a connection retired, settled...): a byte a connection instead of a Set entry. */
-export class IdFlags {
-  private bits = new Uint8Array(1024);
-  private n = 0;
-
-  has(id: number): boolean {
-    return id < this.bits.length && this.bits[id] === 1;
-  }
-
-  add(id: number): void {
-    if (id >= this.bits.length) {
-      let cap = this.bits.length;
-      while (cap <= id) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.bits);
-      this.bits = next;
-    }
-    if (this.bits[id] === 0) this.n++;
-    this.bits[id] = 1;
-  }
-
-  delete(id: number): void {
-    if (this.has(id)) {
-      this.bits[id] = 0;
-      this.n--;
-    }
-  }
-
-  get size(): number {
-    return this.n;
-  }
-}
-
 export class RetiredRows implements ForgottenConnections {
   private f = new Float64Array(0);
   private i = new Int32Array(0);
   /** The view of each row (the one object that stays of its connection), by slot. */
   private readonly views: Array<RetiredConnection | undefined> = [];
-  /** Slot of each connection id (-1: none: not retired, or folded). */
-  private slotOf = new Int32Array(1024).fill(-1);
+  /** Slot of each connection id retired and not folded (src/tcp/id-slots.ts: costs the rows held, not every id). */
+  private readonly slotOf = new IdSlots<number>();
   /** Slots freed by folding, reused first. */
   private readonly free: number[] = [];
   /** Slots in use. */
@@ -171,7 +139,7 @@ export class RetiredRows implements ForgottenConnections {
   }
 
   has(id: number): boolean {
-    return id < this.slotOf.length && this.slotOf[id]! >= 0;
+    return this.slotOf.at(id) !== undefined;
   }
 
   /**
@@ -182,10 +150,10 @@ export class RetiredRows implements ForgottenConnections {
     const out: number[] = [];
     while (this.used > keep && this.head < this.order.length) {
       const id = this.order[this.head++]!;
-      const slot = this.slotOf[id]!;
+      const slot = this.slotOf.at(id)!;
       const view = this.views[slot]!;
       into.fold(view, view, view);
-      this.slotOf[id] = -1;
+      this.slotOf.delete(id);
       this.views[slot] = undefined;
       this.malformed.delete(id);
       this.keepalive.delete(id);
@@ -296,7 +264,8 @@ export class RetiredRows implements ForgottenConnections {
 
   /** The view of a retired connection (undefined for one not kept, or folded). */
   view(id: number): RetiredConnection | undefined {
-    return this.has(id) ? this.views[this.slotOf[id]!] : undefined;
+    const slot = this.slotOf.at(id);
+    return slot === undefined ? undefined : this.views[slot];
   }
 
   /** Its packet counters (ConnectionPacketScan reads them once it forgot the connection). */
@@ -321,8 +290,8 @@ export class RetiredRows implements ForgottenConnections {
 
   /** A folded connection's view read after its row was freed is a bug: said, not read from another row. */
   private rowOf(id: number): number {
-    const slot = id < this.slotOf.length ? this.slotOf[id]! : -1;
-    if (slot < 0) throw new Error(`retired row of connection ${id} read after it was folded`);
+    const slot = this.slotOf.at(id);
+    if (slot === undefined) throw new Error(`retired row of connection ${id} read after it was folded`);
     return slot;
   }
 
@@ -353,18 +322,12 @@ export class RetiredRows implements ForgottenConnections {
 
   /** A row for connection `id`: a freed one, else a new one (capacity doubles). */
   private slotFor(id: number): number {
-    if (this.has(id)) return this.slotOf[id]!;
-    if (id >= this.slotOf.length) {
-      let n = this.slotOf.length;
-      while (n <= id) n *= 2;
-      const next = new Int32Array(n).fill(-1);
-      next.set(this.slotOf);
-      this.slotOf = next;
-    }
+    const kept = this.slotOf.at(id);
+    if (kept !== undefined) return kept;
     const slot = this.free.pop() ?? this.used;
     this.used++;
     this.room(slot);
-    this.slotOf[id] = slot;
+    this.slotOf.set(id, slot);
     return slot;
   }
 

@@ -18,7 +18,7 @@
 import type { Note, StoredExchange, StoredPdu } from "../model/analysed-capture.js";
 import type { PassSoFar } from "../model/analyse.js";
 import type { Connection } from "../tcp/types.js";
-import { IdFlags } from "./retired-rows.js";
+import { LeftIds } from "./left-ids.js";
 
 /** How much detail to keep: the last `packets` packets, or the last `us` microseconds of capture time. */
 export type WindowSize = { packets: number } | { us: number };
@@ -109,7 +109,7 @@ export interface RetiredSummary {
 
 export class LiveWindow {
   /** Connections whose detail left the window. */
-  readonly retired = new IdFlags();
+  readonly retired = new LeftIds();
   readonly summary: RetiredSummary = { connections: 0, pdus: 0, exchanges: 0, byApi: new Map() };
   /** The oldest connection (by id, i.e. by first packet) not retired yet, as last looked at. */
   private oldest = 0;
@@ -129,12 +129,12 @@ export class LiveWindow {
    */
   retire(so: PassSoFar, done: (c: Connection) => boolean, nowUs: number): number[] {
     const now: number[] = [];
-    // Every connection below the oldest one in the window left already.
-    this.advanceOldest(so.connections);
-    for (let id = this.oldest; id < so.connections.length; id++) {
+    // The connections still held, not every id after the oldest of them.
+    this.retired.see(so.connections.length);
+    for (const id of this.retired.stillHeld()) {
       const c = so.connections[id];
       // A hole: folded, so retired long ago.
-      if (c === undefined || this.retired.has(c.id) || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
+      if (c === undefined || !this.leaving(c, so.packets.count, nowUs) || !done(c)) continue;
       now.push(c.id);
     }
     if (now.length === 0) return now;
@@ -181,6 +181,7 @@ export class LiveWindow {
   }
 
   private advanceOldest(connections: readonly (Connection | undefined)[]): void {
+    this.retired.see(connections.length);
     while (this.oldest < connections.length && this.retired.has(this.oldest)) this.oldest++;
   }
 

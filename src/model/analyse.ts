@@ -57,6 +57,8 @@ export interface PassSoFar {
   pdus: readonly StoredPdu[];
   /** Index = connection id; a hole for a connection folded (fold). */
   connections: readonly (Connection | undefined)[];
+  /** The connections not folded, in id order (what a walk over them visits). */
+  connectionsHeld: Iterable<Connection>;
   /** Exchanges paired so far, in the order they completed (the end of the pass sorts them). */
   exchanges: readonly StoredExchange[];
   notes: readonly Note[];
@@ -140,7 +142,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
     },
   }, { identifyOnly: opts.identifyOnly ?? false, ...(opts.limits ? { limits: opts.limits } : {}) });
   const { tracker, pkt } = step;
-  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, exchanges, notes, decode, swapped, forget: (ids, compact) => tracker.forget(ids, compact), fold: (ids) => tracker.fold(ids) };
+  const soFar: PassSoFar = { packets, pdus, connections: tracker.connections, connectionsHeld: tracker.connectionsHeld, exchanges, notes, decode, swapped, forget: (ids, compact) => tracker.forget(ids, compact), fold: (ids) => tracker.fold(ids) };
 
   const onFrame = (f: Frame): void => {
     const tsUs = f.tsSec * 1e6 + f.tsNsec / 1000;

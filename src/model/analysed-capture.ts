@@ -66,6 +66,11 @@ export interface AnalysedCapture {
    * into `folded` and leaves a hole in their place (no object per folded connection).
    */
   connections: readonly (Connection | undefined)[];
+  /**
+   * A live capture's connections not folded, in id order: what a walk over every connection
+   * visits, without passing over the holes of every connection folded (connectionsOf()).
+   */
+  connectionsHeld?: Iterable<Connection>;
   pdus: StoredPdu[];
   /** Paired requests and responses, in the order the request was seen (orphans at their response). */
   exchanges: StoredExchange[];
@@ -86,4 +91,9 @@ export interface AnalysedCapture {
    * wherever kdiag shows or writes packet bytes (src/model/secret-bytes.ts).
    */
   showSecrets?: boolean;
+}
+
+/** Every connection of the capture, in id order: a live capture's without its folded ones (holes are skipped by the caller either way). */
+export function connectionsOf(capture: Pick<AnalysedCapture, "connections" | "connectionsHeld">): Iterable<Connection | undefined> {
+  return capture.connectionsHeld ?? capture.connections;
 }

@@ -8,7 +8,7 @@
  * through and what did not on the same path, so they follow each capture's own numbers.
  */
 
-import type { AnalysedCapture, StoredExchange } from "../model/analysed-capture.js";
+import { connectionsOf, type AnalysedCapture, type StoredExchange } from "../model/analysed-capture.js";
 import { DESIGNED_WAIT_APIS, kafkaPerConnection } from "../facts/kafka-per-connection.js";
 import { kafkaApiName } from "../facts/kafka-names.js";
 import type { Connection } from "../tcp/types.js";
@@ -67,7 +67,8 @@ interface Attempt {
 export function buildEndFacts(capture: AnalysedCapture, need?: (id: number) => boolean, needIds?: Iterable<number>): Array<{ end: Facts; path: Facts }> {
   const conns = capture.connections;
   const { endOf } = endFactsOf(capture);
-  const out: Array<{ end: Facts; path: Facts }> = need ? new Array<{ end: Facts; path: Facts }>(conns.length) : [];
+  // Sparse when `need` picks a few: no slot per connection ever seen (a live capture's ids only grow).
+  const out: Array<{ end: Facts; path: Facts }> = [];
   if (need && needIds) {
     for (const id of needIds) if (conns[id] && need(id)) out[id] = endOf(conns[id]!, id);
   } else for (const c of conns) if (c && (!need || need(c.id))) out[c.id] = endOf(c, c.id);
@@ -94,6 +95,8 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   const kept = liveSnapshot ? liveEndFactsOf.get(capture) : undefined;
   if (kept) return kept;
   const conns = capture.connections;
+  // Walks visit the connections held (a live capture's: not the holes of every one folded).
+  const held = connectionsOf(capture);
   // Connections folded out of a live capture (past --keep-connections): their aggregates join the lists below.
   const folded: FoldedView | undefined = capture.folded;
   const ends = connectionEnds(capture);
@@ -104,7 +107,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
 
   // The request the end concerns: the connection's last Kafka request sent before the end.
   const requestAt = (c: Connection, e: EndInfo): StoredExchange | null => {
-    const r = kafka[c.id]!.lastRequest;
+    const r = kafka.at(c.id)!.lastRequest;
     return r && r.request && r.request.first <= e.frame ? r : null;
   };
 
@@ -112,11 +115,12 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   // second, with no answer and no idle before it, counts as refused.
   const accepted = new Map<string, number[]>();
   const refused = new Map<string, number[]>();
-  conns.forEach((c, id) => {
+  for (const c of held) {
     // A hole: a connection a live capture folded (its Kafka went with its exchanges).
-    if (!c) return;
-    const k = kafka[id]!;
-    const e = ends[id]!;
+    if (!c) continue;
+    const id = c.id;
+    const k = kafka.at(id)!;
+    const e = ends.at(id)!;
     const key = serverKey(c);
     for (const s of k.sizeErrors) pushTo(refused, key, s);
     const r = requestAt(c, e);
@@ -124,7 +128,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
       e.tsUs - r.request!.tsUs <= SOON_US && (e.idleBeforeTriggerUs < IDLE_FLOOR_US);
     for (const s of k.produceSizes) if (!(closedOnIt && r!.request!.length === s)) pushTo(accepted, key, s);
     if (closedOnIt) pushTo(refused, key, r!.request!.length);
-  });
+  }
 
   // Idle per path: the longest survived silences, and the silences that ended in a RST within a
   // second of the next send or in unanswered retransmissions.
@@ -132,15 +136,17 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   const killedByPath = new Map<string, number[]>();
   const idleClosesByServer = new Map<string, number[]>();
   // Kafka was decoded on the connection, in the clear or inside TLS.
-  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka[c.id]!.requests > 0;
-  const shares: EndContribution[] = [];
-  conns.forEach((c, id) => {
-    if (!c) return;
-    const sh = (shares[id] = endShare(c, ends[id]!, carriesKafka(c)));
+  const carriesKafka = (c: Connection): boolean => c.dissector === "kafka" || kafka.at(c.id)!.requests > 0;
+  // By connection id, in id order (a Map: an array by id would cost every id ever seen).
+  const shares = new Map<number, EndContribution>();
+  for (const c of held) {
+    if (!c) continue;
+    const sh = endShare(c, ends.at(c.id)!, carriesKafka(c));
+    shares.set(c.id, sh);
     if (sh.survivedUs >= 0) pushTo(survivedByPath, pathKey(c), sh.survivedUs);
     if (sh.killedUs >= 0) pushTo(killedByPath, pathKey(c), sh.killedUs);
     if (sh.idleCloseUs >= 0) pushTo(idleClosesByServer, serverKey(c), sh.idleCloseUs);
-  });
+  }
   for (const [k, s] of folded?.servers ?? []) for (const us of s.idleCloses.items) pushTo(idleClosesByServer, k, us);
 
   // Reconnects: the next connection of the same client (client id where decoded, else host) to
@@ -149,12 +155,12 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   // connections to one broker.
   const synsByPath = new Map<string, Attempt[]>();
   const synsByServer = new Map<string, Attempt[]>();
-  conns.forEach((c, id) => {
-    if (!c || c.synPacket < 0) return;
-    const a: Attempt = { id, startUs: c.startUs, clientAddr: c.client.addr, failed: ends[id]!.connectFailed };
+  for (const c of held) {
+    if (!c || c.synPacket < 0) continue;
+    const a: Attempt = { id: c.id, startUs: c.startUs, clientAddr: c.client.addr, failed: ends.at(c.id)!.connectFailed };
     pushTo(synsByPath, pathKey(c), a);
     pushTo(synsByServer, serverKey(c), a);
-  });
+  }
   // Folded attempts: the most recent of each server with their time (older ones: below, by count).
   for (const [k, s] of folded?.servers ?? []) {
     for (const y of s.syns.items) {
@@ -178,7 +184,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
     acceptedFrom.set(k, suffix);
   }
   const kafkaPorts = new Set<number>();
-  for (const c of conns) if (c && carriesKafka(c)) kafkaPorts.add(c.server.port);
+  for (const c of held) if (c && carriesKafka(c)) kafkaPorts.add(c.server.port);
   for (const s of folded?.servers.values() ?? []) if (s.kafka) kafkaPorts.add(s.port);
   const closesByServer = new Map<string, number[]>();
   // Closes of busy Kafka connections with nothing asked of the server: an outage closes many at
@@ -274,13 +280,13 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
   return built;
 
   function endOf(c: Connection, id: number): { end: Facts; path: Facts } {
-    const e = ends[id]!;
-    const k = kafka[id]!;
+    const e = ends.at(id)!;
+    const k = kafka.at(id)!;
     const endedUs = e.how !== "none" ? e.tsUs : e.lastUs;
     const sameClient = (o: Attempt): boolean => {
       if (o.clientAddr !== c.client.addr) return false;
       // A folded attempt's client id went with its exchanges.
-      const oid = o.id >= 0 ? kafka[o.id]!.clientId : null;
+      const oid = o.id >= 0 ? kafka.at(o.id)!.clientId : null;
       return k.clientId === null || oid === null || oid === k.clientId;
     };
     const samePath = synsByPath.get(pathKey(c)) ?? [];
@@ -293,7 +299,7 @@ export function endFactsOf(capture: AnalysedCapture): EndFactsOf {
         break;
       }
     }
-    const sameId = next !== undefined && next.id >= 0 && k.clientId !== null && kafka[next.id]!.clientId === k.clientId;
+    const sameId = next !== undefined && next.id >= 0 && k.clientId !== null && kafka.at(next.id)!.clientId === k.clientId;
     const quietAtEnd = captureEndUs - e.lastUs;
 
     // Kinds beyond FIN/RST.

@@ -31,6 +31,7 @@ import type { CloseInfo, PacketRef } from "../plugins/api.js";
 import { afterSegment, analyzeSegment, ConnAnalysis, FlowAnalysis, toFieldMask } from "./analysis.js";
 import { formatAddr } from "../decode/format.js";
 import { ConnectionTable } from "./connection-table.js";
+import { IdSlots } from "./id-slots.js";
 import { ConnectionReassembler, ReassemblyBudget } from "./reassembly.js";
 import { inferServer, type InferredRole } from "./roles.js";
 import type { Connection, DirectionStats, PacketVerdict, ReassemblyLimits, StreamSink } from "./types.js";
@@ -154,8 +155,10 @@ export class TcpTracker {
   private readonly table = new ConnectionTable<Tracked>();
   /** Index = connection id; undefined once folded (fold): a live capture's oldest connections past its cap. */
   private readonly list: Array<Connection | undefined> = [];
-  /** Per connection id; null once let go (forget). */
-  private readonly tracked: Array<Tracked | null> = [];
+  /** The records of `list` not folded, in id order: a walk over them skips the folded ones' holes. */
+  private readonly held = new IdSlots<Connection>();
+  /** Per connection id; none once let go (forget): a live capture holds only its window's (src/tcp/id-slots.ts). */
+  private readonly tracked = new IdSlots<Tracked>();
   private readonly openSink: ((conn: Connection) => StreamSink | null) | undefined;
   private readonly budget: ReassemblyBudget;
   private readonly ref: PacketRef = { first: 0, last: 0, tsUs: 0, streamOffset: 0 };
@@ -170,6 +173,11 @@ export class TcpTracker {
 
   get connections(): readonly (Connection | undefined)[] {
     return this.list;
+  }
+
+  /** The connections not folded, in id order. */
+  get connectionsHeld(): Iterable<Connection> {
+    return this.held;
   }
 
   /** Bytes currently held out of order across all connections (for tests and memory reports). */
@@ -325,7 +333,7 @@ export class TcpTracker {
     if (this.finished) return;
     this.finished = true;
     for (const t of this.tracked) {
-      if (t !== null && t.reasm !== null) {
+      if (t.reasm !== null) {
         t.reasm.flush(t.conn.lastPacket, t.conn.endUs);
         this.closeSink(t, { how: "end-of-capture", by: null, tsUs: t.conn.endUs });
       }
@@ -343,16 +351,20 @@ export class TcpTracker {
   forget(ids: Iterable<number>, compact?: (c: Connection) => Connection): void {
     let n = 0;
     for (const id of ids) {
-      const t = this.tracked[id];
+      const t = this.tracked.at(id);
       if (!t) continue;
-      if (compact) this.list[id] = compact(t.conn);
+      if (compact) {
+        const kept = compact(t.conn);
+        this.list[id] = kept;
+        this.held.set(id, kept);
+      }
       t.reasm?.release();
       t.reasm = null;
       t.sinkState = SINK_DONE;
-      this.tracked[id] = null;
+      this.tracked.delete(id);
       n++;
     }
-    if (n > 0) this.table.retain((t) => this.tracked[t.conn.id] === t);
+    if (n > 0) this.table.retain((t) => this.tracked.at(t.conn.id) === t);
   }
 
   /**
@@ -362,8 +374,9 @@ export class TcpTracker {
    */
   fold(ids: Iterable<number>): void {
     for (const id of ids) {
-      if (this.tracked[id]) throw new Error(`connection ${id} folded while still tracked`);
+      if (this.tracked.at(id)) throw new Error(`connection ${id} folded while still tracked`);
       this.list[id] = undefined;
+      this.held.delete(id);
     }
   }
 
@@ -422,7 +435,8 @@ export class TcpTracker {
       last: { dir: -1, ipVersion: 0, ipId: -1, seq: 0, ack: 0, flags: 0, window: 0, payloadLen: 0, tsVal: -1, tsEcr: -1, sackCount: 0, sackLeft: -1, sackRight: -1 },
     };
     this.list.push(conn);
-    this.tracked.push(t);
+    this.held.set(conn.id, conn);
+    this.tracked.set(t.conn.id, t);
     this.table.set(t);
     return t;
   }

@@ -104,6 +104,19 @@ describe("TcpTracker.forget", () => {
     tracker.finish();
     expect(sinks[0]!.trace().filter((t) => t.startsWith("close"))).toEqual([]);
   });
+
+  it("lists the connections not folded in id order, with what forget made of them; a folded one leaves a hole and is not walked", () => {
+    const tracker = new TcpTracker();
+    let n = 0;
+    for (const p of [...a.packets, ...b.packets, ...later.packets]) tracker.track(++n, p.tsUs, p.wireLen, p.pkt, p.frame);
+    expect([...tracker.connectionsHeld].map((c) => c.id)).toEqual([0, 1]);
+    const compact = { ...tracker.connections[0]!, compacted: true };
+    tracker.forget([0], () => compact);
+    expect([...tracker.connectionsHeld][0]).toBe(compact);
+    tracker.fold([0]);
+    expect(tracker.connections[0]).toBeUndefined();
+    expect([...tracker.connectionsHeld].map((c) => c.id)).toEqual([1]);
+  });
 });
 
 describe("LiveWindow", () => {

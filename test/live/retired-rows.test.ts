@@ -7,7 +7,8 @@ import { analyseCapture } from "../../src/model/analyse.js";
 import { createRegistry } from "../../src/plugins/builtin.js";
 import { connectionEnds } from "../../src/facts/end-shape.js";
 import { longestZeroWindowStall, scanPackets } from "../../src/facts/packet-stats.js";
-import { IdFlags, RETIRED_ROW_BYTES, RetiredRows } from "../../src/live/retired-rows.js";
+import { RETIRED_ROW_BYTES, RetiredRows } from "../../src/live/retired-rows.js";
+import { LeftIds } from "../../src/live/left-ids.js";
 
 const CAPTURES = [
   "test/fixtures/matrix/controls/busy-one-host-client.pcap.gz",
@@ -53,17 +54,18 @@ describe("RetiredRows", () => {
   });
 });
 
-describe("IdFlags", () => {
-  it("holds ids far apart, counts them, and forgets one", () => {
-    const f = new IdFlags();
+describe("LeftIds", () => {
+  it("says which ids left, far apart, counts them, and lists those still held in id order", () => {
+    const f = new LeftIds();
+    f.see(5);
     f.add(3);
     f.add(100_000);
     f.add(3);
     expect(f.size).toBe(2);
     expect(f.has(3) && f.has(100_000)).toBe(true);
-    expect(f.has(4) || f.has(10_000_000)).toBe(false);
-    f.delete(3);
-    expect(f.has(3)).toBe(false);
-    expect(f.size).toBe(1);
+    // Opened and held, or never opened: not left.
+    expect(f.has(4) || f.has(99_999) || f.has(10_000_000)).toBe(false);
+    expect(f.stillHeld().slice(0, 4)).toEqual([0, 1, 2, 4]);
+    expect(f.stillHeld().length).toBe(100_001 - 2);
   });
 });
