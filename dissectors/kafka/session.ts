@@ -31,7 +31,7 @@ import {
   type DecompressBudget,
 } from "./records-summary.js";
 import { flat } from "./flat.js";
-import { SaslState } from "./sasl-state.js";
+import { SaslState, type SaslPart } from "./sasl-state.js";
 import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./message-tree.js";
 
 /** A records field decoded in detail mode: where its bytes start in the PDU, and what they hold. */
@@ -294,16 +294,13 @@ export class KafkaSession implements StreamDissector {
       { start: r.bodyOffset, end: r.end },
       problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
     );
-    this.ctx.emit({
+    this.ctx.emit(withExtras({
       dir: "c2s",
       ref: at,
       length: wireLength,
       summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${sasl && sasl.text ? ` ${sasl.text}` : ""}${recordsTag(facts)}${unfinished || problem.tag}`,
       fields,
-      ...(tree ? { tree: sasl ? withSaslNode(tree, sasl.node) : tree } : {}),
-      ...(sasl && sasl.secrets.length > 0 ? { secrets: sasl.secrets } : {}),
-      ...(problem.malformed ? { malformed: problem.malformed } : {}),
-    });
+    }, tree, sasl, problem.malformed));
 
     if (apiKey === PRODUCE_KEY && facts.acks === 0 && endedAfter === undefined) {
       this.ctx.exchange({
@@ -393,16 +390,13 @@ export class KafkaSession implements StreamDissector {
       { start: r.bodyOffset, end: r.end },
       problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
     );
-    this.ctx.emit({
+    this.ctx.emit(withExtras({
       dir: "s2c",
       ref: at,
       length: wireLength,
       summary: flat`${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${sasl && sasl.text ? ` ${sasl.text}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
       fields,
-      ...(tree ? { tree: sasl ? withSaslNode(tree, sasl.node) : tree } : {}),
-      ...(sasl && sasl.secrets.length > 0 ? { secrets: sasl.secrets } : {}),
-      ...(problem.malformed ? { malformed: problem.malformed } : {}),
-    });
+    }, tree, sasl, problem.malformed));
 
     const merged = req ? mergeFacts(req.facts, facts) : facts;
     const exchangeFields = kafkaFields(apiKey, apiVersion, corr, clientId, merged);
@@ -486,6 +480,18 @@ function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId:
     out["kafka.batch_crc_ok"] = f.batchCrcOk;
   }
   return out;
+}
+
+/**
+ * A message's optional parts, set only when present (in the order a reader sees them: tree,
+ * secrets, malformed). Set on the object rather than spread into a literal: three spreads per
+ * message cost more than the rest of building it.
+ */
+function withExtras(pdu: Pdu, tree: TreeNode[] | null | undefined, sasl: SaslPart | null, malformed: string | undefined): Pdu {
+  if (tree) pdu.tree = sasl ? withSaslNode(tree, sasl.node) : tree;
+  if (sasl && sasl.secrets.length > 0) pdu.secrets = sasl.secrets;
+  if (malformed) pdu.malformed = malformed;
+  return pdu;
 }
 
 /** The decoded SASL token, under the body of the message's tree. */

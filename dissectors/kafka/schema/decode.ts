@@ -253,7 +253,7 @@ export function decodeRequest(bytes: Uint8Array, start = 0, end = bytes.length, 
   const h = decodeRequestHeader(bytes, start, limit);
   if (!h.ok) return { ok: false, error: h.error!, header: h.header, body: {}, bodyOffset: h.end, end: h.end, trailing: limit - h.end };
   const b = compileReader(h.header.api_key!, h.header.api_version!, "request", options?.keep)(bytes, h.end, limit, options);
-  return { ok: b.ok, ...(b.error ? { error: b.error } : {}), header: h.header, body: b.value, bodyOffset: h.end, end: b.end, trailing: b.trailing };
+  return messageResult(b, h.header, h.end);
 }
 
 /** A response PDU without its size prefix, given the API key and version of its request. */
@@ -276,7 +276,13 @@ export function decodeResponse(
   const h = decodeResponseHeader(bytes, hv, start, limit);
   if (!h.ok) return { ok: false, error: h.error!, header: h.header, body: {}, bodyOffset: h.end, end: h.end, trailing: limit - h.end };
   const b = compileReader(apiKey, apiVersion, "response", options?.keep)(bytes, h.end, limit, options);
-  return { ok: b.ok, ...(b.error ? { error: b.error } : {}), header: h.header, body: b.value, bodyOffset: h.end, end: b.end, trailing: b.trailing };
+  return messageResult(b, h.header, h.end);
+}
+
+/** A message's result from its body's (an object spread here cost as much as the header's decode). */
+function messageResult<H>(b: DecodeResult, header: Partial<H>, bodyOffset: number): MessageResult<H> {
+  if (b.error) return { ok: b.ok, error: b.error, header, body: b.value, bodyOffset, end: b.end, trailing: b.trailing };
+  return { ok: b.ok, header, body: b.value, bodyOffset, end: b.end, trailing: b.trailing };
 }
 
 // ---- version fitting -------------------------------------------------------------------------
