@@ -76,13 +76,25 @@ export interface ReadOptions {
 export type KeepField = (field: FieldDef, struct: string, topLevel: boolean) => boolean;
 
 export interface Ctx {
-  spans: SpanTable | null;
-  maxDepth: number;
-  records: RecordsHook;
-  maxEmptyElements: number;
+  readonly spans: SpanTable | null;
+  readonly maxDepth: number;
+  readonly records: RecordsHook;
+  readonly maxEmptyElements: number;
 }
 
+/** The context of each options object, made once (a session decodes every message with the same one or two). */
+const ctxs = new WeakMap<ReadOptions, Ctx>();
+const DEFAULT_CTX = newCtx(undefined);
+
+/** The (read-only) context of a decode with these options. */
 export function makeCtx(o?: ReadOptions): Ctx {
+  if (!o) return DEFAULT_CTX;
+  let ctx = ctxs.get(o);
+  if (!ctx) ctxs.set(o, (ctx = newCtx(o)));
+  return ctx;
+}
+
+function newCtx(o: ReadOptions | undefined): Ctx {
   return {
     spans: o?.spans ?? null,
     maxDepth: o?.maxDepth ?? 32,
