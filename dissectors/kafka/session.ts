@@ -508,19 +508,38 @@ function withField(fields: Record<string, FieldValue>, name: string, value: Fiel
 function mergeFacts(req: KafkaFacts, res: KafkaFacts): KafkaFacts {
   return {
     ...req,
-    topics: [...new Set([...req.topics, ...res.topics])],
-    topicIds: [...new Set([...req.topicIds, ...res.topicIds])],
-    partitions: [...new Set([...req.partitions, ...res.partitions])],
+    topics: union(req.topics, res.topics),
+    topicIds: union(req.topicIds, res.topicIds),
+    partitions: union(req.partitions, res.partitions),
     errors: res.errors,
     errorMessages: res.errorMessages,
     throttleMs: res.throttleMs,
     // A Fetch response's batches are the exchange's batches; a Produce request's are its own.
-    batchSizes: [...req.batchSizes, ...res.batchSizes],
-    batchCodecs: [...req.batchCodecs, ...res.batchCodecs],
+    batchSizes: both(req.batchSizes, res.batchSizes),
+    batchCodecs: both(req.batchCodecs, res.batchCodecs),
     recordCount: req.recordCount + res.recordCount,
     batchCrcOk: req.batchCrcOk && res.batchCrcOk,
-    recordProblems: [...req.recordProblems, ...res.recordProblems],
+    recordProblems: both(req.recordProblems, res.recordProblems),
   };
+}
+
+/**
+ * The values of two lists without repeats (each is already without repeats: collectFacts), in
+ * order. Read-only from here on, so an input list is returned as it is when the other adds nothing
+ * (most exchanges: one topic on both sides, or none on one).
+ */
+function union<T>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  if (a.length === 1 && b.length === 1 && a[0] === b[0]) return a;
+  return [...new Set([...a, ...b])];
+}
+
+/** Both lists, one after the other (the input itself when the other is empty). */
+function both<T>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...a, ...b];
 }
 
 /** Labels made so far, by api key and version (a few dozen in a capture; each message needs two or three). */
@@ -539,6 +558,7 @@ export function requestLabel(apiKey: number, apiVersion: number): string {
 
 function topicsText(f: KafkaFacts): string {
   if (f.topics.length === 0) return "";
+  if (f.topics.length === 1) return ` topics=${f.topics[0]}`;
   const shown = f.topics.slice(0, 3).join(",");
   return ` topics=${shown}${f.topics.length > 3 ? `,+${f.topics.length - 3}` : ""}`;
 }
