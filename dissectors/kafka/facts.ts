@@ -6,7 +6,7 @@
 
 import type { FieldDef } from "./schema/table.js";
 import { inRange } from "./schema/table.js";
-import type { KafkaObject, KafkaValue } from "./schema/index.js";
+import type { KafkaObject, KafkaValue, KeepField } from "./schema/index.js";
 
 export interface KafkaFacts {
   topics: string[];
@@ -60,54 +60,172 @@ export function emptyFacts(): KafkaFacts {
 /** Collects facts from `value` laid out by `defs` at `version`; partial values are fine. */
 export function collectFacts(defs: readonly FieldDef[], value: KafkaObject, version: number): KafkaFacts {
   const facts = emptyFacts();
-  walk(defs, value, version, "", true, facts);
-  facts.topics = [...new Set(facts.topics)];
-  facts.topicIds = [...new Set(facts.topicIds)];
-  facts.partitions = [...new Set(facts.partitions)];
+  walk(planFor(defs, version), value, facts);
+  facts.topics = unique(facts.topics);
+  facts.topicIds = unique(facts.topicIds);
+  facts.partitions = unique(facts.partitions);
   return facts;
 }
 
-function walk(
-  defs: readonly FieldDef[],
-  value: KafkaObject,
-  version: number,
-  structName: string,
-  topLevel: boolean,
-  facts: KafkaFacts,
-): void {
+/** The list itself when it holds one value or none (most messages: one topic, one partition). */
+function unique<T>(list: T[]): T[] {
+  return list.length < 2 ? list : [...new Set(list)];
+}
+
+/** What a field gives the facts (`record` below), decided once per layout and version. */
+const enum Fact {
+  None,
+  Error,
+  ErrorMessage,
+  Throttle,
+  Acks,
+  Timeout,
+  MaxWait,
+  TransactionalId,
+  GroupId,
+  MemberId,
+  Topic,
+  TopicId,
+  Partition,
+}
+
+/** One field of a layout that can give a fact: a value, or a struct (list) to walk into. */
+interface PlanStep {
+  key: string;
+  fact: Fact;
+  /** A `records` field (its summary gives the batch facts). */
+  records: boolean;
+  /** For struct and []struct fields: the struct's own plan (never empty). */
+  inner: PlanStep[] | null;
+}
+
+/**
+ * Per layout (a message's or a struct's field list) and version: its fields present at that
+ * version that can give a fact, in layout order. A message walks only these (a Fetch response's
+ * records and offsets, a Metadata response's brokers are skipped without a look), instead of
+ * every field with a version check and a key comparison chain per field, per message.
+ */
+const plans = new WeakMap<readonly FieldDef[], Map<number, PlanStep[]>>();
+
+function planFor(defs: readonly FieldDef[], version: number): PlanStep[] {
+  let byVersion = plans.get(defs);
+  if (!byVersion) plans.set(defs, (byVersion = new Map()));
+  let plan = byVersion.get(version);
+  if (!plan) byVersion.set(version, (plan = makePlan(defs, version, "", true)));
+  return plan;
+}
+
+/**
+ * The fields whose values collectFacts reads (ReadOptions.keep): a decode that builds only these
+ * gives the same facts as a full one.
+ */
+export const factField: KeepField = (def, struct, topLevel) =>
+  def.t === "records" || factOf(def.k, topLevel, /Topic/.test(struct), /Partition/.test(struct)) !== Fact.None;
+
+function makePlan(defs: readonly FieldDef[], version: number, structName: string, topLevel: boolean): PlanStep[] {
   const inTopic = /Topic/.test(structName);
   const inPartition = /Partition/.test(structName);
+  const plan: PlanStep[] = [];
   for (const def of defs) {
     if (!inRange(def.v, version) && !inRange(def.tv, version)) continue;
-    const v = value[def.k];
-    if (v === undefined || v === null) continue;
     if (def.f && (def.t === "struct" || def.t === "[]struct")) {
-      const items = Array.isArray(v) ? v : [v];
-      for (const item of items) {
-        if (isObject(item)) walk(def.f, item, version, def.s ?? "", false, facts);
-      }
+      const inner = makePlan(def.f, version, def.s ?? "", false);
+      if (inner.length > 0) plan.push({ key: def.k, fact: Fact.None, records: false, inner });
       continue;
     }
-    record(def, v, topLevel, inTopic, inPartition, facts);
+    const fact = factOf(def.k, topLevel, inTopic, inPartition);
+    const records = def.t === "records";
+    if (fact !== Fact.None || records) plan.push({ key: def.k, fact, records, inner: null });
+  }
+  return plan;
+}
+
+/** Which fact a field's key gives where it sits (the value's type is checked per message). */
+function factOf(k: string, topLevel: boolean, inTopic: boolean, inPartition: boolean): Fact {
+  if (k === "error_code") return Fact.Error;
+  if (k === "error_message") return Fact.ErrorMessage;
+  if (k === "throttle_time_ms") return topLevel ? Fact.Throttle : Fact.None;
+  if (k === "acks") return topLevel ? Fact.Acks : Fact.None;
+  if (k === "timeout_ms") return topLevel ? Fact.Timeout : Fact.None;
+  if (k === "max_wait_ms") return topLevel ? Fact.MaxWait : Fact.None;
+  if (k === "transactional_id") return Fact.TransactionalId;
+  if (k === "group_id") return Fact.GroupId;
+  if (k === "member_id") return Fact.MemberId;
+  if ((inTopic && k === "name") || k === "topic" || k === "topic_name") return Fact.Topic;
+  if (inTopic && k === "topic_id") return Fact.TopicId;
+  if (inPartition && (k === "index" || k === "partition_index" || k === "partition")) return Fact.Partition;
+  return Fact.None;
+}
+
+function walk(plan: readonly PlanStep[], value: KafkaObject, facts: KafkaFacts): void {
+  for (let i = 0; i < plan.length; i++) {
+    const step = plan[i]!;
+    const v = value[step.key];
+    if (v === undefined || v === null) continue;
+    if (step.inner !== null) {
+      if (Array.isArray(v)) {
+        for (const item of v) if (isObject(item)) walk(step.inner, item, facts);
+      } else if (isObject(v)) walk(step.inner, v, facts);
+      continue;
+    }
+    if (!record(step.fact, v, facts) && step.records && isObject(v) && typeof v.length === "number") recordFacts(v, facts);
   }
 }
 
-function record(def: FieldDef, v: KafkaValue, topLevel: boolean, inTopic: boolean, inPartition: boolean, facts: KafkaFacts): void {
-  const k = def.k;
-  if (k === "error_code" && typeof v === "number") facts.errors.push(v);
-  else if (k === "error_message" && typeof v === "string") facts.errorMessages.push(v);
-  else if (k === "throttle_time_ms" && topLevel && typeof v === "number") facts.throttleMs = v;
-  else if (k === "acks" && topLevel && typeof v === "number") facts.acks = v;
-  else if (k === "timeout_ms" && topLevel && typeof v === "number") facts.timeoutMs = v;
-  else if (k === "max_wait_ms" && topLevel && typeof v === "number") facts.maxWaitMs = v;
-  else if (k === "transactional_id" && typeof v === "string") facts.transactionalId = v;
-  else if (k === "group_id" && typeof v === "string") facts.groupId = v;
-  else if (k === "member_id" && typeof v === "string" && v !== "") facts.memberId = v;
-  else if (((inTopic && k === "name") || k === "topic" || k === "topic_name") && typeof v === "string") facts.topics.push(v);
-  else if (inTopic && k === "topic_id" && typeof v === "string") facts.topicIds.push(v);
-  else if (inPartition && (k === "index" || k === "partition_index" || k === "partition") && typeof v === "number") {
-    facts.partitions.push(v);
-  } else if (def.t === "records" && isObject(v) && typeof v.length === "number") recordFacts(v, facts);
+/** Adds a field's value to its fact when it has the fact's type; false when it did not. */
+function record(fact: Fact, v: KafkaValue, facts: KafkaFacts): boolean {
+  switch (fact) {
+    case Fact.None:
+      return false;
+    case Fact.Error:
+      if (typeof v !== "number") return false;
+      facts.errors.push(v);
+      return true;
+    case Fact.ErrorMessage:
+      if (typeof v !== "string") return false;
+      facts.errorMessages.push(v);
+      return true;
+    case Fact.Throttle:
+      if (typeof v !== "number") return false;
+      facts.throttleMs = v;
+      return true;
+    case Fact.Acks:
+      if (typeof v !== "number") return false;
+      facts.acks = v;
+      return true;
+    case Fact.Timeout:
+      if (typeof v !== "number") return false;
+      facts.timeoutMs = v;
+      return true;
+    case Fact.MaxWait:
+      if (typeof v !== "number") return false;
+      facts.maxWaitMs = v;
+      return true;
+    case Fact.TransactionalId:
+      if (typeof v !== "string") return false;
+      facts.transactionalId = v;
+      return true;
+    case Fact.GroupId:
+      if (typeof v !== "string") return false;
+      facts.groupId = v;
+      return true;
+    case Fact.MemberId:
+      if (typeof v !== "string" || v === "") return false;
+      facts.memberId = v;
+      return true;
+    case Fact.Topic:
+      if (typeof v !== "string") return false;
+      facts.topics.push(v);
+      return true;
+    case Fact.TopicId:
+      if (typeof v !== "string") return false;
+      facts.topicIds.push(v);
+      return true;
+    case Fact.Partition:
+      if (typeof v !== "number") return false;
+      facts.partitions.push(v);
+      return true;
+  }
 }
 
 /** A records field as the records hook summarised it (records-summary.ts), or a bare reference. */

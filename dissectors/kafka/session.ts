@@ -5,7 +5,7 @@
  */
 
 import type { CloseInfo, Dir, ExchangeSide, FieldValue, Framing, PacketRef, Pdu, StreamContext, StreamDissector, TreeNode } from "../../src/plugins/api.js";
-import { collectFacts, emptyFacts, type KafkaFacts } from "./facts.js";
+import { collectFacts, emptyFacts, factField, type KafkaFacts } from "./facts.js";
 import { findMessageStart } from "./framing.js";
 import { API_NAMES } from "./fields.js";
 import { KAFKA_ERRORS } from "./generated/errors.js";
@@ -31,7 +31,7 @@ import {
   type DecompressBudget,
 } from "./records-summary.js";
 import { flat } from "./flat.js";
-import { SaslState } from "./sasl-state.js";
+import { SaslState, type SaslPart } from "./sasl-state.js";
 import { buildTree, MAX_TREE_RECORDS, PREVIEW_BYTES, recordsNode } from "./message-tree.js";
 
 /** A records field decoded in detail mode: where its bytes start in the PDU, and what they hold. */
@@ -50,6 +50,11 @@ function clientIdSpan(pdu: Uint8Array): Span | undefined {
 }
 
 const API_VERSIONS_KEY = 18;
+/**
+ * APIs whose whole body the session reads (the broker's versions, the SASL state); for the others
+ * the analysis pass builds only the fields the facts need (factField).
+ */
+const WHOLE_BODY = new Set([API_VERSIONS_KEY, 17 /* SaslHandshake */, 36 /* SaslAuthenticate */]);
 const PRODUCE_KEY = 0;
 /** Orphan responses are decoded by trying every layout; after this many per connection we stop trying. */
 const MAX_ORPHAN_FITS = 64;
@@ -91,6 +96,13 @@ export class KafkaSession implements StreamDissector {
   private readonly keysSeen = new Set<number>();
   private orphanFits = 0;
   private readonly readOptions: ReadOptions;
+  /**
+   * Outside detail mode: readOptions that build only the fields the facts read. The rest of a
+   * message is still read with every check (malformed stays malformed), not allocated: a Fetch
+   * response's offsets (bigints), a Metadata response's brokers. Views decode the whole message
+   * again from the packet bytes.
+   */
+  private readonly factOptions: ReadOptions;
   /** Detail mode: the decoded records behind each records summary object of the current message. */
   private readonly recordDetails: WeakMap<object, RecordDetail> | null;
   /** Detail mode: where each field of the decoded messages lies in its PDU. */
@@ -137,6 +149,7 @@ export class KafkaSession implements StreamDissector {
       const summary: RecordsHook = (buf, offset, length) => summariseRecords(this.decode(buf.subarray(offset, offset + length), { maxRecords: 0 }), offset, length);
       this.readOptions = { records: opts.records ?? summary, ...(this.spans ? { spans: this.spans } : {}) };
     }
+    this.factOptions = opts.trees ? this.readOptions : { ...this.readOptions, keep: factField };
   }
 
   /** Records decoded within the decompression budgets; the first refusal for a budget is a note. */
@@ -187,6 +200,10 @@ export class KafkaSession implements StreamDissector {
     return [headerNode, bodyNode];
   }
 
+  private optionsFor(apiKey: number): ReadOptions {
+    return WHOLE_BODY.has(apiKey) ? this.readOptions : this.factOptions;
+  }
+
   framingFor(dir: Dir): Framing | undefined {
     return this.sasl.framingFor(dir);
   }
@@ -233,7 +250,9 @@ export class KafkaSession implements StreamDissector {
   private request(bytes: Uint8Array, at: PacketRef, wireLength: number): void {
     this.packet = at.last;
     const cut = bytes.length < wireLength;
-    const r = decodeRequest(bytes, 4, bytes.length, this.readOptions);
+    // The API key (int16 after the size) picks what is built; a shorter PDU fails in the header anyway.
+    const key = bytes.length >= 6 ? ((bytes[4]! << 24) >> 16) | bytes[5]! : -1;
+    const r = decodeRequest(bytes, 4, bytes.length, this.optionsFor(key));
     const h = r.header;
     if (h.api_key === undefined || h.api_version === undefined || h.correlation_id === undefined) {
       this.ctx.emit({ dir: "c2s", ref: at, length: wireLength, summary: "Kafka request (header cut short)", fields: { "kafka.len": wireLength - 4 }, malformed: "request header too short" });
@@ -259,7 +278,8 @@ export class KafkaSession implements StreamDissector {
     if (problem.unknown) fields["kafka.unknown_api"] = true;
     const sasl = this.sasl.request(apiKey, apiVersion, r.body, bytes, r.bodyOffset);
     if (sasl) Object.assign(fields, sasl.fields);
-    const tree = this.tree(
+    // Detail mode only: outside it the header list and labels would be built for nothing.
+    const tree = this.recordDetails && this.tree(
       "Request",
       requestLabel(apiKey, apiVersion),
       [
@@ -274,16 +294,13 @@ export class KafkaSession implements StreamDissector {
       { start: r.bodyOffset, end: r.end },
       problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
     );
-    this.ctx.emit({
+    this.ctx.emit(withExtras({
       dir: "c2s",
       ref: at,
       length: wireLength,
       summary: flat`${requestLabel(apiKey, apiVersion)} Request corr=${corr}${clientId ? ` client=${clientId}` : ""}${topicsText(facts)}${sasl && sasl.text ? ` ${sasl.text}` : ""}${recordsTag(facts)}${unfinished || problem.tag}`,
       fields,
-      ...(tree ? { tree: sasl ? withSaslNode(tree, sasl.node) : tree } : {}),
-      ...(sasl && sasl.secrets.length > 0 ? { secrets: sasl.secrets } : {}),
-      ...(problem.malformed ? { malformed: problem.malformed } : {}),
-    });
+    }, tree, sasl, problem.malformed));
 
     if (apiKey === PRODUCE_KEY && facts.acks === 0 && endedAfter === undefined) {
       this.ctx.exchange({
@@ -336,7 +353,7 @@ export class KafkaSession implements StreamDissector {
       fits = guess.versions;
       apiVersion = fits[0]!;
     }
-    const r = decodeResponse(bytes, apiKey, apiVersion, 4, bytes.length, this.readOptions);
+    const r = decodeResponse(bytes, apiKey, apiVersion, 4, bytes.length, this.optionsFor(apiKey));
     const def = apiDef(apiKey);
     const facts = def ? collectFacts(def.res, r.body, apiVersion) : emptyFacts();
     const problem = decodeProblem(r.ok, r.error, cut);
@@ -359,7 +376,7 @@ export class KafkaSession implements StreamDissector {
     }
     const range = fits.length > 1 ? `-${fits[fits.length - 1]}` : "";
     const sure = confidence === "certain" ? "" : ` [request not captured: ${confidence} ${requestLabel(apiKey, apiVersion)}${range}]`;
-    const tree = this.tree(
+    const tree = this.recordDetails && this.tree(
       "Response",
       requestLabel(apiKey, apiVersion),
       [
@@ -373,16 +390,13 @@ export class KafkaSession implements StreamDissector {
       { start: r.bodyOffset, end: r.end },
       problem.malformed ? `[Malformed: ${problem.malformed}; the fields above were decoded before it]` : problem.tag ? problem.tag.trim() : undefined,
     );
-    this.ctx.emit({
+    this.ctx.emit(withExtras({
       dir: "s2c",
       ref: at,
       length: wireLength,
       summary: flat`${requestLabel(apiKey, apiVersion)} Response corr=${corr}${topicsText(facts)}${errorsText ? ` ${errorsText}` : ""}${sasl && sasl.text ? ` ${sasl.text}` : ""}${recordsTag(facts)}${sure}${problem.tag}`,
       fields,
-      ...(tree ? { tree: sasl ? withSaslNode(tree, sasl.node) : tree } : {}),
-      ...(sasl && sasl.secrets.length > 0 ? { secrets: sasl.secrets } : {}),
-      ...(problem.malformed ? { malformed: problem.malformed } : {}),
-    });
+    }, tree, sasl, problem.malformed));
 
     const merged = req ? mergeFacts(req.facts, facts) : facts;
     const exchangeFields = kafkaFields(apiKey, apiVersion, corr, clientId, merged);
@@ -468,6 +482,18 @@ function kafkaFields(apiKey: number, apiVersion: number, corr: number, clientId:
   return out;
 }
 
+/**
+ * A message's optional parts, set only when present (in the order a reader sees them: tree,
+ * secrets, malformed). Set on the object rather than spread into a literal: three spreads per
+ * message cost more than the rest of building it.
+ */
+function withExtras(pdu: Pdu, tree: TreeNode[] | null | undefined, sasl: SaslPart | null, malformed: string | undefined): Pdu {
+  if (tree) pdu.tree = sasl ? withSaslNode(tree, sasl.node) : tree;
+  if (sasl && sasl.secrets.length > 0) pdu.secrets = sasl.secrets;
+  if (malformed) pdu.malformed = malformed;
+  return pdu;
+}
+
 /** The decoded SASL token, under the body of the message's tree. */
 function withSaslNode(tree: TreeNode[], node: TreeNode | null): TreeNode[] {
   return node ? [...tree, node] : tree;
@@ -482,27 +508,57 @@ function withField(fields: Record<string, FieldValue>, name: string, value: Fiel
 function mergeFacts(req: KafkaFacts, res: KafkaFacts): KafkaFacts {
   return {
     ...req,
-    topics: [...new Set([...req.topics, ...res.topics])],
-    topicIds: [...new Set([...req.topicIds, ...res.topicIds])],
-    partitions: [...new Set([...req.partitions, ...res.partitions])],
+    topics: union(req.topics, res.topics),
+    topicIds: union(req.topicIds, res.topicIds),
+    partitions: union(req.partitions, res.partitions),
     errors: res.errors,
     errorMessages: res.errorMessages,
     throttleMs: res.throttleMs,
     // A Fetch response's batches are the exchange's batches; a Produce request's are its own.
-    batchSizes: [...req.batchSizes, ...res.batchSizes],
-    batchCodecs: [...req.batchCodecs, ...res.batchCodecs],
+    batchSizes: both(req.batchSizes, res.batchSizes),
+    batchCodecs: both(req.batchCodecs, res.batchCodecs),
     recordCount: req.recordCount + res.recordCount,
     batchCrcOk: req.batchCrcOk && res.batchCrcOk,
-    recordProblems: [...req.recordProblems, ...res.recordProblems],
+    recordProblems: both(req.recordProblems, res.recordProblems),
   };
 }
 
+/**
+ * The values of two lists without repeats (each is already without repeats: collectFacts), in
+ * order. Read-only from here on, so an input list is returned as it is when the other adds nothing
+ * (most exchanges: one topic on both sides, or none on one).
+ */
+function union<T>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  if (a.length === 1 && b.length === 1 && a[0] === b[0]) return a;
+  return [...new Set([...a, ...b])];
+}
+
+/** Both lists, one after the other (the input itself when the other is empty). */
+function both<T>(a: T[], b: T[]): T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...a, ...b];
+}
+
+/** Labels made so far, by api key and version (a few dozen in a capture; each message needs two or three). */
+const labels = new Map<number, string>();
+
 export function requestLabel(apiKey: number, apiVersion: number): string {
-  return `${API_NAMES[apiKey] ?? `ApiKey(${apiKey})`} v${apiVersion}`;
+  const id = apiKey * 0x10000 + apiVersion;
+  let label = labels.get(id);
+  if (label === undefined) {
+    label = `${API_NAMES[apiKey] ?? `ApiKey(${apiKey})`} v${apiVersion}`;
+    // Values come from the wire: past a bound, labels are made each time rather than kept.
+    if (labels.size < 4096) labels.set(id, label);
+  }
+  return label;
 }
 
 function topicsText(f: KafkaFacts): string {
   if (f.topics.length === 0) return "";
+  if (f.topics.length === 1) return ` topics=${f.topics[0]}`;
   const shown = f.topics.slice(0, 3).join(",");
   return ` topics=${shown}${f.topics.length > 3 ? `,+${f.topics.length - 3}` : ""}`;
 }
@@ -516,13 +572,16 @@ function recordsTag(f: KafkaFacts): string {
 
 /** Non-zero error codes by name, each once: "MESSAGE_TOO_LARGE". */
 export function errorNames(codes: readonly number[]): string {
+  if (codes.every((c) => c === 0)) return "";
   const names = [...new Set(codes.filter((c) => c !== 0))].map((c) => KAFKA_ERRORS[c] ?? `ERROR_${c}`);
   return names.join(",");
 }
 
+const CLEAN: { tag: string; malformed?: string; unknown: boolean } = Object.freeze({ tag: "", unknown: false });
+
 /** Turns a decode result into a flag: unknown API/version, malformed, or cut by the capture. */
 function decodeProblem(ok: boolean, error: DecodeError | undefined, cut: boolean): { tag: string; malformed?: string; unknown: boolean } {
-  if (ok || !error) return { tag: "", unknown: false };
+  if (ok || !error) return CLEAN;
   if (error.code === "unknown_api") return { tag: " [unknown API key: not in the protocol table]", unknown: true };
   if (error.code === "unknown_version") return { tag: " [version newer than the protocol table]", unknown: true };
   // Bytes missing from the capture (or a connection closed mid-message) explain any error after them.

@@ -122,7 +122,7 @@ export async function analyseCapture(input: string | readonly string[], opts: An
       strings.fields(pdu.fields);
       // A packet list's line: a few thousand distinct among hundreds of thousands of messages (the
       // store keeps it as a template and numbers instead: src/model/summary-table.ts).
-      if (!pduStore) pdu.summary = strings.get(pdu.summary);
+      if (!pduStore) pdu.summary = strings.summary(pdu.summary);
       const dissector = by ?? conn.dissector ?? "";
       if (pduStore) pduStore.add(pdu, conn.id, dissector, step.current);
       else pdus.push(Object.assign(pdu, { connId: conn.id, dissector, packet: step.current }));

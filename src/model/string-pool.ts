@@ -10,6 +10,11 @@
 
 import type { FieldValue } from "../plugins/api.js";
 
+/** Summary lines looked up before deciding whether pooling them finds copies (StringPool.summary). */
+const SUMMARY_TRIAL = 10_000;
+/** Pooling summaries stops when fewer than one in this many was found. */
+const SUMMARY_MIN_HITS = 10;
+
 /** Arrays up to this length, of numbers, strings and booleans, are shared (one error code, one topic). */
 const SHARED_ARRAY_MAX = 4;
 
@@ -33,6 +38,23 @@ export class StringPool {
     return this.pool.size;
   }
 
+  /**
+   * A packet list line as kept by the live pass: pooled while pooling finds copies. Kafka's lines
+   * each carry their correlation id, so none repeats: after SUMMARY_TRIAL lines with fewer than
+   * one in SUMMARY_MIN_HITS found, lines are kept as they are (hashing each one cost more than
+   * the rest of storing the message). TLS record lines repeat and stay pooled.
+   */
+  summary(s: string): string {
+    if (this.summaryTried >= SUMMARY_TRIAL && this.summaryHits * SUMMARY_MIN_HITS < this.summaryTried) return s;
+    this.summaryTried++;
+    const pooled = this.get(s);
+    if (pooled !== s) this.summaryHits++;
+    return pooled;
+  }
+
+  private summaryTried = 0;
+  private summaryHits = 0;
+
   get(s: string): string {
     if (s.length > this.maxLength) return s;
     const known = this.pool.get(s);
@@ -52,7 +74,20 @@ export class StringPool {
     }
   }
 
+  /** One-element lists (most of them: `[0]` errors, one topic, one partition), by their value: no key to build. */
+  private readonly oneNumber = new Map<number, FieldValue[]>();
+  private readonly oneString = new Map<string, FieldValue[]>();
+
   private array(values: FieldValue[]): FieldValue[] {
+    if (values.length === 1) {
+      const v = values[0];
+      // -0 is not 0 here, but is as a Map key: it takes the general path.
+      if (typeof v === "number" && !Object.is(v, -0)) return this.one(this.oneNumber, v, v);
+      if (typeof v === "string" && v.length <= 64) {
+        const pooled = this.get(v);
+        return this.one(this.oneString, pooled, pooled);
+      }
+    }
     const key = sharedKey(values);
     if (key !== null) {
       const known = this.arrays.get(key);
@@ -65,6 +100,15 @@ export class StringPool {
       else if (Array.isArray(v)) out[i] = this.array(v);
     }
     if (key !== null && this.arrays.size < this.maxEntries) this.arrays.set(key, Object.freeze(out) as FieldValue[]);
+    return out;
+  }
+
+  /** The shared frozen `[value]` of `map`; a fresh copy once the map is full (as for other lists). */
+  private one<K>(map: Map<K, FieldValue[]>, key: K, value: FieldValue): FieldValue[] {
+    const known = map.get(key);
+    if (known) return known;
+    const out = [value];
+    if (map.size < this.maxEntries) map.set(key, Object.freeze(out) as FieldValue[]);
     return out;
   }
 }

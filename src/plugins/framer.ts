@@ -115,7 +115,7 @@ export class Framer {
             return;
           }
           if (n - pos >= len && len <= this.bufferLimit) {
-            this.out.pdu(bytes.subarray(pos, pos + len), { ...at, streamOffset: at.streamOffset + pos }, len);
+            this.out.pdu(bytes.subarray(pos, pos + len), refAt(at, at.streamOffset + pos), len);
             pos += len;
             continue;
           }
@@ -257,4 +257,14 @@ export class Framer {
     this.windowFill = 0;
     this.consume(rest, { ...at, first: at.last, streamOffset: windowStart + found });
   }
+}
+
+/**
+ * A copy of `at` (the tracker reuses its own) with another stream offset: built field by field, as
+ * an object spread per PDU cost more than the framing around it.
+ */
+function refAt(at: PacketRef, streamOffset: number): PacketRef {
+  const ref: PacketRef = { first: at.first, last: at.last, tsUs: at.tsUs, streamOffset };
+  if (at.endedAfter !== undefined) ref.endedAfter = at.endedAfter;
+  return ref;
 }

@@ -59,16 +59,42 @@ export interface ReadOptions {
    * version), where the remaining-bytes check cannot bound the count. Default 10000.
    */
   maxEmptyElements?: number;
+  /**
+   * Build values only for the fields this selects (and the structs holding them); every other
+   * field is still read with the same checks, so a message decodes, fails or leaves trailing bytes
+   * exactly as in a full decode, but nothing is allocated for it. The analysis pass keeps the
+   * fields its facts need; a view that shows the whole message decodes it again without this.
+   */
+  keep?: KeepField;
 }
+
+/**
+ * Whether a field's value is built: `struct` is the type name of the struct it belongs to ("" for
+ * a message body's own fields), `topLevel` true for those. Must answer the same for the same
+ * arguments (compiled readers are cached per selector).
+ */
+export type KeepField = (field: FieldDef, struct: string, topLevel: boolean) => boolean;
 
 export interface Ctx {
-  spans: SpanTable | null;
-  maxDepth: number;
-  records: RecordsHook;
-  maxEmptyElements: number;
+  readonly spans: SpanTable | null;
+  readonly maxDepth: number;
+  readonly records: RecordsHook;
+  readonly maxEmptyElements: number;
 }
 
+/** The context of each options object, made once (a session decodes every message with the same one or two). */
+const ctxs = new WeakMap<ReadOptions, Ctx>();
+const DEFAULT_CTX = newCtx(undefined);
+
+/** The (read-only) context of a decode with these options. */
 export function makeCtx(o?: ReadOptions): Ctx {
+  if (!o) return DEFAULT_CTX;
+  let ctx = ctxs.get(o);
+  if (!ctx) ctxs.set(o, (ctx = newCtx(o)));
+  return ctx;
+}
+
+function newCtx(o: ReadOptions | undefined): Ctx {
   return {
     spans: o?.spans ?? null,
     maxDepth: o?.maxDepth ?? 32,
@@ -105,6 +131,8 @@ function attachPartial(e: PartialFail, into: KafkaObject, key: string): void {
 interface Step {
   key: string;
   read: ValueReader;
+  /** false: the field is read (checked) but its value is not built or stored (ReadOptions.keep). */
+  store: boolean;
 }
 
 const FIXED: Partial<Record<Primitive, [number, (r: Reader) => KafkaValue]>> = {
@@ -147,6 +175,62 @@ function compilePrimitive(t: Primitive, compact: boolean, nullable: boolean): Co
     default:
       throw new Error(`unhandled primitive ${t}`);
   }
+}
+
+/** Skips a primitive with exactly the checks its reader makes (same errors at the same offsets). */
+function skipPrimitive(t: Primitive, compact: boolean, nullable: boolean): Compiled {
+  const fixed = FIXED[t];
+  if (fixed) {
+    const min = fixed[0];
+    return {
+      min,
+      read: (r) => {
+        r.need(min);
+        r.pos += min;
+        return null;
+      },
+    };
+  }
+  const lenMin = compact ? 1 : t === "string" ? 2 : 4;
+  const wide = t !== "string";
+  return {
+    min: lenMin,
+    read: (r) => {
+      const at = r.pos;
+      const n = r.length(compact, wide);
+      if (n < 0) {
+        if (nullable && n === -1) return null;
+        throw new DecodeFail("bad_length", at);
+      }
+      r.skip(n, at);
+      return null;
+    },
+  };
+}
+
+/** Array framing around an element reader that builds nothing (a skipped field): the same checks as compileArray. */
+function skipArray(elem: Compiled, compact: boolean, nullable: boolean): Compiled {
+  const elemMin = elem.min;
+  return {
+    min: compact ? 1 : 4,
+    read: (r, ctx, depth) => {
+      const at = r.pos;
+      const n = r.length(compact, true);
+      if (n < 0) {
+        if (nullable && n === -1) return null;
+        throw new DecodeFail("bad_count", at);
+      }
+      if (elemMin > 0 ? n * elemMin > r.end - r.pos : n > ctx.maxEmptyElements) throw new DecodeFail("bad_count", at);
+      let i = 0;
+      try {
+        for (; i < n; i++) elem.read(r, ctx, depth);
+      } catch (e) {
+        if (e instanceof DecodeFail) e.path.unshift(i);
+        throw e;
+      }
+      return null;
+    },
+  };
 }
 
 /** Array framing around an element reader; the count is checked before any allocation. */
@@ -195,22 +279,33 @@ function compileArray(elem: Compiled, compact: boolean, nullable: boolean): Comp
  * message's flexibility at that version: it selects compact encodings (unless a field overrides
  * it) and adds the trailing tagged-field section.
  */
-export function compileStruct(fields: readonly FieldDef[], version: number, flexible: boolean): { fill: StructReader; min: number } {
+export function compileStruct(
+  fields: readonly FieldDef[],
+  version: number,
+  flexible: boolean,
+  keep?: KeepField,
+  struct = "",
+  topLevel = true,
+): { fill: StructReader; min: number; keeps: boolean } {
   const steps: Step[] = [];
   const tagged = new Map<number, Step>();
   let min = flexible ? 1 : 0; // the tagged-field count
+  let keeps = !keep;
   for (const f of fields) {
     if (!inRange(f.v, version)) continue;
     const isTagged = flexible && inRange(f.tv, version);
-    const c = compileField(f, version, flexible);
+    const c = compileField(f, version, flexible, keep, struct, topLevel);
+    if (c.store) keeps = true;
     if (isTagged) {
-      tagged.set(f.tag!, { key: f.k, read: c.read });
+      tagged.set(f.tag!, { key: f.k, read: c.read, store: c.store });
     } else {
-      steps.push({ key: f.k, read: c.read });
+      steps.push({ key: f.k, read: c.read, store: c.store });
       min += c.min;
     }
   }
   const nSteps = steps.length;
+  // A struct of which nothing is kept does not list its unknown tagged fields either.
+  const keepUnknown = keeps;
 
   const fill: StructReader = (r, ctx, depth, into) => {
     if (depth > ctx.maxDepth) throw new DecodeFail("too_deep", r.pos);
@@ -220,14 +315,17 @@ export function compileStruct(fields: readonly FieldDef[], version: number, flex
       if (spans === null) {
         for (; i < nSteps; i++) {
           const s = steps[i]!;
-          into[s.key] = s.read(r, ctx, depth);
+          const v = s.read(r, ctx, depth);
+          if (s.store) into[s.key] = v;
         }
       } else {
         const where = spanMap(spans, into);
         for (; i < nSteps; i++) {
           const s = steps[i]!;
           const start = r.pos;
-          into[s.key] = s.read(r, ctx, depth);
+          const v = s.read(r, ctx, depth);
+          if (!s.store) continue;
+          into[s.key] = v;
           where.set(s.key, { start, end: r.pos });
         }
       }
@@ -238,9 +336,9 @@ export function compileStruct(fields: readonly FieldDef[], version: number, flex
       }
       throw e;
     }
-    if (flexible) readTaggedSection(r, ctx, depth, into, tagged);
+    if (flexible) readTaggedSection(r, ctx, depth, into, tagged, keepUnknown);
   };
-  return { fill, min };
+  return { fill, min, keeps };
 }
 
 function spanMap(spans: SpanTable, of: object): Map<string | number, Span> {
@@ -249,12 +347,49 @@ function spanMap(spans: SpanTable, of: object): Map<string | number, Span> {
   return m;
 }
 
-function compileField(f: FieldDef, version: number, flexible: boolean): Compiled {
+/** A field's reader, and whether it builds and stores the value (ReadOptions.keep). */
+function compileField(f: FieldDef, version: number, flexible: boolean, keep: KeepField | undefined, struct: string, topLevel: boolean): Compiled & { store: boolean } {
   // A field may override the message's flexibility for its own encoding (RequestHeader.ClientId).
   const compact = f.fv !== undefined ? inRange(f.fv, version) : flexible;
   const nullable = inRange(f.nv, version);
   if (f.t === "struct" || f.t === "[]struct") {
-    const s = compileStruct(f.f!, version, flexible);
+    const s = compileStruct(f.f!, version, flexible, keep, f.s ?? "", false);
+    if (!s.keeps) {
+      // Nothing inside is kept: walk it with the same checks, into an object never read.
+      const skip: Compiled = {
+        min: s.min,
+        read: (r, ctx, depth) => {
+          s.fill(r, ctx, depth + 1, UNUSED);
+          return null;
+        },
+      };
+      const c = f.t === "[]struct" ? skipArray(skip, compact, nullable) : !nullable ? skip : { min: 1, read: nullableStruct(skip) };
+      return { ...c, store: false };
+    }
+    return { ...structField(f, s, compact, nullable), store: true };
+  }
+  const store = !keep || keep(f, struct, topLevel);
+  if (!store) {
+    if (f.t.startsWith("[]")) return { ...skipArray(skipPrimitive(f.t.slice(2) as Primitive, compact, false), compact, nullable), store };
+    return { ...skipPrimitive(f.t as Primitive, compact, nullable), store };
+  }
+  if (f.t.startsWith("[]")) {
+    return { ...compileArray(compilePrimitive(f.t.slice(2) as Primitive, compact, false), compact, nullable), store };
+  }
+  return { ...compilePrimitive(f.t as Primitive, compact, nullable), store };
+}
+
+/** Stands in for the object a skipped struct fills: its steps store nothing, so it stays empty. */
+const UNUSED: KafkaObject = Object.freeze({}) as KafkaObject;
+
+/** Nullable structs (KIP-893) carry an int8 marker: negative = null, otherwise the struct follows. */
+function nullableStruct(elem: Compiled): ValueReader {
+  return (r, ctx, depth) => (r.int8() < 0 ? null : elem.read(r, ctx, depth));
+}
+
+/** A struct or []struct field whose values are built. */
+function structField(f: FieldDef, s: { fill: StructReader; min: number }, compact: boolean, nullable: boolean): Compiled {
+  {
     const elem: Compiled = {
       min: s.min,
       read: (r, ctx, depth) => {
@@ -270,23 +405,15 @@ function compileField(f: FieldDef, version: number, flexible: boolean): Compiled
     };
     if (f.t === "[]struct") return compileArray(elem, compact, nullable);
     if (!nullable) return elem;
-    // Nullable structs (KIP-893) carry an int8 marker: negative = null, otherwise the struct follows.
-    return {
-      min: 1,
-      read: (r, ctx, depth) => (r.int8() < 0 ? null : elem.read(r, ctx, depth)),
-    };
+    return { min: 1, read: nullableStruct(elem) };
   }
-  if (f.t.startsWith("[]")) {
-    return compileArray(compilePrimitive(f.t.slice(2) as Primitive, compact, false), compact, nullable);
-  }
-  return compilePrimitive(f.t as Primitive, compact, nullable);
 }
 
 /**
  * The tagged-field section: uvarint count, then (uvarint tag, uvarint size, value) each. A known
  * tag is decoded inside its declared size and must use all of it; unknown tags are kept raw.
  */
-function readTaggedSection(r: Reader, ctx: Ctx, depth: number, into: KafkaObject, tagged: Map<number, Step>): void {
+function readTaggedSection(r: Reader, ctx: Ctx, depth: number, into: KafkaObject, tagged: Map<number, Step>, keepUnknown: boolean): void {
   const at = r.pos;
   const n = r.uvarint();
   // Each entry takes at least two bytes (tag and size).
@@ -303,9 +430,10 @@ function readTaggedSection(r: Reader, ctx: Ctx, depth: number, into: KafkaObject
       r.end = stop;
       try {
         const start = r.pos;
-        into[known.key] = known.read(r, ctx, depth);
+        const v = known.read(r, ctx, depth);
+        if (known.store) into[known.key] = v;
         if (r.pos !== stop) throw new DecodeFail("bad_length", sizeAt);
-        if (ctx.spans) spanMap(ctx.spans, into).set(known.key, { start, end: stop });
+        if (ctx.spans && known.store) spanMap(ctx.spans, into).set(known.key, { start, end: stop });
       } catch (e) {
         if (e instanceof DecodeFail) {
           attachPartial(e, into, known.key);
@@ -316,8 +444,10 @@ function readTaggedSection(r: Reader, ctx: Ctx, depth: number, into: KafkaObject
         r.end = outer;
       }
     } else {
-      const list = (into[UNKNOWN_TAGS] ??= []) as KafkaValue[];
-      list.push({ tag, length: size, hex: toHex(r.buf, r.pos, stop) });
+      if (keepUnknown) {
+        const list = (into[UNKNOWN_TAGS] ??= []) as KafkaValue[];
+        list.push({ tag, length: size, hex: toHex(r.buf, r.pos, stop) });
+      }
       r.pos = stop;
     }
   }

@@ -9,10 +9,10 @@
 import { APIS, REQUEST_HEADER, RESPONSE_HEADER } from "../generated/protocol.js";
 import { inRange, type ApiDef, type MessageDef } from "./table.js";
 import { DecodeFail, Reader, type DecodeErrorCode } from "./reader.js";
-import { compileStruct, makeCtx, type KafkaObject, type ReadOptions, type StructReader } from "./compile.js";
+import { compileStruct, makeCtx, type KafkaObject, type KeepField, type ReadOptions, type StructReader } from "./compile.js";
 
 export type { DecodeErrorCode } from "./reader.js";
-export type { KafkaObject, KafkaValue, ReadOptions, RecordsHook, Span, SpanTable, UnknownTag } from "./compile.js";
+export type { KafkaObject, KafkaValue, KeepField, ReadOptions, RecordsHook, Span, SpanTable, UnknownTag } from "./compile.js";
 export { UNKNOWN_TAGS, recordsRef } from "./compile.js";
 
 export type Kind = "request" | "response";
@@ -101,6 +101,8 @@ const UNKNOWN_VERSION = failing("unknown_version");
 
 /** Compiled readers; only valid (api, version, kind) triples enter, so its size is bounded by the table. */
 const cache = new Map<number, BodyReader>();
+/** The same for each field selector (ReadOptions.keep): a handful of selectors, each bounded as above. */
+const keptCaches = new WeakMap<KeepField, Map<number, BodyReader>>();
 
 /** Number of compiled body readers held (for tests and benchmarks). */
 export function compiledReaderCount(): number {
@@ -111,18 +113,24 @@ export function compiledReaderCount(): number {
  * The body reader for one API version, compiled from the table on first use and cached. An
  * unknown API key or version gives a reader that reports "unknown_api"/"unknown_version".
  */
-export function compileReader(apiKey: number, version: number, kind: Kind): BodyReader {
+export function compileReader(apiKey: number, version: number, kind: Kind, keep?: KeepField): BodyReader {
   const id = ((apiKey & 0xffff) * 0x10000 + (version & 0xffff)) * 2 + (kind === "request" ? 0 : 1);
-  let reader = cache.get(id);
+  let readers = cache;
+  if (keep) {
+    let kept = keptCaches.get(keep);
+    if (!kept) keptCaches.set(keep, (kept = new Map()));
+    readers = kept;
+  }
+  let reader = readers.get(id);
   if (reader) return reader;
   const api = BY_KEY.get(apiKey);
   // Unknown keys/versions come from the wire: answering them must not grow the cache.
   if (!api) return UNKNOWN_API;
   if (!inRange(api.valid, version)) return UNKNOWN_VERSION;
   const flexible = api.flex !== null && version >= api.flex;
-  const { fill } = compileStruct(kind === "request" ? api.req : api.res, version, flexible);
+  const { fill } = compileStruct(kind === "request" ? api.req : api.res, version, flexible, keep);
   reader = (bytes, start = 0, end = bytes.length, options) => run(fill, bytes, start, end, options);
-  cache.set(id, reader);
+  readers.set(id, reader);
   return reader;
 }
 
@@ -244,8 +252,8 @@ export function decodeRequest(bytes: Uint8Array, start = 0, end = bytes.length, 
   const limit = Math.min(end, bytes.length);
   const h = decodeRequestHeader(bytes, start, limit);
   if (!h.ok) return { ok: false, error: h.error!, header: h.header, body: {}, bodyOffset: h.end, end: h.end, trailing: limit - h.end };
-  const b = compileReader(h.header.api_key!, h.header.api_version!, "request")(bytes, h.end, limit, options);
-  return { ok: b.ok, ...(b.error ? { error: b.error } : {}), header: h.header, body: b.value, bodyOffset: h.end, end: b.end, trailing: b.trailing };
+  const b = compileReader(h.header.api_key!, h.header.api_version!, "request", options?.keep)(bytes, h.end, limit, options);
+  return messageResult(b, h.header, h.end);
 }
 
 /** A response PDU without its size prefix, given the API key and version of its request. */
@@ -267,8 +275,14 @@ export function decodeResponse(
   }
   const h = decodeResponseHeader(bytes, hv, start, limit);
   if (!h.ok) return { ok: false, error: h.error!, header: h.header, body: {}, bodyOffset: h.end, end: h.end, trailing: limit - h.end };
-  const b = compileReader(apiKey, apiVersion, "response")(bytes, h.end, limit, options);
-  return { ok: b.ok, ...(b.error ? { error: b.error } : {}), header: h.header, body: b.value, bodyOffset: h.end, end: b.end, trailing: b.trailing };
+  const b = compileReader(apiKey, apiVersion, "response", options?.keep)(bytes, h.end, limit, options);
+  return messageResult(b, h.header, h.end);
+}
+
+/** A message's result from its body's (an object spread here cost as much as the header's decode). */
+function messageResult<H>(b: DecodeResult, header: Partial<H>, bodyOffset: number): MessageResult<H> {
+  if (b.error) return { ok: b.ok, error: b.error, header, body: b.value, bodyOffset, end: b.end, trailing: b.trailing };
+  return { ok: b.ok, header, body: b.value, bodyOffset, end: b.end, trailing: b.trailing };
 }
 
 // ---- version fitting -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ export type {
   HeaderResult,
   KafkaObject,
   KafkaValue,
+  KeepField,
   Kind,
   MessageResult,
   ReadOptions,

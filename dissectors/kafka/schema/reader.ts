@@ -41,6 +41,32 @@ export function toHex(buf: Uint8Array, start: number, end: number): string {
   return s;
 }
 
+/** Strings up to this many bytes are looked up in the recent ones (client ids, topics, group ids). */
+const RECENT_TEXT_MAX = 64;
+const RECENT_SLOTS = 1024;
+/**
+ * The last string decoded per slot (slot = hash of its bytes). A capture's Kafka messages repeat a
+ * handful of client ids and topic names hundreds of thousands of times: built char by char each
+ * time, every copy was garbage to collect, and the model's string pool then hashed each new copy
+ * again to find its shared one. A repeated name is now the same string, already hashed.
+ */
+const recent: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+
+/** The ASCII string of bytes [s, s + n) (checked ASCII, FNV-1a hash `h`): the one kept in its slot when equal. */
+function recentText(b: Uint8Array, s: number, n: number, h: number): string {
+  const slot = (h >>> 0) & (RECENT_SLOTS - 1);
+  const known = recent[slot];
+  if (known !== undefined && known.length === n) {
+    let i = 0;
+    while (i < n && known.charCodeAt(i) === b[s + i]) i++;
+    if (i === n) return known;
+  }
+  // One flat string (a char-by-char concatenation is a rope, twice the size once stored).
+  const ascii = String.fromCharCode.apply(null, b.subarray(s, s + n) as unknown as number[]);
+  recent[slot] = ascii;
+  return ascii;
+}
+
 export class Reader {
   readonly buf: Uint8Array;
   readonly dv: DataView;
@@ -187,16 +213,17 @@ export class Reader {
   text(n: number, at: number): string {
     const s = this.skip(n, at);
     const b = this.buf;
-    // Short ASCII (client ids, topic names) is the common case: skip TextDecoder's call cost.
-    if (n <= 64) {
-      let ascii = "";
+    // Short ASCII (client ids, topic names) is the common case: skip TextDecoder's call cost, and
+    // hand back the string these bytes gave last time (recentText) instead of a new one.
+    if (n <= RECENT_TEXT_MAX) {
+      let h = 0x811c9dc5;
       let i = s;
       for (; i < s + n; i++) {
         const c = b[i]!;
         if (c >= 0x80) break;
-        ascii += String.fromCharCode(c);
+        h = Math.imul(h ^ c, 0x01000193);
       }
-      if (i === s + n) return ascii;
+      if (i === s + n) return recentText(b, s, n, h);
     }
     return utf8.decode(b.subarray(s, s + n));
   }
