@@ -208,19 +208,29 @@ function skipPrimitive(t: Primitive, compact: boolean, nullable: boolean): Compi
   };
 }
 
+/**
+ * An array's element count, checked before any element is read or allocated: null for a null
+ * array where the field allows one.
+ */
+function arrayCount(r: Parameters<Compiled["read"]>[0], ctx: Parameters<Compiled["read"]>[1], compact: boolean, nullable: boolean, elemMin: number): number | null {
+  const at = r.pos;
+  const n = r.length(compact, true);
+  if (n < 0) {
+    if (nullable && n === -1) return null;
+    throw new DecodeFail("bad_count", at);
+  }
+  if (elemMin > 0 ? n * elemMin > r.end - r.pos : n > ctx.maxEmptyElements) throw new DecodeFail("bad_count", at);
+  return n;
+}
+
 /** Array framing around an element reader that builds nothing (a skipped field): the same checks as compileArray. */
 function skipArray(elem: Compiled, compact: boolean, nullable: boolean): Compiled {
   const elemMin = elem.min;
   return {
     min: compact ? 1 : 4,
     read: (r, ctx, depth) => {
-      const at = r.pos;
-      const n = r.length(compact, true);
-      if (n < 0) {
-        if (nullable && n === -1) return null;
-        throw new DecodeFail("bad_count", at);
-      }
-      if (elemMin > 0 ? n * elemMin > r.end - r.pos : n > ctx.maxEmptyElements) throw new DecodeFail("bad_count", at);
+      const n = arrayCount(r, ctx, compact, nullable, elemMin);
+      if (n === null) return null;
       let i = 0;
       try {
         for (; i < n; i++) elem.read(r, ctx, depth);
@@ -239,13 +249,8 @@ function compileArray(elem: Compiled, compact: boolean, nullable: boolean): Comp
   return {
     min: compact ? 1 : 4,
     read: (r, ctx, depth) => {
-      const at = r.pos;
-      const n = r.length(compact, true);
-      if (n < 0) {
-        if (nullable && n === -1) return null;
-        throw new DecodeFail("bad_count", at);
-      }
-      if (elemMin > 0 ? n * elemMin > r.end - r.pos : n > ctx.maxEmptyElements) throw new DecodeFail("bad_count", at);
+      const n = arrayCount(r, ctx, compact, nullable, elemMin);
+      if (n === null) return null;
       const out: KafkaValue[] = [];
       const spans = ctx.spans;
       const where = spans === null ? null : new Map<number, Span>();
